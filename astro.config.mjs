@@ -1,0 +1,17 @@
+// @ts-check
+import node from '@astrojs/node';
+import solid from '@astrojs/solid-js';
+import { defineConfig } from 'astro/config';
+
+// One process serves everything: src/fetch.ts (Hono) is the request pipeline, Astro renders pages after it.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  integrations: [solid()],
+  server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  security: { checkOrigin: false },
+  devToolbar: { enabled: false },
+  vite: {
+    ssr: { external: ['@libsql/client', 'sanitize-html'] },
+  },
+});

@@ -1,0 +1,115 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations } from './organisations';
+import { specialists } from './specialists';
+import { workflows } from './workflows';
+
+export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'blocked'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+export const JOB_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    workflowId: text('workflow_id').references(() => workflows.id),
+    reference: text('reference').notNull(),
+    title: text('title').notNull(),
+    customerName: text('customer_name').notNull(),
+    customerEmail: text('customer_email'),
+    customerPhone: text('customer_phone'),
+    customerPostcode: text('customer_postcode'),
+    /** The customer's language; null means: ask the browser, then the organisation's default. */
+    locale: text('locale', { enum: ['nl', 'en'] }),
+    /** SHA-256 of the tracker token; the token itself is only ever shown once. */
+    trackerTokenHash: text('tracker_token_hash').notNull(),
+    status: text('status', { enum: JOB_STATUSES }).notNull().default('open'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('jobs_org_reference').on(t.organisationId, t.reference),
+    uniqueIndex('jobs_tracker_token_hash').on(t.trackerTokenHash),
+    index('jobs_org_created').on(t.organisationId, t.createdAt, t.id),
+  ],
+);
+
+export const steps = sqliteTable(
+  'steps',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    position: integer('position').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status', { enum: STEP_STATUSES }).notNull().default('pending'),
+    assigneeId: text('assignee_id').references(() => specialists.id),
+    promisedAt: integer('promised_at'),
+    /** The first promise made, kept so the timeline can show how a promise moved. */
+    originalPromisedAt: integer('original_promised_at'),
+    promiseReason: text('promise_reason'),
+    startedAt: integer('started_at'),
+    doneAt: integer('done_at'),
+    blockedReason: text('blocked_reason'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('steps_job').on(t.jobId, t.position)],
+);
+
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    authorId: text('author_id').references(() => specialists.id),
+    markdown: text('markdown').notNull(),
+    /** Rendered and sanitised once, at write time. */
+    html: text('html').notNull(),
+    visibility: text('visibility', { enum: ['customer', 'internal'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('notes_job').on(t.jobId, t.createdAt)],
+);
+
+export const COST_KINDS = ['labour', 'part', 'fee', 'discount'] as const;
+export const COST_STATES = ['estimate', 'awaiting_approval', 'approved', 'declined', 'actual'] as const;
+
+export const costLines = sqliteTable(
+  'cost_lines',
+  {
+    id: text('id').primaryKey(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    stepId: text('step_id').references(() => steps.id),
+    specialistId: text('specialist_id').references(() => specialists.id),
+    kind: text('kind', { enum: COST_KINDS }).notNull(),
+    description: text('description').notNull(),
+    /** Quantity in thousandths (1.5 hours = 1500), so money math stays in integers. */
+    quantityMilli: integer('quantity_milli').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    /** VAT rate in basis points (21% = 2100). */
+    vatRateBp: integer('vat_rate_bp').notNull(),
+    state: text('state', { enum: COST_STATES }).notNull(),
+    /** Net amount when the line was an estimate, kept when it becomes actual: "estimate vs actual". */
+    estimateNetCents: integer('estimate_net_cents'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('cost_lines_job').on(t.jobId, t.createdAt)],
+);
+
+export type Job = typeof jobs.$inferSelect;
+export type Step = typeof steps.$inferSelect;
+export type Note = typeof notes.$inferSelect;
+export type CostLine = typeof costLines.$inferSelect;

@@ -1,0 +1,39 @@
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const organisations = sqliteTable('organisations', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  logoUrl: text('logo_url'),
+  brandColor: text('brand_color').notNull().default('#1d4ed8'),
+  defaultLocale: text('default_locale', { enum: ['nl', 'en'] })
+    .notNull()
+    .default('nl'),
+  timeZone: text('time_zone').notNull().default('Europe/Amsterdam'),
+  currency: text('currency').notNull().default('EUR'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** API keys are stored as a SHA-256 hash; the plaintext is shown once, at creation. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    label: text('label').notNull(),
+    /** The first characters of the key ("ok_live_AbCd"), so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    scope: text('scope', { enum: ['read', 'write'] })
+      .notNull()
+      .default('write'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.hash)],
+);
+
+export type Organisation = typeof organisations.$inferSelect;

@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createWorkflow, listSpecialists, listWorkflows } from '../services/directory';
+import { router } from './env';
+import { body, errors, json } from './responses';
+import { WorkflowBody } from './schemas';
+
+const security = [{ bearer: [] }];
+
+const WorkflowOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    steps: z.array(
+      z.object({
+        title: z.string(),
+        description: z.string(),
+        defaultRole: z.string().nullable(),
+        expectedMinutes: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('Workflow');
+
+const SpecialistOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    initials: z.string(),
+    role: z.string(),
+    photoUrl: z.string().nullable(),
+    bio: z.string(),
+    expertise: z.array(z.string()),
+    permission: z.enum(['admin', 'specialist']),
+    active: z.boolean(),
+  })
+  .openapi('Specialist');
+
+const specialists = createRoute({
+  method: 'get',
+  path: '/specialists',
+  tags: ['Team'],
+  security,
+  summary: "The organisation's specialists",
+  responses: { 200: json(z.object({ specialists: z.array(SpecialistOut) }), 'The team'), 401: errors[401] },
+});
+
+const workflows = createRoute({
+  method: 'get',
+  path: '/workflows',
+  tags: ['Workflows'],
+  security,
+  summary: "The organisation's workflows (step templates)",
+  responses: { 200: json(z.object({ workflows: z.array(WorkflowOut) }), 'The workflows'), 401: errors[401] },
+});
+
+const newWorkflow = createRoute({
+  method: 'post',
+  path: '/workflows',
+  tags: ['Workflows'],
+  security,
+  summary: 'Create a workflow',
+  request: body(WorkflowBody),
+  responses: {
+    201: json(WorkflowOut, 'The workflow'),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    422: errors[422],
+  },
+});
+
+export const directoryRoutes = () =>
+  router()
+    .openapi(specialists, async (c) => c.json({ specialists: await listSpecialists(c.get('ctx')) }, 200))
+    .openapi(workflows, async (c) => c.json({ workflows: await listWorkflows(c.get('ctx')) }, 200))
+    .openapi(newWorkflow, async (c) => {
+      const ctx = c.get('ctx');
+      const id = await createWorkflow(ctx, c.req.valid('json'));
+      const created = (await listWorkflows(ctx)).find((w) => w.id === id);
+      if (!created) throw new Error('workflow vanished after creation');
+      return c.json(created, 201);
+    });

@@ -1,0 +1,20 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Organisation } from '../../db/schema';
+import type { Ctx } from '../services/context';
+import { validationError } from './errors';
+
+export type ApiEnv = {
+  Variables: {
+    requestId: string;
+    ctx: Ctx;
+    organisation: Organisation;
+  };
+};
+
+/** Every API router is made here, so each reports invalid input the same way. */
+export const router = () =>
+  new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return validationError(c, result.target, result.error.issues);
+    },
+  });

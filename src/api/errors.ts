@@ -1,0 +1,65 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type ErrorKind, ServiceError } from '../services/errors';
+
+/** The one error shape for every non-2xx JSON response. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_input' }),
+      message: z.string().openapi({ example: 'body.reference: required' }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+    requestId: z.string(),
+  })
+  .openapi('Error');
+
+const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
+  invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
+};
+
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+) {
+  const requestId = (c.get('requestId') as string | undefined) ?? '';
+  return c.json({ error: { code, message, ...(details ? { details } : {}) }, requestId }, status);
+}
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/** Validation failures name the field: `body.customer.name`, `query.limit`, `path.jobId`. */
+export function validationError(c: Context, target: string, issues: readonly Issue[]) {
+  const prefix = target === 'json' ? 'body' : target === 'param' ? 'path' : target;
+  const fields = issues.map((i) => ({
+    field: [prefix, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  const first = fields[0];
+  const message = first ? `${first.field}: ${first.message}` : 'invalid input';
+  return errorResponse(c, 422, 'invalid_input', message, { fields });
+}
+
+/** Turns anything thrown into the error shape. Only our own faults become 500. */
+export function onError(err: Error, c: Context) {
+  if (err instanceof ServiceError) {
+    return errorResponse(c, statusOf[err.kind], err.code, err.message, err.details);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : `http_${status}`;
+    return errorResponse(c, status, code, err.message || 'bad request');
+  }
+  console.error(`[${c.get('requestId') ?? '-'}]`, err);
+  return errorResponse(c, 500, 'internal', 'something went wrong on our side');
+}

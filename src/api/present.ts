@@ -1,0 +1,75 @@
+import type { EventRow, Job } from '../../db/schema';
+import type { getJob } from '../services/read-job';
+import type { PublicCostLine, PublicStep } from '../services/views';
+
+/** Shapes service results for the wire: ISO times, percentages, decimal quantities. */
+export const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+export function isLate(step: Pick<PublicStep, 'promisedAt' | 'doneAt' | 'status'>, now: number): boolean {
+  if (step.promisedAt == null || step.status === 'skipped') return false;
+  return (step.doneAt ?? now) > step.promisedAt;
+}
+
+export const stepOut = (s: PublicStep & { assigneeId: string | null }, now: number) => ({
+  ...s,
+  promisedAt: iso(s.promisedAt),
+  originalPromisedAt: iso(s.originalPromisedAt),
+  startedAt: iso(s.startedAt),
+  doneAt: iso(s.doneAt),
+  late: isLate(s, now),
+});
+
+export const costLineOut = (l: PublicCostLine & { specialistId: string | null }) => ({
+  id: l.id,
+  stepId: l.stepId,
+  specialistId: l.specialistId,
+  kind: l.kind,
+  description: l.description,
+  quantity: l.quantityMilli / 1000,
+  unitPriceCents: l.unitPriceCents,
+  vatRate: l.vatRateBp / 100,
+  state: l.state,
+  netCents: l.netCents,
+  vatCents: l.vatCents,
+  grossCents: l.netCents + l.vatCents,
+  estimateNetCents: l.estimateNetCents,
+});
+
+export const jobSummaryOut = (job: Job) => ({
+  id: job.id,
+  reference: job.reference,
+  title: job.title,
+  status: job.status,
+  workflowId: job.workflowId,
+  customer: {
+    name: job.customerName,
+    email: job.customerEmail,
+    phone: job.customerPhone,
+    postcode: job.customerPostcode,
+    locale: job.locale,
+  },
+  createdAt: iso(job.createdAt) ?? '',
+  updatedAt: iso(job.updatedAt) ?? '',
+});
+
+export const jobOut = (detail: Awaited<ReturnType<typeof getJob>>, currency: string, now: number) => ({
+  ...jobSummaryOut(detail.job),
+  steps: detail.steps.map((s) => stepOut(s, now)),
+  notes: detail.notes.map((n) => ({ ...n, createdAt: iso(n.createdAt) ?? '' })),
+  costLines: detail.costLines.map(costLineOut),
+  totals: {
+    ...detail.totals,
+    currency,
+    vatByRate: detail.totals.vatByRate.map((r) => ({ vatRate: r.vatRateBp / 100, vatCents: r.vatCents })),
+  },
+});
+
+export const eventOut = (e: EventRow) => ({
+  id: e.id,
+  type: e.type,
+  stepId: e.stepId,
+  visibility: e.visibility,
+  actor: { type: e.actorType, id: e.actorId },
+  payload: e.payload,
+  createdAt: iso(e.createdAt) ?? '',
+});

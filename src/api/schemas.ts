@@ -1,0 +1,283 @@
+import { z } from '@hono/zod-openapi';
+
+/** Request and response shapes of the public API. Times are ISO 8601 on the wire, money integer cents. */
+
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .transform((s) => Date.parse(s))
+  .openapi({ type: 'string', format: 'date-time', example: '2026-11-23T14:00:00+01:00' });
+
+const Id = (example: string) => z.string().min(1).max(64).openapi({ example });
+
+export const JobParams = z.object({
+  jobId: Id('job_Xb3k9QmP2rT7vW1a').openapi({ param: { name: 'jobId', in: 'path' } }),
+});
+export const StepParams = JobParams.extend({
+  stepId: Id('step_Qx8m2LpN5vR4tY7c').openapi({ param: { name: 'stepId', in: 'path' } }),
+});
+export const CostLineParams = JobParams.extend({
+  lineId: Id('cost_Hk2n8PqV4mX6rT9z').openapi({ param: { name: 'lineId', in: 'path' } }),
+});
+
+const Locale = z.enum(['nl', 'en']);
+
+export const CreateJobBody = z
+  .object({
+    reference: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u, 'letters, digits and . _ / # - only')
+      .openapi({ example: 'WO-2026-0142' }),
+    title: z.string().trim().min(1).max(200).openapi({ example: 'APK + grote beurt, VW Golf' }),
+    customer: z.object({
+      name: z.string().trim().min(1).max(120).openapi({ example: 'Sanne de Vries' }),
+      email: z.email().max(254).optional(),
+      phone: z.string().trim().min(3).max(40).optional(),
+      postcode: z.string().trim().min(2).max(12).optional(),
+      locale: Locale.optional().openapi({
+        description: "The customer's language; without it the tracker follows the browser.",
+      }),
+    }),
+    workflowId: Id('wf_Gm4k8Rq2Vx7pT1nb')
+      .optional()
+      .openapi({ description: 'Build the steps from this workflow.' }),
+    steps: z
+      .array(
+        z.object({
+          title: z.string().trim().min(1).max(200),
+          description: z.string().max(2000).optional(),
+          assigneeId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
+          promisedAt: Timestamp.nullable().optional(),
+        }),
+      )
+      .min(1)
+      .max(50)
+      .optional()
+      .openapi({ description: 'Explicit steps, instead of a workflow.' }),
+  })
+  .openapi('CreateJob');
+
+export const ReasonBody = z
+  .object({ reason: z.string().trim().min(1).max(500).optional() })
+  .openapi('Reason');
+
+export const AssignBody = z
+  .object({ assigneeId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().openapi({ description: 'null to unassign' }) })
+  .openapi('Assign');
+
+export const PromiseBody = z
+  .object({
+    promisedAt: Timestamp.nullable(),
+    reason: z.string().trim().min(1).max(500).optional().openapi({ description: 'Shown to the customer.' }),
+  })
+  .openapi('Promise');
+
+export const NoteBody = z
+  .object({
+    markdown: z
+      .string()
+      .trim()
+      .min(1)
+      .max(10_000)
+      .openapi({ example: 'Remblokken vervangen, **schijven nog goed**.' }),
+    visibility: z.enum(['customer', 'internal']).default('customer'),
+    authorId: Id('spec_Lk3m9Qw2Er8tY5ui').optional(),
+  })
+  .openapi('NewNote');
+
+const Quantity = z
+  .number()
+  .positive()
+  .max(1_000_000)
+  .refine((q) => Number.isInteger(Math.round(q * 1000)) && Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, {
+    message: 'at most 3 decimals',
+  });
+const VatRate = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine((r) => Math.abs(r * 100 - Math.round(r * 100)) < 1e-6, { message: 'at most 2 decimals' })
+  .openapi({ description: 'VAT rate in percent', example: 21 });
+
+const costLineFields = {
+  kind: z.enum(['labour', 'part', 'fee', 'discount']),
+  description: z.string().trim().min(1).max(200).openapi({ example: 'Remblokken voor' }),
+  quantity: Quantity.openapi({ example: 1.5 }),
+  unitPriceCents: z.number().int().min(0).max(1_000_000_000).openapi({ example: 8950 }),
+  vatRate: VatRate,
+  state: z.enum(['estimate', 'actual']),
+  stepId: Id('step_Qx8m2LpN5vR4tY7c').nullable().optional(),
+  specialistId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
+};
+
+export const NewCostLineBody = z
+  .object({ ...costLineFields, state: costLineFields.state.default('estimate') })
+  .openapi('NewCostLine');
+export const CostLinePatchBody = z
+  .object(costLineFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, { message: 'change at least one field' })
+  .openapi('CostLinePatch');
+
+export const ListJobsQuery = z.object({
+  status: z.enum(['open', 'done', 'cancelled']).optional(),
+  workflowId: z.string().max(64).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: 'Search reference, title and customer name' }),
+  updatedSince: Timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional().openapi({ description: 'Return events after this id' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  visibility: z.enum(['customer', 'internal']).optional(),
+});
+
+export const WorkflowBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    steps: z
+      .array(
+        z.object({
+          title: z.string().trim().min(1).max(200),
+          description: z.string().max(2000).optional(),
+          defaultRole: z.string().trim().min(1).max(80).nullable().optional(),
+          expectedMinutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(60 * 24 * 365)
+            .nullable()
+            .optional(),
+        }),
+      )
+      .min(1)
+      .max(50),
+  })
+  .openapi('NewWorkflow');
+
+// Responses: described for the OpenAPI document; the presenters in present.ts produce them.
+const Specialist = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    initials: z.string(),
+    role: z.string(),
+    photoUrl: z.string().nullable(),
+    bio: z.string(),
+  })
+  .openapi('SpecialistProfile');
+
+export const StepOut = z
+  .object({
+    id: z.string(),
+    position: z.number(),
+    title: z.string(),
+    description: z.string(),
+    status: z.enum(['pending', 'active', 'done', 'skipped', 'blocked']),
+    assigneeId: z.string().nullable(),
+    assignee: Specialist.nullable(),
+    promisedAt: z.string().nullable(),
+    originalPromisedAt: z.string().nullable(),
+    promiseReason: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    doneAt: z.string().nullable(),
+    blockedReason: z.string().nullable(),
+    late: z.boolean(),
+  })
+  .openapi('Step');
+
+export const NoteOut = z
+  .object({
+    id: z.string(),
+    stepId: z.string(),
+    visibility: z.enum(['customer', 'internal']),
+    markdown: z.string(),
+    html: z.string(),
+    createdAt: z.string(),
+    author: z.object({ name: z.string(), role: z.string() }).nullable(),
+  })
+  .openapi('Note');
+
+export const CostLineOut = z
+  .object({
+    id: z.string(),
+    stepId: z.string().nullable(),
+    specialistId: z.string().nullable(),
+    kind: z.enum(['labour', 'part', 'fee', 'discount']),
+    description: z.string(),
+    quantity: z.number(),
+    unitPriceCents: z.number(),
+    vatRate: z.number(),
+    state: z.enum(['estimate', 'awaiting_approval', 'approved', 'declined', 'actual']),
+    netCents: z.number(),
+    vatCents: z.number(),
+    grossCents: z.number(),
+    estimateNetCents: z.number().nullable(),
+  })
+  .openapi('CostLine');
+
+export const TotalsOut = z
+  .object({
+    currency: z.string(),
+    netCents: z.number(),
+    vatCents: z.number(),
+    grossCents: z.number(),
+    vatByRate: z.array(z.object({ vatRate: z.number(), vatCents: z.number() })),
+    estimatedGrossCents: z.number(),
+    awaitingApprovalGrossCents: z.number(),
+    final: z.boolean(),
+  })
+  .openapi('Totals');
+
+export const JobSummaryOut = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    title: z.string(),
+    status: z.enum(['open', 'done', 'cancelled']),
+    workflowId: z.string().nullable(),
+    customer: z.object({
+      name: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      postcode: z.string().nullable(),
+      locale: Locale.nullable(),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('JobSummary');
+
+export const JobOut = JobSummaryOut.extend({
+  steps: z.array(StepOut),
+  notes: z.array(NoteOut),
+  costLines: z.array(CostLineOut),
+  totals: TotalsOut,
+}).openapi('Job');
+
+export const CreatedJobOut = JobOut.extend({
+  trackerUrl: z
+    .string()
+    .openapi({ description: "The customer's private link. Shown once: store or send it now." }),
+}).openapi('CreatedJob');
+
+export const EventOut = z
+  .object({
+    id: z.number(),
+    type: z.string().openapi({ example: 'step.started' }),
+    stepId: z.string().nullable(),
+    visibility: z.enum(['customer', 'internal']),
+    actor: z.object({ type: z.string(), id: z.string().nullable() }),
+    payload: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi('Event');

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** The one place that reads the environment. Everything else receives a Config. */
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+  DATABASE_URL: z.string().min(1).default('file:db/open-kitchen.db'),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  /** Public origin used in links we hand out (tracker links). Defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** How often each process tails the event log for events written by other processes. */
+  LIVE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(25),
+  /** Comment line sent on idle SSE streams so proxies keep them open. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  SEED: z.enum(['auto', 'never']).default('auto'),
+  LOG_REQUESTS: z.enum(['1', '0']).default('1'),
+});
+
+export type Config = {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  publicUrl: string;
+  livePollMs: number;
+  liveHeartbeatMs: number;
+  seed: 'auto' | 'never';
+  logRequests: boolean;
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    livePollMs: e.LIVE_POLL_MS,
+    liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
+    seed: e.SEED,
+    logRequests: e.LOG_REQUESTS === '1',
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Server-Sent Events framing, by hand: the fan-out budget needs one pre-encoded buffer per event
+ * written to every subscriber, which no SSE helper gives us. Kept to what the spec needs.
+ */
+const encoder = new TextEncoder();
+
+export function eventFrame(id: number, type: string, data: unknown): Uint8Array {
+  // JSON never contains a raw newline, so the data fits on one `data:` line.
+  return encoder.encode(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */
+export const HEARTBEAT = encoder.encode(': heartbeat\n\n');
+
+export const retryFrame = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
+
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+import { type Database, openDatabase } from '../db/client';
+import { type Config, loadConfig } from './config';
+import { createLive, type Live } from './live';
+import { type Clock, type Ctx, systemClock } from './services/context';
+
+/** Everything a request needs that outlives it: configuration, database, clock, live fan-out. */
+export type Runtime = { config: Config; database: Database; clock: Clock; live: Live };
+
+export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
+  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
+  return { config, database, clock, live };
+}
+
+/** A service context for one organisation and actor, wired to wake the live fan-out after commits. */
+export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['actor']): Ctx => ({
+  db: rt.database.db,
+  clock: rt.clock,
+  organisationId,
+  actor,
+  afterCommit: () => rt.live.tail.poke(),
+});
+
+let shared: Promise<Runtime> | undefined;
+
+/** The process-wide runtime used by src/fetch.ts and the pages. */
+export function sharedRuntime(): Promise<Runtime> {
+  shared ??= createRuntime(loadConfig());
+  return shared;
+}

@@ -1,0 +1,68 @@
+import { and, eq, notInArray } from 'drizzle-orm';
+import { jobs, type Step, type StepStatus, steps } from '../../db/schema';
+import { type Ctx, inTransaction } from './context';
+import { conflict } from './errors';
+import { appendEvent } from './events';
+import { loadOpenJob, loadStep } from './load';
+import { type StepView, saveStep } from './step-event';
+
+export type StepAction = 'start' | 'finish' | 'skip' | 'block';
+
+const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: string }> = {
+  start: { from: ['pending', 'blocked'], to: 'active', event: 'step.started' },
+  finish: { from: ['pending', 'active', 'blocked'], to: 'done', event: 'step.finished' },
+  skip: { from: ['pending', 'active', 'blocked'], to: 'skipped', event: 'step.skipped' },
+  block: { from: ['pending', 'active'], to: 'blocked', event: 'step.blocked' },
+};
+
+/** Moves a step through its life; when the last open step closes, the job is done. */
+export async function changeStepStatus(
+  ctx: Ctx,
+  jobId: string,
+  stepId: string,
+  action: StepAction,
+  input: { reason?: string } = {},
+): Promise<StepView> {
+  return inTransaction(ctx, async (tx) => {
+    await loadOpenJob(tx, ctx, jobId);
+    const step = await loadStep(tx, jobId, stepId);
+    const rule = rules[action];
+    if (!rule.from.includes(step.status)) {
+      throw conflict('invalid_transition', `cannot ${action} a step that is ${step.status}`, {
+        status: step.status,
+        allowedFrom: rule.from,
+      });
+    }
+    const now = ctx.clock.now();
+    const changes: Partial<Step> = { status: rule.to, blockedReason: null };
+    if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
+    if (action === 'finish') changes.doneAt = now;
+    if (action === 'block') changes.blockedReason = input.reason ?? null;
+    const updated = await saveStep(
+      tx,
+      ctx,
+      step,
+      changes,
+      rule.event,
+      input.reason ? { reason: input.reason } : {},
+    );
+
+    if (rule.to === 'done' || rule.to === 'skipped') {
+      const [open] = await tx
+        .select({ id: steps.id })
+        .from(steps)
+        .where(and(eq(steps.jobId, jobId), notInArray(steps.status, ['done', 'skipped'])))
+        .limit(1);
+      if (!open) {
+        await tx.update(jobs).set({ status: 'done', updatedAt: now }).where(eq(jobs.id, jobId));
+        await appendEvent(tx, ctx, {
+          jobId,
+          type: 'job.completed',
+          visibility: 'customer',
+          payload: { status: 'done' },
+        });
+      }
+    }
+    return updated;
+  });
+}

@@ -1,0 +1,83 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { specialists, workflowSteps, workflows } from '../../db/schema';
+import { type Ctx, inTransaction } from './context';
+import { newId } from './ids';
+import { publicSpecialist } from './views';
+
+/** The organisation's team, as the API shows it. */
+export async function listSpecialists(ctx: Ctx) {
+  const rows = await ctx.db
+    .select()
+    .from(specialists)
+    .where(eq(specialists.organisationId, ctx.organisationId))
+    .orderBy(asc(specialists.name));
+  return rows.map((s) => ({
+    ...publicSpecialist(s),
+    expertise: s.expertise,
+    permission: s.permission,
+    active: s.active,
+  }));
+}
+
+export async function listWorkflows(ctx: Ctx) {
+  const rows = await ctx.db
+    .select()
+    .from(workflows)
+    .where(eq(workflows.organisationId, ctx.organisationId))
+    .orderBy(asc(workflows.name));
+  const stepRows = rows.length
+    ? await ctx.db
+        .select()
+        .from(workflowSteps)
+        .where(
+          inArray(
+            workflowSteps.workflowId,
+            rows.map((w) => w.id),
+          ),
+        )
+        .orderBy(asc(workflowSteps.position))
+    : [];
+  return rows.map((w) => ({
+    id: w.id,
+    name: w.name,
+    steps: stepRows
+      .filter((s) => s.workflowId === w.id)
+      .map(({ title, description, defaultRole, expectedMinutes }) => ({
+        title,
+        description,
+        defaultRole,
+        expectedMinutes,
+      })),
+  }));
+}
+
+export type WorkflowInput = {
+  name: string;
+  steps: {
+    title: string;
+    description?: string;
+    defaultRole?: string | null;
+    expectedMinutes?: number | null;
+  }[];
+};
+
+export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
+  const id = newId('wf');
+  await inTransaction(ctx, async (tx) => {
+    await tx
+      .insert(workflows)
+      .values({ id, organisationId: ctx.organisationId, name: input.name, createdAt: ctx.clock.now() });
+    await tx.insert(workflowSteps).values(
+      input.steps.map((s, position) => ({
+        id: newId('wfs'),
+        workflowId: id,
+        position,
+        title: s.title,
+        description: s.description ?? '',
+        defaultRole: s.defaultRole ?? null,
+        expectedMinutes: s.expectedMinutes ?? null,
+      })),
+    );
+  });
+  return id;
+}

@@ -1,0 +1,32 @@
+import { events } from '../../db/schema';
+import type { Ctx, Db } from './context';
+
+export type Visibility = 'customer' | 'internal';
+
+export type NewEvent = {
+  jobId: string;
+  stepId?: string | null;
+  type: string;
+  visibility: Visibility;
+  payload: Record<string, unknown>;
+};
+
+/** Appends to the job's log inside the caller's transaction, so the event commits with the state it describes. */
+export async function appendEvent(tx: Db, ctx: Ctx, event: NewEvent): Promise<number> {
+  const [row] = await tx
+    .insert(events)
+    .values({
+      organisationId: ctx.organisationId,
+      jobId: event.jobId,
+      stepId: event.stepId ?? null,
+      type: event.type,
+      visibility: event.visibility,
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id,
+      payload: event.payload,
+      createdAt: ctx.clock.now(),
+    })
+    .returning({ id: events.id });
+  if (!row) throw new Error('event insert returned no row');
+  return row.id;
+}

@@ -1,0 +1,49 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { jobs, type Specialist, specialists, steps } from '../../db/schema';
+import type { Ctx, Db } from './context';
+import { conflict, invalid, notFound } from './errors';
+
+/** Loads a job of the acting organisation; another organisation's job is simply not found. */
+export async function loadJob(db: Db, ctx: Ctx, jobId: string) {
+  const [job] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.organisationId, ctx.organisationId)));
+  if (!job) throw notFound('job');
+  return job;
+}
+
+export async function loadOpenJob(db: Db, ctx: Ctx, jobId: string) {
+  const job = await loadJob(db, ctx, jobId);
+  if (job.status !== 'open') {
+    throw conflict('job_closed', `job is ${job.status}; it can no longer change`, { status: job.status });
+  }
+  return job;
+}
+
+export async function loadStep(db: Db, jobId: string, stepId: string) {
+  const [step] = await db
+    .select()
+    .from(steps)
+    .where(and(eq(steps.id, stepId), eq(steps.jobId, jobId)));
+  if (!step) throw notFound('step');
+  return step;
+}
+
+/** A specialist named in input must be an active member of the acting organisation. */
+export async function loadAssignableSpecialist(db: Db, ctx: Ctx, field: string, id: string) {
+  const [specialist] = await db
+    .select()
+    .from(specialists)
+    .where(and(eq(specialists.id, id), eq(specialists.organisationId, ctx.organisationId)));
+  if (!specialist) throw invalid(field, 'no such specialist in this organisation');
+  if (!specialist.active) throw invalid(field, 'this specialist is deactivated');
+  return specialist;
+}
+
+export async function specialistsById(db: Db, ids: (string | null)[]): Promise<Map<string, Specialist>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select().from(specialists).where(inArray(specialists.id, wanted));
+  return new Map(rows.map((s) => [s.id, s]));
+}

@@ -1,0 +1,53 @@
+import { eq } from 'drizzle-orm';
+import { jobs, notes } from '../../db/schema';
+import { type Ctx, inTransaction } from './context';
+import { appendEvent, type Visibility } from './events';
+import { newId } from './ids';
+import { loadAssignableSpecialist, loadOpenJob, loadStep } from './load';
+import { renderMarkdown } from './markdown';
+import { type PublicNote, publicNote } from './views';
+
+export type NoteView = PublicNote & { visibility: Visibility; markdown: string };
+
+export type PostNoteInput = { markdown: string; visibility: Visibility; authorId?: string | null };
+
+/** A progress note on a step; internal notes are logged as internal events and never reach the customer. */
+export async function postNote(
+  ctx: Ctx,
+  jobId: string,
+  stepId: string,
+  input: PostNoteInput,
+): Promise<NoteView> {
+  const html = renderMarkdown(input.markdown);
+  return inTransaction(ctx, async (tx) => {
+    await loadOpenJob(tx, ctx, jobId);
+    await loadStep(tx, jobId, stepId);
+    const authorId = input.authorId ?? (ctx.actor.type === 'specialist' ? ctx.actor.id : null);
+    const author = authorId ? await loadAssignableSpecialist(tx, ctx, 'authorId', authorId) : null;
+    const now = ctx.clock.now();
+    const [note] = await tx
+      .insert(notes)
+      .values({
+        id: newId('note'),
+        jobId,
+        stepId,
+        authorId: author?.id ?? null,
+        markdown: input.markdown,
+        html,
+        visibility: input.visibility,
+        createdAt: now,
+      })
+      .returning();
+    if (!note) throw new Error('note insert returned no row');
+    await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, jobId));
+    const view = publicNote(note, author);
+    await appendEvent(tx, ctx, {
+      jobId,
+      stepId,
+      type: 'note.posted',
+      visibility: input.visibility,
+      payload: { note: view },
+    });
+    return { ...view, visibility: note.visibility, markdown: note.markdown };
+  });
+}

@@ -1,0 +1,104 @@
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { costLines, events, jobs, notes, organisations, steps } from '../../db/schema';
+import type { Db } from './context';
+import { sha256 } from './ids';
+import { specialistsById } from './load';
+import { totals } from './money';
+import { publicCostLine, publicNote, publicStep } from './views';
+
+export type Locale = 'nl' | 'en';
+
+/** Finds a job by its tracker token. The token is a capability: whoever holds it may follow the job. */
+export async function findTrackedJob(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  const [row] = await db
+    .select({ job: jobs, organisation: organisations })
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .where(eq(jobs.trackerTokenHash, sha256(token)));
+  return row ?? null;
+}
+
+/**
+ * Everything the customer's tracker shows, plus the id of the newest event it reflects,
+ * so the live stream can resume exactly after it. Internal notes never leave this function.
+ */
+export async function getTrackerView(db: Db, token: string) {
+  const found = await findTrackedJob(db, token);
+  if (!found) return null;
+  const { job, organisation } = found;
+  // Read the log position first: anything committed after it is replayed by the stream, and
+  // replaying is harmless because every live event carries a full snapshot of what it changed.
+  const [latest] = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.jobId, job.id), eq(events.visibility, 'customer')))
+    .orderBy(desc(events.id))
+    .limit(1);
+  const [stepRows, noteRows, lineRows] = await Promise.all([
+    db.select().from(steps).where(eq(steps.jobId, job.id)).orderBy(asc(steps.position)),
+    db
+      .select()
+      .from(notes)
+      .where(and(eq(notes.jobId, job.id), eq(notes.visibility, 'customer')))
+      .orderBy(asc(notes.createdAt)),
+    db.select().from(costLines).where(eq(costLines.jobId, job.id)).orderBy(asc(costLines.createdAt)),
+  ]);
+  const people = await specialistsById(db, [
+    ...stepRows.map((s) => s.assigneeId),
+    ...noteRows.map((n) => n.authorId),
+    ...lineRows.map((l) => l.specialistId),
+  ]);
+  const at = (id: string | null) => (id ? people.get(id) : undefined);
+  return {
+    organisation: {
+      name: organisation.name,
+      logoUrl: organisation.logoUrl,
+      brandColor: organisation.brandColor,
+      defaultLocale: organisation.defaultLocale,
+      timeZone: organisation.timeZone,
+      currency: organisation.currency,
+    },
+    job: {
+      id: job.id,
+      reference: job.reference,
+      title: job.title,
+      customerName: job.customerName,
+      status: job.status,
+      locale: job.locale,
+      createdAt: job.createdAt,
+    },
+    steps: stepRows.map((s) => publicStep(s, at(s.assigneeId))),
+    notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
+    costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
+    totals: totals(lineRows),
+    lastEventId: latest?.id ?? 0,
+  };
+}
+
+export type TrackerView = NonNullable<Awaited<ReturnType<typeof getTrackerView>>>;
+
+/** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
+export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.jobId, jobId), eq(events.visibility, 'customer'), gt(events.id, afterId)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+}
+
+/** The customer's language: the job's, then what the browser asks for, then the organisation's. */
+export function chooseLocale(
+  jobLocale: Locale | null,
+  acceptLanguage: string | null | undefined,
+  fallback: Locale,
+): Locale {
+  if (jobLocale) return jobLocale;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('nl')) return 'nl';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
+}

@@ -1,0 +1,108 @@
+import type { CostLine, Note, Specialist, Step } from '../../db/schema';
+import { lineNetCents, vatCents } from './money';
+
+/** The shapes a customer may see. Events carry these snapshots, so the live timeline can upsert them. */
+export type PublicSpecialist = {
+  id: string;
+  name: string;
+  initials: string;
+  role: string;
+  photoUrl: string | null;
+  bio: string;
+};
+
+export type PublicStep = {
+  id: string;
+  position: number;
+  title: string;
+  description: string;
+  status: Step['status'];
+  promisedAt: number | null;
+  originalPromisedAt: number | null;
+  promiseReason: string | null;
+  startedAt: number | null;
+  doneAt: number | null;
+  blockedReason: string | null;
+  assignee: PublicSpecialist | null;
+};
+
+export type PublicNote = {
+  id: string;
+  stepId: string;
+  html: string;
+  createdAt: number;
+  author: { name: string; role: string } | null;
+};
+
+export type PublicCostLine = {
+  id: string;
+  stepId: string | null;
+  kind: CostLine['kind'];
+  description: string;
+  quantityMilli: number;
+  unitPriceCents: number;
+  vatRateBp: number;
+  state: CostLine['state'];
+  estimateNetCents: number | null;
+  netCents: number;
+  vatCents: number;
+  specialistName: string | null;
+};
+
+export const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter((part) => /^\p{Lu}/u.test(part))
+    .map((part) => part[0])
+    .slice(0, 2)
+    .join('') || name.slice(0, 1).toUpperCase();
+
+export const publicSpecialist = (s: Specialist): PublicSpecialist => ({
+  id: s.id,
+  name: s.name,
+  initials: initials(s.name),
+  role: s.role,
+  photoUrl: s.photoUrl,
+  bio: s.bio,
+});
+
+export const publicStep = (step: Step, assignee: Specialist | null | undefined): PublicStep => ({
+  id: step.id,
+  position: step.position,
+  title: step.title,
+  description: step.description,
+  status: step.status,
+  promisedAt: step.promisedAt,
+  originalPromisedAt: step.originalPromisedAt,
+  promiseReason: step.promiseReason,
+  startedAt: step.startedAt,
+  doneAt: step.doneAt,
+  blockedReason: step.blockedReason,
+  assignee: assignee ? publicSpecialist(assignee) : null,
+});
+
+export const publicNote = (note: Note, author: Specialist | null | undefined): PublicNote => ({
+  id: note.id,
+  stepId: note.stepId,
+  html: note.html,
+  createdAt: note.createdAt,
+  author: author ? { name: author.name, role: author.role } : null,
+});
+
+export const publicCostLine = (line: CostLine, specialist: Specialist | null | undefined): PublicCostLine => {
+  const net = lineNetCents(line);
+  return {
+    id: line.id,
+    stepId: line.stepId,
+    kind: line.kind,
+    description: line.description,
+    quantityMilli: line.quantityMilli,
+    unitPriceCents: line.unitPriceCents,
+    vatRateBp: line.vatRateBp,
+    state: line.state,
+    estimateNetCents: line.estimateNetCents,
+    netCents: net,
+    vatCents: vatCents(net, line.vatRateBp),
+    specialistName: specialist?.name ?? null,
+  };
+};
