@@ -23,6 +23,7 @@ CREATE TABLE `cost_lines` (
 	`unit_price_cents` integer NOT NULL,
 	`vat_rate_bp` integer NOT NULL,
 	`state` text NOT NULL,
+	`estimate_net_cents` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`job_id`) REFERENCES `jobs`(`id`) ON UPDATE no action ON DELETE no action,

@@ -4,9 +4,10 @@
  */
 const encoder = new TextEncoder();
 
-export function eventFrame(id: number, type: string, data: unknown): Uint8Array {
+/** Unnamed events (the type is in the data), so one `onmessage` handler sees them all. */
+export function eventFrame(id: number, data: unknown): Uint8Array {
   // JSON never contains a raw newline, so the data fits on one `data:` line.
-  return encoder.encode(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  return encoder.encode(`id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */

@@ -57,7 +57,7 @@ export class Hub {
     for (const row of rows) {
       const set = this.byJob.get(row.jobId);
       if (!set) continue;
-      const frame = eventFrame(row.id, row.type, wireEvent(row));
+      const frame = eventFrame(row.id, wireEvent(row));
       const internalOnly = row.visibility === 'internal';
       for (const sub of set) {
         if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;

@@ -51,7 +51,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     tail.detach(sub);
     throw error;
   }
-  const first = concat([retryFrame(RETRY_MS), ...backlog.map((e) => eventFrame(e.id, e.type, wireEvent(e)))]);
+  const first = concat([retryFrame(RETRY_MS), ...backlog.map((e) => eventFrame(e.id, wireEvent(e)))]);
   sub.lastId = backlog.at(-1)?.id ?? sub.lastId;
   const raw = nodeContext.getStore()?.res;
 

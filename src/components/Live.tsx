@@ -1,0 +1,102 @@
+import { createSignal, onCleanup, onMount } from 'solid-js';
+import { fill } from '../i18n/messages';
+
+type Props = {
+  token: string;
+  /** The newest event the server-rendered page reflects; the stream resumes right after it. */
+  lastEventId: number;
+  messages: { live: string; connecting: string; offline: string; staticNote: string; announce: Record<string, string> };
+};
+
+type WireEvent = { type: string; step?: { title: string; assignee?: { name: string } | null }; note?: { stepId: string } };
+
+/**
+ * Keeps the tracker live. On each event from the job's stream it re-reads this page and patches
+ * only what changed, so focus and reading position survive; a screen reader hears a short summary.
+ */
+export default function Live(props: Props) {
+  const t = props.messages;
+  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline'>('static');
+  const [said, setSaid] = createSignal('');
+
+  onMount(() => {
+    setConnection('connecting');
+    const source = new EventSource(`/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}`);
+    source.onopen = () => setConnection('live');
+    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'static' : 'offline');
+    let busy = false;
+    let again = false;
+    const refresh = async (): Promise<void> => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      try {
+        const response = await fetch(location.href, { cache: 'no-store', headers: { accept: 'text/html' } });
+        const next = new DOMParser().parseFromString(await response.text(), 'text/html');
+        const here = document.querySelector('[data-live-region]');
+        const there = next.querySelector('[data-live-region]');
+        if (here && there) patch(here, there);
+      } finally {
+        busy = false;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      }
+    };
+    source.onmessage = (message) => {
+      setSaid(summary(JSON.parse(message.data) as WireEvent));
+      void refresh();
+    };
+    onCleanup(() => source.close());
+  });
+
+  function summary(e: WireEvent): string {
+    const a = t.announce;
+    const key = e.type.startsWith('cost_line.')
+      ? 'costs'
+      : ({
+          'step.started': 'started',
+          'step.finished': 'finished',
+          'step.skipped': 'skipped',
+          'step.blocked': 'blocked',
+          'step.promise_changed': 'promise',
+          'step.assigned': 'assigned',
+          'note.posted': 'note',
+          'job.completed': 'completed',
+        }[e.type] ?? '');
+    const stepTitle = e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';
+    return fill(a[key] ?? '', { step: stepTitle, name: e.step?.assignee?.name ?? '' });
+  }
+
+  const label = () =>
+    ({ live: t.live, static: t.staticNote, offline: t.offline, connecting: t.connecting })[connection()];
+  return (
+    <>
+      <p class={`connection ${connection()}`}>{label()}</p>
+      <div role="status" aria-live="polite" class="sr-only">
+        {said()}
+      </div>
+    </>
+  );
+}
+
+/** Makes `here` look like `there`, touching only elements that differ. */
+function patch(here: Element, there: Element): void {
+  if (here.outerHTML === there.outerHTML) return;
+  for (const { name } of [...here.attributes]) if (!there.hasAttribute(name)) here.removeAttribute(name);
+  for (const { name, value } of [...there.attributes]) if (here.getAttribute(name) !== value) here.setAttribute(name, value);
+  const a = [...here.children];
+  const b = [...there.children];
+  const sameShape = a.length === b.length && a.every((el, i) => el.tagName === b[i]?.tagName && el.id === b[i]?.id);
+  if (!sameShape || here.childNodes.length !== a.length) {
+    here.innerHTML = there.innerHTML;
+    return;
+  }
+  a.forEach((el, i) => {
+    const other = b[i];
+    if (other) patch(el, other);
+  });
+}

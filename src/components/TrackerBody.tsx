@@ -1,0 +1,228 @@
+import { For, Show } from 'solid-js';
+import { type Formatting, formatters } from '../i18n/format';
+import { fill, type TrackerMessages } from '../i18n/messages';
+import { totals } from '../services/money';
+import type { TrackerView } from '../services/tracker';
+import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
+
+type Props = {
+  view: Pick<TrackerView, 'steps' | 'notes' | 'costLines' | 'job'>;
+  messages: TrackerMessages;
+  formatting: Formatting;
+  now: number;
+};
+
+/**
+ * The customer's timeline and costs, rendered on the server only: complete without JavaScript.
+ * The Live island keeps it current by re-reading this page when an event arrives, so there is
+ * one rendering of the tracker, not a server one and a client one.
+ */
+export default function TrackerBody(props: Props) {
+  const t = props.messages;
+  const f = formatters(props.formatting);
+  const view = props.view;
+  const sum = totals(view.costLines);
+  const progress = () => {
+    if (view.job.status === 'cancelled') return t.cancelled;
+    if (view.job.status === 'done') return t.allDone;
+    const index = view.steps.findIndex((x) => x.status === 'active' || x.status === 'blocked' || x.status === 'pending');
+    const current = view.steps[index];
+    return current ? `${fill(t.progress, { current: index + 1, total: view.steps.length })}: ${current.title}` : t.allDone;
+  };
+
+  return (
+    <div data-live-region="tracker">
+      <p class="progress">{progress()}</p>
+      <section aria-labelledby="steps-heading">
+        <h2 id="steps-heading">{t.steps}</h2>
+        <ol class="timeline">
+          <For each={view.steps}>
+            {(step) => <StepItem step={step} notes={view.notes.filter((n) => n.stepId === step.id)} now={props.now} t={t} f={f} />}
+          </For>
+        </ol>
+      </section>
+      <section aria-labelledby="costs-heading" class="costs">
+        <h2 id="costs-heading">{t.costs}</h2>
+        <Show when={view.costLines.length > 0} fallback={<p>{t.noCosts}</p>}>
+          <CostTable lines={view.costLines} t={t} f={f} />
+          <dl class="totals">
+            <dt>{t.subtotal}</dt>
+            <dd>{f.money(sum.netCents)}</dd>
+            <For each={sum.vatByRate}>
+              {(r) => (
+                <>
+                  <dt>{fill(t.vatAt, { rate: f.rate(r.vatRateBp) })}</dt>
+                  <dd>{f.money(r.vatCents)}</dd>
+                </>
+              )}
+            </For>
+            <dt class="grand">{sum.final ? t.totalFinal : t.totalEstimated}</dt>
+            <dd class="grand">{f.money(sum.grossCents)}</dd>
+            <Show when={sum.estimatedGrossCents !== sum.grossCents && sum.estimatedGrossCents > 0}>
+              <dt>{t.firstEstimate}</dt>
+              <dd>{f.money(sum.estimatedGrossCents)}</dd>
+            </Show>
+            <Show when={sum.awaitingApprovalGrossCents > 0}>
+              <dt>{t.awaitingApproval}</dt>
+              <dd>{f.money(sum.awaitingApprovalGrossCents)}</dd>
+            </Show>
+          </dl>
+        </Show>
+      </section>
+    </div>
+  );
+}
+
+type Ui = { t: TrackerMessages; f: ReturnType<typeof formatters> };
+
+function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: number }) {
+  const s = () => props.step;
+  const late = () => {
+    const promised = s().promisedAt;
+    if (promised == null || s().status === 'skipped') return 0;
+    return Math.max(0, (s().doneAt ?? props.now) - promised);
+  };
+  const moved = () => s().originalPromisedAt != null && s().promisedAt !== s().originalPromisedAt;
+  const Time = (p: { ms: number }) => <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>;
+  return (
+    <li id={`step-${s().id}`} class={`step ${s().status}`} aria-current={s().status === 'active' ? 'step' : undefined}>
+      <h3>
+        <span class="title">{s().title}</span> <span class="badge">{props.t.status[s().status]}</span>
+      </h3>
+      <Show when={s().description}>
+        <p class="description">{s().description}</p>
+      </Show>
+      <Show when={s().assignee}>
+        {(who) => (
+          <div class="specialist">
+            <Show when={who().photoUrl} fallback={<span class="avatar" aria-hidden="true">{who().initials}</span>}>
+              <img class="avatar" src={who().photoUrl ?? ''} alt="" width="44" height="44" />
+            </Show>
+            <div>
+              <p class="who">
+                <span class="visually-hidden">{s().status === 'done' ? props.t.doneBy : props.t.handledBy}: </span>
+                <strong>{who().name}</strong>, {who().role}
+              </p>
+              <Show when={who().bio}>
+                <p class="bio">{who().bio}</p>
+              </Show>
+            </div>
+          </div>
+        )}
+      </Show>
+      <dl class="times">
+        <Show when={moved() && s().originalPromisedAt}>
+          {(first) => (
+            <>
+              <dt>{props.t.originallyPromised}</dt>
+              <dd>
+                <del>
+                  <Time ms={first()} />
+                </del>
+              </dd>
+            </>
+          )}
+        </Show>
+        <Show when={s().promisedAt}>
+          {(promised) => (
+            <>
+              <dt>{moved() ? props.t.newPromise : props.t.promised}</dt>
+              <dd>
+                <Time ms={promised()} />
+                <Show when={moved() && s().promiseReason}>
+                  <span class="reason"> — {s().promiseReason}</span>
+                </Show>
+              </dd>
+            </>
+          )}
+        </Show>
+        <Show when={s().startedAt}>
+          {(at) => (
+            <>
+              <dt>{props.t.started}</dt>
+              <dd>
+                <Time ms={at()} />
+              </dd>
+            </>
+          )}
+        </Show>
+        <Show when={s().doneAt}>
+          {(at) => (
+            <>
+              <dt>{props.t.finished}</dt>
+              <dd>
+                <Time ms={at()} />
+              </dd>
+            </>
+          )}
+        </Show>
+      </dl>
+      <Show when={late() > 0}>
+        <p class="late">{s().doneAt ? fill(props.t.late, { duration: props.f.duration(late()) }) : props.t.runningLate}</p>
+      </Show>
+      <Show when={s().status === 'blocked' && s().blockedReason}>
+        <p class="blocked-reason">{s().blockedReason}</p>
+      </Show>
+      <Show when={props.notes.length > 0}>
+        <ul class="notes" aria-label={props.t.notes}>
+          <For each={props.notes}>
+            {(note) => (
+              <li class="note">
+                <div class="note-body" innerHTML={note.html} />
+                <p class="note-meta">
+                  <Show when={note.author}>{(a) => `${a().name} · `}</Show>
+                  <Time ms={note.createdAt} />
+                </p>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </li>
+  );
+}
+
+function CostTable(props: Ui & { lines: PublicCostLine[] }) {
+  const t = props.t;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t.description}</th>
+            <th scope="col">{t.quantityTimesPrice}</th>
+            <th scope="col">{t.vat}</th>
+            <th scope="col" class="num">
+              {t.amount}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.lines}>
+            {(line) => (
+              <tr class={line.state}>
+                <th scope="row">
+                  {line.description}
+                  <span class="meta">
+                    {t.kind[line.kind]} · {t.state[line.state]}
+                    {line.specialistName ? ` · ${line.specialistName}` : ''}
+                  </span>
+                </th>
+                <td>
+                  {props.f.quantity(line.quantityMilli)} × {props.f.money(line.unitPriceCents)}
+                </td>
+                <td>{props.f.rate(line.vatRateBp)}</td>
+                <td class="num">
+                  {props.f.money(line.netCents)}
+                  <Show when={line.state === 'actual' && line.estimateNetCents != null && line.estimateNetCents !== line.netCents}>
+                    <span class="meta">{fill(t.estimatedAt, { amount: props.f.money(line.estimateNetCents ?? 0) })}</span>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}

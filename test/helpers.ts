@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { openDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { organisations, specialists } from '../db/schema';
+import { createApi } from '../src/api';
+import { type Config, loadConfig } from '../src/config';
+import { contextFor, type Runtime } from '../src/runtime';
+import { createLive } from '../src/live';
+import { createApiKey } from '../src/services/api-keys';
+import type { Clock, Ctx } from '../src/services/context';
+import { createWorkflow } from '../src/services/directory';
+import { newId } from '../src/services/ids';
+
+/** A clock tests move by hand. */
+export function fakeClock(start = Date.parse('2026-11-23T08:00:00Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+    set(ms: number) {
+      now = ms;
+    },
+  } satisfies Clock & Record<string, unknown>;
+}
+
+/** A fresh, migrated database file for this test file, removed afterwards. */
+export function tempDatabaseUrl(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ok-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return `file:${join(dir, 'test.db')}`;
+}
+
+export async function testRuntime(options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<Runtime> {
+  const config = {
+    ...loadConfig({}),
+    databaseUrl: tempDatabaseUrl(),
+    publicUrl: 'http://tracker.test',
+    livePollMs: 10,
+    logRequests: false,
+    ...options.config,
+  };
+  const database = await openDatabase(config.databaseUrl);
+  await migrateDatabase(database.db);
+  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
+  const rt: Runtime = { config, database, clock: options.clock ?? { now: () => Date.now() }, live };
+  afterAll(() => {
+    live.close();
+    database.close();
+  });
+  return rt;
+}
+
+let counter = 0;
+
+/** An organisation with a small team, a workflow and an API key. */
+export async function makeOrganisation(rt: Runtime, overrides: Partial<typeof organisations.$inferInsert> = {}) {
+  counter++;
+  const id = newId('org');
+  const { db } = rt.database;
+  await db.insert(organisations).values({
+    id,
+    slug: `org-${counter}-${id.slice(-6).toLowerCase()}`,
+    name: `Garage ${counter}`,
+    createdAt: rt.clock.now(),
+    ...overrides,
+  });
+  const team = await db
+    .insert(specialists)
+    .values([
+      { id: newId('spec'), organisationId: id, name: 'Jan de Boer', role: 'Monteur', bio: 'Twintig jaar onder de motorkap.', permission: 'admin', createdAt: rt.clock.now() },
+      { id: newId('spec'), organisationId: id, name: 'Fatima El Amrani', role: 'APK-keurmeester', bio: 'Keurt sinds 2015.', createdAt: rt.clock.now() + 1 },
+      { id: newId('spec'), organisationId: id, name: 'Old Timer', role: 'Monteur', active: false, createdAt: rt.clock.now() + 2 },
+    ])
+    .returning();
+  const ctx = contextFor(rt, id, { type: 'system', id: null });
+  const workflowId = await createWorkflow(ctx, {
+    name: 'APK',
+    steps: [
+      { title: 'Intake', description: 'We nemen de auto in ontvangst.', defaultRole: 'Monteur', expectedMinutes: 15 },
+      { title: 'Keuring', defaultRole: 'APK-keurmeester', expectedMinutes: 60 },
+      { title: 'Klaar voor ophalen' },
+    ],
+  });
+  const { key } = await createApiKey(db, rt.clock, id, 'test');
+  const { key: readKey } = await createApiKey(db, rt.clock, id, 'read only', 'read');
+  const [mechanic, inspector, retired] = team as [(typeof team)[0], (typeof team)[0], (typeof team)[0]];
+  return { id, ctx, key, readKey, workflowId, mechanic, inspector, retired };
+}
+
+export type TestOrg = Awaited<ReturnType<typeof makeOrganisation>>;
+
+/** Calls the API in-process (no socket): `call('POST', '/jobs', { key, body })`. */
+export function apiClient(rt: Runtime) {
+  const app = createApi(rt);
+  return async (method: string, path: string, options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await app.request(`/api/v1${path}`, { method, headers, body });
+    const text = await response.text();
+    const json = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
+    return { status: response.status, json, headers: response.headers };
+  };
+}
+
+export const ctxOf = (org: TestOrg): Ctx => org.ctx;
+
+export const sampleJob = (reference = `WO-${++counter}`) => ({
+  reference,
+  title: 'APK + kleine beurt',
+  customer: { name: 'Sanne de Vries', email: 'sanne@example.nl', postcode: '3511 AB', locale: 'nl' as const },
+});
