@@ -4,7 +4,7 @@ import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
-import { errorResponse, onError } from './api/errors';
+import { onError } from './api/errors';
 import { sharedRuntime } from './runtime';
 
 /**
@@ -19,7 +19,6 @@ if (rt.config.logRequests) app.use(logger());
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 
 app.route('/', createApi(rt));
-app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
 
 // A tracker link is a capability: never leak it to other sites, never let search engines index it.
 app.use('/t/*', async (c, next) => {

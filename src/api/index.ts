@@ -47,7 +47,6 @@ export function createApi(rt: Runtime) {
     },
     servers: [{ url: '/api/v1' }],
   });
-  v1.notFound((c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   v1.onError(onError);
 
   const api = new Hono();
@@ -71,6 +70,8 @@ export function createApi(rt: Runtime) {
     }
     return c.body(script.plain);
   });
+  // Hono only calls notFound on the top-level app, so unknown API paths are answered here.
+  api.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   return api;
 }
 
