@@ -21,10 +21,14 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
   afterCommit: () => rt.live.tail.poke(),
 });
 
-let shared: Promise<Runtime> | undefined;
+/**
+ * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
+ * built bundle in the same process (benchmarks, src/serve.ts) reaches the same instance.
+ */
+const KEY = Symbol.for('open-kitchen.runtime');
+const scope = globalThis as { [KEY]?: Promise<Runtime> };
 
-/** The process-wide runtime used by src/fetch.ts and the pages. */
 export function sharedRuntime(): Promise<Runtime> {
-  shared ??= createRuntime(loadConfig());
-  return shared;
+  scope[KEY] ??= createRuntime(loadConfig());
+  return scope[KEY];
 }

@@ -77,7 +77,7 @@ describe('creating a job', () => {
 describe('steps', () => {
   it('moves through start, block, start, finish; the job completes when the last step closes', async () => {
     const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'Diagnose' }, { title: 'Reparatie' }] });
-    const [a, b] = (await getJob(org.ctx, jobId)).steps as [{ id: string }, { id: string }];
+    const [a, b] = (await getJob(org.ctx, jobId)).steps as unknown as [{ id: string }, { id: string }];
     clock.advance(60_000);
     const started = await changeStepStatus(org.ctx, jobId, a.id, 'start');
     expect(started).toMatchObject({ status: 'active', startedAt: clock.now() });
