@@ -1,18 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { openDatabase } from '../db/client';
-import { ensureDatabaseFolder, migrateDatabase } from '../db/migrate';
-import { type SeedReport, seedIfEmpty } from '../db/seed';
+import { prepareDatabase } from '../db/prepare';
+import type { SeedReport } from '../db/seed';
 import { loadConfig } from './config';
 import { startServer } from './serve';
-import { systemClock } from './services/context';
 
 /** `npm start`: migrate, seed demo data on an empty database, serve, and say where to look. */
 const config = loadConfig();
-ensureDatabaseFolder(config.databaseUrl);
-const setup = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-await migrateDatabase(setup.db);
-const report = config.seed === 'auto' ? await seedIfEmpty({ db: setup.db, clock: systemClock }, config.publicUrl) : null;
-setup.close();
+const report = await prepareDatabase(config);
 
 const server = await startServer(config);
 const { port } = server.address() as { port: number };

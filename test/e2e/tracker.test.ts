@@ -1,4 +1,6 @@
-import type { Browser } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getJob } from '../../src/services/read-job';
 import { createJob } from '../../src/services/create-job';
@@ -26,6 +28,17 @@ async function api(method: string, path: string, body?: unknown) {
   return response.json();
 }
 
+/** Runs axe-core (WCAG 2.1 A/AA rules) in the page and returns the violations. */
+async function axeViolations(page: Page) {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
 describe('the tracker in a real browser', () => {
   it('shows a step change and a note posted through the API, live, without reload', async () => {
     const created = await api('POST', '/jobs', { ...sampleJob(), workflowId: org.workflowId });
@@ -51,6 +64,9 @@ describe('the tracker in a real browser', () => {
     await expect(page.locator('[role="status"]').innerText()).resolves.toContain('Intake');
     expect(await page.locator(`#step-${intake}`).getAttribute('aria-current')).toBe('step');
     expect(errors).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 
