@@ -15,16 +15,28 @@ const rt = await sharedRuntime();
 const app = new Hono();
 
 app.use(requestId());
+// Also on responses Astro builds itself (Hono's requestId only decorates responses Hono creates).
+app.use(async (c, next) => {
+  await next();
+  c.header('x-request-id', c.get('requestId'));
+});
 if (rt.config.logRequests) app.use(logger());
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 
 app.route('/', createApi(rt));
 
-// A tracker link is a capability: never leak it to other sites, never let search engines index it.
+// A tracker link is a capability: never leak it to other sites, never let search engines index it,
+// never let a shared cache keep it. Notes are sanitised HTML; the CSP is a second line of defence.
 app.use('/t/*', async (c, next) => {
   await next();
   c.header('referrer-policy', 'no-referrer');
   c.header('x-robots-tag', 'noindex');
+  c.header('cache-control', 'private, no-store');
+  c.header(
+    'content-security-policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
+      "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
 });
 
 app.use(async (c, next) => {

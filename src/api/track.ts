@@ -46,6 +46,6 @@ export const trackRoutes = (rt: Runtime) =>
       jobId,
       internal: false,
       lastEventId,
-      backlog: (after) => customerEventsSince(rt.database.db, jobId, after),
+      backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
     });
   });

@@ -8,6 +8,7 @@ import type { LogTail } from './tail';
 /** A subscriber whose socket holds more than this unsent is too slow; it is dropped and reconnects. */
 const MAX_BUFFERED = 1 << 20;
 const RETRY_MS = 2000;
+const BACKLOG_PAGE = 500;
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -21,8 +22,8 @@ export type OpenStream = {
   internal: boolean;
   /** Resume point: the client's Last-Event-ID (0 for everything). */
   lastEventId: number;
-  /** Events after the given id that this subscriber may see, oldest first. */
-  backlog: (afterId: number) => Promise<EventRow[]>;
+  /** Up to `limit` events after the given id that this subscriber may see, oldest first. */
+  backlog: (afterId: number, limit: number) => Promise<EventRow[]>;
   headers?: Record<string, string>;
 };
 
@@ -44,9 +45,14 @@ export async function openStream(options: OpenStream): Promise<Response> {
     write: () => {},
   };
   await tail.attach(sub);
-  let backlog: EventRow[];
+  const backlog: EventRow[] = [];
   try {
-    backlog = await options.backlog(options.lastEventId);
+    for (let after = options.lastEventId; ; ) {
+      const page = await options.backlog(after, BACKLOG_PAGE);
+      backlog.push(...page);
+      if (page.length < BACKLOG_PAGE) break;
+      after = page[page.length - 1]?.id ?? after;
+    }
   } catch (error) {
     tail.detach(sub);
     throw error;

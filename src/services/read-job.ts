@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { costLines, events, type Job, jobs, notes, steps } from '../../db/schema';
 import type { Ctx } from './context';
 import { invalid } from './errors';
@@ -70,9 +70,9 @@ export async function listJobs(ctx: Ctx, query: ListJobsQuery) {
   if (query.updatedSince !== undefined) conditions.push(gt(jobs.updatedAt, query.updatedSince));
   if (query.q) {
     const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      or(like(jobs.reference, pattern), like(jobs.customerName, pattern), like(jobs.title, pattern)),
-    );
+    // SQLite's LIKE has no default escape character; name one so % and _ in a search are literal.
+    const matches = (column: typeof jobs.reference) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+    conditions.push(or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title)));
   }
   if (query.cursor) {
     const [createdAt, id] = decodeCursor(query.cursor);

@@ -145,6 +145,8 @@ describe('listing jobs', () => {
     const third = await list('GET', `/jobs?limit=2&cursor=${second.json.nextCursor}`, { key: mine.key });
     expect(third.json.jobs.map((j: { reference: string }) => j.reference)).toEqual(['LIST-0']);
     expect(third.json.nextCursor).toBeNull();
+    expect((await list('GET', '/jobs?q=LIST%25', { key: mine.key })).json.jobs).toHaveLength(0);
+    expect((await list('GET', '/jobs?q=L_ST', { key: mine.key })).json.jobs).toHaveLength(0);
     const search = await list('GET', '/jobs?q=LIST-3', { key: mine.key });
     expect(search.json.jobs).toHaveLength(1);
     expect(search.json.jobs[0].currentStep).toMatchObject({ title: 'A', status: 'pending' });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../../db/schema';
 import { createApi } from '../../src/api';
 import type { Runtime } from '../../src/runtime';
 import { changeStepStatus } from '../../src/services/change-step-status';
@@ -77,6 +78,27 @@ describe('the tracker event stream', () => {
     const byQuery = await open(job.token, {}, `?lastEventId=${lastSeen}`);
     await byQuery.until((s) => s.events.length === 3);
     byQuery.close();
+  });
+
+  it('replays a long history completely, then goes live', async () => {
+    const job = await trackedJob();
+    const rows = Array.from({ length: 1200 }, (_, i) => ({
+      organisationId: org.id,
+      jobId: job.jobId,
+      type: 'note.posted',
+      visibility: i % 3 === 0 ? ('internal' as const) : ('customer' as const),
+      actorType: 'system' as const,
+      payload: { n: i },
+      createdAt: Date.now(),
+    }));
+    await rt.database.db.insert(events).values(rows);
+    const sse = await open(job.token);
+    await sse.until((s) => s.events.length === 801);
+    await changeStepStatus(org.ctx, job.jobId, job.steps[0], 'start');
+    await sse.until((s) => s.events.length === 802);
+    expect(sse.events.at(-1)?.json.type).toBe('step.started');
+    expect(new Set(sse.events.map((e) => e.id)).size).toBe(802);
+    sse.close();
   });
 
   it('keeps idle streams open with heartbeat comments', async () => {
