@@ -10,7 +10,9 @@ export async function prepareDatabase(config: Config): Promise<SeedReport | null
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   try {
     await migrateDatabase(database.db);
-    return config.seed === 'auto' ? await seedIfEmpty({ db: database.db, clock: systemClock }, config.publicUrl) : null;
+    return config.seed === 'auto'
+      ? await seedIfEmpty({ db: database.db, clock: systemClock }, config.publicUrl)
+      : null;
   } finally {
     database.close();
   }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nodeContext } from './live/node-context';
@@ -12,7 +12,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export async function startServer(options: { host: string; port: number }): Promise<Server> {
   const entry = resolve('dist/server/entry.mjs');
-  if (!existsSync(entry)) throw new Error('No build found: run `npm run build` first (`npm start` builds for you).');
+  if (!existsSync(entry))
+    throw new Error('No build found: run `npm run build` first (`npm start` builds for you).');
   // The adapter must not start a server of its own.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };

@@ -7,8 +7,8 @@ import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
 import { createApi } from '../src/api';
 import { type Config, loadConfig } from '../src/config';
-import { contextFor, type Runtime } from '../src/runtime';
 import { createLive } from '../src/live';
+import { contextFor, type Runtime } from '../src/runtime';
 import { createApiKey } from '../src/services/api-keys';
 import type { Clock, Ctx } from '../src/services/context';
 import { createWorkflow } from '../src/services/directory';
@@ -35,7 +35,9 @@ export function tempDatabaseUrl(): string {
   return `file:${join(dir, 'test.db')}`;
 }
 
-export async function testRuntime(options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<Runtime> {
+export async function testRuntime(
+  options: { clock?: Clock; config?: Partial<Config> } = {},
+): Promise<Runtime> {
   const config = {
     ...loadConfig({}),
     databaseUrl: tempDatabaseUrl(),
@@ -58,7 +60,10 @@ export async function testRuntime(options: { clock?: Clock; config?: Partial<Con
 let counter = 0;
 
 /** An organisation with a small team, a workflow and an API key. */
-export async function makeOrganisation(rt: Runtime, overrides: Partial<typeof organisations.$inferInsert> = {}) {
+export async function makeOrganisation(
+  rt: Runtime,
+  overrides: Partial<typeof organisations.$inferInsert> = {},
+) {
   counter++;
   const id = newId('org');
   const { db } = rt.database;
@@ -72,16 +77,43 @@ export async function makeOrganisation(rt: Runtime, overrides: Partial<typeof or
   const team = await db
     .insert(specialists)
     .values([
-      { id: newId('spec'), organisationId: id, name: 'Jan de Boer', role: 'Monteur', bio: 'Twintig jaar onder de motorkap.', permission: 'admin', createdAt: rt.clock.now() },
-      { id: newId('spec'), organisationId: id, name: 'Fatima El Amrani', role: 'APK-keurmeester', bio: 'Keurt sinds 2015.', createdAt: rt.clock.now() + 1 },
-      { id: newId('spec'), organisationId: id, name: 'Old Timer', role: 'Monteur', active: false, createdAt: rt.clock.now() + 2 },
+      {
+        id: newId('spec'),
+        organisationId: id,
+        name: 'Jan de Boer',
+        role: 'Monteur',
+        bio: 'Twintig jaar onder de motorkap.',
+        permission: 'admin',
+        createdAt: rt.clock.now(),
+      },
+      {
+        id: newId('spec'),
+        organisationId: id,
+        name: 'Fatima El Amrani',
+        role: 'APK-keurmeester',
+        bio: 'Keurt sinds 2015.',
+        createdAt: rt.clock.now() + 1,
+      },
+      {
+        id: newId('spec'),
+        organisationId: id,
+        name: 'Old Timer',
+        role: 'Monteur',
+        active: false,
+        createdAt: rt.clock.now() + 2,
+      },
     ])
     .returning();
   const ctx = contextFor(rt, id, { type: 'system', id: null });
   const workflowId = await createWorkflow(ctx, {
     name: 'APK',
     steps: [
-      { title: 'Intake', description: 'We nemen de auto in ontvangst.', defaultRole: 'Monteur', expectedMinutes: 15 },
+      {
+        title: 'Intake',
+        description: 'We nemen de auto in ontvangst.',
+        defaultRole: 'Monteur',
+        expectedMinutes: 15,
+      },
       { title: 'Keuring', defaultRole: 'APK-keurmeester', expectedMinutes: 60 },
       { title: 'Klaar voor ophalen' },
     ],
@@ -97,7 +129,11 @@ export type TestOrg = Awaited<ReturnType<typeof makeOrganisation>>;
 /** Calls the API in-process (no socket): `call('POST', '/jobs', { key, body })`. */
 export function apiClient(rt: Runtime) {
   const app = createApi(rt);
-  return async (method: string, path: string, options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
+  return async (
+    method: string,
+    path: string,
+    options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     let body: string | undefined;
@@ -106,7 +142,8 @@ export function apiClient(rt: Runtime) {
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     const response = await app.request(`/api/v1${path}`, { method, headers, body });
     const text = await response.text();
-    const json = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
+    const json =
+      text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
     return { status: response.status, json, headers: response.headers };
   };
 }

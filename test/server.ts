@@ -22,7 +22,16 @@ export async function startProduct(env: Record<string, string> = {}) {
   const rt: Runtime = { config, database, clock: { now: () => Date.now() }, live };
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SEED: 'never', LOG_REQUESTS: '0', LIVE_POLL_MS: '20', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED: 'never',
+      LOG_REQUESTS: '0',
+      LIVE_POLL_MS: '20',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -23,7 +23,11 @@ export function readSse(body: ReadableStream<Uint8Array>, abort?: () => void): S
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`SSE: condition not met in ${ms} ms; got ${sse.events.map((e) => e.json.type).join(', ')}`));
+          reject(
+            new Error(
+              `SSE: condition not met in ${ms} ms; got ${sse.events.map((e) => e.json.type).join(', ')}`,
+            ),
+          );
         }, ms);
         const check = () => {
           if (!predicate(sse)) return;

@@ -5,10 +5,20 @@ type Props = {
   token: string;
   /** The newest event the server-rendered page reflects; the stream resumes right after it. */
   lastEventId: number;
-  messages: { live: string; connecting: string; offline: string; staticNote: string; announce: Record<string, string> };
+  messages: {
+    live: string;
+    connecting: string;
+    offline: string;
+    staticNote: string;
+    announce: Record<string, string>;
+  };
 };
 
-type WireEvent = { type: string; step?: { title: string; assignee?: { name: string } | null }; note?: { stepId: string } };
+type WireEvent = {
+  type: string;
+  step?: { title: string; assignee?: { name: string } | null };
+  note?: { stepId: string };
+};
 
 /**
  * Keeps the tracker live. On each event from the job's stream it re-reads this page and patches
@@ -67,7 +77,8 @@ export default function Live(props: Props) {
           'note.posted': 'note',
           'job.completed': 'completed',
         }[e.type] ?? '');
-    const stepTitle = e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';
+    const stepTitle =
+      e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';
     return fill(a[key] ?? '', { step: stepTitle, name: e.step?.assignee?.name ?? '' });
   }
 
@@ -87,10 +98,12 @@ export default function Live(props: Props) {
 function patch(here: Element, there: Element): void {
   if (here.outerHTML === there.outerHTML) return;
   for (const { name } of [...here.attributes]) if (!there.hasAttribute(name)) here.removeAttribute(name);
-  for (const { name, value } of [...there.attributes]) if (here.getAttribute(name) !== value) here.setAttribute(name, value);
+  for (const { name, value } of [...there.attributes])
+    if (here.getAttribute(name) !== value) here.setAttribute(name, value);
   const a = [...here.children];
   const b = [...there.children];
-  const sameShape = a.length === b.length && a.every((el, i) => el.tagName === b[i]?.tagName && el.id === b[i]?.id);
+  const sameShape =
+    a.length === b.length && a.every((el, i) => el.tagName === b[i]?.tagName && el.id === b[i]?.id);
   if (!sameShape || here.childNodes.length !== a.length) {
     here.innerHTML = there.innerHTML;
     return;

@@ -25,9 +25,13 @@ export default function TrackerBody(props: Props) {
   const progress = () => {
     if (view.job.status === 'cancelled') return t.cancelled;
     if (view.job.status === 'done') return t.allDone;
-    const index = view.steps.findIndex((x) => x.status === 'active' || x.status === 'blocked' || x.status === 'pending');
+    const index = view.steps.findIndex(
+      (x) => x.status === 'active' || x.status === 'blocked' || x.status === 'pending',
+    );
     const current = view.steps[index];
-    return current ? `${fill(t.progress, { current: index + 1, total: view.steps.length })}: ${current.title}` : t.allDone;
+    return current
+      ? `${fill(t.progress, { current: index + 1, total: view.steps.length })}: ${current.title}`
+      : t.allDone;
   };
 
   return (
@@ -37,7 +41,15 @@ export default function TrackerBody(props: Props) {
         <h2 id="steps-heading">{t.steps}</h2>
         <ol class="timeline">
           <For each={view.steps}>
-            {(step) => <StepItem step={step} notes={view.notes.filter((n) => n.stepId === step.id)} now={props.now} t={t} f={f} />}
+            {(step) => (
+              <StepItem
+                step={step}
+                notes={view.notes.filter((n) => n.stepId === step.id)}
+                now={props.now}
+                t={t}
+                f={f}
+              />
+            )}
           </For>
         </ol>
       </section>
@@ -83,9 +95,15 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
     return Math.max(0, (s().doneAt ?? props.now) - promised);
   };
   const moved = () => s().originalPromisedAt != null && s().promisedAt !== s().originalPromisedAt;
-  const Time = (p: { ms: number }) => <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>;
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
   return (
-    <li id={`step-${s().id}`} class={`step ${s().status}`} aria-current={s().status === 'active' ? 'step' : undefined}>
+    <li
+      id={`step-${s().id}`}
+      class={`step ${s().status}`}
+      aria-current={s().status === 'active' ? 'step' : undefined}
+    >
       <h3>
         <span class="title">{s().title}</span> <span class="badge">{props.t.status[s().status]}</span>
       </h3>
@@ -95,12 +113,21 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
       <Show when={s().assignee}>
         {(who) => (
           <div class="specialist">
-            <Show when={who().photoUrl} fallback={<span class="avatar" aria-hidden="true">{who().initials}</span>}>
+            <Show
+              when={who().photoUrl}
+              fallback={
+                <span class="avatar" aria-hidden="true">
+                  {who().initials}
+                </span>
+              }
+            >
               <img class="avatar" src={who().photoUrl ?? ''} alt="" width="44" height="44" />
             </Show>
             <div>
               <p class="who">
-                <span class="visually-hidden">{s().status === 'done' ? props.t.doneBy : props.t.handledBy}: </span>
+                <span class="visually-hidden">
+                  {s().status === 'done' ? props.t.doneBy : props.t.handledBy}:{' '}
+                </span>
                 <strong>{who().name}</strong>, {who().role}
               </p>
               <Show when={who().bio}>
@@ -158,7 +185,9 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
         </Show>
       </dl>
       <Show when={late() > 0}>
-        <p class="late">{s().doneAt ? fill(props.t.late, { duration: props.f.duration(late()) }) : props.t.runningLate}</p>
+        <p class="late">
+          {s().doneAt ? fill(props.t.late, { duration: props.f.duration(late()) }) : props.t.runningLate}
+        </p>
       </Show>
       <Show when={s().status === 'blocked' && s().blockedReason}>
         <p class="blocked-reason">{s().blockedReason}</p>
@@ -214,8 +243,16 @@ function CostTable(props: Ui & { lines: PublicCostLine[] }) {
                 <td>{props.f.rate(line.vatRateBp)}</td>
                 <td class="num">
                   {props.f.money(line.netCents)}
-                  <Show when={line.state === 'actual' && line.estimateNetCents != null && line.estimateNetCents !== line.netCents}>
-                    <span class="meta">{fill(t.estimatedAt, { amount: props.f.money(line.estimateNetCents ?? 0) })}</span>
+                  <Show
+                    when={
+                      line.state === 'actual' &&
+                      line.estimateNetCents != null &&
+                      line.estimateNetCents !== line.netCents
+                    }
+                  >
+                    <span class="meta">
+                      {fill(t.estimatedAt, { amount: props.f.money(line.estimateNetCents ?? 0) })}
+                    </span>
                   </Show>
                 </td>
               </tr>

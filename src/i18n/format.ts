@@ -8,13 +8,21 @@ export type Formatting = { locale: 'nl' | 'en'; timeZone: string; currency: stri
 
 export function formatters({ locale, timeZone, currency }: Formatting) {
   const tag = tags[locale];
-  const dateTime = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const dateTime = new Intl.DateTimeFormat(tag, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const time = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit' });
   const day = new Intl.DateTimeFormat(tag, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const money = new Intl.NumberFormat(tag, { style: 'currency', currency });
   const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 3 });
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
-  const unit = (u: 'minute' | 'hour' | 'day') => new Intl.NumberFormat(tag, { style: 'unit', unit: u, unitDisplay: 'long' });
+  const unit = (u: 'minute' | 'hour' | 'day') =>
+    new Intl.NumberFormat(tag, { style: 'unit', unit: u, unitDisplay: 'long' });
   const minutes = unit('minute');
   const hours = unit('hour');
   const days = unit('day');

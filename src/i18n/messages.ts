@@ -67,7 +67,8 @@ const en = {
       completed: 'Your job is done',
     },
     notFoundTitle: 'Tracker not found',
-    notFoundBody: 'This link is not valid (any more). Check the link in your message, or contact the business.',
+    notFoundBody:
+      'This link is not valid (any more). Check the link in your message, or contact the business.',
     poweredBy: 'Tracked with Open Kitchen',
   },
 };
@@ -140,7 +141,8 @@ const nl: Shape<Messages> = {
       completed: 'Uw opdracht is klaar',
     },
     notFoundTitle: 'Tracker niet gevonden',
-    notFoundBody: 'Deze link is niet (meer) geldig. Controleer de link in uw bericht of neem contact op met het bedrijf.',
+    notFoundBody:
+      'Deze link is niet (meer) geldig. Controleer de link in uw bericht of neem contact op met het bedrijf.',
     poweredBy: 'Gevolgd met Open Kitchen',
   },
 };

@@ -12,7 +12,10 @@ beforeAll(async () => {
   other = await makeOrganisation(rt);
 });
 
-const errorShape = { error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) };
+const errorShape = {
+  error: { code: expect.any(String), message: expect.any(String) },
+  requestId: expect.any(String),
+};
 
 async function newJob(key = org.key) {
   const res = await call('POST', '/jobs', { key, body: { ...sampleJob(), workflowId: org.workflowId } });
@@ -36,11 +39,18 @@ describe('authentication', () => {
 
 describe('creating jobs', () => {
   it('returns the job with its tracker link, once', async () => {
-    const res = await call('POST', '/jobs', { key: org.key, body: { ...sampleJob('WO-API-1'), workflowId: org.workflowId } });
+    const res = await call('POST', '/jobs', {
+      key: org.key,
+      body: { ...sampleJob('WO-API-1'), workflowId: org.workflowId },
+    });
     expect(res.status).toBe(201);
     expect(res.json.trackerUrl).toMatch(/^http:\/\/tracker\.test\/t\/[A-Za-z0-9_-]{32}$/);
     expect(res.json.steps).toHaveLength(3);
-    expect(res.json.steps[0]).toMatchObject({ title: 'Intake', status: 'pending', assignee: { name: 'Jan de Boer', role: 'Monteur' } });
+    expect(res.json.steps[0]).toMatchObject({
+      title: 'Intake',
+      status: 'pending',
+      assignee: { name: 'Jan de Boer', role: 'Monteur' },
+    });
     expect(res.headers.get('location')).toBe(`/api/v1/jobs/${res.json.id}`);
     const read = await call('GET', `/jobs/${res.json.id}`, { key: org.key });
     expect(read.status).toBe(200);
@@ -48,7 +58,10 @@ describe('creating jobs', () => {
   });
 
   it('names the invalid field in a 422', async () => {
-    const res = await call('POST', '/jobs', { key: org.key, body: { reference: '', title: 'x', customer: {} } });
+    const res = await call('POST', '/jobs', {
+      key: org.key,
+      body: { reference: '', title: 'x', customer: {} },
+    });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject(errorShape);
     const fields = res.json.error.details.fields.map((f: { field: string }) => f.field);
@@ -66,10 +79,16 @@ describe('creating jobs', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.json).toMatchObject(errorShape);
     await call('POST', '/jobs', { key: org.key, body: { ...sampleJob('DUP-1'), steps: [{ title: 'A' }] } });
-    const dup = await call('POST', '/jobs', { key: org.key, body: { ...sampleJob('DUP-1'), steps: [{ title: 'A' }] } });
+    const dup = await call('POST', '/jobs', {
+      key: org.key,
+      body: { ...sampleJob('DUP-1'), steps: [{ title: 'A' }] },
+    });
     expect(dup.status).toBe(409);
     expect(dup.json.error.code).toBe('reference_taken');
-    const both = await call('POST', '/jobs', { key: org.key, body: { ...sampleJob(), workflowId: org.workflowId, steps: [{ title: 'A' }] } });
+    const both = await call('POST', '/jobs', {
+      key: org.key,
+      body: { ...sampleJob(), workflowId: org.workflowId, steps: [{ title: 'A' }] },
+    });
     expect(both.status).toBe(422);
     expect(both.json.error.details.field).toBe('steps');
   });
@@ -80,8 +99,14 @@ describe('changing a job', () => {
     const job = await newJob();
     const step = job.steps[0]?.id;
     const base = `/jobs/${job.id}/steps/${step}`;
-    expect((await call('POST', `${base}/start`, { key: org.key })).json).toMatchObject({ status: 'active', late: false });
-    const blocked = await call('POST', `${base}/block`, { key: org.key, body: { reason: 'Wacht op onderdeel' } });
+    expect((await call('POST', `${base}/start`, { key: org.key })).json).toMatchObject({
+      status: 'active',
+      late: false,
+    });
+    const blocked = await call('POST', `${base}/block`, {
+      key: org.key,
+      body: { reason: 'Wacht op onderdeel' },
+    });
     expect(blocked.json).toMatchObject({ status: 'blocked', blockedReason: 'Wacht op onderdeel' });
     const conflict = await call('POST', `${base}/block`, { key: org.key });
     expect(conflict.status).toBe(409);
@@ -91,19 +116,41 @@ describe('changing a job', () => {
       body: { promisedAt: '2026-11-24T16:00:00+01:00', reason: 'Onderdeel komt morgen' },
     });
     expect(promise.status).toBe(200);
-    expect(promise.json).toMatchObject({ promisedAt: '2026-11-24T15:00:00.000Z', promiseReason: 'Onderdeel komt morgen' });
-    const assign = await call('PUT', `${base}/assignee`, { key: org.key, body: { assigneeId: org.inspector.id } });
+    expect(promise.json).toMatchObject({
+      promisedAt: '2026-11-24T15:00:00.000Z',
+      promiseReason: 'Onderdeel komt morgen',
+    });
+    const assign = await call('PUT', `${base}/assignee`, {
+      key: org.key,
+      body: { assigneeId: org.inspector.id },
+    });
     expect(assign.json.assignee.name).toBe('Fatima El Amrani');
-    const note = await call('POST', `${base}/notes`, { key: org.key, body: { markdown: 'Remmen **vervangen**' } });
+    const note = await call('POST', `${base}/notes`, {
+      key: org.key,
+      body: { markdown: 'Remmen **vervangen**' },
+    });
     expect(note.status).toBe(201);
-    expect(note.json).toMatchObject({ visibility: 'customer', html: '<p>Remmen <strong>vervangen</strong></p>' });
+    expect(note.json).toMatchObject({
+      visibility: 'customer',
+      html: '<p>Remmen <strong>vervangen</strong></p>',
+    });
     const line = await call('POST', `/jobs/${job.id}/cost-lines`, {
       key: org.key,
       body: { kind: 'part', description: 'Remblokken', quantity: 2, unitPriceCents: 4250, vatRate: 21 },
     });
     expect(line.status).toBe(201);
-    expect(line.json).toMatchObject({ state: 'estimate', netCents: 8500, vatCents: 1785, grossCents: 10285, vatRate: 21, quantity: 2 });
-    const patched = await call('PATCH', `/jobs/${job.id}/cost-lines/${line.json.id}`, { key: org.key, body: { state: 'actual', quantity: 1.5 } });
+    expect(line.json).toMatchObject({
+      state: 'estimate',
+      netCents: 8500,
+      vatCents: 1785,
+      grossCents: 10285,
+      vatRate: 21,
+      quantity: 2,
+    });
+    const patched = await call('PATCH', `/jobs/${job.id}/cost-lines/${line.json.id}`, {
+      key: org.key,
+      body: { state: 'actual', quantity: 1.5 },
+    });
     expect(patched.json).toMatchObject({ state: 'actual', netCents: 6375, estimateNetCents: 8500 });
     const badLine = await call('POST', `/jobs/${job.id}/cost-lines`, {
       key: org.key,
@@ -113,10 +160,16 @@ describe('changing a job', () => {
     expect(badLine.json.error.details.fields.map((f: { field: string }) => f.field)).toEqual(
       expect.arrayContaining(['body.kind', 'body.quantity', 'body.unitPriceCents']),
     );
-    expect((await call('DELETE', `/jobs/${job.id}/cost-lines/${line.json.id}`, { key: org.key })).status).toBe(204);
+    expect(
+      (await call('DELETE', `/jobs/${job.id}/cost-lines/${line.json.id}`, { key: org.key })).status,
+    ).toBe(204);
 
     const log = await call('GET', `/jobs/${job.id}/events?limit=3`, { key: org.key });
-    expect(log.json.events.map((e: { type: string }) => e.type)).toEqual(['job.created', 'step.started', 'step.blocked']);
+    expect(log.json.events.map((e: { type: string }) => e.type)).toEqual([
+      'job.created',
+      'step.started',
+      'step.blocked',
+    ]);
     const rest = await call('GET', `/jobs/${job.id}/events?after=${log.json.nextAfter}`, { key: org.key });
     expect(rest.json.events.map((e: { type: string }) => e.type)).toEqual([
       'step.promise_changed',
@@ -136,7 +189,10 @@ describe('listing jobs', () => {
     const list = apiClient(rt);
     const mine = await makeOrganisation(rt);
     for (let i = 0; i < 5; i++) {
-      await list('POST', '/jobs', { key: mine.key, body: { ...sampleJob(`LIST-${i}`), steps: [{ title: 'A' }] } });
+      await list('POST', '/jobs', {
+        key: mine.key,
+        body: { ...sampleJob(`LIST-${i}`), steps: [{ title: 'A' }] },
+      });
     }
     const first = await list('GET', '/jobs?limit=2', { key: mine.key });
     expect(first.json.jobs.map((j: { reference: string }) => j.reference)).toEqual(['LIST-4', 'LIST-3']);
@@ -177,7 +233,11 @@ describe('another organisation', () => {
       ['PUT', `/jobs/${job.id}/steps/${step}/assignee`, { assigneeId: other.mechanic.id }],
       ['PUT', `/jobs/${job.id}/steps/${step}/promise`, { promisedAt: '2026-12-01T10:00:00Z' }],
       ['POST', `/jobs/${job.id}/steps/${step}/notes`, { markdown: 'hallo' }],
-      ['POST', `/jobs/${job.id}/cost-lines`, { kind: 'fee', description: 'x', quantity: 1, unitPriceCents: 1, vatRate: 21 }],
+      [
+        'POST',
+        `/jobs/${job.id}/cost-lines`,
+        { kind: 'fee', description: 'x', quantity: 1, unitPriceCents: 1, vatRate: 21 },
+      ],
       ['PATCH', `/jobs/${job.id}/cost-lines/${line.json.id}`, { description: 'x' }],
       ['DELETE', `/jobs/${job.id}/cost-lines/${line.json.id}`],
     ];
@@ -198,7 +258,12 @@ describe('the API document', () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.json.openapi).toBe('3.1.0');
     expect(Object.keys(doc.json.paths)).toEqual(
-      expect.arrayContaining(['/jobs', '/jobs/{jobId}', '/jobs/{jobId}/steps/{stepId}/start', '/track/{token}/events']),
+      expect.arrayContaining([
+        '/jobs',
+        '/jobs/{jobId}',
+        '/jobs/{jobId}/steps/{stepId}/start',
+        '/track/{token}/events',
+      ]),
     );
     expect(doc.json.components.securitySchemes.bearer.scheme).toBe('bearer');
     const missing = await call('GET', '/nope', { key: org.key });

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getJob } from '../../src/services/read-job';
 import { createJob } from '../../src/services/create-job';
+import { getJob } from '../../src/services/read-job';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 import { launchBrowser } from './browser';
@@ -33,8 +33,14 @@ async function axeViolations(page: Page) {
   const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: source });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
@@ -56,8 +62,13 @@ describe('the tracker in a real browser', () => {
     const intake = created.steps[0].id;
     await api('POST', `/jobs/${created.id}/steps/${intake}/start`);
     await page.locator(`#step-${intake} .badge`, { hasText: 'Bezig' }).waitFor({ timeout: 3000 });
-    await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, { markdown: 'Alleen voor **ons**', visibility: 'internal' });
-    await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, { markdown: 'Auto staat op de **brug**.' });
+    await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, {
+      markdown: 'Alleen voor **ons**',
+      visibility: 'internal',
+    });
+    await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, {
+      markdown: 'Auto staat op de **brug**.',
+    });
     await page.locator(`#step-${intake} .note-body strong`, { hasText: 'brug' }).waitFor({ timeout: 3000 });
 
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
@@ -77,7 +88,7 @@ describe('the tracker in a real browser', () => {
     await audit.close();
   });
 
-  it('is readable without JavaScript, in the customer\'s language', async () => {
+  it("is readable without JavaScript, in the customer's language", async () => {
     const { jobId, trackerToken } = await createJob(org.ctx, {
       ...sampleJob(),
       customer: { name: 'Sam Jones' },

@@ -71,7 +71,10 @@ describe('live streams on the real server', () => {
     expect(wrong.headers.get('x-robots-tag')).toBe('noindex');
     const api = await fetch(`${product.url}/api/v1/jobs`);
     expect(api.status).toBe(401);
-    expect(await api.json()).toMatchObject({ error: { code: 'unauthorized' }, requestId: expect.any(String) });
+    expect(await api.json()).toMatchObject({
+      error: { code: 'unauthorized' },
+      requestId: expect.any(String),
+    });
   });
 
   it('serves the API reference without any CDN', async () => {

@@ -25,7 +25,10 @@ async function trackedJob() {
 
 async function open(token: string, headers: Record<string, string> = {}, query = '') {
   const controller = new AbortController();
-  const response = await createApi(rt).request(`/api/v1/track/${token}/events${query}`, { headers, signal: controller.signal });
+  const response = await createApi(rt).request(`/api/v1/track/${token}/events${query}`, {
+    headers,
+    signal: controller.signal,
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   if (!response.body) throw new Error('no body');
@@ -41,15 +44,29 @@ describe('the tracker event stream', () => {
     expect(sse.retry).toBe(2000);
     expect(sse.events.map((e) => e.json.type)).toEqual(['job.created', 'step.started']);
 
-    await postNote(org.ctx, job.jobId, job.steps[0], { markdown: 'intern: klant belt veel', visibility: 'internal' });
-    await postNote(org.ctx, job.jobId, job.steps[0], { markdown: 'Auto staat op de brug', visibility: 'customer' });
+    await postNote(org.ctx, job.jobId, job.steps[0], {
+      markdown: 'intern: klant belt veel',
+      visibility: 'internal',
+    });
+    await postNote(org.ctx, job.jobId, job.steps[0], {
+      markdown: 'Auto staat op de brug',
+      visibility: 'customer',
+    });
     await changeStepStatus(org.ctx, job.jobId, job.steps[0], 'finish');
     await sse.until((s) => s.events.length === 4);
-    expect(sse.events.map((e) => e.json.type)).toEqual(['job.created', 'step.started', 'note.posted', 'step.finished']);
+    expect(sse.events.map((e) => e.json.type)).toEqual([
+      'job.created',
+      'step.started',
+      'note.posted',
+      'step.finished',
+    ]);
     expect(JSON.stringify(sse.events)).not.toContain('intern');
     const ids = sse.events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(sse.events[3]?.json).toMatchObject({ type: 'step.finished', step: { status: 'done', title: 'Intake' } });
+    expect(sse.events[3]?.json).toMatchObject({
+      type: 'step.finished',
+      step: { status: 'done', title: 'Intake' },
+    });
     sse.close();
   });
 
@@ -63,7 +80,10 @@ describe('the tracker event stream', () => {
     first.close();
 
     // While disconnected, things happen.
-    await postNote(org.ctx, job.jobId, job.steps[0], { markdown: 'Remmen vervangen', visibility: 'customer' });
+    await postNote(org.ctx, job.jobId, job.steps[0], {
+      markdown: 'Remmen vervangen',
+      visibility: 'customer',
+    });
     await changeStepStatus(org.ctx, job.jobId, job.steps[0], 'finish');
 
     const resumed = await open(job.token, { 'last-event-id': lastSeen });
@@ -117,7 +137,9 @@ describe('the tracker event stream', () => {
     expect(res.headers.get('x-robots-tag')).toBe('noindex');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     const job = await trackedJob();
-    const bad = await app.request(`/api/v1/track/${job.token}/events`, { headers: { 'last-event-id': 'abc' } });
+    const bad = await app.request(`/api/v1/track/${job.token}/events`, {
+      headers: { 'last-event-id': 'abc' },
+    });
     expect(bad.status).toBe(422);
   });
 

@@ -66,17 +66,29 @@ describe('creating a job', () => {
 
   it('refuses an assignee from another organisation or a deactivated one, naming the field', async () => {
     const other = await makeOrganisation(rt);
-    const error = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A' }, { title: 'B', assigneeId: other.mechanic.id }] }).catch((e) => e);
+    const error = await createJob(org.ctx, {
+      ...sampleJob(),
+      steps: [{ title: 'A' }, { title: 'B', assigneeId: other.mechanic.id }],
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect(error.details).toEqual({ field: 'steps.1.assigneeId' });
-    expect(await kindOf(createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A', assigneeId: org.retired.id }] }))).toBe('invalid_input');
-    expect(await kindOf(createJob(org.ctx, { ...sampleJob(), workflowId: other.workflowId }))).toBe('invalid_input');
+    expect(
+      await kindOf(
+        createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A', assigneeId: org.retired.id }] }),
+      ),
+    ).toBe('invalid_input');
+    expect(await kindOf(createJob(org.ctx, { ...sampleJob(), workflowId: other.workflowId }))).toBe(
+      'invalid_input',
+    );
   });
 });
 
 describe('steps', () => {
   it('moves through start, block, start, finish; the job completes when the last step closes', async () => {
-    const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'Diagnose' }, { title: 'Reparatie' }] });
+    const { jobId } = await createJob(org.ctx, {
+      ...sampleJob(),
+      steps: [{ title: 'Diagnose' }, { title: 'Reparatie' }],
+    });
     const [a, b] = (await getJob(org.ctx, jobId)).steps as unknown as [{ id: string }, { id: string }];
     clock.advance(60_000);
     const started = await changeStepStatus(org.ctx, jobId, a.id, 'start');
@@ -104,11 +116,21 @@ describe('steps', () => {
   });
 
   it('keeps the first promise and logs each change with the previous one and the reason', async () => {
-    const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'Reparatie', promisedAt: clock.now() + 3_600_000 }] });
+    const { jobId } = await createJob(org.ctx, {
+      ...sampleJob(),
+      steps: [{ title: 'Reparatie', promisedAt: clock.now() + 3_600_000 }],
+    });
     const [step] = (await getJob(org.ctx, jobId)).steps;
     const first = clock.now() + 3_600_000;
-    const moved = await promiseStep(org.ctx, jobId, step!.id, { promisedAt: first + 7_200_000, reason: 'Onderdeel komt morgen' });
-    expect(moved).toMatchObject({ promisedAt: first + 7_200_000, originalPromisedAt: first, promiseReason: 'Onderdeel komt morgen' });
+    const moved = await promiseStep(org.ctx, jobId, step!.id, {
+      promisedAt: first + 7_200_000,
+      reason: 'Onderdeel komt morgen',
+    });
+    expect(moved).toMatchObject({
+      promisedAt: first + 7_200_000,
+      originalPromisedAt: first,
+      promiseReason: 'Onderdeel komt morgen',
+    });
     const last = (await logOf(jobId)).at(-1);
     expect(last?.type).toBe('step.promise_changed');
     expect(last?.payload).toMatchObject({ previousPromisedAt: first, reason: 'Onderdeel komt morgen' });
@@ -117,12 +139,14 @@ describe('steps', () => {
   it('assigns and unassigns, refusing strangers', async () => {
     const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A' }] });
     const [step] = (await getJob(org.ctx, jobId)).steps;
-    expect((await assignStep(org.ctx, jobId, step!.id, org.inspector.id)).assignee?.name).toBe('Fatima El Amrani');
+    expect((await assignStep(org.ctx, jobId, step!.id, org.inspector.id)).assignee?.name).toBe(
+      'Fatima El Amrani',
+    );
     expect((await assignStep(org.ctx, jobId, step!.id, null)).assignee).toBeNull();
     expect(await kindOf(assignStep(org.ctx, jobId, step!.id, 'spec_nope'))).toBe('invalid_input');
   });
 
-  it('hides another organisation\'s job and steps', async () => {
+  it("hides another organisation's job and steps", async () => {
     const other = await makeOrganisation(rt);
     const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A' }] });
     const [step] = (await getJob(org.ctx, jobId)).steps;
@@ -164,7 +188,12 @@ describe('cost lines', () => {
       state: 'estimate',
       specialistId: org.mechanic.id,
     });
-    expect(labour).toMatchObject({ netCents: 13425, vatCents: 2819, estimateNetCents: 13425, specialistName: 'Jan de Boer' });
+    expect(labour).toMatchObject({
+      netCents: 13425,
+      vatCents: 2819,
+      estimateNetCents: 13425,
+      specialistName: 'Jan de Boer',
+    });
     const actual = await changeCostLine(org.ctx, jobId, labour.id, { quantityMilli: 2000, state: 'actual' });
     expect(actual).toMatchObject({ netCents: 17900, estimateNetCents: 13425, state: 'actual' });
     const discount = await addCostLine(org.ctx, jobId, {
