@@ -1,5 +1,6 @@
 import { astro, getFetchState } from 'astro/hono';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -21,6 +22,8 @@ app.use(async (c, next) => {
   c.header('x-request-id', c.get('requestId'));
 });
 if (rt.config.logRequests) app.use(logger());
+// Event streams are never compressed (Hono skips text/event-stream and no-transform).
+app.use(compress());
 app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
 
 app.route('/', createApi(rt));
