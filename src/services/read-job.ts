@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { costLines, events, type Job, jobs, notes, steps } from '../../db/schema';
 import type { Ctx } from './context';
 import { invalid } from './errors';
@@ -71,7 +72,7 @@ export async function listJobs(ctx: Ctx, query: ListJobsQuery) {
   if (query.q) {
     const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     // SQLite's LIKE has no default escape character; name one so % and _ in a search are literal.
-    const matches = (column: typeof jobs.reference) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+    const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
     conditions.push(or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title)));
   }
   if (query.cursor) {

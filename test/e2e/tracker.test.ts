@@ -21,7 +21,10 @@ beforeAll(async () => {
 async function api(method: string, path: string, body?: unknown) {
   const response = await fetch(`${product.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${org.key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(response.status, `${method} ${path}`).toBeLessThan(300);
