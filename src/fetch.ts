@@ -24,7 +24,11 @@ app.use(async (c, next) => {
 if (rt.config.logRequests) app.use(logger());
 // Event streams are never compressed (Hono skips text/event-stream and no-transform).
 app.use(compress());
-app.use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false }));
+// Browser hardening headers belong on documents; a live stream keeps every response header in memory
+// for as long as it is open, so event streams (thousands of them) go without.
+const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
+const eventStream = /^\/api\/v1\/track\/[^/]+\/events$/;
+app.use((c, next) => (eventStream.test(c.req.path) ? next() : hardening(c, next)));
 
 app.route('/', createApi(rt));
 

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventRow } from '../../db/schema';
 import { concat, eventFrame, retryFrame } from './frames';
 import { type Subscriber, wireEvent } from './hub';
@@ -32,7 +32,8 @@ export type OpenStream = {
  *
  * The Response goes back through Hono and Astro as usual (their headers and middleware apply). Once
  * the backlog has been written, live frames go straight to the Node socket when src/server.ts gave us
- * one: the fan-out then costs one `res.write` per subscriber, as a raw server would. Without it (astro
+ * one: the fan-out then costs one `res.write` per subscriber, as a raw server would, and the request's
+ * web objects are released, so an idle subscriber costs about what a raw one does. Without it (astro
  * dev, tests calling the app directly) frames go through the web stream.
  */
 export async function openStream(options: OpenStream): Promise<Response> {
@@ -57,7 +58,6 @@ export async function openStream(options: OpenStream): Promise<Response> {
     tail.detach(sub);
     throw error;
   }
-  const first = concat([retryFrame(RETRY_MS), ...backlog.map((e) => eventFrame(e.id, wireEvent(e)))]);
   sub.lastId = backlog.at(-1)?.id ?? sub.lastId;
   const raw = nodeContext.getStore()?.res;
 
@@ -72,18 +72,26 @@ export async function openStream(options: OpenStream): Promise<Response> {
     }
   };
 
+  let first: Uint8Array | null = concat([
+    retryFrame(RETRY_MS),
+    ...backlog.map((e) => eventFrame(e.id, wireEvent(e))),
+  ]);
+  backlog.length = 0;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(first);
+      controller.enqueue(first as Uint8Array);
+      first = null;
       if (!raw) goLive((frame) => controller.enqueue(frame));
     },
-    pull() {
+    pull(controller) {
       if (!raw || !sub.pending) return;
-      // Asked for more: the backlog chunk is on its way to the socket. From the next turn on,
-      // write live frames to the socket ourselves and leave this stream pending until close.
-      setImmediate(() => goLive(socketWriter(raw, () => tail.detach(sub))));
+      // Asked for more: the backlog chunk is on its way to the socket. Hand the socket over to the hub:
+      // close this body so Astro's writer finishes and lets go of the request (a per-connection cost
+      // that would triple the memory of an idle subscriber), swallowing the one end() it then calls.
+      handOver(raw, nodeContext.getStore()?.req);
+      controller.close();
       raw.once('close', () => tail.detach(sub));
-      return new Promise<void>(() => {});
+      setImmediate(() => goLive(socketWriter(raw, () => tail.detach(sub))));
     },
     cancel() {
       tail.detach(sub);
@@ -91,6 +99,26 @@ export async function openStream(options: OpenStream): Promise<Response> {
   });
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
 }
+
+/**
+ * Makes the next end() on this response a no-op (the stream outlives the body Astro is writing) and
+ * lets go of what the adapter keeps per request. Measured in bench/: each of these is kilobytes per
+ * idle subscriber.
+ */
+function handOver(res: ServerResponse, req: IncomingMessage | undefined) {
+  // The adapter's error listener on the request closes over the whole web Request; a GET stream has no
+  // body left to fail, so swap it for one that only keeps a late socket error from being unhandled.
+  req?.removeAllListeners('error').on('error', ignore);
+  const end = res.end;
+  // Reassigned rather than deleted afterwards: deleting a property drops the object into V8's slow
+  // dictionary mode, which costs kilobytes per connection.
+  res.end = function keepOpen(this: ServerResponse) {
+    res.end = end;
+    return this;
+  } as ServerResponse['end'];
+}
+
+const ignore = () => {};
 
 function socketWriter(res: ServerResponse, onDrop: () => void) {
   return (frame: Uint8Array) => {

@@ -1,0 +1,109 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { EventRow } from '../db/schema';
+import { eventFrame } from '../src/live/frames';
+import { wireEvent } from '../src/live/hub';
+import type { Runtime } from '../src/runtime';
+import { startServer } from '../src/serve';
+
+/**
+ * One side of the fan-out benchmark, in its own process: `--mode=raw` is a bare node:http SSE server
+ * keeping its responses in an array; `--mode=ours` is the product (src/serve.ts on the build).
+ * The parent asks it to measure memory and time one write loop over every subscriber.
+ */
+const mode = process.argv.find((a) => a.startsWith('--mode='))?.slice(7) ?? 'ours';
+const jobId = process.env.BENCH_JOB_ID ?? 'job_raw';
+const send = (m: object) => process.send?.(m);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const memory = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
+};
+
+const raw: ServerResponse[] = [];
+let server: import('node:http').Server;
+if (mode === 'raw') {
+  server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    res.write('retry: 2000\n\n');
+    raw.push(res);
+    req.on('close', () => raw.splice(raw.indexOf(res), 1));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+} else {
+  server = await startServer({ host: '127.0.0.1', port: 0 });
+}
+const runtime = () =>
+  (globalThis as Record<symbol, Promise<Runtime> | undefined>)[Symbol.for('open-kitchen.runtime')];
+const before = memory();
+send({ type: 'listening', port: (server.address() as { port: number }).port });
+
+// A step event of realistic size, as the tail would hand it to the hub.
+let nextId = 1_000_000_000;
+const row = (): EventRow => ({
+  id: nextId++,
+  organisationId: 'org_bench',
+  jobId,
+  stepId: 'step_bench',
+  type: 'step.started',
+  visibility: 'customer',
+  actorType: 'api_key',
+  actorId: 'key_bench',
+  createdAt: Date.now(),
+  payload: {
+    step: {
+      id: 'step_bench',
+      position: 1,
+      title: 'APK-keuring',
+      description: 'De keurmeester controleert uw auto volgens de RDW-eisen.',
+      status: 'active',
+      promisedAt: Date.now() + 3_600_000,
+      originalPromisedAt: Date.now() + 3_600_000,
+      promiseReason: null,
+      startedAt: Date.now(),
+      doneAt: null,
+      blockedReason: null,
+      assignee: {
+        id: 'spec_b',
+        name: 'Fatima El Amrani',
+        initials: 'FE',
+        role: 'APK-keurmeester',
+        photoUrl: null,
+        bio: 'Keurt sinds 2015.',
+      },
+    },
+  },
+});
+
+process.on('message', async (m: { type: string; iterations?: number; pauseMs?: number }) => {
+  if (m.type !== 'measure') return;
+  const after = memory();
+  const rt = mode === 'ours' ? await runtime() : undefined;
+  const subscribers = mode === 'ours' ? (rt?.live.hub.size ?? 0) : raw.length;
+  const times: number[] = [];
+  for (let i = 0; i < (m.iterations ?? 20); i++) {
+    const event = row();
+    let elapsed: number;
+    if (rt) {
+      const t = performance.now();
+      rt.live.hub.publish([event]);
+      elapsed = performance.now() - t;
+    } else {
+      const t = performance.now();
+      const frame = eventFrame(event.id, wireEvent(event));
+      for (const res of raw) res.write(frame);
+      elapsed = performance.now() - t;
+    }
+    times.push((elapsed * 1000) / Math.max(1, subscribers));
+    await new Promise((r) => setTimeout(r, m.pauseMs ?? 50));
+  }
+  times.sort((a, b) => a - b);
+  send({
+    type: 'measured',
+    subscribers,
+    usPerSubscriber: times[Math.floor(times.length / 2)],
+    heapPerSubscriber: (after.heap - before.heap) / Math.max(1, subscribers),
+    rssPerSubscriber: (after.rss - before.rss) / Math.max(1, subscribers),
+  });
+});

@@ -1,0 +1,82 @@
+import { child, message, percentile, prepareData } from './harness';
+
+/**
+ * Live fan-out: the write loop and the memory per idle subscriber of the product against a raw
+ * node:http SSE server, at 1,000 and 10,000 subscribers; then end-to-end latency at 1,000.
+ */
+type Measured = {
+  subscribers: number;
+  usPerSubscriber: number;
+  heapPerSubscriber: number;
+  rssPerSubscriber: number;
+};
+
+async function fanout(mode: 'raw' | 'ours', n: number) {
+  const data = await prepareData(`fanout-${mode}-${n}`);
+  const server = child('bench/fanout-server.ts', [`--mode=${mode}`], {
+    DATABASE_URL: data.url,
+    BENCH_JOB_ID: data.jobId,
+  });
+  const { port } = await message<{ port: number }>(server, 'listening');
+  const path = mode === 'raw' ? '/' : `/api/v1/track/${data.token}/events`;
+  const clients = child('bench/sse-clients.ts', [`--url=http://127.0.0.1:${port}${path}`, `--n=${n}`]);
+  await message(clients, 'connected');
+  await new Promise((r) => setTimeout(r, 500)); // let the last backlogs flush and the servers settle
+  server.send({ type: 'measure', iterations: 20, pauseMs: n > 5000 ? 200 : 50 });
+  const measured = await message<Measured>(server, 'measured');
+  clients.kill();
+  server.kill();
+  return measured;
+}
+
+async function latency(n: number, viaSecondProcess: boolean) {
+  const data = await prepareData(`latency-${viaSecondProcess ? 2 : 1}`);
+  const env = { DATABASE_URL: data.url, BENCH_JOB_ID: data.jobId, LIVE_POLL_MS: '25' };
+  const server = child('bench/fanout-server.ts', ['--mode=ours'], env);
+  const { port } = await message<{ port: number }>(server, 'listening');
+  const writer = viaSecondProcess ? child('bench/fanout-server.ts', ['--mode=ours'], env) : undefined;
+  const apiPort = writer ? (await message<{ port: number }>(writer, 'listening')).port : port;
+  const clients = child('bench/sse-clients.ts', [
+    `--url=http://127.0.0.1:${port}/api/v1/track/${data.token}/events`,
+    `--n=${n}`,
+  ]);
+  await message(clients, 'connected');
+  await new Promise((r) => setTimeout(r, 300));
+  clients.send({
+    type: 'latency',
+    api: `http://127.0.0.1:${apiPort}`,
+    key: data.key,
+    path: `/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
+    count: 50,
+  });
+  const { latencies } = await message<{ latencies: number[] }>(clients, 'latencies');
+  for (const p of [clients, server, writer]) p?.kill();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length };
+}
+
+export async function runFanout() {
+  const rows: Record<string, unknown>[] = [];
+  for (const n of [1000, 10_000]) {
+    const raw = await fanout('raw', n);
+    const ours = await fanout('ours', n);
+    rows.push({ n, raw, ours });
+    console.log(
+      `fan-out n=${n}: write ${ours.usPerSubscriber.toFixed(2)} µs/sub vs raw ${raw.usPerSubscriber.toFixed(2)} (×${(ours.usPerSubscriber / raw.usPerSubscriber).toFixed(2)}); ` +
+        `heap ${(ours.heapPerSubscriber / 1024).toFixed(1)} KB/sub vs raw ${(raw.heapPerSubscriber / 1024).toFixed(1)} (×${(ours.heapPerSubscriber / raw.heapPerSubscriber).toFixed(2)}); ` +
+        `rss ${(ours.rssPerSubscriber / 1024).toFixed(1)} KB/sub vs raw ${(raw.rssPerSubscriber / 1024).toFixed(1)}; subscribers held: ${ours.subscribers}`,
+    );
+  }
+  const same = await latency(1000, false);
+  console.log(
+    `end to end, 1,000 subscribers, API on the same process: p50 ${same.p50.toFixed(1)} ms, p99 ${same.p99.toFixed(1)} ms`,
+  );
+  const other = await latency(1000, true);
+  console.log(
+    `end to end, 1,000 subscribers, API on another process:  p50 ${other.p50.toFixed(1)} ms, p99 ${other.p99.toFixed(1)} ms`,
+  );
+  return { rows, latency: { sameProcess: same, otherProcess: other } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await runFanout(), null, 2));
+}

@@ -1,0 +1,70 @@
+import { request } from 'node:http';
+import { createParser } from 'eventsource-parser';
+import { now } from './harness';
+
+/**
+ * Opens N idle SSE connections (the subscribers) in their own process and reports when all are open.
+ * With --latency it then makes API calls and records when each subscriber has parsed the resulting event.
+ */
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const url = new URL(arg('url') ?? '');
+const n = Number(arg('n') ?? 1000);
+const send = (m: object) => process.send?.(m);
+
+const arrivals = new Map<string, number[]>();
+let open = 0;
+let events = 0;
+for (let i = 0; i < n; i++) {
+  const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    open++;
+    if (open === n) send({ type: 'connected', open });
+    const parser = createParser({
+      onEvent(e) {
+        events++;
+        const at = now();
+        const reason = (JSON.parse(e.data) as { reason?: string }).reason;
+        if (reason) {
+          const list = arrivals.get(reason) ?? [];
+          list.push(at);
+          arrivals.set(reason, list);
+        }
+      },
+    });
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => parser.feed(chunk));
+  });
+  req.on('error', (e) => send({ type: 'error', message: e.message }));
+  req.end();
+  if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20)); // do not flood the accept queue
+}
+
+process.on(
+  'message',
+  async (m: { type: string; api?: string; key?: string; path?: string; count?: number }) => {
+    if (m.type === 'count') send({ type: 'count', events, open });
+    if (m.type !== 'latency') return;
+    const latencies: number[] = [];
+    for (let i = 0; i < (m.count ?? 50); i++) {
+      const reason = `bench-${i}-${Math.random().toString(36).slice(2)}`;
+      const sent = now();
+      const response = await fetch(`${m.api}${m.path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${m.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          promisedAt: new Date(Date.now() + 3_600_000 + i * 1000).toISOString(),
+          reason,
+        }),
+      });
+      if (response.status !== 200)
+        throw new Error(`API answered ${response.status}: ${await response.text()}`);
+      const deadline = Date.now() + 5000;
+      while ((arrivals.get(reason)?.length ?? 0) < n && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 2));
+      const got = arrivals.get(reason) ?? [];
+      if (got.length < n) throw new Error(`only ${got.length} of ${n} subscribers got event ${i}`);
+      for (const at of got) latencies.push(at - sent);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    send({ type: 'latencies', latencies });
+  },
+);
