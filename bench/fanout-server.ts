@@ -30,7 +30,7 @@ if (mode === 'raw') {
     raw.push(res);
     req.on('close', () => raw.splice(raw.indexOf(res), 1));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, r));
 } else {
   server = await startServer({ host: '127.0.0.1', port: 0 });
 }
@@ -107,3 +107,4 @@ process.on('message', async (m: { type: string; iterations?: number; pauseMs?: n
     rssPerSubscriber: (after.rss - before.rss) / Math.max(1, subscribers),
   });
 });
+process.on('SIGTERM', () => process.exit(0));

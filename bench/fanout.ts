@@ -77,6 +77,4 @@ export async function runFanout() {
   return { rows, latency: { sameProcess: same, otherProcess: other } };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await runFanout(), null, 2));
-}
+if (import.meta.url === `file://${process.argv[1]}`) await runFanout();

@@ -14,10 +14,11 @@ const send = (m: object) => process.send?.(m);
 const arrivals = new Map<string, number[]>();
 let open = 0;
 let events = 0;
-for (let i = 0; i < n; i++) {
+let failures = 0;
+function connect(): void {
   const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
     open++;
-    if (open === n) send({ type: 'connected', open });
+    if (open === n) send({ type: 'connected', open, failures });
     const parser = createParser({
       onEvent(e) {
         events++;
@@ -33,9 +34,16 @@ for (let i = 0; i < n; i++) {
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => parser.feed(chunk));
   });
-  req.on('error', (e) => send({ type: 'error', message: e.message }));
+  // A refused or reset connection (a full accept queue) is retried, as EventSource would.
+  req.on('error', () => {
+    failures++;
+    setTimeout(connect, 50);
+  });
   req.end();
-  if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20)); // do not flood the accept queue
+}
+for (let i = 0; i < n; i++) {
+  connect();
+  if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20)); // do not flood the accept queue
 }
 
 process.on(

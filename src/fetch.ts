@@ -22,8 +22,9 @@ app.use(async (c, next) => {
   c.header('x-request-id', c.get('requestId'));
 });
 if (rt.config.logRequests) app.use(logger());
-// Event streams are never compressed (Hono skips text/event-stream and no-transform).
-app.use(compress());
+// Pages are compressed. API answers are not: they are small, and streamed responses lose their
+// Content-Length here, so the size threshold would not spare even a tiny error body the zlib cost.
+app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });

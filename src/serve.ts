@@ -21,7 +21,7 @@ export async function startServer(options: { host: string; port: number }): Prom
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
-    server.listen(options.port, options.host, done);
+    server.listen({ port: options.port, host: options.host, backlog: 4096 }, done);
   });
   return server;
 }

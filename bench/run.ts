@@ -1,0 +1,51 @@
+import { execSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { runFanout } from './fanout';
+import { runStepPost } from './step-post';
+import { runTrackerPage } from './tracker-page';
+
+/** `npm run bench`: builds if needed, runs every benchmark, writes bench/RESULTS.md. */
+if (!existsSync('dist/server/entry.mjs')) execSync('npx astro build', { stdio: 'inherit' });
+
+const fanout = await runFanout();
+const stepPost = await runStepPost();
+const page = await runTrackerPage();
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const x = (ratio: number) => `×${ratio.toFixed(2)}`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+const lines = [
+  '# Benchmark results',
+  '',
+  `Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${availableParallelism()} cores, Node ${process.version}.`,
+  'Each figure is compared with a baseline measured in the same run; budgets from DESIGN.md.',
+  '',
+  '| measure | ours | baseline | ratio | budget | |',
+  '|---|---|---|---|---|---|',
+];
+for (const row of fanout.rows as { n: number; raw: Record<string, number>; ours: Record<string, number> }[]) {
+  const { n, raw, ours } = row;
+  const write = (ours.usPerSubscriber ?? 0) / (raw.usPerSubscriber ?? 1);
+  const heap = (ours.heapPerSubscriber ?? 0) / (raw.heapPerSubscriber ?? 1);
+  lines.push(
+    `| fan-out write loop, ${n} subscribers | ${ours.usPerSubscriber?.toFixed(2)} µs/sub | ${raw.usPerSubscriber?.toFixed(2)} µs/sub (raw \`res.write\`) | ${x(write)} | ≤ ×1.5 | ${verdict(write <= 1.5)} |`,
+    `| heap per idle subscriber, ${n} | ${kb(ours.heapPerSubscriber ?? 0)} | ${kb(raw.heapPerSubscriber ?? 0)} (raw node:http) | ${x(heap)} | ≤ ×1.5 | ${verdict(heap <= 1.5)} |`,
+    `| RSS per idle subscriber, ${n} | ${kb(ours.rssPerSubscriber ?? 0)} | ${kb(raw.rssPerSubscriber ?? 0)} | ${x((ours.rssPerSubscriber ?? 0) / (raw.rssPerSubscriber ?? 1))} | | |`,
+    `| subscribers held by one process | ${ours.subscribers} | ${raw.subscribers} | | ${n} | ${verdict((ours.subscribers ?? 0) >= n)} |`,
+  );
+}
+const { sameProcess, otherProcess } = fanout.latency;
+lines.push(
+  `| API call → event parsed, 1,000 subscribers, same process | p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms | | | p99 ≤ 50 ms | ${verdict(sameProcess.p99 <= 50)} |`,
+  `| API call → event parsed, 1,000 subscribers, API on a second process (log tail) | p50 ${otherProcess.p50.toFixed(1)} ms, p99 ${otherProcess.p99.toFixed(1)} ms | | | p99 ≤ 50 ms | ${verdict(otherProcess.p99 <= 50)} |`,
+  `| step post throughput (16 concurrent) | ${stepPost.ours.rps.toFixed(0)} req/s | ${stepPost.raw.rps.toFixed(0)} req/s (node:http + @libsql/client, same statements) | ${x(stepPost.ours.rps / stepPost.raw.rps)} | ≥ ×0.6 | ${verdict(stepPost.ours.rps / stepPost.raw.rps >= 0.6)} |`,
+  `| tracker page server render | p50 ${page.render.ours.p50.toFixed(2)} ms, p99 ${page.render.ours.p99.toFixed(2)} ms | p50 ${page.render.baseline.p50.toFixed(2)} ms (same bytes, static) | ${x(page.render.ratio)} | | |`,
+  `| tracker page JavaScript (gzip, all files) | ${kb(page.javascriptGzip)} | | | ≤ 8 KB | ${verdict(page.javascriptGzip <= 8192)} |`,
+  `| tracker page HTML + CSS (gzip) | ${kb(page.htmlCssGzip)} | | | ≤ 30 KB | ${verdict(page.htmlCssGzip <= 30 * 1024)} |`,
+  '',
+  `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
+  '',
+);
+writeFileSync('bench/RESULTS.md', `${lines.join('\n')}\n`);
+console.log('\nWrote bench/RESULTS.md');
