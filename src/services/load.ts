@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { jobs, type Specialist, specialists, steps } from '../../db/schema';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { costLines, jobs, notes, type Specialist, specialists, steps } from '../../db/schema';
 import type { Ctx, Db } from './context';
 import { conflict, invalid, notFound } from './errors';
 
@@ -46,4 +46,27 @@ export async function specialistsById(db: Db, ids: (string | null)[]): Promise<M
   if (wanted.length === 0) return new Map();
   const rows = await db.select().from(specialists).where(inArray(specialists.id, wanted));
   return new Map(rows.map((s) => [s.id, s]));
+}
+
+/**
+ * A job's steps, notes and cost lines with the people they name, as both the API and the tracker show
+ * them. For customers, internal notes are left out here, at the query.
+ */
+export async function loadJobParts(db: Db, jobId: string, audience: 'staff' | 'customer') {
+  const noteFilter =
+    audience === 'customer'
+      ? and(eq(notes.jobId, jobId), eq(notes.visibility, 'customer'))
+      : eq(notes.jobId, jobId);
+  const [stepRows, noteRows, lineRows] = await Promise.all([
+    db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position)),
+    db.select().from(notes).where(noteFilter).orderBy(asc(notes.createdAt)),
+    db.select().from(costLines).where(eq(costLines.jobId, jobId)).orderBy(asc(costLines.createdAt)),
+  ]);
+  const people = await specialistsById(db, [
+    ...stepRows.map((s) => s.assigneeId),
+    ...noteRows.map((n) => n.authorId),
+    ...lineRows.map((l) => l.specialistId),
+  ]);
+  const person = (id: string | null) => (id ? people.get(id) : undefined);
+  return { stepRows, noteRows, lineRows, person };
 }

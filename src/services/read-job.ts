@@ -1,26 +1,16 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { costLines, events, type Job, jobs, notes, steps } from '../../db/schema';
+import { events, type Job, jobs, steps } from '../../db/schema';
 import type { Ctx } from './context';
 import { invalid } from './errors';
-import { loadJob, specialistsById } from './load';
+import { loadJob, loadJobParts } from './load';
 import { totals } from './money';
 import { publicCostLine, publicNote, publicStep } from './views';
 
 /** A job as its organisation sees it: everything, internal notes included. */
 export async function getJob(ctx: Ctx, jobId: string) {
   const job = await loadJob(ctx.db, ctx, jobId);
-  const [stepRows, noteRows, lineRows] = await Promise.all([
-    ctx.db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position)),
-    ctx.db.select().from(notes).where(eq(notes.jobId, jobId)).orderBy(asc(notes.createdAt)),
-    ctx.db.select().from(costLines).where(eq(costLines.jobId, jobId)).orderBy(asc(costLines.createdAt)),
-  ]);
-  const people = await specialistsById(ctx.db, [
-    ...stepRows.map((s) => s.assigneeId),
-    ...noteRows.map((n) => n.authorId),
-    ...lineRows.map((l) => l.specialistId),
-  ]);
-  const at = (id: string | null) => (id ? people.get(id) : undefined);
+  const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(ctx.db, jobId, 'staff');
   return {
     job,
     steps: stepRows.map((s) => ({ ...publicStep(s, at(s.assigneeId)), assigneeId: s.assigneeId })),

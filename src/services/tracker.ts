@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
-import { costLines, events, jobs, notes, organisations, steps } from '../../db/schema';
+import { events, jobs, organisations } from '../../db/schema';
 import type { Db } from './context';
 import { sha256 } from './ids';
-import { specialistsById } from './load';
+import { loadJobParts } from './load';
 import { totals } from './money';
 import { publicCostLine, publicNote, publicStep } from './views';
 
@@ -35,21 +35,7 @@ export async function getTrackerView(db: Db, token: string) {
     .where(and(eq(events.jobId, job.id), eq(events.visibility, 'customer')))
     .orderBy(desc(events.id))
     .limit(1);
-  const [stepRows, noteRows, lineRows] = await Promise.all([
-    db.select().from(steps).where(eq(steps.jobId, job.id)).orderBy(asc(steps.position)),
-    db
-      .select()
-      .from(notes)
-      .where(and(eq(notes.jobId, job.id), eq(notes.visibility, 'customer')))
-      .orderBy(asc(notes.createdAt)),
-    db.select().from(costLines).where(eq(costLines.jobId, job.id)).orderBy(asc(costLines.createdAt)),
-  ]);
-  const people = await specialistsById(db, [
-    ...stepRows.map((s) => s.assigneeId),
-    ...noteRows.map((n) => n.authorId),
-    ...lineRows.map((l) => l.specialistId),
-  ]);
-  const at = (id: string | null) => (id ? people.get(id) : undefined);
+  const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
   return {
     organisation: {
       name: organisation.name,
