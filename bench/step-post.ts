@@ -13,6 +13,14 @@ async function measure(mode: 'raw' | 'ours', seconds: number) {
   const { port } = await message<{ port: number }>(server, 'listening');
   const load = child('bench/load.ts');
   await message(load, 'ready');
+  const target = {
+    url: `http://127.0.0.1:${port}/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
+    key: data.key,
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+  };
+  // Warm up first (JIT, statement paths, connection pool), then measure.
+  load.send({ type: 'load', ...target, seconds: 2 });
+  await message(load, 'loaded');
   load.send({
     type: 'load',
     url: `http://127.0.0.1:${port}/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
