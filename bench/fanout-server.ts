@@ -24,7 +24,18 @@ const memory = () => {
 const raw: ServerResponse[] = [];
 let server: import('node:http').Server;
 if (mode === 'raw') {
-  server = createServer((req, res) => {
+  let rawId = 1;
+  server = createServer(async (req, res) => {
+    if (req.method === 'PUT') {
+      // The latency baseline: an "API call" that writes its event straight to every stream.
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const frame = eventFrame(rawId, { id: rawId++, type: 'step.promise_changed', ...JSON.parse(body) });
+      for (const r of raw) r.write(frame);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     res.write('retry: 2000\n\n');
     raw.push(res);

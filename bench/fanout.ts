@@ -29,10 +29,10 @@ async function fanout(mode: 'raw' | 'ours', n: number) {
   return measured;
 }
 
-async function latency(n: number, viaSecondProcess: boolean) {
-  const data = await prepareData(`latency-${viaSecondProcess ? 2 : 1}`);
+async function latency(n: number, viaSecondProcess: boolean, mode: 'raw' | 'ours' = 'ours') {
+  const data = await prepareData(`latency-${mode}-${viaSecondProcess ? 2 : 1}`);
   const env = { DATABASE_URL: data.url, BENCH_JOB_ID: data.jobId, LIVE_POLL_MS: '25' };
-  const server = child('bench/fanout-server.ts', ['--mode=ours'], env);
+  const server = child('bench/fanout-server.ts', [`--mode=${mode}`], env);
   const { port } = await message<{ port: number }>(server, 'listening');
   const writer = viaSecondProcess ? child('bench/fanout-server.ts', ['--mode=ours'], env) : undefined;
   const apiPort = writer ? (await message<{ port: number }>(writer, 'listening')).port : port;
@@ -66,6 +66,10 @@ export async function runFanout() {
         `rss ${(ours.rssPerSubscriber / 1024).toFixed(1)} KB/sub vs raw ${(raw.rssPerSubscriber / 1024).toFixed(1)}; subscribers held: ${ours.subscribers}`,
     );
   }
+  const floor = await latency(1000, false, 'raw');
+  console.log(
+    `end to end, 1,000 subscribers, raw node:http baseline: p50 ${floor.p50.toFixed(1)} ms, p99 ${floor.p99.toFixed(1)} ms`,
+  );
   const same = await latency(1000, false);
   console.log(
     `end to end, 1,000 subscribers, API on the same process: p50 ${same.p50.toFixed(1)} ms, p99 ${same.p99.toFixed(1)} ms`,
@@ -74,7 +78,7 @@ export async function runFanout() {
   console.log(
     `end to end, 1,000 subscribers, API on another process:  p50 ${other.p50.toFixed(1)} ms, p99 ${other.p99.toFixed(1)} ms`,
   );
-  return { rows, latency: { sameProcess: same, otherProcess: other } };
+  return { rows, latency: { baseline: floor, sameProcess: same, otherProcess: other } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runFanout();
