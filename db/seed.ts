@@ -11,7 +11,7 @@ import { postNote } from '../src/services/post-note';
 import { promiseStep } from '../src/services/promise-step';
 import { getJob } from '../src/services/read-job';
 import { organisations, specialists } from './schema';
-import { type DemoJob, demoOrganisations } from './seed-data';
+import { type DemoJob, type DemoOrganisation, demoOrganisations } from './seed-data';
 
 export type SeedReport = {
   organisations: {
@@ -22,108 +22,139 @@ export type SeedReport = {
   }[];
 };
 
-const MINUTE = 60_000;
-
 /**
  * Seeds demo data only when the database has no organisations; returns null when it already had data.
- * Jobs are built through the services, on a clock moved through the past, so their event logs,
- * promises and timestamps look like real history.
+ *
+ * Jobs are built only through the services, on a clock moved through the past, so their event logs,
+ * promises and timestamps look like real history. Everything runs in one write transaction: two
+ * processes starting on an empty database cannot both seed, and a failure leaves the database empty
+ * (and so seeded again on the next start) rather than half-filled.
  */
 export async function seedIfEmpty(
-  base: { db: Db; clock: Clock; afterCommit?: () => void },
+  ctxBase: { db: Db; clock: Clock; afterCommit?: () => void },
   publicUrl: string,
 ): Promise<SeedReport | null> {
-  const [row] = await base.db.select({ n: count() }).from(organisations);
-  if ((row?.n ?? 0) > 0) return null;
-
-  const report: SeedReport = { organisations: [] };
-  for (const demo of demoOrganisations) {
-    const organisationId = newId('org');
-    const now = base.clock.now();
-    await base.db.insert(organisations).values({ id: organisationId, createdAt: now, ...demo.organisation });
-    const team = new Map<string, string>();
-    for (const [i, person] of demo.team.entries()) {
-      const id = newId('spec');
-      team.set(person.key, id);
-      const { key: _key, ...fields } = person;
-      await base.db.insert(specialists).values({ id, organisationId, createdAt: now + i, ...fields });
-    }
-    // A clock of our own, so each job's history can start in the past and move forward.
-    let time = now;
-    const clock: Clock = { now: () => time };
-    const ctx: Ctx = {
-      db: base.db,
-      clock,
-      organisationId,
-      actor: { type: 'system', id: null },
-      afterCommit: base.afterCommit,
-    };
-    const workflowIds: string[] = [];
-    for (const workflow of demo.workflows) workflowIds.push(await createWorkflow(ctx, workflow));
-
-    const trackers: SeedReport['organisations'][number]['trackers'] = [];
-    for (const job of demo.jobs) {
-      time = now - job.startedMinutesAgo * MINUTE;
-      const token = await playJob(ctx, job, workflowIds, team, (minutes) => {
-        time += minutes * MINUTE;
-      });
-      trackers.push({
-        reference: job.reference,
-        title: job.title,
-        locale: job.locale,
-        url: `${publicUrl}/t/${token}`,
-      });
-    }
-    const { key } = await createApiKey(base.db, base.clock, organisationId, 'Demo key', 'write');
-    report.organisations.push({
-      name: demo.organisation.name,
-      slug: demo.organisation.slug,
-      apiKey: key,
-      trackers,
-    });
-  }
+  const report = await ctxBase.db.transaction(
+    async (tx) => {
+      const [row] = await tx.select({ n: count() }).from(organisations);
+      if ((row?.n ?? 0) > 0) return null;
+      const seeded: SeedReport = { organisations: [] };
+      for (const demo of demoOrganisations) {
+        seeded.organisations.push(
+          await seedOrganisation(tx as unknown as Db, ctxBase.clock, demo, publicUrl),
+        );
+      }
+      return seeded;
+    },
+    { behavior: 'immediate' },
+  );
+  // Services would wake the live fan-out after each of their own commits; here only the outer one counts.
+  if (report) ctxBase.afterCommit?.();
   return report;
 }
 
-/** Creates one demo job and replays its script of actions through the services. */
+const MINUTE = 60_000;
+
+async function seedOrganisation(
+  db: Db,
+  realClock: Clock,
+  demo: DemoOrganisation,
+  publicUrl: string,
+): Promise<SeedReport['organisations'][number]> {
+  const now = realClock.now();
+  // A clock of our own, moved through the past so each job gets a believable history.
+  let time = now - demo.customerForDays * 24 * 60 * MINUTE;
+  const clock: Clock = { now: () => time };
+
+  const organisationId = newId('org');
+  await db.insert(organisations).values({ id: organisationId, createdAt: time, ...demo.organisation });
+  const team = new Map<string, string>();
+  for (const { key, ...person } of demo.team) {
+    const id = newId('spec');
+    team.set(key, id);
+    // Distinct creation times: a workflow's default role goes to the longest-serving specialist.
+    await db.insert(specialists).values({ id, organisationId, createdAt: time++, ...person });
+  }
+  const ctx: Ctx = { db, clock, organisationId, actor: { type: 'system', id: null } };
+  const workflowIds: string[] = [];
+  for (const workflow of demo.workflows) {
+    time += MINUTE;
+    workflowIds.push(await createWorkflow(ctx, workflow));
+  }
+
+  const trackers: SeedReport['organisations'][number]['trackers'] = [];
+  for (const job of demo.jobs) {
+    const start = now - job.startedMinutesAgo * MINUTE;
+    const token = await playJob(ctx, job, workflowIds, team, (at) => {
+      if (at > job.startedMinutesAgo) throw new Error(`demo script of ${job.reference} runs into the future`);
+      time = start + at * MINUTE;
+    });
+    trackers.push({
+      reference: job.reference,
+      title: job.title,
+      locale: job.locale,
+      url: `${publicUrl}/t/${token}`,
+    });
+  }
+  const { key } = await createApiKey(db, realClock, organisationId, 'Demo key', 'write');
+  return { name: demo.organisation.name, slug: demo.organisation.slug, apiKey: key, trackers };
+}
+
+/** Creates one demo job, then replays its script through the services at the scripted times. */
 async function playJob(
   ctx: Ctx,
   job: DemoJob,
   workflowIds: string[],
   team: Map<string, string>,
-  wait: (minutes: number) => void,
+  moveTo: (minutesAfterCreation: number) => void,
 ): Promise<string> {
+  moveTo(0);
+  const workflowId = workflowIds[job.workflow];
   const { jobId, trackerToken } = await createJob(ctx, {
     reference: job.reference,
     title: job.title,
     customer: { ...job.customer, locale: job.locale ?? undefined },
-    workflowId: workflowIds[job.workflow],
+    workflowId,
   });
-  const steps = (await getJob(ctx, jobId)).steps;
-  const person = (key: string | undefined) => (key ? team.get(key) : undefined);
+  const steps = (await getJob(ctx, jobId)).steps.map((s) => ({ ...s }));
+  const person = (key: string) => {
+    const id = team.get(key);
+    if (!id) throw new Error(`demo script of ${job.reference} names ${key}, who is not on the team`);
+    return id;
+  };
+  const remember = (view: { id: string; status: string; promisedAt: number | null }) => {
+    const step = steps.find((s) => s.id === view.id);
+    if (step) Object.assign(step, { status: view.status, promisedAt: view.promisedAt });
+  };
   const lines = new Map<string, string>();
+  let at = 0;
   for (const action of job.script) {
-    wait(action.after ?? 5);
-    const step = steps[action.step ?? 0];
-    if (!step) throw new Error(`demo script of ${job.reference} names a step it does not have`);
+    if (action.at !== undefined && action.at < at) {
+      throw new Error(`demo script of ${job.reference} goes back in time at minute ${action.at}`);
+    }
+    at = action.at ?? at + 1;
+    moveTo(at);
+    const step = steps[action.step];
+    if (!step) throw new Error(`demo script of ${job.reference} names step ${action.step}, which it lacks`);
     switch (action.do) {
       case 'start':
       case 'finish':
       case 'skip':
-        await changeStepStatus(ctx, jobId, step.id, action.do);
-        break;
-      case 'block':
-        await changeStepStatus(ctx, jobId, step.id, 'block', { reason: action.reason });
+        remember(await changeStepStatus(ctx, jobId, step.id, action.do));
         break;
       case 'assign':
-        await assignStep(ctx, jobId, step.id, person(action.who) ?? null);
+        remember(await assignStep(ctx, jobId, step.id, person(action.who)));
         break;
-      case 'promise':
-        await promiseStep(ctx, jobId, step.id, {
-          promisedAt: ctx.clock.now() + action.inMinutes * MINUTE,
-          reason: action.reason,
-        });
+      case 'promise': {
+        // A delay moves the rest of the plan with it, as a planner would: one promise event per step.
+        const moved = action.andLater ? steps.slice(action.step) : [step];
+        for (const s of moved) {
+          if (s.promisedAt == null || s.status === 'done' || s.status === 'skipped') continue;
+          const promisedAt = s.promisedAt + action.moveBy * MINUTE;
+          remember(await promiseStep(ctx, jobId, s.id, { promisedAt, reason: action.reason }));
+        }
         break;
+      }
       case 'note':
         await postNote(ctx, jobId, step.id, {
           markdown: action.text,
@@ -135,14 +166,14 @@ async function playJob(
         const line = await addCostLine(ctx, jobId, {
           ...action.line,
           stepId: step.id,
-          specialistId: person(action.who) ?? null,
+          specialistId: action.who ? person(action.who) : null,
         });
         if (action.name) lines.set(action.name, line.id);
         break;
       }
       case 'settle': {
         const id = lines.get(action.name);
-        if (!id) throw new Error(`demo script of ${job.reference} settles an unknown line`);
+        if (!id) throw new Error(`demo script of ${job.reference} settles unknown line ${action.name}`);
         await changeCostLine(ctx, jobId, id, { state: 'actual', ...action.patch });
         break;
       }
