@@ -12,6 +12,11 @@ const schema = z.object({
   LIVE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(25),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /**
+   * Root secret for session signing and sealing tracker tokens. Optional: without it one is generated
+   * and kept in the database. Set it (32+ characters) so a copy of the database alone unseals nothing.
+   */
+  SECRET_KEY: z.string().min(32).optional(),
   SEED: z.enum(['auto', 'never']).default('auto'),
   LOG_REQUESTS: z.enum(['1', '0']).default('1'),
 });
@@ -24,6 +29,7 @@ export type Config = {
   publicUrl: string;
   livePollMs: number;
   liveHeartbeatMs: number;
+  secretKey: string | undefined;
   seed: 'auto' | 'never';
   logRequests: boolean;
 };
@@ -44,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     livePollMs: e.LIVE_POLL_MS,
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
+    secretKey: e.SECRET_KEY,
     seed: e.SEED,
     logRequests: e.LOG_REQUESTS === '1',
   };

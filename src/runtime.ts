@@ -1,15 +1,24 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
+import { loadSecrets } from './services/secrets';
 
-/** Everything a request needs that outlives it: configuration, database, clock, live fan-out. */
-export type Runtime = { config: Config; database: Database; clock: Clock; live: Live };
+/** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
+export type Runtime = { config: Config; database: Database; clock: Clock; live: Live; auth: Auth };
 
+/** Expects a migrated database (src/server.ts and `npm run dev` prepare it first). */
 export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  return runtimeOn(config, database, clock);
+}
+
+export async function runtimeOn(config: Config, database: Database, clock: Clock): Promise<Runtime> {
+  const secrets = await loadSecrets(database.db, config.secretKey);
   const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
-  return { config, database, clock, live };
+  const auth = createAuth(database.db, { baseURL: config.publicUrl, secret: secrets.auth });
+  return { config, database, clock, live, auth };
 }
 
 /** A service context for one organisation and actor, wired to wake the live fan-out after commits. */

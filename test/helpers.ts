@@ -7,8 +7,7 @@ import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
 import { createApi } from '../src/api';
 import { type Config, loadConfig } from '../src/config';
-import { createLive } from '../src/live';
-import { contextFor, type Runtime } from '../src/runtime';
+import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
 import { createApiKey } from '../src/services/api-keys';
 import type { Clock, Ctx } from '../src/services/context';
 import { createWorkflow } from '../src/services/directory';
@@ -48,10 +47,9 @@ export async function testRuntime(
   };
   const database = await openDatabase(config.databaseUrl);
   await migrateDatabase(database.db);
-  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
-  const rt: Runtime = { config, database, clock: options.clock ?? { now: () => Date.now() }, live };
+  const rt = await runtimeOn(config, database, options.clock ?? { now: () => Date.now() });
   afterAll(() => {
-    live.close();
+    rt.live.close();
     database.close();
   });
   return rt;

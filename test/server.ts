@@ -3,8 +3,7 @@ import { afterAll } from 'vitest';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { loadConfig } from '../src/config';
-import { createLive } from '../src/live';
-import type { Runtime } from '../src/runtime';
+import { runtimeOn } from '../src/runtime';
 import { tempDatabaseUrl } from './helpers';
 
 /**
@@ -18,8 +17,7 @@ export async function startProduct(env: Record<string, string> = {}) {
   const database = await openDatabase(databaseUrl);
   await migrateDatabase(database.db);
   const config = { ...loadConfig({}), databaseUrl, livePollMs: 20 };
-  const live = createLive(database.db, { pollMs: 20, heartbeatMs: 20_000 });
-  const rt: Runtime = { config, database, clock: { now: () => Date.now() }, live };
+  const rt = await runtimeOn(config, database, { now: () => Date.now() });
 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
@@ -51,7 +49,7 @@ export async function startProduct(env: Record<string, string> = {}) {
   });
   afterAll(async () => {
     child.kill('SIGTERM');
-    live.close();
+    rt.live.close();
     database.close();
   });
   return { url, rt, output: () => output };

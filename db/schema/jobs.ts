@@ -26,6 +26,8 @@ export const jobs = sqliteTable(
     locale: text('locale', { enum: ['nl', 'en'] }),
     /** SHA-256 of the tracker token; the token itself is only ever shown once. */
     trackerTokenHash: text('tracker_token_hash').notNull(),
+    /** The token sealed with the installation's key (AES-GCM), so staff can copy the link again. */
+    trackerTokenSealed: text('tracker_token_sealed'),
     status: text('status', { enum: JOB_STATUSES }).notNull().default('open'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -76,6 +78,8 @@ export const notes = sqliteTable(
     /** Rendered and sanitised once, at write time. */
     html: text('html').notNull(),
     visibility: text('visibility', { enum: ['customer', 'internal'] }).notNull(),
+    /** Ids of the photos (rows in `media`) posted with the note. */
+    photoIds: text('photo_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('notes_job').on(t.jobId, t.createdAt)],

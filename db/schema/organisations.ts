@@ -11,6 +11,10 @@ export const organisations = sqliteTable('organisations', {
     .default('nl'),
   timeZone: text('time_zone').notNull().default('Europe/Amsterdam'),
   currency: text('currency').notNull().default('EUR'),
+  /** The VAT rates offered on cost lines, in basis points (21% = 2100). */
+  vatRatesBp: text('vat_rates_bp', { mode: 'json' }).$type<number[]>().notNull().default([2100, 900, 0]),
+  /** How soon the business promises to answer a customer's question. */
+  answerMinutes: integer('answer_minutes').notNull().default(240),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { users } from './accounts';
 import { organisations } from './organisations';
 
 export const specialists = sqliteTable(
@@ -18,9 +19,34 @@ export const specialists = sqliteTable(
       .notNull()
       .default('specialist'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** The sign-in identity; null for people who appear on timelines but do not use the console. */
+    userId: text('user_id').references(() => users.id),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('specialists_org').on(t.organisationId)],
+  (t) => [index('specialists_org').on(t.organisationId), uniqueIndex('specialists_user').on(t.userId)],
+);
+
+/** An admin's invitation to join the team; the link carries a token stored here only as a hash. */
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    permission: text('permission', { enum: ['admin', 'specialist'] }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: text('invited_by').references(() => specialists.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    acceptedAt: integer('accepted_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('invites_org').on(t.organisationId, t.createdAt)],
 );
 
 export type Specialist = typeof specialists.$inferSelect;
+export type Invite = typeof invites.$inferSelect;

@@ -5,6 +5,7 @@ import { conflict, invalid } from './errors';
 import { appendEvent } from './events';
 import { newId, newToken, sha256 } from './ids';
 import { loadAssignableSpecialist } from './load';
+import { loadSecrets, seal } from './secrets';
 import { publicStep } from './views';
 
 export type NewStepInput = {
@@ -35,6 +36,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
   const now = ctx.clock.now();
   const trackerToken = newToken();
   const jobId = newId('job');
+  const secrets = await loadSecrets(ctx.db);
 
   await inTransaction(ctx, async (tx) => {
     const [taken] = await tx
@@ -69,6 +71,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       customerPostcode: input.customer.postcode ? normalisePostcode(input.customer.postcode) : null,
       locale: input.customer.locale ?? null,
       trackerTokenHash: sha256(trackerToken),
+      trackerTokenSealed: seal(secrets.seal, trackerToken),
       status: 'open',
       createdAt: now,
       updatedAt: now,

@@ -1,0 +1,104 @@
+import { APIError, betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { and, eq } from 'drizzle-orm';
+import { accounts, rateLimits, sessions, specialists, users, verifications } from '../../db/schema';
+import type { Db } from './context';
+
+/** The client as the server saw it: rate limits key on the address taken from the socket. */
+export type Client = { ip: string; userAgent: string };
+
+const CLIENT_IP_HEADER = 'x-ok-client-ip';
+
+/**
+ * Identity and sessions, by better-auth: scrypt password hashes (memory-hard), session cookies,
+ * rate limits kept in the database (so they hold across processes). Who a user is in an
+ * organisation lives on `specialists`; a deactivated specialist gets no session.
+ *
+ * Its HTTP handler is not exposed: our own pages call it (see `callAuth`), so the client address it
+ * rate-limits on is the one we put in, never a header a client chose. Cross-site requests are
+ * refused before any page runs (src/fetch.ts), which is why its own CSRF check is off.
+ */
+export function createAuth(db: Db, options: { baseURL: string; secret: string }) {
+  return betterAuth({
+    baseURL: options.baseURL,
+    secret: options.secret,
+    basePath: '/api/auth',
+    telemetry: { enabled: false },
+    logger: { level: 'error' },
+    database: drizzleAdapter(db, {
+      provider: 'sqlite',
+      schema: { users, sessions, accounts, verifications, rateLimits },
+    }),
+    user: { modelName: 'users' },
+    account: { modelName: 'accounts' },
+    verification: { modelName: 'verifications' },
+    session: { modelName: 'sessions', expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      modelName: 'rateLimits',
+      window: 60,
+      max: 60,
+      customRules: {
+        '/sign-in/email': { window: 60, max: 5 },
+        '/sign-up/email': { window: 3600, max: 10 },
+      },
+    },
+    advanced: {
+      cookiePrefix: 'ok',
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      disableCSRFCheck: true,
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => {
+            const [member] = await db
+              .select({ active: specialists.active })
+              .from(specialists)
+              .where(eq(specialists.userId, session.userId));
+            if (member && !member.active) throw new APIError('FORBIDDEN', { message: 'deactivated' });
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Sends one request through better-auth's router (where its rate limits apply). */
+export function callAuth(
+  auth: Auth,
+  path: '/sign-in/email' | '/sign-up/email',
+  body: Record<string, unknown>,
+  client: Client,
+): Promise<Response> {
+  const url = new URL(`${auth.options.basePath}${path}`, auth.options.baseURL as string);
+  return auth.handler(
+    new Request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [CLIENT_IP_HEADER]: client.ip,
+        'user-agent': client.userAgent.slice(0, 300),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** Ends every session of a user (deactivation, "sign out everywhere"). */
+export async function endSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** The user behind an email address, if any (emails are stored lower-case). */
+export async function findUserByEmail(db: Db, email: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email.trim().toLowerCase())));
+  return user ?? null;
+}

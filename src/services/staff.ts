@@ -1,0 +1,180 @@
+import { and, eq } from 'drizzle-orm';
+import { organisations, specialists, users } from '../../db/schema';
+import { type Auth, type Client, callAuth, endSessions, findUserByEmail } from './auth';
+import type { Clock, Db } from './context';
+import { invalid, ServiceError } from './errors';
+import { newId } from './ids';
+
+/** Who is signed in to the console: the person, their organisation and their permission. */
+export type Staff = Awaited<ReturnType<typeof loadStaff>>;
+
+export type SignUpInput = {
+  organisationName: string;
+  name: string;
+  role: string;
+  email: string;
+  password: string;
+  locale: 'nl' | 'en';
+};
+
+type Deps = { db: Db; clock: Clock; auth: Auth };
+
+/** Cookies to set on the response, and who was signed in. */
+export type Signed = { cookies: string[]; userId: string };
+
+/**
+ * Sign-up: a new organisation with its first admin. The identity is created by better-auth; if the
+ * organisation cannot be created after it, the identity is removed again, so nothing is half-made.
+ */
+export async function signUp(deps: Deps, input: SignUpInput, client: Client): Promise<Signed> {
+  const email = input.email.trim().toLowerCase();
+  if (await findUserByEmail(deps.db, email))
+    throw invalid('email', 'this email address already has an account');
+  const signed = await authCall(
+    deps.auth,
+    '/sign-up/email',
+    { name: input.name, email, password: input.password },
+    client,
+  );
+  const now = deps.clock.now();
+  try {
+    await deps.db.transaction(async (tx) => {
+      const organisationId = newId('org');
+      await tx.insert(organisations).values({
+        id: organisationId,
+        slug: await freeSlug(tx as unknown as Db, input.organisationName),
+        name: input.organisationName,
+        defaultLocale: input.locale,
+        createdAt: now,
+      });
+      await tx.insert(specialists).values({
+        id: newId('spec'),
+        organisationId,
+        name: input.name,
+        email,
+        role: input.role,
+        permission: 'admin',
+        userId: signed.userId,
+        createdAt: now,
+      });
+    });
+  } catch (error) {
+    await deps.db.delete(users).where(eq(users.id, signed.userId));
+    throw error;
+  }
+  return signed;
+}
+
+export async function signIn(auth: Auth, input: { email: string; password: string }, client: Client) {
+  return authCall(
+    auth,
+    '/sign-in/email',
+    { email: input.email.trim().toLowerCase(), password: input.password, rememberMe: true },
+    client,
+  );
+}
+
+/** The signed-in staff member for a request's cookies, or null. Also returns refreshed session cookies. */
+export async function currentStaff(db: Db, auth: Auth, headers: Headers) {
+  const { headers: out, response } = await auth.api.getSession({ headers, returnHeaders: true });
+  if (!response) return null;
+  const staff = await loadStaff(db, response.user.id, response.user.email);
+  return staff ? { staff, cookies: out.getSetCookie() } : null;
+}
+
+async function loadStaff(db: Db, userId: string, email: string) {
+  const [row] = await db
+    .select({ specialist: specialists, organisation: organisations })
+    .from(specialists)
+    .innerJoin(organisations, eq(organisations.id, specialists.organisationId))
+    .where(and(eq(specialists.userId, userId), eq(specialists.active, true)));
+  if (!row) return null;
+  return {
+    userId,
+    email,
+    specialist: row.specialist,
+    organisation: row.organisation,
+    isAdmin: row.specialist.permission === 'admin',
+  };
+}
+
+/** Ends this session (or, with `everywhere`, every session of the user); returns cookies that clear it. */
+export async function signOut(
+  db: Db,
+  auth: Auth,
+  headers: Headers,
+  userId: string | null,
+  everywhere: boolean,
+) {
+  if (everywhere && userId) await endSessions(db, userId);
+  const { headers: out } = await auth.api
+    .signOut({ headers, returnHeaders: true })
+    .catch(() => ({ headers: new Headers() }));
+  return out.getSetCookie();
+}
+
+/** Calls better-auth and turns its answers into ours: cookies, or a ServiceError naming the field. */
+export async function authCall(
+  auth: Auth,
+  path: '/sign-in/email' | '/sign-up/email',
+  body: Record<string, unknown>,
+  client: Client,
+): Promise<Signed> {
+  const response = await callAuth(auth, path, body, client);
+  if (response.status === 429) {
+    const retry = Number(response.headers.get('x-retry-after') ?? 60);
+    throw new ServiceError(
+      'rate_limited',
+      'rate_limited',
+      `too many attempts; try again in ${retry} seconds`,
+      {
+        retryAfter: retry,
+      },
+    );
+  }
+  const json = (await response.json().catch(() => ({}))) as { code?: string; user?: { id: string } };
+  if (response.ok && json.user) return { cookies: response.headers.getSetCookie(), userId: json.user.id };
+  if (response.status === 403)
+    throw new ServiceError('forbidden', 'deactivated', 'this account has been deactivated');
+  switch (json.code) {
+    case 'INVALID_EMAIL_OR_PASSWORD':
+      throw new ServiceError('unauthorized', 'invalid_credentials', 'email or password is wrong', {
+        field: 'password',
+      });
+    case 'PASSWORD_TOO_SHORT':
+      throw new ServiceError('invalid', 'password_too_short', 'password: use at least 10 characters', {
+        field: 'password',
+      });
+    case 'PASSWORD_TOO_LONG':
+      throw new ServiceError('invalid', 'password_too_long', 'password: use at most 128 characters', {
+        field: 'password',
+      });
+    case 'INVALID_EMAIL':
+      throw invalid('email', 'this is not an email address');
+    case 'USER_ALREADY_EXISTS':
+    case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
+      throw invalid('email', 'this email address already has an account');
+    default:
+      throw new Error(`auth ${path} answered ${response.status} ${json.code ?? ''}`);
+  }
+}
+
+/** A URL-friendly, unused slug for a new organisation ("Garage De Boer" → "garage-de-boer"). */
+async function freeSlug(db: Db, name: string): Promise<string> {
+  const base =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'organisation';
+  for (let n = 1; ; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`;
+    const [taken] = await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.slug, slug));
+    if (!taken) return slug;
+  }
+}
