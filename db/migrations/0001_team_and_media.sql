@@ -97,7 +97,7 @@ CREATE TABLE `invites` (
 CREATE UNIQUE INDEX `invites_token_hash_unique` ON `invites` (`token_hash`);--> statement-breakpoint
 CREATE INDEX `invites_org` ON `invites` (`organisation_id`,`created_at`);--> statement-breakpoint
 ALTER TABLE `jobs` ADD `tracker_token_sealed` text;--> statement-breakpoint
-ALTER TABLE `notes` ADD `photo_ids` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
+ALTER TABLE `notes` ADD `photos` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `organisations` ADD `vat_rates_bp` text DEFAULT '[2100,900,0]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `organisations` ADD `answer_minutes` integer DEFAULT 240 NOT NULL;--> statement-breakpoint
 ALTER TABLE `specialists` ADD `user_id` text REFERENCES users(id);--> statement-breakpoint

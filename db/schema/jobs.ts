@@ -63,6 +63,8 @@ export const steps = sqliteTable(
   (t) => [index('steps_job').on(t.jobId, t.position)],
 );
 
+export type NotePhoto = { id: string; width: number; height: number };
+
 export const notes = sqliteTable(
   'notes',
   {
@@ -78,8 +80,8 @@ export const notes = sqliteTable(
     /** Rendered and sanitised once, at write time. */
     html: text('html').notNull(),
     visibility: text('visibility', { enum: ['customer', 'internal'] }).notNull(),
-    /** Ids of the photos (rows in `media`) posted with the note. */
-    photoIds: text('photo_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** The photos (rows in `media`) posted with the note, with their size so pages reserve the space. */
+    photos: text('photos', { mode: 'json' }).$type<NotePhoto[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('notes_job').on(t.jobId, t.createdAt)],

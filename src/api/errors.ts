@@ -25,9 +25,9 @@ const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
   rate_limited: 429,
 };
 
-export function errorResponse(
+export function errorResponse<S extends ContentfulStatusCode>(
   c: Context,
-  status: ContentfulStatusCode,
+  status: S,
   code: string,
   message: string,
   details?: Record<string, unknown>,

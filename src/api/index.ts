@@ -11,6 +11,7 @@ import { directoryRoutes } from './directory';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
 import { jobRoutes } from './jobs';
+import { mediaApiRoutes, mediaRoutes } from './media';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
 
@@ -29,11 +30,13 @@ export function createApi(rt: Runtime) {
   });
   v1.route('/', trackRoutes(rt));
 
-  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows']) v1.use(path, apiKeyAuth(rt));
+  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media'])
+    v1.use(path, apiKeyAuth(rt));
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
+  v1.route('/', mediaApiRoutes());
 
   v1.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -51,6 +54,7 @@ export function createApi(rt: Runtime) {
 
   const api = new Hono();
   api.route('/api/v1', v1);
+  api.route('/', mediaRoutes(rt));
   api.get(
     '/api/docs',
     Scalar({

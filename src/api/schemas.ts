@@ -83,6 +83,11 @@ export const NoteBody = z
       .openapi({ example: 'Remblokken vervangen, **schijven nog goed**.' }),
     visibility: z.enum(['customer', 'internal']).default('customer'),
     authorId: Id('spec_Lk3m9Qw2Er8tY5ui').optional(),
+    photoIds: z
+      .array(Id('img_vR4c…'))
+      .max(10)
+      .optional()
+      .openapi({ description: 'Images uploaded first with `POST /media`.' }),
   })
   .openapi('NewNote');
 
@@ -202,6 +207,7 @@ export const NoteOut = z
     visibility: z.enum(['customer', 'internal']),
     markdown: z.string(),
     html: z.string(),
+    photos: z.array(z.object({ url: z.string(), width: z.number().int(), height: z.number().int() })),
     createdAt: z.string(),
     author: z.object({ name: z.string(), role: z.string() }).nullable(),
   })

@@ -198,6 +198,29 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
             {(note) => (
               <li class="note">
                 <div class="note-body" innerHTML={note.html} />
+                <Show when={note.photos.length > 0}>
+                  <ul class="note-photos">
+                    <For each={note.photos}>
+                      {(photo, i) => (
+                        <li>
+                          <a href={photo.url}>
+                            <img
+                              src={photo.url}
+                              width={photo.width}
+                              height={photo.height}
+                              loading="lazy"
+                              alt={fill(props.t.photo, {
+                                n: i() + 1,
+                                total: note.photos.length,
+                                step: props.step.title,
+                              })}
+                            />
+                          </a>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
                 <p class="note-meta">
                   <Show when={note.author}>{(a) => `${a().name} · `}</Show>
                   <Time ms={note.createdAt} />

@@ -29,6 +29,7 @@ const en = {
     handledBy: 'Handled by',
     notAssigned: 'Not assigned yet',
     notes: 'Updates',
+    photo: 'Photo {n} of {total} at {step}',
     costs: 'Costs',
     noCosts: 'No costs recorded yet.',
     kind: { labour: 'Labour', part: 'Part', fee: 'Fee', discount: 'Discount' },
@@ -74,7 +75,7 @@ const en = {
 };
 
 type Messages = typeof en;
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+export type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 const nl: Shape<Messages> = {
   tracker: {
@@ -103,6 +104,7 @@ const nl: Shape<Messages> = {
     handledBy: 'In handen van',
     notAssigned: 'Nog niet toegewezen',
     notes: 'Berichten',
+    photo: 'Foto {n} van {total} bij {step}',
     costs: 'Kosten',
     noCosts: 'Nog geen kosten geboekt.',
     kind: { labour: 'Arbeid', part: 'Onderdeel', fee: 'Kosten', discount: 'Korting' },

@@ -5,11 +5,18 @@ import { appendEvent, type Visibility } from './events';
 import { newId } from './ids';
 import { loadAssignableSpecialist, loadOpenJob, loadStep } from './load';
 import { renderMarkdown } from './markdown';
+import { ownImages } from './media';
 import { type PublicNote, publicNote } from './views';
 
 export type NoteView = PublicNote & { visibility: Visibility; markdown: string };
 
-export type PostNoteInput = { markdown: string; visibility: Visibility; authorId?: string | null };
+export type PostNoteInput = {
+  markdown: string;
+  visibility: Visibility;
+  authorId?: string | null;
+  /** Images stored beforehand with `storeImage`. */
+  photoIds?: string[];
+};
 
 /** A progress note on a step; internal notes are logged as internal events and never reach the customer. */
 export async function postNote(
@@ -24,6 +31,7 @@ export async function postNote(
     await loadStep(tx, jobId, stepId);
     const authorId = input.authorId ?? (ctx.actor.type === 'specialist' ? ctx.actor.id : null);
     const author = authorId ? await loadAssignableSpecialist(tx, ctx, 'authorId', authorId) : null;
+    const photos = await ownImages(tx, ctx, 'photoIds', input.photoIds ?? []);
     const now = ctx.clock.now();
     const [note] = await tx
       .insert(notes)
@@ -35,6 +43,7 @@ export async function postNote(
         markdown: input.markdown,
         html,
         visibility: input.visibility,
+        photos,
         createdAt: now,
       })
       .returning();

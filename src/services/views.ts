@@ -1,4 +1,5 @@
 import type { CostLine, Note, Specialist, Step } from '../../db/schema';
+import { mediaUrl } from './media';
 import { lineNetCents, vatCents } from './money';
 
 /** The shapes a customer may see. Events carry these snapshots, so the live timeline can upsert them. */
@@ -30,6 +31,7 @@ export type PublicNote = {
   id: string;
   stepId: string;
   html: string;
+  photos: { url: string; width: number; height: number }[];
   createdAt: number;
   author: { name: string; role: string } | null;
 };
@@ -85,6 +87,7 @@ export const publicNote = (note: Note, author: Specialist | null | undefined): P
   id: note.id,
   stepId: note.stepId,
   html: note.html,
+  photos: note.photos.map((p) => ({ url: mediaUrl(p.id), width: p.width, height: p.height })),
   createdAt: note.createdAt,
   author: author ? { name: author.name, role: author.role } : null,
 });
