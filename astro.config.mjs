@@ -9,9 +9,10 @@ export default defineConfig({
   adapter: node({ mode: 'standalone' }),
   integrations: [solid()],
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  // src/console/guard.ts checks the origin of every state-changing request, JSON included.
   security: { checkOrigin: false },
   devToolbar: { enabled: false },
   vite: {
-    ssr: { external: ['@libsql/client', 'sanitize-html'] },
+    ssr: { external: ['@libsql/client', 'sanitize-html', 'sharp'] },
   },
 });

@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
 import { onError } from './api/errors';
+import { sameOrigin, staffSession } from './console/guard';
 import { sharedRuntime } from './runtime';
 
 /**
@@ -31,7 +32,9 @@ const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginR
 const eventStream = /^\/api\/v1\/track\/[^/]+\/events$/;
 app.use((c, next) => (eventStream.test(c.req.path) ? next() : hardening(c, next)));
 
+app.use(sameOrigin(rt));
 app.route('/', createApi(rt));
+app.use('/console/*', staffSession(rt));
 
 // A tracker link is a capability: never leak it to other sites, never let search engines index it,
 // never let a shared cache keep it. Notes are sanitised HTML; the CSP is a second line of defence.

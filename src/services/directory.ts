@@ -1,6 +1,7 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { specialists, workflowSteps, workflows } from '../../db/schema';
 import { type Ctx, inTransaction } from './context';
+import { notFound } from './errors';
 import { newId } from './ids';
 import { publicSpecialist } from './views';
 
@@ -80,4 +81,35 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
     );
   });
   return id;
+}
+
+/** Replaces a workflow's name and steps. Jobs made from it keep the steps they were made with. */
+export async function updateWorkflow(ctx: Ctx, workflowId: string, input: WorkflowInput) {
+  await inTransaction(ctx, async (tx) => {
+    const [found] = await tx
+      .select({ id: workflows.id })
+      .from(workflows)
+      .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, ctx.organisationId)));
+    if (!found) throw notFound('workflow');
+    await tx.update(workflows).set({ name: input.name }).where(eq(workflows.id, workflowId));
+    await tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
+    await tx.insert(workflowSteps).values(
+      input.steps.map((s, position) => ({
+        id: newId('wfs'),
+        workflowId,
+        position,
+        title: s.title,
+        description: s.description ?? '',
+        defaultRole: s.defaultRole ?? null,
+        expectedMinutes: s.expectedMinutes ?? null,
+      })),
+    );
+  });
+}
+
+/** One workflow with its steps, for the editor. */
+export async function getWorkflow(ctx: Ctx, workflowId: string) {
+  const found = (await listWorkflows(ctx)).find((w) => w.id === workflowId);
+  if (!found) throw notFound('workflow');
+  return found;
 }

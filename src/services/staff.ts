@@ -6,7 +6,7 @@ import { invalid, ServiceError } from './errors';
 import { newId } from './ids';
 
 /** Who is signed in to the console: the person, their organisation and their permission. */
-export type Staff = Awaited<ReturnType<typeof loadStaff>>;
+export type Staff = NonNullable<Awaited<ReturnType<typeof loadStaff>>>;
 
 export type SignUpInput = {
   organisationName: string;

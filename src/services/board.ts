@@ -1,0 +1,86 @@
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { jobs, steps } from '../../db/schema';
+import type { Ctx } from './context';
+import { specialistsById } from './load';
+import { publicStep } from './views';
+
+export const BOARD_FILTERS = ['all', 'late', 'waiting', 'mine'] as const;
+export type BoardFilter = (typeof BOARD_FILTERS)[number];
+
+const BOARD_LIMIT = 300;
+
+/**
+ * The console's job board: open jobs with their current step (the active or blocked one, else the
+ * next pending), its assignee and promise. Filters: late (the current step's promise has passed),
+ * waiting (a step is on hold, usually for the customer), mine (the current step is the viewer's).
+ */
+export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: string; me: string }) {
+  const conditions: (SQL | undefined)[] = [eq(jobs.organisationId, ctx.organisationId), eq(jobs.status, 'open')];
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+    conditions.push(or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title)));
+  }
+  const jobRows = await ctx.db
+    .select()
+    .from(jobs)
+    .where(and(...conditions))
+    .orderBy(desc(jobs.updatedAt))
+    .limit(BOARD_LIMIT);
+  const stepRows = jobRows.length
+    ? await ctx.db
+        .select()
+        .from(steps)
+        .where(
+          inArray(
+            steps.jobId,
+            jobRows.map((j) => j.id),
+          ),
+        )
+        .orderBy(asc(steps.position))
+    : [];
+  const people = await specialistsById(
+    ctx.db,
+    stepRows.map((s) => s.assigneeId),
+  );
+  const now = ctx.clock.now();
+  const rows = jobRows.map((job) => {
+    const own = stepRows.filter((s) => s.jobId === job.id);
+    const current =
+      own.find((s) => s.status === 'active' || s.status === 'blocked') ?? own.find((s) => s.status === 'pending');
+    const assignee = current?.assigneeId ? people.get(current.assigneeId) : undefined;
+    return {
+      job,
+      current: current ? publicStep(current, assignee) : null,
+      currentAssigneeId: current?.assigneeId ?? null,
+      doneCount: own.filter((s) => s.status === 'done' || s.status === 'skipped').length,
+      stepCount: own.length,
+      late: !!current?.promisedAt && current.promisedAt < now,
+      waiting: own.some((s) => s.status === 'blocked'),
+    };
+  });
+  const counts = {
+    all: rows.length,
+    late: rows.filter((r) => r.late).length,
+    waiting: rows.filter((r) => r.waiting).length,
+    mine: rows.filter((r) => r.currentAssigneeId === query.me).length,
+  };
+  const shown = rows.filter((r) =>
+    query.filter === 'late'
+      ? r.late
+      : query.filter === 'waiting'
+        ? r.waiting
+        : query.filter === 'mine'
+          ? r.currentAssigneeId === query.me
+          : true,
+  );
+  // Most urgent first: late, then by the current step's promise, then most recently changed.
+  shown.sort(
+    (a, b) =>
+      Number(b.late) - Number(a.late) ||
+      (a.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) - (b.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) ||
+      b.job.updatedAt - a.job.updatedAt,
+  );
+  return { rows: shown, counts, truncated: jobRows.length === BOARD_LIMIT };
+}
