@@ -5,6 +5,7 @@ import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
+import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
 import { sharedRuntime } from './runtime';
@@ -29,12 +30,13 @@ app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
-const eventStream = /^\/api\/v1\/track\/[^/]+\/events$/;
+const eventStream = /^\/(api\/v1\/track\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 app.use((c, next) => (eventStream.test(c.req.path) ? next() : hardening(c, next)));
 
 app.use(sameOrigin(rt));
 app.route('/', createApi(rt));
 app.use('/console/*', staffSession(rt));
+app.route('/', consoleLiveRoutes(rt));
 
 // A tracker link is a capability: never leak it to other sites, never let search engines index it,
 // never let a shared cache keep it. Notes are sanitised HTML; the CSP is a second line of defence.

@@ -1,5 +1,6 @@
 import { createSignal, onCleanup, onMount } from 'solid-js';
 import { fill } from '../i18n/messages';
+import { pageRefresher } from './live-patch';
 
 type Props = {
   token: string;
@@ -34,28 +35,7 @@ export default function Live(props: Props) {
     const source = new EventSource(`/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}`);
     source.onopen = () => setConnection('live');
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'static' : 'offline');
-    let busy = false;
-    let again = false;
-    const refresh = async (): Promise<void> => {
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        const response = await fetch(location.href, { cache: 'no-store', headers: { accept: 'text/html' } });
-        const next = new DOMParser().parseFromString(await response.text(), 'text/html');
-        const here = document.querySelector('[data-live-region]');
-        const there = next.querySelector('[data-live-region]');
-        if (here && there) patch(here, there);
-      } finally {
-        busy = false;
-        if (again) {
-          again = false;
-          void refresh();
-        }
-      }
-    };
+    const refresh = pageRefresher();
     source.onmessage = (message) => {
       setSaid(summary(JSON.parse(message.data) as WireEvent));
       void refresh();
@@ -92,24 +72,4 @@ export default function Live(props: Props) {
       </div>
     </>
   );
-}
-
-/** Makes `here` look like `there`, touching only elements that differ. */
-function patch(here: Element, there: Element): void {
-  if (here.outerHTML === there.outerHTML) return;
-  for (const { name } of [...here.attributes]) if (!there.hasAttribute(name)) here.removeAttribute(name);
-  for (const { name, value } of [...there.attributes])
-    if (here.getAttribute(name) !== value) here.setAttribute(name, value);
-  const a = [...here.children];
-  const b = [...there.children];
-  const sameShape =
-    a.length === b.length && a.every((el, i) => el.tagName === b[i]?.tagName && el.id === b[i]?.id);
-  if (!sameShape || here.childNodes.length !== a.length) {
-    here.innerHTML = there.innerHTML;
-    return;
-  }
-  a.forEach((el, i) => {
-    const other = b[i];
-    if (other) patch(el, other);
-  });
 }

@@ -1,15 +1,19 @@
-import { For, Show } from 'solid-js';
+import { For, type JSX, Show } from 'solid-js';
 import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import { totals } from '../services/money';
 import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
 
+type Note = PublicNote & { visibility?: 'customer' | 'internal' };
+
 type Props = {
-  view: Pick<TrackerView, 'steps' | 'notes' | 'costLines' | 'job'>;
+  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & { notes: Note[] };
   messages: TrackerMessages;
   formatting: Formatting;
   now: number;
+  /** The console's view: internal notes are marked with this label, and each step gets its actions. */
+  staff?: { internalLabel: string; stepActions: (step: PublicStep) => JSX.Element };
 };
 
 /**
@@ -48,6 +52,7 @@ export default function TrackerBody(props: Props) {
                 now={props.now}
                 t={t}
                 f={f}
+                staff={props.staff}
               />
             )}
           </For>
@@ -87,7 +92,7 @@ export default function TrackerBody(props: Props) {
 
 type Ui = { t: TrackerMessages; f: ReturnType<typeof formatters> };
 
-function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: number }) {
+function StepItem(props: Ui & { step: PublicStep; notes: Note[]; now: number; staff: Props['staff'] }) {
   const s = () => props.step;
   const late = () => {
     const promised = s().promisedAt;
@@ -197,6 +202,9 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
           <For each={props.notes}>
             {(note) => (
               <li class="note">
+                <Show when={props.staff && note.visibility === 'internal'}>
+                  <span class="badge internal">{props.staff?.internalLabel}</span>
+                </Show>
                 <div class="note-body" innerHTML={note.html} />
                 <Show when={note.photos.length > 0}>
                   <ul class="note-photos">
@@ -230,6 +238,7 @@ function StepItem(props: Ui & { step: PublicStep; notes: PublicNote[]; now: numb
           </For>
         </ul>
       </Show>
+      {props.staff?.stepActions(props.step)}
     </li>
   );
 }

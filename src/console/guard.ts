@@ -24,7 +24,7 @@ export const sameOrigin =
   };
 
 /** Console pages anyone may open; the rest need a signed-in, active specialist. */
-const PUBLIC = /^\/console\/(sign-in|sign-up|invite\/[^/]+)\/?$/;
+const PUBLIC = /^\/console\/(sign-in|sign-up|sign-out|language|invite\/[^/]+)\/?$/;
 
 /**
  * Resolves the signed-in staff member for console requests and hands them to the pages through

@@ -45,3 +45,43 @@ export function formatters({ locale, timeZone, currency }: Formatting) {
 }
 
 export type Formatters = ReturnType<typeof formatters>;
+
+const zoneParts = (ms: number, timeZone: string) => {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(ms);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), min: get('minute'), s: get('second') };
+};
+
+/** How far `timeZone` is ahead of UTC at the instant `ms`. */
+const offsetAt = (ms: number, timeZone: string) => {
+  const p = zoneParts(ms, timeZone);
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.min, p.s) - Math.floor(ms / 1000) * 1000;
+};
+
+/** An instant as the value of `<input type="datetime-local">` in the organisation's time zone. */
+export function toLocalInput(ms: number, timeZone: string): string {
+  const p = zoneParts(ms, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.y}-${two(p.m)}-${two(p.d)}T${two(p.h)}:${two(p.min)}`;
+}
+
+/** A `datetime-local` value, read as wall-clock time in the organisation's time zone; null if malformed. */
+export function fromLocalInput(value: string, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2})?$/.exec(value);
+  if (!match) return null;
+  const [y, m, d, h, min] = match.slice(1).map(Number) as [number, number, number, number, number];
+  const wall = Date.UTC(y, m - 1, d, h, min);
+  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== d) return null;
+  // Two passes: the offset at the guess may differ from the offset at the answer around DST changes.
+  const first = wall - offsetAt(wall, timeZone);
+  return wall - offsetAt(first, timeZone);
+}

@@ -3,6 +3,7 @@ import { eventFrame, HEARTBEAT } from './frames';
 
 /** One open stream. `write` goes straight to the socket where we have it (see stream.ts). */
 export type Subscriber = {
+  /** A job id, or `org:<organisation id>` for every job of an organisation (the console's board). */
   jobId: string;
   /** Staff streams see internal events; customers never do. */
   internal: boolean;
@@ -22,15 +23,20 @@ export const wireEvent = (e: EventRow) => ({
   ...e.payload,
 });
 
+export const orgTopic = (organisationId: string) => `org:${organisationId}`;
+
 /** Fans committed events out to the subscribers of their job, in log order. */
 export class Hub {
   private readonly byJob = new Map<string, Set<Subscriber>>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   size = 0;
+  /** Organisation-wide subscribers; while there are none, publishing skips the second lookup. */
+  private orgTopics = 0;
 
   constructor(private readonly heartbeatMs: number) {}
 
   add(sub: Subscriber): void {
+    if (sub.jobId.startsWith('org:')) this.orgTopics++;
     let set = this.byJob.get(sub.jobId);
     if (!set) {
       set = new Set();
@@ -44,6 +50,7 @@ export class Hub {
   remove(sub: Subscriber): void {
     const set = this.byJob.get(sub.jobId);
     if (!set?.delete(sub)) return;
+    if (sub.jobId.startsWith('org:')) this.orgTopics--;
     this.size--;
     if (set.size === 0) this.byJob.delete(sub.jobId);
     if (this.size === 0) {
@@ -55,18 +62,22 @@ export class Hub {
   /** The hot loop: one frame encoded per event, then one write per subscriber. */
   publish(rows: EventRow[]): void {
     for (const row of rows) {
-      const set = this.byJob.get(row.jobId);
-      if (!set) continue;
-      const frame = eventFrame(row.id, wireEvent(row));
-      const internalOnly = row.visibility === 'internal';
-      for (const sub of set) {
-        if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;
-        if (sub.pending) {
-          sub.pending.push({ id: row.id, frame });
-        } else {
-          sub.lastId = row.id;
-          sub.write(frame);
-        }
+      this.deliver(row, this.byJob.get(row.jobId));
+      if (this.orgTopics > 0) this.deliver(row, this.byJob.get(orgTopic(row.organisationId)));
+    }
+  }
+
+  private deliver(row: EventRow, set: Set<Subscriber> | undefined): void {
+    if (!set) return;
+    const frame = eventFrame(row.id, wireEvent(row));
+    const internalOnly = row.visibility === 'internal';
+    for (const sub of set) {
+      if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;
+      if (sub.pending) {
+        sub.pending.push({ id: row.id, frame });
+      } else {
+        sub.lastId = row.id;
+        sub.write(frame);
       }
     }
   }
@@ -79,5 +90,6 @@ export class Hub {
     clearInterval(this.heartbeatTimer);
     this.byJob.clear();
     this.size = 0;
+    this.orgTopics = 0;
   }
 }

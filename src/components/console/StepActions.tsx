@@ -1,0 +1,200 @@
+import { For, Show } from 'solid-js';
+import type { FormState } from '../../console/page';
+import type { ConsoleMessages } from '../../i18n/console';
+import { fill } from '../../i18n/messages';
+import type { PublicStep } from '../../services/views';
+
+type Props = {
+  step: PublicStep & { assigneeId?: string | null };
+  t: ConsoleMessages;
+  team: { id: string; name: string; role: string }[];
+  form: FormState;
+  /** The step's promise as a datetime-local value in the organisation's time zone. */
+  promisedLocal: string;
+};
+
+/**
+ * A step's actions on the console's job page: plain HTML forms (they work without JavaScript), the
+ * common ones as big buttons for one thumb, the rest folded away. Errors appear next to their field.
+ */
+export default function StepActions(props: Props) {
+  const t = props.t.job;
+  const s = props.step;
+  const mine = props.form.values.stepId === s.id;
+  const err = (field: string) => (mine ? props.form.errors[field] : undefined);
+  const val = (field: string, fallback = '') => (mine ? (props.form.values[field] ?? fallback) : fallback);
+  const fid = (name: string) => `${s.id}-${name}`;
+  const open = mine && Object.keys(props.form.errors).length > 0;
+  const canStart = s.status === 'pending' || s.status === 'blocked';
+  const canClose = s.status !== 'done' && s.status !== 'skipped';
+  const Hidden = (p: { action: string }) => (
+    <>
+      <input type="hidden" name="_action" value={p.action} />
+      <input type="hidden" name="stepId" value={s.id} />
+    </>
+  );
+  const Error = (p: { field: string }) => (
+    <Show when={err(p.field)}>
+      <p class="error" id={fid(`${p.field}-error`)}>
+        {err(p.field)}
+      </p>
+    </Show>
+  );
+
+  return (
+    <div class="step-actions">
+      <Show when={mine && err('_')}>
+        <p class="error" role="alert">
+          {err('_')}
+        </p>
+      </Show>
+      <div class="buttons">
+        <Show when={canStart}>
+          <form method="post">
+            <Hidden action="start" />
+            <button type="submit">{t.start}</button>
+          </form>
+        </Show>
+        <Show when={canClose}>
+          <form method="post">
+            <Hidden action="finish" />
+            <button type="submit">{t.finish}</button>
+          </form>
+          <form method="post">
+            <Hidden action="skip" />
+            <button type="submit" class="secondary">
+              {t.skip}
+            </button>
+          </form>
+        </Show>
+      </div>
+      <details class="actions" open={open}>
+        <summary>{fill(t.actionsFor, { step: s.title })}</summary>
+        <div class="stack">
+          <form method="post" enctype="multipart/form-data" class="stack panel">
+            <Hidden action="note" />
+            <h3>{t.note}</h3>
+            <div class={`field${err('markdown') ? ' invalid' : ''}`}>
+              <label for={fid('markdown')}>{t.noteText}</label>
+              <textarea
+                id={fid('markdown')}
+                name="markdown"
+                rows={3}
+                required
+                aria-invalid={err('markdown') ? 'true' : undefined}
+                aria-describedby={err('markdown') ? fid('markdown-error') : undefined}
+              >
+                {val('markdown')}
+              </textarea>
+              <Error field="markdown" />
+            </div>
+            <fieldset class="field">
+              <legend class="label">{t.visibility}</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="visibility"
+                  value="customer"
+                  checked={val('visibility', 'customer') === 'customer'}
+                />{' '}
+                {t.visibilityCustomer}
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="visibility"
+                  value="internal"
+                  checked={val('visibility') === 'internal'}
+                />{' '}
+                {t.visibilityInternal}
+              </label>
+            </fieldset>
+            <div class={`field${err('photos') ? ' invalid' : ''}`}>
+              <label for={fid('photos')}>{t.photos}</label>
+              <p class="hint" id={fid('photos-hint')}>
+                {t.photosHint}
+              </p>
+              <input
+                id={fid('photos')}
+                name="photos"
+                type="file"
+                accept="image/*"
+                multiple
+                aria-describedby={`${fid('photos-hint')}${err('photos') ? ` ${fid('photos-error')}` : ''}`}
+              />
+              <Error field="photos" />
+            </div>
+            <div>
+              <button type="submit">{t.post}</button>
+            </div>
+          </form>
+
+          <Show when={canClose}>
+            <form method="post" class="stack panel">
+              <Hidden action="promise" />
+              <div class={`field${err('promisedAt') ? ' invalid' : ''}`}>
+                <label for={fid('promisedAt')}>{t.promise}</label>
+                <input
+                  id={fid('promisedAt')}
+                  name="promisedAt"
+                  type="datetime-local"
+                  value={val('promisedAt', props.promisedLocal)}
+                  aria-invalid={err('promisedAt') ? 'true' : undefined}
+                  aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
+                />
+                <Error field="promisedAt" />
+              </div>
+              <div class="field">
+                <label for={fid('promise-reason')}>{t.promiseReason}</label>
+                <input id={fid('promise-reason')} name="reason" maxlength={500} value={val('reason')} />
+              </div>
+              <div>
+                <button type="submit" class="secondary">
+                  {t.promiseButton}
+                </button>
+              </div>
+            </form>
+
+            <form method="post" class="stack panel">
+              <Hidden action="assign" />
+              <div class={`field${err('assigneeId') ? ' invalid' : ''}`}>
+                <label for={fid('assignee')}>{t.assign}</label>
+                <select id={fid('assignee')} name="assigneeId">
+                  <option value="">{t.nobody}</option>
+                  <For each={props.team}>
+                    {(p) => (
+                      <option value={p.id} selected={p.id === (s.assignee?.id ?? '')}>
+                        {p.name} · {p.role}
+                      </option>
+                    )}
+                  </For>
+                </select>
+                <Error field="assigneeId" />
+              </div>
+              <div>
+                <button type="submit" class="secondary">
+                  {t.assignButton}
+                </button>
+              </div>
+            </form>
+
+            <Show when={s.status === 'pending' || s.status === 'active'}>
+              <form method="post" class="stack panel">
+                <Hidden action="block" />
+                <div class="field">
+                  <label for={fid('block-reason')}>{t.blockReason}</label>
+                  <input id={fid('block-reason')} name="reason" maxlength={500} />
+                </div>
+                <div>
+                  <button type="submit" class="secondary">
+                    {t.block}
+                  </button>
+                </div>
+              </form>
+            </Show>
+          </Show>
+        </div>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { ConsoleMessages } from '../i18n/console';
+import { fromLocalInput } from '../i18n/format';
+import { assignStep } from '../services/assign-step';
+import { changeStepStatus } from '../services/change-step-status';
+import type { Ctx } from '../services/context';
+import { addCostLine, changeCostLine, removeCostLine } from '../services/cost-lines';
+import { invalid } from '../services/errors';
+import { cancelJob, reissueTrackerToken } from '../services/job-admin';
+import { storeImage } from '../services/media';
+import { postNote } from '../services/post-note';
+import { promiseStep } from '../services/promise-step';
+import { type Handler, parseForm, uploadedFiles } from './page';
+
+const MAX_PHOTOS = 6;
+const id = z.string().min(1).max(64);
+const reason = z.string().trim().max(500).optional();
+
+/** Decimal input as staff type it ("12,50" or "12.50") in whole hundredths or thousandths. */
+const decimal = (scale: number, min: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((v, c) => {
+      const n = Number(v.replace(/\s/g, '').replace(',', '.'));
+      if (!Number.isFinite(n) || n < min || n > 1e9) {
+        c.addIssue({ code: 'custom', message: 'msg:number' });
+        return z.NEVER;
+      }
+      return Math.round(n * scale);
+    });
+
+const costFields = z.object({
+  kind: z.enum(['labour', 'part', 'fee', 'discount']),
+  description: z.string().trim().min(1).max(200),
+  quantity: decimal(1000, 0.001),
+  unitPrice: decimal(100, 0),
+  vatRate: z.coerce.number().int().min(0).max(10_000),
+  state: z.enum(['estimate', 'actual']),
+  stepId: z.string().max(64).optional(),
+});
+
+/** The job page's forms, one handler per `_action`; each calls one service. */
+export function jobForms(ctx: Ctx, jobId: string, t: ConsoleMessages, timeZone: string): Record<string, Handler> {
+  const step = (action: 'start' | 'finish' | 'skip' | 'block'): Handler => async (form) => {
+    const input = parseForm(z.object({ stepId: id, reason }), form, t);
+    await changeStepStatus(ctx, jobId, input.stepId, action, input.reason ? { reason: input.reason } : {});
+    return undefined;
+  };
+  return {
+    start: step('start'),
+    finish: step('finish'),
+    skip: step('skip'),
+    block: step('block'),
+    assign: async (form) => {
+      const input = parseForm(z.object({ stepId: id, assigneeId: z.string().max(64) }), form, t);
+      await assignStep(ctx, jobId, input.stepId, input.assigneeId || null);
+      return undefined;
+    },
+    promise: async (form) => {
+      const input = parseForm(z.object({ stepId: id, promisedAt: z.string().max(32), reason }), form, t);
+      const promisedAt = input.promisedAt ? fromLocalInput(input.promisedAt, timeZone) : null;
+      if (input.promisedAt && promisedAt === null) throw invalid('promisedAt', 'msg:date');
+      await promiseStep(ctx, jobId, input.stepId, {
+        promisedAt,
+        ...(input.reason ? { reason: input.reason } : {}),
+      });
+      return undefined;
+    },
+    note: async (form) => {
+      const input = parseForm(
+        z.object({
+          stepId: id,
+          markdown: z.string().trim().min(1).max(10_000),
+          visibility: z.enum(['customer', 'internal']),
+        }),
+        form,
+        t,
+      );
+      const files = await uploadedFiles(form, 'photos');
+      if (files.length > MAX_PHOTOS) throw invalid('photos', 'msg:tooManyPhotos');
+      // Images are stored first (they are not part of the job yet); the note then links them in one transaction.
+      const photos = [];
+      for (const bytes of files) photos.push(await storeImage(ctx, 'photos', bytes, 'photo'));
+      await postNote(ctx, jobId, input.stepId, { ...input, photoIds: photos.map((p) => p.id) });
+      return undefined;
+    },
+    addCost: async (form) => {
+      const input = parseForm(costFields, form, t);
+      await addCostLine(ctx, jobId, costInput(input));
+      return undefined;
+    },
+    editCost: async (form) => {
+      const input = parseForm(costFields.extend({ lineId: id }), form, t);
+      await changeCostLine(ctx, jobId, input.lineId, costInput(input));
+      return undefined;
+    },
+    removeCost: async (form) => {
+      const input = parseForm(z.object({ lineId: id }), form, t);
+      await removeCostLine(ctx, jobId, input.lineId);
+      return undefined;
+    },
+    cancel: async (form) => {
+      const input = parseForm(z.object({ reason }), form, t);
+      await cancelJob(ctx, jobId, input.reason ? { reason: input.reason } : {});
+      return undefined;
+    },
+    reissue: async () => {
+      await reissueTrackerToken(ctx, jobId);
+      return undefined;
+    },
+  };
+}
+
+function costInput(input: z.output<typeof costFields>) {
+  return {
+    kind: input.kind,
+    description: input.description,
+    quantityMilli: input.quantity,
+    unitPriceCents: input.unitPrice,
+    vatRateBp: input.vatRate,
+    state: input.state,
+    stepId: input.stepId || null,
+  };
+}

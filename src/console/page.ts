@@ -1,0 +1,171 @@
+import type { AstroGlobal } from 'astro';
+import type { z } from 'zod';
+import { type ConsoleMessages, consoleMessages, translateServiceMessage } from '../i18n/console';
+import { formatters } from '../i18n/format';
+import type { Locale } from '../i18n/messages';
+import { contextFor } from '../runtime';
+import { ServiceError } from '../services/errors';
+import type { Staff } from '../services/staff';
+import { chooseLocale } from '../services/tracker';
+
+export const LOCALE_COOKIE = 'ok_lang';
+
+/** The console's language: the one chosen in the console, then the browser's, then the organisation's. */
+export function consoleLocale(Astro: AstroGlobal): Locale {
+  const chosen = Astro.cookies.get(LOCALE_COOKIE)?.value;
+  if (chosen === 'nl' || chosen === 'en') return chosen;
+  return chooseLocale(
+    null,
+    Astro.request.headers.get('accept-language'),
+    Astro.locals.staff?.organisation.defaultLocale ?? 'en',
+  );
+}
+
+/** What every signed-in console page starts with. */
+export function consolePage(Astro: AstroGlobal) {
+  const staff = Astro.locals.staff as Staff;
+  const rt = Astro.locals.runtime;
+  const locale = consoleLocale(Astro);
+  const ctx = contextFor(rt, staff.organisation.id, { type: 'specialist', id: staff.specialist.id });
+  const f = formatters({ locale, timeZone: staff.organisation.timeZone, currency: staff.organisation.currency });
+  return { rt, staff, ctx, locale, t: consoleMessages[locale], f, now: rt.clock.now() };
+}
+
+export type FormState = {
+  /** Which form on the page was sent (its `_action`), so only that one shows errors and values. */
+  action: string | null;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  /** What a handler wants shown once, without a redirect (a new API key, an invitation link). */
+  shown: unknown;
+  /** Set after a successful post-redirect-get: the action that succeeded. */
+  done: string | null;
+};
+
+/** What a form handler may return: nothing (redirect back), somewhere to go, or something to show once. */
+export type Outcome = undefined | { redirect: string } | { show: unknown };
+export type Handler = (form: FormData) => Promise<Outcome>;
+
+/**
+ * Runs the form handler named by the posted `_action`. Success redirects (post/redirect/get) unless
+ * the handler has something to show once; bad input re-renders the page with 422, each message next
+ * to its field in the reader's language, and nothing saved (services run in one transaction).
+ */
+export async function handleForms(
+  Astro: AstroGlobal,
+  t: ConsoleMessages,
+  handlers: Record<string, Handler>,
+): Promise<FormState | Response> {
+  const state: FormState = {
+    action: null,
+    errors: {},
+    values: {},
+    shown: null,
+    done: Astro.url.searchParams.get('done'),
+  };
+  if (Astro.request.method !== 'POST') return state;
+  const form = await Astro.request.formData().catch(() => new FormData());
+  const action = String(form.get('_action') ?? '');
+  state.action = action;
+  for (const [key, value] of form) if (typeof value === 'string') state.values[key] = value;
+  const handler = handlers[action];
+  if (!handler) {
+    state.errors._ = t.errors.unknownAction;
+    Astro.response.status = 400;
+    return state;
+  }
+  try {
+    const outcome = await handler(form);
+    if (outcome && 'show' in outcome) {
+      state.shown = outcome.show;
+      state.values = {};
+      return state;
+    }
+    const to = outcome && 'redirect' in outcome ? outcome.redirect : `${Astro.url.pathname}?done=${action}`;
+    return Astro.redirect(to, 303);
+  } catch (error) {
+    const errors = formErrors(error, t);
+    if (!errors) throw error;
+    state.errors = errors;
+    Astro.response.status = error instanceof ServiceError && error.kind === 'rate_limited' ? 429 : 422;
+    return state;
+  }
+}
+
+/** Field messages for a zod failure or a service refusal; null for anything else (a real fault). */
+export function formErrors(error: unknown, t: ConsoleMessages): Record<string, string> | null {
+  if (error instanceof FormInvalid) return error.errors;
+  if (error instanceof ServiceError) {
+    const field = typeof error.details?.field === 'string' ? error.details.field : '_';
+    const message = error.message.replace(/^[\w.]+: /, '');
+    const own = message.startsWith('msg:') ? t.errors[message.slice(4) as keyof ConsoleMessages['errors']] : null;
+    return { [field]: own ?? translateServiceMessage(t, error.code, message) };
+  }
+  return null;
+}
+
+export class FormInvalid extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super('invalid form');
+  }
+}
+
+/** Parses the form's text fields with a zod schema; failures become translated field messages. */
+export function parseForm<S extends z.ZodType>(schema: S, form: FormData, t: ConsoleMessages): z.output<S> {
+  const raw: Record<string, string | string[]> = {};
+  for (const [key, value] of form) {
+    if (typeof value !== 'string') continue;
+    const existing = raw[key];
+    raw[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.map(String).join('.') || '_';
+    errors[field] ??= issueMessage(issue, t);
+  }
+  throw new FormInvalid(errors);
+}
+
+function issueMessage(issue: z.core.$ZodIssue, t: ConsoleMessages): string {
+  const e = t.errors;
+  if (issue.message.startsWith('msg:')) return e[issue.message.slice(4) as keyof typeof e] ?? issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return e.required;
+    case 'too_small':
+      return Number(issue.minimum) <= 1 && issue.origin === 'string'
+        ? e.required
+        : e.tooSmall.replace('{min}', String(issue.minimum));
+    case 'too_big':
+      return e.tooBig.replace('{max}', String(issue.maximum));
+    case 'invalid_format':
+      return issue.format === 'email' ? e.email : e.format;
+    case 'invalid_value':
+      return e.choice;
+    default:
+      return e.format;
+  }
+}
+
+/** The uploaded files of a field (a phone's camera or gallery), empty inputs left out. */
+export async function uploadedFiles(form: FormData, field: string): Promise<Uint8Array[]> {
+  const files = form.getAll(field).filter((v): v is File => typeof v !== 'string' && v.size > 0);
+  return Promise.all(files.map(async (file) => new Uint8Array(await file.arrayBuffer())));
+}
+
+/** The client as the socket saw it, for sign-in rate limits. */
+export const clientOf = (Astro: AstroGlobal) => ({
+  ip: Astro.clientAddress,
+  userAgent: Astro.request.headers.get('user-agent') ?? '',
+});
+
+/** Only same-site paths are followed after sign-in. */
+export const safeNext = (next: string | null | undefined) =>
+  next && /^\/(?!\/)[^\\]*$/.test(next) && next.startsWith('/console') ? next : '/console/';
+
+/** Passes better-auth's cookies on to the response. */
+export function setCookies(Astro: AstroGlobal, cookies: string[]) {
+  for (const cookie of cookies) Astro.response.headers.append('set-cookie', cookie);
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { ConsoleMessages } from '../i18n/console';
+import type { WorkflowInput } from '../services/directory';
+import { FormInvalid, parseForm } from './page';
+
+export const MAX_STEPS = 30;
+/** Empty rows the editor offers below the existing steps (no JavaScript needed to add steps). */
+export const SPARE_ROWS = 3;
+
+const row = z.object({
+  title: z.string().trim().max(120),
+  description: z.string().trim().max(1000),
+  defaultRole: z.string().trim().max(80),
+  expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
+});
+
+/**
+ * Reads the editor's rows (`steps.0.title`, `steps.0.description`, …). Rows without a title are left
+ * out, so clearing a title removes a step; at least one step is needed.
+ */
+export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowInput {
+  const { name } = parseForm(z.object({ name: z.string().trim().min(1).max(120) }), form, t);
+  const steps: WorkflowInput['steps'] = [];
+  for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
+    if (!form.has(`steps.${i}.title`)) continue;
+    const fields = new FormData();
+    for (const key of ['title', 'description', 'defaultRole', 'expectedMinutes']) {
+      fields.set(key, String(form.get(`steps.${i}.${key}`) ?? ''));
+    }
+    let parsed: z.output<typeof row>;
+    try {
+      parsed = parseForm(row, fields, t);
+    } catch (error) {
+      // Name the row's fields as the form does.
+      if (error instanceof FormInvalid) throw new FormInvalid(prefix(error.errors, i));
+      throw error;
+    }
+    if (!parsed.title) continue;
+    steps.push({
+      title: parsed.title,
+      description: parsed.description,
+      defaultRole: parsed.defaultRole || null,
+      expectedMinutes: parsed.expectedMinutes === '' ? null : parsed.expectedMinutes,
+    });
+  }
+  if (steps.length === 0) {
+    throw new FormInvalid({ 'steps.0.title': t.errors.required });
+  }
+  return { name, steps: steps.slice(0, MAX_STEPS) };
+}
+
+const prefix = (errors: Record<string, string>, i: number) =>
+  Object.fromEntries(Object.entries(errors).map(([k, v]) => [`steps.${i}.${k}`, v]));
