@@ -19,7 +19,8 @@ export function consoleLiveRoutes(rt: Runtime) {
     const ctx = contextFor(rt, staff.organisation.id, { type: 'specialist', id: staff.specialist.id });
     const resume = Number(c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? Number.NaN);
     // Without a resume point a stream starts now: the page it belongs to was rendered from the current state.
-    const lastEventId = Number.isSafeInteger(resume) && resume >= 0 ? resume : await latestEventId(ctx, topic);
+    const lastEventId =
+      Number.isSafeInteger(resume) && resume >= 0 ? resume : await latestEventId(ctx, topic);
     return openStream({
       tail: rt.live.tail,
       jobId: 'jobId' in topic ? topic.jobId : orgTopic(staff.organisation.id),

@@ -35,7 +35,8 @@ export function pageRefresher(): () => Promise<void> {
 /** Makes `here` look like `there`. A form someone is filling in is left alone. */
 function patch(here: Element, there: Element): void {
   if (here.outerHTML === there.outerHTML) return;
-  if (here.tagName === 'FORM' && (here.contains(document.activeElement) || here.hasAttribute('data-dirty'))) return;
+  if (here.tagName === 'FORM' && (here.contains(document.activeElement) || here.hasAttribute('data-dirty')))
+    return;
   for (const { name } of [...here.attributes]) if (!there.hasAttribute(name)) here.removeAttribute(name);
   for (const { name, value } of [...there.attributes])
     if (here.getAttribute(name) !== value) here.setAttribute(name, value);

@@ -9,8 +9,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * CSRF protection for everything a browser sends with cookies (console, tracker forms): a state-changing
  * request must come from our own origin, whatever its content type (JSON included). Browsers send
- * `Origin` on every POST, PUT, PATCH and DELETE; `Sec-Fetch-Site` covers the rest. The key-authenticated
- * API under /api/v1 carries no ambient credentials and is exempt.
+ * `Origin` on every POST, PUT, PATCH and DELETE, but as `null` from pages with `Referrer-Policy:
+ * no-referrer` (ours); then `Sec-Fetch-Site` must say same-origin. The key-authenticated API under
+ * /api/v1 carries no ambient credentials and is exempt.
  */
 export const sameOrigin =
   (rt: Runtime): MiddlewareHandler =>
@@ -18,7 +19,8 @@ export const sameOrigin =
     if (SAFE.has(c.req.method) || c.req.path.startsWith('/api/v1/')) return next();
     const origin = c.req.header('origin');
     const allowed = new Set([new URL(c.req.url).origin, new URL(rt.config.publicUrl).origin]);
-    const ok = origin ? allowed.has(origin) : c.req.header('sec-fetch-site') === 'same-origin';
+    const ok =
+      origin && origin !== 'null' ? allowed.has(origin) : c.req.header('sec-fetch-site') === 'same-origin';
     if (!ok) return errorResponse(c, 403, 'cross_site_request', 'cross-site requests are not accepted');
     return next();
   };
@@ -38,10 +40,10 @@ export const staffSession =
     if (!found && !PUBLIC.test(c.req.path)) return signInFirst(c);
     await next();
     for (const cookie of found?.cookies ?? []) c.res.headers.append('set-cookie', cookie);
-    // Private pages: never cached, never indexed, never framed, scripts only from us.
+    // Private pages: never cached, never indexed, never framed, scripts only from us (and, through
+    // secureHeaders, no referrer).
     c.res.headers.set('cache-control', 'private, no-store');
     c.res.headers.set('x-robots-tag', 'noindex');
-    c.res.headers.set('referrer-policy', 'same-origin');
     c.res.headers.set(
       'content-security-policy',
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +

@@ -42,12 +42,19 @@ const costFields = z.object({
 });
 
 /** The job page's forms, one handler per `_action`; each calls one service. */
-export function jobForms(ctx: Ctx, jobId: string, t: ConsoleMessages, timeZone: string): Record<string, Handler> {
-  const step = (action: 'start' | 'finish' | 'skip' | 'block'): Handler => async (form) => {
-    const input = parseForm(z.object({ stepId: id, reason }), form, t);
-    await changeStepStatus(ctx, jobId, input.stepId, action, input.reason ? { reason: input.reason } : {});
-    return undefined;
-  };
+export function jobForms(
+  ctx: Ctx,
+  jobId: string,
+  t: ConsoleMessages,
+  timeZone: string,
+): Record<string, Handler> {
+  const step =
+    (action: 'start' | 'finish' | 'skip' | 'block'): Handler =>
+    async (form) => {
+      const input = parseForm(z.object({ stepId: id, reason }), form, t);
+      await changeStepStatus(ctx, jobId, input.stepId, action, input.reason ? { reason: input.reason } : {});
+      return undefined;
+    };
   return {
     start: step('start'),
     finish: step('finish'),

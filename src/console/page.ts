@@ -27,7 +27,11 @@ export function consolePage(Astro: AstroGlobal) {
   const rt = Astro.locals.runtime;
   const locale = consoleLocale(Astro);
   const ctx = contextFor(rt, staff.organisation.id, { type: 'specialist', id: staff.specialist.id });
-  const f = formatters({ locale, timeZone: staff.organisation.timeZone, currency: staff.organisation.currency });
+  const f = formatters({
+    locale,
+    timeZone: staff.organisation.timeZone,
+    currency: staff.organisation.currency,
+  });
   return { rt, staff, ctx, locale, t: consoleMessages[locale], f, now: rt.clock.now() };
 }
 
@@ -98,7 +102,9 @@ export function formErrors(error: unknown, t: ConsoleMessages): Record<string, s
   if (error instanceof ServiceError) {
     const field = typeof error.details?.field === 'string' ? error.details.field : '_';
     const message = error.message.replace(/^[\w.]+: /, '');
-    const own = message.startsWith('msg:') ? t.errors[message.slice(4) as keyof ConsoleMessages['errors']] : null;
+    const own = message.startsWith('msg:')
+      ? t.errors[message.slice(4) as keyof ConsoleMessages['errors']]
+      : null;
     return { [field]: own ?? translateServiceMessage(t, error.code, message) };
   }
   return null;

@@ -569,7 +569,8 @@ const nl: ConsoleMessages = {
     invitePermission: 'Rechten',
     inviteButton: 'Uitnodiging maken',
     inviteLink: 'Uitnodigingslink voor {name}',
-    inviteLinkHint: 'Stuur deze link naar {email}. Hij werkt één keer, 14 dagen lang. Hij wordt alleen nu getoond.',
+    inviteLinkHint:
+      'Stuur deze link naar {email}. Hij werkt één keer, 14 dagen lang. Hij wordt alleen nu getoond.',
     inviteMail: 'Versturen per e-mail',
     inviteMailSubject: 'Word lid van {org} op Open Kitchen',
     inviteMailBody: 'Beste {name},\n\nWord lid van {org} op Open Kitchen: {url}\n',
@@ -635,7 +636,8 @@ const nl: ConsoleMessages = {
   },
   workflows: {
     title: 'Werkwijzen',
-    intro: 'Een werkwijze is de lijst stappen voor een soort opdracht. Nieuwe opdrachten nemen de stappen over.',
+    intro:
+      'Een werkwijze is de lijst stappen voor een soort opdracht. Nieuwe opdrachten nemen de stappen over.',
     none: 'Nog geen werkwijzen.',
     steps: '{count} stappen',
     edit: 'Bewerken',

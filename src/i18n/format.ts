@@ -58,7 +58,14 @@ const zoneParts = (ms: number, timeZone: string) => {
     second: '2-digit',
   }).formatToParts(ms);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), min: get('minute'), s: get('second') };
+  return {
+    y: get('year'),
+    m: get('month'),
+    d: get('day'),
+    h: get('hour'),
+    min: get('minute'),
+    s: get('second'),
+  };
 };
 
 /** How far `timeZone` is ahead of UTC at the instant `ms`. */

@@ -16,7 +16,10 @@ const BOARD_LIMIT = 300;
  * waiting (a step is on hold, usually for the customer), mine (the current step is the viewer's).
  */
 export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: string; me: string }) {
-  const conditions: (SQL | undefined)[] = [eq(jobs.organisationId, ctx.organisationId), eq(jobs.status, 'open')];
+  const conditions: (SQL | undefined)[] = [
+    eq(jobs.organisationId, ctx.organisationId),
+    eq(jobs.status, 'open'),
+  ];
   if (query.q) {
     const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
@@ -48,7 +51,8 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
   const rows = jobRows.map((job) => {
     const own = stepRows.filter((s) => s.jobId === job.id);
     const current =
-      own.find((s) => s.status === 'active' || s.status === 'blocked') ?? own.find((s) => s.status === 'pending');
+      own.find((s) => s.status === 'active' || s.status === 'blocked') ??
+      own.find((s) => s.status === 'pending');
     const assignee = current?.assigneeId ? people.get(current.assigneeId) : undefined;
     return {
       job,
@@ -79,7 +83,8 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
   shown.sort(
     (a, b) =>
       Number(b.late) - Number(a.late) ||
-      (a.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) - (b.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) ||
+      (a.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) -
+        (b.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) ||
       b.job.updatedAt - a.job.updatedAt,
   );
   return { rows: shown, counts, truncated: jobRows.length === BOARD_LIMIT };

@@ -39,7 +39,11 @@ export async function reissueTrackerToken(ctx: Ctx, jobId: string): Promise<stri
     await loadJob(tx, ctx, jobId);
     await tx
       .update(jobs)
-      .set({ trackerTokenHash: sha256(token), trackerTokenSealed: seal(key, token), updatedAt: ctx.clock.now() })
+      .set({
+        trackerTokenHash: sha256(token),
+        trackerTokenSealed: seal(key, token),
+        updatedAt: ctx.clock.now(),
+      })
       .where(eq(jobs.id, jobId));
     await appendEvent(tx, ctx, { jobId, type: 'job.link_reissued', visibility: 'internal', payload: {} });
   });

@@ -30,7 +30,8 @@ export async function getOrganisation(ctx: Ctx) {
 /** Admins only. Rules that zod cannot know: real time zones and currencies, distinct VAT rates. */
 export async function updateOrganisation(ctx: Ctx, input: OrganisationSettings) {
   await requireAdmin(ctx);
-  if (!TIME_ZONES.has(input.timeZone) && input.timeZone !== 'UTC') throw invalid('timeZone', 'unknown time zone');
+  if (!TIME_ZONES.has(input.timeZone) && input.timeZone !== 'UTC')
+    throw invalid('timeZone', 'unknown time zone');
   if (!CURRENCIES.has(input.currency)) throw invalid('currency', 'unknown currency code');
   const vatRatesBp = [...new Set(input.vatRatesBp)].sort((a, b) => b - a);
   if (vatRatesBp.length === 0) throw invalid('vatRates', 'give at least one VAT rate (0 is one)');
@@ -84,6 +85,8 @@ export async function revokeApiKey(ctx: Ctx, keyId: string) {
   const result = await ctx.db
     .update(apiKeys)
     .set({ revokedAt: ctx.clock.now() })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.organisationId, ctx.organisationId), isNull(apiKeys.revokedAt)));
+    .where(
+      and(eq(apiKeys.id, keyId), eq(apiKeys.organisationId, ctx.organisationId), isNull(apiKeys.revokedAt)),
+    );
   if (result.rowsAffected === 0) throw notFound('API key');
 }

@@ -45,7 +45,8 @@ export type InviteInput = { email: string; name: string; role: string; permissio
 export async function inviteSpecialist(ctx: Ctx, input: InviteInput) {
   const me = await requireAdmin(ctx);
   const email = input.email.trim().toLowerCase();
-  if (await findUserByEmail(ctx.db, email)) throw invalid('email', 'this email address already has an account');
+  if (await findUserByEmail(ctx.db, email))
+    throw invalid('email', 'this email address already has an account');
   const token = newToken();
   const now = ctx.clock.now();
   const id = newId('inv');
@@ -100,7 +101,13 @@ export async function revokeInvite(ctx: Ctx, inviteId: string) {
   const result = await ctx.db
     .update(invites)
     .set({ revokedAt: ctx.clock.now() })
-    .where(and(eq(invites.id, inviteId), eq(invites.organisationId, ctx.organisationId), isNull(invites.acceptedAt)));
+    .where(
+      and(
+        eq(invites.id, inviteId),
+        eq(invites.organisationId, ctx.organisationId),
+        isNull(invites.acceptedAt),
+      ),
+    );
   if (result.rowsAffected === 0) throw notFound('invitation');
 }
 

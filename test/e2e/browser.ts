@@ -1,4 +1,6 @@
-import { type Browser, chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 
 /** Debian's Chromium, headless, driven by playwright-core (no browser downloads). */
@@ -15,4 +17,21 @@ export async function launchBrowser(): Promise<Browser> {
   });
   afterAll(() => browser.close());
   return browser;
+}
+
+/** Runs axe-core (WCAG 2.1 A/AA rules) in the page and returns the violations. */
+export async function axeViolations(page: Page) {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/create-job';
 import { getJob } from '../../src/services/read-job';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
-import { launchBrowser } from './browser';
+import { axeViolations, launchBrowser } from './browser';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 let org: TestOrg;
@@ -29,23 +27,6 @@ async function api(method: string, path: string, body?: unknown) {
   });
   expect(response.status, `${method} ${path}`).toBeLessThan(300);
   return response.json();
-}
-
-/** Runs axe-core (WCAG 2.1 A/AA rules) in the page and returns the violations. */
-async function axeViolations(page: Page) {
-  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: source });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 describe('the tracker in a real browser', () => {

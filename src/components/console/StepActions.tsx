@@ -33,7 +33,7 @@ export default function StepActions(props: Props) {
       <input type="hidden" name="stepId" value={s.id} />
     </>
   );
-  const Error = (p: { field: string }) => (
+  const FieldError = (p: { field: string }) => (
     <Show when={err(p.field)}>
       <p class="error" id={fid(`${p.field}-error`)}>
         {err(p.field)}
@@ -86,7 +86,7 @@ export default function StepActions(props: Props) {
               >
                 {val('markdown')}
               </textarea>
-              <Error field="markdown" />
+              <FieldError field="markdown" />
             </div>
             <fieldset class="field">
               <legend class="label">{t.visibility}</legend>
@@ -122,7 +122,7 @@ export default function StepActions(props: Props) {
                 multiple
                 aria-describedby={`${fid('photos-hint')}${err('photos') ? ` ${fid('photos-error')}` : ''}`}
               />
-              <Error field="photos" />
+              <FieldError field="photos" />
             </div>
             <div>
               <button type="submit">{t.post}</button>
@@ -142,7 +142,7 @@ export default function StepActions(props: Props) {
                   aria-invalid={err('promisedAt') ? 'true' : undefined}
                   aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
                 />
-                <Error field="promisedAt" />
+                <FieldError field="promisedAt" />
               </div>
               <div class="field">
                 <label for={fid('promise-reason')}>{t.promiseReason}</label>
@@ -169,7 +169,7 @@ export default function StepActions(props: Props) {
                     )}
                   </For>
                 </select>
-                <Error field="assigneeId" />
+                <FieldError field="assigneeId" />
               </div>
               <div>
                 <button type="submit" class="secondary">

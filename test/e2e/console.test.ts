@@ -1,0 +1,193 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startProduct } from '../server';
+import { axeViolations, launchBrowser } from './browser';
+
+let product: Awaited<ReturnType<typeof startProduct>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
+});
+
+const photo = () =>
+  sharp({ create: { width: 1200, height: 900, channels: 3, background: '#2a6' } })
+    .jpeg()
+    .toBuffer();
+
+/** Fails the test on any script error or CSP refusal in the page. */
+function watchErrors(page: Page) {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+}
+
+async function newUser(locale = 'nl-NL'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale });
+  context.setDefaultTimeout(8000);
+  const page = await context.newPage();
+  return { context, page, errors: watchErrors(page) };
+}
+
+describe('the staff console in a real browser', () => {
+  it('sign up, invite, the specialist signs in, creates a job and posts a photo; the customer sees it live', async () => {
+    // The owner signs up: a new organisation with its first admin.
+    const admin = await newUser();
+    await admin.page.goto(`${product.url}/console/sign-up`);
+    await admin.page.getByLabel('Naam van uw bedrijf').fill('Garage De Vries');
+    await admin.page.getByLabel('Uw naam').fill('Piet de Vries');
+    await admin.page.getByLabel('Uw rol').fill('Eigenaar');
+    await admin.page.getByLabel('E-mailadres').fill('piet@garage-devries.test');
+    await admin.page.getByLabel('Wachtwoord').fill('zeer geheim wachtwoord');
+    await admin.page.getByRole('button', { name: 'Organisatie aanmaken' }).click();
+    await admin.page.waitForURL(/\/console\/team$/);
+
+    // A workflow, so jobs get their steps and default assignees.
+    await admin.page.getByRole('link', { name: 'Werkwijzen' }).click();
+    await admin.page.getByLabel('Naam', { exact: true }).fill('APK');
+    await admin.page.locator('#wf-create-0-title').fill('Intake');
+    await admin.page.locator('#wf-create-0-defaultRole').fill('Eigenaar');
+    await admin.page.locator('#wf-create-1-title').fill('Keuring');
+    await admin.page.locator('#wf-create-1-defaultRole').fill('APK-keurmeester');
+    await admin.page.locator('#wf-create-1-expectedMinutes').fill('60');
+    await admin.page.locator('#wf-create-1-description').fill('We keuren uw auto volgens de APK-eisen.');
+    await admin.page.getByRole('button', { name: 'Werkwijze aanmaken' }).click();
+    await admin.page.getByText('Werkwijze aangemaakt.').waitFor();
+
+    // The admin invites a specialist and gets a link to pass on.
+    await admin.page.getByRole('link', { name: 'Team' }).click();
+    await admin.page.getByLabel('E-mailadres').fill('fatima@garage-devries.test');
+    await admin.page.getByLabel('Naam', { exact: true }).fill('Fatima El Amrani');
+    await admin.page.getByLabel('Rol', { exact: true }).fill('APK-keurmeester');
+    await admin.page.getByRole('button', { name: 'Uitnodiging maken' }).click();
+    const inviteUrl = (await admin.page.locator('#invite-url').innerText()).trim();
+    expect(inviteUrl).toMatch(/\/console\/invite\/[\w-]{20,}$/);
+
+    // The specialist accepts, completes her profile with a photo, signs out and signs in again.
+    const specialist = await newUser();
+    const sp = specialist.page;
+    await sp.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, product.url));
+    await sp.getByLabel('Wachtwoord').fill('nog veel geheimer');
+    await sp.getByRole('button', { name: 'Lid worden' }).click();
+    await sp.waitForURL(/\/console\/$/);
+    await sp.getByRole('link', { name: 'Mijn profiel' }).click();
+    await sp.getByLabel('Korte beschrijving').fill('Keurt sinds 2015, liefst oldtimers.');
+    await sp.getByLabel('Expertise').fill('APK, oldtimers');
+    await sp
+      .getByLabel('Foto', { exact: true })
+      .setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: await photo() });
+    await sp.getByRole('button', { name: 'Opslaan' }).click();
+    await sp.getByText('Opgeslagen.').waitFor();
+    await sp.getByRole('button', { name: 'Afmelden', exact: true }).first().click();
+    await sp.waitForURL(/sign-in/);
+    await sp.getByLabel('E-mailadres').fill('fatima@garage-devries.test');
+    await sp.getByLabel('Wachtwoord').fill('nog veel geheimer');
+    await sp.getByRole('button', { name: 'Aanmelden' }).click();
+    await sp.waitForURL(/\/console\/$/);
+
+    // She creates a job by hand from the workflow.
+    await sp.getByRole('link', { name: 'Nieuwe opdracht' }).click();
+    await sp.getByLabel('Referentie').fill('WO-77');
+    await sp.getByLabel('Wat is de opdracht?').fill('APK Volvo V70');
+    await sp.getByLabel('Naam van de klant').fill('Sanne Bakker');
+    await sp.getByRole('button', { name: 'Opdracht aanmaken' }).click();
+    await sp.waitForURL(/\/console\/jobs\/job_/);
+    const trackerUrl = (await sp.locator('#tracker-url').innerText())
+      .trim()
+      .replace(/^https?:\/\/[^/]+/, product.url);
+
+    // The customer opens the tracker and waits.
+    const customer = await newUser();
+    await customer.page.goto(trackerUrl);
+    await customer.page.locator('.connection.live').waitFor({ timeout: 5000 });
+    const keuring = customer.page.locator('.step', { hasText: 'Keuring' });
+    await expect(keuring.innerText()).resolves.toContain('Fatima El Amrani');
+
+    // The specialist posts a note with a photo on her step, as from a phone.
+    await sp.locator('summary', { hasText: 'Acties voor Keuring' }).click();
+    const step = sp.locator('li.step', { hasText: 'Keuring' });
+    await step.getByLabel('Bericht (Markdown)').fill('Remmen **goedgekeurd**, zie foto.');
+    await step
+      .getByLabel('Foto’s')
+      .setInputFiles({ name: 'rem.jpg', mimeType: 'image/jpeg', buffer: await photo() });
+    await step.getByRole('button', { name: 'Bericht plaatsen' }).click();
+    await sp.getByText('Bericht geplaatst.').waitFor();
+
+    // The customer sees the note, the photo and the specialist's profile, live.
+    await keuring.locator('.note-body strong', { hasText: 'goedgekeurd' }).waitFor({ timeout: 5000 });
+    const img = keuring.locator('.note-photos img');
+    await img.waitFor();
+    await expect
+      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+      .toBe(1200);
+    const text = await keuring.innerText();
+    expect(text).toContain('APK-keurmeester');
+    expect(text).toContain('Keurt sinds 2015, liefst oldtimers.');
+    expect(await keuring.locator('img.avatar').getAttribute('src')).toMatch(/^\/media\/img_/);
+
+    for (const who of [admin, specialist, customer]) expect(who.errors).toEqual([]);
+    await Promise.all([admin.context.close(), specialist.context.close(), customer.context.close()]);
+  }, 90_000);
+
+  it('updates the board live when the API changes a job, and passes an accessibility audit', async () => {
+    const admin = await newUser('en-GB');
+    const page = admin.page;
+    await page.goto(`${product.url}/console/sign-up`);
+    await page.getByLabel('Name of your business').fill('Notariaat Jansen');
+    await page.getByLabel('Your name').fill('Eva Jansen');
+    await page.getByLabel('Your role').fill('Notaris');
+    await page.getByLabel('Email address').fill('eva@notariaat.test');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await page.waitForURL(/\/console\/team$/);
+
+    // An API key from the settings page, then a job created through the API.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Label').fill('ERP');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.locator('#new-key').innerText()).trim();
+    expect(key).toMatch(/^ok_live_/);
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${product.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((r) => r.json());
+
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    await page.locator('.connection.live').waitFor({ timeout: 5000 });
+    const job = await api('POST', '/jobs', {
+      reference: 'AKTE-1',
+      title: 'Testament',
+      customer: { name: 'Kees Smit' },
+      steps: [{ title: 'Intake' }, { title: 'Concept' }],
+    });
+    await page.locator('.board li', { hasText: 'AKTE-1' }).waitFor({ timeout: 5000 });
+    const finished = await api('POST', `/jobs/${job.id}/steps/${job.steps[0].id}/finish`);
+    expect(finished.status).toBe('done');
+    await page.locator('.board li', { hasText: 'Concept' }).waitFor({ timeout: 5000 });
+
+    // bypassCSP only lets the test inject axe-core; the session comes along.
+    const auditContext = await browser.newContext({
+      bypassCSP: true,
+      storageState: await admin.context.storageState(),
+    });
+    const audit = await auditContext.newPage();
+    for (const path of [
+      '/console/',
+      `/console/jobs/${job.id}`,
+      '/console/team',
+      '/console/settings',
+      '/console/workflows',
+    ]) {
+      await audit.goto(`${product.url}${path}`);
+      expect(await axeViolations(audit), path).toEqual([]);
+    }
+    await audit.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(audit), 'dark').toEqual([]);
+    expect(admin.errors).toEqual([]);
+    await Promise.all([admin.context.close(), auditContext.close()]);
+  }, 60_000);
+});
