@@ -91,10 +91,18 @@ export async function handleForms(
     const errors = formErrors(error, t);
     if (!errors) throw error;
     state.errors = errors;
-    Astro.response.status = error instanceof ServiceError && error.kind === 'rate_limited' ? 429 : 422;
+    Astro.response.status = error instanceof ServiceError ? (FORM_STATUS[error.kind] ?? 422) : 422;
     return state;
   }
 }
+
+/** The status of a page sent back with a service's refusal (the form shows the message either way). */
+const FORM_STATUS: Partial<Record<ServiceError['kind'], number>> = {
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  rate_limited: 429,
+};
 
 /** Field messages for a zod failure or a service refusal; null for anything else (a real fault). */
 export function formErrors(error: unknown, t: ConsoleMessages): Record<string, string> | null {

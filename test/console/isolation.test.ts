@@ -1,0 +1,228 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiKeys,
+  costLines,
+  events,
+  invites,
+  jobs,
+  notes,
+  organisations,
+  specialists,
+  steps,
+  workflows,
+} from '../../db/schema';
+import { addCostLine } from '../../src/services/cost-lines';
+import { createJob } from '../../src/services/create-job';
+import { createWorkflow } from '../../src/services/directory';
+import { postNote } from '../../src/services/post-note';
+import { issueApiKey } from '../../src/services/settings';
+import { inviteSpecialist } from '../../src/services/team';
+import { type ConsoleClient, signedUpAdmin } from '../console-client';
+import { startProduct } from '../server';
+
+/**
+ * Every console page and form, used by organisation A with organisation B's ids: 404 (or, where B's id
+ * is only named in input, the same answer as an id that does not exist), and nothing of B changes.
+ */
+let product: Awaited<ReturnType<typeof startProduct>>;
+let a: ConsoleClient;
+let aJob: { jobId: string; stepId: string };
+let b: { job: string; step: string; line: string; specialist: string; workflow: string; invite: string; key: string };
+let bOrg: string;
+
+const snapshotOfB = async () => {
+  const db = product.rt.database.db;
+  return JSON.stringify({
+    organisation: await db.select().from(organisations).where(eq(organisations.id, bOrg)),
+    jobs: await db.select().from(jobs).where(eq(jobs.organisationId, bOrg)),
+    steps: await db.select().from(steps).where(eq(steps.jobId, b.job)),
+    notes: await db.select().from(notes).where(eq(notes.jobId, b.job)),
+    costLines: await db.select().from(costLines).where(eq(costLines.jobId, b.job)),
+    events: await db.select().from(events).where(eq(events.organisationId, bOrg)),
+    specialists: await db.select().from(specialists).where(eq(specialists.organisationId, bOrg)),
+    invites: await db.select().from(invites).where(eq(invites.organisationId, bOrg)),
+    apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organisationId, bOrg)),
+    workflows: await db.select().from(workflows).where(eq(workflows.organisationId, bOrg)),
+  });
+};
+
+beforeAll(async () => {
+  product = await startProduct();
+  const [adminA, adminB] = await Promise.all([
+    signedUpAdmin(product.url, product.rt, 'Garage A'),
+    signedUpAdmin(product.url, product.rt, 'Garage B'),
+  ]);
+  a = adminA.client;
+  bOrg = adminB.organisationId;
+  const ctxB = adminB.ctx;
+  const workflow = await createWorkflow(ctxB, { name: 'B flow', steps: [{ title: 'B step' }, { title: 'B two' }] });
+  const { jobId } = await createJob(ctxB, {
+    reference: 'B-1',
+    title: 'B job',
+    customer: { name: 'B customer' },
+    workflowId: workflow,
+  });
+  const [step] = await product.rt.database.db.select().from(steps).where(eq(steps.jobId, jobId));
+  if (!step) throw new Error('no step');
+  await postNote(ctxB, jobId, step.id, { markdown: 'B note', visibility: 'internal' });
+  const line = await addCostLine(ctxB, jobId, {
+    kind: 'part',
+    description: 'B part',
+    quantityMilli: 1000,
+    unitPriceCents: 1000,
+    vatRateBp: 2100,
+    state: 'estimate',
+  });
+  const invite = await inviteSpecialist(ctxB, {
+    email: 'b.colleague@example.test',
+    name: 'B Colleague',
+    role: 'Monteur',
+    permission: 'specialist',
+  });
+  const key = await issueApiKey(ctxB, 'B key', 'write');
+  b = {
+    job: jobId,
+    step: step.id,
+    line: line.id,
+    specialist: adminB.specialist.id,
+    workflow,
+    invite: invite.id,
+    key: key.id,
+  };
+
+  const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
+  const created = await createJob(adminA.ctx, {
+    reference: 'A-1',
+    title: 'A job',
+    customer: { name: 'A customer' },
+    workflowId: workflowA,
+  });
+  const [stepA] = await product.rt.database.db.select().from(steps).where(eq(steps.jobId, created.jobId));
+  aJob = { jobId: created.jobId, stepId: stepA?.id ?? '' };
+});
+
+const STEP_ACTIONS = ['start', 'finish', 'skip', 'block', 'assign', 'promise', 'note'] as const;
+const LINE_ACTIONS = ['editCost', 'removeCost'] as const;
+const costFields = {
+  kind: 'part',
+  description: 'x',
+  quantity: '1',
+  unitPrice: '1',
+  vatRate: '2100',
+  state: 'estimate',
+};
+const fieldsFor = (action: string): Record<string, string> =>
+  ({
+    assign: { assigneeId: '' },
+    promise: { promisedAt: '2026-12-01T10:00' },
+    note: { markdown: 'hello', visibility: 'customer' },
+    addCost: costFields,
+    editCost: costFields,
+  })[action] ?? {};
+
+/** Every console page file, so a new page without a case here fails this test. */
+const PAGES_COVERED = new Set([
+  'index.astro',
+  'sign-in.astro',
+  'sign-up.astro',
+  'sign-out.astro',
+  'language.astro',
+  'invite/[token].astro',
+  'jobs/new.astro',
+  'jobs/[id].astro',
+  'team.astro',
+  'team/[id].astro',
+  'settings.astro',
+  'workflows.astro',
+  'workflows/[id].astro',
+]);
+
+describe('organisation A reaching for organisation B through the console', () => {
+  it('has a case for every console page', () => {
+    const root = join('src', 'pages', 'console');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : [relative(root, join(dir, e.name))],
+      );
+    expect(new Set(walk(root))).toEqual(PAGES_COVERED);
+  });
+
+  it("gets 404 for B's pages and streams, and never sees B's data", async () => {
+    const before = await snapshotOfB();
+    for (const path of [
+      `/console/jobs/${b.job}`,
+      `/console/team/${b.specialist}`,
+      `/console/workflows/${b.workflow}`,
+      `/console/live/jobs/${b.job}/events`,
+    ]) {
+      const response = await a.get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.text, path).not.toContain('B job');
+    }
+    for (const path of [
+      '/console/?q=cust',
+      '/console/?filter=all',
+      '/console/team',
+      '/console/settings',
+      '/console/workflows',
+      '/console/jobs/new',
+    ]) {
+      const response = await a.get(path);
+      expect(response.status, path).toBe(200);
+      for (const secret of ['B-1', 'B job', 'B customer', 'B flow', 'Admin of Garage B', 'B Colleague', 'B key']) {
+        expect(response.text, `${path} shows ${secret}`).not.toContain(secret);
+      }
+    }
+    expect(await snapshotOfB()).toBe(before);
+  });
+
+  it("gets 404 for every form aimed at B's objects, and nothing of B is written", async () => {
+    const before = await snapshotOfB();
+    const cases: [string, Record<string, string>][] = [
+      // B's job, through every action of the job page.
+      ...[...STEP_ACTIONS, ...LINE_ACTIONS, 'addCost', 'cancel', 'reissue'].map(
+        (action): [string, Record<string, string>] => [
+          `/console/jobs/${b.job}`,
+          { _action: action, stepId: b.step, lineId: b.line, ...fieldsFor(action) },
+        ],
+      ),
+      // A's own job, with B's step or cost line.
+      ...STEP_ACTIONS.map((action): [string, Record<string, string>] => [
+        `/console/jobs/${aJob.jobId}`,
+        { _action: action, stepId: b.step, ...fieldsFor(action) },
+      ]),
+      ...LINE_ACTIONS.map((action): [string, Record<string, string>] => [
+        `/console/jobs/${aJob.jobId}`,
+        { _action: action, lineId: b.line, ...fieldsFor(action) },
+      ]),
+      ['/console/team', { _action: 'permission', specialistId: b.specialist, permission: 'specialist' }],
+      ['/console/team', { _action: 'deactivate', specialistId: b.specialist }],
+      ['/console/team', { _action: 'reactivate', specialistId: b.specialist }],
+      ['/console/team', { _action: 'revoke', inviteId: b.invite }],
+      [`/console/team/${b.specialist}`, { _action: 'profile', name: 'Taken', role: 'x', bio: '', expertise: '' }],
+      ['/console/settings', { _action: 'revokeKey', keyId: b.key }],
+      [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
+    ];
+    for (const [path, form] of cases) {
+      const response = await a.post(path, form);
+      expect(response.status, `${form._action} on ${path}`).toBe(404);
+    }
+    expect(await snapshotOfB()).toBe(before);
+  });
+
+  it("answers B's specialist named as an assignee exactly like an id that does not exist", async () => {
+    const before = await snapshotOfB();
+    const post = (assigneeId: string) =>
+      a.post(`/console/jobs/${aJob.jobId}`, { _action: 'assign', stepId: aJob.stepId, assigneeId });
+    const foreign = await post(b.specialist);
+    const unknown = await post('spec_doesnotexist');
+    expect([foreign.status, unknown.status]).toEqual([422, 422]);
+    expect(foreign.text).toContain('Kies iemand uit uw team.');
+    expect(unknown.text).toContain('Kies iemand uit uw team.');
+    expect(foreign.text).not.toContain('Admin of Garage B');
+    expect(await snapshotOfB()).toBe(before);
+  });
+});
