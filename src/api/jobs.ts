@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
 import { createJob } from '../services/create-job';
+import { cancelJob } from '../services/job-admin';
 import { getJob, getJobEvents, listJobs } from '../services/read-job';
 import { router } from './env';
 import { eventOut, jobOut, jobSummaryOut, stepOut } from './present';
@@ -82,6 +83,33 @@ const log = createRoute({
   },
 });
 
+const cancel = createRoute({
+  method: 'post',
+  path: '/jobs/{jobId}/cancel',
+  tags,
+  security,
+  summary: 'Cancel an open job (the customer sees it, with the reason)',
+  request: {
+    params: JobParams,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({ reason: z.string().trim().min(1).max(500).optional() }).openapi('Cancel'),
+        },
+      },
+      required: false,
+    },
+  },
+  responses: {
+    200: json(JobOut, 'The cancelled job'),
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+    422: errors[422],
+  },
+});
+
 export const jobRoutes = (rt: Runtime) =>
   router()
     .openapi(create, async (c) => {
@@ -114,4 +142,11 @@ export const jobRoutes = (rt: Runtime) =>
     .openapi(log, async (c) => {
       const page = await getJobEvents(c.get('ctx'), c.req.valid('param').jobId, c.req.valid('query'));
       return c.json({ events: page.events.map(eventOut), nextAfter: page.nextAfter }, 200);
+    })
+    .openapi(cancel, async (c) => {
+      const { jobId } = c.req.valid('param');
+      const { reason } = (c.req.valid('json') ?? {}) as { reason?: string };
+      await cancelJob(c.get('ctx'), jobId, reason ? { reason } : {});
+      const detail = await getJob(c.get('ctx'), jobId);
+      return c.json(jobOut(detail, c.get('organisation').currency, rt.clock.now()), 200);
     });
