@@ -25,7 +25,11 @@ export function consoleClient(base: string) {
       if (!value || /max-age=0\b/i.test(cookie)) jar.delete(name);
       else jar.set(name, value);
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   }
   return {
     jar,

@@ -11,13 +11,13 @@ import { chooseLocale } from '../services/tracker';
 export const LOCALE_COOKIE = 'ok_lang';
 
 /** The console's language: the one chosen in the console, then the browser's, then the organisation's. */
-export function consoleLocale(Astro: AstroGlobal): Locale {
+export function consoleLocale(Astro: AstroGlobal, fallback?: Locale): Locale {
   const chosen = Astro.cookies.get(LOCALE_COOKIE)?.value;
   if (chosen === 'nl' || chosen === 'en') return chosen;
   return chooseLocale(
     null,
     Astro.request.headers.get('accept-language'),
-    Astro.locals.staff?.organisation.defaultLocale ?? 'en',
+    Astro.locals.staff?.organisation.defaultLocale ?? fallback ?? 'en',
   );
 }
 
@@ -91,7 +91,7 @@ export async function handleForms(
     const errors = formErrors(error, t);
     if (!errors) throw error;
     state.errors = errors;
-    Astro.response.status = error instanceof ServiceError ? (FORM_STATUS[error.kind] ?? 422) : 422;
+    Astro.response.status = formStatus(error);
     return state;
   }
 }
@@ -103,6 +103,10 @@ const FORM_STATUS: Partial<Record<ServiceError['kind'], number>> = {
   forbidden: 403,
   rate_limited: 429,
 };
+
+/** 422 for bad input; the matching status when a service refused (not found, conflict, …). */
+export const formStatus = (error: unknown) =>
+  error instanceof ServiceError ? (FORM_STATUS[error.kind] ?? 422) : 422;
 
 /** Field messages for a zod failure or a service refusal; null for anything else (a real fault). */
 export function formErrors(error: unknown, t: ConsoleMessages): Record<string, string> | null {

@@ -57,7 +57,8 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/assignee')) return { assigneeId: null };
   if (path.endsWith('/promise')) return { promisedAt: '2026-12-01T10:00:00Z', reason: 'Onderdeel later' };
   if (path.endsWith('/notes')) return { markdown: 'Hallo' };
-  if (path.endsWith('/cost-lines')) return { kind: 'part', description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 21 };
+  if (path.endsWith('/cost-lines'))
+    return { kind: 'part', description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 21 };
   if (path.endsWith('/{lineId}')) return { description: 'Overgenomen' };
   return {};
 }
@@ -83,11 +84,16 @@ describe("organisation A's key on organisation B's objects", () => {
     for (const op of ops) {
       // B's job; and A's own job with B's step or cost line.
       const targets = [{ jobId: ids.bJob, stepId: ids.bStep, lineId: ids.bLine }];
-      if (op.path.includes('{stepId}')) targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
-      if (op.path.includes('{lineId}')) targets.push({ jobId: ids.aJob, stepId: ids.aStep, lineId: ids.bLine });
+      if (op.path.includes('{stepId}'))
+        targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
+      if (op.path.includes('{lineId}'))
+        targets.push({ jobId: ids.aJob, stepId: ids.aStep, lineId: ids.bLine });
       for (const target of targets) {
         const path = fill(op.path, target);
-        const response = await call(op.method.toUpperCase(), path, { key: a.key, body: validBody(op.method, op.path) });
+        const response = await call(op.method.toUpperCase(), path, {
+          key: a.key,
+          body: validBody(op.method, op.path),
+        });
         expect(response.status, `${op.method} ${path}`).toBe(404);
         expect(response.json.error.code, `${op.method} ${path}`).toBe('not_found');
       }
@@ -104,8 +110,14 @@ describe("organisation A's key on organisation B's objects", () => {
     expect(flows.json.workflows.map((w: { id: string }) => w.id)).not.toContain(b.workflowId);
 
     const before = await snapshotOfB();
-    const withB = await call('POST', '/jobs', { key: a.key, body: { ...sampleJob(), workflowId: b.workflowId } });
-    const withUnknown = await call('POST', '/jobs', { key: a.key, body: { ...sampleJob(), workflowId: 'wf_unknown' } });
+    const withB = await call('POST', '/jobs', {
+      key: a.key,
+      body: { ...sampleJob(), workflowId: b.workflowId },
+    });
+    const withUnknown = await call('POST', '/jobs', {
+      key: a.key,
+      body: { ...sampleJob(), workflowId: 'wf_unknown' },
+    });
     expect(withB.status).toBe(withUnknown.status);
     expect(withB.json.error.message).toBe(withUnknown.json.error.message);
     const assignB = await call('PUT', `/jobs/${ids.aJob}/steps/${ids.aStep}/assignee`, {
@@ -116,7 +128,10 @@ describe("organisation A's key on organisation B's objects", () => {
       key: a.key,
       body: { assigneeId: 'spec_unknown' },
     });
-    expect([assignB.status, assignB.json.error.message]).toEqual([assignUnknown.status, assignUnknown.json.error.message]);
+    expect([assignB.status, assignB.json.error.message]).toEqual([
+      assignUnknown.status,
+      assignUnknown.json.error.message,
+    ]);
     expect(await snapshotOfB()).toBe(before);
   });
 });

@@ -30,7 +30,15 @@ import { startProduct } from '../server';
 let product: Awaited<ReturnType<typeof startProduct>>;
 let a: ConsoleClient;
 let aJob: { jobId: string; stepId: string };
-let b: { job: string; step: string; line: string; specialist: string; workflow: string; invite: string; key: string };
+let b: {
+  job: string;
+  step: string;
+  line: string;
+  specialist: string;
+  workflow: string;
+  invite: string;
+  key: string;
+};
 let bOrg: string;
 
 const snapshotOfB = async () => {
@@ -58,7 +66,10 @@ beforeAll(async () => {
   a = adminA.client;
   bOrg = adminB.organisationId;
   const ctxB = adminB.ctx;
-  const workflow = await createWorkflow(ctxB, { name: 'B flow', steps: [{ title: 'B step' }, { title: 'B two' }] });
+  const workflow = await createWorkflow(ctxB, {
+    name: 'B flow',
+    steps: [{ title: 'B step' }, { title: 'B two' }],
+  });
   const { jobId } = await createJob(ctxB, {
     reference: 'B-1',
     title: 'B job',
@@ -172,7 +183,15 @@ describe('organisation A reaching for organisation B through the console', () =>
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);
-      for (const secret of ['B-1', 'B job', 'B customer', 'B flow', 'Admin of Garage B', 'B Colleague', 'B key']) {
+      for (const secret of [
+        'B-1',
+        'B job',
+        'B customer',
+        'B flow',
+        'Admin of Garage B',
+        'B Colleague',
+        'B key',
+      ]) {
         expect(response.text, `${path} shows ${secret}`).not.toContain(secret);
       }
     }
@@ -202,7 +221,10 @@ describe('organisation A reaching for organisation B through the console', () =>
       ['/console/team', { _action: 'deactivate', specialistId: b.specialist }],
       ['/console/team', { _action: 'reactivate', specialistId: b.specialist }],
       ['/console/team', { _action: 'revoke', inviteId: b.invite }],
-      [`/console/team/${b.specialist}`, { _action: 'profile', name: 'Taken', role: 'x', bio: '', expertise: '' }],
+      [
+        `/console/team/${b.specialist}`,
+        { _action: 'profile', name: 'Taken', role: 'x', bio: '', expertise: '' },
+      ],
       ['/console/settings', { _action: 'revokeKey', keyId: b.key }],
       [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
     ];
