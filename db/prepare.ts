@@ -11,7 +11,10 @@ export async function prepareDatabase(config: Config): Promise<SeedReport | null
   try {
     await migrateDatabase(database.db);
     return config.seed === 'auto'
-      ? await seedIfEmpty({ db: database.db, clock: systemClock }, config.publicUrl)
+      ? await seedIfEmpty(
+          { db: database.db, clock: systemClock, secretKey: config.secretKey },
+          config.publicUrl,
+        )
       : null;
   } finally {
     database.close();

@@ -1,3 +1,4 @@
+import { hashPassword } from 'better-auth/crypto';
 import { count } from 'drizzle-orm';
 import { createApiKey } from '../src/services/api-keys';
 import { assignStep } from '../src/services/assign-step';
@@ -10,14 +11,19 @@ import { newId } from '../src/services/ids';
 import { postNote } from '../src/services/post-note';
 import { promiseStep } from '../src/services/promise-step';
 import { getJob } from '../src/services/read-job';
-import { organisations, specialists } from './schema';
+import { loadSecrets } from '../src/services/secrets';
+import { accounts, organisations, specialists, users } from './schema';
 import { type DemoJob, type DemoOrganisation, demoOrganisations } from './seed-data';
+
+/** Every demo specialist can sign in to the console with this password. */
+export const DEMO_PASSWORD = 'open-kitchen-demo';
 
 export type SeedReport = {
   organisations: {
     name: string;
     slug: string;
     apiKey: string;
+    staff: { name: string; email: string; permission: 'admin' | 'specialist' }[];
     trackers: { reference: string; title: string; locale: 'nl' | 'en' | null; url: string }[];
   }[];
 };
@@ -31,17 +37,21 @@ export type SeedReport = {
  * (and so seeded again on the next start) rather than half-filled.
  */
 export async function seedIfEmpty(
-  ctxBase: { db: Db; clock: Clock; afterCommit?: () => void },
+  ctxBase: { db: Db; clock: Clock; afterCommit?: () => void; secretKey?: string | undefined },
   publicUrl: string,
 ): Promise<SeedReport | null> {
+  // Hashed once, before the transaction (scrypt is slow on purpose); every demo account shares it.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const report = await ctxBase.db.transaction(
     async (tx) => {
       const [row] = await tx.select({ n: count() }).from(organisations);
       if ((row?.n ?? 0) > 0) return null;
+      // Tracker links are sealed with the installation's key, the operator's SECRET_KEY when set.
+      await loadSecrets(tx as unknown as Db, ctxBase.secretKey);
       const seeded: SeedReport = { organisations: [] };
       for (const demo of demoOrganisations) {
         seeded.organisations.push(
-          await seedOrganisation(tx as unknown as Db, ctxBase.clock, demo, publicUrl),
+          await seedOrganisation(tx as unknown as Db, ctxBase.clock, demo, publicUrl, passwordHash),
         );
       }
       return seeded;
@@ -60,6 +70,7 @@ async function seedOrganisation(
   realClock: Clock,
   demo: DemoOrganisation,
   publicUrl: string,
+  passwordHash: string,
 ): Promise<SeedReport['organisations'][number]> {
   const now = realClock.now();
   // A clock of our own, moved through the past so each job gets a believable history.
@@ -69,11 +80,29 @@ async function seedOrganisation(
   const organisationId = newId('org');
   await db.insert(organisations).values({ id: organisationId, createdAt: time, ...demo.organisation });
   const team = new Map<string, string>();
+  const staff: SeedReport['organisations'][number]['staff'] = [];
   for (const { key, ...person } of demo.team) {
     const id = newId('spec');
     team.set(key, id);
+    // Each demo specialist can sign in to the console (a better-auth user with a password account).
+    const email = `${key}@${demo.organisation.slug}.example`;
+    const userId = newId('user');
+    const at = new Date(time);
+    await db
+      .insert(users)
+      .values({ id: userId, name: person.name, email, emailVerified: true, createdAt: at, updatedAt: at });
+    await db.insert(accounts).values({
+      id: newId('acct'),
+      accountId: userId,
+      providerId: 'credential',
+      userId,
+      password: passwordHash,
+      createdAt: at,
+      updatedAt: at,
+    });
     // Distinct creation times: a workflow's default role goes to the longest-serving specialist.
-    await db.insert(specialists).values({ id, organisationId, createdAt: time++, ...person });
+    await db.insert(specialists).values({ id, organisationId, createdAt: time++, email, userId, ...person });
+    staff.push({ name: person.name, email, permission: person.permission ?? 'specialist' });
   }
   const ctx: Ctx = { db, clock, organisationId, actor: { type: 'system', id: null } };
   const workflowIds: string[] = [];
@@ -97,7 +126,7 @@ async function seedOrganisation(
     });
   }
   const { key } = await createApiKey(db, realClock, organisationId, 'Demo key', 'write');
-  return { name: demo.organisation.name, slug: demo.organisation.slug, apiKey: key, trackers };
+  return { name: demo.organisation.name, slug: demo.organisation.slug, apiKey: key, staff, trackers };
 }
 
 /** Creates one demo job, then replays its script through the services at the scripted times. */

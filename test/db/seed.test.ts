@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { seedIfEmpty } from '../../db/seed';
+import { DEMO_PASSWORD, seedIfEmpty } from '../../db/seed';
 import { contextFor } from '../../src/runtime';
 import { listJobs } from '../../src/services/read-job';
+import { currentStaff, signIn } from '../../src/services/staff';
 import { getTrackerView } from '../../src/services/tracker';
 import { testRuntime } from '../helpers';
 
@@ -40,5 +41,20 @@ describe('demo data', () => {
       { limit: 10 },
     );
     expect(all.jobs).toHaveLength(garage?.trackers.length ?? -1);
+
+    // Every demo specialist can sign in to the console with the demo password.
+    const admin = garage?.staff.find((s) => s.permission === 'admin');
+    expect(admin?.email).toBe('kees@garage-van-dijk.example');
+    const signed = await signIn(
+      rt.auth,
+      { email: admin?.email ?? '', password: DEMO_PASSWORD },
+      { ip: '192.0.2.1', userAgent: 'vitest' },
+    );
+    const found = await currentStaff(
+      rt.database.db,
+      rt.auth,
+      new Headers({ cookie: signed.cookies.map((c) => c.split(';')[0]).join('; ') }),
+    );
+    expect(found?.staff).toMatchObject({ isAdmin: true, organisation: { slug: 'garage-van-dijk' } });
   });
 });
