@@ -19,7 +19,28 @@ export type Ctx = {
 
 /** Runs `work` in one write transaction, then tells the live layer there is something new. */
 export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' });
+  const result = await oneWriterAtATime(ctx.db, () =>
+    ctx.db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }),
+  );
   ctx.afterCommit?.();
   return result;
+}
+
+const writers = new WeakMap<Db, Promise<unknown>>();
+
+/**
+ * Queues this process's write transactions on one database. An embedded libSQL database runs each
+ * statement synchronously on a pooled connection: if a second transaction began while the first
+ * was waiting between statements, its BEGIN IMMEDIATE would hold the one JavaScript thread in
+ * SQLite's busy wait, the first could never finish, and both would fail after the busy timeout.
+ * Other processes are real threads and simply wait their turn in SQLite.
+ */
+function oneWriterAtATime<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  const previous = writers.get(db) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  writers.set(
+    db,
+    next.catch(() => {}),
+  );
+  return next;
 }
