@@ -19,11 +19,14 @@ export type Ctx = {
 
 /** Runs `work` in one write transaction, then tells the live layer there is something new. */
 export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): Promise<T> {
-  const result = await oneWriterAtATime(ctx.db, () =>
-    ctx.db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }),
-  );
+  const result = await writeTransaction(ctx.db, work);
   ctx.afterCommit?.();
   return result;
+}
+
+/** One write transaction, queued behind this process's others (see below). */
+export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return oneWriterAtATime(db, () => db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }));
 }
 
 const writers = new WeakMap<Db, Promise<unknown>>();

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { organisations, specialists, users } from '../../db/schema';
 import { type Auth, type Client, callAuth, endSessions, findUserByEmail } from './auth';
-import type { Clock, Db } from './context';
+import { type Clock, type Db, writeTransaction } from './context';
 import { invalid, ServiceError } from './errors';
 import { newId } from './ids';
 
@@ -38,11 +38,11 @@ export async function signUp(deps: Deps, input: SignUpInput, client: Client): Pr
   );
   const now = deps.clock.now();
   try {
-    await deps.db.transaction(async (tx) => {
+    await writeTransaction(deps.db, async (tx) => {
       const organisationId = newId('org');
       await tx.insert(organisations).values({
         id: organisationId,
-        slug: await freeSlug(tx as unknown as Db, input.organisationName),
+        slug: await freeSlug(tx, input.organisationName),
         name: input.organisationName,
         defaultLocale: input.locale,
         createdAt: now,

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { invites, organisations, type Specialist, specialists, users } from '../../db/schema';
 import { type Client, endSessions, findUserByEmail } from './auth';
-import { type Ctx, type Db, inTransaction } from './context';
+import { type Ctx, type Db, inTransaction, writeTransaction } from './context';
 import { conflict, invalid, notFound, ServiceError } from './errors';
 import { newId, newToken, sha256 } from './ids';
 import { ownImages } from './media';
@@ -147,7 +147,7 @@ export async function acceptInvite(
   );
   const now = deps.clock.now();
   try {
-    await deps.db.transaction(async (tx) => {
+    await writeTransaction(deps.db, async (tx) => {
       const claimed = await tx
         .update(invites)
         .set({ acceptedAt: now })
