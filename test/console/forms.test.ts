@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { costLines, jobs, notes, sessions, specialists } from '../../db/schema';
+import { assignStep } from '../../src/services/assign-step';
 import { createJob } from '../../src/services/create-job';
 import { createWorkflow } from '../../src/services/directory';
 import { inviteSpecialist } from '../../src/services/team';
@@ -181,6 +182,7 @@ describe('console forms', () => {
     expect(lastAdmin.status).toBe(409);
     expect(lastAdmin.text).toContain('De organisatie heeft minstens één actieve beheerder nodig.');
 
+    await assignStep(admin.ctx, jobId, stepId, mo?.id ?? null);
     const off = await admin.client.post('/console/team', {
       _action: 'deactivate',
       specialistId: mo?.id ?? '',
@@ -193,6 +195,12 @@ describe('console forms', () => {
         .where(eq(sessions.userId, mo?.userId ?? '')),
     ).toEqual([]);
     expect((await colleague.get('/console/')).status).toBe(303);
+    // Their name stays on the step they owned; they can no longer be chosen for new work.
+    const page = await admin.client.get(`/console/jobs/${jobId}`);
+    expect(page.text).toContain('Mo Monteur');
+    const reassign = await admin.client.post(`/console/jobs/${jobId}`, { _action: 'assign', stepId, assigneeId: mo?.id ?? '' });
+    expect(reassign.status).toBe(422);
+    expect(reassign.text).toContain('Deze persoon is gedeactiveerd.');
     const again = await consoleClient(product.url).post('/console/sign-in', {
       email: 'monteur@example.test',
       password: 'long enough secret',
