@@ -169,6 +169,18 @@ describe('the staff console in a real browser', () => {
     expect(finished.status).toBe('done');
     await page.locator('.board li', { hasText: 'Concept' }).waitFor({ timeout: 5000 });
 
+    // Without a mouse: from the board to the job and its first step's Start button, by keyboard only.
+    await page.keyboard.press('Tab'); // skip link
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    for (let i = 0; i < 40 && !(await focusedText()).startsWith('AKTE-1'); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/jobs\//);
+    for (let i = 0; i < 60 && (await focusedText()) !== 'Start'; i++) await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('Start');
+    await page.keyboard.press('Enter');
+    await page.getByText('Step started.').waitFor();
+    expect(await page.locator('.step').nth(1).locator('.badge').innerText()).toBe('In progress');
+
     // bypassCSP only lets the test inject axe-core; the session comes along.
     const auditContext = await browser.newContext({
       bypassCSP: true,
