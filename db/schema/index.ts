@@ -4,5 +4,6 @@ export * from './instance';
 export * from './jobs';
 export * from './media';
 export * from './organisations';
+export * from './questions';
 export * from './specialists';
 export * from './workflows';
