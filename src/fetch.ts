@@ -8,13 +8,14 @@ import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
-import { sharedRuntime } from './runtime';
+import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
  * The request pipeline: shared middleware, then the JSON API and live streams (Hono routes),
  * then Astro's pages. Pages get the runtime through `Astro.locals` and call services directly.
  */
 const rt = await sharedRuntime();
+startBackgroundWork(rt);
 const app = new Hono();
 
 app.use(requestId());

@@ -3,6 +3,7 @@ import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
+import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
@@ -40,4 +41,18 @@ const scope = globalThis as { [KEY]?: Promise<Runtime> };
 export function sharedRuntime(): Promise<Runtime> {
   scope[KEY] ??= createRuntime(loadConfig());
   return scope[KEY];
+}
+
+/**
+ * Work the server does on its own, on a timer: moving overdue questions to a colleague. Safe with
+ * several processes on one database (each question moves once). Stopped when the process ends.
+ */
+export function startBackgroundWork(rt: Runtime, everyMs = 30_000): () => void {
+  const tick = () =>
+    escalateOverdueQuestions(rt.database.db, rt.clock, () => rt.live.tail.poke()).catch((error) =>
+      console.error('questions: moving overdue questions failed', error),
+    );
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

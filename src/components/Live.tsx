@@ -56,6 +56,8 @@ export default function Live(props: Props) {
           'step.assigned': 'assigned',
           'note.posted': 'note',
           'job.completed': 'completed',
+          'question.asked': 'question',
+          'question.answered': 'answered',
         }[e.type] ?? '');
     const stepTitle =
       e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';

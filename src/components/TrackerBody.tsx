@@ -2,18 +2,22 @@ import { For, type JSX, Show } from 'solid-js';
 import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import { totals } from '../services/money';
+import type { PublicQuestion } from '../services/questions';
 import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
+import StepQuestions, { type AskForm } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
 
 type Props = {
-  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & { notes: Note[] };
+  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & { notes: Note[]; questions: PublicQuestion[] };
   messages: TrackerMessages;
   formatting: Formatting;
   now: number;
   /** The console's view: internal notes are marked with this label, and each step gets its actions. */
   staff?: { internalLabel: string; stepActions: (step: PublicStep) => JSX.Element };
+  /** The customer's "ask the expert" form (open jobs only). */
+  ask?: AskForm | undefined;
 };
 
 /**
@@ -49,6 +53,8 @@ export default function TrackerBody(props: Props) {
               <StepItem
                 step={step}
                 notes={view.notes.filter((n) => n.stepId === step.id)}
+                questions={view.questions.filter((q) => q.stepId === step.id)}
+                ask={props.ask}
                 now={props.now}
                 t={t}
                 f={f}
@@ -92,7 +98,16 @@ export default function TrackerBody(props: Props) {
 
 type Ui = { t: TrackerMessages; f: ReturnType<typeof formatters> };
 
-function StepItem(props: Ui & { step: PublicStep; notes: Note[]; now: number; staff: Props['staff'] }) {
+function StepItem(
+  props: Ui & {
+    step: PublicStep;
+    notes: Note[];
+    questions: PublicQuestion[];
+    ask: AskForm | undefined;
+    now: number;
+    staff: Props['staff'];
+  },
+) {
   const s = () => props.step;
   const late = () => {
     const promised = s().promisedAt;
@@ -238,6 +253,14 @@ function StepItem(props: Ui & { step: PublicStep; notes: Note[]; now: number; st
           </For>
         </ul>
       </Show>
+      <StepQuestions
+        stepId={s().id}
+        questions={props.questions}
+        ask={props.ask}
+        t={props.t}
+        f={props.f}
+        now={props.now}
+      />
       {props.staff?.stepActions(props.step)}
     </li>
   );

@@ -4,6 +4,10 @@
  * one more read. Shared by the tracker's and the console's live islands.
  */
 export function pageRefresher(): () => Promise<void> {
+  // A form someone has typed in is theirs until they send it.
+  document.addEventListener('input', (event) => {
+    (event.target as Element | null)?.closest('form')?.setAttribute('data-dirty', '');
+  });
   let busy = false;
   let again = false;
   const refresh = async (): Promise<void> => {
@@ -37,7 +41,11 @@ function patch(here: Element, there: Element): void {
   if (here.outerHTML === there.outerHTML) return;
   if (here.tagName === 'FORM' && (here.contains(document.activeElement) || here.hasAttribute('data-dirty')))
     return;
-  for (const { name } of [...here.attributes]) if (!there.hasAttribute(name)) here.removeAttribute(name);
+  for (const { name } of [...here.attributes]) {
+    // A <details> the reader opened stays open.
+    if (!there.hasAttribute(name) && !(name === 'open' && here.tagName === 'DETAILS'))
+      here.removeAttribute(name);
+  }
   for (const { name, value } of [...there.attributes])
     if (here.getAttribute(name) !== value) here.setAttribute(name, value);
   const a = [...here.children];

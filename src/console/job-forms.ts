@@ -10,6 +10,7 @@ import { cancelJob, reissueTrackerToken } from '../services/job-admin';
 import { storeImage } from '../services/media';
 import { postNote } from '../services/post-note';
 import { promiseStep } from '../services/promise-step';
+import { answerQuestion, askQuestion } from '../services/questions';
 import { type Handler, parseForm, uploadedFiles } from './page';
 
 const MAX_PHOTOS = 6;
@@ -111,6 +112,24 @@ export function jobForms(
     cancel: async (form) => {
       const input = parseForm(z.object({ reason }), form, t);
       await cancelJob(ctx, jobId, input.reason ? { reason: input.reason } : {});
+      return undefined;
+    },
+    answer: async (form) => {
+      const input = parseForm(z.object({ questionId: id, answer: z.string().max(4000) }), form, t);
+      await answerQuestion(ctx, input.questionId, input);
+      return undefined;
+    },
+    record: async (form) => {
+      const input = parseForm(
+        z.object({
+          stepId: z.string().max(64),
+          channel: z.enum(['phone', 'desk', 'email']),
+          body: z.string().max(1000),
+        }),
+        form,
+        t,
+      );
+      await askQuestion(ctx, jobId, { ...input, stepId: input.stepId || null });
       return undefined;
     },
     reissue: async () => {

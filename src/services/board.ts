@@ -3,9 +3,10 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { jobs, steps } from '../../db/schema';
 import type { Ctx } from './context';
 import { specialistsById } from './load';
+import { openQuestionsByJob } from './questions';
 import { publicStep } from './views';
 
-export const BOARD_FILTERS = ['all', 'late', 'waiting', 'mine'] as const;
+export const BOARD_FILTERS = ['all', 'late', 'waiting', 'questions', 'mine'] as const;
 export type BoardFilter = (typeof BOARD_FILTERS)[number];
 
 const BOARD_LIMIT = 300;
@@ -13,7 +14,8 @@ const BOARD_LIMIT = 300;
 /**
  * The console's job board: open jobs with their current step (the active or blocked one, else the
  * next pending), its assignee and promise. Filters: late (the current step's promise has passed),
- * waiting (a step is on hold, usually for the customer), mine (the current step is the viewer's).
+ * waiting (a step is on hold, usually for the customer), questions (unanswered customer questions),
+ * mine (the current step is the viewer's).
  */
 export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: string; me: string }) {
   const conditions: (SQL | undefined)[] = [
@@ -48,6 +50,7 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
     stepRows.map((s) => s.assigneeId),
   );
   const now = ctx.clock.now();
+  const asked = await openQuestionsByJob(ctx, now);
   const rows = jobRows.map((job) => {
     const own = stepRows.filter((s) => s.jobId === job.id);
     const current =
@@ -62,12 +65,15 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
       stepCount: own.length,
       late: !!current?.promisedAt && current.promisedAt < now,
       waiting: own.some((s) => s.status === 'blocked'),
+      openQuestions: asked.get(job.id)?.open ?? 0,
+      questionOverdue: asked.get(job.id)?.overdue ?? false,
     };
   });
   const counts = {
     all: rows.length,
     late: rows.filter((r) => r.late).length,
     waiting: rows.filter((r) => r.waiting).length,
+    questions: rows.filter((r) => r.openQuestions > 0).length,
     mine: rows.filter((r) => r.currentAssigneeId === query.me).length,
   };
   const shown = rows.filter((r) =>
@@ -75,13 +81,16 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
       ? r.late
       : query.filter === 'waiting'
         ? r.waiting
-        : query.filter === 'mine'
-          ? r.currentAssigneeId === query.me
-          : true,
+        : query.filter === 'questions'
+          ? r.openQuestions > 0
+          : query.filter === 'mine'
+            ? r.currentAssigneeId === query.me
+            : true,
   );
-  // Most urgent first: late, then by the current step's promise, then most recently changed.
+  // Most urgent first: an overdue question, late, then by the current step's promise, then most recent.
   shown.sort(
     (a, b) =>
+      Number(b.questionOverdue) - Number(a.questionOverdue) ||
       Number(b.late) - Number(a.late) ||
       (a.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) -
         (b.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) ||

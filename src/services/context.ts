@@ -26,7 +26,9 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): 
 
 /** One write transaction, queued behind this process's others (see below). */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return oneWriterAtATime(db, () => db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }));
+  return oneWriterAtATime(db, () =>
+    db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }),
+  );
 }
 
 const writers = new WeakMap<Db, Promise<unknown>>();

@@ -63,16 +63,24 @@ function plainText(field: string, value: string, max: number): string {
   return text;
 }
 
+type Routable = { id: string; status: string; assigneeId: string | null };
+
 /**
- * Who answers a question about a step: its specialist, else the specialist of the step in progress,
- * else of the next step with someone assigned. Null when nobody on the job is assigned yet.
+ * The step whose specialist answers a question about `stepId`: that step if someone does it, else the
+ * step in progress, else the next step with someone assigned. Shared by routing and by the tracker,
+ * which says who will answer before the question is asked.
  */
-export async function routeQuestion(db: Db, jobId: string, stepId: string | null) {
-  const all = await db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
+export function answeringStep<S extends Routable>(all: S[], stepId: string | null): S | null {
   const asked = stepId ? all.find((s) => s.id === stepId) : undefined;
   const active = all.find((s) => s.status === 'active' || s.status === 'blocked');
   const next = all.find((s) => (s.status === 'pending' || s.status === 'active') && s.assigneeId);
-  const step = [asked, active, next].find((s) => s?.assigneeId) ?? asked ?? active ?? null;
+  return [asked, active, next].find((s) => s?.assigneeId) ?? asked ?? active ?? null;
+}
+
+/** Routes a question: the answering step and its (active) specialist, or nobody yet. */
+export async function routeQuestion(db: Db, jobId: string, stepId: string | null) {
+  const all = await db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
+  const step = answeringStep(all, stepId);
   const assigneeId = step?.assigneeId ?? null;
   const [assignee] = assigneeId
     ? await db.select().from(specialists).where(eq(specialists.id, assigneeId))

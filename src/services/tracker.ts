@@ -4,6 +4,7 @@ import type { Db } from './context';
 import { sha256 } from './ids';
 import { loadJobParts } from './load';
 import { totals } from './money';
+import { jobQuestions } from './questions';
 import { publicCostLine, publicNote, publicStep } from './views';
 
 export type Locale = 'nl' | 'en';
@@ -39,6 +40,7 @@ export async function getTrackerView(db: Db, token: string) {
   return {
     organisation: {
       name: organisation.name,
+      answerMinutes: organisation.answerMinutes,
       logoUrl: organisation.logoUrl,
       brandColor: organisation.brandColor,
       defaultLocale: organisation.defaultLocale,
@@ -57,6 +59,7 @@ export async function getTrackerView(db: Db, token: string) {
     steps: stepRows.map((s) => publicStep(s, at(s.assigneeId))),
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
+    questions: await jobQuestions(db, job.id),
     totals: totals(lineRows),
     lastEventId: latest?.id ?? 0,
   };

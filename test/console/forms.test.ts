@@ -198,7 +198,11 @@ describe('console forms', () => {
     // Their name stays on the step they owned; they can no longer be chosen for new work.
     const page = await admin.client.get(`/console/jobs/${jobId}`);
     expect(page.text).toContain('Mo Monteur');
-    const reassign = await admin.client.post(`/console/jobs/${jobId}`, { _action: 'assign', stepId, assigneeId: mo?.id ?? '' });
+    const reassign = await admin.client.post(`/console/jobs/${jobId}`, {
+      _action: 'assign',
+      stepId,
+      assigneeId: mo?.id ?? '',
+    });
     expect(reassign.status).toBe(422);
     expect(reassign.text).toContain('Deze persoon is gedeactiveerd.');
     const again = await consoleClient(product.url).post('/console/sign-in', {

@@ -10,14 +10,17 @@ import {
   jobs,
   notes,
   organisations,
+  questions,
   specialists,
   steps,
   workflows,
 } from '../../db/schema';
+import { contextFor } from '../../src/runtime';
 import { addCostLine } from '../../src/services/cost-lines';
 import { createJob } from '../../src/services/create-job';
 import { createWorkflow } from '../../src/services/directory';
 import { postNote } from '../../src/services/post-note';
+import { askQuestion } from '../../src/services/questions';
 import { issueApiKey } from '../../src/services/settings';
 import { inviteSpecialist } from '../../src/services/team';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
@@ -38,6 +41,7 @@ let b: {
   workflow: string;
   invite: string;
   key: string;
+  question: string;
 };
 let bOrg: string;
 
@@ -54,6 +58,7 @@ const snapshotOfB = async () => {
     invites: await db.select().from(invites).where(eq(invites.organisationId, bOrg)),
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organisationId, bOrg)),
     workflows: await db.select().from(workflows).where(eq(workflows.organisationId, bOrg)),
+    questions: await db.select().from(questions).where(eq(questions.organisationId, bOrg)),
   });
 };
 
@@ -94,6 +99,10 @@ beforeAll(async () => {
     permission: 'specialist',
   });
   const key = await issueApiKey(ctxB, 'B key', 'write');
+  const question = await askQuestion(contextFor(product.rt, bOrg, { type: 'customer', id: null }), jobId, {
+    body: 'B question',
+    channel: 'tracker',
+  });
   b = {
     job: jobId,
     step: step.id,
@@ -102,6 +111,7 @@ beforeAll(async () => {
     workflow,
     invite: invite.id,
     key: key.id,
+    question: question.id,
   };
 
   const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
@@ -130,6 +140,8 @@ const fieldsFor = (action: string): Record<string, string> =>
     assign: { assigneeId: '' },
     promise: { promisedAt: '2026-12-01T10:00' },
     note: { markdown: 'hello', visibility: 'customer' },
+    record: { channel: 'phone', body: 'Taken' },
+    answer: { answer: 'Taken' },
     addCost: costFields,
     editCost: costFields,
   })[action] ?? {};
@@ -144,6 +156,7 @@ const PAGES_COVERED = new Set([
   'invite/[token].astro',
   'jobs/new.astro',
   'jobs/[id].astro',
+  'questions.astro',
   'team.astro',
   'team/[id].astro',
   'settings.astro',
@@ -180,6 +193,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/settings',
       '/console/workflows',
       '/console/jobs/new',
+      '/console/questions?who=all',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);
@@ -202,10 +216,10 @@ describe('organisation A reaching for organisation B through the console', () =>
     const before = await snapshotOfB();
     const cases: [string, Record<string, string>][] = [
       // B's job, through every action of the job page.
-      ...[...STEP_ACTIONS, ...LINE_ACTIONS, 'addCost', 'cancel', 'reissue'].map(
+      ...[...STEP_ACTIONS, ...LINE_ACTIONS, 'addCost', 'cancel', 'reissue', 'record', 'answer'].map(
         (action): [string, Record<string, string>] => [
           `/console/jobs/${b.job}`,
-          { _action: action, stepId: b.step, lineId: b.line, ...fieldsFor(action) },
+          { _action: action, stepId: b.step, lineId: b.line, questionId: b.question, ...fieldsFor(action) },
         ],
       ),
       // A's own job, with B's step or cost line.
@@ -226,6 +240,8 @@ describe('organisation A reaching for organisation B through the console', () =>
         { _action: 'profile', name: 'Taken', role: 'x', bio: '', expertise: '' },
       ],
       ['/console/settings', { _action: 'revokeKey', keyId: b.key }],
+      ['/console/questions', { _action: 'answer', questionId: b.question, answer: 'Taken' }],
+      [`/console/jobs/${aJob.jobId}`, { _action: 'answer', questionId: b.question, answer: 'Taken' }],
       [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
     ];
     for (const [path, form] of cases) {

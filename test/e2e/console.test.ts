@@ -172,7 +172,8 @@ describe('the staff console in a real browser', () => {
     // Without a mouse: from the board to the job and its first step's Start button, by keyboard only.
     await page.keyboard.press('Tab'); // skip link
     const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-    for (let i = 0; i < 40 && !(await focusedText()).startsWith('AKTE-1'); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 40 && !(await focusedText()).startsWith('AKTE-1'); i++)
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/console\/jobs\//);
     for (let i = 0; i < 60 && (await focusedText()) !== 'Start'; i++) await page.keyboard.press('Tab');

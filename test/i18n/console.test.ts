@@ -26,7 +26,9 @@ describe('console translations', () => {
       const t = consoleMessages[locale];
       const fallback = (reason: string) => t.service.fallback.replace('{reason}', reason);
       for (const message of messages) {
-        expect(translateServiceMessage(t, 'invalid_input', message), `${locale}: ${message}`).not.toBe(fallback(message));
+        expect(translateServiceMessage(t, 'invalid_input', message), `${locale}: ${message}`).not.toBe(
+          fallback(message),
+        );
       }
       for (const code of codes) {
         expect(translateServiceMessage(t, code, '?'), `${locale}: ${code}`).not.toBe(fallback('?'));

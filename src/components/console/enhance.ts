@@ -2,7 +2,8 @@ import { pageRefresher } from '../live-patch';
 
 /**
  * The console's only script (pages work without it): live updates from the organisation's event
- * stream, and copy-to-clipboard buttons. Forms someone has typed in are not touched by live updates.
+ * stream, and copy-to-clipboard buttons. Forms someone has typed in are not touched by live updates
+ * (see live-patch.ts).
  */
 const host = document.querySelector<HTMLElement>('[data-live-island]');
 if (host?.dataset.props) {
@@ -18,10 +19,6 @@ if (host?.dataset.props) {
   };
   source.onmessage = () => void refresh();
 }
-
-document.addEventListener('input', (event) => {
-  (event.target as Element | null)?.closest('form')?.setAttribute('data-dirty', '');
-});
 
 document.addEventListener('click', async (event) => {
   const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-copy]');

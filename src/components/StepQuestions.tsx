@@ -1,0 +1,118 @@
+import { For, Show } from 'solid-js';
+import type { formatters } from '../i18n/format';
+import { fill, type TrackerMessages } from '../i18n/messages';
+import type { PublicQuestion } from '../services/questions';
+
+/** The tracker's "ask the expert" form, when the job is open: who answers, how soon, and what went wrong. */
+export type AskForm = {
+  /** Who answers a question about each step (its specialist, or the active step's). */
+  answererFor: (stepId: string) => { name: string } | null;
+  answerMinutes: number;
+  /** After a question was sent: the step it was about (the confirmation shows there). */
+  askedAt: string | null;
+  /** A question sent back with an error (without JavaScript the page re-renders with it). */
+  failed: { stepId: string; error: string; body: string } | null;
+};
+
+type Props = {
+  stepId: string;
+  questions: PublicQuestion[];
+  ask: AskForm | undefined;
+  t: TrackerMessages;
+  f: ReturnType<typeof formatters>;
+  now: number;
+};
+
+/** A step's questions and answers, and the form to ask the person doing it. Plain HTML: works without JS. */
+export default function StepQuestions(props: Props) {
+  const t = props.t;
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
+  const answerer = () => props.ask?.answererFor(props.stepId) ?? null;
+  const failed = () => (props.ask?.failed?.stepId === props.stepId ? props.ask.failed : null);
+  const id = (name: string) => `ask-${props.stepId}-${name}`;
+  return (
+    <>
+      <Show when={props.questions.length > 0}>
+        <ul class="questions" aria-label={t.questions}>
+          <For each={props.questions}>
+            {(q) => (
+              <li class="question">
+                <p class="asked">
+                  <strong>
+                    {q.channel === 'tracker'
+                      ? t.youAsked
+                      : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
+                  </strong>{' '}
+                  <Time ms={q.askedAt} />
+                </p>
+                <p class="question-body">{q.body}</p>
+                <Show
+                  when={q.answer}
+                  fallback={
+                    <p class="waiting">
+                      {q.answerer
+                        ? fill(q.movedToColleague ? t.movedTo : t.answersBy, {
+                            name: q.answerer.name,
+                            time: props.f.when(q.dueAt, props.now),
+                          })
+                        : fill(t.answersByTeam, { time: props.f.when(q.dueAt, props.now) })}
+                    </p>
+                  }
+                >
+                  <div class="answer">
+                    <p class="asked">
+                      <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
+                      <Time ms={q.answeredAt ?? q.askedAt} />
+                    </p>
+                    <p class="question-body">{q.answer}</p>
+                  </div>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={props.ask?.askedAt === props.stepId}>
+        <p class="sent" role="status">
+          {answerer() ? fill(t.sentTo, { name: answerer()?.name ?? '' }) : t.sent}
+        </p>
+      </Show>
+      <Show when={props.ask}>
+        {(ask) => (
+          <details class="ask" open={!!failed()}>
+            <summary>
+              {answerer() ? fill(t.ask, { name: answerer()?.name ?? '' }) : t.askTeam}
+              <span class="meta">
+                {fill(t.answerWithin, { duration: props.f.duration(ask().answerMinutes * 60_000) })}
+              </span>
+            </summary>
+            <form method="post" class="ask-form">
+              <input type="hidden" name="_action" value="ask" />
+              <input type="hidden" name="stepId" value={props.stepId} />
+              <label for={id('body')}>{t.yourQuestion}</label>
+              <textarea
+                id={id('body')}
+                name="body"
+                rows={3}
+                maxlength={1000}
+                required
+                aria-invalid={failed() ? 'true' : undefined}
+                aria-describedby={failed() ? id('error') : undefined}
+              >
+                {failed()?.body ?? ''}
+              </textarea>
+              <Show when={failed()}>
+                <p class="error" id={id('error')}>
+                  {failed()?.error}
+                </p>
+              </Show>
+              <button type="submit">{t.send}</button>
+            </form>
+          </details>
+        )}
+      </Show>
+    </>
+  );
+}
