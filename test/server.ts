@@ -19,19 +19,23 @@ export async function startProduct(env: Record<string, string> = {}) {
   const config = { ...loadConfig({}), databaseUrl, livePollMs: 20 };
   const rt = await runtimeOn(config, database, { now: () => Date.now() });
 
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SEED: 'never',
-      LOG_REQUESTS: '0',
-      LIVE_POLL_MS: '20',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './test/exit-with-parent.mjs', 'src/server.ts'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SEED: 'never',
+        LOG_REQUESTS: '0',
+        LIVE_POLL_MS: '20',
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
