@@ -58,6 +58,8 @@ export const steps = sqliteTable(
     startedAt: integer('started_at'),
     doneAt: integer('done_at'),
     blockedReason: text('blocked_reason'),
+    /** Set while a blocked step waits for the customer (their approval of extra costs). */
+    waitingOn: text('waiting_on', { enum: ['customer_approval'] }),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('steps_job').on(t.jobId, t.position)],
@@ -109,6 +111,12 @@ export const costLines = sqliteTable(
     state: text('state', { enum: COST_STATES }).notNull(),
     /** Net amount when the line was an estimate, kept when it becomes actual: "estimate vs actual". */
     estimateNetCents: integer('estimate_net_cents'),
+    /** Why the work is needed, for a line that asks the customer's approval. */
+    explanation: text('explanation'),
+    /** A photo (row in `media`) that shows why. */
+    photoId: text('photo_id'),
+    /** When the customer approved or declined. */
+    decidedAt: integer('decided_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

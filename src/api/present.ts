@@ -33,6 +33,9 @@ export const costLineOut = (l: PublicCostLine & { specialistId: string | null })
   vatCents: l.vatCents,
   grossCents: l.netCents + l.vatCents,
   estimateNetCents: l.estimateNetCents,
+  explanation: l.explanation,
+  photoUrl: l.photoUrl,
+  decidedAt: l.decidedAt === null ? null : new Date(l.decidedAt).toISOString(),
 });
 
 export const jobSummaryOut = (job: Job) => ({

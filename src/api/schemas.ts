@@ -111,9 +111,22 @@ const costLineFields = {
   quantity: Quantity.openapi({ example: 1.5 }),
   unitPriceCents: z.number().int().min(0).max(1_000_000_000).openapi({ example: 8950 }),
   vatRate: VatRate,
-  state: z.enum(['estimate', 'actual']),
+  state: z.enum(['estimate', 'actual', 'awaiting_approval']).openapi({
+    description: '`awaiting_approval` asks the customer to approve or decline (give an `explanation`).',
+  }),
   stepId: Id('step_Qx8m2LpN5vR4tY7c').nullable().optional(),
   specialistId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
+  explanation: z.string().trim().min(1).max(1000).nullable().optional().openapi({
+    description: 'Why the work is needed; shown to the customer with the approval request.',
+  }),
+  photoId: Id('img_vR4c…')
+    .nullable()
+    .optional()
+    .openapi({ description: 'An image uploaded with `POST /media`.' }),
+  stepWaits: z.boolean().optional().openapi({
+    description:
+      'With `awaiting_approval` and a `stepId`: the step waits (blocked) until the customer decides.',
+  }),
 };
 
 export const NewCostLineBody = z
@@ -228,6 +241,9 @@ export const CostLineOut = z
     vatCents: z.number(),
     grossCents: z.number(),
     estimateNetCents: z.number().nullable(),
+    explanation: z.string().nullable(),
+    photoUrl: z.string().nullable(),
+    decidedAt: z.string().nullable().openapi({ description: 'When the customer approved or declined' }),
   })
   .openapi('CostLine');
 

@@ -19,6 +19,7 @@ type WireEvent = {
   type: string;
   step?: { title: string; assignee?: { name: string } | null };
   note?: { stepId: string };
+  costLine?: { state: string };
 };
 
 /**
@@ -46,12 +47,15 @@ export default function Live(props: Props) {
   function summary(e: WireEvent): string {
     const a = t.announce;
     const key = e.type.startsWith('cost_line.')
-      ? 'costs'
+      ? e.costLine?.state === 'awaiting_approval'
+        ? 'approval'
+        : 'costs'
       : ({
           'step.started': 'started',
           'step.finished': 'finished',
           'step.skipped': 'skipped',
           'step.blocked': 'blocked',
+          'step.resumed': 'started',
           'step.promise_changed': 'promise',
           'step.assigned': 'assigned',
           'note.posted': 'note',

@@ -5,6 +5,7 @@ import { totals } from '../services/money';
 import type { PublicQuestion } from '../services/questions';
 import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
+import Approvals from './Approvals';
 import StepQuestions, { type AskForm } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
@@ -18,6 +19,8 @@ type Props = {
   staff?: { internalLabel: string; stepActions: (step: PublicStep) => JSX.Element };
   /** The customer's "ask the expert" form (open jobs only). */
   ask?: AskForm | undefined;
+  /** Approve / decline buttons for extra work (the customer's tracker, open jobs only). */
+  decide?: boolean;
 };
 
 /**
@@ -45,6 +48,9 @@ export default function TrackerBody(props: Props) {
   return (
     <div data-live-region="tracker">
       <p class="progress">{progress()}</p>
+      <Show when={props.decide}>
+        <Approvals lines={view.costLines.filter((l) => l.state === 'awaiting_approval')} t={t} f={f} />
+      </Show>
       <section aria-labelledby="steps-heading">
         <h2 id="steps-heading">{t.steps}</h2>
         <ol class="timeline">
@@ -211,6 +217,9 @@ function StepItem(
       </Show>
       <Show when={s().status === 'blocked' && s().blockedReason}>
         <p class="blocked-reason">{s().blockedReason}</p>
+      </Show>
+      <Show when={s().status === 'blocked' && s().waitingOn === 'customer_approval'}>
+        <p class="blocked-reason">{props.t.waitingForYou}</p>
       </Show>
       <Show when={props.notes.length > 0}>
         <ul class="notes" aria-label={props.t.notes}>

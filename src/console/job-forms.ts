@@ -38,8 +38,10 @@ const costFields = z.object({
   quantity: decimal(1000, 0.001),
   unitPrice: decimal(100, 0),
   vatRate: z.coerce.number().int().min(0).max(10_000),
-  state: z.enum(['estimate', 'actual']),
+  state: z.enum(['estimate', 'actual', 'awaiting_approval']),
   stepId: z.string().max(64).optional(),
+  explanation: z.string().trim().max(1000).optional(),
+  stepWaits: z.literal('1').optional(),
 });
 
 /** The job page's forms, one handler per `_action`; each calls one service. */
@@ -49,6 +51,11 @@ export function jobForms(
   t: ConsoleMessages,
   timeZone: string,
 ): Record<string, Handler> {
+  /** A photo that shows why extra work is needed (only when one was chosen). */
+  const costPhoto = async (form: FormData) => {
+    const [bytes] = await uploadedFiles(form, 'photo');
+    return bytes ? { photoId: (await storeImage(ctx, 'photo', bytes, 'photo')).id } : {};
+  };
   const step =
     (action: 'start' | 'finish' | 'skip' | 'block'): Handler =>
     async (form) => {
@@ -96,12 +103,12 @@ export function jobForms(
     },
     addCost: async (form) => {
       const input = parseForm(costFields, form, t);
-      await addCostLine(ctx, jobId, costInput(input));
+      await addCostLine(ctx, jobId, { ...costInput(input), ...(await costPhoto(form)) });
       return undefined;
     },
     editCost: async (form) => {
       const input = parseForm(costFields.extend({ lineId: id }), form, t);
-      await changeCostLine(ctx, jobId, input.lineId, costInput(input));
+      await changeCostLine(ctx, jobId, input.lineId, { ...costInput(input), ...(await costPhoto(form)) });
       return undefined;
     },
     removeCost: async (form) => {
@@ -141,6 +148,8 @@ export function jobForms(
 
 function costInput(input: z.output<typeof costFields>) {
   return {
+    explanation: input.explanation || null,
+    stepWaits: input.stepWaits === '1',
     kind: input.kind,
     description: input.description,
     quantityMilli: input.quantity,

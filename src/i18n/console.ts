@@ -52,6 +52,7 @@ const en = {
     step_closed: 'This step is closed; its promise can no longer change.',
     staff_only: 'Only a signed-in specialist can do this.',
     already_answered: 'This question has already been answered.',
+    not_awaiting_approval: 'This cost line is not waiting for a decision.',
     too_many_questions: 'Too many questions from this tracker link in the last hour.',
     byMessage: {
       'no such step in this job': 'Choose a step of this job.',
@@ -60,6 +61,9 @@ const en = {
       'not a cursor this API handed out':
         'This page link is not valid any more. Start again from the first page.',
       'write your question': 'Fill this in.',
+      'explain to the customer why this is needed': 'Explain to the customer why this is needed.',
+      'only a line that asks approval on a step can make the step wait':
+        'Only a line that asks approval, on a step, can make that step wait.',
       'at most 1000 characters': 'At most 1,000 characters.',
       'at most 4000 characters': 'At most 4,000 characters.',
       'plain text only, without HTML': 'Plain text only, without HTML.',
@@ -214,6 +218,11 @@ const en = {
     },
     step: 'Step',
     noStep: 'Whole job',
+    explanation: 'Why is this needed? (the customer sees this)',
+    explanationHint: 'Needed when you ask the customer’s approval.',
+    costPhoto: 'Photo that shows it',
+    stepWaits: 'The step waits for the customer’s decision',
+    decidedAt: 'Customer decided {time}',
     addCostButton: 'Add',
     cancelJob: 'Cancel this job',
     cancelReason: 'Reason (the customer sees this)',
@@ -423,6 +432,7 @@ const nl: ConsoleMessages = {
     step_closed: 'Deze stap is afgesloten; de belofte kan niet meer veranderen.',
     staff_only: 'Alleen een aangemelde specialist kan dit doen.',
     already_answered: 'Deze vraag is al beantwoord.',
+    not_awaiting_approval: 'Deze kostenregel wacht niet op een beslissing.',
     too_many_questions: 'Te veel vragen via deze trackerlink in het afgelopen uur.',
     byMessage: {
       'no such step in this job': 'Kies een stap van deze opdracht.',
@@ -431,6 +441,9 @@ const nl: ConsoleMessages = {
       'not a cursor this API handed out':
         'Deze paginalink is niet meer geldig. Begin opnieuw bij de eerste pagina.',
       'write your question': 'Vul dit in.',
+      'explain to the customer why this is needed': 'Leg de klant uit waarom dit nodig is.',
+      'only a line that asks approval on a step can make the step wait':
+        'Alleen een regel die om akkoord vraagt, bij een stap, kan die stap laten wachten.',
       'at most 1000 characters': 'Hoogstens 1000 tekens.',
       'at most 4000 characters': 'Hoogstens 4000 tekens.',
       'plain text only, without HTML': 'Alleen gewone tekst, zonder HTML.',
@@ -591,6 +604,11 @@ const nl: ConsoleMessages = {
     },
     step: 'Stap',
     noStep: 'Hele opdracht',
+    explanation: 'Waarom is dit nodig? (de klant ziet dit)',
+    explanationHint: 'Nodig als u om akkoord van de klant vraagt.',
+    costPhoto: 'Foto die het laat zien',
+    stepWaits: 'De stap wacht op de beslissing van de klant',
+    decidedAt: 'Klant besliste {time}',
     addCostButton: 'Toevoegen',
     cancelJob: 'Deze opdracht annuleren',
     cancelReason: 'Reden (de klant ziet dit)',

@@ -34,7 +34,7 @@ export async function changeStepStatus(
       });
     }
     const now = ctx.clock.now();
-    const changes: Partial<Step> = { status: rule.to, blockedReason: null };
+    const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
     if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
     if (action === 'finish') changes.doneAt = now;
     if (action === 'block') changes.blockedReason = input.reason ?? null;

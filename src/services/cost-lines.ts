@@ -5,13 +5,18 @@ import { invalid, notFound } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
 import { loadAssignableSpecialist, loadOpenJob, loadStep, specialistsById } from './load';
+import { ownImages } from './media';
 import { type CostKind, lineNetCents } from './money';
+import { saveStep } from './step-event';
 import { type PublicCostLine, publicCostLine } from './views';
 
 export type CostLineView = PublicCostLine & { specialistId: string | null };
 
-/** States a business sets directly; approval states belong to the customer's decision flow. */
-export type CostLineState = 'estimate' | 'actual';
+/**
+ * States a business sets; `approved` and `declined` are the customer's decision (approve-cost.ts).
+ * `awaiting_approval` asks for it: extra work found along the way, explained, with a photo if any.
+ */
+export type CostLineState = 'estimate' | 'actual' | 'awaiting_approval';
 
 export type CostLineInput = {
   kind: CostKind;
@@ -22,34 +27,77 @@ export type CostLineInput = {
   state: CostLineState;
   stepId?: string | null;
   specialistId?: string | null;
+  explanation?: string | null;
+  /** An image stored with `storeImage`. */
+  photoId?: string | null;
+  /** With `awaiting_approval` on a step: the step waits ("blocked") until the customer decides. */
+  stepWaits?: boolean;
 };
 
 export async function addCostLine(ctx: Ctx, jobId: string, input: CostLineInput): Promise<CostLineView> {
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     await checkReferences(tx, ctx, jobId, input);
+    checkApproval(input);
     const now = ctx.clock.now();
+    const { stepWaits, ...fields } = input;
     const [line] = await tx
       .insert(costLines)
       .values({
         id: newId('cost'),
         jobId,
-        stepId: input.stepId ?? null,
-        specialistId: input.specialistId ?? null,
-        kind: input.kind,
-        description: input.description,
-        quantityMilli: input.quantityMilli,
-        unitPriceCents: input.unitPriceCents,
-        vatRateBp: input.vatRateBp,
-        state: input.state,
-        estimateNetCents: input.state === 'estimate' ? lineNetCents(input) : null,
+        stepId: fields.stepId ?? null,
+        specialistId: fields.specialistId ?? null,
+        kind: fields.kind,
+        description: fields.description,
+        quantityMilli: fields.quantityMilli,
+        unitPriceCents: fields.unitPriceCents,
+        vatRateBp: fields.vatRateBp,
+        state: fields.state,
+        estimateNetCents: fields.state === 'estimate' ? lineNetCents(fields) : null,
+        explanation: fields.explanation ?? null,
+        photoId: fields.photoId ?? null,
         createdAt: now,
         updatedAt: now,
       })
       .returning();
     if (!line) throw new Error('cost line insert returned no row');
-    return logLine(tx, ctx, line, 'cost_line.added');
+    const view = await logLine(tx, ctx, line, 'cost_line.added');
+    if (stepWaits) await waitForCustomer(tx, ctx, line);
+    return view;
   });
+}
+
+/** A line that asks the customer must say why; only such a line can make its step wait. */
+function checkApproval(input: {
+  state?: string;
+  explanation?: string | null;
+  stepWaits?: boolean | undefined;
+  stepId?: string | null;
+}) {
+  if (input.state === 'awaiting_approval' && !input.explanation?.trim()) {
+    throw invalid('explanation', 'explain to the customer why this is needed');
+  }
+  if (input.stepWaits && (input.state !== 'awaiting_approval' || !input.stepId)) {
+    throw invalid('stepWaits', 'only a line that asks approval on a step can make the step wait');
+  }
+}
+
+/** The line's step waits for the customer's decision: blocked, "waiting for you". */
+async function waitForCustomer(tx: Db, ctx: Ctx, line: CostLine) {
+  if (!line.stepId) return;
+  const step = await loadStep(tx, line.jobId, line.stepId);
+  if (step.status !== 'pending' && step.status !== 'active') return;
+  await saveStep(
+    tx,
+    ctx,
+    step,
+    { status: 'blocked', waitingOn: 'customer_approval', blockedReason: null },
+    'step.blocked',
+    {
+      waitingOn: 'customer_approval',
+    },
+  );
 }
 
 /** Changes a line; while it is an estimate the estimate moves with it, once actual the estimate stays for comparison. */
@@ -63,15 +111,27 @@ export async function changeCostLine(
     await loadOpenJob(tx, ctx, jobId);
     const line = await loadLine(tx, jobId, lineId);
     await checkReferences(tx, ctx, jobId, patch);
-    const next = { ...line, ...definedOnly(patch) };
+    const { stepWaits, ...fields } = patch;
+    const next = { ...line, ...definedOnly(fields) };
+    checkApproval({ ...next, stepWaits });
     const estimateNetCents = next.state === 'estimate' ? lineNetCents(next) : line.estimateNetCents;
     const [updated] = await tx
       .update(costLines)
-      .set({ ...definedOnly(patch), estimateNetCents, updatedAt: ctx.clock.now() })
+      .set({
+        ...definedOnly(fields),
+        estimateNetCents,
+        // Asking again after a decision starts a new decision.
+        ...(fields.state === 'awaiting_approval' ? { decidedAt: null } : {}),
+        updatedAt: ctx.clock.now(),
+      })
       .where(eq(costLines.id, lineId))
       .returning();
     if (!updated) throw notFound('cost line');
-    return logLine(tx, ctx, updated, 'cost_line.changed', { previous: publicCostLine(line, null) });
+    const view = await logLine(tx, ctx, updated, 'cost_line.changed', {
+      previous: publicCostLine(line, null),
+    });
+    if (stepWaits) await waitForCustomer(tx, ctx, updated);
+    return view;
   });
 }
 
@@ -107,6 +167,7 @@ async function checkReferences(tx: Db, ctx: Ctx, jobId: string, input: Partial<C
     });
   }
   if (input.specialistId) await loadAssignableSpecialist(tx, ctx, 'specialistId', input.specialistId);
+  if (input.photoId) await ownImages(tx, ctx, 'photoId', [input.photoId]);
 }
 
 async function logLine(

@@ -24,6 +24,8 @@ export type PublicStep = {
   startedAt: number | null;
   doneAt: number | null;
   blockedReason: string | null;
+  /** A blocked step waiting for the customer ("waiting for you"). */
+  waitingOn: Step['waitingOn'];
   assignee: PublicSpecialist | null;
 };
 
@@ -49,6 +51,10 @@ export type PublicCostLine = {
   netCents: number;
   vatCents: number;
   specialistName: string | null;
+  /** For a line that asks the customer's approval: why, and a photo that shows it. */
+  explanation: string | null;
+  photoUrl: string | null;
+  decidedAt: number | null;
 };
 
 export const initials = (name: string) =>
@@ -80,6 +86,7 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   startedAt: step.startedAt,
   doneAt: step.doneAt,
   blockedReason: step.blockedReason,
+  waitingOn: step.waitingOn,
   assignee: assignee ? publicSpecialist(assignee) : null,
 });
 
@@ -107,5 +114,8 @@ export const publicCostLine = (line: CostLine, specialist: Specialist | null | u
     netCents: net,
     vatCents: vatCents(net, line.vatRateBp),
     specialistName: specialist?.name ?? null,
+    explanation: line.explanation,
+    photoUrl: line.photoId ? mediaUrl(line.photoId) : null,
+    decidedAt: line.decidedAt,
   };
 };

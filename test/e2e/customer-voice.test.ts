@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/create-job';
 import { signedUpAdmin } from '../console-client';
@@ -12,7 +13,7 @@ beforeAll(async () => {
   [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
 });
 
-describe('ask the expert, in real browsers', () => {
+describe("the customer's voice, in real browsers", () => {
   it('a customer asks on the tracker, the specialist answers in the console, the answer appears live', async () => {
     const admin = await signedUpAdmin(product.url, product.rt, 'Garage Vraag');
     const { trackerToken } = await createJob(admin.ctx, {
@@ -82,5 +83,67 @@ describe('ask the expert, in real browsers', () => {
     await page.getByText('Your question has been sent to Admin of Garage Zonder JS.').waitFor();
     expect(await page.locator('.question-body').first().innerText()).toBe('When can I pick it up?');
     await context.close();
+  }, 60_000);
+
+  it('a specialist asks approval for extra work in the console; the customer approves it on the tracker; both see it live', async () => {
+    const admin = await signedUpAdmin(product.url, product.rt, 'Garage Akkoord');
+    const { jobId, trackerToken } = await createJob(admin.ctx, {
+      reference: 'A-1',
+      title: 'Grote beurt',
+      customer: { name: 'Noor', locale: 'nl' },
+      steps: [{ title: 'Remmen', assigneeId: admin.specialist.id }],
+    });
+    const staff = await browser.newContext({ locale: 'nl-NL' });
+    staff.setDefaultTimeout(8000);
+    const [name, value] = [...admin.client.jar.entries()][0] ?? ['', ''];
+    await staff.addCookies([{ name, value, url: product.url }]);
+    const desk = await staff.newPage();
+    await desk.goto(`${product.url}/console/jobs/${jobId}`);
+    await desk.getByRole('button', { name: 'Beginnen' }).click();
+    await desk.getByText('Stap begonnen.').waitFor();
+
+    const customerContext = await browser.newContext({ locale: 'nl-NL' });
+    customerContext.setDefaultTimeout(8000);
+    const customer = await customerContext.newPage();
+    await customer.goto(`${product.url}/t/${trackerToken}`);
+    await customer.locator('.connection.live').waitFor({ timeout: 5000 });
+
+    // Extra work found: asked for approval, with why and a photo; the step waits.
+    await desk.getByLabel('Soort').last().selectOption('part');
+    await desk.locator('#cost-description').fill('Remschijven voor');
+    await desk.locator('#cost-quantity').fill('2');
+    await desk.locator('#cost-price').fill('64,50');
+    await desk.locator('#cost-state').selectOption('awaiting_approval');
+    await desk.locator('#cost-step').selectOption({ label: 'Remmen' });
+    await desk.locator('#cost-explanation').fill('De schijven zijn te dun; zie de foto.');
+    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
+    await desk
+      .locator('#cost-photo')
+      .setInputFiles({ name: 'schijf.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await desk.getByLabel('De stap wacht op de beslissing van de klant').check();
+    await desk.getByRole('button', { name: 'Toevoegen' }).click();
+    await desk.getByText('Kostenregel toegevoegd.').waitFor();
+    await desk.locator('.connection.live').waitFor({ timeout: 5000 });
+
+    // The customer sees the request live: what, why, the photo, the amount incl. VAT; the step waits.
+    const panel = customer.locator('.approvals');
+    await panel.waitFor({ timeout: 5000 });
+    const text = (await panel.innerText()).replace(/\u00a0/g, ' ');
+    expect(text).toContain('Remschijven voor');
+    expect(text).toContain('De schijven zijn te dun; zie de foto.');
+    expect(text).toContain('€ 156,09 incl. btw');
+    expect(await panel.locator('img.approval-photo').getAttribute('src')).toMatch(/^\/media\/img_/);
+    expect(await customer.locator('.step').first().innerText()).toContain('Wacht op uw akkoord');
+    await panel.getByRole('button', { name: /^Akkoord met Remschijven voor voor € 156,09$/ }).click();
+    await customer.getByText('U gaf akkoord voor Remschijven voor. Dank u.').waitFor();
+    expect(await customer.locator('.approvals').count()).toBe(0);
+    expect(await customer.locator('.step').first().locator('.badge').innerText()).toBe('Bezig');
+
+    // The console shows the decision live.
+    await desk.locator('.costs tr.approved').waitFor({ timeout: 5000 });
+    expect(await desk.locator('.step').first().locator('.badge').innerText()).toBe('Bezig');
+    await Promise.all([staff.close(), customerContext.close()]);
   }, 60_000);
 });

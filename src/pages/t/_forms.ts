@@ -1,0 +1,75 @@
+import type { AskForm } from '../../components/StepQuestions';
+import type { TrackerMessages } from '../../i18n/messages';
+import { contextFor, type Runtime } from '../../runtime';
+import { decideCostLine } from '../../services/approve-cost';
+import { ServiceError } from '../../services/errors';
+import { askQuestion } from '../../services/questions';
+import { findTrackedJob } from '../../services/tracker';
+
+/** What a customer's post on the tracker came to: somewhere to go, or what to show on the page again. */
+export type TrackerPost =
+  | { redirect: string }
+  | {
+      status: number;
+      asked: { stepId: string; body: string; failure: ServiceError } | null;
+      decideFailed: boolean;
+    };
+
+/**
+ * The tracker's forms — ask the expert, approve or decline extra work — are plain forms that work
+ * without JavaScript: a post, then back to the page (or the page again with what went wrong).
+ */
+export async function handleTrackerPost(
+  rt: Runtime,
+  token: string,
+  request: Request,
+): Promise<TrackerPost | null> {
+  const found = await findTrackedJob(rt.database.db, token);
+  if (!found) return null;
+  const form = await request.formData().catch(() => new FormData());
+  const action = form.get('_action');
+  const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
+  if (action === 'approve' || action === 'decline') {
+    const lineId = String(form.get('lineId') ?? '').slice(0, 64);
+    try {
+      await decideCostLine(ctx, found.job.id, lineId, action);
+      return { redirect: `/t/${token}?decided=${action}&line=${encodeURIComponent(lineId)}` };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return { status: error.kind === 'not_found' ? 404 : 409, asked: null, decideFailed: true };
+    }
+  }
+  const stepId = String(form.get('stepId') ?? '').slice(0, 64);
+  const body = String(form.get('body') ?? '');
+  try {
+    if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action', 'unknown form');
+    await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });
+    return { redirect: `/t/${token}?asked=${encodeURIComponent(stepId)}#step-${stepId}` };
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    const status = { rate_limited: 429, conflict: 409, not_found: 404 }[error.kind as string] ?? 422;
+    return { status, asked: { stepId, body: body.slice(0, 1000), failure: error }, decideFailed: false };
+  }
+}
+
+/** A refused question, in the customer's words. */
+export function askFailure(
+  asked: NonNullable<Extract<TrackerPost, { asked: unknown }>['asked']>,
+  t: TrackerMessages,
+): NonNullable<AskForm['failed']> {
+  const e = t.askErrors;
+  const reason = asked.failure.message.replace(/^body: /, '');
+  const error =
+    asked.failure.code === 'too_many_questions'
+      ? e.tooMany
+      : asked.failure.code === 'job_closed'
+        ? e.closed
+        : reason === 'write your question'
+          ? e.empty
+          : reason.startsWith('at most')
+            ? e.tooLong
+            : reason.startsWith('plain text only')
+              ? e.html
+              : e.unknown;
+  return { stepId: asked.stepId, body: asked.body, error };
+}
