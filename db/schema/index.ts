@@ -5,5 +5,6 @@ export * from './jobs';
 export * from './media';
 export * from './organisations';
 export * from './questions';
+export * from './ratings';
 export * from './specialists';
 export * from './workflows';
