@@ -3,15 +3,22 @@ import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import { totals } from '../services/money';
 import type { PublicQuestion } from '../services/questions';
+import type { RatingSummary } from '../services/ratings';
 import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
 import Approvals from './Approvals';
+import RateWork from './RateWork';
 import StepQuestions, { type AskForm } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
 
 type Props = {
-  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & { notes: Note[]; questions: PublicQuestion[] };
+  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & {
+    notes: Note[];
+    questions: PublicQuestion[];
+    ratings?: Record<string, RatingSummary>;
+    ratable?: TrackerView['ratable'];
+  };
   messages: TrackerMessages;
   formatting: Formatting;
   now: number;
@@ -21,6 +28,8 @@ type Props = {
   ask?: AskForm | undefined;
   /** Approve / decline buttons for extra work (the customer's tracker, open jobs only). */
   decide?: boolean;
+  /** Rating forms for a finished job (the customer's tracker): whose rating was just refused. */
+  rate?: { failedFor: string | null };
 };
 
 /**
@@ -48,6 +57,9 @@ export default function TrackerBody(props: Props) {
   return (
     <div data-live-region="tracker">
       <p class="progress">{progress()}</p>
+      <Show when={props.rate && view.job.status === 'done'}>
+        <RateWork people={view.ratable ?? []} t={t} failedFor={props.rate?.failedFor ?? null} />
+      </Show>
       <Show when={props.decide}>
         <Approvals lines={view.costLines.filter((l) => l.state === 'awaiting_approval')} t={t} f={f} />
       </Show>
@@ -60,6 +72,7 @@ export default function TrackerBody(props: Props) {
                 step={step}
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
+                rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
                 ask={props.ask}
                 now={props.now}
                 t={t}
@@ -109,6 +122,7 @@ function StepItem(
     step: PublicStep;
     notes: Note[];
     questions: PublicQuestion[];
+    rating: RatingSummary | undefined;
     ask: AskForm | undefined;
     now: number;
     staff: Props['staff'];
@@ -158,6 +172,14 @@ function StepItem(
               </p>
               <Show when={who().bio}>
                 <p class="bio">{who().bio}</p>
+              </Show>
+              <Show when={props.rating}>
+                {(r) => (
+                  <p class="rating">
+                    <span aria-hidden="true">★ </span>
+                    {fill(props.t.ratingSummary, { average: props.f.number(r().average), count: r().count })}
+                  </p>
+                )}
               </Show>
             </div>
           </div>

@@ -11,6 +11,7 @@ import { storeImage } from '../services/media';
 import { postNote } from '../services/post-note';
 import { promiseStep } from '../services/promise-step';
 import { answerQuestion, askQuestion } from '../services/questions';
+import { giveKudos } from '../services/ratings';
 import { type Handler, parseForm, uploadedFiles } from './page';
 
 const MAX_PHOTOS = 6;
@@ -137,6 +138,11 @@ export function jobForms(
         t,
       );
       await askQuestion(ctx, jobId, { ...input, stepId: input.stepId || null });
+      return undefined;
+    },
+    kudos: async (form) => {
+      const input = parseForm(z.object({ stepId: id, note: z.string().max(280).optional() }), form, t);
+      await giveKudos(ctx, jobId, input.stepId, { note: input.note ?? null });
       return undefined;
     },
     reissue: async () => {

@@ -53,6 +53,9 @@ const en = {
     staff_only: 'Only a signed-in specialist can do this.',
     already_answered: 'This question has already been answered.',
     not_awaiting_approval: 'This cost line is not waiting for a decision.',
+    already_given: 'You have already given kudos for this step.',
+    already_rated: 'This person has already been rated for this job.',
+    job_not_done: 'A job can be rated once it is done.',
     too_many_questions: 'Too many questions from this tracker link in the last hour.',
     byMessage: {
       'no such step in this job': 'Choose a step of this job.',
@@ -61,6 +64,11 @@ const en = {
       'not a cursor this API handed out':
         'This page link is not valid any more. Start again from the first page.',
       'write your question': 'Fill this in.',
+      'give 1 to 5 stars': 'Give 1 to 5 stars.',
+      'this person did not work on this job': 'This person did not work on this job.',
+      'at most 280 characters': 'At most 280 characters.',
+      'nobody did this step yet': 'Nobody did this step yet.',
+      'kudos are for colleagues, not for yourself': 'Kudos are for colleagues, not for yourself.',
       'explain to the customer why this is needed': 'Explain to the customer why this is needed.',
       'only a line that asks approval on a step can make the step wait':
         'Only a line that asks approval, on a step, can make that step wait.',
@@ -224,6 +232,8 @@ const en = {
     stepWaits: 'The step waits for the customer’s decision',
     decidedAt: 'Customer decided {time}',
     addCostButton: 'Add',
+    kudos: 'Give {name} kudos',
+    kudosNote: 'A word for {name} (optional)',
     cancelJob: 'Cancel this job',
     cancelReason: 'Reason (the customer sees this)',
     cancelButton: 'Cancel job',
@@ -241,6 +251,7 @@ const en = {
       removeCost: 'Cost line removed.',
       cancel: 'Job cancelled.',
       reissue: 'New link made; the old one no longer works.',
+      kudos: 'Kudos given.',
     },
   },
   questions: {
@@ -321,6 +332,11 @@ const en = {
     removePhoto: 'Remove photo',
     current: 'Current photo',
     preview: 'How customers see it',
+    rating: '{average} out of 5 from {count} customer ratings',
+    fewRatings: 'An average appears from 3 customer ratings on.',
+    kudos: 'Kudos from colleagues',
+    noKudos: 'No kudos yet.',
+    kudosFrom: '{name} for “{step}”',
   },
   settings: {
     title: 'Settings',
@@ -433,6 +449,9 @@ const nl: ConsoleMessages = {
     staff_only: 'Alleen een aangemelde specialist kan dit doen.',
     already_answered: 'Deze vraag is al beantwoord.',
     not_awaiting_approval: 'Deze kostenregel wacht niet op een beslissing.',
+    already_given: 'U gaf al een pluim voor deze stap.',
+    already_rated: 'Deze persoon is voor deze opdracht al beoordeeld.',
+    job_not_done: 'Een opdracht kan worden beoordeeld zodra ze klaar is.',
     too_many_questions: 'Te veel vragen via deze trackerlink in het afgelopen uur.',
     byMessage: {
       'no such step in this job': 'Kies een stap van deze opdracht.',
@@ -441,6 +460,11 @@ const nl: ConsoleMessages = {
       'not a cursor this API handed out':
         'Deze paginalink is niet meer geldig. Begin opnieuw bij de eerste pagina.',
       'write your question': 'Vul dit in.',
+      'give 1 to 5 stars': 'Geef 1 tot 5 sterren.',
+      'this person did not work on this job': 'Deze persoon werkte niet aan deze opdracht.',
+      'at most 280 characters': 'Hoogstens 280 tekens.',
+      'nobody did this step yet': 'Niemand deed deze stap nog.',
+      'kudos are for colleagues, not for yourself': 'Een pluim is voor collega’s, niet voor uzelf.',
       'explain to the customer why this is needed': 'Leg de klant uit waarom dit nodig is.',
       'only a line that asks approval on a step can make the step wait':
         'Alleen een regel die om akkoord vraagt, bij een stap, kan die stap laten wachten.',
@@ -610,6 +634,8 @@ const nl: ConsoleMessages = {
     stepWaits: 'De stap wacht op de beslissing van de klant',
     decidedAt: 'Klant besliste {time}',
     addCostButton: 'Toevoegen',
+    kudos: 'Geef {name} een pluim',
+    kudosNote: 'Een woord voor {name} (optioneel)',
     cancelJob: 'Deze opdracht annuleren',
     cancelReason: 'Reden (de klant ziet dit)',
     cancelButton: 'Opdracht annuleren',
@@ -627,6 +653,7 @@ const nl: ConsoleMessages = {
       removeCost: 'Kostenregel verwijderd.',
       cancel: 'Opdracht geannuleerd.',
       reissue: 'Nieuwe link gemaakt; de oude werkt niet meer.',
+      kudos: 'Pluim gegeven.',
     },
   },
   questions: {
@@ -708,6 +735,11 @@ const nl: ConsoleMessages = {
     removePhoto: 'Foto verwijderen',
     current: 'Huidige foto',
     preview: 'Zo zien klanten het',
+    rating: '{average} van 5 uit {count} klantbeoordelingen',
+    fewRatings: 'Een gemiddelde verschijnt vanaf 3 klantbeoordelingen.',
+    kudos: 'Pluimen van collega’s',
+    noKudos: 'Nog geen pluimen.',
+    kudosFrom: '{name} voor “{step}”',
   },
   settings: {
     title: 'Instellingen',

@@ -34,6 +34,7 @@ export function formatters({ locale, timeZone, currency }: Formatting) {
     iso: (ms: number) => new Date(ms).toISOString(),
     money: (cents: number) => money.format(cents / 100),
     quantity: (milli: number) => number.format(milli / 1000),
+    number: (n: number) => number.format(n),
     rate: (bp: number) => percent.format(bp / 10_000),
     duration(ms: number): string {
       const m = Math.max(1, Math.round(ms / 60_000));

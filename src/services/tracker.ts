@@ -5,6 +5,7 @@ import { sha256 } from './ids';
 import { loadJobParts } from './load';
 import { totals } from './money';
 import { jobQuestions } from './questions';
+import { ratableSpecialists, ratingSummaries } from './ratings';
 import { publicCostLine, publicNote, publicStep } from './views';
 
 export type Locale = 'nl' | 'en';
@@ -60,6 +61,13 @@ export async function getTrackerView(db: Db, token: string) {
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
     questions: await jobQuestions(db, job.id),
+    ratable: job.status === 'done' ? await ratableSpecialists(db, job.id) : [],
+    ratings: Object.fromEntries(
+      await ratingSummaries(
+        db,
+        stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
+      ),
+    ),
     totals: totals(lineRows),
     lastEventId: latest?.id ?? 0,
   };

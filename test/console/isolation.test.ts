@@ -125,7 +125,7 @@ beforeAll(async () => {
   aJob = { jobId: created.jobId, stepId: stepA?.id ?? '' };
 });
 
-const STEP_ACTIONS = ['start', 'finish', 'skip', 'block', 'assign', 'promise', 'note'] as const;
+const STEP_ACTIONS = ['start', 'finish', 'skip', 'block', 'assign', 'promise', 'note', 'kudos'] as const;
 const LINE_ACTIONS = ['editCost', 'removeCost'] as const;
 const costFields = {
   kind: 'part',

@@ -11,6 +11,10 @@ type Props = {
   form: FormState;
   /** The step's promise as a datetime-local value in the organisation's time zone. */
   promisedLocal: string;
+  /** Whether the job can still change (a finished job keeps only kudos). */
+  jobOpen: boolean;
+  /** Kudos for a colleague's work on this step: offered when someone else did it and none given yet. */
+  kudos: { to: string } | null;
 };
 
 /**
@@ -41,8 +45,25 @@ export default function StepActions(props: Props) {
     </Show>
   );
 
+  const Kudos = () => (
+    <Show when={props.kudos}>
+      {(k) => (
+        <form method="post" class="kudos-form">
+          <Hidden action="kudos" />
+          <label for={fid('kudos-note')}>{fill(t.kudosNote, { name: k().to })}</label>
+          <input id={fid('kudos-note')} name="note" maxlength={280} />
+          <button type="submit" class="secondary">
+            {fill(t.kudos, { name: k().to })}
+          </button>
+        </form>
+      )}
+    </Show>
+  );
+  if (!props.jobOpen) return <Kudos />;
+
   return (
     <div class="step-actions">
+      <Kudos />
       <Show when={mine && err('_')}>
         <p class="error" role="alert">
           {err('_')}

@@ -4,6 +4,7 @@ import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/approve-cost';
 import { ServiceError } from '../../services/errors';
 import { askQuestion } from '../../services/questions';
+import { rateSpecialist } from '../../services/ratings';
 import { findTrackedJob } from '../../services/tracker';
 
 /** What a customer's post on the tracker came to: somewhere to go, or what to show on the page again. */
@@ -13,11 +14,12 @@ export type TrackerPost =
       status: number;
       asked: { stepId: string; body: string; failure: ServiceError } | null;
       decideFailed: boolean;
+      rateFailedFor?: string;
     };
 
 /**
- * The tracker's forms — ask the expert, approve or decline extra work — are plain forms that work
- * without JavaScript: a post, then back to the page (or the page again with what went wrong).
+ * The tracker's forms (ask the expert, approve or decline extra work, rate the work) are plain forms
+ * that work without JavaScript: a post, then back to the page (or the page again with what went wrong).
  */
 export async function handleTrackerPost(
   rt: Runtime,
@@ -37,6 +39,25 @@ export async function handleTrackerPost(
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       return { status: error.kind === 'not_found' ? 404 : 409, asked: null, decideFailed: true };
+    }
+  }
+  if (action === 'rate') {
+    const specialistId = String(form.get('specialistId') ?? '').slice(0, 64);
+    try {
+      await rateSpecialist(ctx, found.job.id, {
+        specialistId,
+        score: Number(form.get('score')),
+        comment: String(form.get('comment') ?? ''),
+      });
+      return { redirect: `/t/${token}#rate-heading` };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return {
+        status: error.kind === 'conflict' ? 409 : 422,
+        asked: null,
+        decideFailed: false,
+        rateFailedFor: specialistId,
+      };
     }
   }
   const stepId = String(form.get('stepId') ?? '').slice(0, 64);
