@@ -21,7 +21,10 @@ export const ratings = sqliteTable(
     comment: text('comment'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('ratings_job_specialist').on(t.jobId, t.specialistId), index('ratings_specialist').on(t.specialistId)],
+  (t) => [
+    uniqueIndex('ratings_job_specialist').on(t.jobId, t.specialistId),
+    index('ratings_specialist').on(t.specialistId),
+  ],
 );
 
 /** A colleague's recognition of the work on a step; once per colleague per step. */
