@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
 import { escalateOverdueQuestions } from './services/questions';
@@ -44,15 +45,39 @@ export function sharedRuntime(): Promise<Runtime> {
 }
 
 /**
- * Work the server does on its own, on a timer: moving overdue questions to a colleague. Safe with
- * several processes on one database (each question moves once). Stopped when the process ends.
+ * Work the server does on its own, on timers: moving overdue questions to a colleague, and sending
+ * webhooks (turning new events into messages, then sending what is due). Safe with several processes
+ * on one database: each question moves once, one process at a time reads the log for webhooks, and
+ * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
-export function startBackgroundWork(rt: Runtime, everyMs = 30_000): () => void {
-  const tick = () =>
-    escalateOverdueQuestions(rt.database.db, rt.clock, () => rt.live.tail.poke()).catch((error) =>
+export function startBackgroundWork(
+  rt: Runtime,
+  options: { questionsMs?: number; webhooksMs?: number } = {},
+) {
+  const { db } = rt.database;
+  const escalate = () =>
+    escalateOverdueQuestions(db, rt.clock, () => rt.live.tail.poke()).catch((error) =>
       console.error('questions: moving overdue questions failed', error),
     );
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  let sending = false;
+  const webhooks = async () => {
+    if (sending) return;
+    sending = true;
+    try {
+      await enqueueWebhookMessages(db, rt.clock);
+      await sendDueWebhooks(db, rt.clock, { allowPrivate: rt.config.webhooksAllowPrivate });
+    } catch (error) {
+      console.error('webhooks: sending failed', error);
+    } finally {
+      sending = false;
+    }
+  };
+  const timers = [
+    setInterval(escalate, options.questionsMs ?? 30_000),
+    setInterval(webhooks, options.webhooksMs ?? 1_000),
+  ];
+  for (const timer of timers) timer.unref();
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
 }

@@ -7,4 +7,5 @@ export * from './organisations';
 export * from './questions';
 export * from './ratings';
 export * from './specialists';
+export * from './webhooks';
 export * from './workflows';

@@ -1,0 +1,94 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { deliveries, webhookEndpoints } from '../../db/schema';
+import { newWebhookSecret } from '../notify/webhooks';
+import type { Ctx } from './context';
+import { invalid, notFound } from './errors';
+import { newId } from './ids';
+import { requireAdmin } from './team';
+
+const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+|\.\*)?$/;
+
+export type EndpointInput = { url: string; description: string; eventTypes: string[] };
+
+/** A business's webhook endpoint; admins only. The secret is shown to admins to verify signatures. */
+export async function createEndpoint(ctx: Ctx, input: EndpointInput) {
+  await requireAdmin(ctx);
+  let url: URL;
+  try {
+    url = new URL(input.url.trim());
+  } catch {
+    throw invalid('url', 'enter a full URL, like https://example.com/hooks/open-kitchen');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'use an http or https URL');
+  if (url.username || url.password)
+    throw invalid('url', 'put no password in the URL; check the signature instead');
+  const eventTypes = [...new Set(input.eventTypes.map((t) => t.trim()).filter(Boolean))];
+  const wrong = eventTypes.find((t) => !EVENT_TYPE.test(t));
+  if (wrong) throw invalid('eventTypes', `not an event type: ${wrong}`);
+  const id = newId('whe');
+  await ctx.db.insert(webhookEndpoints).values({
+    id,
+    organisationId: ctx.organisationId,
+    url: url.toString(),
+    description: input.description.trim(),
+    secret: newWebhookSecret(),
+    eventTypes,
+    createdAt: ctx.clock.now(),
+  });
+  return id;
+}
+
+export async function listEndpoints(ctx: Ctx) {
+  await requireAdmin(ctx);
+  return ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.organisationId, ctx.organisationId))
+    .orderBy(desc(webhookEndpoints.createdAt));
+}
+
+async function ownEndpoint(ctx: Ctx, endpointId: string) {
+  await requireAdmin(ctx);
+  const [found] = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.organisationId, ctx.organisationId)));
+  if (!found) throw notFound('webhook endpoint');
+  return found;
+}
+
+/** Turns an endpoint off or on again (after a 410, or by hand). */
+export async function setEndpointEnabled(ctx: Ctx, endpointId: string, enabled: boolean) {
+  const endpoint = await ownEndpoint(ctx, endpointId);
+  await ctx.db
+    .update(webhookEndpoints)
+    .set(
+      enabled
+        ? { disabledAt: null, disabledReason: null }
+        : { disabledAt: ctx.clock.now(), disabledReason: 'Turned off by an admin.' },
+    )
+    .where(eq(webhookEndpoints.id, endpoint.id));
+}
+
+/** The delivery log of one endpoint, newest first. */
+export async function endpointDeliveries(ctx: Ctx, endpointId: string) {
+  const endpoint = await ownEndpoint(ctx, endpointId);
+  const rows = await ctx.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.endpointId, endpoint.id))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.eventId))
+    .limit(100);
+  return { endpoint, deliveries: rows };
+}
+
+/** Sends a failed message again, now. */
+export async function retryDelivery(ctx: Ctx, deliveryId: string) {
+  await requireAdmin(ctx);
+  const result = await ctx.db
+    .update(deliveries)
+    .set({ status: 'pending', nextAttemptAt: ctx.clock.now(), lockedUntil: null })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.organisationId, ctx.organisationId)))
+    .returning({ id: deliveries.id });
+  if (result.length === 0) throw notFound('delivery');
+}
