@@ -24,7 +24,7 @@ export async function createEndpoint(ctx: Ctx, input: EndpointInput) {
     throw invalid('url', 'put no password in the URL; check the signature instead');
   const eventTypes = [...new Set(input.eventTypes.map((t) => t.trim()).filter(Boolean))];
   const wrong = eventTypes.find((t) => !EVENT_TYPE.test(t));
-  if (wrong) throw invalid('eventTypes', `not an event type: ${wrong}`);
+  if (wrong) throw invalid('eventTypes', 'use event types like step.started or step.*');
   const id = newId('whe');
   await ctx.db.insert(webhookEndpoints).values({
     id,

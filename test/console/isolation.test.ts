@@ -13,6 +13,7 @@ import {
   questions,
   specialists,
   steps,
+  webhookEndpoints,
   workflows,
 } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
@@ -23,6 +24,7 @@ import { postNote } from '../../src/services/post-note';
 import { askQuestion } from '../../src/services/questions';
 import { issueApiKey } from '../../src/services/settings';
 import { inviteSpecialist } from '../../src/services/team';
+import { createEndpoint } from '../../src/services/webhooks';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 
@@ -42,6 +44,7 @@ let b: {
   invite: string;
   key: string;
   question: string;
+  endpoint: string;
 };
 let bOrg: string;
 
@@ -59,6 +62,7 @@ const snapshotOfB = async () => {
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organisationId, bOrg)),
     workflows: await db.select().from(workflows).where(eq(workflows.organisationId, bOrg)),
     questions: await db.select().from(questions).where(eq(questions.organisationId, bOrg)),
+    webhooks: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, bOrg)),
   });
 };
 
@@ -99,6 +103,11 @@ beforeAll(async () => {
     permission: 'specialist',
   });
   const key = await issueApiKey(ctxB, 'B key', 'write');
+  const endpoint = await createEndpoint(ctxB, {
+    url: 'https://b.example/hook',
+    description: 'B hook',
+    eventTypes: [],
+  });
   const question = await askQuestion(contextFor(product.rt, bOrg, { type: 'customer', id: null }), jobId, {
     body: 'B question',
     channel: 'tracker',
@@ -112,6 +121,7 @@ beforeAll(async () => {
     invite: invite.id,
     key: key.id,
     question: question.id,
+    endpoint,
   };
 
   const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
@@ -162,6 +172,7 @@ const PAGES_COVERED = new Set([
   'settings.astro',
   'workflows.astro',
   'workflows/[id].astro',
+  'webhooks/[id].astro',
 ]);
 
 describe('organisation A reaching for organisation B through the console', () => {
@@ -181,6 +192,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/team/${b.specialist}`,
       `/console/workflows/${b.workflow}`,
       `/console/live/jobs/${b.job}/events`,
+      `/console/webhooks/${b.endpoint}`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);
@@ -205,6 +217,9 @@ describe('organisation A reaching for organisation B through the console', () =>
         'Admin of Garage B',
         'B Colleague',
         'B key',
+        'B question',
+        'B hook',
+        'b.example',
       ]) {
         expect(response.text, `${path} shows ${secret}`).not.toContain(secret);
       }
@@ -241,6 +256,9 @@ describe('organisation A reaching for organisation B through the console', () =>
       ],
       ['/console/settings', { _action: 'revokeKey', keyId: b.key }],
       ['/console/questions', { _action: 'answer', questionId: b.question, answer: 'Taken' }],
+      [`/console/webhooks/${b.endpoint}`, { _action: 'disable' }],
+      [`/console/webhooks/${b.endpoint}`, { _action: 'enable' }],
+      [`/console/webhooks/${b.endpoint}`, { _action: 'retry', deliveryId: 'msg_1_x' }],
       [`/console/jobs/${aJob.jobId}`, { _action: 'answer', questionId: b.question, answer: 'Taken' }],
       [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
     ];
