@@ -14,6 +14,9 @@ export type Action = { at?: number; step: number } & (
   | { do: 'note'; who: string; text: string; internal?: boolean }
   | { do: 'cost'; line: Line; who?: string; name?: string }
   | { do: 'settle'; name: string; patch: Partial<Pick<Line, 'quantityMilli' | 'unitPriceCents'>> }
+  | { do: 'ask'; text: string }
+  | { do: 'answer'; who: string; text: string }
+  | { do: 'rate'; who: string; score: number; comment?: string }
 );
 
 export type DemoJob = {
@@ -261,6 +264,30 @@ const garage: DemoOrganisation = {
           who: 'jan',
           text: 'Olie en filters zijn vervangen. Dat kostte een half uur extra: de carterplug zat muurvast en de schroefdraad moest worden nagetapt. Nu wachten op de remschijven.',
         },
+        {
+          at: 180,
+          step: 2,
+          do: 'ask',
+          text: 'Lukt het vandaag nog? Ik moet morgenochtend om 7 uur naar Groningen.',
+        },
+        {
+          at: 192,
+          step: 2,
+          do: 'answer',
+          who: 'jan',
+          text: 'Ja, dat gaat lukken. De remschijven zijn net binnen; ik verwacht dat uw Golf om half zes klaar staat.',
+        },
+        {
+          at: 205,
+          step: 2,
+          do: 'cost',
+          who: 'jan',
+          line: {
+            ...part('Ruitenwisserbladen voor (Bosch Aerotwin, set)', 1, 32.5, 'awaiting_approval'),
+            explanation:
+              'De wisserbladen laten strepen achter en het rubber is gescheurd. Vervangen kost 5 minuten extra; zonder uw akkoord laten we ze zitten.',
+          },
+        },
       ],
     },
     {
@@ -319,6 +346,14 @@ const garage: DemoOrganisation = {
           text: 'All done! Your car is parked out front and the keys are at the desk. You can pay by card when you pick it up.',
         },
         { at: 201, step: 4, do: 'finish' },
+        {
+          step: 2,
+          do: 'rate',
+          who: 'tom',
+          score: 5,
+          comment: 'Explained everything clearly; the car came back clean.',
+        },
+        { step: 4, do: 'rate', who: 'ingrid', score: 4 },
       ],
     },
     {

@@ -10,6 +10,8 @@ import { createWorkflow } from '../src/services/directory';
 import { newId } from '../src/services/ids';
 import { postNote } from '../src/services/post-note';
 import { promiseStep } from '../src/services/promise-step';
+import { answerQuestion, askQuestion } from '../src/services/questions';
+import { rateSpecialist } from '../src/services/ratings';
 import { getJob } from '../src/services/read-job';
 import { loadSecrets } from '../src/services/secrets';
 import { accounts, organisations, specialists, users } from './schema';
@@ -156,6 +158,8 @@ async function playJob(
     if (step) Object.assign(step, { status: view.status, promisedAt: view.promisedAt });
   };
   const lines = new Map<string, string>();
+  const customer: Ctx = { ...ctx, actor: { type: 'customer', id: null } };
+  let lastQuestion: string | null = null;
   let at = 0;
   for (const action of job.script) {
     if (action.at !== undefined && action.at < at) {
@@ -206,6 +210,28 @@ async function playJob(
         await changeCostLine(ctx, jobId, id, { state: 'actual', ...action.patch });
         break;
       }
+      case 'ask':
+        lastQuestion = (
+          await askQuestion(customer, jobId, { stepId: step.id, body: action.text, channel: 'tracker' })
+        ).id;
+        break;
+      case 'answer':
+        if (!lastQuestion) throw new Error(`demo script of ${job.reference} answers before anyone asked`);
+        await answerQuestion(
+          { ...ctx, actor: { type: 'specialist', id: person(action.who) } },
+          lastQuestion,
+          {
+            answer: action.text,
+          },
+        );
+        break;
+      case 'rate':
+        await rateSpecialist(customer, jobId, {
+          specialistId: person(action.who),
+          score: action.score,
+          comment: action.comment ?? null,
+        });
+        break;
     }
   }
   return trackerToken;
