@@ -173,6 +173,11 @@ function StepItem(
               <Show when={who().bio}>
                 <p class="bio">{who().bio}</p>
               </Show>
+              <Show when={who().expertise?.length}>
+                <ul class="expertise" aria-label={props.t.expertise}>
+                  <For each={who().expertise}>{(tag) => <li>{tag}</li>}</For>
+                </ul>
+              </Show>
               <Show when={props.rating}>
                 {(r) => (
                   <p class="rating">

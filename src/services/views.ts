@@ -10,6 +10,7 @@ export type PublicSpecialist = {
   role: string;
   photoUrl: string | null;
   bio: string;
+  expertise: string[];
 };
 
 export type PublicStep = {
@@ -72,6 +73,7 @@ export const publicSpecialist = (s: Specialist): PublicSpecialist => ({
   role: s.role,
   photoUrl: s.photoUrl,
   bio: s.bio,
+  expertise: s.expertise,
 });
 
 export const publicStep = (step: Step, assignee: Specialist | null | undefined): PublicStep => ({

@@ -117,6 +117,24 @@ describe('console forms', () => {
     expect(fieldError(wrongDate.text, `${stepId}-promisedAt`)).toBe('Enter a date and time.');
   });
 
+  it('offers the tracker link to copy, and to send again by email or text message', async () => {
+    const withContact = await createJob(admin.ctx, {
+      reference: 'F-2',
+      title: 'Banden',
+      customer: { name: 'Piet Klant', email: 'piet@example.test', phone: '06 1234 5678' },
+      steps: [{ title: 'Wisselen' }],
+    });
+    const page = await admin.client.get(`/console/jobs/${withContact.jobId}`);
+    const url = `/t/${withContact.trackerToken}`;
+    expect(page.text).toContain(`data-copy="http://127.0.0.1:0${url}"`);
+    const mailto = /href="(mailto:[^"]+\?subject[^"]*)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    expect(mailto.startsWith('mailto:piet%40example.test?')).toBe(true);
+    expect(decodeURIComponent(mailto)).toContain(url);
+    const sms = /href="(sms:[^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    expect(sms.startsWith('sms:0612345678?body=')).toBe(true);
+    expect(decodeURIComponent(sms)).toContain(url);
+  });
+
   it('refuses a write from another site, JSON included', async () => {
     for (const origin of ['https://evil.example', 'null']) {
       const response = await admin.client.post(

@@ -125,6 +125,7 @@ describe('the staff console in a real browser', () => {
     const text = await keuring.innerText();
     expect(text).toContain('APK-keurmeester');
     expect(text).toContain('Keurt sinds 2015, liefst oldtimers.');
+    expect(await keuring.locator('.expertise li').allInnerTexts()).toEqual(['APK', 'oldtimers']);
     expect(await keuring.locator('img.avatar').getAttribute('src')).toMatch(/^\/media\/img_/);
 
     for (const who of [admin, specialist, customer]) expect(who.errors).toEqual([]);
