@@ -13,6 +13,6 @@ export default defineConfig({
   security: { checkOrigin: false },
   devToolbar: { enabled: false },
   vite: {
-    ssr: { external: ['@libsql/client', 'sanitize-html', 'sharp'] },
+    ssr: { external: ['@libsql/client', 'sanitize-html', 'sharp', 'web-push', 'http_ece'] },
   },
 });

@@ -18,8 +18,8 @@ const schema = z.object({
    */
   SECRET_KEY: z.string().min(32).optional(),
   SEED: z.enum(['auto', 'never']).default('auto'),
-  /** Let webhooks reach loopback and private addresses (for a business's own network; off by default). */
-  WEBHOOKS_ALLOW_PRIVATE: z.enum(['1', '0']).default('0'),
+  /** Let webhooks and web push reach loopback and private addresses (a business network; off by default). */
+  OUTBOUND_ALLOW_PRIVATE: z.enum(['1', '0']).default('0'),
   LOG_REQUESTS: z.enum(['1', '0']).default('1'),
 });
 
@@ -33,7 +33,7 @@ export type Config = {
   liveHeartbeatMs: number;
   secretKey: string | undefined;
   seed: 'auto' | 'never';
-  webhooksAllowPrivate: boolean;
+  outboundAllowPrivate: boolean;
   logRequests: boolean;
 };
 
@@ -55,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
     secretKey: e.SECRET_KEY,
     seed: e.SEED,
-    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === '1',
+    outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
   };
 }

@@ -65,7 +65,7 @@ export function startBackgroundWork(
     sending = true;
     try {
       await enqueueWebhookMessages(db, rt.clock);
-      await sendDueWebhooks(db, rt.clock, { allowPrivate: rt.config.webhooksAllowPrivate });
+      await sendDueWebhooks(db, rt.clock, { allowPrivate: rt.config.outboundAllowPrivate });
     } catch (error) {
       console.error('webhooks: sending failed', error);
     } finally {

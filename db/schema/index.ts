@@ -4,6 +4,7 @@ export * from './instance';
 export * from './jobs';
 export * from './media';
 export * from './organisations';
+export * from './push';
 export * from './questions';
 export * from './ratings';
 export * from './specialists';

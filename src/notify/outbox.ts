@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNull, lte, max, or } from 'drizzle-orm';
-import { deliveries, events, jobs, logCursors, webhookEndpoints } from '../../db/schema';
+import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
 import { type Clock, type Db, writeTransaction } from '../services/context';
+import { nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
 import { nextAttemptAt, signWebhook, wants } from './webhooks';
 
 const CURSOR = 'webhooks';
-const LEASE_MS = 30_000;
 const BATCH = 500;
 const SEND_BATCH = 20;
 const LOCK_MS = 60_000;
-/** Each process names itself, so only the lease holder turns events into messages. */
-const processId = randomBytes(6).toString('hex');
 
 /**
  * Turns new events into webhook messages: follows the event log from a cursor kept in the database
@@ -21,26 +18,18 @@ const processId = randomBytes(6).toString('hex');
 export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
   return writeTransaction(db, async (tx) => {
-    const [cursor] = await tx.select().from(logCursors).where(eq(logCursors.name, CURSOR));
-    if (!cursor) {
-      // First run: start from now; history is not replayed to endpoints that did not exist then.
-      const [row] = await tx.select({ id: max(events.id) }).from(events);
-      await tx.insert(logCursors).values({
-        name: CURSOR,
-        lastEventId: row?.id ?? 0,
-        leaseOwner: processId,
-        leaseUntil: now + LEASE_MS,
-      });
-      return 0;
-    }
-    if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return 0;
-    const rows = await tx
-      .select({ event: events, reference: jobs.reference })
-      .from(events)
-      .leftJoin(jobs, eq(jobs.id, events.jobId))
-      .where(gt(events.id, cursor.lastEventId))
-      .orderBy(asc(events.id))
-      .limit(BATCH);
+    const next = await nextEvents(tx, CURSOR, now, BATCH);
+    if (!next) return 0;
+    const references = new Map(
+      (next.rows.length
+        ? await tx
+            .select({ id: jobs.id, reference: jobs.reference })
+            .from(jobs)
+            .where(inArray(jobs.id, [...new Set(next.rows.map((r) => r.jobId))]))
+        : []
+      ).map((j) => [j.id, j.reference]),
+    );
+    const rows = next.rows.map((event) => ({ event, reference: references.get(event.jobId) ?? null }));
     const orgs = [...new Set(rows.map((r) => r.event.organisationId))];
     const endpoints = orgs.length
       ? await tx
@@ -86,14 +75,7 @@ export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<numb
         .values(messages.slice(i, i + 100))
         .onConflictDoNothing();
     }
-    await tx
-      .update(logCursors)
-      .set({
-        lastEventId: rows.at(-1)?.event.id ?? cursor.lastEventId,
-        leaseOwner: processId,
-        leaseUntil: now + LEASE_MS,
-      })
-      .where(eq(logCursors.name, CURSOR));
+    await next.advance();
     return messages.length;
   });
 }

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
@@ -59,9 +59,9 @@ export type PostResult = { status: number } | { error: string; blocked?: boolean
  */
 export function postSafely(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string>,
-  options: { allowPrivate: boolean; timeoutMs?: number },
+  options: { allowPrivate: boolean; timeoutMs?: number; agent?: Agent },
 ): Promise<PostResult> {
   return new Promise((resolve) => {
     let target: URL;
@@ -82,6 +82,7 @@ export function postSafely(
         method: 'POST',
         headers: { ...headers, 'content-length': Buffer.byteLength(body).toString() },
         timeout: options.timeoutMs ?? 10_000,
+        ...(options.agent ? { agent: options.agent } : {}),
         ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
       },
       (res) => {

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { asc, eq, gt, max } from 'drizzle-orm';
+import { type EventRow, events, logCursors } from '../../db/schema';
+import type { Db } from '../services/context';
+
+const LEASE_MS = 30_000;
+/** Each process names itself, so only the lease holder reads a cursor's part of the log. */
+const processId = randomBytes(6).toString('hex');
+
+/**
+ * Reads the next events after a named cursor kept in the database, inside the caller's transaction,
+ * for one process at a time (a lease). The first time, the cursor starts at the end of the log: history
+ * is not replayed. Call `advance` in the same transaction once the events are handled.
+ */
+export async function nextEvents(tx: Db, name: string, now: number, limit: number) {
+  const [cursor] = await tx.select().from(logCursors).where(eq(logCursors.name, name));
+  if (!cursor) {
+    const [row] = await tx.select({ id: max(events.id) }).from(events);
+    await tx
+      .insert(logCursors)
+      .values({ name, lastEventId: row?.id ?? 0, leaseOwner: processId, leaseUntil: now + LEASE_MS });
+    return null;
+  }
+  if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return null;
+  const rows: EventRow[] = await tx
+    .select()
+    .from(events)
+    .where(gt(events.id, cursor.lastEventId))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  const advance = () =>
+    tx
+      .update(logCursors)
+      .set({
+        lastEventId: rows.at(-1)?.id ?? cursor.lastEventId,
+        leaseOwner: processId,
+        leaseUntil: now + LEASE_MS,
+      })
+      .where(eq(logCursors.name, name));
+  return { rows, advance };
+}

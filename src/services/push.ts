@@ -1,0 +1,83 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import webpush from 'web-push';
+import { instanceSecrets, pushSubscriptions } from '../../db/schema';
+import type { Ctx, Db } from './context';
+import { invalid, notFound } from './errors';
+import { newId } from './ids';
+import { findTrackedJob } from './tracker';
+
+export type Keys = { publicKey: string; privateKey: string };
+
+/** The installation's VAPID key pair: from the environment when set, else generated once and kept. */
+export async function vapidKeys(db: Db, fromEnv?: Keys): Promise<Keys> {
+  if (fromEnv) return fromEnv;
+  const fresh = webpush.generateVAPIDKeys();
+  await db
+    .insert(instanceSecrets)
+    .values({ name: 'vapid', value: JSON.stringify(fresh), createdAt: Date.now() })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(instanceSecrets).where(eq(instanceSecrets.name, 'vapid'));
+  if (!row) throw new Error('the VAPID keys could not be stored');
+  return JSON.parse(row.value) as Keys;
+}
+
+export type BrowserSubscription = { endpoint: string; keys: { p256dh: string; auth: string } };
+
+function checked(sub: BrowserSubscription) {
+  let url: URL;
+  try {
+    url = new URL(sub.endpoint);
+  } catch {
+    throw invalid('endpoint', 'not a push endpoint');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'not a push endpoint');
+  const p256dh = Buffer.from(sub.keys.p256dh, 'base64url');
+  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'not a P-256 public key');
+  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16) throw invalid('keys.auth', 'not a 16-byte secret');
+  return { endpoint: url.toString(), p256dh: sub.keys.p256dh, auth: sub.keys.auth };
+}
+
+/** "Notify me" on the tracker: the browser's subscription for this job (one row per browser). */
+export async function subscribeToJob(db: Db, now: number, token: string, sub: BrowserSubscription, locale: 'nl' | 'en') {
+  const found = await findTrackedJob(db, token);
+  if (!found) throw notFound('tracker');
+  const target = checked(sub);
+  await db
+    .insert(pushSubscriptions)
+    .values({ id: newId('push'), organisationId: found.job.organisationId, jobId: found.job.id, locale, createdAt: now, ...target })
+    .onConflictDoUpdate({
+      target: pushSubscriptions.endpoint,
+      set: { organisationId: found.job.organisationId, jobId: found.job.id, specialistId: null, locale, ...target },
+    });
+}
+
+/** A specialist's browser, for questions and decisions that reach them. */
+export async function subscribeSpecialist(ctx: Ctx, specialistId: string, sub: BrowserSubscription, locale: 'nl' | 'en') {
+  const target = checked(sub);
+  await ctx.db
+    .insert(pushSubscriptions)
+    .values({ id: newId('push'), organisationId: ctx.organisationId, specialistId, locale, createdAt: ctx.clock.now(), ...target })
+    .onConflictDoUpdate({
+      target: pushSubscriptions.endpoint,
+      set: { organisationId: ctx.organisationId, specialistId, jobId: null, locale, ...target },
+    });
+}
+
+export async function unsubscribe(db: Db, endpoint: string) {
+  await db.delete(pushSubscriptions).where(eq(pushSubscriptions.endpoint, endpoint));
+}
+
+/** Subscriptions for a set of jobs and specialists. */
+export async function subscriptionsFor(db: Db, jobIds: string[], specialistIds: string[]) {
+  const [byJob, bySpecialist] = await Promise.all([
+    jobIds.length ? db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.jobId, jobIds)) : [],
+    specialistIds.length
+      ? db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.specialistId, specialistIds))
+      : [],
+  ]);
+  return [...byJob, ...bySpecialist];
+}
+
+export async function forgetSubscription(db: Db, id: string) {
+  await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.id, id)));
+}
