@@ -4,6 +4,14 @@ import type { Locale, Shape } from './messages';
 const en = {
   app: 'Open Kitchen',
   skip: 'Skip to content',
+  push: {
+    question: '{job}: a customer asks “{text}”',
+    approved: '{job}: the customer approved {item}',
+    declined: '{job}: the customer declined {item}',
+    enable: 'Notify me of questions and decisions',
+    enabled: 'Notifications are on for this browser.',
+    denied: 'Notifications are blocked in this browser’s settings.',
+  },
   nav: {
     label: 'Console',
     board: 'Jobs',
@@ -438,6 +446,14 @@ export type ConsoleMessages = Shape<typeof en>;
 const nl: ConsoleMessages = {
   app: 'Open Kitchen',
   skip: 'Naar de inhoud',
+  push: {
+    question: '{job}: een klant vraagt “{text}”',
+    approved: '{job}: de klant gaf akkoord voor {item}',
+    declined: '{job}: de klant gaf geen akkoord voor {item}',
+    enable: 'Meld vragen en beslissingen',
+    enabled: 'Meldingen staan aan in deze browser.',
+    denied: 'Meldingen zijn geblokkeerd in de instellingen van deze browser.',
+  },
   nav: {
     label: 'Console',
     board: 'Opdrachten',
