@@ -18,6 +18,14 @@ const schema = z.object({
    */
   SECRET_KEY: z.string().min(32).optional(),
   SEED: z.enum(['auto', 'never']).default('auto'),
+  /** Web push (VAPID) keys; without them a pair is generated once and kept in the database. */
+  VAPID_PUBLIC_KEY: z.string().min(80).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(40).optional(),
+  /** Who push services may contact about our messages: a mailto: or https: URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/)
+    .optional(),
   /** Let webhooks and web push reach loopback and private addresses (a business network; off by default). */
   OUTBOUND_ALLOW_PRIVATE: z.enum(['1', '0']).default('0'),
   LOG_REQUESTS: z.enum(['1', '0']).default('1'),
@@ -33,6 +41,8 @@ export type Config = {
   liveHeartbeatMs: number;
   secretKey: string | undefined;
   seed: 'auto' | 'never';
+  vapid: { publicKey: string; privateKey: string } | undefined;
+  vapidSubject: string;
   outboundAllowPrivate: boolean;
   logRequests: boolean;
 };
@@ -55,6 +65,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
     secretKey: e.SECRET_KEY,
     seed: e.SEED,
+    vapid:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+        ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+        : undefined,
+    vapidSubject:
+      e.VAPID_SUBJECT ??
+      (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL : 'mailto:push@open-kitchen.invalid'),
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
   };

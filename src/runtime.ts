@@ -2,13 +2,24 @@ import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
+import { PushSender } from './notify/push';
+import { sendPushForNewEvents } from './notify/push-dispatch';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
+import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
-export type Runtime = { config: Config; database: Database; clock: Clock; live: Live; auth: Auth };
+export type Runtime = {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  live: Live;
+  auth: Auth;
+  /** Web push: the VAPID key pair browsers subscribe with, and the sender that reuses it. */
+  push: { publicKey: string; sender: PushSender };
+};
 
 /** Expects a migrated database (src/server.ts and `npm run dev` prepare it first). */
 export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
@@ -20,7 +31,12 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
   const secrets = await loadSecrets(database.db, config.secretKey);
   const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
   const auth = createAuth(database.db, { baseURL: config.publicUrl, secret: secrets.auth });
-  return { config, database, clock, live, auth };
+  const vapid = await vapidKeys(database.db, config.vapid);
+  const sender = new PushSender(
+    { ...vapid, subject: config.vapidSubject },
+    { allowPrivate: config.outboundAllowPrivate, now: () => clock.now() },
+  );
+  return { config, database, clock, live, auth, push: { publicKey: vapid.publicKey, sender } };
 }
 
 /** A service context for one organisation and actor, wired to wake the live fan-out after commits. */
@@ -45,8 +61,8 @@ export function sharedRuntime(): Promise<Runtime> {
 }
 
 /**
- * Work the server does on its own, on timers: moving overdue questions to a colleague, and sending
- * webhooks (turning new events into messages, then sending what is due). Safe with several processes
+ * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
+ * webhooks (turning new events into messages, then sending what is due) and web push. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
@@ -72,9 +88,22 @@ export function startBackgroundWork(
       sending = false;
     }
   };
+  let pushing = false;
+  const push = async () => {
+    if (pushing) return;
+    pushing = true;
+    try {
+      await sendPushForNewEvents(db, rt.clock, rt.push.sender, rt.config.publicUrl);
+    } catch (error) {
+      console.error('push: sending failed', error);
+    } finally {
+      pushing = false;
+    }
+  };
   const timers = [
     setInterval(escalate, options.questionsMs ?? 30_000),
     setInterval(webhooks, options.webhooksMs ?? 1_000),
+    setInterval(push, options.webhooksMs ?? 1_000),
   ];
   for (const timer of timers) timer.unref();
   return () => {

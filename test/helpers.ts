@@ -50,6 +50,7 @@ export async function testRuntime(
   const rt = await runtimeOn(config, database, options.clock ?? { now: () => Date.now() });
   afterAll(() => {
     rt.live.close();
+    rt.push.sender.close();
     database.close();
   });
   return rt;

@@ -54,6 +54,7 @@ export async function startProduct(env: Record<string, string> = {}) {
   afterAll(async () => {
     child.kill('SIGTERM');
     rt.live.close();
+    rt.push.sender.close();
     database.close();
   });
   return { url, rt, output: () => output };

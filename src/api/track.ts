@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
+import { subscribeToJob } from '../services/push';
 import { customerEventsSince, findTrackedJob } from '../services/tracker';
 import { router } from './env';
 import { errorResponse } from './errors';
-import { errors } from './responses';
+import { errors, json } from './responses';
 
 const TokenParams = z.object({
   token: z
@@ -35,17 +36,51 @@ const events = createRoute({
   },
 });
 
+const Subscription = z
+  .object({
+    endpoint: z.url().max(2000),
+    keys: z.object({ p256dh: z.string().min(80).max(100), auth: z.string().min(16).max(32) }),
+    locale: z.enum(['nl', 'en']).optional(),
+  })
+  .openapi('PushSubscription');
+
+const subscribe = createRoute({
+  method: 'post',
+  path: '/track/{token}/push-subscriptions',
+  tags: ['Tracker'],
+  summary: '"Notify me": a browser subscribes to web push for this job',
+  description:
+    'The body is what `PushSubscription.toJSON()` gives, plus the `locale` of the messages. The customer then hears ' +
+    'when a step starts or finishes, a promise moves, an answer arrives or their approval is needed.',
+  request: {
+    params: TokenParams,
+    body: { content: { 'application/json': { schema: Subscription } }, required: true },
+  },
+  responses: {
+    201: json(z.object({ subscribed: z.literal(true) }), 'Subscribed'),
+    404: errors[404],
+    422: errors[422],
+  },
+});
+
 export const trackRoutes = (rt: Runtime) =>
-  router().openapi(events, async (c) => {
-    const found = await findTrackedJob(rt.database.db, c.req.valid('param').token);
-    if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
-    const jobId = found.job.id;
-    const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
-    return openStream({
-      tail: rt.live.tail,
-      jobId,
-      internal: false,
-      lastEventId,
-      backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+  router()
+    .openapi(subscribe, async (c) => {
+      const { token } = c.req.valid('param');
+      const { locale, ...sub } = c.req.valid('json');
+      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en');
+      return c.json({ subscribed: true as const }, 201);
+    })
+    .openapi(events, async (c) => {
+      const found = await findTrackedJob(rt.database.db, c.req.valid('param').token);
+      if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
+      const jobId = found.job.id;
+      const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+      return openStream({
+        tail: rt.live.tail,
+        jobId,
+        internal: false,
+        lastEventId,
+        backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+      });
     });
-  });

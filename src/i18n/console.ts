@@ -10,6 +10,7 @@ const en = {
     declined: '{job}: the customer declined {item}',
     enable: 'Notify me of questions and decisions',
     enabled: 'Notifications are on for this browser.',
+    unsupported: 'Notifications are not available in this browser.',
     denied: 'Notifications are blocked in this browser’s settings.',
   },
   nav: {
@@ -452,6 +453,7 @@ const nl: ConsoleMessages = {
     declined: '{job}: de klant gaf geen akkoord voor {item}',
     enable: 'Meld vragen en beslissingen',
     enabled: 'Meldingen staan aan in deze browser.',
+    unsupported: 'Meldingen zijn niet beschikbaar in deze browser.',
     denied: 'Meldingen zijn geblokkeerd in de instellingen van deze browser.',
   },
   nav: {

@@ -38,7 +38,8 @@ function customerKey(e: EventRow): keyof (typeof messages)['en']['tracker']['ann
 function staffRecipient(e: EventRow): string | null {
   const p = e.payload as Payload;
   if (e.type === 'question.asked' || e.type === 'question.moved') return p.assigneeId ?? null;
-  if (e.type === 'cost_line.approved' || e.type === 'cost_line.declined') return p.costLine?.specialistId ?? null;
+  if (e.type === 'cost_line.approved' || e.type === 'cost_line.declined')
+    return p.costLine?.specialistId ?? null;
   return null;
 }
 

@@ -33,30 +33,62 @@ function checked(sub: BrowserSubscription) {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'not a push endpoint');
   const p256dh = Buffer.from(sub.keys.p256dh, 'base64url');
   if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'not a P-256 public key');
-  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16) throw invalid('keys.auth', 'not a 16-byte secret');
+  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16)
+    throw invalid('keys.auth', 'not a 16-byte secret');
   return { endpoint: url.toString(), p256dh: sub.keys.p256dh, auth: sub.keys.auth };
 }
 
 /** "Notify me" on the tracker: the browser's subscription for this job (one row per browser). */
-export async function subscribeToJob(db: Db, now: number, token: string, sub: BrowserSubscription, locale: 'nl' | 'en') {
+export async function subscribeToJob(
+  db: Db,
+  now: number,
+  token: string,
+  sub: BrowserSubscription,
+  locale: 'nl' | 'en',
+) {
   const found = await findTrackedJob(db, token);
   if (!found) throw notFound('tracker');
   const target = checked(sub);
   await db
     .insert(pushSubscriptions)
-    .values({ id: newId('push'), organisationId: found.job.organisationId, jobId: found.job.id, locale, createdAt: now, ...target })
+    .values({
+      id: newId('push'),
+      organisationId: found.job.organisationId,
+      jobId: found.job.id,
+      locale,
+      createdAt: now,
+      ...target,
+    })
     .onConflictDoUpdate({
       target: pushSubscriptions.endpoint,
-      set: { organisationId: found.job.organisationId, jobId: found.job.id, specialistId: null, locale, ...target },
+      set: {
+        organisationId: found.job.organisationId,
+        jobId: found.job.id,
+        specialistId: null,
+        locale,
+        ...target,
+      },
     });
 }
 
 /** A specialist's browser, for questions and decisions that reach them. */
-export async function subscribeSpecialist(ctx: Ctx, specialistId: string, sub: BrowserSubscription, locale: 'nl' | 'en') {
+export async function subscribeSpecialist(
+  ctx: Ctx,
+  specialistId: string,
+  sub: BrowserSubscription,
+  locale: 'nl' | 'en',
+) {
   const target = checked(sub);
   await ctx.db
     .insert(pushSubscriptions)
-    .values({ id: newId('push'), organisationId: ctx.organisationId, specialistId, locale, createdAt: ctx.clock.now(), ...target })
+    .values({
+      id: newId('push'),
+      organisationId: ctx.organisationId,
+      specialistId,
+      locale,
+      createdAt: ctx.clock.now(),
+      ...target,
+    })
     .onConflictDoUpdate({
       target: pushSubscriptions.endpoint,
       set: { organisationId: ctx.organisationId, specialistId, jobId: null, locale, ...target },

@@ -10,7 +10,7 @@ import { changeStepStatus } from '../../src/services/change-step-status';
 import { createJob } from '../../src/services/create-job';
 import { subscribeToJob, vapidKeys } from '../../src/services/push';
 import { getJob } from '../../src/services/read-job';
-import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const b64 = (s: string) => Buffer.from(s, 'base64url');
 
@@ -138,6 +138,31 @@ describe('sending push notifications to a local push service', () => {
     const again = received.at(-1);
     expect(again?.headers.authorization).toBe(ok.headers.authorization);
     sender.close();
+  });
+
+  it('takes a browser subscription on the tracker route, and refuses a bad one with the field named', async () => {
+    const org = await makeOrganisation(rt);
+    const { jobId, trackerToken } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    const call = apiClient(rt);
+    const browser = createECDH('prime256v1');
+    const sub = {
+      endpoint: 'https://push.example.test/send/abc',
+      keys: { p256dh: browser.generateKeys('base64url'), auth: randomBytes(16).toString('base64url') },
+      locale: 'nl',
+    };
+    const ok = await call('POST', `/track/${trackerToken}/push-subscriptions`, { body: sub });
+    expect(ok.status).toBe(201);
+    const [row] = await rt.database.db
+      .select()
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.jobId, jobId));
+    expect(row).toMatchObject({ endpoint: sub.endpoint, locale: 'nl', organisationId: org.id });
+    const bad = await call('POST', `/track/${trackerToken}/push-subscriptions`, {
+      body: { ...sub, keys: { ...sub.keys, p256dh: 'A'.repeat(87) } },
+    });
+    expect([bad.status, bad.json.error.details]).toEqual([422, { field: 'keys.p256dh' }]);
+    const unknown = await call('POST', `/track/${'x'.repeat(32)}/push-subscriptions`, { body: sub });
+    expect(unknown.status).toBe(404);
   });
 
   it('refuses push endpoints on private addresses unless allowed', async () => {

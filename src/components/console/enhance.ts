@@ -1,4 +1,5 @@
 import { pageRefresher } from '../live-patch';
+import { wirePushButtons } from '../push-optin';
 
 /**
  * The console's only script (pages work without it): live updates from the organisation's event
@@ -31,3 +32,5 @@ document.addEventListener('click', async (event) => {
     button.textContent = label;
   }, 2000);
 });
+
+wirePushButtons();
