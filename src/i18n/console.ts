@@ -77,6 +77,9 @@ const en = {
         'Enter a full URL, like https://example.com/hooks/open-kitchen.',
       'use an http or https URL': 'Use an http or https URL.',
       'use event types like step.started or step.*': 'Use event types like step.started or step.*.',
+      'not a push endpoint': 'This browser gave an unusable push address.',
+      'not a P-256 public key': 'This browser gave an unusable push key.',
+      'not a 16-byte secret': 'This browser gave an unusable push secret.',
       'put no password in the URL; check the signature instead':
         'Put no password in the URL; check the signature instead.',
       'give 1 to 5 stars': 'Give 1 to 5 stars.',
@@ -520,6 +523,9 @@ const nl: ConsoleMessages = {
         'Vul een volledige URL in, zoals https://voorbeeld.nl/hooks/open-kitchen.',
       'use an http or https URL': 'Gebruik een http- of https-URL.',
       'use event types like step.started or step.*': 'Gebruik soorten zoals step.started of step.*.',
+      'not a push endpoint': 'Deze browser gaf een onbruikbaar pushadres.',
+      'not a P-256 public key': 'Deze browser gaf een onbruikbare pushsleutel.',
+      'not a 16-byte secret': 'Deze browser gaf een onbruikbaar pushgeheim.',
       'put no password in the URL; check the signature instead':
         'Zet geen wachtwoord in de URL; controleer de handtekening.',
       'give 1 to 5 stars': 'Geef 1 tot 5 sterren.',

@@ -57,7 +57,7 @@ describe('the tracker in a real browser', () => {
 
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(await page.locator('body').innerText()).not.toContain('Alleen voor');
-    await expect(page.locator('[role="status"]').innerText()).resolves.toContain('Intake');
+    await expect(page.locator('.live-island [role="status"]').innerText()).resolves.toContain('Intake');
     expect(await page.locator(`#step-${intake}`).getAttribute('aria-current')).toBe('step');
     expect(errors).toEqual([]); // no CSP refusals, no script errors
     await page.close();
