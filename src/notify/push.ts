@@ -48,15 +48,18 @@ const VAPID_LIFETIME_S = 12 * 3600;
  */
 export class PushSender {
   private readonly vapidByOrigin = new Map<string, { headers: Record<string, string>; renewAt: number }>();
-  private readonly agents = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
-  };
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
 
+  /** `ca`: extra certificate authorities to trust (a test push service with its own certificate). */
   constructor(
     private readonly vapid: Vapid,
-    private readonly options: { allowPrivate: boolean; now?: () => number },
-  ) {}
+    private readonly options: { allowPrivate: boolean; now?: () => number; ca?: Buffer },
+  ) {
+    this.agents = {
+      http: new HttpAgent({ keepAlive: true }),
+      https: new HttpsAgent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}) }),
+    };
+  }
 
   private vapidHeaders(endpoint: URL): Record<string, string> {
     const now = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
