@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { runFanout } from './fanout';
+import { runPush } from './push';
 import { runStepPost } from './step-post';
 import { runTrackerPage } from './tracker-page';
 
@@ -11,6 +12,7 @@ if (!existsSync('dist/server/entry.mjs')) execSync('npx astro build', { stdio: '
 const fanout = await runFanout();
 const stepPost = await runStepPost();
 const page = await runTrackerPage();
+const push = await runPush();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -44,6 +46,7 @@ lines.push(
   `| tracker page server render | p50 ${page.render.ours.p50.toFixed(2)} ms, p99 ${page.render.ours.p99.toFixed(2)} ms | p50 ${page.render.baseline.p50.toFixed(2)} ms (same bytes, static) | ${x(page.render.ratio)} | | |`,
   `| tracker page JavaScript (gzip, all files) | ${kb(page.javascriptGzip)} | | | ≤ 8 KB | ${verdict(page.javascriptGzip <= 8192)} |`,
   `| tracker page HTML + CSS (gzip) | ${kb(page.htmlCssGzip)} | | | ≤ 30 KB | ${verdict(page.htmlCssGzip <= 30 * 1024)} |`,
+  `| web push messages per second (${push.concurrency} concurrent, local HTTPS push service) | ${push.oursPerSecond.toFixed(0)}/s | ${push.defaultPerSecond.toFixed(0)}/s (web-push \`sendNotification\`) | ${x(push.oursPerSecond / push.defaultPerSecond)} | ≥ ×3.5 | ${verdict(push.oursPerSecond / push.defaultPerSecond >= 3.5)} |`,
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',
