@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/create-job';
 import { signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
-import { launchBrowser } from './browser';
+import { axeViolations, launchBrowser } from './browser';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
 let browser: Browser;
@@ -102,7 +102,8 @@ describe("the customer's voice, in real browsers", () => {
     await desk.getByRole('button', { name: 'Beginnen' }).click();
     await desk.getByText('Stap begonnen.').waitFor();
 
-    const customerContext = await browser.newContext({ locale: 'nl-NL' });
+    // bypassCSP only lets the test inject axe-core for the accessibility audit below.
+    const customerContext = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
     customerContext.setDefaultTimeout(8000);
     const customer = await customerContext.newPage();
     await customer.goto(`${product.url}/t/${trackerToken}`);
@@ -136,6 +137,7 @@ describe("the customer's voice, in real browsers", () => {
     expect(text).toContain('€ 156,09 incl. btw');
     expect(await panel.locator('img.approval-photo').getAttribute('src')).toMatch(/^\/media\/img_/);
     expect(await customer.locator('.step').first().innerText()).toContain('Wacht op uw akkoord');
+    expect(await axeViolations(customer)).toEqual([]);
     await panel.getByRole('button', { name: /^Akkoord met Remschijven voor voor € 156,09$/ }).click();
     await customer.getByText('U gaf akkoord voor Remschijven voor. Dank u.').waitFor();
     expect(await customer.locator('.approvals').count()).toBe(0);
