@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
@@ -11,6 +11,7 @@ import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
 import { createApiKey } from '../src/services/api-keys';
 import type { Clock, Ctx } from '../src/services/context';
 import { createWorkflow } from '../src/services/directory';
+import { ServiceError } from '../src/services/errors';
 import { newId } from '../src/services/ids';
 
 /** A clock tests move by hand. */
@@ -154,3 +155,13 @@ export const sampleJob = (reference = `WO-${++counter}`) => ({
   title: 'APK + kleine beurt',
   customer: { name: 'Sanne de Vries', email: 'sanne@example.nl', postcode: '3511 AB', locale: 'nl' as const },
 });
+
+/** Awaits a promise that must be refused by a service; returns the ServiceError. */
+export async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ServiceError);
+  return error as ServiceError;
+}

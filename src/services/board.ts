@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { jobs, steps } from '../../db/schema';
 import type { Ctx } from './context';
 import { specialistsById } from './load';
 import { openQuestionsByJob } from './questions';
+import { jobSearch } from './read-job';
 import { publicStep } from './views';
 
 export const BOARD_FILTERS = ['all', 'late', 'waiting', 'questions', 'mine'] as const;
@@ -22,11 +22,7 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
     eq(jobs.organisationId, ctx.organisationId),
     eq(jobs.status, 'open'),
   ];
-  if (query.q) {
-    const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
-    conditions.push(or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title)));
-  }
+  if (query.q) conditions.push(jobSearch(query.q));
   const jobRows = await ctx.db
     .select()
     .from(jobs)

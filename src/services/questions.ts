@@ -54,12 +54,17 @@ export const publicQuestion = (q: Question, people: Map<string, Specialist>): Pu
   answeredBy: person(q.answeredById ? people.get(q.answeredById) : undefined),
 });
 
+/** Customers' and staff's plain text (questions, answers, comments) is shown as text; markup is refused. */
+export function refuseMarkup(field: string, text: string) {
+  if (/<\/?[a-z!][^>]*>/i.test(text)) throw invalid(field, 'plain text only, without HTML');
+}
+
 /** Plain text only: a question or answer is shown as text, and markup in it is refused, not rendered. */
 function plainText(field: string, value: string, max: number): string {
   const text = value.replace(/\r\n/g, '\n').trim();
   if (!text) throw invalid(field, 'write your question');
   if (text.length > max) throw invalid(field, `at most ${max} characters`);
-  if (/<\/?[a-z!][^>]*>/i.test(text)) throw invalid(field, 'plain text only, without HTML');
+  refuseMarkup(field, text);
   return text;
 }
 

@@ -5,6 +5,7 @@ import { conflict, invalid } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
 import { loadJob, loadStep } from './load';
+import { refuseMarkup } from './questions';
 import { actingSpecialist } from './team';
 
 /** Averages are shown only from this many ratings on, so one unhappy customer is not the whole story. */
@@ -37,7 +38,7 @@ export async function rateSpecialist(
   }
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > MAX_COMMENT) throw invalid('comment', 'at most 1000 characters');
-  if (comment && /<\/?[a-z!][^>]*>/i.test(comment)) throw invalid('comment', 'plain text only, without HTML');
+  if (comment) refuseMarkup('comment', comment);
   return inTransaction(ctx, async (tx) => {
     const job = await loadJob(tx, ctx, jobId);
     if (job.status !== 'done') throw conflict('job_not_done', 'a job can be rated once it is done');

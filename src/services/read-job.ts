@@ -53,18 +53,21 @@ export type ListJobsQuery = {
   cursor?: string;
 };
 
+/** Jobs whose reference, customer or title contains `q`, literally (used by the API and the board). */
+export function jobSearch(q: string) {
+  const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  // SQLite's LIKE has no default escape character; name one so % and _ in a search are literal.
+  const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+  return or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title));
+}
+
 /** Newest first, with an opaque cursor (created time + id) that stays stable while jobs are added. */
 export async function listJobs(ctx: Ctx, query: ListJobsQuery) {
   const conditions: (SQL | undefined)[] = [eq(jobs.organisationId, ctx.organisationId)];
   if (query.status) conditions.push(eq(jobs.status, query.status));
   if (query.workflowId) conditions.push(eq(jobs.workflowId, query.workflowId));
   if (query.updatedSince !== undefined) conditions.push(gt(jobs.updatedAt, query.updatedSince));
-  if (query.q) {
-    const pattern = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    // SQLite's LIKE has no default escape character; name one so % and _ in a search are literal.
-    const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
-    conditions.push(or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title)));
-  }
+  if (query.q) conditions.push(jobSearch(query.q));
   if (query.cursor) {
     const [createdAt, id] = decodeCursor(query.cursor);
     conditions.push(or(lt(jobs.createdAt, createdAt), and(eq(jobs.createdAt, createdAt), lt(jobs.id, id))));

@@ -38,6 +38,14 @@ export async function getTrackerView(db: Db, token: string) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
+  const [questions, ratable, ratings] = await Promise.all([
+    jobQuestions(db, job.id),
+    job.status === 'done' ? ratableSpecialists(db, job.id) : [],
+    ratingSummaries(
+      db,
+      stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
+    ),
+  ]);
   return {
     organisation: {
       name: organisation.name,
@@ -60,14 +68,9 @@ export async function getTrackerView(db: Db, token: string) {
     steps: stepRows.map((s) => publicStep(s, at(s.assigneeId))),
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
-    questions: await jobQuestions(db, job.id),
-    ratable: job.status === 'done' ? await ratableSpecialists(db, job.id) : [],
-    ratings: Object.fromEntries(
-      await ratingSummaries(
-        db,
-        stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
-      ),
-    ),
+    questions,
+    ratable,
+    ratings: Object.fromEntries(ratings),
     totals: totals(lineRows),
     lastEventId: latest?.id ?? 0,
   };

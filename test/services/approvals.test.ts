@@ -6,9 +6,8 @@ import { decideCostLine } from '../../src/services/approve-cost';
 import { changeStepStatus } from '../../src/services/change-step-status';
 import { addCostLine, changeCostLine } from '../../src/services/cost-lines';
 import { createJob } from '../../src/services/create-job';
-import { ServiceError } from '../../src/services/errors';
 import { getJob } from '../../src/services/read-job';
-import { fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const clock = fakeClock();
 const rt = await testRuntime({ clock });
@@ -34,15 +33,6 @@ async function activeJob() {
   if (!step) throw new Error('no step');
   await changeStepStatus(org.ctx, jobId, step.id, 'start');
   return { jobId, stepId: step.id };
-}
-
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 describe('approving extra costs', () => {

@@ -5,7 +5,6 @@ import { contextFor } from '../../src/runtime';
 import { assignStep } from '../../src/services/assign-step';
 import { changeStepStatus } from '../../src/services/change-step-status';
 import { createJob } from '../../src/services/create-job';
-import { ServiceError } from '../../src/services/errors';
 import { newId } from '../../src/services/ids';
 import { cancelJob } from '../../src/services/job-admin';
 import {
@@ -17,7 +16,7 @@ import {
   openQuestions,
 } from '../../src/services/questions';
 import { getJob } from '../../src/services/read-job';
-import { fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const clock = fakeClock();
 const rt = await testRuntime({ clock });
@@ -40,15 +39,6 @@ async function newJob() {
   const { jobId } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
   const detail = await getJob(org.ctx, jobId);
   return { jobId, steps: detail.steps };
-}
-
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 describe('ask the expert', () => {

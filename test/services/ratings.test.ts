@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
 import { changeStepStatus } from '../../src/services/change-step-status';
 import { createJob } from '../../src/services/create-job';
-import { ServiceError } from '../../src/services/errors';
 import {
   giveKudos,
   kudosFor,
@@ -11,21 +10,12 @@ import {
   ratingSummaries,
 } from '../../src/services/ratings';
 import { getJob } from '../../src/services/read-job';
-import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();
 const org = await makeOrganisation(rt);
 const customer = contextFor(rt, org.id, { type: 'customer', id: null });
 const as = (id: string) => contextFor(rt, org.id, { type: 'specialist', id });
-
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
 
 /** A job from the APK workflow (Intake by the mechanic, Keuring by the inspector), finished or not. */
 async function job(finish = true) {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organisations, sessions, specialists, users } from '../../db/schema';
-import { ServiceError } from '../../src/services/errors';
+import type { ServiceError } from '../../src/services/errors';
 import { currentStaff, signIn, signOut, signUp } from '../../src/services/staff';
-import { testRuntime } from '../helpers';
+import { refusal, testRuntime } from '../helpers';
 
 const rt = await testRuntime();
 const deps = { db: rt.database.db, clock: rt.clock, auth: rt.auth };
@@ -20,15 +20,6 @@ const input = (email: string) => ({
   locale: 'nl' as const,
 });
 
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
-
 describe('sign-up', () => {
   it('creates the organisation, its first admin and a session', async () => {
     const { cookies, userId } = await signUp(deps, input('Jan@Example.NL '), client());
@@ -44,13 +35,13 @@ describe('sign-up', () => {
 
   it('refuses an email that already has an account, naming the field', async () => {
     await signUp(deps, input('twice@example.nl'), client());
-    const error = await failure(signUp(deps, { ...input('TWICE@example.nl') }, client()));
+    const error = await refusal(signUp(deps, { ...input('TWICE@example.nl') }, client()));
     expect(error.details).toEqual({ field: 'email' });
   });
 
   it('refuses a short password and leaves nothing behind', async () => {
     const before = await rt.database.db.select().from(organisations);
-    const error = await failure(signUp(deps, { ...input('short@example.nl'), password: 'short' }, client()));
+    const error = await refusal(signUp(deps, { ...input('short@example.nl'), password: 'short' }, client()));
     expect(error.details).toEqual({ field: 'password' });
     expect(await rt.database.db.select().from(users).where(eq(users.email, 'short@example.nl'))).toEqual([]);
     expect(await rt.database.db.select().from(organisations)).toHaveLength(before.length);
@@ -66,7 +57,7 @@ describe('sign-in', () => {
       client('198.51.100.1'),
     );
     expect(ok.cookies.join()).toMatch(/ok\.session_token=/);
-    const wrong = await failure(
+    const wrong = await refusal(
       signIn(rt.auth, { email: 'in@example.nl', password: 'wrong password!' }, client('198.51.100.1')),
     );
     expect(wrong.code).toBe('invalid_credentials');
@@ -100,7 +91,7 @@ describe('sign-in', () => {
     expect(await currentStaff(rt.database.db, rt.auth, cookieHeader(second.cookies))).toBeNull();
 
     await rt.database.db.update(specialists).set({ active: false }).where(eq(specialists.userId, userId));
-    const refused = await failure(
+    const refused = await refusal(
       signIn(
         rt.auth,
         { email: 'gone@example.nl', password: 'correct horse battery' },
