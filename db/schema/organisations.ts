@@ -15,6 +15,12 @@ export const organisations = sqliteTable('organisations', {
   vatRatesBp: text('vat_rates_bp', { mode: 'json' }).$type<number[]>().notNull().default([2100, 900, 0]),
   /** How soon the business promises to answer a customer's question. */
   answerMinutes: integer('answer_minutes').notNull().default(240),
+  /** Origins (scheme://host[:port]) allowed to embed the widget; none means the widget is off. */
+  embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** What an hour of a specialist's time costs, for the insights' estimate of what questions cost. */
+  hourlyRateCents: integer('hourly_rate_cents').notNull().default(6000),
+  /** Show customers the organisation's record of kept promises on the tracker. */
+  showPromiseRecord: integer('show_promise_record', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
 
