@@ -1,6 +1,7 @@
 import { astro, getFetchState } from 'astro/hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { createMiddleware } from 'hono/factory';
 import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -31,27 +32,45 @@ app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
-const eventStream = /^\/(api\/v1\/track\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
-app.use((c, next) => (eventStream.test(c.req.path) ? next() : hardening(c, next)));
+const eventStream = /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
+// Widget pages are made to be framed: their CSP names who may frame them (see src/pages/embed/).
+const framable = secureHeaders({
+  crossOriginEmbedderPolicy: false,
+  crossOriginResourcePolicy: false,
+  xFrameOptions: false,
+});
+app.use((c, next) =>
+  eventStream.test(c.req.path)
+    ? next()
+    : c.req.path.startsWith('/embed/')
+      ? framable(c, next)
+      : hardening(c, next),
+);
 
 app.use(sameOrigin(rt));
 app.route('/', createApi(rt));
 app.use('/console/*', staffSession(rt));
 app.route('/', consoleLiveRoutes(rt));
 
-// A tracker link is a capability: never leak it to other sites, never let search engines index it,
-// never let a shared cache keep it. Notes are sanitised HTML; the CSP is a second line of defence.
-app.use('/t/*', async (c, next) => {
+// A tracker link (and a widget's frame) is a capability: never leak it to other sites, never let search
+// engines index it, never let a shared cache keep it. Notes are sanitised HTML; the CSP is a second line
+// of defence. Nobody may frame the tracker; a widget page names the organisation's websites in an
+// internal `x-frame-ancestors` header once it knows the organisation (unknown links: nobody).
+const customerPage = createMiddleware(async (c, next) => {
   await next();
+  const ancestors = c.res.headers.get('x-frame-ancestors') ?? "'none'";
+  c.res.headers.delete('x-frame-ancestors');
   c.header('referrer-policy', 'no-referrer');
   c.header('x-robots-tag', 'noindex');
   c.header('cache-control', 'private, no-store');
   c.header(
     'content-security-policy',
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
-      "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      `connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
   );
 });
+app.use('/t/*', customerPage);
+app.use('/embed/*', customerPage);
 
 app.use(async (c, next) => {
   getFetchState(c).locals.runtime = rt;

@@ -53,6 +53,8 @@ export function validationError(c: Context, target: string, issues: readonly Iss
 /** Turns anything thrown into the error shape. Only our own faults become 500. */
 export function onError(err: Error, c: Context) {
   if (err instanceof ServiceError) {
+    const retry = err.details?.retryAfterSeconds;
+    if (typeof retry === 'number') c.header('retry-after', String(retry));
     return errorResponse(c, statusOf[err.kind], err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {

@@ -14,6 +14,7 @@ import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
+import { embedTokenRoutes, widgetCors, widgetRoutes } from './widget';
 
 /** The JSON API under /api/v1, its OpenAPI document, and the browsable reference at /api/docs. */
 export function createApi(rt: Runtime) {
@@ -29,6 +30,8 @@ export function createApi(rt: Runtime) {
     c.header('x-robots-tag', 'noindex');
   });
   v1.route('/', trackRoutes(rt));
+  v1.use('/widget/*', widgetCors(rt));
+  v1.route('/', widgetRoutes(rt));
 
   for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media'])
     v1.use(path, apiKeyAuth(rt));
@@ -37,6 +40,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
   v1.route('/', mediaApiRoutes());
+  v1.route('/', embedTokenRoutes(rt));
 
   v1.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -20,6 +20,7 @@ const en = {
     workflows: 'Workflows',
     team: 'Team',
     settings: 'Settings',
+    widget: 'Widget',
     profile: 'My profile',
     signOut: 'Sign out',
     signOutEverywhere: 'Sign out everywhere',
@@ -58,6 +59,7 @@ const en = {
     job_closed: 'This job is closed; it can no longer change.',
     reference_taken: 'This reference is already used by another job.',
     not_found: 'Not found, or not in your organisation.',
+    no_match: 'No job matches this reference with this postcode or email address.',
     step_closed: 'This step is closed; its promise can no longer change.',
     staff_only: 'Only a signed-in specialist can do this.',
     already_answered: 'This question has already been answered.',
@@ -67,6 +69,11 @@ const en = {
     job_not_done: 'A job can be rated once it is done.',
     too_many_questions: 'Too many questions from this tracker link in the last hour.',
     byMessage: {
+      'not a web address; write it like https://www.example.com':
+        'Not a web address: write it like https://www.example.com.',
+      'list at most 20 websites': 'List at most 20 websites.',
+      'give the postcode or the email address of the job':
+        'Give the postcode or the email address of the job.',
       'no such step in this job': 'Choose a step of this job.',
       'no such workflow in this organisation': 'Choose one of your workflows.',
       'this workflow has no steps': 'This workflow has no steps yet. Add them first.',
@@ -391,6 +398,37 @@ const en = {
       revokeKey: 'Key revoked.',
     },
   },
+  widget: {
+    title: 'Widget',
+    intro:
+      'Let customers follow their job on your own website. Paste a snippet where the tracker should appear: one element and one script. It runs in a frame, so your page and the widget cannot affect each other.',
+    origins: 'Websites that may show the widget',
+    originsHint:
+      'One per line, e.g. https://www.example.com (scheme, host and port; paths are ignored). Other websites cannot show it.',
+    noOrigins: 'No websites yet: the widget only shows here, in the preview.',
+    options: 'Options',
+    locale: 'Language',
+    localeAuto: 'The customer’s (or the job’s)',
+    mode: 'Layout',
+    modes: { full: 'Full timeline', compact: 'Compact: current step only' },
+    color: 'Colour',
+    colorHint: 'Leave empty for your brand colour.',
+    update: 'Update snippets and preview',
+    lookupTitle: 'Lookup widget',
+    lookupIntro:
+      'The customer types their job reference and their postcode or email address and follows that job live. Lookups are limited per visitor and per organisation.',
+    jobTitle: 'Job widget',
+    jobIntro:
+      'For a page where you already know the job (an order page): make a short-lived embed token through the API when you render the page, and put it in the snippet. The token shows this one job, read-only, until it expires.',
+    snippet: 'Snippet',
+    preview: 'Preview',
+    tokenCall: 'Make a token (valid one hour; at most a day with "expiresIn" in seconds):',
+    oembedTitle: 'Tracker links in your CMS (oEmbed)',
+    oembedIntro:
+      'CMSs that support oEmbed can embed a tracker or widget link from this endpoint. The website must be on the list above.',
+    linkText: 'Follow your job',
+    done: { origins: 'Websites saved.' },
+  },
   webhooks: {
     title: 'Webhooks',
     intro:
@@ -466,6 +504,7 @@ const nl: ConsoleMessages = {
     workflows: 'Werkwijzen',
     team: 'Team',
     settings: 'Instellingen',
+    widget: 'Widget',
     profile: 'Mijn profiel',
     signOut: 'Afmelden',
     signOutEverywhere: 'Overal afmelden',
@@ -504,6 +543,7 @@ const nl: ConsoleMessages = {
     job_closed: 'Deze opdracht is gesloten en kan niet meer veranderen.',
     reference_taken: 'Deze referentie wordt al door een andere opdracht gebruikt.',
     not_found: 'Niet gevonden, of niet van uw organisatie.',
+    no_match: 'Geen opdracht met deze referentie en deze postcode of dit e-mailadres.',
     step_closed: 'Deze stap is afgesloten; de belofte kan niet meer veranderen.',
     staff_only: 'Alleen een aangemelde specialist kan dit doen.',
     already_answered: 'Deze vraag is al beantwoord.',
@@ -513,6 +553,11 @@ const nl: ConsoleMessages = {
     job_not_done: 'Een opdracht kan worden beoordeeld zodra ze klaar is.',
     too_many_questions: 'Te veel vragen via deze trackerlink in het afgelopen uur.',
     byMessage: {
+      'not a web address; write it like https://www.example.com':
+        'Geen webadres: schrijf het als https://www.voorbeeld.nl.',
+      'list at most 20 websites': 'Noem hoogstens 20 websites.',
+      'give the postcode or the email address of the job':
+        'Geef de postcode of het e-mailadres van de opdracht.',
       'no such step in this job': 'Kies een stap van deze opdracht.',
       'no such workflow in this organisation': 'Kies een van uw werkwijzen.',
       'this workflow has no steps': 'Deze werkwijze heeft nog geen stappen. Voeg die eerst toe.',
@@ -843,6 +888,37 @@ const nl: ConsoleMessages = {
       settings: 'Instellingen opgeslagen.',
       revokeKey: 'Sleutel ingetrokken.',
     },
+  },
+  widget: {
+    title: 'Widget',
+    intro:
+      'Laat klanten hun opdracht volgen op uw eigen website. Plak een codefragment waar de tracker moet komen: één element en één script. Het draait in een frame, dus uw pagina en de widget kunnen elkaar niet beïnvloeden.',
+    origins: 'Websites die de widget mogen tonen',
+    originsHint:
+      'Eén per regel, bijv. https://www.voorbeeld.nl (schema, host en poort; paden tellen niet). Andere websites kunnen hem niet tonen.',
+    noOrigins: 'Nog geen websites: de widget verschijnt alleen hier, in het voorbeeld.',
+    options: 'Opties',
+    locale: 'Taal',
+    localeAuto: 'Die van de klant (of van de opdracht)',
+    mode: 'Weergave',
+    modes: { full: 'Volledige tijdlijn', compact: 'Compact: alleen de huidige stap' },
+    color: 'Kleur',
+    colorHint: 'Leeg laten voor uw huiskleur.',
+    update: 'Codefragmenten en voorbeeld bijwerken',
+    lookupTitle: 'Opzoekwidget',
+    lookupIntro:
+      'De klant vult de referentie en de postcode of het e-mailadres in en volgt die opdracht live. Het aantal pogingen is beperkt per bezoeker en per organisatie.',
+    jobTitle: 'Opdrachtwidget',
+    jobIntro:
+      'Voor een pagina waar u de opdracht al kent (een bestelpagina): maak via de API een kortlevend insluittoken wanneer u de pagina opbouwt, en zet het in het codefragment. Het token toont alleen deze opdracht, alleen-lezen, tot het verloopt.',
+    snippet: 'Codefragment',
+    preview: 'Voorbeeld',
+    tokenCall: 'Maak een token (één uur geldig; hooguit een dag met "expiresIn" in seconden):',
+    oembedTitle: 'Trackerlinks in uw CMS (oEmbed)',
+    oembedIntro:
+      'CMS’en met oEmbed kunnen een tracker- of widgetlink insluiten via dit adres. De website moet wel in de lijst hierboven staan.',
+    linkText: 'Volg uw opdracht',
+    done: { origins: 'Websites opgeslagen.' },
   },
   webhooks: {
     title: 'Webhooks',

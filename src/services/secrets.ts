@@ -9,6 +9,8 @@ export type Secrets = {
   auth: string;
   /** Seals tracker tokens at rest so staff can copy a link again (AES-256-GCM). */
   seal: Buffer;
+  /** Signs the widget's short-lived embed tokens (HMAC-SHA256). */
+  embed: Buffer;
 };
 
 const ROOT = 'root';
@@ -40,7 +42,7 @@ async function storedRoot(db: Db): Promise<string> {
 
 function derive(root: string): Secrets {
   const key = (purpose: string) => Buffer.from(hkdfSync('sha256', root, 'open-kitchen', purpose, 32));
-  return { auth: key('auth').toString('base64url'), seal: key('seal') };
+  return { auth: key('auth').toString('base64url'), seal: key('seal'), embed: key('embed') };
 }
 
 /** `iv.ciphertext.tag`, base64url. */

@@ -27,7 +27,11 @@ export async function findTrackedJob(db: Db, token: string) {
  */
 export async function getTrackerView(db: Db, token: string) {
   const found = await findTrackedJob(db, token);
-  if (!found) return null;
+  return found ? trackerViewOf(db, found) : null;
+}
+
+/** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
+export async function trackerViewOf(db: Db, found: TrackedJob) {
   const { job, organisation } = found;
   // Read the log position first: anything committed after it is replayed by the stream, and
   // replaying is harmless because every live event carries a full snapshot of what it changed.
@@ -76,7 +80,8 @@ export async function getTrackerView(db: Db, token: string) {
   };
 }
 
-export type TrackerView = NonNullable<Awaited<ReturnType<typeof getTrackerView>>>;
+export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
+export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
 export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {

@@ -1,0 +1,59 @@
+import type { Locale, Shape } from './messages';
+
+/** What a customer reads in the widget on a business's own website (the timeline itself uses `messages`). */
+const en = {
+  frameTitle: 'Follow your job at {org}',
+  lookupTitle: 'Follow your job',
+  lookupIntro: 'Enter your reference and the postcode or email address you gave us.',
+  reference: 'Reference',
+  referenceHint: 'On your receipt or confirmation, e.g. APK-2041',
+  postcode: 'Postcode',
+  email: 'Email address',
+  either: 'Postcode or email address (one is enough)',
+  find: 'Show my job',
+  noMatch:
+    'We could not find a job with these details. Check the reference and the postcode or email address.',
+  missing: 'Enter your reference and your postcode or email address.',
+  tooMany: 'Too many attempts. Please try again in {minutes} minutes.',
+  unavailable: 'This widget is not available.',
+  expired: 'This view has expired. Reload the page to see the latest state.',
+  another: 'Look up another job',
+  openFull: 'Open the full tracker',
+  live: 'Live',
+  connecting: 'Connecting…',
+  offline: 'Connection lost; retrying…',
+  updated: 'Updated: {what}',
+  current: 'Now',
+  next: 'Next',
+  by: 'by {name}',
+};
+
+const nl: Shape<typeof en> = {
+  frameTitle: 'Volg uw opdracht bij {org}',
+  lookupTitle: 'Volg uw opdracht',
+  lookupIntro: 'Vul uw referentie in en de postcode of het e-mailadres dat u ons gaf.',
+  reference: 'Referentie',
+  referenceHint: 'Op uw bon of bevestiging, bijv. APK-2041',
+  postcode: 'Postcode',
+  email: 'E-mailadres',
+  either: 'Postcode of e-mailadres (één is genoeg)',
+  find: 'Toon mijn opdracht',
+  noMatch:
+    'We vonden geen opdracht met deze gegevens. Controleer de referentie en de postcode of het e-mailadres.',
+  missing: 'Vul uw referentie in en uw postcode of e-mailadres.',
+  tooMany: 'Te veel pogingen. Probeer het over {minutes} minuten opnieuw.',
+  unavailable: 'Deze widget is niet beschikbaar.',
+  expired: 'Deze weergave is verlopen. Laad de pagina opnieuw voor de laatste stand.',
+  another: 'Een andere opdracht opzoeken',
+  openFull: 'Open de volledige tracker',
+  live: 'Live',
+  connecting: 'Verbinden…',
+  offline: 'Verbinding verbroken; opnieuw proberen…',
+  updated: 'Bijgewerkt: {what}',
+  current: 'Nu',
+  next: 'Hierna',
+  by: 'door {name}',
+};
+
+export type WidgetMessages = Shape<typeof en>;
+export const widgetMessages: Record<Locale, WidgetMessages> = { en, nl };
