@@ -4,12 +4,12 @@ import type { Locale, Shape } from './messages';
 const en = {
   frameTitle: 'Follow your job at {org}',
   lookupTitle: 'Follow your job',
-  lookupIntro: 'Enter your reference and the postcode or email address you gave us.',
+  lookupIntro: 'One of the two below is enough.',
   reference: 'Reference',
-  referenceHint: 'On your receipt or confirmation, e.g. APK-2041',
+  referenceHint: 'On your receipt, e.g. APK-2041',
   postcode: 'Postcode',
   email: 'Email address',
-  either: 'Postcode or email address (one is enough)',
+  either: 'Postcode or email address',
   find: 'Show my job',
   noMatch:
     'We could not find a job with these details. Check the reference and the postcode or email address.',
@@ -31,12 +31,12 @@ const en = {
 const nl: Shape<typeof en> = {
   frameTitle: 'Volg uw opdracht bij {org}',
   lookupTitle: 'Volg uw opdracht',
-  lookupIntro: 'Vul uw referentie in en de postcode of het e-mailadres dat u ons gaf.',
+  lookupIntro: 'Eén van de twee hieronder is genoeg.',
   reference: 'Referentie',
-  referenceHint: 'Op uw bon of bevestiging, bijv. APK-2041',
+  referenceHint: 'Op uw bon, bijv. APK-2041',
   postcode: 'Postcode',
   email: 'E-mailadres',
-  either: 'Postcode of e-mailadres (één is genoeg)',
+  either: 'Postcode of e-mailadres',
   find: 'Toon mijn opdracht',
   noMatch:
     'We vonden geen opdracht met deze gegevens. Controleer de referentie en de postcode of het e-mailadres.',

@@ -20,19 +20,24 @@ function mount(host: HTMLElement) {
   const path = job
     ? `job/${encodeURIComponent(o.token ?? '')}`
     : `lookup/${encodeURIComponent(o.organisation ?? '')}`;
+  // The host's colour scheme: declared dark only → dark; light or undeclared → light; both → the reader's.
+  const declared = getComputedStyle(host).colorScheme;
+  const theme = o.theme ?? (declared.includes('dark') ? (declared.includes('light') ? '' : 'dark') : 'light');
   const query = new URLSearchParams();
-  for (const key of ['locale', 'mode', 'color'] as const) {
-    const value = o[key];
-    if (value) query.set(key, value);
-  }
+  for (const [key, value] of [
+    ['locale', o.locale],
+    ['mode', o.mode],
+    ['color', o.color],
+    ['theme', theme],
+  ])
+    if (value) query.set(key as string, value);
   const frame = document.createElement('iframe');
   frame.src = `${origin}/embed/${path}?${query}`;
   const lang = (o.locale ?? document.documentElement.lang).startsWith('nl') ? 'nl' : 'en';
   frame.title = o.title ?? titles[lang];
   frame.referrerPolicy = 'no-referrer';
-  // The frame's `prefers-color-scheme` follows the colour scheme of its element: the host's, or data-theme.
-  const scheme = o.theme ?? getComputedStyle(host).colorScheme;
-  frame.style.cssText = `display:block;width:100%;border:0;height:${host.offsetHeight || 320}px;color-scheme:${scheme}`;
+  // The same scheme on the frame element keeps its background transparent (no opaque backdrop).
+  frame.style.cssText = `display:block;width:100%;border:0;height:${host.offsetHeight || 320}px;color-scheme:${theme || 'light dark'}`;
   host.replaceChildren(frame);
   if (frame.contentWindow) frames.set(frame.contentWindow, frame);
 }

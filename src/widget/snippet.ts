@@ -8,6 +8,8 @@ export type EmbedOptions = {
   mode?: 'compact' | 'full' | undefined;
   /** Overrides the organisation's brand colour: `#rrggbb`. */
   color?: string | undefined;
+  /** Light or dark; without it the frame follows the reader's setting. The loader sets it from the host page. */
+  theme?: 'light' | 'dark' | undefined;
 };
 
 /** Options from a query string or element attributes; anything unknown or malformed is ignored. */
@@ -15,16 +17,18 @@ export function parseEmbedOptions(get: (name: string) => string | null | undefin
   const locale = get('locale');
   const mode = get('mode');
   const color = get('color');
+  const theme = get('theme');
   return {
     locale: locale === 'nl' || locale === 'en' ? locale : undefined,
     mode: mode === 'compact' || mode === 'full' ? mode : undefined,
     color: color && /^#[0-9a-f]{6}$/i.test(color) ? color.toLowerCase() : undefined,
+    theme: theme === 'light' || theme === 'dark' ? theme : undefined,
   };
 }
 
 const query = (o: EmbedOptions) => {
   const q = new URLSearchParams();
-  for (const key of ['locale', 'mode', 'color'] as const) {
+  for (const key of ['locale', 'mode', 'color', 'theme'] as const) {
     const value = o[key];
     if (value) q.set(key, value);
   }
@@ -39,10 +43,11 @@ export const lookupUrl = (base: string, slug: string, o: EmbedOptions = {}) =>
 
 /**
  * The height the host page keeps free before the widget has loaded, so nothing below it moves. The
- * widget then grows to its content (never shrinks below this).
+ * lookup form and the compact view have the same height at every width (measured: 396, 359 and at
+ * most 203 px), so they never shift the host. The full job view is as long as the job: it grows once.
  */
 export const reservedHeight = (kind: 'lookup' | 'job', mode: EmbedOptions['mode']) =>
-  kind === 'lookup' ? 330 : mode === 'compact' ? 190 : 560;
+  kind === 'lookup' ? (mode === 'compact' ? 370 : 410) : mode === 'compact' ? 210 : 560;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
