@@ -173,6 +173,7 @@ const PAGES_COVERED = new Set([
   'workflows.astro',
   'workflows/[id].astro',
   'webhooks/[id].astro',
+  'widget.astro',
 ]);
 
 describe('organisation A reaching for organisation B through the console', () => {
@@ -206,6 +207,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/workflows',
       '/console/jobs/new',
       '/console/questions?who=all',
+      '/console/widget',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);
@@ -224,6 +226,10 @@ describe('organisation A reaching for organisation B through the console', () =>
         expect(response.text, `${path} shows ${secret}`).not.toContain(secret);
       }
     }
+    // A's widget settings are A's own.
+    expect(
+      (await a.post('/console/widget', { _action: 'origins', origins: 'https://a.example' })).status,
+    ).toBe(303);
     expect(await snapshotOfB()).toBe(before);
   });
 
