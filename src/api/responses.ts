@@ -1,4 +1,4 @@
-import type { z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ErrorSchema } from './errors';
 
 /** OpenAPI response blocks, so each route lists its success and error cases in one line. */
@@ -9,6 +9,11 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 const error = (description: string) => json(ErrorSchema, description);
 
+export const eventStream = {
+  content: { 'text/event-stream': { schema: z.string() } },
+  description: 'The event stream',
+};
+
 export const errors = {
   400: error('Malformed request (for example invalid JSON)'),
   401: error('Missing or unknown API key'),
@@ -16,6 +21,8 @@ export const errors = {
   404: error("Not found (or another organisation's)"),
   409: error('Conflicts with the current state'),
   422: error('Invalid input; details.fields names each field'),
+  410: error('Expired'),
+  429: error('Too many attempts; see Retry-After'),
 } as const;
 
 export const body = <T extends z.ZodType>(schema: T) => ({

@@ -7,6 +7,12 @@ export const Timestamp = z.iso
   .transform((s) => Date.parse(s))
   .openapi({ type: 'string', format: 'date-time', example: '2026-11-23T14:00:00+01:00' });
 
+/** Where a live stream resumes: `Last-Event-ID` (what EventSource sends on reconnect) or `?lastEventId=`. */
+export const StreamResume = {
+  query: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }),
+  headers: z.object({ 'last-event-id': z.coerce.number().int().min(0).optional() }),
+};
+
 const Id = (example: string) => z.string().min(1).max(64).openapi({ example });
 
 export const JobParams = z.object({

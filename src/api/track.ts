@@ -5,7 +5,8 @@ import { subscribeToJob } from '../services/push';
 import { customerEventsSince, findTrackedJob } from '../services/tracker';
 import { router } from './env';
 import { errorResponse } from './errors';
-import { errors, json } from './responses';
+import { errors, eventStream, json } from './responses';
+import { StreamResume } from './schemas';
 
 const TokenParams = z.object({
   token: z
@@ -26,11 +27,10 @@ const events = createRoute({
     'Internal notes are never sent.',
   request: {
     params: TokenParams,
-    query: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }),
-    headers: z.object({ 'last-event-id': z.coerce.number().int().min(0).optional() }),
+    ...StreamResume,
   },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'The event stream' },
+    200: eventStream,
     404: errors[404],
     422: errors[422],
   },

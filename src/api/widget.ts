@@ -24,9 +24,9 @@ import {
 } from '../widget/snippet';
 import type { ApiEnv } from './env';
 import { router } from './env';
-import { errorResponse } from './errors';
-import { body, errors, json } from './responses';
-import { JobParams } from './schemas';
+import { ErrorSchema, errorResponse } from './errors';
+import { body, errors, eventStream, json } from './responses';
+import { JobParams, StreamResume } from './schemas';
 
 const tags = ['Widget'];
 
@@ -116,10 +116,10 @@ const lookup = createRoute({
   },
   responses: {
     200: json(EmbedTokenOut, 'A read-only view of the job for two hours'),
-    403: json(errors[404].content['application/json'].schema, 'Called from a website that may not embed'),
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     422: errors[422],
-    429: json(errors[404].content['application/json'].schema, 'Too many attempts; see Retry-After'),
+    429: errors[429],
   },
 });
 
@@ -151,7 +151,7 @@ const view = createRoute({
       'The job as the customer sees it',
     ),
     404: errors[404],
-    410: json(errors[404].content['application/json'].schema, 'The embed token has expired'),
+    410: errors[410],
   },
 });
 
@@ -162,13 +162,12 @@ const events = createRoute({
   summary: "A job's customer-visible events, live (Server-Sent Events), by embed token or tracker token",
   request: {
     params: Token,
-    query: z.object({ lastEventId: z.coerce.number().int().min(0).optional() }),
-    headers: z.object({ 'last-event-id': z.coerce.number().int().min(0).optional() }),
+    ...StreamResume,
   },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: 'The event stream' },
+    200: eventStream,
     404: errors[404],
-    410: json(errors[404].content['application/json'].schema, 'The embed token has expired'),
+    410: errors[410],
   },
 });
 
