@@ -86,3 +86,4 @@ const server = createServer(async (req, res) => {
 server.listen(0, '127.0.0.1', () =>
   process.send?.({ type: 'listening', port: (server.address() as { port: number }).port }),
 );
+process.on('SIGTERM', () => process.exit(0));
