@@ -14,9 +14,12 @@ const mode = process.argv.find((a) => a.startsWith('--mode='))?.slice(7) ?? 'our
 const jobId = process.env.BENCH_JOB_ID ?? 'job_raw';
 const send = (m: object) => process.send?.(m);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
-const memory = () => {
-  gc();
-  gc();
+/** Heap after collection, finalizers included (undici releases each Request's signal wiring in one). */
+const memory = async () => {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const m = process.memoryUsage();
   return { heap: m.heapUsed, rss: m.rss };
 };
@@ -51,7 +54,7 @@ const port = (server.address() as { port: number }).port;
 // One request first, so the modules and the runtime the first request loads are not counted as
 // memory per subscriber (they cost the same for one subscriber or ten thousand).
 if (mode === 'ours') await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`).then((r) => r.arrayBuffer());
-const before = memory();
+const before = await memory();
 send({ type: 'listening', port });
 
 // A step event of realistic size, as the tail would hand it to the hub.
@@ -93,7 +96,7 @@ const row = (): EventRow => ({
 
 process.on('message', async (m: { type: string; iterations?: number; pauseMs?: number }) => {
   if (m.type !== 'measure') return;
-  const after = memory();
+  const after = await memory();
   const rt = mode === 'ours' ? await runtime() : undefined;
   const subscribers = mode === 'ours' ? (rt?.live.hub.size ?? 0) : raw.length;
   const times: number[] = [];

@@ -60,6 +60,8 @@ export async function openStream(options: OpenStream): Promise<Response> {
   }
   sub.lastId = backlog.at(-1)?.id ?? sub.lastId;
   const raw = nodeContext.getStore()?.res;
+  // What listens on the response before the adapter starts writing it: the rest is the adapter's.
+  const ours = raw ? new Set([...raw.listeners('close'), ...raw.listeners('finish')]) : null;
 
   const goLive = (write: (frame: Uint8Array) => void) => {
     const waiting = sub.pending ?? [];
@@ -88,10 +90,11 @@ export async function openStream(options: OpenStream): Promise<Response> {
       // Asked for more: the backlog chunk is on its way to the socket. Hand the socket over to the hub:
       // close this body so Astro's writer finishes and lets go of the request (a per-connection cost
       // that would triple the memory of an idle subscriber), swallowing the one end() it then calls.
-      handOver(raw, nodeContext.getStore()?.req);
+      const detach = () => tail.detach(sub);
+      raw.once('close', detach);
+      handOver(raw, nodeContext.getStore()?.req, new Set([...(ours ?? []), detach]));
       controller.close();
-      raw.once('close', () => tail.detach(sub));
-      setImmediate(() => goLive(socketWriter(raw, () => tail.detach(sub))));
+      setImmediate(() => goLive(socketWriter(raw, detach)));
     },
     cancel() {
       tail.detach(sub);
@@ -105,10 +108,25 @@ export async function openStream(options: OpenStream): Promise<Response> {
  * lets go of what the adapter keeps per request. Measured in bench/: each of these is kilobytes per
  * idle subscriber.
  */
-function handOver(res: ServerResponse, req: IncomingMessage | undefined) {
+function handOver(res: ServerResponse, req: IncomingMessage | undefined, ours: Set<unknown>) {
   // The adapter's error listener on the request closes over the whole web Request; a GET stream has no
   // body left to fail, so swap it for one that only keeps a late socket error from being unhandled.
-  req?.removeAllListeners('error').on('error', ignore);
+  // (Listeners are added before others are removed: an event left with none is deleted from the
+  // emitter's table, and a deleted property costs the table its fast mode.)
+  if (req) {
+    const theirs = req.listeners('error') as (() => void)[];
+    req.on('error', ignore);
+    for (const listener of theirs) req.off('error', listener);
+    releaseAbortWiring(req);
+  }
+  // Node keeps the sent header block as a rope of one string per piece (about 2 KB per connection);
+  // reading it once makes V8 flatten it in place to one string of its length.
+  (res as ServerResponse & { _header?: string })._header?.charCodeAt(0);
+  // Its 'finish' and 'close' listeners on the response (release the abort wiring, cancel the body) hold
+  // the web objects until the stream ends; both jobs are done now.
+  for (const event of ['finish', 'close'] as const)
+    for (const listener of res.listeners(event) as (() => void)[])
+      if (!ours.has(listener)) res.off(event, listener);
   const end = res.end;
   // Reassigned rather than deleted afterwards: deleting a property drops the object into V8's slow
   // dictionary mode, which costs kilobytes per connection.
@@ -119,6 +137,20 @@ function handOver(res: ServerResponse, req: IncomingMessage | undefined) {
 }
 
 const ignore = () => {};
+const ABORT_CLEANUP = Symbol.for('astro.nodeRequestAbortControllerCleanup');
+
+/**
+ * Runs the adapter's cleanup of the request's AbortController (a socket listener and closures per
+ * connection). It ends by deleting its property from the request, which would drop the request into
+ * V8's slow dictionary mode (1.6 KB per connection, measured); pinned first, that delete does nothing.
+ */
+function releaseAbortWiring(req: IncomingMessage) {
+  const cleanup: unknown = Reflect.get(req, ABORT_CLEANUP);
+  if (typeof cleanup !== 'function') return;
+  Object.defineProperty(req, ABORT_CLEANUP, { value: cleanup, writable: true, configurable: false });
+  cleanup();
+  Reflect.set(req, ABORT_CLEANUP, undefined);
+}
 
 function socketWriter(res: ServerResponse, onDrop: () => void) {
   return (frame: Uint8Array) => {
