@@ -1,0 +1,71 @@
+import { get, type IncomingMessage } from 'node:http';
+import type { Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
+import type { Runtime } from '../../src/runtime';
+import { changeStepStatus } from '../../src/services/change-step-status';
+import { createJob } from '../../src/services/create-job';
+import { getJob } from '../../src/services/read-job';
+import { makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
+
+/**
+ * The built server in this process, so the hub can be watched: a stream is handed from Astro's
+ * writer to the hub (src/live/stream.ts) and must keep working, and let go when the client leaves.
+ */
+let server: Server;
+let rt: Runtime;
+let base: string;
+
+beforeAll(async () => {
+  const url = tempDatabaseUrl();
+  const database = await openDatabase(url);
+  await migrateDatabase(database.db);
+  database.close();
+  Object.assign(process.env, { DATABASE_URL: url, LOG_REQUESTS: '0', SEED: 'never', LIVE_POLL_MS: '10' });
+  const { startServer } = await import('../../src/serve');
+  server = await startServer({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await fetch(`${base}/api/v1/openapi.json`).then((r) => r.arrayBuffer());
+  rt = await (globalThis as unknown as Record<symbol, Promise<Runtime>>)[Symbol.for('open-kitchen.runtime')]!;
+});
+afterAll(() => {
+  server.closeAllConnections?.();
+  server.close();
+});
+
+function subscribe(token: string) {
+  return new Promise<{ res: IncomingMessage; text: () => string }>((resolve, reject) => {
+    let text = '';
+    get(`${base}/api/v1/track/${token}/events`, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      resolve({ res, text: () => text });
+    }).on('error', reject);
+  });
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+};
+
+describe('a stream handed to the hub', () => {
+  it('keeps delivering live events, and leaves the hub when the client disconnects', async () => {
+    const org = await makeOrganisation(rt);
+    const { jobId, trackerToken } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    const before = rt.live.hub.size;
+    const streams = await Promise.all([1, 2, 3].map(() => subscribe(trackerToken)));
+    await until(() => streams.every((s) => s.text().includes('job.created')));
+    await until(() => rt.live.hub.size === before + 3);
+    // Give the hand-over its turn, then a live event must still reach every socket.
+    await new Promise((r) => setTimeout(r, 50));
+    const [first] = (await getJob(org.ctx, jobId)).steps;
+    await changeStepStatus(org.ctx, jobId, first?.id ?? '', 'start');
+    await until(() => streams.every((s) => s.text().includes('step.started')));
+    for (const s of streams) s.res.destroy();
+    await until(() => rt.live.hub.size === before);
+  });
+});
