@@ -12,6 +12,8 @@ export type Subscriber = {
   /** While the stream is still sending its backlog, live frames wait here, in order. */
   pending: { id: number; frame: Uint8Array }[] | null;
   write(frame: Uint8Array): void;
+  /** Its place in the hub's list for its topic (kept by the hub; -1 while not in it). */
+  slot: number;
 };
 
 /** The public data of an event on the wire. */
@@ -25,9 +27,13 @@ export const wireEvent = (e: EventRow) => ({
 
 export const orgTopic = (organisationId: string) => `org:${organisationId}`;
 
-/** Fans committed events out to the subscribers of their job, in log order. */
+/**
+ * Fans committed events out to the subscribers of their job, in log order. Each topic's subscribers
+ * are a plain array (removal swaps the last one into the gap): the write loop over ten thousand of them
+ * is measured against a raw `res.write` loop over an array (bench/fanout.ts).
+ */
 export class Hub {
-  private readonly byJob = new Map<string, Set<Subscriber>>();
+  private readonly byJob = new Map<string, Subscriber[]>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   size = 0;
   /** Organisation-wide subscribers; while there are none, publishing skips the second lookup. */
@@ -37,22 +43,30 @@ export class Hub {
 
   add(sub: Subscriber): void {
     if (sub.jobId.startsWith('org:')) this.orgTopics++;
-    let set = this.byJob.get(sub.jobId);
-    if (!set) {
-      set = new Set();
-      this.byJob.set(sub.jobId, set);
+    let list = this.byJob.get(sub.jobId);
+    if (!list) {
+      list = [];
+      this.byJob.set(sub.jobId, list);
     }
-    set.add(sub);
+    sub.slot = list.length;
+    list.push(sub);
     this.size++;
     this.heartbeatTimer ??= setInterval(() => this.heartbeat(), this.heartbeatMs).unref();
   }
 
   remove(sub: Subscriber): void {
-    const set = this.byJob.get(sub.jobId);
-    if (!set?.delete(sub)) return;
+    const list = this.byJob.get(sub.jobId);
+    const slot = sub.slot;
+    if (!list || list[slot] !== sub) return;
+    const last = list.pop() as Subscriber;
+    if (last !== sub) {
+      list[slot] = last;
+      last.slot = slot;
+    }
+    sub.slot = -1;
     if (sub.jobId.startsWith('org:')) this.orgTopics--;
     this.size--;
-    if (set.size === 0) this.byJob.delete(sub.jobId);
+    if (list.length === 0) this.byJob.delete(sub.jobId);
     if (this.size === 0) {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
@@ -67,11 +81,13 @@ export class Hub {
     }
   }
 
-  private deliver(row: EventRow, set: Set<Subscriber> | undefined): void {
-    if (!set) return;
+  private deliver(row: EventRow, list: Subscriber[] | undefined): void {
+    if (!list) return;
     const frame = eventFrame(row.id, wireEvent(row));
     const internalOnly = row.visibility === 'internal';
-    for (const sub of set) {
+    // A write may drop a slow subscriber (swapping the last one into its place): walk from the end.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const sub = list[i] as Subscriber;
       if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;
       if (sub.pending) {
         sub.pending.push({ id: row.id, frame });
@@ -83,7 +99,11 @@ export class Hub {
   }
 
   heartbeat(): void {
-    for (const set of this.byJob.values()) for (const sub of set) if (!sub.pending) sub.write(HEARTBEAT);
+    for (const list of this.byJob.values())
+      for (let i = list.length - 1; i >= 0; i--) {
+        const sub = list[i] as Subscriber;
+        if (!sub.pending) sub.write(HEARTBEAT);
+      }
   }
 
   close(): void {

@@ -44,6 +44,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     lastId: options.lastEventId,
     pending: [],
     write: () => {},
+    slot: -1,
   };
   await tail.attach(sub);
   const backlog: EventRow[] = [];
@@ -154,11 +155,9 @@ function releaseAbortWiring(req: IncomingMessage) {
 
 function socketWriter(res: ServerResponse, onDrop: () => void) {
   return (frame: Uint8Array) => {
-    if (res.writableLength > MAX_BUFFERED) {
-      onDrop();
-      res.destroy();
-      return;
-    }
-    res.write(frame);
+    // write() says for free whether the socket is keeping up; only a reader that is not gets measured.
+    if (res.write(frame) || res.writableLength <= MAX_BUFFERED) return;
+    onDrop();
+    res.destroy();
   };
 }

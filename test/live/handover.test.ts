@@ -1,5 +1,5 @@
+import type { Server } from 'node:http';
 import { get, type IncomingMessage } from 'node:http';
-import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   rt = await (globalThis as unknown as Record<symbol, Promise<Runtime>>)[Symbol.for('open-kitchen.runtime')]!;
 });
 afterAll(() => {
-  server.closeAllConnections?.();
+  server.closeAllConnections();
   server.close();
 });
 
