@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Organisation } from '../../db/schema';
 import type { Ctx } from '../services/context';
 import { validationError } from './errors';
 
@@ -7,7 +6,8 @@ export type ApiEnv = {
   Variables: {
     requestId: string;
     ctx: Ctx;
-    organisation: Organisation;
+    /** The API key's organisation: what routes need of it. */
+    organisation: { id: string; currency: string };
   };
 };
 

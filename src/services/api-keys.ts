@@ -33,19 +33,31 @@ export async function createApiKey(
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Looks a bearer key up by hash. Records when it was last used, at most once a minute (no write per request). */
+/**
+ * Looks a bearer key up by hash. Records when it was last used, at most once a minute (no write per
+ * request). Runs on every API call, so it reads only the columns it needs (each column read costs).
+ */
 export async function authenticateApiKey(db: Db, clock: Clock, key: string) {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 128) return null;
-  const [found] = await db
-    .select({ key: apiKeys, organisation: organisations })
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      scope: apiKeys.scope,
+      lastUsedAt: apiKeys.lastUsedAt,
+      organisationId: organisations.id,
+      currency: organisations.currency,
+    })
     .from(apiKeys)
     .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
     .where(and(eq(apiKeys.hash, sha256(key)), isNull(apiKeys.revokedAt)));
-  if (!found) return null;
-  const row = found.key;
+  if (!row) return null;
   const now = clock.now();
   if (!row.lastUsedAt || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
   }
-  return { keyId: row.id, organisation: found.organisation, scope: row.scope };
+  return {
+    keyId: row.id,
+    organisation: { id: row.organisationId, currency: row.currency },
+    scope: row.scope,
+  };
 }

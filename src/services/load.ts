@@ -13,12 +13,16 @@ export async function loadJob(db: Db, ctx: Ctx, jobId: string) {
   return job;
 }
 
-export async function loadOpenJob(db: Db, ctx: Ctx, jobId: string) {
-  const job = await loadJob(db, ctx, jobId);
+/** Checks that a job of the acting organisation is open, before a change to it (only its status is read). */
+export async function loadOpenJob(db: Db, ctx: Ctx, jobId: string): Promise<void> {
+  const [job] = await db
+    .select({ status: jobs.status })
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.organisationId, ctx.organisationId)));
+  if (!job) throw notFound('job');
   if (job.status !== 'open') {
     throw conflict('job_closed', `job is ${job.status}; it can no longer change`, { status: job.status });
   }
-  return job;
 }
 
 export async function loadStep(db: Db, jobId: string, stepId: string) {
