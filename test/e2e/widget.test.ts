@@ -5,6 +5,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema';
 import { jobSnippet, lookupSnippet } from '../../src/widget/snippet';
+import { signedUpAdmin } from '../console-client';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';
@@ -175,6 +176,23 @@ describe('the widget on a business website', () => {
     await ok.goto(allowedHost);
     await (await widgetFrame(ok, '/embed/job/')).locator('h1', { hasText: 'APK + kleine beurt' }).waitFor();
     await ok.close();
+  });
+
+  it("shows the console's widget page with a working preview, and passes an accessibility audit", async () => {
+    const admin = await signedUpAdmin(product.url, product.rt, 'Garage Preview');
+    const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+    await context.addCookies(
+      [...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })),
+    );
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console/widget`);
+    await page.getByRole('heading', { name: 'Opzoekwidget' }).waitFor();
+    // (PUBLIC_URL has port 0 in tests, so the preview's script is loaded from the real port here.)
+    await page.addScriptTag({ url: `${product.url}/widget.js` });
+    const preview = await widgetFrame(page, '/embed/lookup/');
+    await preview.getByLabel('Referentie').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   });
 
   it('passes an accessibility audit, lookup and job view, light and dark', async () => {
