@@ -13,6 +13,7 @@ import {
   issueEmbedToken,
   lookupJob,
   resolveEmbed,
+  stepCount,
 } from '../services/widget';
 import {
   embedUrl,
@@ -291,10 +292,8 @@ export const widgetRoutes = (rt: Runtime) =>
       if (access.kind !== 'found') return missing();
       const { job, organisation } = access.found;
       const title = `${job.title} · ${organisation.name}`;
-      return c.json(
-        oembed(base, embedUrl(base, token, options), title, size, reservedHeight('job', options.mode)),
-        200,
-      );
+      const height = reservedHeight('job', options.mode, await stepCount(rt.database.db, job.id));
+      return c.json(oembed(base, embedUrl(base, token, options), title, size, height), 200);
     });
 
 /** Needs the API key: only the job's own organisation can make tokens for it. */
@@ -311,7 +310,7 @@ export const embedTokenRoutes = (rt: Runtime) =>
         token: made.token,
         expiresAt: new Date(made.expiresAt).toISOString(),
         embedUrl: url,
-        snippet: jobSnippet(rt.config.publicUrl, made.token, {}),
+        snippet: jobSnippet(rt.config.publicUrl, made.token, {}, made.steps),
       },
       201,
     );

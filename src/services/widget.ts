@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, inArray } from 'drizzle-orm';
-import { jobs, organisations } from '../../db/schema';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import { jobs, organisations, steps } from '../../db/schema';
 import type { Ctx, Db } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { loadJob } from './load';
@@ -70,15 +70,27 @@ async function signEmbedToken(db: Db, jobId: string, expiresAt: number): Promise
 
 export type EmbedToken = { token: string; expiresAt: number };
 
-/** A read-only view of one of the organisation's jobs, for its own website; expires after `seconds`. */
+/**
+ * A read-only view of one of the organisation's jobs, for its own website; expires after `seconds`.
+ * With the job's number of steps, which sets the height the snippet reserves.
+ */
 export async function issueEmbedToken(
   ctx: Ctx,
   jobId: string,
   seconds = EMBED_TOKEN_SECONDS.default,
-): Promise<EmbedToken> {
+): Promise<EmbedToken & { steps: number }> {
   await loadJob(ctx.db, ctx, jobId);
   const expiresAt = ctx.clock.now() + seconds * 1000;
-  return { token: await signEmbedToken(ctx.db, jobId, expiresAt), expiresAt };
+  return {
+    token: await signEmbedToken(ctx.db, jobId, expiresAt),
+    expiresAt,
+    steps: await stepCount(ctx.db, jobId),
+  };
+}
+
+export async function stepCount(db: Db, jobId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(steps).where(eq(steps.jobId, jobId));
+  return row?.n ?? 0;
 }
 
 export type EmbedAccess =

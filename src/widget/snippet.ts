@@ -42,12 +42,19 @@ export const lookupUrl = (base: string, slug: string, o: EmbedOptions = {}) =>
   `${base}/embed/lookup/${encodeURIComponent(slug)}${query(o)}`;
 
 /**
- * The height the host page keeps free before the widget has loaded, so nothing below it moves. The
- * lookup form and the compact view have the same height at every width (measured: 396, 359 and at
- * most 203 px), so they never shift the host. The full job view is as long as the job: it grows once.
+ * The height the host page keeps free before the widget loads, so nothing below it moves: every line
+ * of the widget is one line at any width, so its height follows from the number of steps (measured in
+ * Chromium: lookup 396 px, compact at most 203 px, full 184 px + 62.7 px per step), plus a little
+ * room for fonts that run taller. The frame then fits its content and never shrinks below this.
  */
-export const reservedHeight = (kind: 'lookup' | 'job', mode: EmbedOptions['mode']) =>
-  kind === 'lookup' ? (mode === 'compact' ? 370 : 410) : mode === 'compact' ? 210 : 560;
+export const reservedHeight = (kind: 'lookup' | 'job', mode: EmbedOptions['mode'], steps = 5) =>
+  kind === 'lookup'
+    ? mode === 'compact'
+      ? 370
+      : 410
+    : mode === 'compact'
+      ? 210
+      : Math.ceil(190 + 63 * steps);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -77,11 +84,12 @@ export function lookupSnippet(base: string, slug: string, o: EmbedOptions, linkT
   );
 }
 
-export function jobSnippet(base: string, token: string, o: EmbedOptions) {
+/** `steps`: the job's number of steps, which sets the height to reserve (see `reservedHeight`). */
+export function jobSnippet(base: string, token: string, o: EmbedOptions, steps?: number) {
   return snippet(
     base,
     { 'data-open-kitchen': 'job', 'data-token': token, ...attrsOf(o) },
-    reservedHeight('job', o.mode),
+    reservedHeight('job', o.mode, steps),
     '',
   );
 }

@@ -35,6 +35,8 @@ describe('embed tokens through the API', () => {
     expect(made.json.expiresAt).toBe(new Date(clock.now() + 300_000).toISOString());
     expect(made.json.embedUrl).toBe(`http://tracker.test/embed/job/${made.json.token}`);
     expect(made.json.snippet).toContain(`data-token="${made.json.token}"`);
+    // Three steps: the height the full widget will have, reserved up front.
+    expect(made.json.snippet).toContain(`style="min-height:${190 + 3 * 63}px"`);
     expect(made.json.snippet).toContain('<script src="http://tracker.test/widget.js" async></script>');
 
     const view = await call('GET', `/widget/jobs/${made.json.token}`);
@@ -137,6 +139,7 @@ describe('oEmbed', () => {
     expect(tracker.json.title).toContain('APK + kleine beurt');
     expect(tracker.json.html).toContain(`src="http://tracker.test/embed/job/${trackerToken}"`);
     expect(tracker.json.html).toContain('title="APK + kleine beurt');
+    expect(tracker.json.height).toBe(190 + 3 * 63);
 
     const widget = await call(
       'GET',

@@ -121,10 +121,14 @@ describe('the widget on a business website', () => {
     await expect.poll(() => view.locator('[data-announce]').innerText()).toContain('Intake');
     // Read-only: no question, approval or rating forms in the widget.
     expect(await view.locator('form').count()).toBe(0);
-    // The frame grew with the timeline.
+    // The frame fits the job view it now shows.
     await expect
-      .poll(async () => (await page.locator('iframe').boundingBox())?.height ?? 0)
-      .toBeGreaterThan(frameBox?.height ?? 0);
+      .poll(async () => {
+        const box = await page.locator('iframe').boundingBox();
+        const content = await view.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+        return Math.abs((box?.height ?? 0) - content);
+      })
+      .toBeLessThanOrEqual(1);
     expect(errors).toEqual([]);
     await page.close();
 
@@ -157,6 +161,24 @@ describe('the widget on a business website', () => {
     await api('POST', `/jobs/${job.id}/steps/${keuring}/start`);
     await frame.locator('.progress', { hasText: 'Step 2 of 3: Keuring' }).waitFor({ timeout: 5000 });
     await page.close();
+  });
+
+  it('reserves the full job view exactly, at any width: the host page does not move', async () => {
+    const made = await api('POST', `/jobs/${job.id}/embed-tokens`, {});
+    // The API's snippet, with this test server's real port (PUBLIC_URL says port 0 here).
+    hostHtml = () => hostPage(made.snippet.replaceAll('http://127.0.0.1:0', product.url), false);
+    for (const width of [1280, 360]) {
+      const page = await browser.newPage({ locale: 'nl-NL', viewport: { width, height: 800 } });
+      await page.goto(allowedHost);
+      const frame = await widgetFrame(page, '/embed/job/');
+      await frame.locator('.connection.live').waitFor({ timeout: 5000 });
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts), `${width}px`).toBe(
+        0,
+      );
+      expect(await frame.locator('.wsteps li').count()).toBe(3);
+      await page.close();
+    }
   });
 
   it('cannot be shown by a website that is not on the list', async () => {
