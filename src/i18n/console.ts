@@ -422,7 +422,8 @@ const en = {
       'For a page where you already know the job (an order page): make a short-lived embed token through the API when you render the page, and put it in the snippet. The token shows this one job, read-only, until it expires.',
     snippet: 'Snippet',
     preview: 'Preview',
-    tokenCall: 'Make a token (valid one hour; at most a day with "expiresIn" in seconds):',
+    tokenCall:
+      'Make a token (valid one hour; at most a day with "expiresIn" in seconds). The answer holds the snippet below, sized for that job:',
     oembedTitle: 'Tracker links in your CMS (oEmbed)',
     oembedIntro:
       'CMSs that support oEmbed can embed a tracker or widget link from this endpoint. The website must be on the list above.',
@@ -913,7 +914,8 @@ const nl: ConsoleMessages = {
       'Voor een pagina waar u de opdracht al kent (een bestelpagina): maak via de API een kortlevend insluittoken wanneer u de pagina opbouwt, en zet het in het codefragment. Het token toont alleen deze opdracht, alleen-lezen, tot het verloopt.',
     snippet: 'Codefragment',
     preview: 'Voorbeeld',
-    tokenCall: 'Maak een token (één uur geldig; hooguit een dag met "expiresIn" in seconden):',
+    tokenCall:
+      'Maak een token (één uur geldig; hooguit een dag met "expiresIn" in seconden). Het antwoord bevat het codefragment hieronder, op maat van die opdracht:',
     oembedTitle: 'Trackerlinks in uw CMS (oEmbed)',
     oembedIntro:
       'CMS’en met oEmbed kunnen een tracker- of widgetlink insluiten via dit adres. De website moet wel in de lijst hierboven staan.',
