@@ -1,0 +1,154 @@
+import { and, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
+import { insightQuestions, insightSteps, jobs, organisations, specialists, workflows } from '../../db/schema';
+import type { Ctx } from './context';
+import { notFound } from './errors';
+import { insightsViewer, type PeriodInput, publicPeriod, resolvePeriod } from './insights';
+import { foldInsights } from './insights-fold';
+
+/** Drill-down: the jobs behind a figure, newest first, 50 a page. */
+export const DRILL_PAGE = 50;
+export const STEP_FILTERS = ['all', 'late', 'kept', 'changed', 'skipped'] as const;
+export const QUESTION_FILTERS = ['all', 'late', 'unanswered'] as const;
+
+export type DrillInput = PeriodInput & {
+  kind: 'steps' | 'questions';
+  /** A workflow's id, or `none` for jobs without one. */
+  workflowId?: string | undefined;
+  position?: number | undefined;
+  channel?: string | undefined;
+  specialistId?: string | undefined;
+  filter?: string | undefined;
+  page?: number | undefined;
+};
+
+export async function insightJobs(ctx: Ctx, input: DrillInput) {
+  const viewer = await insightsViewer(ctx);
+  const [org] = await ctx.db.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
+  if (!org) throw notFound('organisation');
+  const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
+  if (input.workflowId && input.workflowId !== 'none') {
+    const [wf] = await ctx.db
+      .select({ id: workflows.id })
+      .from(workflows)
+      .where(and(eq(workflows.id, input.workflowId), eq(workflows.organisationId, ctx.organisationId)));
+    if (!wf) throw notFound('workflow');
+  }
+  if (input.specialistId) {
+    const [person] = await ctx.db
+      .select({ id: specialists.id })
+      .from(specialists)
+      .where(and(eq(specialists.id, input.specialistId), eq(specialists.organisationId, ctx.organisationId)));
+    if (!person || (!viewer.all && person.id !== viewer.specialistId)) throw notFound('specialist');
+  }
+  const specialistId = viewer.all ? input.specialistId : viewer.specialistId;
+  const workflowId = input.workflowId === 'none' ? '' : input.workflowId;
+  const page = input.page ?? 0;
+  await foldInsights(ctx.db);
+
+  if (input.kind === 'questions') {
+    const q = insightQuestions;
+    const where: (SQL | undefined)[] = [
+      eq(q.organisationId, ctx.organisationId),
+      gte(q.askedAt, period.startMs),
+      lt(q.askedAt, period.endMs),
+      workflowId !== undefined ? eq(q.workflowId, workflowId) : undefined,
+      input.position !== undefined ? eq(q.position, input.position) : undefined,
+      input.channel ? eq(q.channel, input.channel) : undefined,
+      specialistId ? eq(q.answeredById, specialistId) : undefined,
+      input.filter === 'late' ? gt(q.answeredAt, q.dueAt) : undefined,
+      input.filter === 'unanswered' ? isNull(q.answeredAt) : undefined,
+    ];
+    const [total] = await ctx.db
+      .select({ n: count() })
+      .from(q)
+      .where(and(...where));
+    const rows = await ctx.db
+      .select({ question: q, job: { reference: jobs.reference, title: jobs.title } })
+      .from(q)
+      .innerJoin(jobs, eq(jobs.id, q.jobId))
+      .where(and(...where))
+      .orderBy(desc(q.askedAt), desc(q.questionId))
+      .limit(DRILL_PAGE)
+      .offset(page * DRILL_PAGE);
+    return {
+      period: publicPeriod(period),
+      kind: 'questions' as const,
+      total: total?.n ?? 0,
+      page,
+      pageSize: DRILL_PAGE,
+      items: rows.map(({ question: r, job }) => ({
+        jobId: r.jobId,
+        reference: job.reference,
+        title: job.title,
+        position: r.position >= 0 ? r.position : null,
+        channel: r.channel,
+        askedAt: r.askedAt,
+        dueAt: r.dueAt,
+        answeredAt: r.answeredAt,
+        answerMs: r.answeredAt !== null ? r.answeredAt - r.askedAt : null,
+        inTime: r.answeredAt !== null ? r.answeredAt <= r.dueAt : null,
+      })),
+    };
+  }
+
+  const s = insightSteps;
+  const where: (SQL | undefined)[] = [
+    eq(s.organisationId, ctx.organisationId),
+    gte(s.closedAt, period.startMs),
+    lt(s.closedAt, period.endMs),
+    eq(s.status, input.filter === 'skipped' ? 'skipped' : 'done'),
+    workflowId !== undefined ? eq(s.workflowId, workflowId) : undefined,
+    input.position !== undefined ? eq(s.position, input.position) : undefined,
+    specialistId ? eq(s.assigneeId, specialistId) : undefined,
+    input.filter === 'late'
+      ? and(isNotNull(s.firstPromisedAt), gt(s.closedAt, s.firstPromisedAt))
+      : undefined,
+    input.filter === 'kept' ? lte(s.closedAt, s.firstPromisedAt) : undefined,
+    input.filter === 'changed' ? gt(s.promiseChanges, 0) : undefined,
+  ];
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(s)
+    .where(and(...where));
+  const rows = await ctx.db
+    .select({ step: s, job: { reference: jobs.reference, title: jobs.title } })
+    .from(s)
+    .innerJoin(jobs, eq(jobs.id, s.jobId))
+    .where(and(...where))
+    .orderBy(desc(s.closedAt), desc(s.stepId))
+    .limit(DRILL_PAGE)
+    .offset(page * DRILL_PAGE);
+  return {
+    period: publicPeriod(period),
+    kind: 'steps' as const,
+    total: total?.n ?? 0,
+    page,
+    pageSize: DRILL_PAGE,
+    items: rows.map(({ step: r, job }) => {
+      const startedAt = r.startedAt ?? r.closedAt;
+      const readyAt = r.readyAt ?? startedAt;
+      return {
+        jobId: r.jobId,
+        reference: job.reference,
+        title: job.title,
+        position: r.position,
+        status: r.status as 'done' | 'skipped',
+        readyAt,
+        startedAt,
+        closedAt: r.closedAt,
+        waitMs:
+          r.status === 'done' && startedAt !== null && readyAt !== null
+            ? Math.max(0, startedAt - readyAt)
+            : null,
+        timeInStepMs:
+          r.status === 'done' && r.closedAt !== null && startedAt !== null ? r.closedAt - startedAt : null,
+        firstPromisedAt: r.firstPromisedAt,
+        lateMs:
+          r.firstPromisedAt !== null && r.closedAt !== null && r.closedAt > r.firstPromisedAt
+            ? r.closedAt - r.firstPromisedAt
+            : null,
+        promiseChanges: r.promiseChanges,
+      };
+    }),
+  };
+}
