@@ -10,6 +10,7 @@ import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
+import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { stepRoutes } from './steps';
@@ -30,13 +31,14 @@ export function createApi(rt: Runtime) {
   });
   v1.route('/', trackRoutes(rt));
 
-  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media'])
+  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
     v1.use(path, apiKeyAuth(rt));
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
   v1.route('/', mediaApiRoutes());
+  v1.route('/', insightRoutes());
 
   v1.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -21,7 +21,13 @@ export type DrillInput = PeriodInput & {
   page?: number | undefined;
 };
 
-export async function insightJobs(ctx: Ctx, input: DrillInput) {
+export async function insightJobs(ctx: Ctx, input: DrillInput & { kind: 'steps' }): Promise<StepDrill>;
+export async function insightJobs(
+  ctx: Ctx,
+  input: DrillInput & { kind: 'questions' },
+): Promise<QuestionDrill>;
+export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDrill | QuestionDrill>;
+export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDrill | QuestionDrill> {
   const viewer = await insightsViewer(ctx);
   const [org] = await ctx.db.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
   if (!org) throw notFound('organisation');
@@ -70,7 +76,7 @@ export async function insightJobs(ctx: Ctx, input: DrillInput) {
       .orderBy(desc(q.askedAt), desc(q.questionId))
       .limit(DRILL_PAGE)
       .offset(page * DRILL_PAGE);
-    return {
+    const drill: QuestionDrill = {
       period: publicPeriod(period),
       kind: 'questions' as const,
       total: total?.n ?? 0,
@@ -89,6 +95,7 @@ export async function insightJobs(ctx: Ctx, input: DrillInput) {
         inTime: r.answeredAt !== null ? r.answeredAt <= r.dueAt : null,
       })),
     };
+    return drill;
   }
 
   const s = insightSteps;
@@ -118,7 +125,7 @@ export async function insightJobs(ctx: Ctx, input: DrillInput) {
     .orderBy(desc(s.closedAt), desc(s.stepId))
     .limit(DRILL_PAGE)
     .offset(page * DRILL_PAGE);
-  return {
+  const drill: StepDrill = {
     period: publicPeriod(period),
     kind: 'steps' as const,
     total: total?.n ?? 0,
@@ -151,4 +158,42 @@ export async function insightJobs(ctx: Ctx, input: DrillInput) {
       };
     }),
   };
+  return drill;
 }
+
+type Page = { period: ReturnType<typeof publicPeriod>; total: number; page: number; pageSize: number };
+
+export type StepDrill = Page & {
+  kind: 'steps';
+  items: {
+    jobId: string;
+    reference: string;
+    title: string;
+    position: number;
+    status: 'done' | 'skipped';
+    readyAt: number | null;
+    startedAt: number | null;
+    closedAt: number | null;
+    waitMs: number | null;
+    timeInStepMs: number | null;
+    firstPromisedAt: number | null;
+    lateMs: number | null;
+    promiseChanges: number;
+  }[];
+};
+
+export type QuestionDrill = Page & {
+  kind: 'questions';
+  items: {
+    jobId: string;
+    reference: string;
+    title: string;
+    position: number | null;
+    channel: string;
+    askedAt: number;
+    dueAt: number;
+    answeredAt: number | null;
+    answerMs: number | null;
+    inTime: boolean | null;
+  }[];
+};
