@@ -248,7 +248,6 @@ export async function runInsights() {
   start = now();
   await foldInsights(database.db);
   const foldMs = now() - start;
-  console.log((globalThis as any).__T);
   console.log(`insights: folded the log into the projection in ${(foldMs / 1000).toFixed(1)} s`);
 
   const rt = { database, clock: { now: () => end }, live: { tail: { poke() {} } } } as unknown as Runtime;
