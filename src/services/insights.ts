@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { insightRollups, organisations, specialists, workflowSteps, workflows } from '../../db/schema';
 import { fromLocalInput } from '../i18n/format';
 import type { Ctx } from './context';
@@ -15,6 +15,7 @@ import {
   type Scope,
   share,
 } from './insights-rollup';
+import { findTrackedJob } from './tracker';
 
 /**
  * Insights: where a business's process makes customers wait, which promises slip and what questions
@@ -86,8 +87,13 @@ export function resolvePeriod(input: PeriodInput, timeZone: string, now: number)
 type Row = { scope: string; subject: string; counts: Record<string, number>; samples: Buffer | null };
 
 /** The period's rollup rows, after folding what the log gained since the last read. */
-async function rollups(ctx: Ctx, period: Period, scopes: Scope[]): Promise<Row[]> {
-  await foldInsights(ctx.db);
+async function rollups(
+  ctx: Ctx,
+  period: Period,
+  scopes: Scope[],
+  options = { fold: true, samples: true },
+): Promise<Row[]> {
+  if (options.fold) await foldInsights(ctx.db);
   const from = dayNumber(period.from) ?? 0;
   const to = dayNumber(period.to) ?? 0;
   return ctx.db
@@ -95,7 +101,7 @@ async function rollups(ctx: Ctx, period: Period, scopes: Scope[]): Promise<Row[]
       scope: insightRollups.scope,
       subject: insightRollups.subject,
       counts: insightRollups.counts,
-      samples: insightRollups.samples,
+      samples: options.samples ? insightRollups.samples : sql<null>`null`,
     })
     .from(insightRollups)
     .where(
@@ -400,12 +406,32 @@ export const publicPeriod = (p: Period) => ({ from: p.from, to: p.to, days: p.da
 export const MIN_PROMISES_SHOWN = 10;
 
 export async function promiseRecord(ctx: Ctx, workflowId: string | null, minimum = MIN_PROMISES_SHOWN) {
-  const org = await organisation(ctx);
+  return promiseRecordOf(ctx, await organisation(ctx), workflowId, minimum, true);
+}
+
+/**
+ * For the customer's tracker: by tracker token, without folding (the server folds on a timer, so a
+ * page view never waits for it); null when the organisation has not switched the record on.
+ */
+export async function trackerPromiseRecord(db: Ctx['db'], clock: Ctx['clock'], token: string) {
+  const found = await findTrackedJob(db, token);
+  if (!found?.organisation.showPromiseRecord) return null;
+  const ctx: Ctx = { db, clock, organisationId: found.organisation.id, actor: { type: 'system', id: null } };
+  return promiseRecordOf(ctx, found.organisation, found.job.workflowId, MIN_PROMISES_SHOWN, false);
+}
+
+async function promiseRecordOf(
+  ctx: Ctx,
+  org: Awaited<ReturnType<typeof organisation>>,
+  workflowId: string | null,
+  minimum: number,
+  fold: boolean,
+) {
   if (!org.showPromiseRecord) return null;
   const now = ctx.clock.now();
   const today = localDay(now, org.timeZone);
   const period = resolvePeriod({ from: dayString(today - 89), to: dayString(today) }, org.timeZone, now);
-  const rows = await rollups(ctx, period, ['step']);
+  const rows = await rollups(ctx, period, ['step'], { fold, samples: false });
   let promised = 0;
   let kept = 0;
   for (const row of rows) {
