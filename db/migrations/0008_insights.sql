@@ -13,6 +13,7 @@ CREATE TABLE `insight_questions` (
 --> statement-breakpoint
 CREATE INDEX `insight_questions_group` ON `insight_questions` (`organisation_id`,`workflow_id`,`position`,`asked_at`);--> statement-breakpoint
 CREATE INDEX `insight_questions_answerer` ON `insight_questions` (`organisation_id`,`answered_by_id`,`asked_at`);--> statement-breakpoint
+CREATE INDEX `insight_questions_asked` ON `insight_questions` (`organisation_id`,`asked_at`);--> statement-breakpoint
 CREATE TABLE `insight_rollups` (
 	`organisation_id` text NOT NULL,
 	`day` integer NOT NULL,
@@ -41,4 +42,5 @@ CREATE TABLE `insight_steps` (
 --> statement-breakpoint
 CREATE INDEX `insight_steps_job` ON `insight_steps` (`job_id`,`position`);--> statement-breakpoint
 CREATE INDEX `insight_steps_group` ON `insight_steps` (`organisation_id`,`workflow_id`,`position`,`closed_at`);--> statement-breakpoint
-CREATE INDEX `insight_steps_assignee` ON `insight_steps` (`organisation_id`,`assignee_id`,`closed_at`);
+CREATE INDEX `insight_steps_assignee` ON `insight_steps` (`organisation_id`,`assignee_id`,`closed_at`);--> statement-breakpoint
+CREATE INDEX `insight_steps_closed` ON `insight_steps` (`organisation_id`,`closed_at`);

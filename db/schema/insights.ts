@@ -33,6 +33,7 @@ export const insightSteps = sqliteTable(
     index('insight_steps_job').on(t.jobId, t.position),
     index('insight_steps_group').on(t.organisationId, t.workflowId, t.position, t.closedAt),
     index('insight_steps_assignee').on(t.organisationId, t.assigneeId, t.closedAt),
+    index('insight_steps_closed').on(t.organisationId, t.closedAt),
   ],
 );
 
@@ -55,6 +56,7 @@ export const insightQuestions = sqliteTable(
   (t) => [
     index('insight_questions_group').on(t.organisationId, t.workflowId, t.position, t.askedAt),
     index('insight_questions_answerer').on(t.organisationId, t.answeredById, t.askedAt),
+    index('insight_questions_asked').on(t.organisationId, t.askedAt),
   ],
 );
 

@@ -208,7 +208,8 @@ const jobsRoute = createRoute({
       z.object({
         period: Period,
         kind: z.enum(['steps', 'questions']),
-        total: z.number(),
+        total: z.number().openapi({ description: 'Matches, counted up to 10,000' }),
+        totalCapped: z.boolean().openapi({ description: 'There are at least `total` matches' }),
         page: z.number(),
         pageSize: z.number(),
         items: z.array(DrillItem),

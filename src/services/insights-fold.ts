@@ -26,7 +26,8 @@ import { encodeSamples, localDay, readSamples, type Scope, type Series } from '.
  * - time in the step runs from started to finished (a step finished without being started took 0);
  * - a promise is kept when the step finished by the first promise made for it; later promises are
  *   counted as changes (an existing promise moved or withdrawn), not as a new chance to be on time;
- * - a step counts on the local day it finished or was skipped; a question on the day it was asked.
+ * - a step counts on the local day it finished or was skipped; a question on the day it was asked
+ *   (its answer is added to that day), per workflow and step, with counts and answer times per channel.
  */
 
 export const CURSOR = 'insights';
@@ -353,7 +354,10 @@ class Fold {
     };
     this.questions.set(q.id, row);
     this.dirtyQuestions.add(row);
-    this.add(row.organisationId, row.askedAt, 'question', questionSubject(row), { asked: 1 });
+    this.add(row.organisationId, row.askedAt, 'question', questionSubject(row), {
+      asked: 1,
+      [`asked:${row.channel}`]: 1,
+    });
   }
 
   private answered(event: EventRow, q: QuestionSnapshot) {
@@ -368,8 +372,15 @@ class Fold {
       row.askedAt,
       'question',
       questionSubject(row),
-      { answered: 1, inTime: row.answeredAt <= row.dueAt ? 1 : 0, answerMs: took },
-      { answer: took },
+      {
+        answered: 1,
+        inTime: row.answeredAt <= row.dueAt ? 1 : 0,
+        answerMs: took,
+        [`answered:${row.channel}`]: 1,
+        [`inTime:${row.channel}`]: row.answeredAt <= row.dueAt ? 1 : 0,
+        [`answerMs:${row.channel}`]: took,
+      },
+      { [row.channel]: took },
     );
     if (row.answeredById)
       this.add(
@@ -469,4 +480,4 @@ class Fold {
   }
 }
 
-const questionSubject = (q: InsightQuestion) => `${q.workflowId}|${q.position}|${q.channel}`;
+const questionSubject = (q: InsightQuestion) => `${q.workflowId}|${q.position}`;

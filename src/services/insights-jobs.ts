@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, isNotNull, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { insightQuestions, insightSteps, jobs, organisations, specialists, workflows } from '../../db/schema';
 import type { Ctx } from './context';
 import { notFound } from './errors';
@@ -7,6 +7,8 @@ import { foldInsights } from './insights-fold';
 
 /** Drill-down: the jobs behind a figure, newest first, 50 a page. */
 export const DRILL_PAGE = 50;
+/** Counting stops here ("10,000 or more"), so a year of a million steps is still quick to page through. */
+export const COUNT_CAP = 10_000;
 export const STEP_FILTERS = ['all', 'late', 'kept', 'changed', 'skipped'] as const;
 export const QUESTION_FILTERS = ['all', 'late', 'unanswered'] as const;
 
@@ -64,22 +66,19 @@ export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDril
       input.filter === 'late' ? gt(q.answeredAt, q.dueAt) : undefined,
       input.filter === 'unanswered' ? isNull(q.answeredAt) : undefined,
     ];
-    const [total] = await ctx.db
-      .select({ n: count() })
-      .from(q)
-      .where(and(...where));
+    const total = await capped(ctx, q, and(...where));
     const rows = await ctx.db
       .select({ question: q, job: { reference: jobs.reference, title: jobs.title } })
       .from(q)
       .innerJoin(jobs, eq(jobs.id, q.jobId))
       .where(and(...where))
-      .orderBy(desc(q.askedAt), desc(q.questionId))
+      .orderBy(desc(q.askedAt))
       .limit(DRILL_PAGE)
       .offset(page * DRILL_PAGE);
     const drill: QuestionDrill = {
       period: publicPeriod(period),
       kind: 'questions' as const,
-      total: total?.n ?? 0,
+      ...total,
       page,
       pageSize: DRILL_PAGE,
       items: rows.map(({ question: r, job }) => ({
@@ -113,22 +112,20 @@ export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDril
     input.filter === 'kept' ? lte(s.closedAt, s.firstPromisedAt) : undefined,
     input.filter === 'changed' ? gt(s.promiseChanges, 0) : undefined,
   ];
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(s)
-    .where(and(...where));
+  const total = await capped(ctx, s, and(...where));
   const rows = await ctx.db
     .select({ step: s, job: { reference: jobs.reference, title: jobs.title } })
     .from(s)
     .innerJoin(jobs, eq(jobs.id, s.jobId))
     .where(and(...where))
-    .orderBy(desc(s.closedAt), desc(s.stepId))
+    // Newest first along the (organisation, closed) index; ties keep the index order.
+    .orderBy(desc(s.closedAt))
     .limit(DRILL_PAGE)
     .offset(page * DRILL_PAGE);
   const drill: StepDrill = {
     period: publicPeriod(period),
     kind: 'steps' as const,
-    total: total?.n ?? 0,
+    ...total,
     page,
     pageSize: DRILL_PAGE,
     items: rows.map(({ step: r, job }) => {
@@ -161,7 +158,31 @@ export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDril
   return drill;
 }
 
-type Page = { period: ReturnType<typeof publicPeriod>; total: number; page: number; pageSize: number };
+type Page = {
+  period: ReturnType<typeof publicPeriod>;
+  /** How many match, counted up to COUNT_CAP; `totalCapped` says there are at least that many. */
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageSize: number;
+};
+
+/** Counts the rows of a query, stopping at COUNT_CAP. */
+async function capped(
+  ctx: Ctx,
+  table: typeof insightSteps | typeof insightQuestions,
+  where: SQL | undefined,
+) {
+  const matches = ctx.db
+    .select({ one: sql`1`.as('one') })
+    .from(table)
+    .where(where)
+    .limit(COUNT_CAP + 1)
+    .as('matches');
+  const [row] = await ctx.db.select({ n: count() }).from(matches);
+  const n = row?.n ?? 0;
+  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+}
 
 export type StepDrill = Page & {
   kind: 'steps';

@@ -9,7 +9,8 @@ const HOUR = 3_600_000;
 /** Which series a rollup row's `samples` blob holds, in order; each series' length is in counts[`#name`]. */
 export const SERIES = {
   step: ['duration', 'wait'],
-  question: ['answer'],
+  /** Time to answer, per channel the question came by. */
+  question: ['tracker', 'phone', 'desk', 'email'],
   person: ['answer'],
   job: ['lead'],
 } as const;
@@ -110,15 +111,48 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 export type Distribution = { count: number; median: number | null; p90: number | null; mean: number | null };
 
 export function distribution(values: Float64Array): Distribution {
-  values.sort();
+  const n = values.length;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < n; i++) sum += values[i] as number;
   return {
-    count: values.length,
-    median: percentile(values, 50),
-    p90: percentile(values, 90),
-    mean: values.length ? Math.round(sum / values.length) : null,
+    count: n,
+    median: select(values, 50),
+    p90: select(values, 90),
+    mean: n ? Math.round(sum / n) : null,
   };
+}
+
+/**
+ * The nearest-rank percentile without sorting everything: quickselect puts the value of that rank in
+ * place in linear time (on average), which is what makes a year of a million steps cheap to summarise.
+ * Reorders `values`; gives exactly what `percentile` gives on the sorted values.
+ */
+export function select(values: Float64Array, p: number): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const k = Math.min(n, Math.max(1, Math.ceil((p / 100) * n))) - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const swap = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k] as number;
 }
 
 /** Collects Float64 chunks per key and joins them once, so a year of daily rows costs one copy. */
@@ -130,8 +164,9 @@ export class SampleBag {
     if (list) list.push(values);
     else this.chunks.set(key, [values]);
   }
-  take(key: string): Float64Array {
-    const list = this.chunks.get(key) ?? [];
+  /** The values of one key, or of several joined. */
+  take(keys: string | string[]): Float64Array {
+    const list = (Array.isArray(keys) ? keys : [keys]).flatMap((key) => this.chunks.get(key) ?? []);
     const out = new Float64Array(list.reduce((n, c) => n + c.length, 0));
     let at = 0;
     for (const chunk of list) {

@@ -84,24 +84,35 @@ export function resolvePeriod(input: PeriodInput, timeZone: string, now: number)
   return { from: dayString(from), to: dayString(to), days: to - from + 1, startMs, endMs, timeZone };
 }
 
-type Row = { scope: string; subject: string; counts: Record<string, number>; samples: Buffer | null };
+type Row = {
+  scope: string;
+  subject: string;
+  counts: Record<string, number>;
+  samples: Uint8Array | ArrayBuffer | null;
+};
 
-/** The period's rollup rows, after folding what the log gained since the last read. */
+/**
+ * The period's rollup rows, after folding what the log gained since the last read. Only the scopes in
+ * `samplesFor` bring their durations along (the rest are counted, not measured, by the caller).
+ */
 async function rollups(
   ctx: Ctx,
   period: Period,
   scopes: Scope[],
-  options = { fold: true, samples: true },
+  options: { fold?: boolean; samplesFor?: Scope[] } = {},
 ): Promise<Row[]> {
-  if (options.fold) await foldInsights(ctx.db);
+  if (options.fold ?? true) await foldInsights(ctx.db);
   const from = dayNumber(period.from) ?? 0;
   const to = dayNumber(period.to) ?? 0;
+  const measured = options.samplesFor ?? scopes;
   return ctx.db
     .select({
       scope: insightRollups.scope,
       subject: insightRollups.subject,
       counts: insightRollups.counts,
-      samples: options.samples ? insightRollups.samples : sql<null>`null`,
+      samples: measured.length
+        ? sql<ArrayBuffer | null>`case when ${inArray(insightRollups.scope, measured)} then ${insightRollups.samples} end`
+        : sql<null>`null`,
     })
     .from(insightRollups)
     .where(
@@ -128,7 +139,11 @@ function gather(rows: Row[], scope: Scope, subjectOf: (subject: string) => strin
     counts.set(key, sum);
     readSamples(scope, row.samples, row.counts, (name, values) => bag.add(`${key}|${name}`, values));
   }
-  return { counts, samples: (key: string, name: string) => distribution(bag.take(`${key}|${name}`)) };
+  return {
+    counts,
+    samples: (key: string, ...names: string[]) =>
+      distribution(bag.take(names.map((name) => `${key}|${name}`))),
+  };
 }
 
 export type StepFigures = {
@@ -194,10 +209,10 @@ export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflow
           ),
         )
     : [];
-  const rows = await rollups(ctx, period, ['step', 'job', 'question']);
+  const rows = await rollups(ctx, period, ['step', 'job', 'question'], { samplesFor: ['step', 'job'] });
   const steps = gather(rows, 'step');
   const jobs = gather(rows, 'job');
-  const asked = gather(rows, 'question', (s) => s.split('|').slice(0, 2).join('|'));
+  const asked = gather(rows, 'question');
 
   const subjects: { id: string | null; name: string | null }[] = flows.map((f) => ({
     id: f.id,
@@ -286,53 +301,51 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
           ),
         )
     : [];
-  const rows = await rollups(ctx, period, ['question', 'job']);
-  const group = (subjectOf: (s: string) => string | null) => {
-    const g = gather(rows, 'question', subjectOf);
-    return (key: string): QuestionGroup => {
-      const c = g.counts.get(key);
-      return {
-        asked: n(c, 'asked'),
-        answered: n(c, 'answered'),
-        answerTime: g.samples(key, 'answer'),
-        inTime: n(c, 'inTime'),
-        inTimeShare: share(n(c, 'inTime'), n(c, 'answered')),
-        costCents: Math.round((n(c, 'answerMs') / HOUR) * org.hourlyRateCents),
-      };
+  const rows = await rollups(ctx, period, ['question', 'job'], { samplesFor: ['question'] });
+  const channels = ['tracker', 'phone', 'desk', 'email'] as const;
+  const figures = (
+    g: ReturnType<typeof gather>,
+    key: string,
+    only?: (typeof channels)[number],
+  ): QuestionGroup => {
+    const c = g.counts.get(key);
+    const name = (base: string) => (only ? `${base}:${only}` : base);
+    return {
+      asked: n(c, name('asked')),
+      answered: n(c, name('answered')),
+      answerTime: g.samples(key, ...(only ? [only] : channels)),
+      inTime: n(c, name('inTime')),
+      inTimeShare: share(n(c, name('inTime')), n(c, name('answered'))),
+      costCents: Math.round((n(c, name('answerMs')) / HOUR) * org.hourlyRateCents),
     };
   };
+  const all = gather(rows, 'question', () => 'all');
+  const steps = gather(rows, 'question');
   const jobsCreated = gather(rows, 'job');
   let createdAll = 0;
   for (const c of jobsCreated.counts.values()) createdAll += n(c, 'created');
 
-  const total = group(() => 'all')('all');
-  const perChannel = group((s) => s.split('|')[2] ?? null);
-  const perStep = group((s) => s.split('|').slice(0, 2).join('|'));
-  const stepKeys = new Set(
-    rows.filter((r) => r.scope === 'question').map((r) => r.subject.split('|').slice(0, 2).join('|')),
-  );
+  const total = figures(all, 'all');
+  const stepKeys = new Set(rows.filter((r) => r.scope === 'question').map((r) => r.subject));
   const names = new Map(flows.map((f) => [f.id, f.name]));
   return {
     period: publicPeriod(period),
     hourlyRateCents: org.hourlyRateCents,
     total: { ...total, jobs: createdAll, perJob: share(total.asked, createdAll) },
-    byChannel: (['tracker', 'phone', 'desk', 'email'] as const).map((channel) => ({
-      channel,
-      ...perChannel(channel),
-    })),
+    byChannel: channels.map((channel) => ({ channel, ...figures(all, 'all', channel) })),
     byStep: [...stepKeys]
       .map((key) => {
         const [wf = '', pos = '-1'] = key.split('|');
         const position = Number(pos);
         const created = n(jobsCreated.counts.get(wf), 'created');
-        const figures = perStep(key);
+        const step = figures(steps, key);
         return {
           workflowId: wf || null,
           workflowName: names.get(wf) ?? null,
           position: position >= 0 ? position : null,
           title: templates.find((t) => t.workflowId === wf && t.position === position)?.title ?? null,
-          ...figures,
-          perJob: share(figures.asked, created),
+          ...step,
+          perJob: share(step.asked, created),
         };
       })
       .sort(
@@ -431,7 +444,7 @@ async function promiseRecordOf(
   const now = ctx.clock.now();
   const today = localDay(now, org.timeZone);
   const period = resolvePeriod({ from: dayString(today - 89), to: dayString(today) }, org.timeZone, now);
-  const rows = await rollups(ctx, period, ['step'], { fold, samples: false });
+  const rows = await rollups(ctx, period, ['step'], { fold, samplesFor: [] });
   let promised = 0;
   let kept = 0;
   for (const row of rows) {

@@ -12,7 +12,7 @@ import {
   workflowInsights,
 } from '../../src/services/insights';
 import { insightJobs } from '../../src/services/insights-jobs';
-import { distribution, localDay, percentile } from '../../src/services/insights-rollup';
+import { distribution, localDay, percentile, select } from '../../src/services/insights-rollup';
 import { promiseStep } from '../../src/services/promise-step';
 import { answerQuestion, askQuestion } from '../../src/services/questions';
 import { giveKudos, rateSpecialist } from '../../src/services/ratings';
@@ -131,6 +131,23 @@ describe('percentiles (nearest rank)', () => {
     const ten = Float64Array.from([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
     expect(distribution(ten)).toEqual(dist(10, 5, 9, 6));
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90)).toBe(10);
+  });
+
+  it('selects (without sorting) exactly the value sorting would give', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed;
+    };
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + (next() % 300);
+      // Few distinct values on some rounds, so ties are exercised too.
+      const values = Array.from({ length: n }, () => next() % (round % 2 ? 7 : 1_000_000));
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const p of [0, 1, 10, 50, 90, 99, 100]) {
+        expect(select(Float64Array.from(values), p), `n=${n} p=${p}`).toBe(percentile(sorted, p));
+      }
+    }
   });
 
   it('counts days in the organisation time zone', () => {
