@@ -2,7 +2,10 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
-import { contextFor, type Runtime } from '../src/runtime';
+import { createApi } from '../src/api';
+import { loadConfig } from '../src/config';
+import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
+import { createApiKey } from '../src/services/api-keys';
 import type { Ctx } from '../src/services/context';
 import { createWorkflow } from '../src/services/directory';
 import { questionInsights, specialistInsights, workflowInsights } from '../src/services/insights';
@@ -263,6 +266,21 @@ export async function runInsights() {
   const yearRun = await timed(7, () => all(year));
   const month = await timed(7, () => all({}));
   const drill = await timed(7, () => insightJobs(ctx, { ...year, kind: 'steps', filter: 'late' }));
+  // The same through the API (/api/v1/insights/…), in-process: routing, validation and JSON included.
+  const config = { ...loadConfig({}), databaseUrl: url, logRequests: false };
+  const full = await runtimeOn(config, database, { now: () => end });
+  const { key } = await createApiKey(database.db, full.clock, 'org_bench', 'bench');
+  const api = createApi(full);
+  const get = async (path: string) => {
+    const response = await api.request(`/api/v1/insights/${path}?from=${year.from}&to=${year.to}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.text();
+  };
+  const apiRun = await timed(7, () => Promise.all([get('workflows'), get('questions'), get('specialists')]));
+  full.live.close();
+  full.push.sender.close();
   const [flows] = yearRun.result;
   const stepsCounted = flows.workflows.reduce((n, w) => n + w.steps.reduce((m, s) => m + s.jobs, 0), 0);
   const size = statSync('bench/tmp/insights.db').size;
@@ -278,10 +296,11 @@ export async function runInsights() {
     yearMaxMs: yearRun.max,
     monthMs: month.p50,
     drillMs: drill.p50,
+    apiMs: apiRun.p50,
     dbBytes: size,
   };
   console.log(
-    `insights: a year (${stepsCounted} steps) p50 ${yearRun.p50.toFixed(0)} ms (max ${yearRun.max.toFixed(0)}), 30 days p50 ${month.p50.toFixed(0)} ms, drill-down p50 ${drill.p50.toFixed(0)} ms; ` +
+    `insights: a year (${stepsCounted} steps) p50 ${yearRun.p50.toFixed(0)} ms (max ${yearRun.max.toFixed(0)}), 30 days p50 ${month.p50.toFixed(0)} ms, through the API p50 ${apiRun.p50.toFixed(0)} ms, drill-down p50 ${drill.p50.toFixed(0)} ms; ` +
       `scanning the whole log (cold fold) ${(foldMs / 1000).toFixed(1)} s, ×${(foldMs / yearRun.p50).toFixed(0)} the year's read`,
   );
   return result;

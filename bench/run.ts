@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { runFanout } from './fanout';
+import { runInsights } from './insights';
 import { runPush } from './push';
 import { runStepPost } from './step-post';
 import { runTrackerPage } from './tracker-page';
@@ -13,6 +14,7 @@ const fanout = await runFanout();
 const stepPost = await runStepPost();
 const page = await runTrackerPage();
 const push = await runPush();
+const insights = await runInsights();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -47,6 +49,10 @@ lines.push(
   `| tracker page JavaScript (gzip, all files) | ${kb(page.javascriptGzip)} | | | ≤ 8 KB | ${verdict(page.javascriptGzip <= 8192)} |`,
   `| tracker page HTML + CSS (gzip) | ${kb(page.htmlCssGzip)} | | | ≤ 30 KB | ${verdict(page.htmlCssGzip <= 30 * 1024)} |`,
   `| web push messages per second (${push.concurrency} concurrent, local HTTPS push service) | ${push.oursPerSecond.toFixed(0)}/s | ${push.defaultPerSecond.toFixed(0)}/s (web-push \`sendNotification\`) | ${x(push.oursPerSecond / push.defaultPerSecond)} | ≥ ×3.5 | ${verdict(push.oursPerSecond / push.defaultPerSecond >= 3.5)} |`,
+  `| insights for ${insights.jobs.toLocaleString('en')} jobs × 10 steps (${insights.events.toLocaleString('en')} events), a year: every figure per workflow, step, question channel and specialist | p50 ${insights.yearMs.toFixed(0)} ms (max ${insights.yearMaxMs.toFixed(0)} ms) | ${(insights.foldMs / 1000).toFixed(1)} s (scanning the whole log into the projection once) | ${x(insights.foldMs / insights.yearMs)} faster | < 1 s | ${verdict(insights.yearMaxMs < 1000)} |`,
+  `| insights for the same year through the API (\`/api/v1/insights/workflows\`, \`/questions\`, \`/specialists\`, in-process) | p50 ${insights.apiMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.apiMs < 1000)} |`,
+  `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
+  `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',

@@ -78,7 +78,7 @@ export function resolvePeriod(input: PeriodInput, timeZone: string, now: number)
   const to = parse('to', input.to, today);
   const from = parse('from', input.from, to - DEFAULT_PERIOD_DAYS + 1);
   if (from > to) throw invalid('from', 'the period starts after it ends');
-  if (to - from + 1 > MAX_PERIOD_DAYS) throw invalid('from', `a period is at most ${MAX_PERIOD_DAYS} days`);
+  if (to - from + 1 > MAX_PERIOD_DAYS) throw invalid('from', 'a period is at most 366 days');
   const startMs = fromLocalInput(`${dayString(from)}T00:00`, timeZone) ?? from * 86_400_000;
   const endMs = fromLocalInput(`${dayString(to + 1)}T00:00`, timeZone) ?? (to + 1) * 86_400_000;
   return { from: dayString(from), to: dayString(to), days: to - from + 1, startMs, endMs, timeZone };

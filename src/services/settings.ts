@@ -102,7 +102,7 @@ export async function updateInsightSettings(
     input.hourlyRateCents < 0 ||
     input.hourlyRateCents > 10_000_000
   )
-    throw invalid('hourlyRate', 'between 0 and 100,000');
+    throw invalid('hourlyRate', 'an hourly rate between 0 and 100,000');
   await ctx.db
     .update(organisations)
     .set({ hourlyRateCents: input.hourlyRateCents, showPromiseRecord: input.showPromiseRecord })
