@@ -16,12 +16,13 @@ CREATE INDEX `insight_questions_answerer` ON `insight_questions` (`organisation_
 CREATE INDEX `insight_questions_asked` ON `insight_questions` (`organisation_id`,`asked_at`);--> statement-breakpoint
 CREATE TABLE `insight_rollups` (
 	`organisation_id` text NOT NULL,
+	`span` text NOT NULL,
 	`day` integer NOT NULL,
 	`scope` text NOT NULL,
 	`subject` text NOT NULL,
 	`counts` text NOT NULL,
 	`samples` blob,
-	PRIMARY KEY(`organisation_id`, `day`, `scope`, `subject`)
+	PRIMARY KEY(`organisation_id`, `span`, `day`, `scope`, `subject`)
 );
 --> statement-breakpoint
 CREATE TABLE `insight_steps` (

@@ -61,15 +61,18 @@ export const insightQuestions = sqliteTable(
 );
 
 /**
- * Daily totals per subject, in the organisation's time zone, so a year of figures reads a few thousand
- * rows instead of a million. `counts` are sums; `samples` keep every individual duration (Float64, ms)
- * so medians and p90 stay exact: see src/services/insights-rollup.ts for the layout.
+ * Totals per subject per local day and per local month (the organisation's time zone), so a year of
+ * figures reads a few hundred rows instead of a million: whole months from the month rows, the days
+ * before and after from the day rows. `counts` are sums; `samples` keep every individual duration
+ * (Float64, ms) so medians and p90 stay exact: see src/services/insights-rollup.ts for the layout.
  */
 export const insightRollups = sqliteTable(
   'insight_rollups',
   {
     organisationId: text('organisation_id').notNull(),
-    /** Days since 1970-01-01 of the local date. */
+    /** 'day' | 'month' */
+    span: text('span').notNull(),
+    /** Days since 1970-01-01 of the local date (for a month: of its first day). */
     day: integer('day').notNull(),
     /** 'step' | 'question' | 'person' | 'job' */
     scope: text('scope').notNull(),
@@ -78,7 +81,7 @@ export const insightRollups = sqliteTable(
     counts: text('counts', { mode: 'json' }).$type<Record<string, number>>().notNull(),
     samples: blob('samples', { mode: 'buffer' }),
   },
-  (t) => [primaryKey({ columns: [t.organisationId, t.day, t.scope, t.subject] })],
+  (t) => [primaryKey({ columns: [t.organisationId, t.span, t.day, t.scope, t.subject] })],
 );
 
 export type InsightStep = typeof insightSteps.$inferSelect;

@@ -12,7 +12,7 @@ import {
   organisations,
 } from '../../db/schema';
 import { type Db, writeTransaction } from './context';
-import { encodeSamples, localDay, readSamples, type Scope, type Series } from './insights-rollup';
+import { encodeSamples, localDay, monthOf, readSamples, type Scope } from './insights-rollup';
 
 /**
  * Folds the event log into the insights' projection (db/schema/insights.ts): per-step and per-question
@@ -36,11 +36,12 @@ const CHUNK = 400;
 
 type Delta = {
   organisationId: string;
+  span: 'day' | 'month';
   day: number;
   scope: Scope;
   subject: string;
   counts: Record<string, number>;
-  series: Series;
+  series: Record<string, number[]>;
 };
 
 type StepSnapshot = {
@@ -170,17 +171,22 @@ class Fold {
     samples: Record<string, number> = {},
   ) {
     const day = this.day(organisationId, at);
-    const key = `${organisationId}|${day}|${scope}|${subject}`;
-    let delta = this.deltas.get(key);
-    if (!delta) {
-      delta = { organisationId, day, scope, subject, counts: {}, series: {} };
-      this.deltas.set(key, delta);
-    }
-    for (const [name, n] of Object.entries(counts)) delta.counts[name] = (delta.counts[name] ?? 0) + n;
-    for (const [name, value] of Object.entries(samples)) {
-      const list = delta.series[name] ?? [];
-      list.push(value);
-      delta.series[name] = list;
+    for (const [span, first] of [
+      ['day', day],
+      ['month', monthOf(day)],
+    ] as const) {
+      const key = `${organisationId}|${span}|${first}|${scope}|${subject}`;
+      let delta = this.deltas.get(key);
+      if (!delta) {
+        delta = { organisationId, span, day: first, scope, subject, counts: {}, series: {} };
+        this.deltas.set(key, delta);
+      }
+      for (const [name, n] of Object.entries(counts)) delta.counts[name] = (delta.counts[name] ?? 0) + n;
+      for (const [name, value] of Object.entries(samples)) {
+        const list = delta.series[name] ?? [];
+        list.push(value);
+        delta.series[name] = list;
+      }
     }
   }
 
@@ -427,40 +433,46 @@ class Fold {
 
   private async saveRollups() {
     const deltas = [...this.deltas.values()];
-    const byOrg = new Map<string, Set<number>>();
-    for (const d of deltas)
-      (byOrg.get(d.organisationId) ?? byOrg.set(d.organisationId, new Set()).get(d.organisationId))?.add(
-        d.day,
-      );
+    const wanted = new Map<string, { organisationId: string; span: string; days: Set<number> }>();
+    for (const d of deltas) {
+      const key = `${d.organisationId}|${d.span}`;
+      const entry = wanted.get(key) ?? { organisationId: d.organisationId, span: d.span, days: new Set() };
+      entry.days.add(d.day);
+      wanted.set(key, entry);
+    }
     const stored = new Map<string, { counts: Record<string, number>; samples: Buffer | null }>();
-    for (const [organisationId, days] of byOrg) {
+    for (const { organisationId, span, days } of wanted.values()) {
       for (const part of chunks([...days])) {
         const rows = await this.tx
           .select()
           .from(insightRollups)
-          .where(and(eq(insightRollups.organisationId, organisationId), inArray(insightRollups.day, part)));
-        for (const r of rows) stored.set(`${r.organisationId}|${r.day}|${r.scope}|${r.subject}`, r);
+          .where(
+            and(
+              eq(insightRollups.organisationId, organisationId),
+              eq(insightRollups.span, span),
+              inArray(insightRollups.day, part),
+            ),
+          );
+        for (const r of rows) stored.set(`${r.organisationId}|${r.span}|${r.day}|${r.scope}|${r.subject}`, r);
       }
     }
     const merged = deltas.map((d) => {
-      const old = stored.get(`${d.organisationId}|${d.day}|${d.scope}|${d.subject}`);
+      const old = stored.get(`${d.organisationId}|${d.span}|${d.day}|${d.scope}|${d.subject}`);
       const counts: Record<string, number> = { ...(old?.counts ?? {}) };
       for (const [name, n] of Object.entries(d.counts)) counts[name] = (counts[name] ?? 0) + n;
-      const series: Series = {};
+      const before: Record<string, Float64Array> = {};
       if (old)
         readSamples(d.scope, old.samples, old.counts, (name, values) => {
-          series[name] = Array.from(values);
+          before[name] = values;
         });
-      for (const [name, values] of Object.entries(d.series))
-        series[name] = [...(series[name] ?? []), ...values];
-      const samples = encodeSamples(d.scope, series, counts);
       return {
         organisationId: d.organisationId,
+        span: d.span,
         day: d.day,
         scope: d.scope,
         subject: d.subject,
         counts,
-        samples,
+        samples: encodeSamples(d.scope, before, d.series, counts),
       };
     });
     for (const part of chunks(merged, 200)) {
@@ -470,6 +482,7 @@ class Fold {
         .onConflictDoUpdate({
           target: [
             insightRollups.organisationId,
+            insightRollups.span,
             insightRollups.day,
             insightRollups.scope,
             insightRollups.subject,

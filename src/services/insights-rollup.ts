@@ -15,20 +15,30 @@ export const SERIES = {
   job: ['lead'],
 } as const;
 export type Scope = keyof typeof SERIES;
-export type Series = Record<string, number[]>;
 
-/** Float64 values in series order: milliseconds are integers far below 2^53, so they stay exact. */
-export function encodeSamples(scope: Scope, series: Series, counts: Record<string, number>): Buffer | null {
+/**
+ * Float64 values in series order (milliseconds are integers far below 2^53, so they stay exact): what a
+ * row held before, then the values added. Writes each series' length into counts[`#name`].
+ */
+export function encodeSamples(
+  scope: Scope,
+  before: Record<string, ArrayLike<number>>,
+  added: Record<string, ArrayLike<number>>,
+  counts: Record<string, number>,
+): Buffer | null {
   const names = SERIES[scope];
-  const total = names.reduce((sum, name) => sum + (series[name]?.length ?? 0), 0);
+  const length = (name: string) => (before[name]?.length ?? 0) + (added[name]?.length ?? 0);
+  const total = names.reduce((sum, name) => sum + length(name), 0);
   if (total === 0) return null;
   const values = new Float64Array(total);
   let at = 0;
   for (const name of names) {
-    const list = series[name] ?? [];
-    values.set(list, at);
-    at += list.length;
-    counts[`#${name}`] = list.length;
+    for (const part of [before[name], added[name]]) {
+      if (!part) continue;
+      values.set(part, at);
+      at += part.length;
+    }
+    counts[`#${name}`] = length(name);
   }
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
@@ -93,6 +103,38 @@ export function dayNumber(date: string): number | null {
 }
 
 export const dayString = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
+
+/** The first day of the month a day is in. */
+export const monthOf = (day: number) => {
+  const date = new Date(day * DAY);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / DAY;
+};
+
+/** The first day of the next month. */
+const nextMonth = (month: number) => {
+  const date = new Date(month * DAY);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / DAY;
+};
+
+/**
+ * Splits the days from..to (included) into the whole months inside them and the loose days around:
+ * `months` lists first days of months; `days` lists [first, last] ranges.
+ */
+export function coverPeriod(from: number, to: number) {
+  let month = monthOf(from) === from ? from : nextMonth(monthOf(from));
+  const months: number[] = [];
+  while (nextMonth(month) - 1 <= to) {
+    months.push(month);
+    month = nextMonth(month);
+  }
+  const first = months[0];
+  if (first === undefined) return { months, days: [[from, to]] as [number, number][] };
+  const days: [number, number][] = [];
+  if (from < first) days.push([from, first - 1]);
+  const after = nextMonth(months[months.length - 1] as number);
+  if (after <= to) days.push([after, to]);
+  return { months, days };
+}
 
 /**
  * Percentiles by the nearest-rank method: for n values sorted ascending, the p-th percentile is the

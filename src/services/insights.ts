@@ -1,10 +1,11 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { insightRollups, organisations, specialists, workflowSteps, workflows } from '../../db/schema';
 import { fromLocalInput } from '../i18n/format';
 import type { Ctx } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { foldInsights } from './insights-fold';
 import {
+  coverPeriod,
   type Distribution,
   dayNumber,
   dayString,
@@ -102,27 +103,26 @@ async function rollups(
   options: { fold?: boolean; samplesFor?: Scope[] } = {},
 ): Promise<Row[]> {
   if (options.fold ?? true) await foldInsights(ctx.db);
-  const from = dayNumber(period.from) ?? 0;
-  const to = dayNumber(period.to) ?? 0;
+  const cover = coverPeriod(dayNumber(period.from) ?? 0, dayNumber(period.to) ?? 0);
+  const r = insightRollups;
   const measured = options.samplesFor ?? scopes;
+  const spans = [
+    ...cover.days.map(([first, last]) => and(eq(r.span, 'day'), gte(r.day, first), lte(r.day, last))),
+    ...(cover.months.length
+      ? [and(eq(r.span, 'month'), gte(r.day, cover.months[0] ?? 0), lte(r.day, cover.months.at(-1) ?? 0))]
+      : []),
+  ];
   return ctx.db
     .select({
-      scope: insightRollups.scope,
-      subject: insightRollups.subject,
-      counts: insightRollups.counts,
+      scope: r.scope,
+      subject: r.subject,
+      counts: r.counts,
       samples: measured.length
-        ? sql<ArrayBuffer | null>`case when ${inArray(insightRollups.scope, measured)} then ${insightRollups.samples} end`
+        ? sql<ArrayBuffer | null>`case when ${inArray(r.scope, measured)} then ${r.samples} end`
         : sql<null>`null`,
     })
-    .from(insightRollups)
-    .where(
-      and(
-        eq(insightRollups.organisationId, ctx.organisationId),
-        gte(insightRollups.day, from),
-        lte(insightRollups.day, to),
-        inArray(insightRollups.scope, scopes),
-      ),
-    );
+    .from(r)
+    .where(and(eq(r.organisationId, ctx.organisationId), or(...spans), inArray(r.scope, scopes)));
 }
 
 /** Sums counts and gathers samples per subject. */

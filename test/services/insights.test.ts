@@ -12,7 +12,14 @@ import {
   workflowInsights,
 } from '../../src/services/insights';
 import { insightJobs } from '../../src/services/insights-jobs';
-import { distribution, localDay, percentile, select } from '../../src/services/insights-rollup';
+import {
+  coverPeriod,
+  dayNumber,
+  distribution,
+  localDay,
+  percentile,
+  select,
+} from '../../src/services/insights-rollup';
 import { promiseStep } from '../../src/services/promise-step';
 import { answerQuestion, askQuestion } from '../../src/services/questions';
 import { giveKudos, rateSpecialist } from '../../src/services/ratings';
@@ -150,6 +157,22 @@ describe('percentiles (nearest rank)', () => {
     }
   });
 
+  it('covers a period with whole months and the loose days around them', () => {
+    const d = (date: string) => dayNumber(date) ?? -1;
+    expect(coverPeriod(d('2026-11-03'), d('2026-11-20'))).toEqual({
+      months: [],
+      days: [[d('2026-11-03'), d('2026-11-20')]],
+    });
+    expect(coverPeriod(d('2026-10-15'), d('2027-01-31'))).toEqual({
+      months: [d('2026-11-01'), d('2026-12-01'), d('2027-01-01')],
+      days: [[d('2026-10-15'), d('2026-10-31')]],
+    });
+    expect(coverPeriod(d('2026-02-01'), d('2026-03-02'))).toEqual({
+      months: [d('2026-02-01')],
+      days: [[d('2026-03-01'), d('2026-03-02')]],
+    });
+  });
+
   it('counts days in the organisation time zone', () => {
     // 23:30 UTC on the 23rd is already the 24th in Amsterdam.
     expect(localDay(Date.parse('2026-11-23T23:30:00Z'), 'Europe/Amsterdam')).toBe(
@@ -240,6 +263,16 @@ describe('workflow insights from the event log', () => {
     expect(all.period).toMatchObject({ from: '2026-10-28', to: '2026-11-26', days: 30 });
     expect(all.workflows[0]?.steps[0]?.jobs).toBe(4);
     expect(all.workflows[0]?.jobs.created).toBe(4);
+  });
+
+  it('gives the same figures from month totals as from day totals', async () => {
+    const strip = (r: Awaited<ReturnType<typeof workflowInsights>>) => r.workflows;
+    const byDays = strip(await workflowInsights(org.ctx, { from: '2026-11-02', to: '2026-11-30' }));
+    expect(strip(await workflowInsights(org.ctx, { from: '2026-11-01', to: '2026-11-30' }))).toEqual(byDays);
+    expect(strip(await workflowInsights(org.ctx, { from: '2026-10-20', to: '2026-12-10' }))).toEqual(byDays);
+    expect(byDays[0]?.steps[0]?.jobs).toBe(4);
+    const q = await questionInsights(org.ctx, { from: '2026-10-20', to: '2026-12-10' });
+    expect(q.total.answerTime).toEqual(dist(2, 20 * MIN, 300 * MIN, 160 * MIN));
   });
 
   it('drills down to the jobs behind a figure', async () => {
