@@ -45,7 +45,9 @@ describe('insights in the console', () => {
     expect(page.text.match(/<svg /g)?.length).toBeGreaterThanOrEqual(9);
     expect(page.text).toMatch(/<title id="wf0-jobs-title"[^>]*>Opdrachten per stap<\/title>/);
     expect(page.text).toMatch(/<desc id="wf0-jobs-desc"[^>]*>Inladen: 10<\/desc>/);
-    expect(page.text).toContain('aria-label="Inladen: 100% (10/10)"');
+    expect(page.text).toMatch(
+      /Inladen<\/tspan><tspan class="value"[^>]*><tspan class="sep"[^>]*>: <\/tspan>100% \(10\/10\)/,
+    );
     expect(page.text).toContain(`/console/insights/jobs?from=`);
     expect(page.text).toMatch(/<table class="list numbers"/);
 

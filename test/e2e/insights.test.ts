@@ -63,7 +63,8 @@ describe('insights in a real browser', () => {
     const context = await signedIn({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${product.url}/console/insights`);
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
     for (let i = 0; i < 80 && !(await focused()).startsWith('Keuring'); i++) await page.keyboard.press('Tab');
     expect(await focused()).toBe('Keuring: 4');
     await page.keyboard.press('Enter');
