@@ -52,6 +52,7 @@ const en = {
     perJob: 'Per job',
   },
   csv: 'Download as CSV',
+  badTable: 'Choose a table: steps, questions or specialists.',
   questions: {
     title: 'Questions',
     summary:
@@ -177,6 +178,7 @@ const nl: Shape<typeof en> = {
     perJob: 'Per opdracht',
   },
   csv: 'Downloaden als CSV',
+  badTable: 'Kies een tabel: steps, questions of specialists.',
   questions: {
     title: 'Vragen',
     summary:

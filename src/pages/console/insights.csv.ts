@@ -21,7 +21,7 @@ export const GET: APIRoute = async (Astro) => {
   const table = query.get('table') ?? '';
   const csv = data.badPeriod ? null : insightsCsv(table, data, t);
   if (csv === null) {
-    return new Response(data.badPeriod ? t.badPeriod : 'table: use steps, questions or specialists', {
+    return new Response(data.badPeriod ? t.badPeriod : t.badTable, {
       status: 422,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
