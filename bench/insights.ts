@@ -266,6 +266,28 @@ export async function runInsights() {
   const yearRun = await timed(7, () => all(year));
   const month = await timed(7, () => all({}));
   const drill = await timed(7, () => insightJobs(ctx, { ...year, kind: 'steps', filter: 'late' }));
+  // What keeping up costs: one more job (its 22 events) arrives; fold it alone, and read the year right after
+  // another arrives (the read folds first).
+  const another = async (suffix: string) => {
+    await database.client.execute(
+      `insert into jobs (id, organisation_id, workflow_id, reference, title, customer_name, tracker_token_hash, status, created_at, updated_at)
+       select 'job_${suffix}', organisation_id, workflow_id, 'BENCH-${suffix}', title, customer_name, 'hash_${suffix}', status, created_at, updated_at from jobs where id = 'job_0'`,
+    );
+    await database.client.execute(
+      `insert into events (organisation_id, job_id, step_id, type, visibility, actor_type, actor_id, payload, created_at)
+       select organisation_id, 'job_${suffix}', replace(step_id, 'step_0_', 'step_${suffix}_'), type, visibility, actor_type, actor_id,
+              replace(replace(payload, '"step_0_', '"step_${suffix}_'), '"q_0"', '"q_${suffix}"'), created_at
+       from events where job_id = 'job_0' order by id`,
+    );
+  };
+  await another('new1');
+  start = now();
+  await foldInsights(database.db);
+  const incrementalMs = now() - start;
+  await another('new2');
+  start = now();
+  await all(year);
+  const afterChangeMs = now() - start;
   // The same through the API (/api/v1/insights/…), in-process: routing, validation and JSON included.
   const config = { ...loadConfig({}), databaseUrl: url, logRequests: false };
   const full = await runtimeOn(config, database, { now: () => end });
@@ -297,10 +319,13 @@ export async function runInsights() {
     monthMs: month.p50,
     drillMs: drill.p50,
     apiMs: apiRun.p50,
+    incrementalMs,
+    afterChangeMs,
     dbBytes: size,
   };
   console.log(
     `insights: a year (${stepsCounted} steps) p50 ${yearRun.p50.toFixed(0)} ms (max ${yearRun.max.toFixed(0)}), 30 days p50 ${month.p50.toFixed(0)} ms, through the API p50 ${apiRun.p50.toFixed(0)} ms, drill-down p50 ${drill.p50.toFixed(0)} ms; ` +
+      `folding one new job ${incrementalMs.toFixed(0)} ms, a year's read right after a change ${afterChangeMs.toFixed(0)} ms; ` +
       `scanning the whole log (cold fold) ${(foldMs / 1000).toFixed(1)} s, ×${(foldMs / yearRun.p50).toFixed(0)} the year's read`,
   );
   return result;

@@ -51,6 +51,7 @@ lines.push(
   `| web push messages per second (${push.concurrency} concurrent, local HTTPS push service) | ${push.oursPerSecond.toFixed(0)}/s | ${push.defaultPerSecond.toFixed(0)}/s (web-push \`sendNotification\`) | ${x(push.oursPerSecond / push.defaultPerSecond)} | ≥ ×3.5 | ${verdict(push.oursPerSecond / push.defaultPerSecond >= 3.5)} |`,
   `| insights for ${insights.jobs.toLocaleString('en')} jobs × 10 steps (${insights.events.toLocaleString('en')} events), a year: every figure per workflow, step, question channel and specialist | p50 ${insights.yearMs.toFixed(0)} ms (max ${insights.yearMaxMs.toFixed(0)} ms) | ${(insights.foldMs / 1000).toFixed(1)} s (scanning the whole log into the projection once) | ${x(insights.foldMs / insights.yearMs)} faster | < 1 s | ${verdict(insights.yearMaxMs < 1000)} |`,
   `| insights for the same year through the API (\`/api/v1/insights/workflows\`, \`/questions\`, \`/specialists\`, in-process) | p50 ${insights.apiMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.apiMs < 1000)} |`,
+  `| insights: folding one new job (22 events) into the year's projection / a year's read right after a change | ${insights.incrementalMs.toFixed(0)} ms / ${insights.afterChangeMs.toFixed(0)} ms | | | | |`,
   `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
   `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
   '',
