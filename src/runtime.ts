@@ -6,7 +6,7 @@ import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
-import { foldInsights } from './services/insights-fold';
+import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
 import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
@@ -106,7 +106,7 @@ export function startBackgroundWork(
     if (folding) return;
     folding = true;
     try {
-      await foldInsights(db, { maxBatches: 25 });
+      await foldInsights(db, { maxBatches: TIMER_BATCHES });
     } catch (error) {
       console.error('insights: folding the log failed', error);
     } finally {

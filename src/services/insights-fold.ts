@@ -31,6 +31,14 @@ import { encodeSamples, localDay, monthOf, readSamples, type Scope } from './ins
  */
 
 export const CURSOR = 'insights';
+/**
+ * Before a read, fold at most this many batches (about half a second here): enough to be current in
+ * normal operation, while a long history (a first start on an old database) is caught up by the server's
+ * timer without making a page wait minutes.
+ */
+export const READ_BATCHES = 10;
+/** The timer's share per tick, so catching up leaves the database to requests in between. */
+export const TIMER_BATCHES = 5;
 const BATCH = 4000;
 const CHUNK = 400;
 

@@ -3,7 +3,7 @@ import { insightQuestions, insightSteps, jobs, organisations, specialists, workf
 import type { Ctx } from './context';
 import { notFound } from './errors';
 import { insightsViewer, type PeriodInput, publicPeriod, resolvePeriod } from './insights';
-import { foldInsights } from './insights-fold';
+import { foldInsights, READ_BATCHES } from './insights-fold';
 
 /** Drill-down: the jobs behind a figure, newest first, 50 a page. */
 export const DRILL_PAGE = 50;
@@ -51,7 +51,7 @@ export async function insightJobs(ctx: Ctx, input: DrillInput): Promise<StepDril
   const specialistId = viewer.all ? input.specialistId : viewer.specialistId;
   const workflowId = input.workflowId === 'none' ? '' : input.workflowId;
   const page = input.page ?? 0;
-  await foldInsights(ctx.db);
+  await foldInsights(ctx.db, { maxBatches: READ_BATCHES });
 
   if (input.kind === 'questions') {
     const q = insightQuestions;

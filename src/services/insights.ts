@@ -3,7 +3,7 @@ import { insightRollups, organisations, specialists, workflowSteps, workflows } 
 import { fromLocalInput } from '../i18n/format';
 import type { Ctx } from './context';
 import { invalid, notFound, ServiceError } from './errors';
-import { foldInsights } from './insights-fold';
+import { foldInsights, READ_BATCHES } from './insights-fold';
 import {
   coverPeriod,
   type Distribution,
@@ -102,7 +102,7 @@ async function rollups(
   scopes: Scope[],
   options: { fold?: boolean; samplesFor?: Scope[] } = {},
 ): Promise<Row[]> {
-  if (options.fold ?? true) await foldInsights(ctx.db);
+  if (options.fold ?? true) await foldInsights(ctx.db, { maxBatches: READ_BATCHES });
   const cover = coverPeriod(dayNumber(period.from) ?? 0, dayNumber(period.to) ?? 0);
   const r = insightRollups;
   const measured = options.samplesFor ?? scopes;
