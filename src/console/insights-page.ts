@@ -8,6 +8,7 @@ import {
   specialistInsights,
   workflowInsights,
 } from '../services/insights';
+import { insightsBacklog } from '../services/insights-fold';
 
 /** The console's insights: what the viewer may see for a period; a bad period falls back to the default. */
 export async function loadInsights(ctx: Ctx, input: PeriodInput) {

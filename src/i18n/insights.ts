@@ -7,6 +7,7 @@ const en = {
   intro:
     'Where jobs wait, which promises slip and what questions cost: computed from the log of every job. A step counts on the day it finished; a question on the day it was asked.',
   ownOnly: 'Your own figures. Admins see those of the whole organisation.',
+  catchingUp: 'Still reading the history: {count} events to go. The figures fill in over the next minutes.',
   period: 'Period',
   from: 'From',
   to: 'To',
@@ -133,6 +134,8 @@ const nl: Shape<typeof en> = {
   intro:
     'Waar opdrachten wachten, welke beloftes verschuiven en wat vragen kosten: berekend uit het logboek van elke opdracht. Een stap telt op de dag dat hij klaar was; een vraag op de dag dat hij gesteld werd.',
   ownOnly: 'Uw eigen cijfers. Beheerders zien die van de hele organisatie.',
+  catchingUp:
+    'De geschiedenis wordt nog gelezen: nog {count} gebeurtenissen. De cijfers vullen zich de komende minuten aan.',
   period: 'Periode',
   from: 'Van',
   to: 'Tot en met',

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import {
   type EventRow,
   events,
@@ -86,6 +86,19 @@ export async function foldInsights(db: Db, options: { maxBatches?: number } = {}
     folded += n;
   }
   return folded;
+}
+
+/** How many events the projection is behind the log (0 when every figure is current). */
+export async function insightsBacklog(db: Db): Promise<number> {
+  const [cursor] = await db
+    .select({ id: logCursors.lastEventId })
+    .from(logCursors)
+    .where(eq(logCursors.name, CURSOR));
+  const [latest] = await db
+    .select({ n: count() })
+    .from(events)
+    .where(gt(events.id, cursor?.id ?? 0));
+  return latest?.n ?? 0;
 }
 
 async function foldBatch(tx: Db): Promise<number> {
