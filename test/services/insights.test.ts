@@ -11,6 +11,7 @@ import {
   specialistInsights,
   workflowInsights,
 } from '../../src/services/insights';
+import { insightsBacklog } from '../../src/services/insights-fold';
 import { insightJobs } from '../../src/services/insights-jobs';
 import {
   coverPeriod,
@@ -185,6 +186,8 @@ describe('workflow insights from the event log', () => {
   it('gives every figure per step exactly', async () => {
     const { period, workflows } = await workflowInsights(org.ctx, day23);
     expect(period).toEqual({ from: '2026-11-23', to: '2026-11-23', days: 1, timeZone: 'Europe/Amsterdam' });
+    // Reading folded the whole log first.
+    expect(await insightsBacklog(rt.database.db)).toBe(0);
     expect(workflows).toHaveLength(1);
     const [apk] = workflows;
     expect(apk?.name).toBe('APK');
