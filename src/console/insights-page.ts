@@ -25,6 +25,7 @@ export async function loadInsights(ctx: Ctx, input: PeriodInput) {
       workflows: flows?.workflows ?? null,
       questions,
       specialists: people.specialists,
+      backlog: await insightsBacklog(ctx.db),
     };
   };
   try {
