@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { bundleWidget, WIDGET_BUDGET, widgetSizes } from '../src/widget/bundle';
 import { runFanout } from './fanout';
+import { runInsights } from './insights';
 import { runPush } from './push';
 import { runStepPost } from './step-post';
 import { runTrackerPage } from './tracker-page';
@@ -15,6 +16,7 @@ const stepPost = await runStepPost();
 const page = await runTrackerPage();
 const push = await runPush();
 const widget = widgetSizes(await bundleWidget());
+const insights = await runInsights();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -52,6 +54,11 @@ lines.push(
   `| same, against a new TLS connection per message (the default up to Node 18) | ${push.oursPerSecond.toFixed(0)}/s | ${push.freshConnectionPerSecond.toFixed(0)}/s | ${x(push.oursPerSecond / push.freshConnectionPerSecond)} | | |`,
   `| widget loader (gzip) | ${kb(widget.loader)} | | | ≤ ${kb(WIDGET_BUDGET.loader)} | ${verdict(widget.loader <= WIDGET_BUDGET.loader)} |`,
   `| widget, loader + frame script (gzip) | ${kb(widget.whole)} | | | ≤ ${kb(WIDGET_BUDGET.whole)} | ${verdict(widget.whole <= WIDGET_BUDGET.whole)} |`,
+  `| insights for ${insights.jobs.toLocaleString('en')} jobs × 10 steps (${insights.events.toLocaleString('en')} events), a year: every figure per workflow, step, question channel and specialist | p50 ${insights.yearMs.toFixed(0)} ms (max ${insights.yearMaxMs.toFixed(0)} ms) | ${(insights.foldMs / 1000).toFixed(1)} s (scanning the whole log into the projection once) | ${x(insights.foldMs / insights.yearMs)} faster | < 1 s | ${verdict(insights.yearMaxMs < 1000)} |`,
+  `| insights for the same year through the API (\`/api/v1/insights/workflows\`, \`/questions\`, \`/specialists\`, in-process) | p50 ${insights.apiMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.apiMs < 1000)} |`,
+  `| insights: folding one new job (22 events) into the year's projection / a year's read right after a change | ${insights.incrementalMs.toFixed(0)} ms / ${insights.afterChangeMs.toFixed(0)} ms | | | | |`,
+  `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
+  `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',

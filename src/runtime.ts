@@ -6,6 +6,7 @@ import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
+import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
 import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
@@ -68,7 +69,7 @@ export function sharedRuntime(): Promise<Runtime> {
  */
 export function startBackgroundWork(
   rt: Runtime,
-  options: { questionsMs?: number; webhooksMs?: number } = {},
+  options: { questionsMs?: number; webhooksMs?: number; insightsMs?: number } = {},
 ) {
   const { db } = rt.database;
   const escalate = () =>
@@ -100,7 +101,20 @@ export function startBackgroundWork(
       pushing = false;
     }
   };
+  let folding = false;
+  const fold = async () => {
+    if (folding) return;
+    folding = true;
+    try {
+      await foldInsights(db, { maxBatches: TIMER_BATCHES });
+    } catch (error) {
+      console.error('insights: folding the log failed', error);
+    } finally {
+      folding = false;
+    }
+  };
   const timers = [
+    setInterval(fold, options.insightsMs ?? 5_000),
     setInterval(escalate, options.questionsMs ?? 30_000),
     setInterval(webhooks, options.webhooksMs ?? 1_000),
     setInterval(push, options.webhooksMs ?? 1_000),

@@ -10,6 +10,7 @@ import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
+import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { stepRoutes } from './steps';
@@ -33,7 +34,7 @@ export function createApi(rt: Runtime) {
   v1.use('/widget/*', widgetCors(rt));
   v1.route('/', widgetRoutes(rt));
 
-  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media'])
+  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
     v1.use(path, apiKeyAuth(rt));
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
@@ -41,6 +42,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', directoryRoutes());
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
+  v1.route('/', insightRoutes());
 
   v1.doc31('/openapi.json', {
     openapi: '3.1.0',

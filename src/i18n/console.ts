@@ -85,6 +85,11 @@ const en = {
       'use an http or https URL': 'Use an http or https URL.',
       'use event types like step.started or step.*': 'Use event types like step.started or step.*.',
       'not a push endpoint': 'This browser gave an unusable push address.',
+      'use a date like 2026-11-23': 'Use a date like 2026-11-23.',
+      'date out of range': 'Choose a date between 2000 and next year.',
+      'the period starts after it ends': 'The period starts after it ends.',
+      'a period is at most 366 days': 'A period is at most 366 days.',
+      'an hourly rate between 0 and 100,000': 'Enter an hourly rate between 0 and 100,000.',
       'not a P-256 public key': 'This browser gave an unusable push key.',
       'not a 16-byte secret': 'This browser gave an unusable push secret.',
       'put no password in the URL; check the signature instead':
@@ -570,6 +575,11 @@ const nl: ConsoleMessages = {
       'use an http or https URL': 'Gebruik een http- of https-URL.',
       'use event types like step.started or step.*': 'Gebruik soorten zoals step.started of step.*.',
       'not a push endpoint': 'Deze browser gaf een onbruikbaar pushadres.',
+      'use a date like 2026-11-23': 'Gebruik een datum als 2026-11-23.',
+      'date out of range': 'Kies een datum tussen 2000 en volgend jaar.',
+      'the period starts after it ends': 'De periode begint na het einde.',
+      'a period is at most 366 days': 'Een periode is hooguit 366 dagen.',
+      'an hourly rate between 0 and 100,000': 'Vul een uurtarief tussen 0 en 100.000 in.',
       'not a P-256 public key': 'Deze browser gaf een onbruikbare pushsleutel.',
       'not a 16-byte secret': 'Deze browser gaf een onbruikbaar pushgeheim.',
       'put no password in the URL; check the signature instead':

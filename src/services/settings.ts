@@ -90,3 +90,21 @@ export async function revokeApiKey(ctx: Ctx, keyId: string) {
     );
   if (result.rowsAffected === 0) throw notFound('API key');
 }
+
+/** Admins only: the hourly rate the insights price answering questions at, and the tracker's promise record. */
+export async function updateInsightSettings(
+  ctx: Ctx,
+  input: { hourlyRateCents: number; showPromiseRecord: boolean },
+) {
+  await requireAdmin(ctx);
+  if (
+    !Number.isInteger(input.hourlyRateCents) ||
+    input.hourlyRateCents < 0 ||
+    input.hourlyRateCents > 10_000_000
+  )
+    throw invalid('hourlyRate', 'an hourly rate between 0 and 100,000');
+  await ctx.db
+    .update(organisations)
+    .set({ hourlyRateCents: input.hourlyRateCents, showPromiseRecord: input.showPromiseRecord })
+    .where(eq(organisations.id, ctx.organisationId));
+}

@@ -174,6 +174,9 @@ const PAGES_COVERED = new Set([
   'workflows/[id].astro',
   'webhooks/[id].astro',
   'widget.astro',
+  'insights.astro',
+  'insights.csv.ts',
+  'insights/jobs.astro',
 ]);
 
 describe('organisation A reaching for organisation B through the console', () => {
@@ -194,6 +197,8 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/workflows/${b.workflow}`,
       `/console/live/jobs/${b.job}/events`,
       `/console/webhooks/${b.endpoint}`,
+      `/console/insights/jobs?workflowId=${b.workflow}`,
+      `/console/insights/jobs?specialistId=${b.specialist}`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);
@@ -208,6 +213,12 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/jobs/new',
       '/console/questions?who=all',
       '/console/widget',
+      '/console/insights',
+      '/console/insights.csv?table=steps',
+      '/console/insights.csv?table=questions',
+      '/console/insights.csv?table=specialists',
+      '/console/insights/jobs',
+      '/console/insights/jobs?kind=questions',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);

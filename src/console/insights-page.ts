@@ -1,0 +1,177 @@
+import type { InsightMessages } from '../i18n/insights';
+import type { Ctx } from '../services/context';
+import { ServiceError } from '../services/errors';
+import {
+  insightsViewer,
+  type PeriodInput,
+  questionInsights,
+  specialistInsights,
+  workflowInsights,
+} from '../services/insights';
+import { insightsBacklog } from '../services/insights-fold';
+
+/** The console's insights: what the viewer may see for a period; a bad period falls back to the default. */
+export async function loadInsights(ctx: Ctx, input: PeriodInput) {
+  const viewer = await insightsViewer(ctx);
+  const load = async (period: PeriodInput) => {
+    const [flows, questions, people] = await Promise.all([
+      viewer.all ? workflowInsights(ctx, period) : null,
+      viewer.all ? questionInsights(ctx, period) : null,
+      specialistInsights(ctx, period),
+    ]);
+    return {
+      viewer,
+      period: people.period,
+      workflows: flows?.workflows ?? null,
+      questions,
+      specialists: people.specialists,
+      backlog: await insightsBacklog(ctx.db),
+    };
+  };
+  try {
+    return { ...(await load(input)), badPeriod: false };
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.kind !== 'invalid') throw error;
+    return { ...(await load({})), badPeriod: true };
+  }
+}
+
+export type LoadedInsights = Awaited<ReturnType<typeof loadInsights>>;
+
+/** A link to the jobs behind a figure, for the same period. */
+export function drillHref(
+  period: { from: string; to: string },
+  params: Record<string, string | number | null | undefined>,
+): string {
+  const query = new URLSearchParams({ from: period.from, to: period.to });
+  for (const [key, value] of Object.entries(params))
+    if (value !== null && value !== undefined) query.set(key, String(value));
+  return `/console/insights/jobs?${query}`;
+}
+
+export const stepLabel = (t: InsightMessages, title: string | null, position: number) =>
+  title ?? t.stepN.replace('{n}', String(position + 1));
+
+const cell = (value: string | number | null | undefined) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+const minutes = (ms: number | null) => (ms === null ? '' : (ms / 60_000).toFixed(2));
+const percent = (share: number | null) => (share === null ? '' : (share * 100).toFixed(1));
+
+/** The page's tables as CSV (comma separated, a dot for decimals; minutes and percentages as plain numbers). */
+export function insightsCsv(table: string, data: LoadedInsights, t: InsightMessages): string | null {
+  const tt = t.table;
+  const rows: (string | number | null)[][] = [];
+  if (table === 'steps' && data.workflows) {
+    rows.push([
+      t.workflows,
+      tt.step,
+      tt.jobs,
+      tt.skipped,
+      `${tt.timeMedian} (min)`,
+      `${tt.timeP90} (min)`,
+      `${tt.waitMedian} (min)`,
+      `${tt.waitP90} (min)`,
+      tt.promised,
+      tt.kept,
+      `${tt.keptShare} (%)`,
+      tt.late,
+      `${tt.lateness} (min)`,
+      tt.changed,
+      `${tt.changedShare} (%)`,
+      tt.questions,
+      tt.perJob,
+    ]);
+    for (const w of data.workflows)
+      for (const s of w.steps)
+        rows.push([
+          w.name ?? t.adHoc,
+          stepLabel(t, s.title, s.position),
+          s.jobs,
+          s.skipped,
+          minutes(s.timeInStep.median),
+          minutes(s.timeInStep.p90),
+          minutes(s.waitBefore.median),
+          minutes(s.waitBefore.p90),
+          s.promises.promised,
+          s.promises.kept,
+          percent(s.promises.keptShare),
+          s.promises.late,
+          minutes(s.promises.averageLatenessMs),
+          s.promises.changed,
+          percent(s.promises.changedShare),
+          s.questions.asked,
+          s.questions.perJob === null ? '' : s.questions.perJob.toFixed(3),
+        ]);
+  } else if (table === 'questions' && data.questions) {
+    const q = t.questions;
+    rows.push([
+      t.workflows,
+      tt.step,
+      q.asked,
+      q.answered,
+      `${q.medianAnswer} (min)`,
+      `${q.p90Answer} (min)`,
+      `${q.inTime} (%)`,
+      `${q.costLabel} (cents)`,
+    ]);
+    for (const s of data.questions.byStep)
+      rows.push([
+        s.workflowName ?? (s.workflowId ? '' : t.adHoc),
+        s.position === null ? q.noStep : stepLabel(t, s.title, s.position),
+        s.asked,
+        s.answered,
+        minutes(s.answerTime.median),
+        minutes(s.answerTime.p90),
+        percent(s.inTimeShare),
+        s.costCents,
+      ]);
+    rows.push([]);
+    rows.push([
+      q.channel,
+      '',
+      q.asked,
+      q.answered,
+      `${q.medianAnswer} (min)`,
+      `${q.p90Answer} (min)`,
+      `${q.inTime} (%)`,
+      `${q.costLabel} (cents)`,
+    ]);
+    for (const c of data.questions.byChannel)
+      rows.push([
+        q.channels[c.channel],
+        '',
+        c.asked,
+        c.answered,
+        minutes(c.answerTime.median),
+        minutes(c.answerTime.p90),
+        percent(c.inTimeShare),
+        c.costCents,
+      ]);
+  } else if (table === 'specialists') {
+    const p = t.specialists;
+    rows.push([
+      p.name,
+      p.jobs,
+      p.stepsCol,
+      p.ratings,
+      p.average,
+      p.kudos,
+      p.answers,
+      `${p.medianAnswer} (min)`,
+    ]);
+    for (const s of data.specialists)
+      rows.push([
+        s.name,
+        s.jobs,
+        s.steps,
+        s.ratings.count,
+        s.ratings.average,
+        s.kudos,
+        s.answers.count,
+        minutes(s.answers.median),
+      ]);
+  } else return null;
+  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}

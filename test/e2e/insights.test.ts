@@ -1,0 +1,76 @@
+import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { changeStepStatus } from '../../src/services/change-step-status';
+import { createJob } from '../../src/services/create-job';
+import { createWorkflow } from '../../src/services/directory';
+import { promiseStep } from '../../src/services/promise-step';
+import { getJob } from '../../src/services/read-job';
+import { signedUpAdmin } from '../console-client';
+import { startProduct } from '../server';
+import { axeViolations, launchBrowser } from './browser';
+
+let product: Awaited<ReturnType<typeof startProduct>>;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof signedUpAdmin>>;
+
+beforeAll(async () => {
+  [product, browser] = await Promise.all([startProduct(), launchBrowser()]);
+  admin = await signedUpAdmin(product.url, product.rt, 'Garage Grafiek');
+  const workflowId = await createWorkflow(admin.ctx, {
+    name: 'APK',
+    steps: [
+      { title: 'Intake', expectedMinutes: 30 },
+      { title: 'Keuring', expectedMinutes: 60 },
+    ],
+  });
+  for (let i = 0; i < 4; i++) {
+    const { jobId } = await createJob(admin.ctx, {
+      reference: `G-${i}`,
+      title: 'APK',
+      customer: { name: 'Klant' },
+      workflowId,
+    });
+    const [intake, keuring] = (await getJob(admin.ctx, jobId)).steps;
+    await changeStepStatus(admin.ctx, jobId, intake?.id ?? '', 'finish');
+    if (i % 2) await promiseStep(admin.ctx, jobId, keuring?.id ?? '', { promisedAt: Date.now() + 7_200_000 });
+    await changeStepStatus(admin.ctx, jobId, keuring?.id ?? '', 'finish');
+  }
+});
+
+/** A browser signed in as the admin (the session cookie from the HTTP sign-up). */
+async function signedIn(options: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}) {
+  const context = await browser.newContext({ locale: 'nl-NL', ...options });
+  context.setDefaultTimeout(8000);
+  await context.addCookies([...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })));
+  return context;
+}
+
+describe('insights in a real browser', () => {
+  it('passes the accessibility audit, light and dark', async () => {
+    const context = await signedIn({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console/insights`);
+    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(9);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${product.url}/console/insights/jobs?position=1`);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('works without JavaScript: the keyboard reaches a bar and opens the jobs behind it', async () => {
+    const context = await signedIn({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console/insights`);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    for (let i = 0; i < 80 && !(await focused()).startsWith('Keuring'); i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Keuring: 4');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/insights\/jobs\?/);
+    expect(await page.locator('h1').innerText()).toBe('Opdrachten achter het cijfer');
+    expect(await page.locator('tbody tr').count()).toBe(4);
+    await context.close();
+  }, 60_000);
+});
