@@ -3,9 +3,13 @@ import { child, message, prepareData } from './harness';
 /** Step posts per second through the product's API against the raw node:http + libSQL baseline. */
 type Loaded = { rps: number; errors: number; p50: number; p99: number };
 
-async function measure(mode: 'raw' | 'ours', seconds: number) {
+async function measure(mode: 'raw' | 'ours' | 'ours-api-only', seconds: number) {
   const data = await prepareData(`step-post-${mode}`);
-  const env = { DATABASE_URL: data.url, BENCH_JOB_ID: data.jobId };
+  const env = {
+    DATABASE_URL: data.url,
+    BENCH_JOB_ID: data.jobId,
+    ...(mode === 'ours-api-only' ? { BACKGROUND_WORK: '0' } : {}),
+  };
   const server =
     mode === 'raw'
       ? child('bench/step-post-raw.ts', [], env)
@@ -38,15 +42,18 @@ export async function runStepPost(seconds = 5) {
   // Alternate and keep each side's best round: the machine's noise only ever slows a round down.
   const raw: Loaded[] = [];
   const ours: Loaded[] = [];
+  const apiOnly: Loaded[] = [];
   for (let round = 0; round < 2; round++) {
     raw.push(await measure('raw', seconds));
     ours.push(await measure('ours', seconds));
+    apiOnly.push(await measure('ours-api-only', seconds));
   }
   const best = (list: Loaded[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
-  const result = { raw: best(raw), ours: best(ours) };
+  const result = { raw: best(raw), ours: best(ours), apiOnly: best(apiOnly) };
   console.log(
     `step post: ${result.ours.rps.toFixed(0)} req/s (p99 ${result.ours.p99.toFixed(1)} ms) vs raw ${result.raw.rps.toFixed(0)} req/s ` +
-      `(p99 ${result.raw.p99.toFixed(1)} ms): ×${(result.ours.rps / result.raw.rps).toFixed(2)}; errors ${result.ours.errors}/${result.raw.errors}`,
+      `(p99 ${result.raw.p99.toFixed(1)} ms): ×${(result.ours.rps / result.raw.rps).toFixed(2)}; errors ${result.ours.errors}/${result.raw.errors}; ` +
+      `without background work ${result.apiOnly.rps.toFixed(0)} req/s (×${(result.apiOnly.rps / result.raw.rps).toFixed(2)})`,
   );
   return result;
 }

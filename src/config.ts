@@ -29,6 +29,12 @@ const schema = z.object({
   /** Let webhooks and web push reach loopback and private addresses (a business network; off by default). */
   OUTBOUND_ALLOW_PRIVATE: z.enum(['1', '0']).default('0'),
   LOG_REQUESTS: z.enum(['1', '0']).default('1'),
+  /**
+   * Background work in this process: moving overdue questions, webhooks, web push, folding the log for
+   * insights. Safe in every process; with many API processes on one database, `0` in all but one or two
+   * leaves their CPU to requests.
+   */
+  BACKGROUND_WORK: z.enum(['1', '0']).default('1'),
 });
 
 export type Config = {
@@ -45,6 +51,7 @@ export type Config = {
   vapidSubject: string;
   outboundAllowPrivate: boolean;
   logRequests: boolean;
+  backgroundWork: boolean;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -74,5 +81,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL : 'mailto:push@open-kitchen.invalid'),
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
+    backgroundWork: e.BACKGROUND_WORK === '1',
   };
 }

@@ -16,7 +16,7 @@ import { sharedRuntime, startBackgroundWork } from './runtime';
  * then Astro's pages. Pages get the runtime through `Astro.locals` and call services directly.
  */
 const rt = await sharedRuntime();
-startBackgroundWork(rt);
+if (rt.config.backgroundWork) startBackgroundWork(rt);
 const app = new Hono();
 
 app.use(requestId());
