@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+
+describe('configuration', () => {
+  it('works with nothing set: embedded database, local address, background work on', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4321,
+      databaseUrl: 'file:db/open-kitchen.db',
+      publicUrl: 'http://127.0.0.1:4321',
+      backgroundWork: true,
+      logRequests: true,
+    });
+  });
+
+  it('reads what is set, and names what is wrong', () => {
+    expect(
+      loadConfig({ BACKGROUND_WORK: '0', PORT: '8080', PUBLIC_URL: 'https://track.example/' }),
+    ).toMatchObject({
+      backgroundWork: false,
+      port: 8080,
+      publicUrl: 'https://track.example',
+      vapidSubject: 'https://track.example/',
+    });
+    expect(() => loadConfig({ BACKGROUND_WORK: 'yes' })).toThrow(/BACKGROUND_WORK/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ SECRET_KEY: 'short' })).toThrow(/SECRET_KEY/);
+  });
+});
