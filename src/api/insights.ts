@@ -3,6 +3,7 @@ import { QUESTION_CHANNELS } from '../../db/schema';
 import { questionInsights, specialistInsights, workflowInsights } from '../services/insights';
 import { insightJobs, QUESTION_FILTERS, STEP_FILTERS } from '../services/insights-jobs';
 import { router } from './env';
+import { validationError } from './errors';
 import { errors, json } from './responses';
 
 const security = [{ bearer: [] }];
@@ -245,18 +246,9 @@ export const insightRoutes = () =>
     .openapi(jobsRoute, async (c) => {
       const query = c.req.valid('query');
       const filters: readonly string[] = query.kind === 'steps' ? STEP_FILTERS : QUESTION_FILTERS;
-      if (!filters.includes(query.filter)) {
-        return c.json(
-          {
-            error: {
-              code: 'invalid_input',
-              message: `query.filter: for ${query.kind} use one of ${filters.join(', ')}`,
-              details: { fields: [{ field: 'query.filter', message: `use one of ${filters.join(', ')}` }] },
-            },
-            requestId: c.get('requestId') ?? '',
-          },
-          422,
-        );
-      }
+      if (!filters.includes(query.filter))
+        return validationError(c, 'query', [
+          { path: ['filter'], message: `for ${query.kind} use one of ${filters.join(', ')}` },
+        ]);
       return c.json(await insightJobs(c.get('ctx'), query), 200);
     });

@@ -106,49 +106,35 @@ export function insightsCsv(table: string, data: LoadedInsights, t: InsightMessa
         ]);
   } else if (table === 'questions' && data.questions) {
     const q = t.questions;
-    rows.push([
-      t.workflows,
-      tt.step,
+    // The same figures per step and per channel, after two label columns.
+    const heads = [
       q.asked,
       q.answered,
       `${q.medianAnswer} (min)`,
       `${q.p90Answer} (min)`,
       `${q.inTime} (%)`,
       `${q.costLabel} (cents)`,
-    ]);
+    ];
+    const figures = (
+      g: (typeof data.questions.byChannel)[number] | (typeof data.questions.byStep)[number],
+    ) => [
+      g.asked,
+      g.answered,
+      minutes(g.answerTime.median),
+      minutes(g.answerTime.p90),
+      percent(g.inTimeShare),
+      g.costCents,
+    ];
+    rows.push([t.workflows, tt.step, ...heads]);
     for (const s of data.questions.byStep)
       rows.push([
         s.workflowName ?? (s.workflowId ? '' : t.adHoc),
         s.position === null ? q.noStep : stepLabel(t, s.title, s.position),
-        s.asked,
-        s.answered,
-        minutes(s.answerTime.median),
-        minutes(s.answerTime.p90),
-        percent(s.inTimeShare),
-        s.costCents,
+        ...figures(s),
       ]);
     rows.push([]);
-    rows.push([
-      q.channel,
-      '',
-      q.asked,
-      q.answered,
-      `${q.medianAnswer} (min)`,
-      `${q.p90Answer} (min)`,
-      `${q.inTime} (%)`,
-      `${q.costLabel} (cents)`,
-    ]);
-    for (const c of data.questions.byChannel)
-      rows.push([
-        q.channels[c.channel],
-        '',
-        c.asked,
-        c.answered,
-        minutes(c.answerTime.median),
-        minutes(c.answerTime.p90),
-        percent(c.inTimeShare),
-        c.costCents,
-      ]);
+    rows.push([q.channel, '', ...heads]);
+    for (const c of data.questions.byChannel) rows.push([q.channels[c.channel], '', ...figures(c)]);
   } else if (table === 'specialists') {
     const p = t.specialists;
     rows.push([

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
-import { insightRollups, organisations, specialists, workflowSteps, workflows } from '../../db/schema';
+import { insightRollups, type Organisation, specialists, workflowSteps, workflows } from '../../db/schema';
 import { fromLocalInput } from '../i18n/format';
 import type { Ctx } from './context';
 import { invalid, notFound, ServiceError } from './errors';
@@ -16,6 +16,8 @@ import {
   type Scope,
   share,
 } from './insights-rollup';
+import { getOrganisation } from './settings';
+import { actingSpecialist } from './team';
 import { findTrackedJob } from './tracker';
 
 /**
@@ -47,20 +49,8 @@ export type Viewer = { all: true } | { all: false; specialistId: string };
 
 export async function insightsViewer(ctx: Ctx): Promise<Viewer> {
   if (ctx.actor.type === 'api_key' || ctx.actor.type === 'system') return { all: true };
-  if (ctx.actor.type !== 'specialist' || !ctx.actor.id)
-    throw new ServiceError('forbidden', 'staff_only', 'only a signed-in specialist can do this');
-  const [me] = await ctx.db
-    .select()
-    .from(specialists)
-    .where(and(eq(specialists.id, ctx.actor.id), eq(specialists.organisationId, ctx.organisationId)));
-  if (!me?.active) throw new ServiceError('forbidden', 'deactivated', 'this account has been deactivated');
+  const me = await actingSpecialist(ctx);
   return me.permission === 'admin' ? { all: true } : { all: false, specialistId: me.id };
-}
-
-async function organisation(ctx: Ctx) {
-  const [org] = await ctx.db.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
-  if (!org) throw notFound('organisation');
-  return org;
 }
 
 /**
@@ -181,7 +171,7 @@ const n = (counts: Record<string, number> | undefined, name: string) => counts?.
 export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflowId?: string }) {
   const viewer = await insightsViewer(ctx);
   if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
-  const org = await organisation(ctx);
+  const org = await getOrganisation(ctx);
   const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
   const flows = await ctx.db
     .select()
@@ -287,7 +277,7 @@ export type QuestionGroup = {
 export async function questionInsights(ctx: Ctx, input: PeriodInput) {
   const viewer = await insightsViewer(ctx);
   if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
-  const org = await organisation(ctx);
+  const org = await getOrganisation(ctx);
   const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
   const flows = await ctx.db.select().from(workflows).where(eq(workflows.organisationId, ctx.organisationId));
   const templates = flows.length
@@ -371,7 +361,7 @@ export type SpecialistFigures = {
 /** Per specialist: jobs and steps handled, ratings, kudos and answer times. A specialist sees their own. */
 export async function specialistInsights(ctx: Ctx, input: PeriodInput & { specialistId?: string }) {
   const viewer = await insightsViewer(ctx);
-  const org = await organisation(ctx);
+  const org = await getOrganisation(ctx);
   const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
   const wanted = viewer.all ? input.specialistId : viewer.specialistId;
   if (!viewer.all && input.specialistId && input.specialistId !== viewer.specialistId)
@@ -419,7 +409,7 @@ export const publicPeriod = (p: Period) => ({ from: p.from, to: p.to, days: p.da
 export const MIN_PROMISES_SHOWN = 10;
 
 export async function promiseRecord(ctx: Ctx, workflowId: string | null, minimum = MIN_PROMISES_SHOWN) {
-  return promiseRecordOf(ctx, await organisation(ctx), workflowId, minimum, true);
+  return promiseRecordOf(ctx, await getOrganisation(ctx), workflowId, minimum, true);
 }
 
 /**
@@ -435,7 +425,7 @@ export async function trackerPromiseRecord(db: Ctx['db'], clock: Ctx['clock'], t
 
 async function promiseRecordOf(
   ctx: Ctx,
-  org: Awaited<ReturnType<typeof organisation>>,
+  org: Organisation,
   workflowId: string | null,
   minimum: number,
   fold: boolean,
