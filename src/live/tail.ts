@@ -1,9 +1,20 @@
 import { asc, gt, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { param, prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
 import type { Hub, Subscriber } from './hub';
 
 const BATCH = 500;
+
+const eventsAfter = prepared((db) =>
+  db
+    .select()
+    .from(events)
+    .where(gt(events.id, param('after')))
+    .orderBy(asc(events.id))
+    .limit(BATCH)
+    .prepare(),
+);
 
 /**
  * Follows the event log by id and hands new events to the hub: one query per tick for the whole
@@ -79,12 +90,7 @@ export class LogTail {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const rows = await this.db
-        .select()
-        .from(events)
-        .where(gt(events.id, this.lastId))
-        .orderBy(asc(events.id))
-        .limit(BATCH);
+      const rows = await eventsAfter(this.db).all({ after: this.lastId });
       if (rows.length === 0) return;
       this.lastId = rows[rows.length - 1]?.id ?? this.lastId;
       this.hub.publish(rows);

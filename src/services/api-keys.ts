@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { param, prepared } from '../../db/prepared';
 import { apiKeys, organisations } from '../../db/schema';
 import type { Clock, Db } from './context';
 import { newId, sha256 } from './ids';
@@ -33,13 +34,8 @@ export async function createApiKey(
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/**
- * Looks a bearer key up by hash. Records when it was last used, at most once a minute (no write per
- * request). Runs on every API call, so it reads only the columns it needs (each column read costs).
- */
-export async function authenticateApiKey(db: Db, clock: Clock, key: string) {
-  if (!key.startsWith(API_KEY_PREFIX) || key.length > 128) return null;
-  const [row] = await db
+const keyByHash = prepared((db) =>
+  db
     .select({
       id: apiKeys.id,
       scope: apiKeys.scope,
@@ -49,7 +45,18 @@ export async function authenticateApiKey(db: Db, clock: Clock, key: string) {
     })
     .from(apiKeys)
     .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
-    .where(and(eq(apiKeys.hash, sha256(key)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.hash, param('hash')), isNull(apiKeys.revokedAt)))
+    .prepare(),
+);
+
+/**
+ * Looks a bearer key up by hash. Records when it was last used, at most once a minute (no write per
+ * request). Runs on every API call, so it reads only the columns it needs (each column read costs)
+ * with a statement built once.
+ */
+export async function authenticateApiKey(db: Db, clock: Clock, key: string) {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 128) return null;
+  const [row] = await keyByHash(db).all({ hash: sha256(key) });
   if (!row) return null;
   const now = clock.now();
   if (!row.lastUsedAt || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {

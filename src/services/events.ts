@@ -1,3 +1,4 @@
+import { param, prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
 import type { Ctx, Db } from './context';
 
@@ -11,22 +12,37 @@ export type NewEvent = {
   payload: Record<string, unknown>;
 };
 
-/** Appends to the job's log inside the caller's transaction, so the event commits with the state it describes. */
-export async function appendEvent(tx: Db, ctx: Ctx, event: NewEvent): Promise<number> {
-  const [row] = await tx
+const insertEvent = prepared((db) =>
+  db
     .insert(events)
     .values({
-      organisationId: ctx.organisationId,
-      jobId: event.jobId,
-      stepId: event.stepId ?? null,
-      type: event.type,
-      visibility: event.visibility,
-      actorType: ctx.actor.type,
-      actorId: ctx.actor.id,
-      payload: event.payload,
-      createdAt: ctx.clock.now(),
+      organisationId: param('organisationId'),
+      jobId: param('jobId'),
+      stepId: param('stepId'),
+      type: param('type'),
+      visibility: param('visibility'),
+      actorType: param('actorType'),
+      actorId: param('actorId'),
+      payload: param('payload'),
+      createdAt: param('createdAt'),
     })
-    .returning({ id: events.id });
+    .returning({ id: events.id })
+    .prepare(),
+);
+
+/** Appends to the job's log inside the caller's transaction, so the event commits with the state it describes. */
+export async function appendEvent(tx: Db, ctx: Ctx, event: NewEvent): Promise<number> {
+  const [row] = await insertEvent(tx).all({
+    organisationId: ctx.organisationId,
+    jobId: event.jobId,
+    stepId: event.stepId ?? null,
+    type: event.type,
+    visibility: event.visibility,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    payload: event.payload,
+    createdAt: ctx.clock.now(),
+  });
   if (!row) throw new Error('event insert returned no row');
   return row.id;
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { param, prepared } from '../../db/prepared';
 import { costLines, jobs, notes, type Specialist, specialists, steps } from '../../db/schema';
 import type { Ctx, Db } from './context';
 import { conflict, invalid, notFound } from './errors';
@@ -15,24 +16,34 @@ export async function loadJob(db: Db, ctx: Ctx, jobId: string) {
 
 /** Checks that a job of the acting organisation is open, before a change to it (only its status is read). */
 export async function loadOpenJob(db: Db, ctx: Ctx, jobId: string): Promise<void> {
-  const [job] = await db
-    .select({ status: jobs.status })
-    .from(jobs)
-    .where(and(eq(jobs.id, jobId), eq(jobs.organisationId, ctx.organisationId)));
+  const [job] = await openJobStatus(db).all({ jobId, organisationId: ctx.organisationId });
   if (!job) throw notFound('job');
   if (job.status !== 'open') {
     throw conflict('job_closed', `job is ${job.status}; it can no longer change`, { status: job.status });
   }
 }
 
+const openJobStatus = prepared((db) =>
+  db
+    .select({ status: jobs.status })
+    .from(jobs)
+    .where(and(eq(jobs.id, param('jobId')), eq(jobs.organisationId, param('organisationId'))))
+    .prepare(),
+);
+
 export async function loadStep(db: Db, jobId: string, stepId: string) {
-  const [step] = await db
-    .select()
-    .from(steps)
-    .where(and(eq(steps.id, stepId), eq(steps.jobId, jobId)));
+  const [step] = await stepOfJob(db).all({ jobId, stepId });
   if (!step) throw notFound('step');
   return step;
 }
+
+const stepOfJob = prepared((db) =>
+  db
+    .select()
+    .from(steps)
+    .where(and(eq(steps.id, param('stepId')), eq(steps.jobId, param('jobId'))))
+    .prepare(),
+);
 
 /** A specialist named in input must be an active member of the acting organisation. */
 export async function loadAssignableSpecialist(db: Db, ctx: Ctx, field: string, id: string) {

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { param, prepared } from '../../db/prepared';
 import { jobs, type Step, specialists, steps } from '../../db/schema';
 import type { Ctx, Db } from './context';
 import { appendEvent } from './events';
@@ -6,26 +7,24 @@ import { type PublicStep, publicStep } from './views';
 
 export type StepView = PublicStep & { assigneeId: string | null };
 
+type StepChanges = Partial<Omit<Step, 'id' | 'jobId' | 'updatedAt'>>;
+
 /** Saves a step change and logs it with the step's new public snapshot, in the caller's transaction. */
 export async function saveStep(
   tx: Db,
   ctx: Ctx,
   step: Step,
-  changes: Partial<Step>,
+  changes: StepChanges,
   type: string,
   extra: Record<string, unknown> = {},
 ): Promise<StepView> {
   const now = ctx.clock.now();
-  const [updated] = await tx
-    .update(steps)
-    .set({ ...changes, updatedAt: now })
-    .where(eq(steps.id, step.id))
-    .returning();
+  // Like Drizzle's `set`, a change given as undefined leaves its column alone.
+  const columns = Object.keys(changes).filter((c) => changes[c as keyof StepChanges] !== undefined);
+  const [updated] = await updateStep(columns)(tx).all({ ...changes, id: step.id, updatedAt: now });
   if (!updated) throw new Error('step vanished inside its transaction');
-  await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, step.jobId));
-  const [assignee] = updated.assigneeId
-    ? await tx.select().from(specialists).where(eq(specialists.id, updated.assigneeId))
-    : [];
+  await touchJob(tx).run({ id: step.jobId, updatedAt: now });
+  const [assignee] = updated.assigneeId ? await specialistById(tx).all({ id: updated.assigneeId }) : [];
   const view = publicStep(updated, assignee);
   await appendEvent(tx, ctx, {
     jobId: step.jobId,
@@ -36,3 +35,37 @@ export async function saveStep(
   });
   return { ...view, assigneeId: updated.assigneeId };
 }
+
+// Step changes come in a handful of shapes (status, promise, assignee, …): one statement per shape.
+const updates = new Map<string, ReturnType<typeof buildUpdate>>();
+const buildUpdate = (columns: string[]) =>
+  prepared((db) =>
+    db
+      .update(steps)
+      .set(Object.fromEntries([...columns, 'updatedAt'].map((column) => [column, param(column)])))
+      .where(eq(steps.id, param('id')))
+      .returning()
+      .prepare(),
+  );
+function updateStep(columns: string[]) {
+  const shape = columns.sort().join();
+  const update = updates.get(shape) ?? buildUpdate(columns);
+  updates.set(shape, update);
+  return update;
+}
+
+const touchJob = prepared((db) =>
+  db
+    .update(jobs)
+    .set({ updatedAt: param('updatedAt') })
+    .where(eq(jobs.id, param('id')))
+    .prepare(),
+);
+
+const specialistById = prepared((db) =>
+  db
+    .select()
+    .from(specialists)
+    .where(eq(specialists.id, param('id')))
+    .prepare(),
+);
