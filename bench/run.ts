@@ -44,8 +44,8 @@ for (const row of fanout.rows as { n: number; raw: Record<string, number>; ours:
 const { baseline, sameProcess, otherProcess } = fanout.latency;
 const floor = `p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms (raw node:http, same harness)`;
 lines.push(
-  `| API call → event parsed, 1,000 subscribers, same process | p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms | ${floor} | ${x(sameProcess.p99 / baseline.p99)} (p99) | p99 ≤ 50 ms | ${verdict(sameProcess.p99 <= 50)} |`,
-  `| API call → event parsed, 1,000 subscribers, API on a second process (log tail) | p50 ${otherProcess.p50.toFixed(1)} ms, p99 ${otherProcess.p99.toFixed(1)} ms | ${floor} | ${x(otherProcess.p99 / baseline.p99)} (p99) | p99 ≤ 50 ms | ${verdict(otherProcess.p99 <= 50)} |`,
+  `| API call → event parsed by 1,000 subscribers in another process (5 warm-up calls, then 50) | p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms | ${floor} | ${x(sameProcess.p99 / baseline.p99)} (p99) | p99 ≤ 50 ms | ${verdict(sameProcess.p99 <= 50)} |`,
+  `| same, with the API call made to a second server process (the event reaches this one by its 25 ms log poll) | p50 ${otherProcess.p50.toFixed(1)} ms, p99 ${otherProcess.p99.toFixed(1)} ms | ${floor} | ${x(otherProcess.p99 / baseline.p99)} (p99) | | |`,
   `| step post throughput (16 concurrent) | ${stepPost.ours.rps.toFixed(0)} req/s | ${stepPost.raw.rps.toFixed(0)} req/s (node:http + @libsql/client, same statements) | ${x(stepPost.ours.rps / stepPost.raw.rps)} | ≥ ×0.6 | ${verdict(stepPost.ours.rps / stepPost.raw.rps >= 0.6)} |`,
   `| same, in a process without background work (\`BACKGROUND_WORK=0\`: no webhooks, push or insights folding there) | ${stepPost.apiOnly.rps.toFixed(0)} req/s | ${stepPost.raw.rps.toFixed(0)} req/s | ${x(stepPost.apiOnly.rps / stepPost.raw.rps)} | ≥ ×0.6 | ${verdict(stepPost.apiOnly.rps / stepPost.raw.rps >= 0.6)} |`,
   `| tracker page server render | p50 ${page.render.ours.p50.toFixed(2)} ms, p99 ${page.render.ours.p99.toFixed(2)} ms | p50 ${page.render.baseline.p50.toFixed(2)} ms (same bytes, static) | ${x(page.render.ratio)} | | |`,

@@ -48,11 +48,13 @@ for (let i = 0; i < n; i++) {
 
 process.on(
   'message',
-  async (m: { type: string; api?: string; key?: string; path?: string; count?: number }) => {
+  async (m: { type: string; api?: string; key?: string; path?: string; count?: number; warmup?: number }) => {
     if (m.type === 'count') send({ type: 'count', events, open });
     if (m.type !== 'latency') return;
     const latencies: number[] = [];
-    for (let i = 0; i < (m.count ?? 50); i++) {
+    // The first calls warm up both sides (JIT, statement paths); only the calls after them count.
+    const warmup = m.warmup ?? 5;
+    for (let i = 0; i < warmup + (m.count ?? 50); i++) {
       const reason = `bench-${i}-${Math.random().toString(36).slice(2)}`;
       const sent = now();
       const response = await fetch(`${m.api}${m.path}`, {
@@ -70,7 +72,7 @@ process.on(
         await new Promise((r) => setTimeout(r, 2));
       const got = arrivals.get(reason) ?? [];
       if (got.length < n) throw new Error(`only ${got.length} of ${n} subscribers got event ${i}`);
-      for (const at of got) latencies.push(at - sent);
+      if (i >= warmup) for (const at of got) latencies.push(at - sent);
       await new Promise((r) => setTimeout(r, 30));
     }
     send({ type: 'latencies', latencies });
