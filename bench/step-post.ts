@@ -43,7 +43,7 @@ export async function runStepPost(seconds = 5) {
   const raw: Loaded[] = [];
   const ours: Loaded[] = [];
   const apiOnly: Loaded[] = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 3; round++) {
     raw.push(await measure('raw', seconds));
     ours.push(await measure('ours', seconds));
     apiOnly.push(await measure('ours-api-only', seconds));

@@ -14,7 +14,11 @@ export function prepared<Q extends object>(build: (db: Db) => Q): (db: Db) => Q 
   return (db) => {
     const { client, tx } = sessionOf(db);
     query ??= build(db);
-    return Object.create(query, { client: { value: client }, tx: { value: tx } }) as Q;
+    // Plain assignments, not property descriptors: those would leave the object in slow mode.
+    const bound = Object.create(query) as Q & Session;
+    bound.client = client;
+    bound.tx = tx;
+    return bound;
   };
 }
 
