@@ -6,7 +6,10 @@ import { child, message, percentile, prepareData } from './harness';
  */
 type Measured = {
   subscribers: number;
+  /** Ten events back to back, per event. */
   usPerSubscriber: number;
+  /** One event after a pause. */
+  usPerSubscriberSingle: number;
   heapPerSubscriber: number;
   rssPerSubscriber: number;
 };
@@ -58,6 +61,7 @@ async function latency(n: number, viaSecondProcess: boolean, mode: 'raw' | 'ours
 const best = (list: Measured[]): Measured => ({
   subscribers: Math.min(...list.map((m) => m.subscribers)),
   usPerSubscriber: Math.min(...list.map((m) => m.usPerSubscriber)),
+  usPerSubscriberSingle: Math.min(...list.map((m) => m.usPerSubscriberSingle)),
   heapPerSubscriber: Math.min(...list.map((m) => m.heapPerSubscriber)),
   rssPerSubscriber: Math.min(...list.map((m) => m.rssPerSubscriber)),
 });
@@ -77,6 +81,7 @@ export async function runFanout() {
     rows.push({ n, raw, ours });
     console.log(
       `fan-out n=${n}: write ${ours.usPerSubscriber.toFixed(2)} µs/sub vs raw ${raw.usPerSubscriber.toFixed(2)} (×${(ours.usPerSubscriber / raw.usPerSubscriber).toFixed(2)}); ` +
+        `one event after a pause ${ours.usPerSubscriberSingle.toFixed(2)} vs ${raw.usPerSubscriberSingle.toFixed(2)} (×${(ours.usPerSubscriberSingle / raw.usPerSubscriberSingle).toFixed(2)}); ` +
         `heap ${(ours.heapPerSubscriber / 1024).toFixed(1)} KB/sub vs raw ${(raw.heapPerSubscriber / 1024).toFixed(1)} (×${(ours.heapPerSubscriber / raw.heapPerSubscriber).toFixed(2)}); ` +
         `rss ${(ours.rssPerSubscriber / 1024).toFixed(1)} KB/sub vs raw ${(raw.rssPerSubscriber / 1024).toFixed(1)}; subscribers held: ${ours.subscribers}`,
     );
