@@ -10,8 +10,20 @@ export function eventFrame(id: number, data: unknown): Uint8Array {
   return encoder.encode(`id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+/**
+ * A frame as the hub sends it: its bytes, and the same bytes as one HTTP/1.1 chunk, both made once
+ * per event for every subscriber. A live stream writes the chunk straight to its socket (stream.ts).
+ */
+export type Frame = { bytes: Uint8Array; chunk: Uint8Array };
+
+const CRLF = encoder.encode('\r\n');
+
+export function sendable(bytes: Uint8Array): Frame {
+  return { bytes, chunk: concat([encoder.encode(`${bytes.byteLength.toString(16)}\r\n`), bytes, CRLF]) };
+}
+
 /** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */
-export const HEARTBEAT = encoder.encode(': heartbeat\n\n');
+export const HEARTBEAT = sendable(encoder.encode(': heartbeat\n\n'));
 
 export const retryFrame = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
 

@@ -1,5 +1,5 @@
 import type { EventRow } from '../../db/schema';
-import { eventFrame, HEARTBEAT } from './frames';
+import { eventFrame, type Frame, HEARTBEAT, sendable } from './frames';
 
 /** One open stream. `write` goes straight to the socket where we have it (see stream.ts). */
 export type Subscriber = {
@@ -10,8 +10,8 @@ export type Subscriber = {
   /** Newest event id this subscriber has been sent; anything at or below it is skipped. */
   lastId: number;
   /** While the stream is still sending its backlog, live frames wait here, in order. */
-  pending: { id: number; frame: Uint8Array }[] | null;
-  write(frame: Uint8Array): void;
+  pending: { id: number; frame: Frame }[] | null;
+  write(frame: Frame): void;
   /** Its place in the hub's list for its topic (kept by the hub; -1 while not in it). */
   slot: number;
 };
@@ -83,7 +83,7 @@ export class Hub {
 
   private deliver(row: EventRow, list: Subscriber[] | undefined): void {
     if (!list) return;
-    const frame = eventFrame(row.id, wireEvent(row));
+    const frame = sendable(eventFrame(row.id, wireEvent(row)));
     const internalOnly = row.visibility === 'internal';
     // A write may drop a slow subscriber (swapping the last one into its place): walk from the end.
     for (let i = list.length - 1; i >= 0; i--) {

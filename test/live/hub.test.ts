@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../db/schema';
+import { eventFrame, HEARTBEAT, sendable } from '../../src/live/frames';
 import { Hub, type Subscriber } from '../../src/live/hub';
 
 const row = (id: number, jobId = 'job_1', visibility: 'customer' | 'internal' = 'customer'): EventRow => ({
@@ -23,7 +24,7 @@ function subscriber(jobId = 'job_1', internal = false) {
     lastId: 0,
     pending: null,
     slot: -1,
-    write: (frame) => got.push(Number(/^id: (\d+)/.exec(new TextDecoder().decode(frame))?.[1])),
+    write: (frame) => got.push(Number(/^id: (\d+)/.exec(new TextDecoder().decode(frame.bytes))?.[1])),
   };
   return { sub, got };
 }
@@ -71,5 +72,14 @@ describe('the hub', () => {
     expect(hub.size).toBe(0);
     hub.publish([row(9)]);
     expect(subs[1]!.got).toEqual([7, 8]);
+  });
+
+  it('frames each event once as an HTTP/1.1 chunk for the sockets, multi-byte text included', () => {
+    const bytes = eventFrame(7, { title: 'Remschijven vervangen – klaar' });
+    const text = new TextDecoder().decode(bytes);
+    const { chunk } = sendable(bytes);
+    expect(new TextDecoder().decode(chunk)).toBe(`${bytes.byteLength.toString(16)}\r\n${text}\r\n`);
+    expect(bytes.byteLength).toBeGreaterThan(text.length);
+    expect(new TextDecoder().decode(HEARTBEAT.chunk)).toBe('d\r\n: heartbeat\n\n\r\n');
   });
 });
