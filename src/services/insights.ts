@@ -53,6 +53,12 @@ export async function insightsViewer(ctx: Ctx): Promise<Viewer> {
   return me.permission === 'admin' ? { all: true } : { all: false, specialistId: me.id };
 }
 
+/** Figures for the whole organisation are for admins and API keys. */
+async function requireWholeOrganisation(ctx: Ctx): Promise<void> {
+  const viewer = await insightsViewer(ctx);
+  if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
+}
+
 /**
  * A period of whole local days, `from` and `to` included (YYYY-MM-DD). Without them: the last 30
  * days up to today. At most 366 days; `to` not before `from`.
@@ -167,23 +173,18 @@ export type WorkflowFigures = {
 
 const n = (counts: Record<string, number> | undefined, name: string) => counts?.[name] ?? 0;
 
-/** Per workflow and per step. `workflowId` narrows to one (404 if it is not this organisation's). */
-export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflowId?: string }) {
-  const viewer = await insightsViewer(ctx);
-  if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
-  const org = await getOrganisation(ctx);
-  const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
+/** The organisation's workflows (or the one asked for), by name, and the titles of their steps. */
+async function workflowCatalogue(ctx: Ctx, workflowId?: string) {
   const flows = await ctx.db
-    .select()
+    .select({ id: workflows.id, name: workflows.name })
     .from(workflows)
     .where(
       and(
         eq(workflows.organisationId, ctx.organisationId),
-        input.workflowId ? eq(workflows.id, input.workflowId) : undefined,
+        workflowId ? eq(workflows.id, workflowId) : undefined,
       ),
     )
     .orderBy(asc(workflows.name));
-  if (input.workflowId && flows.length === 0) throw notFound('workflow');
   const templates = flows.length
     ? await ctx.db
         .select({
@@ -199,6 +200,21 @@ export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflow
           ),
         )
     : [];
+  const titles = new Map(templates.map((t) => [`${t.workflowId}|${t.position}`, t.title]));
+  return {
+    flows,
+    templates,
+    title: (id: string | null, position: number) => titles.get(`${id}|${position}`) ?? null,
+  };
+}
+
+/** Per workflow and per step. `workflowId` narrows to one (404 if it is not this organisation's). */
+export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflowId?: string }) {
+  await requireWholeOrganisation(ctx);
+  const org = await getOrganisation(ctx);
+  const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
+  const { flows, templates, title } = await workflowCatalogue(ctx, input.workflowId);
+  if (input.workflowId && flows.length === 0) throw notFound('workflow');
   const rows = await rollups(ctx, period, ['step', 'job', 'question'], { samplesFor: ['step', 'job'] });
   const steps = gather(rows, 'step');
   const jobs = gather(rows, 'job');
@@ -239,7 +255,7 @@ export async function workflowInsights(ctx: Ctx, input: PeriodInput & { workflow
           const late = n(c, 'late');
           return {
             position,
-            title: templates.find((t) => t.workflowId === id && t.position === position)?.title ?? null,
+            title: title(id, position),
             jobs: n(c, 'done'),
             skipped: n(c, 'skipped'),
             timeInStep: steps.samples(`${key}|${position}`, 'duration'),
@@ -275,22 +291,10 @@ export type QuestionGroup = {
 
 /** Questions: totals, per channel and per step asked at, with answer times and their estimated cost. */
 export async function questionInsights(ctx: Ctx, input: PeriodInput) {
-  const viewer = await insightsViewer(ctx);
-  if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
+  await requireWholeOrganisation(ctx);
   const org = await getOrganisation(ctx);
   const period = resolvePeriod(input, org.timeZone, ctx.clock.now());
-  const flows = await ctx.db.select().from(workflows).where(eq(workflows.organisationId, ctx.organisationId));
-  const templates = flows.length
-    ? await ctx.db
-        .select()
-        .from(workflowSteps)
-        .where(
-          inArray(
-            workflowSteps.workflowId,
-            flows.map((f) => f.id),
-          ),
-        )
-    : [];
+  const { flows, title } = await workflowCatalogue(ctx);
   const rows = await rollups(ctx, period, ['question', 'job'], { samplesFor: ['question'] });
   const channels = ['tracker', 'phone', 'desk', 'email'] as const;
   const figures = (
@@ -333,7 +337,7 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
           workflowId: wf || null,
           workflowName: names.get(wf) ?? null,
           position: position >= 0 ? position : null,
-          title: templates.find((t) => t.workflowId === wf && t.position === position)?.title ?? null,
+          title: title(wf, position),
           ...step,
           perJob: share(step.asked, created),
         };
