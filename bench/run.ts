@@ -25,7 +25,7 @@ const lines = [
   '# Benchmark results',
   '',
   `Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${availableParallelism()} cores, Node ${process.version}.`,
-  'Each figure is compared with a baseline measured in the same run; budgets from DESIGN.md.',
+  'Each figure is compared with a baseline measured in the same run; budgets from docs/budgets.md.',
   '',
   '| measure | ours | baseline | ratio | budget | |',
   '|---|---|---|---|---|---|',

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
 import { build } from 'esbuild';
 
-/** DESIGN.md's budgets, in gzip bytes: the loader alone, and everything the widget runs. */
+/** The budgets in docs/budgets.md, in gzip bytes: the loader alone, and everything the widget runs. */
 export const WIDGET_BUDGET = { loader: 2048, whole: 5120 };
 
 const here = fileURLToPath(new URL('.', import.meta.url));
