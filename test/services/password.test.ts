@@ -1,4 +1,3 @@
-import { hashPassword } from 'better-auth/crypto';
 import { describe, expect, it } from 'vitest';
 import { passwordHasher } from '../../src/services/auth';
 
@@ -10,15 +9,13 @@ describe('password hashing', () => {
     expect(made).toMatch(/^[0-9a-f]{32}:[0-9a-f]{128}$/); // better-auth's `salt:key`
     const cheaply = await cheap.hash('correct horse battery');
     expect(cheaply).toMatch(/^n1024\$[0-9a-f]{32}:[0-9a-f]{128}$/);
-    // Each reads the other's (a database may hold both kinds).
+    // Each reads the other's: a database may hold both kinds.
     for (const [hasher, hash] of [
       [cheap, made],
       [standard, cheaply],
-      [cheap, await hashPassword('another password')],
     ] as const) {
-      const password = hash === made || hash === cheaply ? 'correct horse battery' : 'another password';
-      expect(await hasher.verify({ hash, password })).toBe(true);
-      expect(await hasher.verify({ hash, password: `${password}!` })).toBe(false);
+      expect(await hasher.verify({ hash, password: 'correct horse battery' })).toBe(true);
+      expect(await hasher.verify({ hash, password: 'correct horse batterY' })).toBe(false);
     }
   });
 });
