@@ -14,7 +14,7 @@ const path = require('node:path');
 const NEED = [22, 12];
 const WANT = 'node@24';
 const HOW_TO_FIX = [
-  'Or install Node 22.12 or newer yourself and run the same command again, for example:',
+  'Install Node 22.12 or newer yourself and run the same command again, for example:',
   '  nvm install && nvm use        (reads .nvmrc)',
   '  fnm use --install-if-missing  (reads .node-version)',
   '  or from https://nodejs.org/',
@@ -41,6 +41,7 @@ function node24Bin() {
       `Open Kitchen needs Node 22.12 or newer; this is Node ${process.versions.node}.\n` +
         `Fetching Node 24 from the npm registry into ${shown} (once; later runs reuse it)...\n`,
     );
+    // No retries: with no registry in reach this fails in seconds instead of a minute (run it again).
     const args = [
       'install',
       '--prefix',
@@ -49,19 +50,24 @@ function node24Bin() {
       '--no-fund',
       '--no-save',
       '--loglevel=error',
+      '--fetch-retries=0',
       WANT,
     ];
-    // The npm that started this script, if any; otherwise the npm on PATH.
+    // The npm that started this script, if any; otherwise the npm on PATH. Its output is shown only
+    // in part, on failure: the reason, not a page of npm's.
     const npmCli = process.env.npm_execpath;
+    const options = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] };
     const fetched =
       npmCli && /\.c?js$/.test(npmCli)
-        ? childProcess.spawnSync(process.execPath, [npmCli, ...args], { stdio: 'inherit' })
-        : childProcess.spawnSync('npm', args, { stdio: 'inherit', shell: process.platform === 'win32' });
-    if (fetched.status !== 0 || !fs.existsSync(node))
-      fail([
-        `Could not fetch Node 24 from the npm registry (npm install ${WANT} into ${shown} failed).`,
-        ...HOW_TO_FIX,
-      ]);
+        ? childProcess.spawnSync(process.execPath, [npmCli, ...args], options)
+        : childProcess.spawnSync('npm', args, { ...options, shell: process.platform === 'win32' });
+    if (fetched.status !== 0 || !fs.existsSync(node)) {
+      const reason = `${fetched.stderr || ''}${fetched.error ? fetched.error.message : ''}`
+        .split('\n')
+        .filter((line) => /npm error (code|network)|ENOENT|EACCES/.test(line))
+        .slice(0, 2);
+      fail([`Could not fetch Node 24 from the npm registry into ${shown}.`, ...reason, ...HOW_TO_FIX]);
+    }
   }
   const probe = childProcess.spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
   const got = (probe.stdout || '').trim();
