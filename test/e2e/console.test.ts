@@ -26,7 +26,6 @@ function watchErrors(page: Page) {
 
 async function newUser(locale = 'nl-NL'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale });
-  context.setDefaultTimeout(8000);
   const page = await context.newPage();
   return { context, page, errors: watchErrors(page) };
 }

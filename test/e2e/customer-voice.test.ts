@@ -25,7 +25,6 @@ describe("the customer's voice, in real browsers", () => {
 
     // The specialist, signed in, on the questions page (live).
     const staff = await browser.newContext({ locale: 'nl-NL' });
-    staff.setDefaultTimeout(8000);
     const [name, value] = [...admin.client.jar.entries()][0] ?? ['', ''];
     await staff.addCookies([{ name, value, url: product.url }]);
     const desk = await staff.newPage();
@@ -35,7 +34,6 @@ describe("the customer's voice, in real browsers", () => {
 
     // The customer asks about the first step.
     const customerContext = await browser.newContext({ locale: 'nl-NL' });
-    customerContext.setDefaultTimeout(8000);
     const customer = await customerContext.newPage();
     const errors: string[] = [];
     customer.on('pageerror', (e) => errors.push(e.message));
@@ -71,7 +69,6 @@ describe("the customer's voice, in real browsers", () => {
       steps: [{ title: 'Wisselen', assigneeId: admin.specialist.id }],
     });
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
-    context.setDefaultTimeout(8000);
     const page = await context.newPage();
     await page.goto(`${product.url}/t/${trackerToken}`);
     await page.locator('summary', { hasText: 'Ask Admin of Garage Zonder JS' }).click();
@@ -94,7 +91,6 @@ describe("the customer's voice, in real browsers", () => {
       steps: [{ title: 'Remmen', assigneeId: admin.specialist.id }],
     });
     const staff = await browser.newContext({ locale: 'nl-NL' });
-    staff.setDefaultTimeout(8000);
     const [name, value] = [...admin.client.jar.entries()][0] ?? ['', ''];
     await staff.addCookies([{ name, value, url: product.url }]);
     const desk = await staff.newPage();
@@ -104,7 +100,6 @@ describe("the customer's voice, in real browsers", () => {
 
     // bypassCSP only lets the test inject axe-core for the accessibility audit below.
     const customerContext = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
-    customerContext.setDefaultTimeout(8000);
     const customer = await customerContext.newPage();
     await customer.goto(`${product.url}/t/${trackerToken}`);
     await customer.locator('.connection.live').waitFor();
