@@ -40,7 +40,6 @@ beforeAll(async () => {
 /** A browser signed in as the admin (the session cookie from the HTTP sign-up). */
 async function signedIn(options: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}) {
   const context = await browser.newContext({ locale: 'nl-NL', ...options });
-  context.setDefaultTimeout(8000);
   await context.addCookies([...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })));
   return context;
 }
