@@ -200,7 +200,37 @@ describe('the staff console in a real browser', () => {
     }
     await audit.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(audit), 'dark').toEqual([]);
+
+    // On a phone: the navigation is one row (it scrolls sideways), Sign out lines up with the links,
+    // and the search field shows its whole placeholder.
+    const phoneContext = await browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 360, height: 740 },
+      storageState: await admin.context.storageState(),
+    });
+    const phone = await phoneContext.newPage();
+    await phone.goto(`${product.url}/console/`);
+    const items = await phone
+      .locator('.console-top nav li > a, .console-top nav li button')
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const box = el.getBoundingClientRect();
+          return { text: el.textContent?.trim(), top: Math.round(box.top), bottom: Math.round(box.bottom) };
+        }),
+      );
+    expect(items.at(-1)?.text).toBe('Sign out');
+    expect(new Set(items.map((i) => `${i.top}-${i.bottom}`)).size, JSON.stringify(items)).toBe(1);
+    const search = await phone.locator('#q').evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { room, needed: context.measureText(input.placeholder).width };
+    });
+    expect(search.needed).toBeLessThanOrEqual(search.room);
+    expect(await axeViolations(phone), 'phone').toEqual([]);
+
     expect(admin.errors).toEqual([]);
-    await Promise.all([admin.context.close(), auditContext.close()]);
+    await Promise.all([admin.context.close(), auditContext.close(), phoneContext.close()]);
   });
 });
