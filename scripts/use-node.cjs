@@ -85,7 +85,10 @@ function node24Bin() {
 const command = process.argv.slice(2).join(' ').trim();
 if (!command) fail(['usage: node scripts/use-node.cjs <command> [&& <command> ...]']);
 const env = { ...process.env };
-if (tooOld(process.versions.node)) env.PATH = `${node24Bin()}${path.delimiter}${env.PATH || ''}`;
+// The project's tools, also when this runs outside npm (npm puts them on PATH itself).
+const bins = [path.join(__dirname, '..', 'node_modules', '.bin')];
+if (tooOld(process.versions.node)) bins.unshift(node24Bin());
+env.PATH = [...bins, env.PATH || ''].join(path.delimiter);
 
 // No shell between us and the work: each step of "a && b" is our own child, so a signal sent to this
 // process reaches the step that is running (a shell would die and leave it behind).
