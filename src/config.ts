@@ -35,6 +35,19 @@ const schema = z.object({
    * leaves their CPU to requests.
    */
   BACKGROUND_WORK: z.enum(['1', '0']).default('1'),
+  /**
+   * scrypt's cost (N) for new password hashes; better-auth's 16384 by default. Lower only where
+   * nothing real is protected (the tests): a cheaper hash is a weaker one. Hashes say which cost made them.
+   */
+  PASSWORD_HASH_COST: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(1 << 20)
+    .refine((n) => (n & (n - 1)) === 0, 'a power of two')
+    .default(16384),
+  /** The least time every widget lookup answer takes (found or not), so a miss tells nothing. */
+  WIDGET_LOOKUP_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(150),
 });
 
 export type Config = {
@@ -52,6 +65,8 @@ export type Config = {
   outboundAllowPrivate: boolean;
   logRequests: boolean;
   backgroundWork: boolean;
+  passwordHashCost: number;
+  widgetLookupFloorMs: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -82,5 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
     backgroundWork: e.BACKGROUND_WORK === '1',
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
   };
 }

@@ -10,6 +10,7 @@ import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
 import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
+import { setLookupFloor } from './services/widget';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
 export type Runtime = {
@@ -31,7 +32,12 @@ export async function createRuntime(config: Config, clock: Clock = systemClock):
 export async function runtimeOn(config: Config, database: Database, clock: Clock): Promise<Runtime> {
   const secrets = await loadSecrets(database.db, config.secretKey);
   const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
-  const auth = createAuth(database.db, { baseURL: config.publicUrl, secret: secrets.auth });
+  const auth = createAuth(database.db, {
+    baseURL: config.publicUrl,
+    secret: secrets.auth,
+    passwordHashCost: config.passwordHashCost,
+  });
+  setLookupFloor(config.widgetLookupFloorMs);
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(
     { ...vapid, subject: config.vapidSubject },

@@ -14,6 +14,19 @@ import { createWorkflow } from '../src/services/directory';
 import { ServiceError } from '../src/services/errors';
 import { newId } from '../src/services/ids';
 
+/**
+ * Slow-on-purpose settings made cheap for tests, where nothing real is protected: scrypt's cost for
+ * password hashes, and the widget lookup's minimum answer time. Tests of those behaviours set them.
+ */
+export const FAST_CONFIG = { passwordHashCost: 1024, widgetLookupFloorMs: 0 } satisfies Partial<Config>;
+/** The same, for a server process. */
+export const FAST_ENV = { PASSWORD_HASH_COST: '1024', WIDGET_LOOKUP_FLOOR_MS: '0' };
+
+/** Resolves once `check` holds, looking again every few milliseconds (the test's timeout bounds it). */
+export async function eventually(check: () => boolean | Promise<boolean>, everyMs = 10): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
+
 /** A clock tests move by hand. */
 export function fakeClock(start = Date.parse('2026-11-23T08:00:00Z')) {
   let now = start;
@@ -44,6 +57,7 @@ export async function testRuntime(
     publicUrl: 'http://tracker.test',
     livePollMs: 10,
     logRequests: false,
+    ...FAST_CONFIG,
     ...options.config,
   };
   const database = await openDatabase(config.databaseUrl);
