@@ -20,6 +20,7 @@ const reissue = createRoute({
     401: errors[401],
     403: errors[403],
     404: errors[404],
+    422: errors[422],
   },
 });
 
