@@ -462,3 +462,18 @@ describe('write and answer commit together', () => {
     expect(replay).toMatchObject({ kind: 'replay', answer: { status: 201, body: '{"ok":true}' } });
   });
 });
+
+describe('with SECRET_KEY set', () => {
+  it('a keyed job seals its tracker link with that key, so staff can copy the link later', async () => {
+    const { trackerToken } = await import('../../src/services/job-admin');
+    const keyedRt = await testRuntime({ config: { secretKey: 'a-secret-the-operator-chose-0123456789' } });
+    const keyedOrg = await makeOrganisation(keyedRt);
+    const res = await apiClient(keyedRt)('POST', '/jobs', {
+      key: keyedOrg.key,
+      body: { ...sampleJob(), workflowId: keyedOrg.workflowId },
+      headers: keyed(uniqueKey()),
+    });
+    expect(res.status).toBe(201);
+    expect(await trackerToken(keyedOrg.ctx, res.json.id)).toBe(res.json.trackerUrl.split('/t/')[1]);
+  });
+});
