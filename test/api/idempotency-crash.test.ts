@@ -39,7 +39,7 @@ function startApi(env: Record<string, string> = {}): Promise<{ url: string; chil
   child.once('exit', () => children.delete(child));
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const port = /listening (\d+)/.exec(output)?.[1];
@@ -84,5 +84,5 @@ describe('a process killed (SIGKILL) after the write committed, before the clien
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(((await retry.json()) as { id: string }).id).toBe(committed[0]?.id);
     expect(await rt.database.db.select().from(notes).where(eq(notes.markdown, markdown))).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 });
