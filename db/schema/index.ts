@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './events';
+export * from './idempotency';
 export * from './insights';
 export * from './instance';
 export * from './jobs';

@@ -10,11 +10,13 @@ import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
+import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
+import { trackerLinkRoutes } from './tracker-links';
 import { embedTokenRoutes, widgetCors, widgetRoutes } from './widget';
 
 /** The JSON API under /api/v1, its OpenAPI document, and the browsable reference at /api/docs. */
@@ -36,6 +38,7 @@ export function createApi(rt: Runtime) {
 
   for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
     v1.use(path, apiKeyAuth(rt));
+  for (const path of IDEMPOTENT_POSTS) if (path !== '/media') v1.use(path, idempotency());
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
@@ -43,6 +46,8 @@ export function createApi(rt: Runtime) {
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());
+  v1.route('/', trackerLinkRoutes(rt));
+  documentIdempotency(v1);
 
   v1.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -44,7 +44,9 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       .from(jobs)
       .where(and(eq(jobs.organisationId, ctx.organisationId), eq(jobs.reference, input.reference)));
     if (taken)
-      throw conflict('reference_taken', `reference ${input.reference} is already used by another job`);
+      throw conflict('reference_taken', `reference ${input.reference} is already used by another job`, {
+        jobId: taken.id,
+      });
 
     const planned = input.workflowId
       ? await stepsFromWorkflow(tx, ctx, input.workflowId, now)
