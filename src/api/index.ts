@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
+import { bodyLimit } from '../http/body-limit';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
 import { costLineRoutes } from './cost-lines';
@@ -59,6 +60,8 @@ export function createApi(rt: Runtime) {
   v1.onError(onError);
 
   const api = new Hono();
+  // Also here, not only in src/fetch.ts, so the API bounds bodies wherever it is mounted.
+  api.use('/api/*', bodyLimit());
   api.route('/api/v1', v1);
   api.route('/', mediaRoutes(rt));
   api.get(

@@ -271,9 +271,10 @@ export const widgetRoutes = (rt: Runtime) =>
       const [, kind, key] =
         /^\/(?:(t)|embed\/(job|lookup))\/([^/]+)$/.exec(link.pathname)?.filter(Boolean) ?? [];
       const missing = () => errorResponse(c, 404, 'not_found', 'no embeddable Open Kitchen link at this URL');
-      if (link.origin !== new URL(base).origin || !kind || !key) return missing();
+      const decoded = key ? decodeComponent(key) : null;
+      if (link.origin !== new URL(base).origin || !kind || decoded === null) return missing();
       if (kind === 'lookup') {
-        const org = await findOrganisationBySlug(rt.database.db, decodeURIComponent(key));
+        const org = await findOrganisationBySlug(rt.database.db, decoded);
         if (!org) return missing();
         const title = fill(widgetMessages[options.locale ?? org.defaultLocale].frameTitle, { org: org.name });
         return c.json(
@@ -287,7 +288,7 @@ export const widgetRoutes = (rt: Runtime) =>
           200,
         );
       }
-      const token = decodeURIComponent(key);
+      const token = decoded;
       const access = await resolveEmbed(rt.database.db, token, rt.clock.now());
       if (access.kind !== 'found') return missing();
       const { job, organisation } = access.found;
@@ -354,6 +355,15 @@ export const widgetCors = (rt: Runtime) =>
     c.res.headers.set('access-control-allow-origin', origin);
     c.res.headers.append('vary', 'origin');
   });
+
+/** A percent-encoded path segment, or null when it is not valid percent-encoding. */
+function decodeComponent(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 /** The client's address as the server saw it (no proxy headers trusted); outside Astro, unknown. */
 function clientIp(c: Context): string {
