@@ -84,6 +84,16 @@ app.on(['GET', 'HEAD'], '/', async (c, next) => {
   );
 });
 
+// A page that failed on a storage fault (src/pages/500.astro marks it) answers 503, not 500.
+app.use(async (c, next) => {
+  await next();
+  if (c.res.status !== 500 || !c.res.headers.has('x-storage-unavailable')) return;
+  const headers = new Headers(c.res.headers);
+  const { body } = c.res;
+  headers.delete('x-storage-unavailable');
+  c.res = undefined;
+  c.res = new Response(body, { status: 503, headers });
+});
 app.use(async (c, next) => {
   getFetchState(c).locals.runtime = rt;
   await next();
