@@ -60,7 +60,9 @@ export function onError(err: Error, c: Context) {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : `http_${status}`;
+    const code =
+      { 400: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status as number] ??
+      `http_${status}`;
     return errorResponse(c, status, code, err.message || 'bad request');
   }
   if (isStorageUnavailable(err)) {

@@ -153,6 +153,7 @@ const view = createRoute({
     ),
     404: errors[404],
     410: errors[410],
+    422: errors[422],
   },
 });
 
@@ -169,6 +170,7 @@ const events = createRoute({
     200: eventStream,
     404: errors[404],
     410: errors[410],
+    422: errors[422],
   },
 });
 
