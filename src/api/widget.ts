@@ -151,6 +151,7 @@ const view = createRoute({
         .openapi('WidgetJob'),
       'The job as the customer sees it',
     ),
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
     422: errors[422],
@@ -168,6 +169,7 @@ const events = createRoute({
   },
   responses: {
     200: eventStream,
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
     422: errors[422],
