@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from '../http/body-limit';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
+import { withoutBidiControls } from './bidi';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
@@ -34,6 +35,8 @@ export function createApi(rt: Runtime) {
 
   for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
     v1.use(path, apiKeyAuth(rt));
+  // After the key check: nobody's body is read before they are known (where a key is needed).
+  v1.use('*', withoutBidiControls);
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
