@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getFetchState } from 'astro/hono';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
@@ -23,6 +21,7 @@ import {
   parseEmbedOptions,
   reservedHeight,
 } from '../widget/snippet';
+import { clientIp } from './client-ip';
 import type { ApiEnv } from './env';
 import { router } from './env';
 import { ErrorSchema, errorResponse } from './errors';
@@ -366,14 +365,5 @@ function decodeComponent(segment: string): string | null {
     return decodeURIComponent(segment);
   } catch {
     return null;
-  }
-}
-
-/** The client's address as the server saw it (no proxy headers trusted); outside Astro, unknown. */
-function clientIp(c: Context): string {
-  try {
-    return getFetchState(c).clientAddress ?? 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
