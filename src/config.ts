@@ -35,6 +35,8 @@ const schema = z.object({
    * leaves their CPU to requests.
    */
   BACKGROUND_WORK: z.enum(['1', '0']).default('1'),
+  /** `0` turns the request body limits off: only for measuring what they cost (bench/body-limit.ts). */
+  BODY_LIMITS: z.enum(['1', '0']).default('1'),
 });
 
 export type Config = {
@@ -52,6 +54,7 @@ export type Config = {
   outboundAllowPrivate: boolean;
   logRequests: boolean;
   backgroundWork: boolean;
+  bodyLimits: boolean;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -82,5 +85,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
     backgroundWork: e.BACKGROUND_WORK === '1',
+    bodyLimits: e.BODY_LIMITS === '1',
   };
 }

@@ -49,7 +49,7 @@ app.use((c, next) =>
       : hardening(c, next),
 );
 // Before anything reads a body, checks a token or a session: every body is bounded while it is read.
-app.use(bodyLimit());
+if (rt.config.bodyLimits) app.use(bodyLimit());
 app.use(sameOrigin(rt));
 app.use(formBodiesOnly);
 app.route('/', createApi(rt));

@@ -66,7 +66,7 @@ export function createApi(rt: Runtime) {
 
   const api = new Hono();
   // Also here, not only in src/fetch.ts, so the API bounds bodies wherever it is mounted.
-  api.use('/api/*', bodyLimit());
+  if (rt.config.bodyLimits) api.use('/api/*', bodyLimit());
   api.route('/api/v1', v1);
   api.route('/', mediaRoutes(rt));
   api.route('/', docsRoutes());
