@@ -48,6 +48,8 @@ const schema = z.object({
     .default(16384),
   /** The least time every widget lookup answer takes (found or not), so a miss tells nothing. */
   WIDGET_LOOKUP_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  /** `0` turns the request body limits off: only for measuring what they cost (bench/body-limit.ts). */
+  BODY_LIMITS: z.enum(['1', '0']).default('1'),
 });
 
 export type Config = {
@@ -67,6 +69,7 @@ export type Config = {
   backgroundWork: boolean;
   passwordHashCost: number;
   widgetLookupFloorMs: number;
+  bodyLimits: boolean;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -99,5 +102,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backgroundWork: e.BACKGROUND_WORK === '1',
     passwordHashCost: e.PASSWORD_HASH_COST,
     widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
+    bodyLimits: e.BODY_LIMITS === '1',
   };
 }

@@ -9,6 +9,8 @@ import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
+import { bodyLimit } from './http/body-limit';
+import { formBodiesOnly } from './http/form-bodies';
 import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
@@ -46,8 +48,10 @@ app.use((c, next) =>
       ? framable(c, next)
       : hardening(c, next),
 );
-
+// Before anything reads a body, checks a token or a session: every body is bounded while it is read.
+if (rt.config.bodyLimits) app.use(bodyLimit());
 app.use(sameOrigin(rt));
+app.use(formBodiesOnly);
 app.route('/', createApi(rt));
 app.use('/console/*', staffSession(rt));
 app.route('/', consoleLiveRoutes(rt));
@@ -71,7 +75,25 @@ const customerPage = createMiddleware(async (c, next) => {
 });
 app.use('/t/*', customerPage);
 app.use('/embed/*', customerPage);
+// The front page: static text and our stylesheet only.
+app.on(['GET', 'HEAD'], '/', async (c, next) => {
+  await next();
+  c.header(
+    'content-security-policy',
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+});
 
+// A page that failed on a storage fault (src/pages/500.astro marks it) answers 503, not 500.
+app.use(async (c, next) => {
+  await next();
+  if (c.res.status !== 500 || !c.res.headers.has('x-storage-unavailable')) return;
+  const headers = new Headers(c.res.headers);
+  const { body } = c.res;
+  headers.delete('x-storage-unavailable');
+  c.res = undefined;
+  c.res = new Response(body, { status: 503, headers });
+});
 app.use(async (c, next) => {
   getFetchState(c).locals.runtime = rt;
   await next();

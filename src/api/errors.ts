@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorKind, ServiceError } from '../services/errors';
+import { isStorageUnavailable, RETRY_AFTER_SECONDS } from '../services/unavailable';
 
 /** The one error shape for every non-2xx JSON response. */
 export const ErrorSchema = z
@@ -59,8 +60,15 @@ export function onError(err: Error, c: Context) {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : `http_${status}`;
+    const code =
+      { 400: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status as number] ??
+      `http_${status}`;
     return errorResponse(c, status, code, err.message || 'bad request');
+  }
+  if (isStorageUnavailable(err)) {
+    console.error(`[${c.get('requestId') ?? '-'}] storage unavailable:`, err.message);
+    c.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return errorResponse(c, 503, 'unavailable', 'the service is briefly unavailable; try again shortly');
   }
   console.error(`[${c.get('requestId') ?? '-'}]`, err);
   return errorResponse(c, 500, 'internal', 'something went wrong on our side');

@@ -48,7 +48,10 @@ const list = createRoute({
   responses: {
     200: json(
       z.object({
-        jobs: z.array(JobSummaryOut.extend({ currentStep: StepOut.nullable(), stepCount: z.number() })),
+        // A union, not `.nullable()`: the generator would print `allOf: [Step, …]`, which forbids null.
+        jobs: z.array(
+          JobSummaryOut.extend({ currentStep: z.union([StepOut, z.null()]), stepCount: z.number() }),
+        ),
         nextCursor: z.string().nullable(),
       }),
       'A page of jobs',

@@ -26,6 +26,8 @@ export const CostLineParams = JobParams.extend({
 });
 
 const Locale = z.enum(['nl', 'en']);
+/** Letters and digits of any script, then also . _ / # - */
+const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u;
 
 export const CreateJobBody = z
   .object({
@@ -33,8 +35,9 @@ export const CreateJobBody = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u, 'letters, digits and . _ / # - only')
-      .openapi({ example: 'WO-2026-0142' }),
+      .regex(REFERENCE, 'letters, digits and . _ / # - only')
+      // The generator would print the RegExp with its `/u`; JSON Schema patterns are Unicode already.
+      .openapi({ example: 'WO-2026-0142', pattern: REFERENCE.source }),
     title: z.string().trim().min(1).max(200).openapi({ example: 'APK + grote beurt, VW Golf' }),
     customer: z.object({
       name: z.string().trim().min(1).max(120).openapi({ example: 'Sanne de Vries' }),

@@ -3,6 +3,7 @@ import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
 import { subscribeToJob } from '../services/push';
 import { customerEventsSince, findTrackedJob } from '../services/tracker';
+import { clientIp } from './client-ip';
 import { router } from './env';
 import { errorResponse } from './errors';
 import { errors, eventStream, json } from './responses';
@@ -59,7 +60,9 @@ const subscribe = createRoute({
   responses: {
     201: json(z.object({ subscribed: z.literal(true) }), 'Subscribed'),
     404: errors[404],
+    409: errors[409],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -68,7 +71,7 @@ export const trackRoutes = (rt: Runtime) =>
     .openapi(subscribe, async (c) => {
       const { token } = c.req.valid('param');
       const { locale, ...sub } = c.req.valid('json');
-      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en');
+      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en', clientIp(c));
       return c.json({ subscribed: true as const }, 201);
     })
     .openapi(events, async (c) => {

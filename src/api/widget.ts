@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getFetchState } from 'astro/hono';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
@@ -23,6 +21,7 @@ import {
   parseEmbedOptions,
   reservedHeight,
 } from '../widget/snippet';
+import { clientIp } from './client-ip';
 import type { ApiEnv } from './env';
 import { router } from './env';
 import { ErrorSchema, errorResponse } from './errors';
@@ -151,8 +150,10 @@ const view = createRoute({
         .openapi('WidgetJob'),
       'The job as the customer sees it',
     ),
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
+    422: errors[422],
   },
 });
 
@@ -167,8 +168,10 @@ const events = createRoute({
   },
   responses: {
     200: eventStream,
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
+    422: errors[422],
   },
 });
 
@@ -271,9 +274,10 @@ export const widgetRoutes = (rt: Runtime) =>
       const [, kind, key] =
         /^\/(?:(t)|embed\/(job|lookup))\/([^/]+)$/.exec(link.pathname)?.filter(Boolean) ?? [];
       const missing = () => errorResponse(c, 404, 'not_found', 'no embeddable Open Kitchen link at this URL');
-      if (link.origin !== new URL(base).origin || !kind || !key) return missing();
+      const decoded = key ? decodeComponent(key) : null;
+      if (link.origin !== new URL(base).origin || !kind || decoded === null) return missing();
       if (kind === 'lookup') {
-        const org = await findOrganisationBySlug(rt.database.db, decodeURIComponent(key));
+        const org = await findOrganisationBySlug(rt.database.db, decoded);
         if (!org) return missing();
         const title = fill(widgetMessages[options.locale ?? org.defaultLocale].frameTitle, { org: org.name });
         return c.json(
@@ -287,7 +291,7 @@ export const widgetRoutes = (rt: Runtime) =>
           200,
         );
       }
-      const token = decodeURIComponent(key);
+      const token = decoded;
       const access = await resolveEmbed(rt.database.db, token, rt.clock.now());
       if (access.kind !== 'found') return missing();
       const { job, organisation } = access.found;
@@ -355,11 +359,11 @@ export const widgetCors = (rt: Runtime) =>
     c.res.headers.append('vary', 'origin');
   });
 
-/** The client's address as the server saw it (no proxy headers trusted); outside Astro, unknown. */
-function clientIp(c: Context): string {
+/** A percent-encoded path segment, or null when it is not valid percent-encoding. */
+function decodeComponent(segment: string): string | null {
   try {
-    return getFetchState(c).clientAddress ?? 'unknown';
+    return decodeURIComponent(segment);
   } catch {
-    return 'unknown';
+    return null;
   }
 }

@@ -7,14 +7,14 @@ import type { Ctx } from '../services/context';
 import { addCostLine, changeCostLine, removeCostLine } from '../services/cost-lines';
 import { invalid } from '../services/errors';
 import { cancelJob, reissueTrackerToken } from '../services/job-admin';
-import { storeImage } from '../services/media';
+import { MAX_PHOTOS_PER_NOTE, storeImage } from '../services/media';
 import { postNote } from '../services/post-note';
 import { promiseStep } from '../services/promise-step';
 import { answerQuestion, askQuestion } from '../services/questions';
 import { giveKudos } from '../services/ratings';
 import { type Handler, parseForm, uploadedFiles } from './page';
 
-const MAX_PHOTOS = 6;
+const MAX_PHOTOS = MAX_PHOTOS_PER_NOTE;
 const id = z.string().min(1).max(64);
 const reason = z.string().trim().max(500).optional();
 

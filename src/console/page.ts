@@ -4,6 +4,7 @@ import { type ConsoleMessages, consoleMessages, translateServiceMessage } from '
 import { formatters } from '../i18n/format';
 import type { Locale } from '../i18n/messages';
 import { contextFor } from '../runtime';
+import { stripBidiForm } from '../services/bidi';
 import { ServiceError } from '../services/errors';
 import type { Staff } from '../services/staff';
 import { chooseLocale } from '../services/tracker';
@@ -68,7 +69,7 @@ export async function handleForms(
     done: Astro.url.searchParams.get('done'),
   };
   if (Astro.request.method !== 'POST') return state;
-  const form = await Astro.request.formData().catch(() => new FormData());
+  const form = stripBidiForm(await Astro.request.formData().catch(() => new FormData()));
   const action = String(form.get('_action') ?? '');
   state.action = action;
   for (const [key, value] of form) if (typeof value === 'string') state.values[key] = value;

@@ -49,6 +49,23 @@ function staffRecipient(e: EventRow): string | null {
  * decision reaches them. Subscriptions the push service calls gone (404, 410) are deleted. Push is
  * best effort: the log is read once (a cursor in the database, one process at a time).
  */
+/** How many push services are written to at once. */
+export const PUSH_CONCURRENCY = 8;
+
+type Message = { title: string; body: string; url: string; tag: string };
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export async function sendPushForNewEvents(
   db: Db,
   clock: Clock,
@@ -78,7 +95,9 @@ export async function sendPushForNewEvents(
     loadSecrets(db),
   ]);
   const byJob = new Map(jobRows.map((r) => [r.job.id, r]));
-  let sent = 0;
+  // Messages per subscription, in log order; subscriptions are served PUSH_CONCURRENCY at a time, so
+  // one slow push service (10 s timeouts) holds up only its own subscribers.
+  const queues = new Map<string, { sub: (typeof subs)[number]; messages: Message[] }>();
   for (const event of wanted) {
     const found = byJob.get(event.jobId);
     if (!found) continue;
@@ -104,17 +123,25 @@ export async function sendPushForNewEvents(
         url = `${publicUrl}/console/jobs/${event.jobId}`;
       }
       if (!body) continue;
+      const queue = queues.get(sub.id) ?? { sub, messages: [] };
+      queue.messages.push({ title: found.orgName, body, url, tag: event.jobId });
+      queues.set(sub.id, queue);
+    }
+  }
+  let sent = 0;
+  await eachLimited([...queues.values()], PUSH_CONCURRENCY, async ({ sub, messages: queue }) => {
+    for (const message of queue) {
       const result = await sender.send(
         { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth },
-        { title: found.orgName, body, url, tag: event.jobId },
-        { topic: createHash('sha256').update(event.jobId).digest('base64url').slice(0, 32) },
+        message,
+        { topic: createHash('sha256').update(message.tag).digest('base64url').slice(0, 32) },
       );
       if ('status' in result && (result.status === 404 || result.status === 410)) {
         await forgetSubscription(db, sub.id);
-      } else if ('status' in result && result.status < 300) {
-        sent++;
+        return;
       }
+      if ('status' in result && result.status < 300) sent++;
     }
-  }
+  });
   return sent;
 }

@@ -14,6 +14,8 @@ const SHAPES = {
 export type ImageShape = keyof typeof SHAPES;
 
 export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
+/** Photos one console note may carry (the request body limit allows for them). */
+export const MAX_PHOTOS_PER_NOTE = 6;
 
 /**
  * Stores an uploaded image: turned upright (EXIF orientation), resized, re-encoded as WebP and

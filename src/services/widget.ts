@@ -32,6 +32,8 @@ export function setLookupFloor(ms: number): void {
 /** What a lookup grants: a view of that job for two hours. */
 export const LOOKUP_VIEW_SECONDS = 2 * 60 * 60;
 export const EMBED_TOKEN_SECONDS = { min: 60, default: 60 * 60, max: 24 * 60 * 60 };
+/** The longest an embed token may claim to live (plus a minute for clock skew between processes). */
+const MAX_EMBED_LIFETIME_MS = (Math.max(EMBED_TOKEN_SECONDS.max, LOOKUP_VIEW_SECONDS) + 60) * 1000;
 export const MAX_EMBED_ORIGINS = 20; // also in the refusal below
 
 // ---- allowed origins ----
@@ -85,6 +87,8 @@ export async function issueEmbedToken(
   jobId: string,
   seconds = EMBED_TOKEN_SECONDS.default,
 ): Promise<EmbedToken & { steps: number }> {
+  if (!Number.isInteger(seconds) || seconds < EMBED_TOKEN_SECONDS.min || seconds > EMBED_TOKEN_SECONDS.max)
+    throw invalid('expiresIn', `between ${EMBED_TOKEN_SECONDS.min} and ${EMBED_TOKEN_SECONDS.max} seconds`);
   await loadJob(ctx.db, ctx, jobId);
   const expiresAt = ctx.clock.now() + seconds * 1000;
   return {
@@ -118,6 +122,8 @@ export async function resolveEmbed(db: Db, token: string, now: number): Promise<
   const expected = signature((await loadSecrets(db)).embed, jobId, exp);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { kind: 'unknown' };
   if (exp * 1000 <= now) return { kind: 'expired' };
+  // No token we issue lives longer; one that claims to was not made by this version (or leaked a key).
+  if (exp * 1000 > now + MAX_EMBED_LIFETIME_MS) return { kind: 'unknown' };
   const [found] = await db
     .select({ job: jobs, organisation: organisations })
     .from(jobs)

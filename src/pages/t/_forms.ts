@@ -2,6 +2,7 @@ import type { AskForm } from '../../components/StepQuestions';
 import type { TrackerMessages } from '../../i18n/messages';
 import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/approve-cost';
+import { stripBidiForm } from '../../services/bidi';
 import { ServiceError } from '../../services/errors';
 import { askQuestion } from '../../services/questions';
 import { rateSpecialist } from '../../services/ratings';
@@ -28,7 +29,7 @@ export async function handleTrackerPost(
 ): Promise<TrackerPost | null> {
   const found = await findTrackedJob(rt.database.db, token);
   if (!found) return null;
-  const form = await request.formData().catch(() => new FormData());
+  const form = stripBidiForm(await request.formData().catch(() => new FormData()));
   const action = form.get('_action');
   const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
   if (action === 'approve' || action === 'decline') {
