@@ -9,6 +9,7 @@ import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
+import { EVENT_STREAM } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
@@ -32,7 +33,6 @@ app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
-const eventStream = /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 // Widget pages are made to be framed: their CSP names who may frame them (see src/pages/embed/).
 const framable = secureHeaders({
   crossOriginEmbedderPolicy: false,
@@ -40,7 +40,7 @@ const framable = secureHeaders({
   xFrameOptions: false,
 });
 app.use((c, next) =>
-  eventStream.test(c.req.path)
+  EVENT_STREAM.test(c.req.path)
     ? next()
     : c.req.path.startsWith('/embed/')
       ? framable(c, next)

@@ -30,7 +30,12 @@ export async function createRuntime(config: Config, clock: Clock = systemClock):
 
 export async function runtimeOn(config: Config, database: Database, clock: Clock): Promise<Runtime> {
   const secrets = await loadSecrets(database.db, config.secretKey);
-  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
+  const live = createLive(database.db, {
+    pollMs: config.livePollMs,
+    heartbeatMs: config.liveHeartbeatMs,
+    streamsPerToken: config.liveStreamsPerToken,
+    streamsPerAddress: config.liveStreamsPerAddress,
+  });
   const auth = createAuth(database.db, { baseURL: config.publicUrl, secret: secrets.auth });
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(

@@ -7,6 +7,7 @@ import { router } from './env';
 import { errorResponse } from './errors';
 import { errors, eventStream, json } from './responses';
 import { StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const TokenParams = z.object({
   token: z
@@ -33,6 +34,7 @@ const events = createRoute({
     200: eventStream,
     404: errors[404],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -72,15 +74,22 @@ export const trackRoutes = (rt: Runtime) =>
       return c.json({ subscribed: true as const }, 201);
     })
     .openapi(events, async (c) => {
-      const found = await findTrackedJob(rt.database.db, c.req.valid('param').token);
+      const { token } = c.req.valid('param');
+      const found = await findTrackedJob(rt.database.db, token);
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
       const jobId = found.job.id;
       const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: { via: 'tracker' },
+        recheck: async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued'),
+        release: slot.release,
+        now: rt.clock.now(),
       });
     });

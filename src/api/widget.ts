@@ -6,7 +6,7 @@ import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
 import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
-import { customerEventsSince, trackerViewOf } from '../services/tracker';
+import { customerEventsSince, findTrackedJob, trackerViewOf } from '../services/tracker';
 import {
   EMBED_TOKEN_SECONDS,
   findOrganisationBySlug,
@@ -28,6 +28,7 @@ import { router } from './env';
 import { ErrorSchema, errorResponse } from './errors';
 import { body, errors, eventStream, json } from './responses';
 import { JobParams, StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const tags = ['Widget'];
 
@@ -169,6 +170,7 @@ const events = createRoute({
     200: eventStream,
     404: errors[404],
     410: errors[410],
+    429: errors[429],
   },
 });
 
@@ -255,12 +257,23 @@ export const widgetRoutes = (rt: Runtime) =>
       if (access.kind === 'expired') return errorResponse(c, 410, 'expired', gone);
       if (access.kind === 'unknown') return errorResponse(c, 404, 'not_found', 'job not found');
       const jobId = access.found.job.id;
+      const { token } = c.req.valid('param');
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
+      // A tracker token ends when its link is re-issued; an embed token (signed, nothing stored) at its expiry.
+      const byTracker = access.expiresAt === null;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId: c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: access.expiresAt === null ? { via: 'tracker' } : { via: 'embed', expiresAt: access.expiresAt },
+        recheck: byTracker
+          ? async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued')
+          : undefined,
+        release: slot.release,
+        now: rt.clock.now(),
       });
     })
     .openapi(oembedRoute, async (c) => {

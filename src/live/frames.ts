@@ -25,6 +25,10 @@ export function sendable(bytes: Uint8Array): Frame {
 /** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */
 export const HEARTBEAT = sendable(encoder.encode(': heartbeat\n\n'));
 
+/** The last frame of a stream whose grant was taken away: a named event, so `onmessage` never sees it. */
+export const revokedFrame = (reason: string) =>
+  encoder.encode(`event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`);
+
 export const retryFrame = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
 
 export function concat(chunks: Uint8Array[]): Uint8Array {

@@ -1,15 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../../db/schema';
-import { concat, eventFrame, type Frame, retryFrame } from './frames';
-import { type Subscriber, wireEvent } from './hub';
-import { nodeContext } from './node-context';
+import { concat, eventFrame, type Frame, retryFrame, revokedFrame, sendable } from './frames';
+import { type Grant, type RevokedReason, type Subscriber, wireEvent } from './hub';
 import type { LogTail } from './tail';
 
 /** A subscriber whose socket holds more than this unsent is too slow; it is dropped and reconnects. */
 const MAX_BUFFERED = 1 << 20;
 const RETRY_MS = 2000;
-const BACKLOG_PAGE = 500;
+/** Backlog rows read and written at a time: what a stalled client can hold in this process. */
+const BACKLOG_PAGE = 200;
+/** setTimeout's longest delay; a later expiry re-arms. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/** The paths of live event streams (tracker, widget, console): src/serve.ts serves them itself. */
+export const EVENT_STREAM =
+  /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -25,20 +31,55 @@ export type OpenStream = {
   lastEventId: number;
   /** Up to `limit` events after the given id that this subscriber may see, oldest first. */
   backlog: (afterId: number, limit: number) => Promise<EventRow[]>;
+  /** What the stream was opened with: revoking it ends the stream (hub.ts), an embed token at its expiry. */
+  grant: Grant;
+  /**
+   * Checks the grant again once the stream is in the hub, so a revocation the log tail read just before
+   * cannot slip between the route's check and joining: null while it still holds.
+   */
+  recheck?: () => Promise<RevokedReason | null>;
+  /** Called once when the stream ends, however it ends (the per-token and per-address counts). */
+  release?: () => void;
   headers?: Record<string, string>;
+  now: number;
 };
 
+type Start = (res: ServerResponse) => void;
+/** Streams whose Response body src/serve.ts may take over, writing to the Node response itself. */
+const handOvers = new WeakMap<ReadableStream<Uint8Array>, Start>();
+
 /**
- * Opens a live stream: backlog first, then live events from the hub, in id order, nothing twice.
+ * The Node writer of a live stream's Response, when the body is one: the server in front (src/serve.ts)
+ * writes the head from the Response, then calls it with the Node response instead of reading the body.
+ */
+export function takeOver(body: ReadableStream<Uint8Array> | null): Start | undefined {
+  if (!body) return undefined;
+  const start = handOvers.get(body);
+  handOvers.delete(body);
+  return start;
+}
+
+/**
+ * Opens a live stream: the backlog a page at a time, then live events from the hub, in id order,
+ * nothing twice; it ends with `event: revoked` when its grant is taken away.
  *
- * The Response goes back through Hono and Astro as usual (their headers and middleware apply). Once
- * the backlog has been written, live frames go straight to the Node socket when src/server.ts gave us
- * one: the fan-out then costs one `res.write` per subscriber, as a raw server would, and the request's
- * web objects are released, so an idle subscriber costs about what a raw one does. Without it (astro
- * dev, tests calling the app directly) frames go through the web stream.
+ * The Response is an ordinary one (a web stream) for Astro's pipeline and tests calling the app. On
+ * our Node server (src/serve.ts) its body is never read: the server takes it over and the stream writes
+ * to the socket itself, each backlog page after the previous one has drained, then every live frame as
+ * the one HTTP/1.1 chunk the hub made for everyone. An idle subscriber then costs about what a raw
+ * `node:http` one does, and a client that does not read holds one page at most.
  */
 export async function openStream(options: OpenStream): Promise<Response> {
   const { tail } = options;
+  let backlog: OpenStream['backlog'] | null = options.backlog;
+  let after = options.lastEventId;
+  let ended = false;
+  let finished = false;
+  let stop: ((reason: RevokedReason | null) => void) | null = null;
+  let endedWith: RevokedReason | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const release = options.release;
+
   const sub: Subscriber = {
     jobId: options.jobId,
     internal: options.internal,
@@ -46,24 +87,55 @@ export async function openStream(options: OpenStream): Promise<Response> {
     pending: [],
     write: () => {},
     slot: -1,
+    grant: options.grant,
+    since: 0,
+    end(reason) {
+      if (ended) return;
+      ended = true;
+      endedWith = reason;
+      stop?.(reason);
+      finish();
+    },
   };
-  await tail.attach(sub);
-  const backlog: EventRow[] = [];
-  try {
-    for (let after = options.lastEventId; ; ) {
-      const page = await options.backlog(after, BACKLOG_PAGE);
-      backlog.push(...page);
-      if (page.length < BACKLOG_PAGE) break;
-      after = page[page.length - 1]?.id ?? after;
-    }
-  } catch (error) {
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    ended = true;
+    backlog = null;
+    clearTimeout(timer);
     tail.detach(sub);
+    release?.();
+  };
+  try {
+    await tail.attach(sub);
+    const revoked = await options.recheck?.();
+    if (revoked) sub.end(revoked);
+  } catch (error) {
+    finish();
     throw error;
   }
-  sub.lastId = backlog.at(-1)?.id ?? sub.lastId;
-  const raw = nodeContext.getStore()?.res;
-  // What listens on the response before the adapter starts writing it: the rest is the adapter's.
-  const ours = raw ? new Set([...raw.listeners('close'), ...raw.listeners('finish')]) : null;
+  if (options.grant.via === 'embed') {
+    const { expiresAt } = options.grant;
+    const arm = (now: number) => {
+      timer = setTimeout(
+        () => (Date.now() >= expiresAt ? sub.end('expired') : arm(Date.now())),
+        Math.min(Math.max(0, expiresAt - now), MAX_DELAY),
+      ).unref();
+    };
+    arm(options.now);
+  }
+
+  const nextPage = async (): Promise<Uint8Array | null> => {
+    const read = backlog;
+    if (!read) return null;
+    const page = await read(after, BACKLOG_PAGE);
+    if (ended) return null;
+    if (page.length < BACKLOG_PAGE) backlog = null;
+    if (page.length === 0) return null;
+    after = page[page.length - 1]?.id ?? after;
+    sub.lastId = after;
+    return concat(page.map((e) => eventFrame(e.id, wireEvent(e))));
+  };
 
   const goLive = (write: (frame: Frame) => void) => {
     const waiting = sub.pending ?? [];
@@ -76,95 +148,97 @@ export async function openStream(options: OpenStream): Promise<Response> {
     }
   };
 
-  let first: Uint8Array | null = concat([
-    retryFrame(RETRY_MS),
-    ...backlog.map((e) => eventFrame(e.id, wireEvent(e))),
-  ]);
-  backlog.length = 0;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(first as Uint8Array);
-      first = null;
-      if (!raw) goLive((frame) => controller.enqueue(frame.bytes));
+  /** On our Node server: head written by the server, the rest straight to the socket. */
+  const start: Start = (res) => {
+    const socket = res.socket;
+    if (ended || !socket) {
+      if (endedWith) socket?.write(frameFor(res, revokedFrame(endedWith)));
+      res.end();
+      finish();
+      return;
+    }
+    res.once('close', finish);
+    const chunked = res.getHeader('transfer-encoding') === 'chunked';
+    const raw = (bytes: Uint8Array) => socket.write(chunked ? sendable(bytes).chunk : bytes);
+    let wake: (() => void) | null = null;
+    stop = (reason) => {
+      wake?.();
+      if (reason && socket.writableLength <= MAX_BUFFERED) {
+        socket.write(chunked ? sendable(revokedFrame(reason)).chunk : revokedFrame(reason));
+        res.end();
+      } else res.destroy();
+    };
+    void (async () => {
+      let flowing = raw(retryFrame(RETRY_MS));
+      for (;;) {
+        if (!flowing)
+          await new Promise<void>((resume) => {
+            wake = () => {
+              socket.off('drain', wake as () => void);
+              socket.off('close', wake as () => void);
+              wake = null;
+              resume();
+            };
+            socket.on('drain', wake);
+            socket.on('close', wake);
+          });
+        if (ended) return;
+        const bytes = await nextPage();
+        if (ended) return;
+        if (!bytes) break;
+        flowing = raw(bytes);
+      }
+      goLive(socketWriter(socket, chunked, () => sub.end(null)));
+    })().catch((error) => {
+      console.error('live: sending a backlog failed', error);
+      sub.end(null);
+    });
+  };
+
+  let web: ReadableStreamDefaultController<Uint8Array> | null = null;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!web) {
+          web = controller;
+          controller.enqueue(retryFrame(RETRY_MS));
+          stop = (reason) => {
+            try {
+              if (reason) controller.enqueue(revokedFrame(reason));
+              controller.close();
+            } catch {
+              // Already cancelled by the reader.
+            }
+          };
+          if (ended) stop(endedWith);
+          return;
+        }
+        if (!sub.pending) return;
+        const bytes = await nextPage();
+        if (bytes) controller.enqueue(bytes);
+        if (!backlog && !ended) goLive((frame) => controller.enqueue(frame.bytes));
+      },
+      cancel() {
+        ended = true;
+        finish();
+      },
     },
-    pull(controller) {
-      if (!raw || !sub.pending) return;
-      // Asked for more: the backlog chunk is on its way to the socket. Hand the socket over to the hub:
-      // close this body so Astro's writer finishes and lets go of the request (a per-connection cost
-      // that would triple the memory of an idle subscriber), swallowing the one end() it then calls.
-      const detach = () => tail.detach(sub);
-      raw.once('close', detach);
-      handOver(raw, nodeContext.getStore()?.req, new Set([...(ours ?? []), detach]));
-      controller.close();
-      setImmediate(() => goLive(socketWriter(raw, detach)));
-    },
-    cancel() {
-      tail.detach(sub);
-    },
-  });
+    { highWaterMark: 0 },
+  );
+  handOvers.set(body, start);
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
 }
 
-/**
- * Makes the next end() on this response a no-op (the stream outlives the body Astro is writing) and
- * lets go of what the adapter keeps per request. Measured in bench/: each of these is kilobytes per
- * idle subscriber.
- */
-function handOver(res: ServerResponse, req: IncomingMessage | undefined, ours: Set<unknown>) {
-  // The adapter's error listener on the request closes over the whole web Request; a GET stream has no
-  // body left to fail, so swap it for one that only keeps a late socket error from being unhandled.
-  // (Listeners are added before others are removed: an event left with none is deleted from the
-  // emitter's table, and a deleted property costs the table its fast mode.)
-  if (req) {
-    const theirs = req.listeners('error') as (() => void)[];
-    req.on('error', ignore);
-    for (const listener of theirs) req.off('error', listener);
-    releaseAbortWiring(req);
-  }
-  // Node keeps the sent header block as a rope of one string per piece (about 2 KB per connection);
-  // reading it once makes V8 flatten it in place to one string of its length.
-  (res as ServerResponse & { _header?: string })._header?.charCodeAt(0);
-  // Its 'finish' and 'close' listeners on the response (release the abort wiring, cancel the body) hold
-  // the web objects until the stream ends; both jobs are done now.
-  for (const event of ['finish', 'close'] as const)
-    for (const listener of res.listeners(event) as (() => void)[])
-      if (!ours.has(listener)) res.off(event, listener);
-  const end = res.end;
-  // Reassigned rather than deleted afterwards: deleting a property drops the object into V8's slow
-  // dictionary mode, which costs kilobytes per connection.
-  res.end = function keepOpen(this: ServerResponse) {
-    res.end = end;
-    return this;
-  } as ServerResponse['end'];
-}
-
-const ignore = () => {};
-const ABORT_CLEANUP = Symbol.for('astro.nodeRequestAbortControllerCleanup');
+const frameFor = (res: ServerResponse, bytes: Uint8Array) =>
+  res.getHeader('transfer-encoding') === 'chunked' ? sendable(bytes).chunk : bytes;
 
 /**
- * Runs the adapter's cleanup of the request's AbortController (a socket listener and closures per
- * connection). It ends by deleting its property from the request, which would drop the request into
- * V8's slow dictionary mode (1.6 KB per connection, measured); pinned first, that delete does nothing.
+ * Each frame goes straight to the socket, framed as the response is: one HTTP/1.1 chunk the hub made
+ * once for everyone, or plain bytes for an HTTP/1.0 client. Like ServerResponse.write, it corks the
+ * socket so the system call happens after the loop, but one tick uncorks every socket written in the
+ * loop, instead of three writes and a tick per subscriber.
  */
-function releaseAbortWiring(req: IncomingMessage) {
-  const cleanup: unknown = Reflect.get(req, ABORT_CLEANUP);
-  if (typeof cleanup !== 'function') return;
-  Object.defineProperty(req, ABORT_CLEANUP, { value: cleanup, writable: true, configurable: false });
-  cleanup();
-  Reflect.set(req, ABORT_CLEANUP, undefined);
-}
-
-/**
- * The response's head and backlog are on the socket and nothing else writes to it any more, so each
- * frame goes straight to the socket, framed as the response is: one HTTP/1.1 chunk the hub made once
- * for everyone (`res.chunkedEncoding`), or plain bytes for an HTTP/1.0 client. Like
- * ServerResponse.write, it corks the socket so the system call happens after the loop, but one tick
- * uncorks every socket written in the loop, instead of three writes and a tick per subscriber.
- */
-function socketWriter(res: ServerResponse, onDrop: () => void) {
-  const socket = res.socket;
-  if (!socket) return (frame: Frame) => void res.write(frame.bytes);
-  const chunked = res.chunkedEncoding;
+function socketWriter(socket: Socket, chunked: boolean, onDrop: () => void) {
   return (frame: Frame) => {
     if (!socket.writableCorked) {
       socket.cork();
@@ -174,7 +248,6 @@ function socketWriter(res: ServerResponse, onDrop: () => void) {
     // write() says for free whether the socket is keeping up; only a reader that is not gets measured.
     if (socket.write(chunked ? frame.chunk : frame.bytes) || socket.writableLength <= MAX_BUFFERED) return;
     onDrop();
-    res.destroy();
   };
 }
 

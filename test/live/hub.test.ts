@@ -24,6 +24,9 @@ function subscriber(jobId = 'job_1', internal = false) {
     lastId: 0,
     pending: null,
     slot: -1,
+    grant: { via: 'tracker' },
+    since: 0,
+    end: () => {},
     write: (frame) => got.push(Number(/^id: (\d+)/.exec(new TextDecoder().decode(frame.bytes))?.[1])),
   };
   return { sub, got };
