@@ -31,6 +31,12 @@ export const revokedFrame = (reason: string) =>
 
 export const retryFrame = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
 
+/** Several frames as one HTTP/1.1 chunk, in one allocation (a backlog page). */
+export function chunkOf(frames: Uint8Array[]): Uint8Array {
+  const size = frames.reduce((n, f) => n + f.byteLength, 0);
+  return concat([encoder.encode(`${size.toString(16)}\r\n`), ...frames, CRLF]);
+}
+
 export function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;

@@ -1,15 +1,19 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../../db/schema';
-import { concat, eventFrame, type Frame, retryFrame, revokedFrame, sendable } from './frames';
+import { chunkOf, concat, eventFrame, type Frame, retryFrame, revokedFrame, sendable } from './frames';
 import { type Grant, type RevokedReason, type Subscriber, wireEvent } from './hub';
 import type { LogTail } from './tail';
 
 /** A subscriber whose socket holds more than this unsent is too slow; it is dropped and reconnects. */
 const MAX_BUFFERED = 1 << 20;
 const RETRY_MS = 2000;
-/** Backlog rows read and written at a time: what a stalled client can hold in this process. */
-const BACKLOG_PAGE = 200;
+/**
+ * Backlog rows read and written at a time (about 100 KB of notes): what a client that stopped reading
+ * can hold in this process once the kernel's socket buffers are full, and what each backlog in flight
+ * allocates at once.
+ */
+const BACKLOG_PAGE = 100;
 /** setTimeout's longest delay; a later expiry re-arms. */
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -125,7 +129,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     arm(options.now);
   }
 
-  const nextPage = async (): Promise<Uint8Array | null> => {
+  const nextPage = async (): Promise<Uint8Array[] | null> => {
     const read = backlog;
     if (!read) return null;
     const page = await read(after, BACKLOG_PAGE);
@@ -134,7 +138,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     if (page.length === 0) return null;
     after = page[page.length - 1]?.id ?? after;
     sub.lastId = after;
-    return concat(page.map((e) => eventFrame(e.id, wireEvent(e))));
+    return page.map((e) => eventFrame(e.id, wireEvent(e)));
   };
 
   const goLive = (write: (frame: Frame) => void) => {
@@ -159,7 +163,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     }
     res.once('close', finish);
     const chunked = res.getHeader('transfer-encoding') === 'chunked';
-    const raw = (bytes: Uint8Array) => socket.write(chunked ? sendable(bytes).chunk : bytes);
+    const raw = (frames: Uint8Array[]) => socket.write(chunked ? chunkOf(frames) : concat(frames));
     let wake: (() => void) | null = null;
     stop = (reason) => {
       wake?.();
@@ -169,7 +173,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
       } else res.destroy();
     };
     void (async () => {
-      let flowing = raw(retryFrame(RETRY_MS));
+      let flowing = raw([retryFrame(RETRY_MS)]);
       for (;;) {
         if (!flowing)
           await new Promise<void>((resume) => {
@@ -183,10 +187,10 @@ export async function openStream(options: OpenStream): Promise<Response> {
             socket.on('close', wake);
           });
         if (ended) return;
-        const bytes = await nextPage();
+        const frames = await nextPage();
         if (ended) return;
-        if (!bytes) break;
-        flowing = raw(bytes);
+        if (!frames) break;
+        flowing = raw(frames);
       }
       goLive(socketWriter(socket, chunked, () => sub.end(null)));
     })().catch((error) => {
@@ -214,8 +218,8 @@ export async function openStream(options: OpenStream): Promise<Response> {
           return;
         }
         if (!sub.pending) return;
-        const bytes = await nextPage();
-        if (bytes) controller.enqueue(bytes);
+        const frames = await nextPage();
+        if (frames) controller.enqueue(concat(frames));
         if (!backlog && !ended) goLive((frame) => controller.enqueue(frame.bytes));
       },
       cancel() {
