@@ -64,20 +64,23 @@ async function serveStream(app: Hono<StreamEnv>, rt: Runtime, req: IncomingMessa
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const url = new URL(req.url ?? '/', rt.config.publicUrl);
     const response = await app.fetch(new Request(url, { headers }), { incoming: req });
-    res.statusCode = response.status;
-    for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+    // The head in one writeHead call: the response keeps no header map for the life of the stream.
+    const head: string[] = [];
+    for (const [name, value] of response.headers)
+      if (name !== 'set-cookie' && name !== 'content-length') head.push(name, value);
+    for (const cookie of response.headers.getSetCookie()) head.push('set-cookie', cookie);
     const start = takeOver(response.body);
     if (!start) {
-      res.end(Buffer.from(await response.arrayBuffer()));
+      const body = Buffer.from(await response.arrayBuffer());
+      res.writeHead(response.status, [...head, 'content-length', String(body.byteLength)]);
+      res.end(body);
       return;
     }
     // Chunked for HTTP/1.1 (said here, so the stream knows how to frame its writes), plain for 1.0.
-    if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)
-      res.setHeader('transfer-encoding', 'chunked');
+    const chunked = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+    res.writeHead(response.status, chunked ? [...head, 'transfer-encoding', 'chunked'] : head);
     res.flushHeaders();
-    start(res);
+    start(res, chunked);
   } catch (error) {
     console.error('live: serving a stream failed', error);
     if (res.headersSent) res.destroy();
