@@ -25,7 +25,8 @@ const events = createRoute({
   description:
     'The token from the tracker link is the credential. Sends the events after `Last-Event-ID` (header) or ' +
     '`lastEventId` (query), then new ones as they happen; a comment line every 20 s keeps proxies from closing the stream. ' +
-    'Internal notes are never sent.',
+    'Internal notes are never sent. When the link is re-issued the stream ends with `event: revoked` (data ' +
+    '`{"reason":"link_reissued"}`); do not reconnect. At most 20 open streams per link (429 with `Retry-After`).',
   request: {
     params: TokenParams,
     ...StreamResume,

@@ -162,6 +162,9 @@ const events = createRoute({
   path: '/widget/jobs/{token}/events',
   tags,
   summary: "A job's customer-visible events, live (Server-Sent Events), by embed token or tracker token",
+  description:
+    'Ends with `event: revoked` (data `{"reason"}`: `expired` when the embed token expires, `link_reissued` when a ' +
+    'tracker link is replaced); do not reconnect. At most 20 open streams per token (429 with `Retry-After`).',
   request: {
     params: Token,
     ...StreamResume,
