@@ -6,6 +6,7 @@ import { runBodyLimit } from './body-limit';
 import { runFanout } from './fanout';
 import { runInsights } from './insights';
 import { runPush } from './push';
+import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
 import { runTrackerPage } from './tracker-page';
 
@@ -13,6 +14,7 @@ import { runTrackerPage } from './tracker-page';
 if (!existsSync('dist/server/entry.mjs')) execSync('npx astro build', { stdio: 'inherit' });
 
 const fanout = await runFanout();
+const stalled = await runStalled();
 const stepPost = await runStepPost();
 const page = await runTrackerPage();
 const push = await runPush();
@@ -42,6 +44,14 @@ for (const row of fanout.rows as { n: number; raw: Record<string, number>; ours:
     `| heap per idle subscriber, ${n} | ${kb(ours.heapPerSubscriber ?? 0)} | ${kb(raw.heapPerSubscriber ?? 0)} (raw node:http) | ${x(heap)} | ≤ ×1.5 | ${verdict(heap <= 1.5)} |`,
     `| RSS per idle subscriber, ${n} | ${kb(ours.rssPerSubscriber ?? 0)} | ${kb(raw.rssPerSubscriber ?? 0)} | ${x((ours.rssPerSubscriber ?? 0) / (raw.rssPerSubscriber ?? 1))} | | |`,
     `| subscribers held by one process | ${ours.subscribers} | ${raw.subscribers} | | ${n} | ${verdict((ours.subscribers ?? 0) >= n)} |`,
+  );
+}
+{
+  const per = (m: typeof stalled.idle) => m.heapPerSubscriber + m.buffersPerSubscriber;
+  const ratio = per(stalled.stalled) / per(stalled.idle);
+  lines.push(
+    `| memory per stalled stream client (resumes from 0 on a 1 MB history, reads nothing), ${stalled.n} clients: heap + array buffers | ${kb(per(stalled.stalled))} (RSS ${kb(stalled.stalled.rssPerSubscriber)}) | ${kb(per(stalled.idle))} (RSS ${kb(stalled.idle.rssPerSubscriber)}) per idle subscriber | ${x(ratio)} | ≤ ×1.5 | ${verdict(ratio <= 1.5)} |`,
+    `| same, 8 MB history (beyond what the kernel's socket buffers take), ${stalled.beyondKernel.subscribers} clients | ${kb(per(stalled.beyondKernel))} | | | | |`,
   );
 }
 const { baseline, sameProcess, otherProcess } = fanout.latency;

@@ -12,6 +12,10 @@ const schema = z.object({
   LIVE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(25),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /** Live streams one tracker link, embed token or staff session may hold open at once (per process). */
+  LIVE_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(20),
+  /** Live streams one client address may hold open at once (per process). */
+  LIVE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
   /**
    * Root secret for session signing and sealing tracker tokens. Optional: without it one is generated
    * and kept in the database. Set it (32+ characters) so a copy of the database alone unseals nothing.
@@ -60,6 +64,8 @@ export type Config = {
   publicUrl: string;
   livePollMs: number;
   liveHeartbeatMs: number;
+  liveStreamsPerToken: number;
+  liveStreamsPerAddress: number;
   secretKey: string | undefined;
   seed: 'auto' | 'never';
   vapid: { publicKey: string; privateKey: string } | undefined;
@@ -88,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     livePollMs: e.LIVE_POLL_MS,
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
+    liveStreamsPerToken: e.LIVE_STREAMS_PER_TOKEN,
+    liveStreamsPerAddress: e.LIVE_STREAMS_PER_ADDRESS,
     secretKey: e.SECRET_KEY,
     seed: e.SEED,
     vapid:

@@ -11,6 +11,7 @@ import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { formBodiesOnly } from './http/form-bodies';
+import { EVENT_STREAM } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
@@ -34,7 +35,6 @@ app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
-const eventStream = /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 // Widget pages are made to be framed: their CSP names who may frame them (see src/pages/embed/).
 const framable = secureHeaders({
   crossOriginEmbedderPolicy: false,
@@ -42,7 +42,7 @@ const framable = secureHeaders({
   xFrameOptions: false,
 });
 app.use((c, next) =>
-  eventStream.test(c.req.path)
+  EVENT_STREAM.test(c.req.path)
     ? next()
     : c.req.path.startsWith('/embed/')
       ? framable(c, next)

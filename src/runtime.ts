@@ -32,13 +32,18 @@ export async function createRuntime(config: Config, clock: Clock = systemClock):
 
 export async function runtimeOn(config: Config, database: Database, clock: Clock): Promise<Runtime> {
   const secrets = await loadSecrets(database.db, config.secretKey);
-  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
   const auth = createAuth(database.db, {
     baseURL: config.publicUrl,
     secret: secrets.auth,
     passwordHashCost: config.passwordHashCost,
   });
   setLookupFloor(config.widgetLookupFloorMs);
+  const live = createLive(database.db, {
+    pollMs: config.livePollMs,
+    heartbeatMs: config.liveHeartbeatMs,
+    streamsPerToken: config.liveStreamsPerToken,
+    streamsPerAddress: config.liveStreamsPerAddress,
+  });
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(
     { ...vapid, subject: config.vapidSubject },

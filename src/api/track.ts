@@ -8,6 +8,7 @@ import { router } from './env';
 import { errorResponse } from './errors';
 import { errors, eventStream, json } from './responses';
 import { StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const TokenParams = z.object({
   token: z
@@ -25,7 +26,8 @@ const events = createRoute({
   description:
     'The token from the tracker link is the credential. Sends the events after `Last-Event-ID` (header) or ' +
     '`lastEventId` (query), then new ones as they happen; a comment line every 20 s keeps proxies from closing the stream. ' +
-    'Internal notes are never sent.',
+    'Internal notes are never sent. When the link is re-issued the stream ends with `event: revoked` (data ' +
+    '`{"reason":"link_reissued"}`); do not reconnect. At most 20 open streams per link (429 with `Retry-After`).',
   request: {
     params: TokenParams,
     ...StreamResume,
@@ -34,6 +36,7 @@ const events = createRoute({
     200: eventStream,
     404: errors[404],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -75,15 +78,22 @@ export const trackRoutes = (rt: Runtime) =>
       return c.json({ subscribed: true as const }, 201);
     })
     .openapi(events, async (c) => {
-      const found = await findTrackedJob(rt.database.db, c.req.valid('param').token);
+      const { token } = c.req.valid('param');
+      const found = await findTrackedJob(rt.database.db, token);
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
       const jobId = found.job.id;
       const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: { via: 'tracker' },
+        recheck: async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued'),
+        release: slot.release,
+        now: rt.clock.now(),
       });
     });

@@ -4,7 +4,7 @@ import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
 import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
-import { customerEventsSince, trackerViewOf } from '../services/tracker';
+import { customerEventsSince, findTrackedJob, trackerViewOf } from '../services/tracker';
 import {
   EMBED_TOKEN_SECONDS,
   findOrganisationBySlug,
@@ -27,6 +27,7 @@ import { router } from './env';
 import { ErrorSchema, errorResponse } from './errors';
 import { body, errors, eventStream, json } from './responses';
 import { JobParams, StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const tags = ['Widget'];
 
@@ -162,6 +163,9 @@ const events = createRoute({
   path: '/widget/jobs/{token}/events',
   tags,
   summary: "A job's customer-visible events, live (Server-Sent Events), by embed token or tracker token",
+  description:
+    'Ends with `event: revoked` (data `{"reason"}`: `expired` when the embed token expires, `link_reissued` when a ' +
+    'tracker link is replaced); do not reconnect. At most 20 open streams per token (429 with `Retry-After`).',
   request: {
     params: Token,
     ...StreamResume,
@@ -172,6 +176,7 @@ const events = createRoute({
     404: errors[404],
     410: errors[410],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -258,12 +263,23 @@ export const widgetRoutes = (rt: Runtime) =>
       if (access.kind === 'expired') return errorResponse(c, 410, 'expired', gone);
       if (access.kind === 'unknown') return errorResponse(c, 404, 'not_found', 'job not found');
       const jobId = access.found.job.id;
+      const { token } = c.req.valid('param');
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
+      // A tracker token ends when its link is re-issued; an embed token (signed, nothing stored) at its expiry.
+      const byTracker = access.expiresAt === null;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId: c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: access.expiresAt === null ? { via: 'tracker' } : { via: 'embed', expiresAt: access.expiresAt },
+        recheck: byTracker
+          ? async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued')
+          : undefined,
+        release: slot.release,
+        now: rt.clock.now(),
       });
     })
     .openapi(oembedRoute, async (c) => {

@@ -11,6 +11,7 @@ type Props = {
     connecting: string;
     offline: string;
     staticNote: string;
+    linkRevoked: string;
     announce: Record<string, string>;
   };
 };
@@ -28,7 +29,9 @@ type WireEvent = {
  */
 export default function Live(props: Props) {
   const t = props.messages;
-  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline'>('static');
+  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline' | 'revoked'>(
+    'static',
+  );
   const [said, setSaid] = createSignal('');
 
   onMount(() => {
@@ -36,6 +39,11 @@ export default function Live(props: Props) {
     const source = new EventSource(`/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}`);
     source.onopen = () => setConnection('live');
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'static' : 'offline');
+    // The server ended the stream for good (the link was replaced): reconnecting would only be refused.
+    source.addEventListener('revoked', () => {
+      source.close();
+      setConnection('revoked');
+    });
     const refresh = pageRefresher();
     source.onmessage = (message) => {
       setSaid(summary(JSON.parse(message.data) as WireEvent));
@@ -69,7 +77,13 @@ export default function Live(props: Props) {
   }
 
   const label = () =>
-    ({ live: t.live, static: t.staticNote, offline: t.offline, connecting: t.connecting })[connection()];
+    ({
+      live: t.live,
+      static: t.staticNote,
+      offline: t.offline,
+      connecting: t.connecting,
+      revoked: t.linkRevoked,
+    })[connection()];
   return (
     <>
       <p class={`connection ${connection()}`}>{label()}</p>

@@ -105,6 +105,7 @@ const en = {
     connecting: 'Connecting…',
     offline: 'Reconnecting…',
     staticNote: 'This page shows the state when it was loaded. Reload for the latest.',
+    linkRevoked: 'This link no longer works. Ask the business for the new one.',
     announce: {
       started: '{step}: started',
       finished: '{step}: done',
@@ -233,6 +234,7 @@ const nl: Shape<Messages> = {
     connecting: 'Verbinden…',
     offline: 'Opnieuw verbinden…',
     staticNote: 'Deze pagina toont de stand bij het laden. Herlaad voor de laatste stand.',
+    linkRevoked: 'Deze link werkt niet meer. Vraag het bedrijf om de nieuwe link.',
     announce: {
       started: '{step}: begonnen',
       finished: '{step}: klaar',

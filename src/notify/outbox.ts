@@ -29,7 +29,10 @@ export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<numb
         : []
       ).map((j) => [j.id, j.reference]),
     );
-    const rows = next.rows.map((event) => ({ event, reference: references.get(event.jobId) ?? null }));
+    // Organisation-level log entries (a staff member's access ending, no job) are not for webhooks.
+    const rows = next.rows
+      .filter((event) => event.jobId !== '')
+      .map((event) => ({ event, reference: references.get(event.jobId) ?? null }));
     const orgs = [...new Set(rows.map((r) => r.event.organisationId))];
     const endpoints = orgs.length
       ? await tx

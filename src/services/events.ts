@@ -12,6 +12,20 @@ export type NewEvent = {
   payload: Record<string, unknown>;
 };
 
+/**
+ * A staff member's access ended (sign-out, sign-out everywhere, deactivation): an organisation-level log
+ * entry (`jobId: ''`, no job) that live streams act on in log order, so their open console streams end
+ * before any later event reaches them. Not a job event: no webhook, page or insight reads it.
+ */
+export const ACCESS_ENDED = 'staff.access_ended';
+
+export const accessEnded = (specialistId: string, sessionId: string | null): NewEvent => ({
+  jobId: '',
+  type: ACCESS_ENDED,
+  visibility: 'internal',
+  payload: { specialistId, sessionId },
+});
+
 const insertEvent = prepared((db) =>
   db
     .insert(events)

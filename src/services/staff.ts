@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { organisations, specialists, users } from '../../db/schema';
+import { organisations, sessions, specialists, users } from '../../db/schema';
 import { type Auth, type Client, callAuth, endSessions, findUserByEmail } from './auth';
-import { type Clock, type Db, writeTransaction } from './context';
+import { type Clock, type Ctx, type Db, inTransaction, writeTransaction } from './context';
 import { invalid, ServiceError } from './errors';
+import { accessEnded, appendEvent } from './events';
 import { newId } from './ids';
 
 /** Who is signed in to the console: the person, their organisation and their permission. */
@@ -78,11 +79,11 @@ export async function signIn(auth: Auth, input: { email: string; password: strin
 export async function currentStaff(db: Db, auth: Auth, headers: Headers) {
   const { headers: out, response } = await auth.api.getSession({ headers, returnHeaders: true });
   if (!response) return null;
-  const staff = await loadStaff(db, response.user.id, response.user.email);
+  const staff = await loadStaff(db, response.user.id, response.user.email, response.session.id);
   return staff ? { staff, cookies: out.getSetCookie() } : null;
 }
 
-async function loadStaff(db: Db, userId: string, email: string) {
+async function loadStaff(db: Db, userId: string, email: string, sessionId: string) {
   const [row] = await db
     .select({ specialist: specialists, organisation: organisations })
     .from(specialists)
@@ -91,11 +92,25 @@ async function loadStaff(db: Db, userId: string, email: string) {
   if (!row) return null;
   return {
     userId,
+    sessionId,
     email,
     specialist: row.specialist,
     organisation: row.organisation,
     isAdmin: row.specialist.permission === 'admin',
   };
+}
+
+/**
+ * Whether a session still stands for an active specialist: what a live console stream re-checks once it
+ * has joined the hub (a sign-out the log tail had already read would otherwise pass it by).
+ */
+export async function sessionStands(db: Db, sessionId: string, specialistId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .innerJoin(specialists, eq(specialists.userId, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), eq(specialists.id, specialistId), eq(specialists.active, true)));
+  return Boolean(row);
 }
 
 /** Ends this session (or, with `everywhere`, every session of the user); returns cookies that clear it. */
@@ -111,6 +126,14 @@ export async function signOut(
     .signOut({ headers, returnHeaders: true })
     .catch(() => ({ headers: new Headers() }));
   return out.getSetCookie();
+}
+
+/**
+ * Records in the log that a staff member signed out (one session, or all with `sessionId` null), so
+ * their open console streams end in every process.
+ */
+export async function recordSignOut(ctx: Ctx, specialistId: string, sessionId: string | null) {
+  await inTransaction(ctx, (tx) => appendEvent(tx, ctx, accessEnded(specialistId, sessionId)));
 }
 
 /** Calls better-auth and turns its answers into ours: cookies, or a ServiceError naming the field. */

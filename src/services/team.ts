@@ -3,6 +3,7 @@ import { invites, organisations, type Specialist, specialists, users } from '../
 import { type Client, endSessions, findUserByEmail } from './auth';
 import { type Ctx, type Db, inTransaction, writeTransaction } from './context';
 import { conflict, invalid, notFound, ServiceError } from './errors';
+import { accessEnded, appendEvent } from './events';
 import { newId, newToken, sha256 } from './ids';
 import { ownImages } from './media';
 import { authCall, type Signed } from './staff';
@@ -205,6 +206,8 @@ export async function setActive(ctx: Ctx, specialistId: string, active: boolean)
     const found = await member(tx, ctx, specialistId);
     if (!active && found.permission === 'admin') await keepAnAdmin(tx, ctx, found.id);
     await tx.update(specialists).set({ active }).where(eq(specialists.id, found.id));
+    // In the same transaction: their open console streams end before any later event reaches them.
+    if (!active) await appendEvent(tx, ctx, accessEnded(found.id, null));
     return found;
   });
   if (!active && target.userId) await endSessions(ctx.db, target.userId);

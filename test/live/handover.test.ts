@@ -11,8 +11,9 @@ import { getJob } from '../../src/services/read-job';
 import { eventually, makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
 
 /**
- * The built server in this process, so the hub can be watched: a stream is handed from Astro's
- * writer to the hub (src/live/stream.ts) and must keep working, and let go when the client leaves.
+ * The built server in this process, so the hub can be watched: src/serve.ts takes a stream's Response
+ * over and hands its Node response to the stream (src/live/stream.ts), which must keep working, and let
+ * go when the client leaves.
  */
 let server: Server;
 let rt: Runtime;
