@@ -109,10 +109,12 @@ describe('revocation reaches open streams', () => {
 
   it('ends an embed token’s stream at its expiry', async () => {
     const job = await trackedJob();
-    const { token, expiresAt } = await issueEmbedToken(org.ctx, job.jobId, 1);
+    // The shortest token there is (a minute), issued as if 59 s ago: it expires a second from now.
+    const past = { ...org.ctx, clock: { now: () => Date.now() - 59_000 } };
+    const { token, expiresAt } = await issueEmbedToken(past, job.jobId, 60);
     const stream = await open(`/api/v1/widget/jobs/${token}/events`);
     expect(stream.status).toBe(200);
-    await stream.until(() => stream.ended, 4000);
+    await stream.until(() => stream.ended, 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(expiresAt / 1000) * 1000);
     expect(revokedWith(stream)).toBe('expired');
     expect(types(stream)).toEqual(['job.created', 'revoked']);
