@@ -66,7 +66,9 @@ export function onError(err: Error, c: Context) {
     return errorResponse(c, status, code, err.message || 'bad request');
   }
   if (isStorageUnavailable(err)) {
-    console.error(`[${c.get('requestId') ?? '-'}] storage unavailable:`, err.message);
+    // The cause, not the message: a failed query's message holds the whole statement and its values.
+    const cause = (err.cause as { message?: string } | undefined)?.message ?? err.name;
+    console.error(`[${c.get('requestId') ?? '-'}] storage unavailable: ${cause}`);
     c.header('retry-after', String(RETRY_AFTER_SECONDS));
     return errorResponse(c, 503, 'unavailable', 'the service is briefly unavailable; try again shortly');
   }

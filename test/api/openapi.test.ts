@@ -70,9 +70,9 @@ describe('the OpenAPI document', () => {
         headers,
       }),
     ).not.toEqual([]);
-    expect(
-      check('GET', '/specialists', { status: 200, json: { specialists: 'none' }, headers }),
-    ).not.toEqual([]);
+    expect(check('GET', '/specialists', { status: 200, json: { specialists: 'none' }, headers })).not.toEqual(
+      [],
+    );
     expect(check('GET', '/specialists', { status: 401, json: { message: 'no' }, headers })).not.toEqual([]);
     expect(check('GET', '/specialists', { status: 200, json: { specialists: [] }, headers })).toEqual([]);
   });
