@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { astro, getFetchState } from 'astro/hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -11,7 +12,8 @@ import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { formBodiesOnly } from './http/form-bodies';
-import { EVENT_STREAM } from './live/stream';
+import { LIVE_STREAMS, type LiveStreams } from './live/registry';
+import { EVENT_STREAM, takeOver } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
@@ -100,5 +102,20 @@ app.use(async (c, next) => {
 });
 app.all('*', astro());
 app.onError(onError);
+
+// The live stream routes again, without Astro, for src/serve.ts: it serves them itself so a stream can
+// write to its Node response (see src/live/registry.ts).
+const streams = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
+streams.use(requestId());
+streams.use(async (c, next) => {
+  await next();
+  c.header('x-request-id', c.get('requestId'));
+});
+if (rt.config.logRequests) streams.use(logger());
+streams.route('/', createApi(rt));
+streams.route('/', consoleLiveRoutes(rt));
+streams.onError(onError);
+const registered: LiveStreams = { paths: EVENT_STREAM, fetch: streams.fetch, takeOver };
+(globalThis as Record<symbol, LiveStreams>)[LIVE_STREAMS] = registered;
 
 export default app;

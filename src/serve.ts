@@ -2,21 +2,14 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Hono } from 'hono';
-import { logger } from 'hono/logger';
-import { requestId } from 'hono/request-id';
-import { createApi } from './api';
-import { consoleLiveRoutes } from './api/console-live';
-import { onError } from './api/errors';
 import { answerBadUrl, decodedPath, discardUnreadBody, hardenStatic, staticPaths } from './http/node-guard';
-import { EVENT_STREAM, takeOver } from './live/stream';
-import { type Runtime, sharedRuntime } from './runtime';
+import { LIVE_STREAMS, type LiveStreams } from './live/registry';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Serves the built app on a Node HTTP server of our own. Live event streams are answered here by the
- * same Hono routes (`app.fetch`, public API) so the stream can write to the Node response itself; every
+ * same Hono routes (`app.fetch`, public API), so the stream can write to the Node response itself; every
  * other request goes to Astro's handler (pages, API, static files).
  */
 export async function startServer(options: { host: string; port: number }): Promise<Server> {
@@ -26,14 +19,14 @@ export async function startServer(options: { host: string; port: number }): Prom
   // The adapter must not start a server of its own.
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
+  const streams = (globalThis as Record<symbol, LiveStreams | undefined>)[LIVE_STREAMS];
+  if (!streams) throw new Error('The build registered no live stream routes: rebuild (`npm run build`).');
   const statics = staticPaths(resolve('dist/client'));
-  const rt = await sharedRuntime();
-  const streams = streamRoutes(rt);
   const server = createServer((req, res) => {
     // The adapter decodes the URL the same way and would answer a failure with a bare text.
     if (decodedPath(req.url) === null) return answerBadUrl(res);
     const path = req.url?.split('?', 1)[0] ?? '';
-    if (req.method === 'GET' && EVENT_STREAM.test(path)) return void serveStream(streams, rt, req, res);
+    if (req.method === 'GET' && streams.paths.test(path)) return void serveStream(streams, req, res);
     hardenStatic(req, res, statics);
     discardUnreadBody(req, res);
     handler(req, res);
@@ -46,36 +39,20 @@ export async function startServer(options: { host: string; port: number }): Prom
   return server;
 }
 
-type StreamEnv = { Bindings: { incoming: IncomingMessage } };
-
-/** The stream routes with the middleware they get in src/fetch.ts (request id, logging, error shape). */
-function streamRoutes(rt: Runtime) {
-  const app = new Hono<StreamEnv>();
-  app.use(requestId());
-  app.use(async (c, next) => {
-    await next();
-    c.header('x-request-id', c.get('requestId'));
-  });
-  if (rt.config.logRequests) app.use(logger());
-  app.route('/', createApi(rt));
-  app.route('/', consoleLiveRoutes(rt));
-  app.onError(onError);
-  return app;
-}
-
-async function serveStream(app: Hono<StreamEnv>, rt: Runtime, req: IncomingMessage, res: ServerResponse) {
+async function serveStream(streams: LiveStreams, req: IncomingMessage, res: ServerResponse) {
   try {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers))
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    const url = new URL(req.url ?? '/', rt.config.publicUrl);
-    const response = await app.fetch(new Request(url, { headers }), { incoming: req });
+    // The routes read the path and query only; the host is not trusted for anything here.
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const response = await streams.fetch(new Request(url, { headers }), { incoming: req });
     // The head in one writeHead call: the response keeps no header map for the life of the stream.
     const head: string[] = [];
     for (const [name, value] of response.headers)
       if (name !== 'set-cookie' && name !== 'content-length') head.push(name, value);
     for (const cookie of response.headers.getSetCookie()) head.push('set-cookie', cookie);
-    const start = takeOver(response.body);
+    const start = streams.takeOver(response.body);
     if (!start) {
       const body = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, [...head, 'content-length', String(body.byteLength)]);
