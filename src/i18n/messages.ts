@@ -106,6 +106,7 @@ const en = {
     offline: 'Reconnecting…',
     staticNote: 'This page shows the state when it was loaded. Reload for the latest.',
     announce: {
+      created: 'Your job has been created',
       started: '{step}: started',
       finished: '{step}: done',
       skipped: '{step}: skipped',
@@ -115,9 +116,12 @@ const en = {
       note: 'New update on {step}',
       costs: 'Costs updated',
       completed: 'Your job is done',
+      cancelled: 'Your job has been cancelled',
       question: 'Question sent',
       answered: 'Your question has been answered',
+      moved: 'A colleague will answer your question',
       approval: 'Your approval is needed',
+      rated: 'Thank you for your rating',
     },
     notFoundTitle: 'Tracker not found',
     notFoundBody:
@@ -234,6 +238,7 @@ const nl: Shape<Messages> = {
     offline: 'Opnieuw verbinden…',
     staticNote: 'Deze pagina toont de stand bij het laden. Herlaad voor de laatste stand.',
     announce: {
+      created: 'Uw opdracht is aangemaakt',
       started: '{step}: begonnen',
       finished: '{step}: klaar',
       skipped: '{step}: overgeslagen',
@@ -243,9 +248,12 @@ const nl: Shape<Messages> = {
       note: 'Nieuw bericht bij {step}',
       costs: 'Kosten bijgewerkt',
       completed: 'Uw opdracht is klaar',
+      cancelled: 'Uw opdracht is geannuleerd',
       question: 'Vraag verstuurd',
       answered: 'Uw vraag is beantwoord',
+      moved: 'Een collega beantwoordt uw vraag',
       approval: 'Uw akkoord is nodig',
+      rated: 'Bedankt voor uw beoordeling',
     },
     notFoundTitle: 'Tracker niet gevonden',
     notFoundBody:

@@ -45,8 +45,7 @@ export async function decideCostLine(
       jobId,
       stepId: decided.stepId,
       type: decision === 'approve' ? 'cost_line.approved' : 'cost_line.declined',
-      visibility: 'customer',
-      payload: { costLine: view },
+      payload: { costLine: view, specialistId: decided.specialistId },
     });
 
     if (decided.stepId) {

@@ -4,11 +4,11 @@ import { type Ctx, inTransaction } from './context';
 import { conflict } from './errors';
 import { appendEvent } from './events';
 import { loadOpenJob, loadStep } from './load';
-import { type StepView, saveStep } from './step-event';
+import { type StepEventType, type StepView, saveStep } from './step-event';
 
 export type StepAction = 'start' | 'finish' | 'skip' | 'block';
 
-const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: string }> = {
+const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: StepEventType }> = {
   start: { from: ['pending', 'blocked'], to: 'active', event: 'step.started' },
   finish: { from: ['pending', 'active', 'blocked'], to: 'done', event: 'step.finished' },
   skip: { from: ['pending', 'active', 'blocked'], to: 'skipped', event: 'step.skipped' },
@@ -58,7 +58,6 @@ export async function changeStepStatus(
         await appendEvent(tx, ctx, {
           jobId,
           type: 'job.completed',
-          visibility: 'customer',
           payload: { status: 'done' },
         });
       }

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { type CostLine, costLines, jobs } from '../../db/schema';
+import type { NewEvent, Payload } from '../events/catalogue';
 import { type Ctx, type Db, inTransaction } from './context';
 import { invalid, notFound } from './errors';
 import { appendEvent } from './events';
@@ -62,7 +63,7 @@ export async function addCostLine(ctx: Ctx, jobId: string, input: CostLineInput)
       })
       .returning();
     if (!line) throw new Error('cost line insert returned no row');
-    const view = await logLine(tx, ctx, line, 'cost_line.added');
+    const view = await logLine(tx, ctx, line, 'cost_line.added', {});
     if (stepWaits) await waitForCustomer(tx, ctx, line);
     return view;
   });
@@ -145,7 +146,6 @@ export async function removeCostLine(ctx: Ctx, jobId: string, lineId: string): P
       jobId,
       stepId: line.stepId,
       type: 'cost_line.removed',
-      visibility: 'customer',
       payload: { costLineId: lineId, removed: publicCostLine(line, null) },
     });
   });
@@ -170,12 +170,12 @@ async function checkReferences(tx: Db, ctx: Ctx, jobId: string, input: Partial<C
   if (input.photoId) await ownImages(tx, ctx, 'photoId', [input.photoId]);
 }
 
-async function logLine(
+async function logLine<T extends 'cost_line.added' | 'cost_line.changed'>(
   tx: Db,
   ctx: Ctx,
   line: CostLine,
-  type: string,
-  extra: Record<string, unknown> = {},
+  type: T,
+  extra: Omit<Payload<T>, 'costLine'>,
 ): Promise<CostLineView> {
   const specialist = (await specialistsById(tx, [line.specialistId])).get(line.specialistId ?? '');
   const view = publicCostLine(line, specialist);
@@ -184,9 +184,8 @@ async function logLine(
     jobId: line.jobId,
     stepId: line.stepId,
     type,
-    visibility: 'customer',
-    payload: { costLine: view, ...extra },
-  });
+    payload: { costLine: view, ...extra } as Payload<T>,
+  } as NewEvent<T>);
   return { ...view, specialistId: line.specialistId };
 }
 

@@ -92,7 +92,6 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
     await appendEvent(tx, ctx, {
       jobId,
       type: 'job.created',
-      visibility: 'customer',
       payload: {
         job: { reference: input.reference, title: input.title, status: 'open' },
         steps: inserted.map((s, i) => publicStep(s, planned[i]?.assignee)),

@@ -1,16 +1,9 @@
 import { param, prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
+import { checkEvent, type EventType, type NewEvent } from '../events/catalogue';
 import type { Ctx, Db } from './context';
 
-export type Visibility = 'customer' | 'internal';
-
-export type NewEvent = {
-  jobId: string;
-  stepId?: string | null;
-  type: string;
-  visibility: Visibility;
-  payload: Record<string, unknown>;
-};
+export type { NewEvent, Visibility } from '../events/catalogue';
 
 const insertEvent = prepared((db) =>
   db
@@ -30,17 +23,25 @@ const insertEvent = prepared((db) =>
     .prepare(),
 );
 
-/** Appends to the job's log inside the caller's transaction, so the event commits with the state it describes. */
-export async function appendEvent(tx: Db, ctx: Ctx, event: NewEvent): Promise<number> {
+/**
+ * Appends to the job's log inside the caller's transaction, so the event commits with the state it
+ * describes. The payload is checked against the event catalogue: a wrong one fails the transaction.
+ */
+export async function appendEvent<T extends EventType>(
+  tx: Db,
+  ctx: Ctx,
+  event: NewEvent<T>,
+): Promise<number> {
+  const { visibility, payload } = checkEvent(event as NewEvent);
   const [row] = await insertEvent(tx).all({
     organisationId: ctx.organisationId,
     jobId: event.jobId,
     stepId: event.stepId ?? null,
     type: event.type,
-    visibility: event.visibility,
+    visibility,
     actorType: ctx.actor.type,
     actorId: ctx.actor.id,
-    payload: event.payload,
+    payload,
     createdAt: ctx.clock.now(),
   });
   if (!row) throw new Error('event insert returned no row');

@@ -161,7 +161,6 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
       jobId,
       stepId: route.stepId,
       type: 'question.asked',
-      visibility: 'customer',
       payload: { question: view, assigneeId: row.assigneeId },
     });
     return view;
@@ -193,7 +192,6 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
       jobId: row.jobId,
       stepId: row.stepId,
       type: 'question.answered',
-      visibility: 'customer',
       payload: { question: view, assigneeId: row.assigneeId },
     });
     return view;
@@ -241,8 +239,8 @@ export async function escalateOverdueQuestions(
       await appendEvent(tx, ctx, {
         jobId: q.jobId,
         stepId: q.stepId,
+        // Moved: the customer sees who answers now. Overdue without a colleague: only staff see the flag.
         type: colleague ? 'question.moved' : 'question.overdue',
-        visibility: colleague ? 'customer' : 'internal',
         payload: {
           question: publicQuestion(row, people),
           assigneeId: row.assigneeId,

@@ -60,7 +60,6 @@ export async function rateSpecialist(
     await appendEvent(tx, ctx, {
       jobId,
       type: 'rating.given',
-      visibility: 'customer',
       payload: { rating: { specialistId: person.id, name: person.name, score: input.score } },
     });
     return { specialistId: person.id, score: input.score };
@@ -115,7 +114,6 @@ export async function giveKudos(ctx: Ctx, jobId: string, stepId: string, input: 
       jobId,
       stepId,
       type: 'kudos.given',
-      visibility: 'internal',
       payload: { kudos: { fromId: me.id, fromName: me.name, toId: step.assigneeId, note } },
     });
   });
