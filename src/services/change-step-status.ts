@@ -28,10 +28,14 @@ export async function changeStepStatus(
     const step = await loadStep(tx, jobId, stepId);
     const rule = rules[action];
     if (!rule.from.includes(step.status)) {
-      throw conflict('invalid_transition', `cannot ${action} a step that is ${step.status}`, {
-        status: step.status,
-        allowedFrom: rule.from,
-      });
+      throw conflict(
+        'invalid_transition',
+        { action, status: step.status },
+        {
+          status: step.status,
+          allowedFrom: rule.from,
+        },
+      );
     }
     const now = ctx.clock.now();
     const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };

@@ -77,10 +77,10 @@ function checkApproval(input: {
   stepId?: string | null;
 }) {
   if (input.state === 'awaiting_approval' && !input.explanation?.trim()) {
-    throw invalid('explanation', 'explain to the customer why this is needed');
+    throw invalid('explanation', 'explanation_needed');
   }
   if (input.stepWaits && (input.state !== 'awaiting_approval' || !input.stepId)) {
-    throw invalid('stepWaits', 'only a line that asks approval on a step can make the step wait');
+    throw invalid('stepWaits', 'only_approval_waits');
   }
 }
 
@@ -163,7 +163,7 @@ async function loadLine(tx: Db, jobId: string, lineId: string) {
 async function checkReferences(tx: Db, ctx: Ctx, jobId: string, input: Partial<CostLineInput>) {
   if (input.stepId) {
     await loadStep(tx, jobId, input.stepId).catch(() => {
-      throw invalid('stepId', 'no such step in this job');
+      throw invalid('stepId', 'no_such_step');
     });
   }
   if (input.specialistId) await loadAssignableSpecialist(tx, ctx, 'specialistId', input.specialistId);

@@ -28,13 +28,12 @@ function checked(sub: BrowserSubscription) {
   try {
     url = new URL(sub.endpoint);
   } catch {
-    throw invalid('endpoint', 'not a push endpoint');
+    throw invalid('endpoint', 'push_endpoint');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'not a push endpoint');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'push_endpoint');
   const p256dh = Buffer.from(sub.keys.p256dh, 'base64url');
-  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'not a P-256 public key');
-  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16)
-    throw invalid('keys.auth', 'not a 16-byte secret');
+  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'push_key');
+  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16) throw invalid('keys.auth', 'push_secret');
   return { endpoint: url.toString(), p256dh: sub.keys.p256dh, auth: sub.keys.auth };
 }
 
