@@ -37,8 +37,10 @@ export const ERRORS = {
     en: 'This account has been deactivated. Ask an admin of your organisation.',
     nl: 'Dit account is gedeactiveerd. Vraag een beheerder van uw organisatie.',
   },
+  /** A form's answer (the sign-in page sends it back with 422, the password field marked), not an API 401. */
   invalid_credentials: {
-    kind: 'unauthorized',
+    kind: 'invalid',
+    api: 'invalid_credentials',
     en: 'Email address or password is wrong.',
     nl: 'E-mailadres of wachtwoord klopt niet.',
   },

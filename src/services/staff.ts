@@ -130,7 +130,7 @@ export async function authCall(
   if (response.status === 403) throw new ServiceError('forbidden', 'deactivated');
   switch (json.code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
-      throw new ServiceError('unauthorized', 'invalid_credentials', {}, { field: 'password' });
+      throw new ServiceError('invalid', 'invalid_credentials', {}, { field: 'password' });
     case 'PASSWORD_TOO_SHORT':
       throw new ServiceError(
         'invalid',
