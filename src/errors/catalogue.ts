@@ -225,8 +225,8 @@ export const ERRORS = {
   question_empty: { kind: 'invalid', en: 'Write your question first.', nl: 'Schrijf eerst uw vraag.' },
   plain_text_only: {
     kind: 'invalid',
-    en: 'Plain text only, without HTML.',
-    nl: 'Alleen gewone tekst, zonder HTML.',
+    en: 'Plain text only, please.',
+    nl: 'Alleen gewone tekst, graag.',
   },
   channel_not_yours: {
     kind: 'invalid',
