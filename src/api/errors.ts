@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ErrorKind, ServiceError } from '../services/errors';
+import { STATUS } from '../errors/status';
+import { ServiceError } from '../services/errors';
 import { isStorageUnavailable, RETRY_AFTER_SECONDS } from '../services/unavailable';
 
 /** The one error shape for every non-2xx JSON response. */
@@ -16,15 +17,6 @@ export const ErrorSchema = z
     requestId: z.string(),
   })
   .openapi('Error');
-
-const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
-  invalid: 422,
-  not_found: 404,
-  conflict: 409,
-  unauthorized: 401,
-  forbidden: 403,
-  rate_limited: 429,
-};
 
 export function errorResponse<S extends ContentfulStatusCode>(
   c: Context,
@@ -56,7 +48,7 @@ export function onError(err: Error, c: Context) {
   if (err instanceof ServiceError) {
     const retry = err.details?.retryAfterSeconds;
     if (typeof retry === 'number') c.header('retry-after', String(retry));
-    return errorResponse(c, statusOf[err.kind], err.code, err.message, err.details);
+    return errorResponse(c, STATUS[err.kind], err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

@@ -1,4 +1,6 @@
 import { createSignal, onCleanup, onMount } from 'solid-js';
+import { type Announcement, announcementOf } from '../events/announce';
+import type { WireEvent } from '../events/catalogue';
 import { fill } from '../i18n/messages';
 import { pageRefresher } from './live-patch';
 
@@ -12,15 +14,8 @@ type Props = {
     offline: string;
     staticNote: string;
     linkRevoked: string;
-    announce: Record<string, string>;
+    announce: Record<Announcement, string>;
   };
-};
-
-type WireEvent = {
-  type: string;
-  step?: { title: string; assignee?: { name: string } | null };
-  note?: { stepId: string };
-  costLine?: { state: string };
 };
 
 /**
@@ -53,27 +48,11 @@ export default function Live(props: Props) {
   });
 
   function summary(e: WireEvent): string {
-    const a = t.announce;
-    const key = e.type.startsWith('cost_line.')
-      ? e.costLine?.state === 'awaiting_approval'
-        ? 'approval'
-        : 'costs'
-      : ({
-          'step.started': 'started',
-          'step.finished': 'finished',
-          'step.skipped': 'skipped',
-          'step.blocked': 'blocked',
-          'step.resumed': 'started',
-          'step.promise_changed': 'promise',
-          'step.assigned': 'assigned',
-          'note.posted': 'note',
-          'job.completed': 'completed',
-          'question.asked': 'question',
-          'question.answered': 'answered',
-        }[e.type] ?? '');
-    const stepTitle =
-      e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';
-    return fill(a[key] ?? '', { step: stepTitle, name: e.step?.assignee?.name ?? '' });
+    const said = announcementOf(e.type, e as { costLine?: { state: string } });
+    if (!said) return '';
+    const step = 'step' in e ? e.step : undefined;
+    const stepTitle = step?.title ?? document.querySelector(`#step-${e.stepId} .title`)?.textContent ?? '';
+    return fill(t.announce[said.say], { step: stepTitle, name: step?.assignee?.name ?? '' });
   }
 
   const label = () =>

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { MAX_PHOTOS_PER_NOTE, MAX_UPLOAD_BYTES } from '../services/media';
+import { LIMITS } from '../services/limits';
+import { MAX_UPLOAD_BYTES } from '../services/media';
 
 /** What any JSON or form body may weigh unless its route needs more. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -8,7 +9,7 @@ const FORM_OVERHEAD = DEFAULT_BODY_LIMIT;
 /** The routes that take images; everything else gets the default. */
 const larger: [RegExp, number][] = [
   [/^\/api\/v1\/media\/?$/, MAX_UPLOAD_BYTES],
-  [/^\/console\/jobs\/[^/]+\/?$/, MAX_PHOTOS_PER_NOTE * MAX_UPLOAD_BYTES + FORM_OVERHEAD],
+  [/^\/console\/jobs\/[^/]+\/?$/, LIMITS.photosPerUpload * MAX_UPLOAD_BYTES + FORM_OVERHEAD],
   [/^\/console\/(team\/[^/]+|settings)\/?$/, MAX_UPLOAD_BYTES + FORM_OVERHEAD],
 ];
 

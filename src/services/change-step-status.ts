@@ -4,11 +4,11 @@ import { type Ctx, inTransaction } from './context';
 import { conflict } from './errors';
 import { appendEvent } from './events';
 import { loadOpenJob, loadStep } from './load';
-import { type StepView, saveStep } from './step-event';
+import { type StepEventType, type StepView, saveStep } from './step-event';
 
 export type StepAction = 'start' | 'finish' | 'skip' | 'block';
 
-const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: string }> = {
+const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: StepEventType }> = {
   start: { from: ['pending', 'blocked'], to: 'active', event: 'step.started' },
   finish: { from: ['pending', 'active', 'blocked'], to: 'done', event: 'step.finished' },
   skip: { from: ['pending', 'active', 'blocked'], to: 'skipped', event: 'step.skipped' },
@@ -28,10 +28,14 @@ export async function changeStepStatus(
     const step = await loadStep(tx, jobId, stepId);
     const rule = rules[action];
     if (!rule.from.includes(step.status)) {
-      throw conflict('invalid_transition', `cannot ${action} a step that is ${step.status}`, {
-        status: step.status,
-        allowedFrom: rule.from,
-      });
+      throw conflict(
+        'invalid_transition',
+        { action, status: step.status },
+        {
+          status: step.status,
+          allowedFrom: rule.from,
+        },
+      );
     }
     const now = ctx.clock.now();
     const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
@@ -58,7 +62,6 @@ export async function changeStepStatus(
         await appendEvent(tx, ctx, {
           jobId,
           type: 'job.completed',
-          visibility: 'customer',
           payload: { status: 'done' },
         });
       }

@@ -17,7 +17,7 @@ export async function promiseStep(
     await loadOpenJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
     if (step.status === 'done' || step.status === 'skipped') {
-      throw conflict('step_closed', `step is ${step.status}; its promise can no longer change`);
+      throw conflict('step_closed', { status: step.status });
     }
     return saveStep(
       tx,

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import webpush from 'web-push';
 import { instanceSecrets, pushSubscriptions } from '../../db/schema';
 import type { Ctx, Db } from './context';
-import { conflict, invalid, notFound, ServiceError } from './errors';
+import { conflict, invalid, notFound, rateLimited, ServiceError } from './errors';
 import { newId } from './ids';
 import { hit, type Limit } from './rate-limit';
 import { findTrackedJob } from './tracker';
@@ -29,13 +29,12 @@ function checked(sub: BrowserSubscription) {
   try {
     url = new URL(sub.endpoint);
   } catch {
-    throw invalid('endpoint', 'not a push endpoint');
+    throw invalid('endpoint', 'push_endpoint');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'not a push endpoint');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'push_endpoint');
   const p256dh = Buffer.from(sub.keys.p256dh, 'base64url');
-  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'not a P-256 public key');
-  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16)
-    throw invalid('keys.auth', 'not a 16-byte secret');
+  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'push_key');
+  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16) throw invalid('keys.auth', 'push_secret');
   return { endpoint: url.toString(), p256dh: sub.keys.p256dh, auth: sub.keys.auth };
 }
 
@@ -63,23 +62,14 @@ export async function subscribeToJob(
   const verdict = await hit(db, `push-subscribe:ip:${clientIp}`, PUSH_LIMITS.perIp, now);
   if (!verdict.allowed) {
     const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
-    throw new ServiceError(
-      'rate_limited',
-      'rate_limited',
-      'too many subscriptions from this address; try later',
-      {
-        retryAfterSeconds,
-      },
-    );
+    throw rateLimited('rate_limited', retryAfterSeconds);
   }
   const existing = await db
     .select({ endpoint: pushSubscriptions.endpoint })
     .from(pushSubscriptions)
     .where(and(eq(pushSubscriptions.jobId, found.job.id), isNull(pushSubscriptions.specialistId)));
   if (existing.length >= PUSH_LIMITS.perJob && !existing.some((e) => e.endpoint === target.endpoint))
-    throw conflict('too_many_subscriptions', `at most ${PUSH_LIMITS.perJob} browsers per tracker link`, {
-      max: PUSH_LIMITS.perJob,
-    });
+    throw conflict('too_many_subscriptions', { max: PUSH_LIMITS.perJob }, { max: PUSH_LIMITS.perJob });
   await db
     .insert(pushSubscriptions)
     .values({

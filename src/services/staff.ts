@@ -2,9 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { organisations, sessions, specialists, users } from '../../db/schema';
 import { type Auth, type Client, callAuth, endSessions, findUserByEmail } from './auth';
 import { type Clock, type Ctx, type Db, inTransaction, writeTransaction } from './context';
-import { invalid, ServiceError } from './errors';
+import { invalid, rateLimited, ServiceError } from './errors';
 import { accessEnded, appendEvent } from './events';
 import { newId } from './ids';
+import { LIMITS } from './limits';
 
 /** Who is signed in to the console: the person, their organisation and their permission. */
 export type Staff = NonNullable<Awaited<ReturnType<typeof loadStaff>>>;
@@ -29,8 +30,7 @@ export type Signed = { cookies: string[]; userId: string };
  */
 export async function signUp(deps: Deps, input: SignUpInput, client: Client): Promise<Signed> {
   const email = input.email.trim().toLowerCase();
-  if (await findUserByEmail(deps.db, email))
-    throw invalid('email', 'this email address already has an account');
+  if (await findUserByEmail(deps.db, email)) throw invalid('email', 'email_in_use');
   const signed = await authCall(
     deps.auth,
     '/sign-up/email',
@@ -146,37 +146,33 @@ export async function authCall(
   const response = await callAuth(auth, path, body, client);
   if (response.status === 429) {
     const retry = Number(response.headers.get('x-retry-after') ?? 60);
-    throw new ServiceError(
-      'rate_limited',
-      'rate_limited',
-      `too many attempts; try again in ${retry} seconds`,
-      {
-        retryAfter: retry,
-      },
-    );
+    throw rateLimited('rate_limited', retry);
   }
   const json = (await response.json().catch(() => ({}))) as { code?: string; user?: { id: string } };
   if (response.ok && json.user) return { cookies: response.headers.getSetCookie(), userId: json.user.id };
-  if (response.status === 403)
-    throw new ServiceError('forbidden', 'deactivated', 'this account has been deactivated');
+  if (response.status === 403) throw new ServiceError('forbidden', 'deactivated');
   switch (json.code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
-      throw new ServiceError('unauthorized', 'invalid_credentials', 'email or password is wrong', {
-        field: 'password',
-      });
+      throw new ServiceError('invalid', 'invalid_credentials', {}, { field: 'password' });
     case 'PASSWORD_TOO_SHORT':
-      throw new ServiceError('invalid', 'password_too_short', 'password: use at least 10 characters', {
-        field: 'password',
-      });
+      throw new ServiceError(
+        'invalid',
+        'password_too_short',
+        { min: LIMITS.passwordMin },
+        { field: 'password' },
+      );
     case 'PASSWORD_TOO_LONG':
-      throw new ServiceError('invalid', 'password_too_long', 'password: use at most 128 characters', {
-        field: 'password',
-      });
+      throw new ServiceError(
+        'invalid',
+        'password_too_long',
+        { max: LIMITS.passwordMax },
+        { field: 'password' },
+      );
     case 'INVALID_EMAIL':
-      throw invalid('email', 'this is not an email address');
+      throw invalid('email', 'email_expected');
     case 'USER_ALREADY_EXISTS':
     case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-      throw invalid('email', 'this email address already has an account');
+      throw invalid('email', 'email_in_use');
     default:
       throw new Error(`auth ${path} answered ${response.status} ${json.code ?? ''}`);
   }
