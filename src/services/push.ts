@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import webpush from 'web-push';
 import { instanceSecrets, pushSubscriptions } from '../../db/schema';
 import type { Ctx, Db } from './context';
-import { conflict, invalid, notFound, rateLimited, ServiceError } from './errors';
+import { conflict, invalid, notFound, rateLimited } from './errors';
 import { newId } from './ids';
 import { hit, type Limit } from './rate-limit';
 import { findTrackedJob } from './tracker';
