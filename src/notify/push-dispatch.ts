@@ -21,6 +21,8 @@ function customerKey(e: EventRow): keyof (typeof messages)['en']['tracker']['ann
   if (e.visibility !== 'customer') return null;
   const p = e.payload as Payload;
   if (e.type.startsWith('cost_line.') && p.costLine?.state === 'awaiting_approval') return 'approval';
+  // A re-plan moves several promises for one cause: the customer hears about the cause once.
+  if (e.type === 'step.promise_changed' && (e.payload as { cause?: unknown }).cause) return null;
   return (
     (
       {
