@@ -6,6 +6,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
+import { calendarRoutes } from './calendars';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { router } from './env';
@@ -34,12 +35,22 @@ export function createApi(rt: Runtime) {
   v1.use('/widget/*', widgetCors(rt));
   v1.route('/', widgetRoutes(rt));
 
-  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
+  for (const path of [
+    '/jobs',
+    '/jobs/*',
+    '/specialists',
+    '/workflows',
+    '/workflows/*',
+    '/calendar',
+    '/media',
+    '/insights/*',
+  ])
     v1.use(path, apiKeyAuth(rt));
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
+  v1.route('/', calendarRoutes());
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());
