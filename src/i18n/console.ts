@@ -54,6 +54,8 @@ const en = {
     password_too_long: 'Use at most 128 characters.',
     email_taken: 'This email address already has an account. Sign in instead.',
     admin_only: 'Only admins can do this.',
+    approval_pending:
+      'Extra work on this step waits for the customer’s approval. Finish it once they have decided.',
     last_admin: 'The organisation needs at least one active admin.',
     invalid_transition: 'This step cannot make that change in its current state.',
     job_closed: 'This job is closed; it can no longer change.',
@@ -69,6 +71,15 @@ const en = {
     job_not_done: 'A job can be rated once it is done.',
     too_many_questions: 'Too many questions from this tracker link in the last hour.',
     byMessage: {
+      'a promise that moves later needs a reason the customer reads':
+        'A later promise needs a reason the customer reads.',
+      'closing must come after opening': 'Closing must come after opening.',
+      'opening periods overlap': 'These periods overlap.',
+      'times are whole minutes from 0 (00:00) to 1440 (24:00)': 'Use times from 00:00 to 24:00.',
+      'open on at least one day': 'Open on at least one day.',
+      'a date as YYYY-MM-DD': 'Write dates like 2026-12-31.',
+      'no public holidays known for this country': 'No public holidays known for this country code.',
+      'the calendar has no opening hours in the next three years': 'The working hours have no opening time.',
       'not a web address; write it like https://www.example.com':
         'Not a web address: write it like https://www.example.com.',
       'list at most 20 websites': 'List at most 20 websites.',
@@ -228,6 +239,15 @@ const en = {
     promise: 'Promised time',
     promiseReason: 'Reason for the change (the customer sees this)',
     promiseButton: 'Change promise',
+    promisePreview: 'Show the effect on later steps',
+    previewTitle: 'Saving this promise would move:',
+    previewNone: 'No later step would move.',
+    previewMove: '{step}: {from} → {to}',
+    previewAtRisk: '{step}: fixed appointment {time} no longer fits',
+    fixedPromise: 'Fixed appointment (re-planning never moves it)',
+    atRisk:
+      'At risk: the work before this fixed appointment no longer fits. Agree on a new time with the customer.',
+    reasonHint: 'Required when the promise moves later.',
     note: 'Post a note',
     noteText: 'Note (Markdown)',
     visibility: 'Who sees it',
@@ -367,6 +387,32 @@ const en = {
     kudos: 'Kudos from colleagues',
     noKudos: 'No kudos yet.',
     kudosFrom: '{name} for “{step}”',
+  },
+  calendar: {
+    title: 'Working hours',
+    intro:
+      'Promises are computed in working time: expected durations in workflows count only the hours you are open, in your time zone ({zone}).',
+    days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+    hours: 'Opening hours',
+    hoursHint:
+      'Like 09:00-17:30; several periods with a comma (08:00-12:00, 13:00-17:00); empty when closed.',
+    holidayCountry: 'Public holidays of',
+    holidayHint: 'A country code such as NL, BE or DE; empty for none.',
+    closedDates: 'Own closed days',
+    closedDatesHint: 'Dates like 2026-12-31, one per line.',
+    save: 'Save working hours',
+    workflows: 'Workflows with their own hours',
+    workflowIntro: 'A workflow can keep its own calendar, e.g. deliveries that also run on Saturday.',
+    own: 'Own working hours for this workflow',
+    follows: 'Follows the organisation’s working hours.',
+    useOwn: 'Give this workflow its own hours',
+    useOrganisation: 'Follow the organisation’s hours again',
+    badHours: 'Write the hours like 09:00-17:30.',
+    done: {
+      calendar: 'Working hours saved.',
+      workflowCalendar: 'Workflow hours saved.',
+      dropWorkflowCalendar: 'The workflow follows the organisation’s hours again.',
+    },
   },
   settings: {
     title: 'Settings',
@@ -544,6 +590,8 @@ const nl: ConsoleMessages = {
     password_too_long: 'Gebruik hoogstens 128 tekens.',
     email_taken: 'Dit e-mailadres heeft al een account. Meld u aan.',
     admin_only: 'Alleen beheerders kunnen dit doen.',
+    approval_pending:
+      'Extra werk bij deze stap wacht op goedkeuring van de klant. Rond de stap af als die heeft beslist.',
     last_admin: 'De organisatie heeft minstens één actieve beheerder nodig.',
     invalid_transition: 'Deze stap kan dat in de huidige stand niet.',
     job_closed: 'Deze opdracht is gesloten en kan niet meer veranderen.',
@@ -559,6 +607,15 @@ const nl: ConsoleMessages = {
     job_not_done: 'Een opdracht kan worden beoordeeld zodra ze klaar is.',
     too_many_questions: 'Te veel vragen via deze trackerlink in het afgelopen uur.',
     byMessage: {
+      'a promise that moves later needs a reason the customer reads':
+        'Een latere belofte heeft een reden nodig die de klant leest.',
+      'closing must come after opening': 'Sluiten moet na openen komen.',
+      'opening periods overlap': 'Deze blokken overlappen.',
+      'times are whole minutes from 0 (00:00) to 1440 (24:00)': 'Gebruik tijden van 00:00 tot 24:00.',
+      'open on at least one day': 'Wees op minstens één dag open.',
+      'a date as YYYY-MM-DD': 'Schrijf datums als 2026-12-31.',
+      'no public holidays known for this country': 'Geen feestdagen bekend voor deze landcode.',
+      'the calendar has no opening hours in the next three years': 'De werktijden hebben geen openingstijd.',
       'not a web address; write it like https://www.example.com':
         'Geen webadres: schrijf het als https://www.voorbeeld.nl.',
       'list at most 20 websites': 'Noem hoogstens 20 websites.',
@@ -724,6 +781,15 @@ const nl: ConsoleMessages = {
     promise: 'Beloofde tijd',
     promiseReason: 'Reden van de wijziging (de klant ziet dit)',
     promiseButton: 'Belofte wijzigen',
+    promisePreview: 'Toon het effect op latere stappen',
+    previewTitle: 'Als u deze belofte opslaat, schuift:',
+    previewNone: 'Er schuift geen latere stap.',
+    previewMove: '{step}: {from} → {to}',
+    previewAtRisk: '{step}: vaste afspraak {time} past niet meer',
+    fixedPromise: 'Vaste afspraak (herplannen verschuift die nooit)',
+    atRisk:
+      'In gevaar: het werk vóór deze vaste afspraak past niet meer. Spreek een nieuwe tijd af met de klant.',
+    reasonHint: 'Verplicht als de belofte later wordt.',
     note: 'Bericht plaatsen',
     noteText: 'Bericht (Markdown)',
     visibility: 'Wie ziet het',
@@ -864,6 +930,33 @@ const nl: ConsoleMessages = {
     kudos: 'Pluimen van collega’s',
     noKudos: 'Nog geen pluimen.',
     kudosFrom: '{name} voor “{step}”',
+  },
+  calendar: {
+    title: 'Werktijden',
+    intro:
+      'Beloftes worden in werktijd berekend: verwachte duren in werkwijzen tellen alleen de uren dat u open bent, in uw tijdzone ({zone}).',
+    days: ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'],
+    hours: 'Openingstijden',
+    hoursHint:
+      'Zoals 09:00-17:30; meerdere blokken met een komma (08:00-12:00, 13:00-17:00); leeg als gesloten.',
+    holidayCountry: 'Feestdagen van',
+    holidayHint: 'Een landcode zoals NL, BE of DE; leeg voor geen.',
+    closedDates: 'Eigen sluitingsdagen',
+    closedDatesHint: 'Datums zoals 2026-12-31, één per regel.',
+    save: 'Werktijden opslaan',
+    workflows: 'Werkwijzen met eigen werktijden',
+    workflowIntro:
+      'Een werkwijze kan eigen werktijden hebben, bijvoorbeeld bezorging die ook op zaterdag rijdt.',
+    own: 'Eigen werktijden voor deze werkwijze',
+    follows: 'Volgt de werktijden van de organisatie.',
+    useOwn: 'Geef deze werkwijze eigen werktijden',
+    useOrganisation: 'Weer de werktijden van de organisatie volgen',
+    badHours: 'Schrijf de tijden als 09:00-17:30.',
+    done: {
+      calendar: 'Werktijden opgeslagen.',
+      workflowCalendar: 'Werktijden van de werkwijze opgeslagen.',
+      dropWorkflowCalendar: 'De werkwijze volgt weer de werktijden van de organisatie.',
+    },
   },
   settings: {
     title: 'Instellingen',
