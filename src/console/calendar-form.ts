@@ -25,7 +25,7 @@ export const calendarValues = (c: CalendarSettings): Record<string, string> => (
   closedDates: c.closedDates.join('\n'),
 });
 
-const dayField = (t: ConsoleMessages) =>
+const dayField = () =>
   z
     .string()
     .max(200)
@@ -38,7 +38,7 @@ const dayField = (t: ConsoleMessages) =>
       for (const part of parts) {
         const [open, close] = part.split(/\s*[-–]\s*/);
         if (!open || !close || !time.test(open) || !time.test(close)) {
-          c.addIssue({ code: 'custom', message: t.calendar.badHours });
+          c.addIssue({ code: 'custom', message: 'msg:hours' });
           return z.NEVER;
         }
         periods.push({ open: minutes(open), close: minutes(close) });
@@ -49,7 +49,7 @@ const dayField = (t: ConsoleMessages) =>
 /** Parses the working-hours form; a service's complaint about `hours.3.0` is put next to that day. */
 export function parseCalendar(form: FormData, t: ConsoleMessages): CalendarSettings {
   const schema = z.object({
-    ...Object.fromEntries(DAYS.map((d) => [`day${d}`, dayField(t)])),
+    ...Object.fromEntries(DAYS.map((d) => [`day${d}`, dayField()])),
     holidayCountry: z.string().trim().max(2),
     closedDates: z.string().max(10_000),
   }) as unknown as z.ZodType<

@@ -33,6 +33,7 @@ const en = {
   errors: {
     title: 'Please check the form',
     required: 'Fill this in.',
+    hours: 'Write the hours like 09:00-17:30.',
     tooSmall: 'At least {min}.',
     tooBig: 'At most {max}.',
     email: 'Enter an email address, like name@example.com.',
@@ -407,7 +408,6 @@ const en = {
     follows: 'Follows the organisation’s working hours.',
     useOwn: 'Give this workflow its own hours',
     useOrganisation: 'Follow the organisation’s hours again',
-    badHours: 'Write the hours like 09:00-17:30.',
     done: {
       calendar: 'Working hours saved.',
       workflowCalendar: 'Workflow hours saved.',
@@ -569,6 +569,7 @@ const nl: ConsoleMessages = {
   errors: {
     title: 'Controleer het formulier',
     required: 'Vul dit in.',
+    hours: 'Schrijf de tijden als 09:00-17:30.',
     tooSmall: 'Minstens {min}.',
     tooBig: 'Hoogstens {max}.',
     email: 'Vul een e-mailadres in, zoals naam@voorbeeld.nl.',
@@ -951,7 +952,6 @@ const nl: ConsoleMessages = {
     follows: 'Volgt de werktijden van de organisatie.',
     useOwn: 'Geef deze werkwijze eigen werktijden',
     useOrganisation: 'Weer de werktijden van de organisatie volgen',
-    badHours: 'Schrijf de tijden als 09:00-17:30.',
     done: {
       calendar: 'Werktijden opgeslagen.',
       workflowCalendar: 'Werktijden van de werkwijze opgeslagen.',
