@@ -8,7 +8,7 @@ import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
 import Approvals from './Approvals';
 import RateWork from './RateWork';
-import StepQuestions, { type AskForm } from './StepQuestions';
+import StepQuestions, { type AskForm, QuestionItem } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
 
@@ -152,6 +152,12 @@ function StepItem(
   const promiseShown = () => s().status !== 'skipped' && props.jobStatus !== 'cancelled';
   const cancelled = () =>
     props.jobStatus === 'cancelled' && s().status !== 'done' && s().status !== 'skipped';
+  // Notes, questions and answers in the order they happened, as one thread.
+  const thread = () =>
+    [
+      ...props.notes.map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
+      ...props.questions.map((question) => ({ kind: 'question' as const, at: question.askedAt, question })),
+    ].sort((x, y) => x.at - y.at);
   // The reason is told once: on the step that was moved (and in the headline), not on each step it moved.
   const ownReason = () => (s().promiseCauseStepId ?? s().id) === s().id;
   const Time = (p: { ms: number }) => (
@@ -268,58 +274,74 @@ function StepItem(
       <Show when={s().status === 'blocked' && s().waitingOn === 'customer_approval'}>
         <p class="blocked-reason">{props.t.waitingForYou}</p>
       </Show>
-      <Show when={props.notes.length > 0}>
+      <Show when={thread().length > 0}>
         <ul class="notes" aria-label={props.t.notes}>
-          <For each={props.notes}>
-            {(note) => (
-              <li class="note">
-                <Show when={props.staff && note.visibility === 'internal'}>
-                  <span class="badge internal">{props.staff?.internalLabel}</span>
-                </Show>
-                <div class="note-body" innerHTML={note.html} />
-                <Show when={note.photos.length > 0}>
-                  <ul class="note-photos">
-                    <For each={note.photos}>
-                      {(photo, i) => (
-                        <li>
-                          <a href={photo.url}>
-                            <img
-                              src={photo.url}
-                              width={photo.width}
-                              height={photo.height}
-                              loading="lazy"
-                              alt={fill(props.t.photo, {
-                                n: i() + 1,
-                                total: note.photos.length,
-                                step: props.step.title,
-                              })}
-                            />
-                          </a>
-                        </li>
-                      )}
-                    </For>
-                  </ul>
-                </Show>
-                <p class="note-meta">
-                  <Show when={note.author} fallback={props.signature ? `${props.signature} · ` : ''}>
-                    {(a) => `${a().name} · `}
-                  </Show>
-                  <Time ms={note.createdAt} />
-                </p>
+          <For each={thread()}>
+            {(entry) =>
+              entry.kind === 'note' ? (
+                <NoteItem
+                  note={entry.note}
+                  stepTitle={s().title}
+                  signature={props.signature}
+                  staff={props.staff}
+                  t={props.t}
+                  f={props.f}
+                  now={props.now}
+                />
+              ) : (
+                <QuestionItem q={entry.question} t={props.t} f={props.f} now={props.now} />
+              )
+            }
+          </For>
+        </ul>
+      </Show>
+      <StepQuestions stepId={s().id} questions={[]} ask={props.ask} t={props.t} f={props.f} now={props.now} />
+      {props.staff?.stepActions(props.step)}
+    </li>
+  );
+}
+
+function NoteItem(
+  props: Ui & { note: Note; stepTitle: string; signature: string | null; staff: Props['staff']; now: number },
+) {
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
+  return (
+    <li class="note">
+      <Show when={props.staff && props.note.visibility === 'internal'}>
+        <span class="badge internal">{props.staff?.internalLabel}</span>
+      </Show>
+      <div class="note-body" innerHTML={props.note.html} />
+      <Show when={props.note.photos.length > 0}>
+        <ul class="note-photos">
+          <For each={props.note.photos}>
+            {(photo, i) => (
+              <li>
+                <a href={photo.url}>
+                  <img
+                    src={photo.url}
+                    width={photo.width}
+                    height={photo.height}
+                    loading="lazy"
+                    alt={fill(props.t.photo, {
+                      n: i() + 1,
+                      total: props.note.photos.length,
+                      step: props.stepTitle,
+                    })}
+                  />
+                </a>
               </li>
             )}
           </For>
         </ul>
       </Show>
-      <StepQuestions
-        stepId={s().id}
-        questions={props.questions}
-        ask={props.ask}
-        t={props.t}
-        f={props.f}
-        now={props.now}
-      />
-      {props.staff?.stepActions(props.step)}
+      <p class="note-meta">
+        <Show when={props.note.author} fallback={props.signature ? `${props.signature} · ` : ''}>
+          {(a) => `${a().name} · `}
+        </Show>
+        <Time ms={props.note.createdAt} />
+      </p>
     </li>
   );
 }
