@@ -21,7 +21,7 @@ const memory = async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, rss: m.rss };
+  return { heap: m.heapUsed, rss: m.rss, buffers: m.arrayBuffers };
 };
 
 const raw: ServerResponse[] = [];
@@ -133,6 +133,8 @@ process.on('message', async (m: { type: string; iterations?: number; pauseMs?: n
     usPerSubscriber: median(burst),
     usPerSubscriberSingle: median(single),
     heapPerSubscriber: (after.heap - before.heap) / Math.max(1, subscribers),
+    // Bytes waiting in sockets' write buffers are array buffers, outside the heap.
+    buffersPerSubscriber: (after.buffers - before.buffers) / Math.max(1, subscribers),
     rssPerSubscriber: (after.rss - before.rss) / Math.max(1, subscribers),
   });
 });

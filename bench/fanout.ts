@@ -14,11 +14,15 @@ type Measured = {
   rssPerSubscriber: number;
 };
 
+/** Every subscriber here is one client address on one tracker link: lift the per-link and per-address caps. */
+export const UNCAPPED = { LIVE_STREAMS_PER_TOKEN: '1000000', LIVE_STREAMS_PER_ADDRESS: '1000000' };
+
 async function fanout(mode: 'raw' | 'ours', n: number) {
   const data = await prepareData(`fanout-${mode}-${n}`);
   const server = child('bench/fanout-server.ts', [`--mode=${mode}`], {
     DATABASE_URL: data.url,
     BENCH_JOB_ID: data.jobId,
+    ...UNCAPPED,
   });
   const { port } = await message<{ port: number }>(server, 'listening');
   const path = mode === 'raw' ? '/' : `/api/v1/track/${data.token}/events`;
@@ -34,7 +38,7 @@ async function fanout(mode: 'raw' | 'ours', n: number) {
 
 async function latency(n: number, viaSecondProcess: boolean, mode: 'raw' | 'ours' = 'ours') {
   const data = await prepareData(`latency-${mode}-${viaSecondProcess ? 2 : 1}`);
-  const env = { DATABASE_URL: data.url, BENCH_JOB_ID: data.jobId, LIVE_POLL_MS: '25' };
+  const env = { DATABASE_URL: data.url, BENCH_JOB_ID: data.jobId, LIVE_POLL_MS: '25', ...UNCAPPED };
   const server = child('bench/fanout-server.ts', [`--mode=${mode}`], env);
   const { port } = await message<{ port: number }>(server, 'listening');
   const writer = viaSecondProcess ? child('bench/fanout-server.ts', ['--mode=ours'], env) : undefined;

@@ -2,9 +2,11 @@ import { execSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { bundleWidget, WIDGET_BUDGET, widgetSizes } from '../src/widget/bundle';
+import { runBodyLimit } from './body-limit';
 import { runFanout } from './fanout';
 import { runInsights } from './insights';
 import { runPush } from './push';
+import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
 import { runTrackerPage } from './tracker-page';
 
@@ -12,11 +14,13 @@ import { runTrackerPage } from './tracker-page';
 if (!existsSync('dist/server/entry.mjs')) execSync('npx astro build', { stdio: 'inherit' });
 
 const fanout = await runFanout();
+const stalled = await runStalled();
 const stepPost = await runStepPost();
 const page = await runTrackerPage();
 const push = await runPush();
 const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
+const bodyLimit = await runBodyLimit();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -42,6 +46,14 @@ for (const row of fanout.rows as { n: number; raw: Record<string, number>; ours:
     `| subscribers held by one process | ${ours.subscribers} | ${raw.subscribers} | | ${n} | ${verdict((ours.subscribers ?? 0) >= n)} |`,
   );
 }
+{
+  const per = (m: typeof stalled.idle) => m.heapPerSubscriber + m.buffersPerSubscriber;
+  const ratio = per(stalled.stalled) / per(stalled.idle);
+  lines.push(
+    `| memory per stalled stream client (resumes from 0 on a 1 MB history, reads nothing), ${stalled.n} clients: heap + array buffers | ${kb(per(stalled.stalled))} (RSS ${kb(stalled.stalled.rssPerSubscriber)}) | ${kb(per(stalled.idle))} (RSS ${kb(stalled.idle.rssPerSubscriber)}) per idle subscriber | ${x(ratio)} | ≤ ×1.5 | ${verdict(ratio <= 1.5)} |`,
+    `| same, 8 MB history (beyond what the kernel's socket buffers take), ${stalled.beyondKernel.subscribers} clients | ${kb(per(stalled.beyondKernel))} | | | | |`,
+  );
+}
 const { baseline, sameProcess, otherProcess } = fanout.latency;
 const floor = `p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms (raw node:http, same harness)`;
 lines.push(
@@ -58,6 +70,7 @@ lines.push(
   `| widget, loader + frame script (gzip) | ${kb(widget.whole)} | | | ≤ ${kb(WIDGET_BUDGET.whole)} | ${verdict(widget.whole <= WIDGET_BUDGET.whole)} |`,
   `| insights for ${insights.jobs.toLocaleString('en')} jobs × 10 steps (${insights.events.toLocaleString('en')} events), a year: every figure per workflow, step, question channel and specialist | p50 ${insights.yearMs.toFixed(0)} ms (max ${insights.yearMaxMs.toFixed(0)} ms) | ${(insights.foldMs / 1000).toFixed(1)} s (scanning the whole log into the projection once) | ${x(insights.foldMs / insights.yearMs)} faster | < 1 s | ${verdict(insights.yearMaxMs < 1000)} |`,
   `| insights for the same year through the API (\`/api/v1/insights/workflows\`, \`/questions\`, \`/specialists\`, in-process) | p50 ${insights.apiMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.apiMs < 1000)} |`,
+  `| JSON write throughput with the request body limit (${bodyLimit.connections} connections, wrk, best of 3) | ${bodyLimit.on.rps.toFixed(0)} req/s, p99 ${bodyLimit.on.p99Ms.toFixed(1)} ms | ${bodyLimit.off.rps.toFixed(0)} req/s, p99 ${bodyLimit.off.p99Ms.toFixed(1)} ms (\`BODY_LIMITS=0\`) | ${x(bodyLimit.on.rps / bodyLimit.off.rps)} | ≥ ×0.97 | ${verdict(bodyLimit.on.rps / bodyLimit.off.rps >= 0.97)} |`,
   `| insights: folding one new job (22 events) into the year's projection / a year's read right after a change | ${insights.incrementalMs.toFixed(0)} ms / ${insights.afterChangeMs.toFixed(0)} ms | | | | |`,
   `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
   `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,

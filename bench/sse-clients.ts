@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { now } from './harness';
 
@@ -41,8 +42,31 @@ function connect(): void {
   });
   req.end();
 }
+/**
+ * With --stalled: a client that asks for the stream, takes the first bytes (the head) and then reads
+ * nothing more, like a phone that went to sleep: whatever its backlog is stays with the server and the
+ * kernel's socket buffers.
+ */
+function connectStalled(): void {
+  const socket = connectTcp(Number(url.port), url.hostname);
+  socket.write(
+    `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  socket.once('data', () => {
+    socket.pause();
+    open++;
+    if (open === n) send({ type: 'connected', open, failures });
+  });
+  socket.on('error', () => {
+    failures++;
+    setTimeout(connectStalled, 50);
+  });
+}
+const stalled = process.argv.includes('--stalled');
+
 for (let i = 0; i < n; i++) {
-  connect();
+  if (stalled) connectStalled();
+  else connect();
   if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20)); // do not flood the accept queue
 }
 

@@ -12,7 +12,12 @@ export async function prepareDatabase(config: Config): Promise<SeedReport | null
     await migrateDatabase(database.db);
     return config.seed === 'auto'
       ? await seedIfEmpty(
-          { db: database.db, clock: systemClock, secretKey: config.secretKey },
+          {
+            db: database.db,
+            clock: systemClock,
+            secretKey: config.secretKey,
+            passwordHashCost: config.passwordHashCost,
+          },
           config.publicUrl,
         )
       : null;

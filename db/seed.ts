@@ -1,7 +1,7 @@
-import { hashPassword } from 'better-auth/crypto';
 import { count } from 'drizzle-orm';
 import { createApiKey } from '../src/services/api-keys';
 import { assignStep } from '../src/services/assign-step';
+import { passwordHasher } from '../src/services/auth';
 import { changeStepStatus } from '../src/services/change-step-status';
 import type { Clock, Ctx, Db } from '../src/services/context';
 import { addCostLine, changeCostLine } from '../src/services/cost-lines';
@@ -39,11 +39,17 @@ export type SeedReport = {
  * (and so seeded again on the next start) rather than half-filled.
  */
 export async function seedIfEmpty(
-  ctxBase: { db: Db; clock: Clock; afterCommit?: () => void; secretKey?: string | undefined },
+  ctxBase: {
+    db: Db;
+    clock: Clock;
+    afterCommit?: () => void;
+    secretKey?: string | undefined;
+    passwordHashCost?: number;
+  },
   publicUrl: string,
 ): Promise<SeedReport | null> {
   // Hashed once, before the transaction (scrypt is slow on purpose); every demo account shares it.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await passwordHasher(ctxBase.passwordHashCost).hash(DEMO_PASSWORD);
   const report = await ctxBase.db.transaction(
     async (tx) => {
       const [row] = await tx.select({ n: count() }).from(organisations);

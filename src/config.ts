@@ -12,6 +12,10 @@ const schema = z.object({
   LIVE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(25),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /** Live streams one tracker link, embed token or staff session may hold open at once (per process). */
+  LIVE_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(20),
+  /** Live streams one client address may hold open at once (per process). */
+  LIVE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
   /**
    * Root secret for session signing and sealing tracker tokens. Optional: without it one is generated
    * and kept in the database. Set it (32+ characters) so a copy of the database alone unseals nothing.
@@ -35,6 +39,21 @@ const schema = z.object({
    * leaves their CPU to requests.
    */
   BACKGROUND_WORK: z.enum(['1', '0']).default('1'),
+  /**
+   * scrypt's cost (N) for new password hashes; better-auth's 16384 by default. Lower only where
+   * nothing real is protected (the tests): a cheaper hash is a weaker one. Hashes say which cost made them.
+   */
+  PASSWORD_HASH_COST: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(1 << 20)
+    .refine((n) => (n & (n - 1)) === 0, 'a power of two')
+    .default(16384),
+  /** The least time every widget lookup answer takes (found or not), so a miss tells nothing. */
+  WIDGET_LOOKUP_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  /** `0` turns the request body limits off: only for measuring what they cost (bench/body-limit.ts). */
+  BODY_LIMITS: z.enum(['1', '0']).default('1'),
 });
 
 export type Config = {
@@ -45,6 +64,8 @@ export type Config = {
   publicUrl: string;
   livePollMs: number;
   liveHeartbeatMs: number;
+  liveStreamsPerToken: number;
+  liveStreamsPerAddress: number;
   secretKey: string | undefined;
   seed: 'auto' | 'never';
   vapid: { publicKey: string; privateKey: string } | undefined;
@@ -52,6 +73,9 @@ export type Config = {
   outboundAllowPrivate: boolean;
   logRequests: boolean;
   backgroundWork: boolean;
+  passwordHashCost: number;
+  widgetLookupFloorMs: number;
+  bodyLimits: boolean;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -70,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     livePollMs: e.LIVE_POLL_MS,
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
+    liveStreamsPerToken: e.LIVE_STREAMS_PER_TOKEN,
+    liveStreamsPerAddress: e.LIVE_STREAMS_PER_ADDRESS,
     secretKey: e.SECRET_KEY,
     seed: e.SEED,
     vapid:
@@ -82,5 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
     backgroundWork: e.BACKGROUND_WORK === '1',
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
+    bodyLimits: e.BODY_LIMITS === '1',
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { astro, getFetchState } from 'astro/hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -9,6 +10,10 @@ import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
+import { bodyLimit } from './http/body-limit';
+import { formBodiesOnly } from './http/form-bodies';
+import { LIVE_STREAMS, type LiveStreams } from './live/registry';
+import { EVENT_STREAM, takeOver } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
 
 /**
@@ -32,7 +37,6 @@ app.use(compress({ contentTypeFilter: /^text\/html/ }));
 // Browser hardening headers belong on documents; a live stream keeps every response header in memory
 // for as long as it is open, so event streams (thousands of them) go without.
 const hardening = secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: false });
-const eventStream = /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 // Widget pages are made to be framed: their CSP names who may frame them (see src/pages/embed/).
 const framable = secureHeaders({
   crossOriginEmbedderPolicy: false,
@@ -40,14 +44,16 @@ const framable = secureHeaders({
   xFrameOptions: false,
 });
 app.use((c, next) =>
-  eventStream.test(c.req.path)
+  EVENT_STREAM.test(c.req.path)
     ? next()
     : c.req.path.startsWith('/embed/')
       ? framable(c, next)
       : hardening(c, next),
 );
-
+// Before anything reads a body, checks a token or a session: every body is bounded while it is read.
+if (rt.config.bodyLimits) app.use(bodyLimit());
 app.use(sameOrigin(rt));
+app.use(formBodiesOnly);
 app.route('/', createApi(rt));
 app.use('/console/*', staffSession(rt));
 app.route('/', consoleLiveRoutes(rt));
@@ -71,12 +77,45 @@ const customerPage = createMiddleware(async (c, next) => {
 });
 app.use('/t/*', customerPage);
 app.use('/embed/*', customerPage);
+// The front page: static text and our stylesheet only.
+app.on(['GET', 'HEAD'], '/', async (c, next) => {
+  await next();
+  c.header(
+    'content-security-policy',
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+});
 
+// A page that failed on a storage fault (src/pages/500.astro marks it) answers 503, not 500.
+app.use(async (c, next) => {
+  await next();
+  if (c.res.status !== 500 || !c.res.headers.has('x-storage-unavailable')) return;
+  const headers = new Headers(c.res.headers);
+  const { body } = c.res;
+  headers.delete('x-storage-unavailable');
+  c.res = undefined;
+  c.res = new Response(body, { status: 503, headers });
+});
 app.use(async (c, next) => {
   getFetchState(c).locals.runtime = rt;
   await next();
 });
 app.all('*', astro());
 app.onError(onError);
+
+// The live stream routes again, without Astro, for src/serve.ts: it serves them itself so a stream can
+// write to its Node response (see src/live/registry.ts).
+const streams = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
+streams.use(requestId());
+streams.use(async (c, next) => {
+  await next();
+  c.header('x-request-id', c.get('requestId'));
+});
+if (rt.config.logRequests) streams.use(logger());
+streams.route('/', createApi(rt));
+streams.route('/', consoleLiveRoutes(rt));
+streams.onError(onError);
+const registered: LiveStreams = { paths: EVENT_STREAM, fetch: streams.fetch, takeOver };
+(globalThis as Record<symbol, LiveStreams>)[LIVE_STREAMS] = registered;
 
 export default app;

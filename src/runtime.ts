@@ -6,10 +6,12 @@ import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
+import { sweepIdempotencyKeys } from './services/idempotency';
 import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
 import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
 import { loadSecrets } from './services/secrets';
+import { setLookupFloor } from './services/widget';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
 export type Runtime = {
@@ -30,8 +32,18 @@ export async function createRuntime(config: Config, clock: Clock = systemClock):
 
 export async function runtimeOn(config: Config, database: Database, clock: Clock): Promise<Runtime> {
   const secrets = await loadSecrets(database.db, config.secretKey);
-  const live = createLive(database.db, { pollMs: config.livePollMs, heartbeatMs: config.liveHeartbeatMs });
-  const auth = createAuth(database.db, { baseURL: config.publicUrl, secret: secrets.auth });
+  const auth = createAuth(database.db, {
+    baseURL: config.publicUrl,
+    secret: secrets.auth,
+    passwordHashCost: config.passwordHashCost,
+  });
+  setLookupFloor(config.widgetLookupFloorMs);
+  const live = createLive(database.db, {
+    pollMs: config.livePollMs,
+    heartbeatMs: config.liveHeartbeatMs,
+    streamsPerToken: config.liveStreamsPerToken,
+    streamsPerAddress: config.liveStreamsPerAddress,
+  });
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(
     { ...vapid, subject: config.vapidSubject },
@@ -63,13 +75,14 @@ export function sharedRuntime(): Promise<Runtime> {
 
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
- * webhooks (turning new events into messages, then sending what is due) and web push. Safe with several processes
+ * webhooks (turning new events into messages, then sending what is due), web push, and removing
+ * idempotency keys older than a day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
 export function startBackgroundWork(
   rt: Runtime,
-  options: { questionsMs?: number; webhooksMs?: number; insightsMs?: number } = {},
+  options: { questionsMs?: number; webhooksMs?: number; insightsMs?: number; idempotencyMs?: number } = {},
 ) {
   const { db } = rt.database;
   const escalate = () =>
@@ -113,7 +126,12 @@ export function startBackgroundWork(
       folding = false;
     }
   };
+  const sweep = () =>
+    sweepIdempotencyKeys(db, rt.clock).catch((error) =>
+      console.error('idempotency: removing expired keys failed', error),
+    );
   const timers = [
+    setInterval(sweep, options.idempotencyMs ?? 60_000),
     setInterval(fold, options.insightsMs ?? 5_000),
     setInterval(escalate, options.questionsMs ?? 30_000),
     setInterval(webhooks, options.webhooksMs ?? 1_000),

@@ -1,7 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { prepareDatabase } from '../db/prepare';
 import { DEMO_PASSWORD, type SeedReport } from '../db/seed';
 import { loadConfig } from './config';
+import {
+  demoLinksFile,
+  demoText,
+  firstApiKey,
+  keepDemoText,
+  keptDemoText,
+  tryApiCommand,
+} from './demo-links';
 import { startServer } from './serve';
 
 /** `npm start`: migrate, seed demo data on an empty database, serve, and say where to look. */
@@ -16,6 +23,8 @@ console.log(`  Staff console:  ${url}/console/`);
 console.log(`  API reference:  ${url}/api/docs`);
 console.log(`  Database:       ${config.databaseUrl}`);
 printDemo(report);
+// A parent that started us with an IPC channel (the tests) waits for this rather than guessing.
+process.send?.({ type: 'ready', url });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -25,28 +34,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/**
- * API keys exist in plaintext only at creation, so the demo's are kept in a local file next to the
- * database they belong to (and shown again only for that database).
- */
+/** The demo's links, keys and sign-ins: printed after seeding and kept for this database (src/demo-links.ts). */
 function printDemo(seeded: SeedReport | null) {
-  const file = 'db/demo-links.txt';
-  const header = `Demo data for ${config.databaseUrl}`;
+  const file = demoLinksFile(config.databaseUrl);
+  let text: string | null = null;
   if (seeded) {
-    const lines = seeded.organisations.flatMap((org) => [
-      `\n${org.name}  (API key: ${org.apiKey})`,
-      `  Console: ${org.staff.map((s) => `${s.email}${s.permission === 'admin' ? ' (admin)' : ''}`).join(', ')}`,
-      ...org.trackers.map((tr) => `  ${tr.reference.padEnd(16)} ${tr.url}   ${tr.title}`),
-    ]);
-    const text =
-      `${header} (API keys are shown once; also kept in ${file}).\n` +
-      `Sign in to ${url}/console/ as any person below with the password "${DEMO_PASSWORD}".${lines.join('\n')}\n`;
-    if (config.databaseUrl.startsWith('file:')) writeFileSync(file, text);
-    console.log(`\n${text}`);
-  } else if (existsSync(file)) {
-    const text = readFileSync(file, 'utf8');
-    if (text.startsWith(`${header} `)) console.log(`\n${text}`);
+    text = demoText(seeded, { databaseUrl: config.databaseUrl, url, password: DEMO_PASSWORD, file });
+    if (file) keepDemoText(file, text);
+  } else {
+    text = keptDemoText(config.databaseUrl);
   }
-  console.log(`Try:  curl -H "Authorization: Bearer <API key>" ${url}/api/v1/jobs`);
+  if (text) console.log(`\n${text}`);
+  console.log(tryApiCommand(url, firstApiKey(text)));
   console.log('Watch a job move:  npm run demo:live   (in a second terminal)\n');
 }

@@ -11,6 +11,8 @@ describe('configuration', () => {
       publicUrl: 'http://127.0.0.1:4321',
       backgroundWork: true,
       logRequests: true,
+      passwordHashCost: 16384, // better-auth's own
+      widgetLookupFloorMs: 150,
     });
   });
 
@@ -26,5 +28,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ BACKGROUND_WORK: 'yes' })).toThrow(/BACKGROUND_WORK/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ SECRET_KEY: 'short' })).toThrow(/SECRET_KEY/);
+    expect(() => loadConfig({ PASSWORD_HASH_COST: '1000' })).toThrow(/PASSWORD_HASH_COST: a power of two/);
+    expect(loadConfig({ PASSWORD_HASH_COST: '1024', WIDGET_LOOKUP_FLOOR_MS: '0' })).toMatchObject({
+      passwordHashCost: 1024,
+      widgetLookupFloorMs: 0,
+    });
   });
 });

@@ -13,6 +13,20 @@ import type { Clock, Ctx } from '../src/services/context';
 import { createWorkflow } from '../src/services/directory';
 import { ServiceError } from '../src/services/errors';
 import { newId } from '../src/services/ids';
+import { contractChecker } from './openapi-contract';
+
+/**
+ * Slow-on-purpose settings made cheap for tests, where nothing real is protected: scrypt's cost for
+ * password hashes, and the widget lookup's minimum answer time. Tests of those behaviours set them.
+ */
+export const FAST_CONFIG = { passwordHashCost: 1024, widgetLookupFloorMs: 0 } satisfies Partial<Config>;
+/** The same, for a server process. */
+export const FAST_ENV = { PASSWORD_HASH_COST: '1024', WIDGET_LOOKUP_FLOOR_MS: '0' };
+
+/** Resolves once `check` holds, looking again every few milliseconds (the test's timeout bounds it). */
+export async function eventually(check: () => boolean | Promise<boolean>, everyMs = 10): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
 
 /** A clock tests move by hand. */
 export function fakeClock(start = Date.parse('2026-11-23T08:00:00Z')) {
@@ -44,6 +58,7 @@ export async function testRuntime(
     publicUrl: 'http://tracker.test',
     livePollMs: 10,
     logRequests: false,
+    ...FAST_CONFIG,
     ...options.config,
   };
   const database = await openDatabase(config.databaseUrl);
@@ -126,13 +141,24 @@ export async function makeOrganisation(
 
 export type TestOrg = Awaited<ReturnType<typeof makeOrganisation>>;
 
-/** Calls the API in-process (no socket): `call('POST', '/jobs', { key, body })`. */
+/**
+ * Calls the API in-process (no socket): `call('POST', '/jobs', { key, body })`. Every answer is checked
+ * against the API's own OpenAPI document (status documented, body matches, errors in the shape), so
+ * the document cannot drift from what the API does; `unchecked: true` skips that for deliberate probes.
+ */
 export function apiClient(rt: Runtime) {
   const app = createApi(rt);
+  let checker: ReturnType<typeof contractChecker> | undefined;
   return async (
     method: string,
     path: string,
-    options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    options: {
+      key?: string;
+      body?: unknown;
+      raw?: string;
+      headers?: Record<string, string>;
+      unchecked?: boolean;
+    } = {},
   ) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -144,7 +170,14 @@ export function apiClient(rt: Runtime) {
     const text = await response.text();
     const json =
       text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
-    return { status: response.status, json, headers: response.headers };
+    const answer = { status: response.status, json, headers: response.headers };
+    if (!options.unchecked) {
+      checker ??= Promise.resolve(app.request('/api/v1/openapi.json')).then(async (r) =>
+        contractChecker(await r.json()),
+      );
+      expect((await checker)(method, path, answer)).toEqual([]);
+    }
+    return answer;
   };
 }
 

@@ -4,8 +4,8 @@ export type Sse = {
   events: (EventSourceMessage & { json: { type: string; [k: string]: unknown } })[];
   comments: string[];
   retry: number | null;
-  /** Resolves when `predicate` holds for what was received, or rejects after `ms`. */
-  until(predicate: (s: Sse) => boolean, ms?: number): Promise<void>;
+  /** Resolves when `predicate` holds for what was received. No limit of its own: the test's timeout is the guard. */
+  until(predicate: (s: Sse) => boolean): Promise<void>;
   close(): void;
 };
 
@@ -18,20 +18,11 @@ export function readSse(body: ReadableStream<Uint8Array>, abort?: () => void): S
     events: [],
     comments: [],
     retry: null,
-    until(predicate, ms = 3000) {
+    until(predicate) {
       if (predicate(sse)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `SSE: condition not met in ${ms} ms; got ${sse.events.map((e) => e.json.type).join(', ')}`,
-            ),
-          );
-        }, ms);
+      return new Promise((resolve) => {
         const check = () => {
           if (!predicate(sse)) return;
-          clearTimeout(timer);
           waiters.delete(check);
           resolve();
         };

@@ -1,6 +1,7 @@
 export * from './accounts';
 export * from './calendars';
 export * from './events';
+export * from './idempotency';
 export * from './insights';
 export * from './instance';
 export * from './jobs';

@@ -4,9 +4,13 @@ import { orgTopic } from '../live/hub';
 import { openStream } from '../live/stream';
 import { contextFor, type Runtime } from '../runtime';
 import { type BrowserSubscription, subscribeSpecialist } from '../services/push';
-import type { Staff } from '../services/staff';
+import { currentStaff, type Staff, sessionStands } from '../services/staff';
 import { latestEventId, type StaffTopic, staffEventsSince } from '../services/staff-events';
 import { errorResponse } from './errors';
+import { streamSlot } from './streams';
+
+/** A console stream is as private as the console's pages (src/console/guard.ts). */
+const PRIVATE = { 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' };
 
 /**
  * The console's own routes (session cookie, checked by src/console/guard.ts): live streams of a job's
@@ -16,8 +20,10 @@ import { errorResponse } from './errors';
 export function consoleLiveRoutes(rt: Runtime) {
   const app = new Hono();
   const stream = async (c: Context, topic: StaffTopic) => {
-    const staff = getFetchState(c).locals.staff as Staff | null;
+    const staff = await staffOf(c);
     if (!staff) return errorResponse(c, 401, 'unauthorized', 'sign in first');
+    const slot = streamSlot(c, rt, `session:${staff.sessionId}`);
+    if (slot.refused) return slot.refused;
     const ctx = contextFor(rt, staff.organisation.id, { type: 'specialist', id: staff.specialist.id });
     const resume = Number(c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? Number.NaN);
     // Without a resume point a stream starts now: the page it belongs to was rendered from the current state.
@@ -29,10 +35,29 @@ export function consoleLiveRoutes(rt: Runtime) {
       internal: true,
       lastEventId,
       backlog: (after, limit) => staffEventsSince(ctx, topic, after, limit),
+      grant: { via: 'staff', specialistId: staff.specialist.id, sessionId: staff.sessionId },
+      recheck: async () =>
+        (await sessionStands(rt.database.db, staff.sessionId, staff.specialist.id)) ? null : 'signed_out',
+      release: slot.release,
+      headers: PRIVATE,
+      now: rt.clock.now(),
     });
   };
+  /**
+   * Inside Astro's pipeline the console guard has found the staff member; served by src/serve.ts in
+   * front of it, the stream reads the session itself.
+   */
+  const staffOf = async (c: Context): Promise<Staff | null> => {
+    try {
+      const staff = getFetchState(c).locals.staff as Staff | null | undefined;
+      if (staff !== undefined) return staff;
+    } catch {
+      // Not in Astro's pipeline.
+    }
+    return (await currentStaff(rt.database.db, rt.auth, c.req.raw.headers))?.staff ?? null;
+  };
   app.post('/console/push', async (c) => {
-    const staff = getFetchState(c).locals.staff as Staff | null;
+    const staff = await staffOf(c);
     if (!staff) return errorResponse(c, 401, 'unauthorized', 'sign in first');
     const body = (await c.req.json().catch(() => null)) as (BrowserSubscription & { locale?: string }) | null;
     if (!body?.endpoint || !body.keys?.p256dh || !body.keys.auth) {

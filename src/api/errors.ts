@@ -2,7 +2,9 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ErrorKind, ServiceError } from '../services/errors';
+import { STATUS } from '../errors/status';
+import { ServiceError } from '../services/errors';
+import { isStorageUnavailable, RETRY_AFTER_SECONDS } from '../services/unavailable';
 
 /** The one error shape for every non-2xx JSON response. */
 export const ErrorSchema = z
@@ -15,15 +17,6 @@ export const ErrorSchema = z
     requestId: z.string(),
   })
   .openapi('Error');
-
-const statusOf: Record<ErrorKind, ContentfulStatusCode> = {
-  invalid: 422,
-  not_found: 404,
-  conflict: 409,
-  unauthorized: 401,
-  forbidden: 403,
-  rate_limited: 429,
-};
 
 export function errorResponse<S extends ContentfulStatusCode>(
   c: Context,
@@ -55,12 +48,21 @@ export function onError(err: Error, c: Context) {
   if (err instanceof ServiceError) {
     const retry = err.details?.retryAfterSeconds;
     if (typeof retry === 'number') c.header('retry-after', String(retry));
-    return errorResponse(c, statusOf[err.kind], err.code, err.message, err.details);
+    return errorResponse(c, STATUS[err.kind], err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : `http_${status}`;
+    const code =
+      { 400: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status as number] ??
+      `http_${status}`;
     return errorResponse(c, status, code, err.message || 'bad request');
+  }
+  if (isStorageUnavailable(err)) {
+    // The cause, not the message: a failed query's message holds the whole statement and its values.
+    const cause = (err.cause as { message?: string } | undefined)?.message ?? err.name;
+    console.error(`[${c.get('requestId') ?? '-'}] storage unavailable: ${cause}`);
+    c.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return errorResponse(c, 503, 'unavailable', 'the service is briefly unavailable; try again shortly');
   }
   console.error(`[${c.get('requestId') ?? '-'}]`, err);
   return errorResponse(c, 500, 'internal', 'something went wrong on our side');

@@ -1,21 +1,22 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
+import { bodyLimit } from '../http/body-limit';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
+import { withoutBidiControls } from './bidi';
 import { calendarRoutes } from './calendars';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
+import { docsRoutes } from './docs';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
+import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
+import { finishDocument } from './openapi';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
+import { trackerLinkRoutes } from './tracker-links';
 import { embedTokenRoutes, widgetCors, widgetRoutes } from './widget';
 
 /** The JSON API under /api/v1, its OpenAPI document, and the browsable reference at /api/docs. */
@@ -46,6 +47,9 @@ export function createApi(rt: Runtime) {
     '/insights/*',
   ])
     v1.use(path, apiKeyAuth(rt));
+  // After the key check: nobody's body is read before they are known (where a key is needed).
+  v1.use('*', withoutBidiControls);
+  for (const path of IDEMPOTENT_POSTS) if (path !== '/media') v1.use(path, idempotency());
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
@@ -54,8 +58,10 @@ export function createApi(rt: Runtime) {
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());
+  v1.route('/', trackerLinkRoutes(rt));
+  documentIdempotency(v1);
 
-  v1.doc31('/openapi.json', {
+  const config = {
     openapi: '3.1.0',
     info: {
       title: 'Open Kitchen API',
@@ -66,44 +72,21 @@ export function createApi(rt: Runtime) {
         '`{ "error": { "code", "message", "details?" }, "requestId" }`.',
     },
     servers: [{ url: '/api/v1' }],
+  };
+  let document: ReturnType<typeof v1.getOpenAPI31Document> | undefined;
+  v1.get('/openapi.json', (c) => {
+    document ??= finishDocument(v1.getOpenAPI31Document(config));
+    return c.json(document);
   });
   v1.onError(onError);
 
   const api = new Hono();
+  // Also here, not only in src/fetch.ts, so the API bounds bodies wherever it is mounted.
+  if (rt.config.bodyLimits) api.use('/api/*', bodyLimit());
   api.route('/api/v1', v1);
   api.route('/', mediaRoutes(rt));
-  api.get(
-    '/api/docs',
-    Scalar({
-      url: '/api/v1/openapi.json',
-      cdn: '/api/docs/scalar.js',
-      pageTitle: 'Open Kitchen API',
-      withDefaultFonts: false,
-    }),
-  );
-  api.get('/api/docs/scalar.js', async (c) => {
-    const script = await scalarScript();
-    c.header('content-type', 'text/javascript; charset=utf-8');
-    c.header('cache-control', 'public, max-age=86400');
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
-      c.header('content-encoding', 'gzip');
-      return c.body(script.gzip);
-    }
-    return c.body(script.plain);
-  });
+  api.route('/', docsRoutes());
   // Hono only calls notFound on the top-level app, so unknown API paths are answered here.
   api.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   return api;
-}
-
-let scalar: Promise<{ plain: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }> | undefined;
-
-/** Scalar's browser bundle, served by us so the docs need no CDN; compressed once, on first use. */
-function scalarScript() {
-  scalar ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
-    const plain = new Uint8Array(await readFile(join(dirname(entry), 'browser', 'standalone.js')));
-    return { plain, gzip: new Uint8Array(gzipSync(plain)) };
-  })();
-  return scalar;
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
 import { createJob } from '../services/create-job';
 import { cancelJob } from '../services/job-admin';
+import { LIMITS } from '../services/limits';
 import { getJob, getJobEvents, listJobs } from '../services/read-job';
 import { router } from './env';
 import { eventOut, jobOut, jobSummaryOut, stepOut } from './present';
@@ -48,7 +49,10 @@ const list = createRoute({
   responses: {
     200: json(
       z.object({
-        jobs: z.array(JobSummaryOut.extend({ currentStep: StepOut.nullable(), stepCount: z.number() })),
+        // A union, not `.nullable()`: the generator would print `allOf: [Step, …]`, which forbids null.
+        jobs: z.array(
+          JobSummaryOut.extend({ currentStep: z.union([StepOut, z.null()]), stepCount: z.number() }),
+        ),
         nextCursor: z.string().nullable(),
       }),
       'A page of jobs',
@@ -94,7 +98,9 @@ const cancel = createRoute({
     body: {
       content: {
         'application/json': {
-          schema: z.object({ reason: z.string().trim().min(1).max(500).optional() }).openapi('Cancel'),
+          schema: z
+            .object({ reason: z.string().trim().min(1).max(LIMITS.reason).optional() })
+            .openapi('Cancel'),
         },
       },
       required: false,

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime';
 import { MAX_UPLOAD_BYTES, mediaUrl, readImage, storeImage } from '../services/media';
 import { router } from './env';
 import { errorResponse } from './errors';
+import { idempotency } from './idempotency';
 import { errors, json } from './responses';
 
 const ImageOut = z
@@ -49,6 +50,8 @@ export function mediaApiRoutes() {
       onError: (c) => errorResponse(c, 413, 'too_large', 'the image is larger than 12 MB'),
     }),
   );
+  // After the body limit, since the fingerprint reads the body; with a lease, as sharp must not hold the writer lock.
+  api.use('/media', idempotency({ atomic: false }));
   return api.openapi(upload, async (c) => {
     if (!/^image\//.test(c.req.header('content-type') ?? '')) {
       return errorResponse(

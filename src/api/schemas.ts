@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LIMITS } from '../services/limits';
 
 /** Request and response shapes of the public API. Times are ISO 8601 on the wire, money integer cents. */
 
@@ -13,7 +14,7 @@ export const StreamResume = {
   headers: z.object({ 'last-event-id': z.coerce.number().int().min(0).optional() }),
 };
 
-const Id = (example: string) => z.string().min(1).max(64).openapi({ example });
+const Id = (example: string) => z.string().min(1).max(LIMITS.id).openapi({ example });
 
 export const JobParams = z.object({
   jobId: Id('job_Xb3k9QmP2rT7vW1a').openapi({ param: { name: 'jobId', in: 'path' } }),
@@ -26,19 +27,22 @@ export const CostLineParams = JobParams.extend({
 });
 
 const Locale = z.enum(['nl', 'en']);
+/** Letters and digits of any script, then also . _ / # - */
+const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u;
 
 export const CreateJobBody = z
   .object({
     reference: z
       .string()
       .min(1)
-      .max(64)
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u, 'letters, digits and . _ / # - only')
-      .openapi({ example: 'WO-2026-0142' }),
-    title: z.string().trim().min(1).max(200).openapi({ example: 'APK + grote beurt, VW Golf' }),
+      .max(LIMITS.reference)
+      .regex(REFERENCE, 'letters, digits and . _ / # - only')
+      // The generator would print the RegExp with its `/u`; JSON Schema patterns are Unicode already.
+      .openapi({ example: 'WO-2026-0142', pattern: REFERENCE.source }),
+    title: z.string().trim().min(1).max(LIMITS.title).openapi({ example: 'APK + grote beurt, VW Golf' }),
     customer: z.object({
-      name: z.string().trim().min(1).max(120).openapi({ example: 'Sanne de Vries' }),
-      email: z.email().max(254).optional(),
+      name: z.string().trim().min(1).max(LIMITS.personName).openapi({ example: 'Sanne de Vries' }),
+      email: z.email().max(LIMITS.email).optional(),
       phone: z.string().trim().min(3).max(40).optional(),
       postcode: z.string().trim().min(2).max(12).optional(),
       locale: Locale.optional().openapi({
@@ -51,8 +55,8 @@ export const CreateJobBody = z
     steps: z
       .array(
         z.object({
-          title: z.string().trim().min(1).max(200),
-          description: z.string().max(2000).optional(),
+          title: z.string().trim().min(1).max(LIMITS.title),
+          description: z.string().max(LIMITS.stepDescription).optional(),
           assigneeId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
           promisedAt: Timestamp.nullable().optional(),
         }),
@@ -65,7 +69,7 @@ export const CreateJobBody = z
   .openapi('CreateJob');
 
 export const ReasonBody = z
-  .object({ reason: z.string().trim().min(1).max(500).optional() })
+  .object({ reason: z.string().trim().min(1).max(LIMITS.reason).optional() })
   .openapi('Reason');
 
 export const AssignBody = z
@@ -78,7 +82,8 @@ export const PromiseBody = z
     reason: z
       .string()
       .trim()
-      .max(500)
+      .min(1)
+      .max(LIMITS.reason)
       .optional()
       .openapi({ description: 'Shown to the customer; required when the promise moves later.' }),
     fixed: z
@@ -105,13 +110,13 @@ export const NoteBody = z
       .string()
       .trim()
       .min(1)
-      .max(10_000)
+      .max(LIMITS.note)
       .openapi({ example: 'Remblokken vervangen, **schijven nog goed**.' }),
     visibility: z.enum(['customer', 'internal']).default('customer'),
     authorId: Id('spec_Lk3m9Qw2Er8tY5ui').optional(),
     photoIds: z
       .array(Id('img_vR4c…'))
-      .max(10)
+      .max(LIMITS.photosPerNote)
       .optional()
       .openapi({ description: 'Images uploaded first with `POST /media`.' }),
   })
@@ -133,7 +138,7 @@ const VatRate = z
 
 const costLineFields = {
   kind: z.enum(['labour', 'part', 'fee', 'discount']),
-  description: z.string().trim().min(1).max(200).openapi({ example: 'Remblokken voor' }),
+  description: z.string().trim().min(1).max(LIMITS.title).openapi({ example: 'Remblokken voor' }),
   quantity: Quantity.openapi({ example: 1.5 }),
   unitPriceCents: z.number().int().min(0).max(1_000_000_000).openapi({ example: 8950 }),
   vatRate: VatRate,
@@ -142,7 +147,7 @@ const costLineFields = {
   }),
   stepId: Id('step_Qx8m2LpN5vR4tY7c').nullable().optional(),
   specialistId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
-  explanation: z.string().trim().min(1).max(1000).nullable().optional().openapi({
+  explanation: z.string().trim().min(1).max(LIMITS.explanation).nullable().optional().openapi({
     description: 'Why the work is needed; shown to the customer with the approval request.',
   }),
   photoId: Id('img_vR4c…')
@@ -187,13 +192,13 @@ export const EventsQuery = z.object({
 
 export const WorkflowBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: z.string().trim().min(1).max(LIMITS.workflowName),
     steps: z
       .array(
         z.object({
-          title: z.string().trim().min(1).max(200),
-          description: z.string().max(2000).optional(),
-          defaultRole: z.string().trim().min(1).max(80).nullable().optional(),
+          title: z.string().trim().min(1).max(LIMITS.title),
+          description: z.string().max(LIMITS.stepDescription).optional(),
+          defaultRole: z.string().trim().min(1).max(LIMITS.role).nullable().optional(),
           expectedMinutes: z
             .number()
             .int()

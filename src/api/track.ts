@@ -3,10 +3,12 @@ import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
 import { subscribeToJob } from '../services/push';
 import { customerEventsSince, findTrackedJob } from '../services/tracker';
+import { clientIp } from './client-ip';
 import { router } from './env';
 import { errorResponse } from './errors';
 import { errors, eventStream, json } from './responses';
 import { StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const TokenParams = z.object({
   token: z
@@ -24,7 +26,8 @@ const events = createRoute({
   description:
     'The token from the tracker link is the credential. Sends the events after `Last-Event-ID` (header) or ' +
     '`lastEventId` (query), then new ones as they happen; a comment line every 20 s keeps proxies from closing the stream. ' +
-    'Internal notes are never sent.',
+    'Internal notes are never sent. When the link is re-issued the stream ends with `event: revoked` (data ' +
+    '`{"reason":"link_reissued"}`); do not reconnect. At most 20 open streams per link (429 with `Retry-After`).',
   request: {
     params: TokenParams,
     ...StreamResume,
@@ -33,6 +36,7 @@ const events = createRoute({
     200: eventStream,
     404: errors[404],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -59,7 +63,9 @@ const subscribe = createRoute({
   responses: {
     201: json(z.object({ subscribed: z.literal(true) }), 'Subscribed'),
     404: errors[404],
+    409: errors[409],
     422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -68,19 +74,26 @@ export const trackRoutes = (rt: Runtime) =>
     .openapi(subscribe, async (c) => {
       const { token } = c.req.valid('param');
       const { locale, ...sub } = c.req.valid('json');
-      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en');
+      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en', clientIp(c));
       return c.json({ subscribed: true as const }, 201);
     })
     .openapi(events, async (c) => {
-      const found = await findTrackedJob(rt.database.db, c.req.valid('param').token);
+      const { token } = c.req.valid('param');
+      const found = await findTrackedJob(rt.database.db, token);
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
       const jobId = found.job.id;
       const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: { via: 'tracker' },
+        recheck: async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued'),
+        release: slot.release,
+        now: rt.clock.now(),
       });
     });

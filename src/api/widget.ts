@@ -1,12 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getFetchState } from 'astro/hono';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
 import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
-import { customerEventsSince, trackerViewOf } from '../services/tracker';
+import { customerEventsSince, findTrackedJob, trackerViewOf } from '../services/tracker';
 import {
   EMBED_TOKEN_SECONDS,
   findOrganisationBySlug,
@@ -23,11 +21,13 @@ import {
   parseEmbedOptions,
   reservedHeight,
 } from '../widget/snippet';
+import { clientIp } from './client-ip';
 import type { ApiEnv } from './env';
 import { router } from './env';
 import { ErrorSchema, errorResponse } from './errors';
 import { body, errors, eventStream, json } from './responses';
 import { JobParams, StreamResume } from './schemas';
+import { streamSlot } from './streams';
 
 const tags = ['Widget'];
 
@@ -151,8 +151,10 @@ const view = createRoute({
         .openapi('WidgetJob'),
       'The job as the customer sees it',
     ),
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
+    422: errors[422],
   },
 });
 
@@ -161,14 +163,20 @@ const events = createRoute({
   path: '/widget/jobs/{token}/events',
   tags,
   summary: "A job's customer-visible events, live (Server-Sent Events), by embed token or tracker token",
+  description:
+    'Ends with `event: revoked` (data `{"reason"}`: `expired` when the embed token expires, `link_reissued` when a ' +
+    'tracker link is replaced); do not reconnect. At most 20 open streams per token (429 with `Retry-After`).',
   request: {
     params: Token,
     ...StreamResume,
   },
   responses: {
     200: eventStream,
+    403: json(ErrorSchema, 'Called from a website that may not show the widget'),
     404: errors[404],
     410: errors[410],
+    422: errors[422],
+    429: errors[429],
   },
 });
 
@@ -255,12 +263,23 @@ export const widgetRoutes = (rt: Runtime) =>
       if (access.kind === 'expired') return errorResponse(c, 410, 'expired', gone);
       if (access.kind === 'unknown') return errorResponse(c, 404, 'not_found', 'job not found');
       const jobId = access.found.job.id;
+      const { token } = c.req.valid('param');
+      const slot = streamSlot(c, rt, token);
+      if (slot.refused) return slot.refused;
+      // A tracker token ends when its link is re-issued; an embed token (signed, nothing stored) at its expiry.
+      const byTracker = access.expiresAt === null;
       return openStream({
         tail: rt.live.tail,
         jobId,
         internal: false,
         lastEventId: c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
+        grant: access.expiresAt === null ? { via: 'tracker' } : { via: 'embed', expiresAt: access.expiresAt },
+        recheck: byTracker
+          ? async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued')
+          : undefined,
+        release: slot.release,
+        now: rt.clock.now(),
       });
     })
     .openapi(oembedRoute, async (c) => {
@@ -271,9 +290,10 @@ export const widgetRoutes = (rt: Runtime) =>
       const [, kind, key] =
         /^\/(?:(t)|embed\/(job|lookup))\/([^/]+)$/.exec(link.pathname)?.filter(Boolean) ?? [];
       const missing = () => errorResponse(c, 404, 'not_found', 'no embeddable Open Kitchen link at this URL');
-      if (link.origin !== new URL(base).origin || !kind || !key) return missing();
+      const decoded = key ? decodeComponent(key) : null;
+      if (link.origin !== new URL(base).origin || !kind || decoded === null) return missing();
       if (kind === 'lookup') {
-        const org = await findOrganisationBySlug(rt.database.db, decodeURIComponent(key));
+        const org = await findOrganisationBySlug(rt.database.db, decoded);
         if (!org) return missing();
         const title = fill(widgetMessages[options.locale ?? org.defaultLocale].frameTitle, { org: org.name });
         return c.json(
@@ -287,7 +307,7 @@ export const widgetRoutes = (rt: Runtime) =>
           200,
         );
       }
-      const token = decodeURIComponent(key);
+      const token = decoded;
       const access = await resolveEmbed(rt.database.db, token, rt.clock.now());
       if (access.kind !== 'found') return missing();
       const { job, organisation } = access.found;
@@ -355,11 +375,11 @@ export const widgetCors = (rt: Runtime) =>
     c.res.headers.append('vary', 'origin');
   });
 
-/** The client's address as the server saw it (no proxy headers trusted); outside Astro, unknown. */
-function clientIp(c: Context): string {
+/** A percent-encoded path segment, or null when it is not valid percent-encoding. */
+function decodeComponent(segment: string): string | null {
   try {
-    return getFetchState(c).clientAddress ?? 'unknown';
+    return decodeURIComponent(segment);
   } catch {
-    return 'unknown';
+    return null;
   }
 }

@@ -1,4 +1,6 @@
 import { createSignal, onCleanup, onMount } from 'solid-js';
+import { type Announcement, announcementOf } from '../events/announce';
+import type { WireEvent } from '../events/catalogue';
 import { fill } from '../i18n/messages';
 import { pageRefresher } from './live-patch';
 
@@ -11,15 +13,9 @@ type Props = {
     connecting: string;
     offline: string;
     staticNote: string;
-    announce: Record<string, string>;
+    linkRevoked: string;
+    announce: Record<Announcement, string>;
   };
-};
-
-type WireEvent = {
-  type: string;
-  step?: { title: string; assignee?: { name: string } | null };
-  note?: { stepId: string };
-  costLine?: { state: string };
 };
 
 /**
@@ -28,7 +24,9 @@ type WireEvent = {
  */
 export default function Live(props: Props) {
   const t = props.messages;
-  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline'>('static');
+  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline' | 'revoked'>(
+    'static',
+  );
   const [said, setSaid] = createSignal('');
 
   onMount(() => {
@@ -36,6 +34,11 @@ export default function Live(props: Props) {
     const source = new EventSource(`/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}`);
     source.onopen = () => setConnection('live');
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'static' : 'offline');
+    // The server ended the stream for good (the link was replaced): reconnecting would only be refused.
+    source.addEventListener('revoked', () => {
+      source.close();
+      setConnection('revoked');
+    });
     const refresh = pageRefresher();
     source.onmessage = (message) => {
       setSaid(summary(JSON.parse(message.data) as WireEvent));
@@ -45,31 +48,21 @@ export default function Live(props: Props) {
   });
 
   function summary(e: WireEvent): string {
-    const a = t.announce;
-    const key = e.type.startsWith('cost_line.')
-      ? e.costLine?.state === 'awaiting_approval'
-        ? 'approval'
-        : 'costs'
-      : ({
-          'step.started': 'started',
-          'step.finished': 'finished',
-          'step.skipped': 'skipped',
-          'step.blocked': 'blocked',
-          'step.resumed': 'started',
-          'step.promise_changed': 'promise',
-          'step.assigned': 'assigned',
-          'note.posted': 'note',
-          'job.completed': 'completed',
-          'question.asked': 'question',
-          'question.answered': 'answered',
-        }[e.type] ?? '');
-    const stepTitle =
-      e.step?.title ?? document.querySelector(`#step-${e.note?.stepId} .title`)?.textContent ?? '';
-    return fill(a[key] ?? '', { step: stepTitle, name: e.step?.assignee?.name ?? '' });
+    const said = announcementOf(e.type, e as { costLine?: { state: string } });
+    if (!said) return '';
+    const step = 'step' in e ? e.step : undefined;
+    const stepTitle = step?.title ?? document.querySelector(`#step-${e.stepId} .title`)?.textContent ?? '';
+    return fill(t.announce[said.say], { step: stepTitle, name: step?.assignee?.name ?? '' });
   }
 
   const label = () =>
-    ({ live: t.live, static: t.staticNote, offline: t.offline, connecting: t.connecting })[connection()];
+    ({
+      live: t.live,
+      static: t.staticNote,
+      offline: t.offline,
+      connecting: t.connecting,
+      revoked: t.linkRevoked,
+    })[connection()];
   return (
     <>
       <p class={`connection ${connection()}`}>{label()}</p>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConsoleMessages } from '../i18n/console';
 import type { CalendarSettings, Period, WeekHours } from '../services/calendar';
-import { invalid, ServiceError } from '../services/errors';
+import { ServiceError } from '../services/errors';
 import { parseForm } from './page';
 
 const DAYS = [0, 1, 2, 3, 4, 5, 6] as const;
@@ -38,7 +38,7 @@ const dayField = () =>
       for (const part of parts) {
         const [open, close] = part.split(/\s*[-–]\s*/);
         if (!open || !close || !time.test(open) || !time.test(close)) {
-          c.addIssue({ code: 'custom', message: 'msg:hours' });
+          c.addIssue({ code: 'custom', message: 'hours_format' });
           return z.NEVER;
         }
         periods.push({ open: minutes(open), close: minutes(close) });
@@ -68,12 +68,11 @@ export async function onDayFields<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const field = error instanceof ServiceError ? error.details?.field : undefined;
-    if (typeof field === 'string') {
-      const message = error instanceof Error ? error.message.replace(/^[\w.]+: /, '') : '';
-      const day = /^hours\.(\d)/.exec(field);
-      if (day) throw invalid(`day${day[1]}`, message);
-      if (field.startsWith('closedDates')) throw invalid('closedDates', message);
+    if (error instanceof ServiceError) {
+      const day = /^hours\.(\d)/.exec(error.field);
+      const field = day ? `day${day[1]}` : error.field.startsWith('closedDates') ? 'closedDates' : null;
+      // The same refusal, put next to the field the form shows.
+      if (field) throw new ServiceError(error.kind as never, error.reason, error.params as never, { field });
     }
     throw error;
   }

@@ -7,6 +7,7 @@ import type { Ctx } from '../services/context';
 import { addCostLine, changeCostLine, removeCostLine } from '../services/cost-lines';
 import { invalid } from '../services/errors';
 import { cancelJob, reissueTrackerToken } from '../services/job-admin';
+import { LIMITS } from '../services/limits';
 import { storeImage } from '../services/media';
 import { postNote } from '../services/post-note';
 import { type PromiseInput, previewPromise, promiseStep } from '../services/promise-step';
@@ -14,9 +15,8 @@ import { answerQuestion, askQuestion } from '../services/questions';
 import { giveKudos } from '../services/ratings';
 import { type Handler, parseForm, uploadedFiles } from './page';
 
-const MAX_PHOTOS = 6;
-const id = z.string().min(1).max(64);
-const reason = z.string().trim().max(500).optional();
+const id = z.string().min(1).max(LIMITS.id);
+const reason = z.string().trim().max(LIMITS.reason).optional();
 
 /** Decimal input as staff type it ("12,50" or "12.50") in whole hundredths or thousandths. */
 const decimal = (scale: number, min: number) =>
@@ -27,7 +27,7 @@ const decimal = (scale: number, min: number) =>
     .transform((v, c) => {
       const n = Number(v.replace(/\s/g, '').replace(',', '.'));
       if (!Number.isFinite(n) || n < min || n > 1e9) {
-        c.addIssue({ code: 'custom', message: 'msg:number' });
+        c.addIssue({ code: 'custom', message: 'number_expected' });
         return z.NEVER;
       }
       return Math.round(n * scale);
@@ -35,13 +35,13 @@ const decimal = (scale: number, min: number) =>
 
 const costFields = z.object({
   kind: z.enum(['labour', 'part', 'fee', 'discount']),
-  description: z.string().trim().min(1).max(200),
+  description: z.string().trim().min(1).max(LIMITS.title),
   quantity: decimal(1000, 0.001),
   unitPrice: decimal(100, 0),
   vatRate: z.coerce.number().int().min(0).max(10_000),
   state: z.enum(['estimate', 'actual', 'awaiting_approval']),
   stepId: z.string().max(64).optional(),
-  explanation: z.string().trim().max(1000).optional(),
+  explanation: z.string().trim().max(LIMITS.explanation).optional(),
   stepWaits: z.literal('1').optional(),
 });
 
@@ -71,7 +71,7 @@ export function jobForms(
       t,
     );
     const promisedAt = input.promisedAt ? fromLocalInput(input.promisedAt, timeZone) : null;
-    if (input.promisedAt && promisedAt === null) throw invalid('promisedAt', 'msg:date');
+    if (input.promisedAt && promisedAt === null) throw invalid('promisedAt', 'date_expected');
     return [input.stepId, { promisedAt, reason: input.reason, fixed: input.fixed === '1' }];
   };
   return {
@@ -98,14 +98,15 @@ export function jobForms(
       const input = parseForm(
         z.object({
           stepId: id,
-          markdown: z.string().trim().min(1).max(10_000),
+          markdown: z.string().trim().min(1).max(LIMITS.note),
           visibility: z.enum(['customer', 'internal']),
         }),
         form,
         t,
       );
       const files = await uploadedFiles(form, 'photos');
-      if (files.length > MAX_PHOTOS) throw invalid('photos', 'msg:tooManyPhotos');
+      if (files.length > LIMITS.photosPerUpload)
+        throw invalid('photos', 'too_many_photos', { max: LIMITS.photosPerUpload });
       // Images are stored first (they are not part of the job yet); the note then links them in one transaction.
       const photos = [];
       for (const bytes of files) photos.push(await storeImage(ctx, 'photos', bytes, 'photo'));
@@ -133,7 +134,7 @@ export function jobForms(
       return undefined;
     },
     answer: async (form) => {
-      const input = parseForm(z.object({ questionId: id, answer: z.string().max(4000) }), form, t);
+      const input = parseForm(z.object({ questionId: id, answer: z.string().max(LIMITS.answer) }), form, t);
       await answerQuestion(ctx, input.questionId, input);
       return undefined;
     },
@@ -142,7 +143,7 @@ export function jobForms(
         z.object({
           stepId: z.string().max(64),
           channel: z.enum(['phone', 'desk', 'email']),
-          body: z.string().max(1000),
+          body: z.string().max(LIMITS.question),
         }),
         form,
         t,
@@ -151,7 +152,11 @@ export function jobForms(
       return undefined;
     },
     kudos: async (form) => {
-      const input = parseForm(z.object({ stepId: id, note: z.string().max(280).optional() }), form, t);
+      const input = parseForm(
+        z.object({ stepId: id, note: z.string().max(LIMITS.kudosNote).optional() }),
+        form,
+        t,
+      );
       await giveKudos(ctx, jobId, input.stepId, { note: input.note ?? null });
       return undefined;
     },

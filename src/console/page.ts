@@ -1,9 +1,12 @@
 import type { AstroGlobal } from 'astro';
 import type { z } from 'zod';
-import { type ConsoleMessages, consoleMessages, translateServiceMessage } from '../i18n/console';
+import { type ErrorCode, errorText, isErrorCode } from '../errors/catalogue';
+import { statusOf } from '../errors/status';
+import { type ConsoleMessages, consoleMessages } from '../i18n/console';
 import { formatters } from '../i18n/format';
 import type { Locale } from '../i18n/messages';
 import { contextFor } from '../runtime';
+import { stripBidiForm } from '../services/bidi';
 import { ServiceError } from '../services/errors';
 import type { Staff } from '../services/staff';
 import { chooseLocale } from '../services/tracker';
@@ -34,6 +37,9 @@ export function consolePage(Astro: AstroGlobal) {
   });
   return { rt, staff, ctx, locale, t: consoleMessages[locale], f, now: rt.clock.now() };
 }
+
+/** Which language a set of console messages is in. */
+export const localeOf = (t: ConsoleMessages): Locale => (t === consoleMessages.nl ? 'nl' : 'en');
 
 export type FormState = {
   /** Which form on the page was sent (its `_action`), so only that one shows errors and values. */
@@ -68,13 +74,13 @@ export async function handleForms(
     done: Astro.url.searchParams.get('done'),
   };
   if (Astro.request.method !== 'POST') return state;
-  const form = await Astro.request.formData().catch(() => new FormData());
+  const form = stripBidiForm(await Astro.request.formData().catch(() => new FormData()));
   const action = String(form.get('_action') ?? '');
   state.action = action;
   for (const [key, value] of form) if (typeof value === 'string') state.values[key] = value;
   const handler = handlers[action];
   if (!handler) {
-    state.errors._ = t.errors.unknownAction;
+    state.errors._ = errorText('unknown_action', {}, localeOf(t));
     Astro.response.status = 400;
     return state;
   }
@@ -96,29 +102,13 @@ export async function handleForms(
   }
 }
 
-/** The status of a page sent back with a service's refusal (the form shows the message either way). */
-const FORM_STATUS: Partial<Record<ServiceError['kind'], number>> = {
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  rate_limited: 429,
-};
-
 /** 422 for bad input; the matching status when a service refused (not found, conflict, …). */
-export const formStatus = (error: unknown) =>
-  error instanceof ServiceError ? (FORM_STATUS[error.kind] ?? 422) : 422;
+export const formStatus = (error: unknown) => statusOf(error);
 
 /** Field messages for a zod failure or a service refusal; null for anything else (a real fault). */
 export function formErrors(error: unknown, t: ConsoleMessages): Record<string, string> | null {
   if (error instanceof FormInvalid) return error.errors;
-  if (error instanceof ServiceError) {
-    const field = typeof error.details?.field === 'string' ? error.details.field : '_';
-    const message = error.message.replace(/^[\w.]+: /, '');
-    const own = message.startsWith('msg:')
-      ? t.errors[message.slice(4) as keyof ConsoleMessages['errors']]
-      : null;
-    return { [field]: own ?? translateServiceMessage(t, error.code, message) };
-  }
+  if (error instanceof ServiceError) return { [error.field]: error.messageIn(localeOf(t)) };
   return null;
 }
 
@@ -146,24 +136,33 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData, t: Con
   throw new FormInvalid(errors);
 }
 
+/**
+ * A zod issue in the reader's language. A schema names its own message by an error catalogue code
+ * (`.regex(re, 'colour_expected')`); otherwise the issue's kind decides.
+ */
 function issueMessage(issue: z.core.$ZodIssue, t: ConsoleMessages): string {
-  const e = t.errors;
-  if (issue.message.startsWith('msg:')) return e[issue.message.slice(4) as keyof typeof e] ?? issue.message;
+  const say = (code: ErrorCode, params: Record<string, unknown> = {}) => errorText(code, params, localeOf(t));
+  if (isErrorCode(issue.message)) {
+    const bounds = issue as { minimum?: unknown; maximum?: unknown };
+    return say(issue.message, { min: Number(bounds.minimum), max: Number(bounds.maximum) });
+  }
   switch (issue.code) {
     case 'invalid_type':
-      return e.required;
+      return say('required');
     case 'too_small':
       return Number(issue.minimum) <= 1 && issue.origin === 'string'
-        ? e.required
-        : e.tooSmall.replace('{min}', String(issue.minimum));
+        ? say('required')
+        : say('too_short', { min: Number(issue.minimum) });
     case 'too_big':
-      return e.tooBig.replace('{max}', String(issue.maximum));
+      return issue.origin === 'string'
+        ? say('too_long', { max: Number(issue.maximum) })
+        : say('too_big', { max: Number(issue.maximum) });
     case 'invalid_format':
-      return issue.format === 'email' ? e.email : e.format;
+      return say(issue.format === 'email' ? 'email_expected' : 'bad_format');
     case 'invalid_value':
-      return e.choice;
+      return say('choose_option');
     default:
-      return e.format;
+      return say('bad_format');
   }
 }
 

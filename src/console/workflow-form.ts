@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { errorText } from '../errors/catalogue';
 import type { ConsoleMessages } from '../i18n/console';
 import type { WorkflowInput } from '../services/directory';
-import { FormInvalid, parseForm } from './page';
+import { LIMITS } from '../services/limits';
+import { FormInvalid, localeOf, parseForm } from './page';
 
 export const MAX_STEPS = 30;
 /** Empty rows the editor offers below the existing steps (no JavaScript needed to add steps). */
 export const SPARE_ROWS = 3;
 
 const row = z.object({
-  title: z.string().trim().max(120),
-  description: z.string().trim().max(1000),
-  defaultRole: z.string().trim().max(80),
+  title: z.string().trim().max(LIMITS.title),
+  description: z.string().trim().max(LIMITS.stepDescription),
+  defaultRole: z.string().trim().max(LIMITS.role),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
 });
 
@@ -19,7 +21,7 @@ const row = z.object({
  * out, so clearing a title removes a step; at least one step is needed.
  */
 export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowInput {
-  const { name } = parseForm(z.object({ name: z.string().trim().min(1).max(120) }), form, t);
+  const { name } = parseForm(z.object({ name: z.string().trim().min(1).max(LIMITS.workflowName) }), form, t);
   const steps: WorkflowInput['steps'] = [];
   for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
     if (!form.has(`steps.${i}.title`)) continue;
@@ -44,7 +46,7 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
     });
   }
   if (steps.length === 0) {
-    throw new FormInvalid({ 'steps.0.title': t.errors.required });
+    throw new FormInvalid({ 'steps.0.title': errorText('required', {}, localeOf(t)) });
   }
   return { name, steps: steps.slice(0, MAX_STEPS) };
 }

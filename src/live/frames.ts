@@ -25,7 +25,17 @@ export function sendable(bytes: Uint8Array): Frame {
 /** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */
 export const HEARTBEAT = sendable(encoder.encode(': heartbeat\n\n'));
 
+/** The last frame of a stream whose grant was taken away: a named event, so `onmessage` never sees it. */
+export const revokedFrame = (reason: string) =>
+  encoder.encode(`event: revoked\ndata: ${JSON.stringify({ reason })}\n\n`);
+
 export const retryFrame = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
+
+/** Several frames as one HTTP/1.1 chunk, in one allocation (a backlog page). */
+export function chunkOf(frames: Uint8Array[]): Uint8Array {
+  const size = frames.reduce((n, f) => n + f.byteLength, 0);
+  return concat([encoder.encode(`${size.toString(16)}\r\n`), ...frames, CRLF]);
+}
 
 export function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));

@@ -1,5 +1,15 @@
 import type { EventRow } from '../../db/schema';
+import { ACCESS_ENDED } from '../services/events';
 import { eventFrame, type Frame, HEARTBEAT, sendable } from './frames';
+
+/** What a stream was opened with; revoking that ends it (see `Hub.revoke`). */
+export type Grant =
+  | { via: 'tracker' }
+  | { via: 'embed'; expiresAt: number }
+  | { via: 'staff'; specialistId: string; sessionId: string };
+
+/** Why a stream ended, sent to the client as `event: revoked` so it stops reconnecting. */
+export type RevokedReason = 'link_reissued' | 'job_deleted' | 'expired' | 'signed_out';
 
 /** One open stream. `write` goes straight to the socket where we have it (see stream.ts). */
 export type Subscriber = {
@@ -14,7 +24,21 @@ export type Subscriber = {
   write(frame: Frame): void;
   /** Its place in the hub's list for its topic (kept by the hub; -1 while not in it). */
   slot: number;
+  grant: Grant;
+  /**
+   * The log position when it joined the hub: a revocation at or below it was already in force when the
+   * stream's grant was re-checked after joining, so it concerns an earlier grant (an old link, an old session).
+   */
+  since: number;
+  /** Ends the stream: with a reason the client is told, or none for a client too slow to keep up. */
+  end(reason: RevokedReason | null): void;
 };
+
+/** Frames a stream may queue while it is still sending its backlog; a client that slow is dropped. */
+export const MAX_PENDING = 1024;
+
+/** Log entries that change who may read a job or an organisation (organisation-level ones have no job). */
+const REVOKING = new Set(['job.link_reissued', 'job.deleted', ACCESS_ENDED]);
 
 /** The public data of an event on the wire. */
 export const wireEvent = (e: EventRow) => ({
@@ -76,6 +100,9 @@ export class Hub {
   /** The hot loop: one frame encoded per event, then one write per subscriber. */
   publish(rows: EventRow[]): void {
     for (const row of rows) {
+      // One set lookup per event; only the rare access change walks subscribers.
+      if (REVOKING.has(row.type)) this.revoke(row);
+      if (row.jobId === '') continue;
       this.deliver(row, this.byJob.get(row.jobId));
       if (this.orgTopics > 0) this.deliver(row, this.byJob.get(orgTopic(row.organisationId)));
     }
@@ -90,12 +117,40 @@ export class Hub {
       const sub = list[i] as Subscriber;
       if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;
       if (sub.pending) {
-        sub.pending.push({ id: row.id, frame });
+        if (sub.pending.push({ id: row.id, frame }) > MAX_PENDING) sub.end(null);
       } else {
         sub.lastId = row.id;
         sub.write(frame);
       }
     }
+  }
+
+  /**
+   * Ends the streams whose grant a log entry takes away: a re-issued tracker link ends the streams
+   * opened with a tracker link (embed tokens stay valid), a deleted job every stream of it, a staff
+   * member's ended session (or all their sessions) their console streams.
+   */
+  revoke(row: EventRow): void {
+    const ended: [Subscriber, RevokedReason][] = [];
+    if (row.type === ACCESS_ENDED) {
+      const { specialistId, sessionId } = row.payload as { specialistId?: string; sessionId?: string | null };
+      for (const list of this.byJob.values())
+        for (const sub of list) {
+          const g = sub.grant;
+          if (
+            g.via === 'staff' &&
+            g.specialistId === specialistId &&
+            (!sessionId || g.sessionId === sessionId)
+          )
+            if (row.id > sub.since) ended.push([sub, 'signed_out']);
+        }
+    } else {
+      const reissued = row.type === 'job.link_reissued';
+      for (const sub of this.byJob.get(row.jobId) ?? [])
+        if (row.id > sub.since && (!reissued || sub.grant.via === 'tracker'))
+          ended.push([sub, reissued ? 'link_reissued' : 'job_deleted']);
+    }
+    for (const [sub, reason] of ended) sub.end(reason);
   }
 
   heartbeat(): void {

@@ -1,15 +1,25 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../../db/schema';
-import { concat, eventFrame, type Frame, retryFrame } from './frames';
-import { type Subscriber, wireEvent } from './hub';
-import { nodeContext } from './node-context';
+import { chunkOf, concat, eventFrame, type Frame, retryFrame, revokedFrame, sendable } from './frames';
+import { type Grant, type RevokedReason, type Subscriber, wireEvent } from './hub';
 import type { LogTail } from './tail';
 
 /** A subscriber whose socket holds more than this unsent is too slow; it is dropped and reconnects. */
 const MAX_BUFFERED = 1 << 20;
 const RETRY_MS = 2000;
-const BACKLOG_PAGE = 500;
+/**
+ * Backlog rows read and written at a time (about 100 KB of notes): what a client that stopped reading
+ * can hold in this process once the kernel's socket buffers are full, and what each backlog in flight
+ * allocates at once.
+ */
+const BACKLOG_PAGE = 100;
+/** setTimeout's longest delay; a later expiry re-arms. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/** The paths of live event streams (tracker, widget, console): src/serve.ts serves them itself. */
+export const EVENT_STREAM =
+  /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -25,157 +35,248 @@ export type OpenStream = {
   lastEventId: number;
   /** Up to `limit` events after the given id that this subscriber may see, oldest first. */
   backlog: (afterId: number, limit: number) => Promise<EventRow[]>;
+  /** What the stream was opened with: revoking it ends the stream (hub.ts), an embed token at its expiry. */
+  grant: Grant;
+  /**
+   * Checks the grant again once the stream is in the hub, so a revocation the log tail read just before
+   * cannot slip between the route's check and joining: null while it still holds.
+   */
+  recheck?: () => Promise<RevokedReason | null>;
+  /** Called once when the stream ends, however it ends (the per-token and per-address counts). */
+  release?: () => void;
   headers?: Record<string, string>;
+  now: number;
 };
 
+type Start = (res: ServerResponse, chunked: boolean) => void;
+/** Streams whose Response body src/serve.ts may take over, writing to the Node response itself. */
+const handOvers = new WeakMap<ReadableStream<Uint8Array>, Start>();
+
 /**
- * Opens a live stream: backlog first, then live events from the hub, in id order, nothing twice.
+ * The Node writer of a live stream's Response, when the body is one: the server in front (src/serve.ts)
+ * writes the head from the Response, then calls it with the Node response instead of reading the body.
+ */
+export function takeOver(body: ReadableStream<Uint8Array> | null): Start | undefined {
+  if (!body) return undefined;
+  const start = handOvers.get(body);
+  handOvers.delete(body);
+  return start;
+}
+
+/**
+ * Opens a live stream: the backlog a page at a time, then live events from the hub, in id order,
+ * nothing twice; it ends with `event: revoked` when its grant is taken away.
  *
- * The Response goes back through Hono and Astro as usual (their headers and middleware apply). Once
- * the backlog has been written, live frames go straight to the Node socket when src/server.ts gave us
- * one: the fan-out then costs one `res.write` per subscriber, as a raw server would, and the request's
- * web objects are released, so an idle subscriber costs about what a raw one does. Without it (astro
- * dev, tests calling the app directly) frames go through the web stream.
+ * The Response is an ordinary one (a web stream) for Astro's pipeline and tests calling the app. On
+ * our Node server (src/serve.ts) its body is never read: the server takes it over and the stream writes
+ * to the socket itself, each backlog page after the previous one has drained, then every live frame as
+ * the one HTTP/1.1 chunk the hub made for everyone. An idle subscriber then costs about what a raw
+ * `node:http` one does, and a client that does not read holds one page at most.
  */
 export async function openStream(options: OpenStream): Promise<Response> {
-  const { tail } = options;
-  const sub: Subscriber = {
-    jobId: options.jobId,
-    internal: options.internal,
-    lastId: options.lastEventId,
-    pending: [],
-    write: () => {},
-    slot: -1,
-  };
-  await tail.attach(sub);
-  const backlog: EventRow[] = [];
+  const stream = new LiveStream(options);
   try {
-    for (let after = options.lastEventId; ; ) {
-      const page = await options.backlog(after, BACKLOG_PAGE);
-      backlog.push(...page);
-      if (page.length < BACKLOG_PAGE) break;
-      after = page[page.length - 1]?.id ?? after;
-    }
+    await options.tail.attach(stream);
+    const revoked = await options.recheck?.();
+    if (revoked) stream.end(revoked);
   } catch (error) {
-    tail.detach(sub);
+    stream.finish();
     throw error;
   }
-  sub.lastId = backlog.at(-1)?.id ?? sub.lastId;
-  const raw = nodeContext.getStore()?.res;
-  // What listens on the response before the adapter starts writing it: the rest is the adapter's.
-  const ours = raw ? new Set([...raw.listeners('close'), ...raw.listeners('finish')]) : null;
-
-  const goLive = (write: (frame: Frame) => void) => {
-    const waiting = sub.pending ?? [];
-    sub.pending = null;
-    sub.write = write;
-    for (const { id, frame } of waiting) {
-      if (id <= sub.lastId) continue;
-      sub.lastId = id;
-      write(frame);
-    }
-  };
-
-  let first: Uint8Array | null = concat([
-    retryFrame(RETRY_MS),
-    ...backlog.map((e) => eventFrame(e.id, wireEvent(e))),
-  ]);
-  backlog.length = 0;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(first as Uint8Array);
-      first = null;
-      if (!raw) goLive((frame) => controller.enqueue(frame.bytes));
-    },
-    pull(controller) {
-      if (!raw || !sub.pending) return;
-      // Asked for more: the backlog chunk is on its way to the socket. Hand the socket over to the hub:
-      // close this body so Astro's writer finishes and lets go of the request (a per-connection cost
-      // that would triple the memory of an idle subscriber), swallowing the one end() it then calls.
-      const detach = () => tail.detach(sub);
-      raw.once('close', detach);
-      handOver(raw, nodeContext.getStore()?.req, new Set([...(ours ?? []), detach]));
-      controller.close();
-      setImmediate(() => goLive(socketWriter(raw, detach)));
-    },
-    cancel() {
-      tail.detach(sub);
-    },
-  });
+  if (options.grant.via === 'embed') stream.expireAt(options.grant.expiresAt, options.now);
+  const body = new ReadableStream<Uint8Array>(
+    { pull: (controller) => stream.pull(controller), cancel: () => stream.finish() },
+    { highWaterMark: 0 },
+  );
+  handOvers.set(body, (res, chunked) => stream.start(res, chunked));
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
 }
 
 /**
- * Makes the next end() on this response a no-op (the stream outlives the body Astro is writing) and
- * lets go of what the adapter keeps per request. Measured in bench/: each of these is kilobytes per
- * idle subscriber.
+ * One open stream, as the hub's subscriber. A class rather than closures: ten thousand idle ones are
+ * measured against a raw server's (bench/fanout.ts), and one object with its fields is the smallest.
  */
-function handOver(res: ServerResponse, req: IncomingMessage | undefined, ours: Set<unknown>) {
-  // The adapter's error listener on the request closes over the whole web Request; a GET stream has no
-  // body left to fail, so swap it for one that only keeps a late socket error from being unhandled.
-  // (Listeners are added before others are removed: an event left with none is deleted from the
-  // emitter's table, and a deleted property costs the table its fast mode.)
-  if (req) {
-    const theirs = req.listeners('error') as (() => void)[];
-    req.on('error', ignore);
-    for (const listener of theirs) req.off('error', listener);
-    releaseAbortWiring(req);
+class LiveStream implements Subscriber {
+  jobId: string;
+  internal: boolean;
+  lastId: number;
+  pending: { id: number; frame: Frame }[] | null = [];
+  slot = -1;
+  grant: Grant;
+  since = 0;
+  private tail: LogTail | null;
+  private backlog: OpenStream['backlog'] | null;
+  private release: (() => void) | undefined;
+  private ended = false;
+  private endedWith: RevokedReason | null = null;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  /** Node mode: the response and its socket; the backlog loop's wake-up while it waits for a drain. */
+  private res: ServerResponse | null = null;
+  private socket: Socket | null = null;
+  private chunked = false;
+  private wake: (() => void) | null = null;
+  /** Web stream mode. */
+  private web: ReadableStreamDefaultController<Uint8Array> | null = null;
+
+  constructor(options: OpenStream) {
+    this.jobId = options.jobId;
+    this.internal = options.internal;
+    this.lastId = options.lastEventId;
+    this.grant = options.grant;
+    this.tail = options.tail;
+    this.backlog = options.backlog;
+    this.release = options.release;
   }
-  // Node keeps the sent header block as a rope of one string per piece (about 2 KB per connection);
-  // reading it once makes V8 flatten it in place to one string of its length.
-  (res as ServerResponse & { _header?: string })._header?.charCodeAt(0);
-  // Its 'finish' and 'close' listeners on the response (release the abort wiring, cancel the body) hold
-  // the web objects until the stream ends; both jobs are done now.
-  for (const event of ['finish', 'close'] as const)
-    for (const listener of res.listeners(event) as (() => void)[])
-      if (!ours.has(listener)) res.off(event, listener);
-  const end = res.end;
-  // Reassigned rather than deleted afterwards: deleting a property drops the object into V8's slow
-  // dictionary mode, which costs kilobytes per connection.
-  res.end = function keepOpen(this: ServerResponse) {
-    res.end = end;
-    return this;
-  } as ServerResponse['end'];
-}
 
-const ignore = () => {};
-const ABORT_CLEANUP = Symbol.for('astro.nodeRequestAbortControllerCleanup');
-
-/**
- * Runs the adapter's cleanup of the request's AbortController (a socket listener and closures per
- * connection). It ends by deleting its property from the request, which would drop the request into
- * V8's slow dictionary mode (1.6 KB per connection, measured); pinned first, that delete does nothing.
- */
-function releaseAbortWiring(req: IncomingMessage) {
-  const cleanup: unknown = Reflect.get(req, ABORT_CLEANUP);
-  if (typeof cleanup !== 'function') return;
-  Object.defineProperty(req, ABORT_CLEANUP, { value: cleanup, writable: true, configurable: false });
-  cleanup();
-  Reflect.set(req, ABORT_CLEANUP, undefined);
-}
-
-/**
- * The response's head and backlog are on the socket and nothing else writes to it any more, so each
- * frame goes straight to the socket, framed as the response is: one HTTP/1.1 chunk the hub made once
- * for everyone (`res.chunkedEncoding`), or plain bytes for an HTTP/1.0 client. Like
- * ServerResponse.write, it corks the socket so the system call happens after the loop, but one tick
- * uncorks every socket written in the loop, instead of three writes and a tick per subscriber.
- */
-function socketWriter(res: ServerResponse, onDrop: () => void) {
-  const socket = res.socket;
-  if (!socket) return (frame: Frame) => void res.write(frame.bytes);
-  const chunked = res.chunkedEncoding;
-  return (frame: Frame) => {
+  /** Live frames (the hub's hot loop). */
+  write(frame: Frame): void {
+    const socket = this.socket;
+    if (!socket) {
+      this.web?.enqueue(frame.bytes);
+      return;
+    }
+    // Like ServerResponse.write, cork so the system call happens after the loop, but one tick
+    // uncorks every socket written in the loop, instead of three writes and a tick per subscriber.
     if (!socket.writableCorked) {
       socket.cork();
       corked.push(socket);
       if (corked.length === 1) process.nextTick(uncorkAll);
     }
     // write() says for free whether the socket is keeping up; only a reader that is not gets measured.
-    if (socket.write(chunked ? frame.chunk : frame.bytes) || socket.writableLength <= MAX_BUFFERED) return;
-    onDrop();
-    res.destroy();
-  };
+    if (socket.write(this.chunked ? frame.chunk : frame.bytes) || socket.writableLength <= MAX_BUFFERED)
+      return;
+    this.end(null);
+  }
+
+  end(reason: RevokedReason | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.endedWith = reason;
+    const { res, web } = this;
+    if (res) {
+      this.wake?.();
+      const socket = res.socket;
+      if (reason && socket && socket.writableLength <= MAX_BUFFERED) {
+        socket.write(this.frame(revokedFrame(reason)));
+        res.end();
+      } else res.destroy();
+    } else if (web) {
+      try {
+        if (reason) web.enqueue(revokedFrame(reason));
+        web.close();
+      } catch {
+        // Already cancelled by the reader.
+      }
+    }
+    this.finish();
+  }
+
+  finish(): void {
+    this.ended = true;
+    const tail = this.tail;
+    if (!tail) return;
+    this.tail = null;
+    this.backlog = null;
+    clearTimeout(this.timer);
+    tail.detach(this);
+    this.release?.();
+    this.release = undefined;
+  }
+
+  expireAt(expiresAt: number, now: number): void {
+    this.timer = setTimeout(
+      () => (Date.now() >= expiresAt ? this.end('expired') : this.expireAt(expiresAt, Date.now())),
+      Math.min(Math.max(0, expiresAt - now), MAX_DELAY),
+    ).unref();
+  }
+
+  /** On our Node server: the head is written; the rest goes straight to the socket. */
+  start(res: ServerResponse, chunked: boolean): void {
+    this.chunked = chunked;
+    const socket = res.socket;
+    if (this.ended || !socket) {
+      if (this.endedWith) socket?.write(this.frame(revokedFrame(this.endedWith)));
+      res.end();
+      this.finish();
+      return;
+    }
+    res.once('close', () => this.finish());
+    this.res = res;
+    void this.sendBacklog(socket).catch((error) => {
+      console.error('live: sending a backlog failed', error);
+      this.end(null);
+    });
+  }
+
+  /** Each page after the previous one has drained, so a client that stops reading holds one page here. */
+  private async sendBacklog(socket: Socket): Promise<void> {
+    const raw = (frames: Uint8Array[]) => socket.write(this.chunked ? chunkOf(frames) : concat(frames));
+    let flowing = raw([retryFrame(RETRY_MS)]);
+    for (;;) {
+      if (!flowing)
+        await new Promise<void>((resume) => {
+          const wake = () => {
+            socket.off('drain', wake);
+            socket.off('close', wake);
+            this.wake = null;
+            resume();
+          };
+          this.wake = wake;
+          socket.on('drain', wake);
+          socket.on('close', wake);
+        });
+      if (this.ended) return;
+      const frames = await this.nextPage();
+      if (this.ended) return;
+      if (!frames) break;
+      flowing = raw(frames);
+    }
+    this.socket = socket;
+    this.goLive();
+  }
+
+  /** Web stream mode (Astro's pipeline, tests): a page per read, then live frames as they come. */
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    if (!this.web) {
+      this.web = controller;
+      controller.enqueue(retryFrame(RETRY_MS));
+      if (this.ended) {
+        this.ended = false;
+        this.end(this.endedWith);
+      }
+      return;
+    }
+    if (!this.pending) return;
+    const frames = await this.nextPage();
+    if (frames) controller.enqueue(concat(frames));
+    if (!this.backlog && !this.ended) this.goLive();
+  }
+
+  private async nextPage(): Promise<Uint8Array[] | null> {
+    const read = this.backlog;
+    if (!read) return null;
+    const page = await read(this.lastId, BACKLOG_PAGE);
+    if (this.ended) return null;
+    if (page.length < BACKLOG_PAGE) this.backlog = null;
+    if (page.length === 0) return null;
+    this.lastId = page[page.length - 1]?.id ?? this.lastId;
+    return page.map((e) => eventFrame(e.id, wireEvent(e)));
+  }
+
+  /** Live frames that arrived during the backlog go first, skipping what the backlog already sent. */
+  private goLive(): void {
+    const waiting = this.pending ?? [];
+    this.pending = null;
+    for (const { id, frame } of waiting) {
+      if (id <= this.lastId) continue;
+      this.lastId = id;
+      this.write(frame);
+    }
+  }
+
+  private frame(bytes: Uint8Array): Uint8Array {
+    return this.chunked ? sendable(bytes).chunk : bytes;
+  }
 }
 
 const corked: Socket[] = [];

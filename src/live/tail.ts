@@ -41,7 +41,13 @@ export class LogTail {
   async attach(sub: Subscriber): Promise<void> {
     // The loop covers the last subscriber leaving (and the tail stopping) while we waited to start.
     while (!this.timer) await this.start();
+    sub.since = this.lastId;
     this.hub.add(sub);
+  }
+
+  /** The newest event id handed to the hub. */
+  get position(): number {
+    return this.lastId;
   }
 
   detach(sub: Subscriber): void {

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
+import { readEvent } from '../events/catalogue';
 import { type Clock, type Db, writeTransaction } from '../services/context';
 import { nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
-import { nextAttemptAt, signWebhook, wants } from './webhooks';
+import { nextAttemptAt, signWebhook, type WebhookMessage, wants } from './webhooks';
 
 const CURSOR = 'webhooks';
 const BATCH = 500;
@@ -29,7 +30,11 @@ export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<numb
         : []
       ).map((j) => [j.id, j.reference]),
     );
-    const rows = next.rows.map((event) => ({ event, reference: references.get(event.jobId) ?? null }));
+    // Events the catalogue cannot read (another version wrote them) are not sent half-understood.
+    const rows = next.rows.flatMap((row) => {
+      const event = readEvent(row);
+      return event ? [{ event, reference: references.get(event.jobId) ?? null }] : [];
+    });
     const orgs = [...new Set(rows.map((r) => r.event.organisationId))];
     const endpoints = orgs.length
       ? await tx
@@ -63,7 +68,7 @@ export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<numb
               actor: { type: event.actorType, id: event.actorId },
               ...event.payload,
             },
-          }),
+          } as WebhookMessage),
           status: 'pending' as const,
           nextAttemptAt: now,
           createdAt: now,

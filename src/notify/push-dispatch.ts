@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { type EventRow, jobs, organisations } from '../../db/schema';
+import { jobs, organisations } from '../../db/schema';
+import { type Announcement, announcementOf } from '../events/announce';
+import { type LogEvent, readEvent } from '../events/catalogue';
 import { consoleMessages } from '../i18n/console';
 import { fill, messages } from '../i18n/messages';
 import { type Clock, type Db, writeTransaction } from '../services/context';
@@ -9,40 +11,44 @@ import { loadSecrets, unseal } from '../services/secrets';
 import { nextEvents } from './log-cursor';
 import type { PushSender } from './push';
 
-type Payload = {
-  step?: { title?: string };
-  question?: { body?: string };
-  costLine?: { state?: string; description?: string; specialistId?: string | null };
-  assigneeId?: string | null;
-};
-
-/** What a customer hears about: the events they would want to be told of when the page is closed. */
-function customerKey(e: EventRow): keyof (typeof messages)['en']['tracker']['announce'] | null {
+/** What a customer hears about when the page is closed: the announcements the catalogue marks for push. */
+function customerKey(e: LogEvent): Announcement | null {
   if (e.visibility !== 'customer') return null;
-  const p = e.payload as Payload;
-  if (e.type.startsWith('cost_line.') && p.costLine?.state === 'awaiting_approval') return 'approval';
   // A re-plan moves several promises for one cause: the customer hears about the cause once.
-  if (e.type === 'step.promise_changed' && (e.payload as { cause?: unknown }).cause) return null;
-  return (
-    (
-      {
-        'step.started': 'started',
-        'step.finished': 'finished',
-        'step.promise_changed': 'promise',
-        'question.answered': 'answered',
-        'job.completed': 'completed',
-      } as const
-    )[e.type] ?? null
-  );
+  if (e.type === 'step.promise_changed' && e.payload.cause) return null;
+  const said = announcementOf(e.type, e.payload as { costLine?: { state: string } });
+  return said?.push ? said.say : null;
 }
 
 /** Who on the staff hears about an event: the specialist a question is for, or whose extra work was decided. */
-function staffRecipient(e: EventRow): string | null {
-  const p = e.payload as Payload;
-  if (e.type === 'question.asked' || e.type === 'question.moved') return p.assigneeId ?? null;
-  if (e.type === 'cost_line.approved' || e.type === 'cost_line.declined')
-    return p.costLine?.specialistId ?? null;
-  return null;
+function staffRecipient(e: LogEvent): string | null {
+  switch (e.type) {
+    case 'question.asked':
+    case 'question.moved':
+      return e.payload.assigneeId;
+    case 'cost_line.approved':
+    case 'cost_line.declined':
+      return e.payload.specialistId;
+    default:
+      return null;
+  }
+}
+
+/** The staff member's line: who asks what, or which extra work was decided. */
+function staffLine(e: LogEvent, t: (typeof consoleMessages)['en']['push'], job: string): string | null {
+  switch (e.type) {
+    case 'question.asked':
+    case 'question.moved':
+      return fill(t.question, { job, text: e.payload.question.body.slice(0, 200) });
+    case 'cost_line.approved':
+    case 'cost_line.declined':
+      return fill(e.type === 'cost_line.approved' ? t.approved : t.declined, {
+        job,
+        item: e.payload.costLine.description,
+      });
+    default:
+      return null;
+  }
 }
 
 /**
@@ -51,6 +57,23 @@ function staffRecipient(e: EventRow): string | null {
  * decision reaches them. Subscriptions the push service calls gone (404, 410) are deleted. Push is
  * best effort: the log is read once (a cursor in the database, one process at a time).
  */
+/** How many push services are written to at once. */
+export const PUSH_CONCURRENCY = 8;
+
+type Message = { title: string; body: string; url: string; tag: string };
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export async function sendPushForNewEvents(
   db: Db,
   clock: Clock,
@@ -63,7 +86,10 @@ export async function sendPushForNewEvents(
     await next.advance();
     return next.rows;
   });
-  const wanted = rows.filter((e) => customerKey(e) || staffRecipient(e));
+  const wanted = rows.flatMap((row) => {
+    const e = readEvent(row);
+    return e && (customerKey(e) || staffRecipient(e)) ? [e] : [];
+  });
   if (wanted.length === 0) return 0;
   const jobIds = [...new Set(wanted.map((e) => e.jobId))];
   const [jobRows, subs, secrets] = await Promise.all([
@@ -80,11 +106,12 @@ export async function sendPushForNewEvents(
     loadSecrets(db),
   ]);
   const byJob = new Map(jobRows.map((r) => [r.job.id, r]));
-  let sent = 0;
+  // Messages per subscription, in log order; subscriptions are served PUSH_CONCURRENCY at a time, so
+  // one slow push service (10 s timeouts) holds up only its own subscribers.
+  const queues = new Map<string, { sub: (typeof subs)[number]; messages: Message[] }>();
   for (const event of wanted) {
     const found = byJob.get(event.jobId);
     if (!found) continue;
-    const p = event.payload as Payload;
     const key = customerKey(event);
     const staffId = staffRecipient(event);
     const token = found.job.trackerTokenSealed ? unseal(secrets.seal, found.job.trackerTokenSealed) : null;
@@ -93,30 +120,33 @@ export async function sendPushForNewEvents(
       let url = '';
       if (key && sub.jobId === event.jobId && token) {
         const t = messages[sub.locale].tracker;
-        body = fill(t.announce[key], { step: p.step?.title ?? '', name: '' });
+        const step = 'step' in event.payload ? event.payload.step : undefined;
+        body = fill(t.announce[key], { step: step?.title ?? '', name: '' });
         url = `${publicUrl}/t/${token}`;
       } else if (staffId && sub.specialistId === staffId) {
-        const t = consoleMessages[sub.locale].push;
-        body = event.type.startsWith('question.')
-          ? fill(t.question, { job: found.job.reference, text: (p.question?.body ?? '').slice(0, 200) })
-          : fill(event.type === 'cost_line.approved' ? t.approved : t.declined, {
-              job: found.job.reference,
-              item: p.costLine?.description ?? '',
-            });
+        body = staffLine(event, consoleMessages[sub.locale].push, found.job.reference);
         url = `${publicUrl}/console/jobs/${event.jobId}`;
       }
       if (!body) continue;
+      const queue = queues.get(sub.id) ?? { sub, messages: [] };
+      queue.messages.push({ title: found.orgName, body, url, tag: event.jobId });
+      queues.set(sub.id, queue);
+    }
+  }
+  let sent = 0;
+  await eachLimited([...queues.values()], PUSH_CONCURRENCY, async ({ sub, messages: queue }) => {
+    for (const message of queue) {
       const result = await sender.send(
         { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth },
-        { title: found.orgName, body, url, tag: event.jobId },
-        { topic: createHash('sha256').update(event.jobId).digest('base64url').slice(0, 32) },
+        message,
+        { topic: createHash('sha256').update(message.tag).digest('base64url').slice(0, 32) },
       );
       if ('status' in result && (result.status === 404 || result.status === 410)) {
         await forgetSubscription(db, sub.id);
-      } else if ('status' in result && result.status < 300) {
-        sent++;
+        return;
       }
+      if ('status' in result && result.status < 300) sent++;
     }
-  }
+  });
   return sent;
 }

@@ -25,13 +25,49 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
+  ['100::', 64],
+  ['2001:db8::', 32],
 ] as const)
   blocked.addSubnet(net, prefix, 'ipv6');
 
+/**
+ * IPv6 prefixes that carry an IPv4 address in their last 32 bits: IPv4-compatible (::/96), IPv4-mapped
+ * (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96) and NAT64 (64:ff9b::/96, 64:ff9b:1::/48). What
+ * they reach is the embedded IPv4 address, so that is what is checked.
+ */
+const EMBEDS_IPV4 = [
+  (g: number[]) => g.slice(0, 6).every((x) => x === 0),
+  (g: number[]) => g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff,
+  (g: number[]) => g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0,
+  (g: number[]) => g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0),
+  (g: number[]) => g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1,
+];
+
+/** The eight 16-bit groups of an IPv6 address (dotted IPv4 tails included). */
+function groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...fill, ...right].map((x) => Number.parseInt(x, 16));
+}
+
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return blocked.check(mapped, 'ipv4');
-  return blocked.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  if (isIP(address) !== 6) return blocked.check(address, 'ipv4');
+  const g = groups(address);
+  if (g.length === 8 && EMBEDS_IPV4.some((embeds) => embeds(g))) {
+    const [hi = 0, lo = 0] = g.slice(6);
+    const v4 = `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+    // ::/96 also holds :: and ::1, which the IPv6 list refuses anyway.
+    return blocked.check(v4, 'ipv4') || blocked.check(address, 'ipv6');
+  }
+  return blocked.check(address, 'ipv6');
 }
 
 export class BlockedAddress extends Error {}

@@ -1,4 +1,24 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EventType, Payload } from '../events/catalogue';
+
+/**
+ * The body of a webhook message: the event's type and time, and as `data` where it happened, who did
+ * it and the event's payload as the catalogue declares it (src/events/catalogue.ts).
+ */
+export type WebhookMessage = {
+  [T in EventType]: {
+    type: T;
+    timestamp: string;
+    data: {
+      eventId: number;
+      jobId: string;
+      reference: string | null;
+      stepId: string | null;
+      visibility: 'customer' | 'internal';
+      actor: { type: string; id: string | null };
+    } & Payload<T>;
+  };
+}[EventType];
 
 /** A new endpoint secret in the Standard Webhooks format: `whsec_` + base64 of 24 random bytes. */
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;

@@ -28,9 +28,13 @@ export async function decideCostLine(
       .where(and(eq(costLines.id, lineId), eq(costLines.jobId, jobId)));
     if (!line) throw notFound('cost line');
     if (line.state !== 'awaiting_approval') {
-      throw conflict('not_awaiting_approval', `this cost line is ${line.state}; there is nothing to decide`, {
-        state: line.state,
-      });
+      throw conflict(
+        'not_awaiting_approval',
+        { state: line.state },
+        {
+          state: line.state,
+        },
+      );
     }
     const now = ctx.clock.now();
     const [decided] = await tx
@@ -45,8 +49,7 @@ export async function decideCostLine(
       jobId,
       stepId: decided.stepId,
       type: decision === 'approve' ? 'cost_line.approved' : 'cost_line.declined',
-      visibility: 'customer',
-      payload: { costLine: view },
+      payload: { costLine: view, specialistId: decided.specialistId },
     });
 
     if (decided.stepId) {

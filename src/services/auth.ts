@@ -1,5 +1,7 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { APIError, betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { and, eq } from 'drizzle-orm';
 import { accounts, rateLimits, sessions, specialists, users, verifications } from '../../db/schema';
 import type { Db } from './context';
@@ -18,7 +20,7 @@ const CLIENT_IP_HEADER = 'x-ok-client-ip';
  * rate-limits on is the one we put in, never a header a client chose. Cross-site requests are
  * refused before any page runs (src/fetch.ts), which is why its own CSRF check is off.
  */
-export function createAuth(db: Db, options: { baseURL: string; secret: string }) {
+export function createAuth(db: Db, options: { baseURL: string; secret: string; passwordHashCost?: number }) {
   return betterAuth({
     baseURL: options.baseURL,
     secret: options.secret,
@@ -33,7 +35,13 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string })
     account: { modelName: 'accounts' },
     verification: { modelName: 'verifications' },
     session: { modelName: 'sessions', expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
-    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      password: passwordHasher(options.passwordHashCost),
+    },
     rateLimit: {
       enabled: true,
       storage: 'database',
@@ -67,6 +75,47 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string })
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** better-auth's scrypt cost (N); its hashes are `salt:key`. */
+export const DEFAULT_PASSWORD_HASH_COST = 16384;
+
+/**
+ * Password hashing. At better-auth's own cost it is better-auth's hashing, unchanged. Another cost
+ * (config PASSWORD_HASH_COST, which the tests lower) writes hashes that name it, `n<cost>$salt:key`;
+ * verifying reads either kind, so one database may hold both.
+ */
+export function passwordHasher(cost = DEFAULT_PASSWORD_HASH_COST) {
+  return {
+    hash: (password: string) =>
+      cost === DEFAULT_PASSWORD_HASH_COST ? hashPassword(password) : scryptHash(password, cost),
+    verify: async ({ hash, password }: { hash: string; password: string }) => {
+      const costed = /^n(\d+)\$([0-9a-f]+):([0-9a-f]+)$/.exec(hash);
+      if (!costed) return verifyPassword({ hash, password });
+      const [, n, salt, key] = costed as unknown as [string, string, string, string];
+      const expected = Buffer.from(key, 'hex');
+      const actual = await scryptKey(password, salt, Number(n));
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+  };
+}
+
+async function scryptHash(password: string, cost: number) {
+  const salt = randomBytes(16).toString('hex');
+  return `n${cost}$${salt}:${(await scryptKey(password, salt, cost)).toString('hex')}`;
+}
+
+/** better-auth's parameters (r 16, p 1, 64 bytes, NFKC), at the cost given. */
+function scryptKey(password: string, salt: string, cost: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      64,
+      { N: cost, r: 16, p: 1, maxmem: 128 * cost * 16 * 2 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
+  );
+}
 
 /** Sends one request through better-auth's router (where its rate limits apply). */
 export function callAuth(

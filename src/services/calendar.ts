@@ -1,5 +1,6 @@
 import Holidays from 'date-holidays';
 import { type CalendarSettings, DEFAULT_HOURS } from '../../db/schema/calendars';
+import { ServiceError } from './errors';
 
 export type { CalendarSettings, Period, WeekHours } from '../../db/schema/calendars';
 export { DEFAULT_HOURS };
@@ -149,9 +150,10 @@ function walk(calendar: Calendar, from: number, visit: (start: number, end: numb
   return false;
 }
 
-export class NoWorkingTime extends Error {
+/** Only a calendar closed on every day it could reach: a refusal of the change, not a fault. */
+export class NoWorkingTime extends ServiceError<'no_working_time'> {
   constructor() {
-    super('the calendar has no opening hours in the next three years');
+    super('conflict', 'no_working_time');
   }
 }
 

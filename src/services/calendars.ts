@@ -82,27 +82,27 @@ export async function setWorkflowCalendar(ctx: Ctx, workflowId: string, input: C
 
 /** Rules beyond the shape: periods inside the day and apart, real dates, a country the library knows. */
 export function checkCalendar(input: CalendarSettings): CalendarSettings {
-  if (input.hours.length !== 7) throw invalid('hours', 'give the hours of all seven days, Sunday first');
+  if (input.hours.length !== 7) throw invalid('hours', 'hours_all_days');
   const hours = input.hours.map((periods, day) => {
     const sorted = [...periods].sort((a, b) => a.open - b.open);
     sorted.forEach((p, i) => {
       const field = `hours.${day}.${i}`;
       if (!Number.isInteger(p.open) || !Number.isInteger(p.close) || p.open < 0 || p.close > 1440)
-        throw invalid(field, 'times are whole minutes from 0 (00:00) to 1440 (24:00)');
-      if (p.close <= p.open) throw invalid(field, 'closing must come after opening');
+        throw invalid(field, 'hours_range');
+      if (p.close <= p.open) throw invalid(field, 'hours_close_before_open');
       const before = sorted[i - 1];
-      if (before && p.open < before.close) throw invalid(field, 'opening periods overlap');
+      if (before && p.open < before.close) throw invalid(field, 'hours_overlap');
     });
     return sorted;
   }) as WeekHours;
-  if (hours.every((d) => d.length === 0)) throw invalid('hours', 'open on at least one day');
+  if (hours.every((d) => d.length === 0)) throw invalid('hours', 'hours_none');
   const closedDates = [...new Set(input.closedDates)].sort();
   closedDates.forEach((d, i) => {
-    if (!isRealDate(d)) throw invalid(`closedDates.${i}`, 'a date as YYYY-MM-DD');
+    if (!isRealDate(d)) throw invalid(`closedDates.${i}`, 'closed_date_format');
   });
   const holidayCountry = input.holidayCountry ? input.holidayCountry.toUpperCase() : null;
   if (holidayCountry && !isHolidayCountry(holidayCountry))
-    throw invalid('holidayCountry', 'no public holidays known for this country');
+    throw invalid('holidayCountry', 'holiday_country_unknown');
   return { hours, closedDates, holidayCountry };
 }
 

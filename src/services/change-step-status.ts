@@ -5,11 +5,11 @@ import { conflict } from './errors';
 import { appendEvent } from './events';
 import { loadOpenJob, loadStep } from './load';
 import { cascade } from './replan';
-import { type StepView, saveStep } from './step-event';
+import { type StepEventType, type StepView, saveStep } from './step-event';
 
 export type StepAction = 'start' | 'finish' | 'skip' | 'block';
 
-const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: string }> = {
+const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: StepEventType }> = {
   start: { from: ['pending', 'blocked'], to: 'active', event: 'step.started' },
   finish: { from: ['pending', 'active', 'blocked'], to: 'done', event: 'step.finished' },
   skip: { from: ['pending', 'active', 'blocked'], to: 'skipped', event: 'step.skipped' },
@@ -29,10 +29,14 @@ export async function changeStepStatus(
     const step = await loadStep(tx, jobId, stepId);
     const rule = rules[action];
     if (!rule.from.includes(step.status)) {
-      throw conflict('invalid_transition', `cannot ${action} a step that is ${step.status}`, {
-        status: step.status,
-        allowedFrom: rule.from,
-      });
+      throw conflict(
+        'invalid_transition',
+        { action, status: step.status },
+        {
+          status: step.status,
+          allowedFrom: rule.from,
+        },
+      );
     }
     if (action === 'finish') await refuseWhileApprovalWaits(tx, stepId);
     const now = ctx.clock.now();
@@ -73,7 +77,6 @@ export async function changeStepStatus(
         await appendEvent(tx, ctx, {
           jobId,
           type: 'job.completed',
-          visibility: 'customer',
           payload: { status: 'done' },
         });
       }
@@ -93,9 +96,7 @@ async function refuseWhileApprovalWaits(tx: Db, stepId: string) {
     .where(and(eq(costLines.stepId, stepId), eq(costLines.state, 'awaiting_approval')))
     .limit(1);
   if (waiting)
-    throw conflict('approval_pending', 'this step has extra work waiting for the customer’s approval', {
-      costLineId: waiting.id,
-    });
+    throw conflict('approval_pending', {}, { costLineId: waiting.id });
 }
 
 /** Without the skipped step, the next one can begin when the open step before it is promised, or now. */

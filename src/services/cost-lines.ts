@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { type CostLine, costLines, jobs } from '../../db/schema';
+import type { NewEvent, Payload } from '../events/catalogue';
 import { type Ctx, type Db, inTransaction } from './context';
 import { invalid, notFound } from './errors';
 import { appendEvent } from './events';
@@ -62,7 +63,7 @@ export async function addCostLine(ctx: Ctx, jobId: string, input: CostLineInput)
       })
       .returning();
     if (!line) throw new Error('cost line insert returned no row');
-    const view = await logLine(tx, ctx, line, 'cost_line.added');
+    const view = await logLine(tx, ctx, line, 'cost_line.added', {});
     if (stepWaits) await waitForCustomer(tx, ctx, line);
     return view;
   });
@@ -76,10 +77,10 @@ function checkApproval(input: {
   stepId?: string | null;
 }) {
   if (input.state === 'awaiting_approval' && !input.explanation?.trim()) {
-    throw invalid('explanation', 'explain to the customer why this is needed');
+    throw invalid('explanation', 'explanation_needed');
   }
   if (input.stepWaits && (input.state !== 'awaiting_approval' || !input.stepId)) {
-    throw invalid('stepWaits', 'only a line that asks approval on a step can make the step wait');
+    throw invalid('stepWaits', 'only_approval_waits');
   }
 }
 
@@ -145,7 +146,6 @@ export async function removeCostLine(ctx: Ctx, jobId: string, lineId: string): P
       jobId,
       stepId: line.stepId,
       type: 'cost_line.removed',
-      visibility: 'customer',
       payload: { costLineId: lineId, removed: publicCostLine(line, null) },
     });
   });
@@ -163,19 +163,19 @@ async function loadLine(tx: Db, jobId: string, lineId: string) {
 async function checkReferences(tx: Db, ctx: Ctx, jobId: string, input: Partial<CostLineInput>) {
   if (input.stepId) {
     await loadStep(tx, jobId, input.stepId).catch(() => {
-      throw invalid('stepId', 'no such step in this job');
+      throw invalid('stepId', 'no_such_step');
     });
   }
   if (input.specialistId) await loadAssignableSpecialist(tx, ctx, 'specialistId', input.specialistId);
   if (input.photoId) await ownImages(tx, ctx, 'photoId', [input.photoId]);
 }
 
-async function logLine(
+async function logLine<T extends 'cost_line.added' | 'cost_line.changed'>(
   tx: Db,
   ctx: Ctx,
   line: CostLine,
-  type: string,
-  extra: Record<string, unknown> = {},
+  type: T,
+  extra: Omit<Payload<T>, 'costLine'>,
 ): Promise<CostLineView> {
   const specialist = (await specialistsById(tx, [line.specialistId])).get(line.specialistId ?? '');
   const view = publicCostLine(line, specialist);
@@ -184,9 +184,8 @@ async function logLine(
     jobId: line.jobId,
     stepId: line.stepId,
     type,
-    visibility: 'customer',
-    payload: { costLine: view, ...extra },
-  });
+    payload: { costLine: view, ...extra } as Payload<T>,
+  } as NewEvent<T>);
   return { ...view, specialistId: line.specialistId };
 }
 

@@ -32,9 +32,8 @@ export type CreatedJob = { jobId: string; trackerToken: string };
  * or from explicit steps. Returns the tracker token: the only time it exists in plaintext.
  */
 export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<CreatedJob> {
-  if (input.workflowId && input.steps) throw invalid('steps', 'give either workflowId or steps, not both');
-  if (!input.workflowId && !input.steps?.length)
-    throw invalid('steps', 'give a workflowId or at least one step');
+  if (input.workflowId && input.steps) throw invalid('steps', 'workflow_or_steps');
+  if (!input.workflowId && !input.steps?.length) throw invalid('steps', 'workflow_or_steps');
   const now = ctx.clock.now();
   const trackerToken = newToken();
   const jobId = newId('job');
@@ -45,8 +44,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       .select({ id: jobs.id })
       .from(jobs)
       .where(and(eq(jobs.organisationId, ctx.organisationId), eq(jobs.reference, input.reference)));
-    if (taken)
-      throw conflict('reference_taken', `reference ${input.reference} is already used by another job`);
+    if (taken) throw conflict('reference_taken', { reference: input.reference }, { jobId: taken.id });
 
     const planned = input.workflowId
       ? await stepsFromWorkflow(tx, ctx, input.workflowId, now)
@@ -96,7 +94,6 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
     await appendEvent(tx, ctx, {
       jobId,
       type: 'job.created',
-      visibility: 'customer',
       payload: {
         job: { reference: input.reference, title: input.title, status: 'open' },
         steps: inserted.map((s, i) => publicStep(s, planned[i]?.assignee)),
@@ -113,13 +110,13 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
     .select()
     .from(workflows)
     .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, ctx.organisationId)));
-  if (!workflow) throw invalid('workflowId', 'no such workflow in this organisation');
+  if (!workflow) throw invalid('workflowId', 'no_such_workflow');
   const templates = await tx
     .select()
     .from(workflowSteps)
     .where(eq(workflowSteps.workflowId, workflowId))
     .orderBy(asc(workflowSteps.position));
-  if (templates.length === 0) throw invalid('workflowId', 'this workflow has no steps');
+  if (templates.length === 0) throw invalid('workflowId', 'workflow_empty');
   const team = await tx
     .select()
     .from(specialists)

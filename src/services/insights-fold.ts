@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import {
-  type EventRow,
   events,
   type InsightQuestion,
   type InsightStep,
@@ -11,8 +10,11 @@ import {
   logCursors,
   organisations,
 } from '../../db/schema';
+import { type LogEvent, readEvent } from '../events/catalogue';
 import { type Db, writeTransaction } from './context';
 import { encodeSamples, localDay, monthOf, readSamples, type Scope } from './insights-rollup';
+import type { PublicQuestion } from './questions';
+import type { PublicStep } from './views';
 
 /**
  * Folds the event log into the insights' projection (db/schema/insights.ts): per-step and per-question
@@ -52,24 +54,9 @@ type Delta = {
   series: Record<string, number[]>;
 };
 
-type StepSnapshot = {
-  startedAt?: number | null;
-  doneAt?: number | null;
-  promisedAt?: number | null;
-  originalPromisedAt?: number | null;
-  position?: number;
-  id?: string;
-  assignee?: { id?: string } | null;
-};
-
-type QuestionSnapshot = {
-  id: string;
-  stepId: string | null;
-  channel: string;
-  askedAt: number;
-  dueAt: number;
-  answeredAt: number | null;
-};
+/** Events that carry the step's snapshot (`step.at_risk` is a flag for staff, without one). */
+type StepEvent = Exclude<Extract<LogEvent, { type: `step.${string}` }>, { type: 'step.at_risk' }>;
+type QuestionEvent = Extract<LogEvent, { type: `question.${string}` }>;
 
 /** Folds every event not yet folded; returns how many it folded. */
 export async function foldInsights(db: Db, options: { maxBatches?: number } = {}): Promise<number> {
@@ -115,8 +102,10 @@ async function foldBatch(tx: Db): Promise<number> {
   if (!last) return 0;
 
   const fold = new Fold(tx);
-  await fold.load(rows);
-  for (const event of rows) fold.apply(event);
+  // A row the catalogue cannot read (another version wrote it) is passed over, not guessed at.
+  const known = rows.flatMap((row) => readEvent(row) ?? []);
+  await fold.load(known);
+  for (const event of known) fold.apply(event);
   await fold.save();
   await tx.update(logCursors).set({ lastEventId: last.id }).where(eq(logCursors.name, CURSOR));
   return rows.length;
@@ -138,7 +127,7 @@ class Fold {
   constructor(private tx: Db) {}
 
   /** Reads, in a few queries, everything the batch's events refer to. */
-  async load(rows: EventRow[]) {
+  async load(rows: LogEvent[]) {
     const jobIds = [...new Set(rows.map((r) => r.jobId))];
     for (const part of chunks(jobIds)) {
       const found = await this.tx.select().from(insightSteps).where(inArray(insightSteps.jobId, part));
@@ -151,10 +140,9 @@ class Fold {
     }
     const questionIds = [
       ...new Set(
-        rows
-          .filter((r) => r.type.startsWith('question.') && r.type !== 'question.asked')
-          .map((r) => (r.payload.question as QuestionSnapshot | undefined)?.id)
-          .filter((id): id is string => !!id),
+        rows.flatMap((r) =>
+          isQuestionEvent(r) && r.type !== 'question.asked' ? [r.payload.question.id] : [],
+        ),
       ),
     ];
     for (const part of chunks(questionIds)) {
@@ -211,33 +199,35 @@ class Fold {
     }
   }
 
-  apply(event: EventRow) {
-    const { type, payload } = event;
-    if (type === 'job.created') return this.jobCreated(event);
-    if (type === 'job.completed' || type === 'job.cancelled') return this.jobClosed(event);
-    if (type.startsWith('step.') && payload.step)
-      return this.stepChanged(event, payload.step as StepSnapshot);
-    if (type === 'question.asked') return this.asked(event, payload.question as QuestionSnapshot);
-    if (type === 'question.answered') return this.answered(event, payload.question as QuestionSnapshot);
-    if (type === 'rating.given') {
-      const rating = payload.rating as { specialistId: string; score: number };
-      this.add(event.organisationId, event.createdAt, 'person', rating.specialistId, {
-        ratings: 1,
-        ratingSum: rating.score,
-      });
-    }
-    if (type === 'kudos.given') {
-      const kudos = payload.kudos as { toId: string };
-      this.add(event.organisationId, event.createdAt, 'person', kudos.toId, { kudos: 1 });
+  apply(event: LogEvent) {
+    const { organisationId, createdAt } = event;
+    switch (event.type) {
+      case 'job.created':
+        return this.jobCreated(event);
+      case 'job.completed':
+      case 'job.cancelled':
+        return this.jobClosed(event);
+      case 'question.asked':
+        return this.asked(event, event.payload.question);
+      case 'question.answered':
+        return this.answered(event, event.payload.question);
+      case 'rating.given':
+        return this.add(organisationId, createdAt, 'person', event.payload.rating.specialistId, {
+          ratings: 1,
+          ratingSum: event.payload.rating.score,
+        });
+      case 'kudos.given':
+        return this.add(organisationId, createdAt, 'person', event.payload.kudos.toId, { kudos: 1 });
+      default:
+        if (isStepEvent(event)) this.stepChanged(event, event.payload.step);
     }
   }
 
-  private jobCreated(event: EventRow) {
+  private jobCreated(event: Extract<LogEvent, { type: 'job.created' }>) {
     const workflowId = this.workflows.get(event.jobId) ?? '';
-    const planned = (event.payload.steps as StepSnapshot[] | undefined) ?? [];
-    for (const [i, s] of planned.entries()) {
-      if (!s.id || this.steps.has(s.id)) continue;
-      const position = s.position ?? i;
+    for (const s of event.payload.steps) {
+      if (this.steps.has(s.id)) continue;
+      const position = s.position;
       const step: InsightStep = {
         stepId: s.id,
         organisationId: event.organisationId,
@@ -259,7 +249,7 @@ class Fold {
     this.add(event.organisationId, event.createdAt, 'job', workflowId, { created: 1 });
   }
 
-  private jobClosed(event: EventRow) {
+  private jobClosed(event: LogEvent) {
     const own = this.byJob.get(event.jobId) ?? [];
     const workflowId = own[0]?.workflowId ?? this.workflows.get(event.jobId) ?? '';
     if (event.type === 'job.cancelled') {
@@ -277,7 +267,7 @@ class Fold {
     );
   }
 
-  private stepChanged(event: EventRow, snap: StepSnapshot) {
+  private stepChanged(event: StepEvent, snap: PublicStep) {
     const step = event.stepId ? this.steps.get(event.stepId) : undefined;
     if (!step || step.closedAt !== null) return;
     this.dirtySteps.add(step);
@@ -287,7 +277,7 @@ class Fold {
     const at = event.createdAt;
     switch (event.type) {
       case 'step.promise_changed':
-        if (event.payload.previousPromisedAt != null && event.payload.previousPromisedAt !== snap.promisedAt)
+        if (event.payload.previousPromisedAt !== null && event.payload.previousPromisedAt !== snap.promisedAt)
           step.promiseChanges++;
         return;
       case 'step.started':
@@ -359,8 +349,8 @@ class Fold {
     }
   }
 
-  private asked(event: EventRow, q: QuestionSnapshot) {
-    if (!q?.id || this.questions.has(q.id)) return;
+  private asked(event: QuestionEvent, q: PublicQuestion) {
+    if (this.questions.has(q.id)) return;
     const step = q.stepId ? this.steps.get(q.stepId) : undefined;
     const workflowId =
       step?.workflowId ??
@@ -387,8 +377,8 @@ class Fold {
     });
   }
 
-  private answered(event: EventRow, q: QuestionSnapshot) {
-    const row = q?.id ? this.questions.get(q.id) : undefined;
+  private answered(event: QuestionEvent, q: PublicQuestion) {
+    const row = this.questions.get(q.id);
     if (!row || row.answeredAt !== null || q.answeredAt == null) return;
     row.answeredAt = q.answeredAt;
     row.answeredById = event.actorType === 'specialist' ? event.actorId : null;
@@ -513,5 +503,8 @@ class Fold {
     }
   }
 }
+
+const isStepEvent = (e: LogEvent): e is StepEvent => e.type.startsWith('step.') && 'step' in e.payload;
+const isQuestionEvent = (e: LogEvent): e is QuestionEvent => e.type.startsWith('question.');
 
 const questionSubject = (q: InsightQuestion) => `${q.workflowId}|${q.position}`;

@@ -56,7 +56,7 @@ export async function insightsViewer(ctx: Ctx): Promise<Viewer> {
 /** Figures for the whole organisation are for admins and API keys. */
 async function requireWholeOrganisation(ctx: Ctx): Promise<void> {
   const viewer = await insightsViewer(ctx);
-  if (!viewer.all) throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
+  if (!viewer.all) throw new ServiceError('forbidden', 'admin_only');
 }
 
 /**
@@ -68,14 +68,14 @@ export function resolvePeriod(input: PeriodInput, timeZone: string, now: number)
   const parse = (field: 'from' | 'to', value: string | undefined, fallback: number) => {
     if (value === undefined || value === '') return fallback;
     const day = dayNumber(value);
-    if (day === null) throw invalid(field, 'use a date like 2026-11-23');
-    if (day < EARLIEST_DAY || day > today + 366) throw invalid(field, 'date out of range');
+    if (day === null) throw invalid(field, 'date_format');
+    if (day < EARLIEST_DAY || day > today + 366) throw invalid(field, 'date_out_of_range');
     return day;
   };
   const to = parse('to', input.to, today);
   const from = parse('from', input.from, to - DEFAULT_PERIOD_DAYS + 1);
-  if (from > to) throw invalid('from', 'the period starts after it ends');
-  if (to - from + 1 > MAX_PERIOD_DAYS) throw invalid('from', 'a period is at most 366 days');
+  if (from > to) throw invalid('from', 'period_reversed');
+  if (to - from + 1 > MAX_PERIOD_DAYS) throw invalid('from', 'period_too_long', { max: MAX_PERIOD_DAYS });
   const startMs = fromLocalInput(`${dayString(from)}T00:00`, timeZone) ?? from * 86_400_000;
   const endMs = fromLocalInput(`${dayString(to + 1)}T00:00`, timeZone) ?? (to + 1) * 86_400_000;
   return { from: dayString(from), to: dayString(to), days: to - from + 1, startMs, endMs, timeZone };

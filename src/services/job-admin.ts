@@ -15,7 +15,6 @@ export async function cancelJob(ctx: Ctx, jobId: string, input: { reason?: strin
     await appendEvent(tx, ctx, {
       jobId,
       type: 'job.cancelled',
-      visibility: 'customer',
       payload: { job: { status: 'cancelled' }, ...(input.reason ? { reason: input.reason } : {}) },
     });
   });
@@ -45,7 +44,7 @@ export async function reissueTrackerToken(ctx: Ctx, jobId: string): Promise<stri
         updatedAt: ctx.clock.now(),
       })
       .where(eq(jobs.id, jobId));
-    await appendEvent(tx, ctx, { jobId, type: 'job.link_reissued', visibility: 'internal', payload: {} });
+    await appendEvent(tx, ctx, { jobId, type: 'job.link_reissued', payload: {} });
   });
   return token;
 }

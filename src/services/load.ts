@@ -19,7 +19,7 @@ export async function loadOpenJob(db: Db, ctx: Ctx, jobId: string): Promise<void
   const [job] = await openJobStatus(db).all({ jobId, organisationId: ctx.organisationId });
   if (!job) throw notFound('job');
   if (job.status !== 'open') {
-    throw conflict('job_closed', `job is ${job.status}; it can no longer change`, { status: job.status });
+    throw conflict('job_closed', { status: job.status }, { status: job.status });
   }
 }
 
@@ -51,8 +51,8 @@ export async function loadAssignableSpecialist(db: Db, ctx: Ctx, field: string, 
     .select()
     .from(specialists)
     .where(and(eq(specialists.id, id), eq(specialists.organisationId, ctx.organisationId)));
-  if (!specialist) throw invalid(field, 'no such specialist in this organisation');
-  if (!specialist.active) throw invalid(field, 'this specialist is deactivated');
+  if (!specialist) throw invalid(field, 'no_such_specialist');
+  if (!specialist.active) throw invalid(field, 'specialist_deactivated');
   return specialist;
 }
 

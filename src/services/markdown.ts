@@ -1,11 +1,13 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { stripBidiControls } from './bidi';
 
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 
 /** Markdown to HTML that is safe to put on a customer's page: a short allow-list, no scripts, no styles. */
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
+  // Also for notes stored before direction controls were dropped at input.
+  const html = marked.parse(stripBidiControls(markdown)) as string;
   return sanitizeHtml(html, {
     allowedTags: [
       'p',

@@ -25,8 +25,9 @@ export async function storeImage(
   bytes: Uint8Array,
   shape: ImageShape,
 ): Promise<NotePhoto> {
-  if (bytes.byteLength === 0) throw invalid(field, 'the file is empty');
-  if (bytes.byteLength > MAX_UPLOAD_BYTES) throw invalid(field, 'the image is larger than 12 MB');
+  if (bytes.byteLength === 0) throw invalid(field, 'file_empty');
+  if (bytes.byteLength > MAX_UPLOAD_BYTES)
+    throw invalid(field, 'image_too_large', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 });
   const { width, height, fit } = SHAPES[shape];
   let output: { data: Buffer; info: OutputInfo };
   try {
@@ -36,7 +37,7 @@ export async function storeImage(
       .webp({ quality: 80 })
       .toBuffer({ resolveWithObject: true });
   } catch {
-    throw invalid(field, 'this file is not an image we can read (JPEG, PNG, WebP, HEIC, GIF or AVIF)');
+    throw invalid(field, 'image_unreadable');
   }
   // A random id: photos on customer-visible notes are reachable by whoever holds the tracker link.
   const photo = { id: `img_${newToken()}`, width: output.info.width, height: output.info.height };
@@ -66,7 +67,7 @@ export async function ownImages(db: Db, ctx: Ctx, field: string, ids: string[]):
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id, i) => {
     const photo = byId.get(id);
-    if (!photo) throw invalid(`${field}.${i}`, 'no such image in this organisation');
+    if (!photo) throw invalid(`${field}.${i}`, 'no_such_image');
     return photo;
   });
 }

@@ -14,12 +14,12 @@ export type PromiseInput = {
 
 function checkPromise(step: Step, input: PromiseInput) {
   if (step.status === 'done' || step.status === 'skipped') {
-    throw conflict('step_closed', `step is ${step.status}; its promise can no longer change`);
+    throw conflict('step_closed', { status: step.status });
   }
   // The customer was told a time; telling them a later one without saying why breaks the promise twice.
   const later = step.promisedAt != null && input.promisedAt != null && input.promisedAt > step.promisedAt;
   if (later && !input.reason?.trim())
-    throw invalid('reason', 'a promise that moves later needs a reason the customer reads');
+    throw invalid('reason', 'promise_later_needs_reason');
 }
 
 /**

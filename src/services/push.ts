@@ -1,9 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import webpush from 'web-push';
 import { instanceSecrets, pushSubscriptions } from '../../db/schema';
 import type { Ctx, Db } from './context';
-import { invalid, notFound } from './errors';
+import { conflict, invalid, notFound, rateLimited } from './errors';
 import { newId } from './ids';
+import { hit, type Limit } from './rate-limit';
 import { findTrackedJob } from './tracker';
 
 export type Keys = { publicKey: string; privateKey: string };
@@ -28,15 +29,23 @@ function checked(sub: BrowserSubscription) {
   try {
     url = new URL(sub.endpoint);
   } catch {
-    throw invalid('endpoint', 'not a push endpoint');
+    throw invalid('endpoint', 'push_endpoint');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'not a push endpoint');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('endpoint', 'push_endpoint');
   const p256dh = Buffer.from(sub.keys.p256dh, 'base64url');
-  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'not a P-256 public key');
-  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16)
-    throw invalid('keys.auth', 'not a 16-byte secret');
+  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalid('keys.p256dh', 'push_key');
+  if (Buffer.from(sub.keys.auth, 'base64url').length !== 16) throw invalid('keys.auth', 'push_secret');
   return { endpoint: url.toString(), p256dh: sub.keys.p256dh, auth: sub.keys.auth };
 }
+
+/**
+ * What one tracker link and one client address may register: a family's phones and laptops, not a
+ * script's hundreds of endpoints (each is a message to encrypt and post on every update).
+ */
+export const PUSH_LIMITS: { perJob: number; perIp: Limit } = {
+  perJob: 10,
+  perIp: { max: 20, windowMs: 60 * 60_000 },
+};
 
 /** "Notify me" on the tracker: the browser's subscription for this job (one row per browser). */
 export async function subscribeToJob(
@@ -45,10 +54,22 @@ export async function subscribeToJob(
   token: string,
   sub: BrowserSubscription,
   locale: 'nl' | 'en',
+  clientIp = 'unknown',
 ) {
   const found = await findTrackedJob(db, token);
   if (!found) throw notFound('tracker');
   const target = checked(sub);
+  const verdict = await hit(db, `push-subscribe:ip:${clientIp}`, PUSH_LIMITS.perIp, now);
+  if (!verdict.allowed) {
+    const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
+    throw rateLimited('rate_limited', retryAfterSeconds);
+  }
+  const existing = await db
+    .select({ endpoint: pushSubscriptions.endpoint })
+    .from(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.jobId, found.job.id), isNull(pushSubscriptions.specialistId)));
+  if (existing.length >= PUSH_LIMITS.perJob && !existing.some((e) => e.endpoint === target.endpoint))
+    throw conflict('too_many_subscriptions', { max: PUSH_LIMITS.perJob }, { max: PUSH_LIMITS.perJob });
   await db
     .insert(pushSubscriptions)
     .values({

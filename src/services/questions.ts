@@ -10,14 +10,15 @@ import {
   steps,
 } from '../../db/schema';
 import { type Clock, type Ctx, type Db, inTransaction } from './context';
-import { conflict, invalid, notFound, ServiceError } from './errors';
+import { conflict, invalid, notFound, rateLimited } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
+import { LIMITS } from './limits';
 import { loadJob, loadStep, specialistsById } from './load';
 import { actingSpecialist } from './team';
 
-export const MAX_QUESTION_LENGTH = 1000;
-export const MAX_ANSWER_LENGTH = 4000;
+export const MAX_QUESTION_LENGTH = LIMITS.question;
+export const MAX_ANSWER_LENGTH = LIMITS.answer;
 /** Questions one tracker link may send per hour. */
 export const QUESTIONS_PER_HOUR = 5;
 const HOUR = 3_600_000;
@@ -56,14 +57,14 @@ export const publicQuestion = (q: Question, people: Map<string, Specialist>): Pu
 
 /** Customers' and staff's plain text (questions, answers, comments) is shown as text; markup is refused. */
 export function refuseMarkup(field: string, text: string) {
-  if (/<\/?[a-z!][^>]*>/i.test(text)) throw invalid(field, 'plain text only, without HTML');
+  if (/<\/?[a-z!][^>]*>/i.test(text)) throw invalid(field, 'plain_text_only');
 }
 
 /** Plain text only: a question or answer is shown as text, and markup in it is refused, not rendered. */
 function plainText(field: string, value: string, max: number): string {
   const text = value.replace(/\r\n/g, '\n').trim();
-  if (!text) throw invalid(field, 'write your question');
-  if (text.length > max) throw invalid(field, `at most ${max} characters`);
+  if (!text) throw invalid(field, 'question_empty');
+  if (text.length > max) throw invalid(field, 'too_long', { max });
   refuseMarkup(field, text);
   return text;
 }
@@ -102,15 +103,19 @@ export type AskInput = { stepId?: string | null; body: string; channel: Question
 export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Promise<PublicQuestion> {
   const body = plainText('body', input.body, MAX_QUESTION_LENGTH);
   if (input.channel === 'tracker' ? ctx.actor.type !== 'customer' : ctx.actor.type === 'customer') {
-    throw invalid('channel', 'customers ask through the tracker; staff record the other channels');
+    throw invalid('channel', 'channel_not_yours');
   }
   const recorder = ctx.actor.type === 'specialist' ? await actingSpecialist(ctx) : null;
   return inTransaction(ctx, async (tx) => {
     const job = await loadJob(tx, ctx, jobId);
     if (job.status !== 'open') {
-      throw conflict('job_closed', `this job is ${job.status}; questions can no longer be asked here`, {
-        status: job.status,
-      });
+      throw conflict(
+        'job_closed',
+        { status: job.status },
+        {
+          status: job.status,
+        },
+      );
     }
     if (input.stepId) await loadStep(tx, jobId, input.stepId);
     const now = ctx.clock.now();
@@ -126,14 +131,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
           ),
         );
       if ((recent?.n ?? 0) >= QUESTIONS_PER_HOUR) {
-        throw new ServiceError(
-          'rate_limited',
-          'too_many_questions',
-          'too many questions from this link; try again later',
-          {
-            retryAfter: 3600,
-          },
-        );
+        throw rateLimited('too_many_questions', HOUR / 1000);
       }
     }
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
@@ -161,7 +159,6 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
       jobId,
       stepId: route.stepId,
       type: 'question.asked',
-      visibility: 'customer',
       payload: { question: view, assigneeId: row.assigneeId },
     });
     return view;
@@ -178,7 +175,7 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
       .from(questions)
       .where(and(eq(questions.id, questionId), eq(questions.organisationId, ctx.organisationId)));
     if (!found) throw notFound('question');
-    if (found.answeredAt) throw conflict('already_answered', 'this question has already been answered');
+    if (found.answeredAt) throw conflict('already_answered');
     const now = ctx.clock.now();
     const [row] = await tx
       .update(questions)
@@ -193,7 +190,6 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
       jobId: row.jobId,
       stepId: row.stepId,
       type: 'question.answered',
-      visibility: 'customer',
       payload: { question: view, assigneeId: row.assigneeId },
     });
     return view;
@@ -241,8 +237,8 @@ export async function escalateOverdueQuestions(
       await appendEvent(tx, ctx, {
         jobId: q.jobId,
         stepId: q.stepId,
+        // Moved: the customer sees who answers now. Overdue without a colleague: only staff see the flag.
         type: colleague ? 'question.moved' : 'question.overdue',
-        visibility: colleague ? 'customer' : 'internal',
         payload: {
           question: publicQuestion(row, people),
           assigneeId: row.assigneeId,

@@ -4,13 +4,13 @@ import { type Ctx, type Db, inTransaction } from './context';
 import { conflict, invalid } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
+import { LIMITS } from './limits';
 import { loadJob, loadStep } from './load';
 import { refuseMarkup } from './questions';
 import { actingSpecialist } from './team';
 
 /** Averages are shown only from this many ratings on, so one unhappy customer is not the whole story. */
 export const MIN_RATINGS_SHOWN = 3;
-const MAX_COMMENT = 1000;
 
 /** The specialists who did a job's finished steps: the people a customer may rate. */
 export async function ratableSpecialists(db: Db, jobId: string) {
@@ -34,19 +34,19 @@ export async function rateSpecialist(
   input: { specialistId: string; score: number; comment?: string | null },
 ) {
   if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) {
-    throw invalid('score', 'give 1 to 5 stars');
+    throw invalid('score', 'score_range');
   }
   const comment = input.comment?.trim() || null;
-  if (comment && comment.length > MAX_COMMENT) throw invalid('comment', 'at most 1000 characters');
+  if (comment && comment.length > LIMITS.ratingComment)
+    throw invalid('comment', 'too_long', { max: LIMITS.ratingComment });
   if (comment) refuseMarkup('comment', comment);
   return inTransaction(ctx, async (tx) => {
     const job = await loadJob(tx, ctx, jobId);
-    if (job.status !== 'done') throw conflict('job_not_done', 'a job can be rated once it is done');
+    if (job.status !== 'done') throw conflict('job_not_done');
     const people = await ratableSpecialists(tx, jobId);
     const person = people.find((p) => p.id === input.specialistId);
-    if (!person) throw invalid('specialistId', 'this person did not work on this job');
-    if (person.score !== null)
-      throw conflict('already_rated', 'you have already rated this person for this job');
+    if (!person) throw invalid('specialistId', 'not_on_job');
+    if (person.score !== null) throw conflict('already_rated');
     const now = ctx.clock.now();
     await tx.insert(ratings).values({
       id: newId('rate'),
@@ -60,7 +60,6 @@ export async function rateSpecialist(
     await appendEvent(tx, ctx, {
       jobId,
       type: 'rating.given',
-      visibility: 'customer',
       payload: { rating: { specialistId: person.id, name: person.name, score: input.score } },
     });
     return { specialistId: person.id, score: input.score };
@@ -89,17 +88,17 @@ export async function ratingSummaries(db: Db, specialistIds: string[]): Promise<
 export async function giveKudos(ctx: Ctx, jobId: string, stepId: string, input: { note?: string | null }) {
   const me = await actingSpecialist(ctx);
   const note = input.note?.trim() || null;
-  if (note && note.length > 280) throw invalid('note', 'at most 280 characters');
+  if (note && note.length > LIMITS.kudosNote) throw invalid('note', 'too_long', { max: LIMITS.kudosNote });
   return inTransaction(ctx, async (tx) => {
     await loadJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
-    if (!step.assigneeId) throw invalid('stepId', 'nobody did this step yet');
-    if (step.assigneeId === me.id) throw invalid('stepId', 'kudos are for colleagues, not for yourself');
+    if (!step.assigneeId) throw invalid('stepId', 'nobody_did_step');
+    if (step.assigneeId === me.id) throw invalid('stepId', 'kudos_self');
     const [given] = await tx
       .select({ id: kudos.id })
       .from(kudos)
       .where(and(eq(kudos.stepId, stepId), eq(kudos.fromId, me.id)));
-    if (given) throw conflict('already_given', 'you have already given kudos for this step');
+    if (given) throw conflict('already_given');
     const now = ctx.clock.now();
     await tx.insert(kudos).values({
       id: newId('kudos'),
@@ -115,7 +114,6 @@ export async function giveKudos(ctx: Ctx, jobId: string, stepId: string, input: 
       jobId,
       stepId,
       type: 'kudos.given',
-      visibility: 'internal',
       payload: { kudos: { fromId: me.id, fromName: me.name, toId: step.assigneeId, note } },
     });
   });

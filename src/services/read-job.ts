@@ -124,5 +124,5 @@ function decodeCursor(cursor: string): [number, string] {
   } catch {
     // fall through to the one error below
   }
-  throw invalid('cursor', 'not a cursor this API handed out');
+  throw invalid('cursor', 'bad_cursor');
 }

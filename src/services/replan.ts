@@ -123,7 +123,6 @@ export async function cascade(
         jobId,
         stepId: step.id,
         type: 'step.at_risk',
-        visibility: 'internal',
         payload: { atRisk: change.atRisk, promisedAt: step.promisedAt, plannedAfter: cause },
       });
       continue;

@@ -30,6 +30,15 @@ export function loadSecrets(db: Db, secretKey?: string): Promise<Secrets> {
   return found;
 }
 
+/**
+ * Lets a transaction opened on `db` find the secrets already loaded for it: the cache is per database
+ * object, and a transaction is another one (reloading there would ignore `SECRET_KEY`).
+ */
+export function shareSecrets(db: Db, tx: Db): void {
+  const found = cache.get(db);
+  if (found) cache.set(tx, found);
+}
+
 async function storedRoot(db: Db): Promise<string> {
   await db
     .insert(instanceSecrets)

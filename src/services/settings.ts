@@ -3,6 +3,7 @@ import { apiKeys, organisations } from '../../db/schema';
 import { type ApiKeyScope, createApiKey } from './api-keys';
 import type { Ctx } from './context';
 import { invalid, notFound } from './errors';
+import { LIMITS } from './limits';
 import { mediaUrl, ownImages } from './media';
 import { requireAdmin } from './team';
 
@@ -31,10 +32,10 @@ export async function getOrganisation(ctx: Ctx) {
 export async function updateOrganisation(ctx: Ctx, input: OrganisationSettings) {
   await requireAdmin(ctx);
   if (!TIME_ZONES.has(input.timeZone) && input.timeZone !== 'UTC')
-    throw invalid('timeZone', 'unknown time zone');
-  if (!CURRENCIES.has(input.currency)) throw invalid('currency', 'unknown currency code');
+    throw invalid('timeZone', 'unknown_time_zone');
+  if (!CURRENCIES.has(input.currency)) throw invalid('currency', 'unknown_currency');
   const vatRatesBp = [...new Set(input.vatRatesBp)].sort((a, b) => b - a);
-  if (vatRatesBp.length === 0) throw invalid('vatRates', 'give at least one VAT rate (0 is one)');
+  if (vatRatesBp.length === 0) throw invalid('vatRates', 'vat_rates_missing');
   const logoUrl =
     input.logoId === undefined
       ? undefined
@@ -100,9 +101,9 @@ export async function updateInsightSettings(
   if (
     !Number.isInteger(input.hourlyRateCents) ||
     input.hourlyRateCents < 0 ||
-    input.hourlyRateCents > 10_000_000
+    input.hourlyRateCents > LIMITS.hourlyRate * 100
   )
-    throw invalid('hourlyRate', 'an hourly rate between 0 and 100,000');
+    throw invalid('hourlyRate', 'hourly_rate_range', { max: LIMITS.hourlyRate });
   await ctx.db
     .update(organisations)
     .set({ hourlyRateCents: input.hourlyRateCents, showPromiseRecord: input.showPromiseRecord })

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ne } from 'drizzle-orm';
 import { events } from '../../db/schema';
 import type { Ctx } from './context';
 import { loadJob } from './load';
@@ -11,7 +11,8 @@ const where = async (ctx: Ctx, topic: StaffTopic) => {
     await loadJob(ctx.db, ctx, topic.jobId);
     return eq(events.jobId, topic.jobId);
   }
-  return eq(events.organisationId, ctx.organisationId);
+  // Organisation-level entries (access changes, `jobId: ''`) are for the live hub, not for pages.
+  return and(eq(events.organisationId, ctx.organisationId), ne(events.jobId, ''));
 };
 
 /** The newest event id a console page reflects, so its live stream starts right after it. */

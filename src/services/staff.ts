@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { organisations, specialists, users } from '../../db/schema';
+import { organisations, sessions, specialists, users } from '../../db/schema';
 import { type Auth, type Client, callAuth, endSessions, findUserByEmail } from './auth';
-import { type Clock, type Db, writeTransaction } from './context';
-import { invalid, ServiceError } from './errors';
+import { type Clock, type Ctx, type Db, inTransaction, writeTransaction } from './context';
+import { invalid, rateLimited, ServiceError } from './errors';
+import { accessEnded, appendEvent } from './events';
 import { newId } from './ids';
+import { LIMITS } from './limits';
 
 /** Who is signed in to the console: the person, their organisation and their permission. */
 export type Staff = NonNullable<Awaited<ReturnType<typeof loadStaff>>>;
@@ -28,8 +30,7 @@ export type Signed = { cookies: string[]; userId: string };
  */
 export async function signUp(deps: Deps, input: SignUpInput, client: Client): Promise<Signed> {
   const email = input.email.trim().toLowerCase();
-  if (await findUserByEmail(deps.db, email))
-    throw invalid('email', 'this email address already has an account');
+  if (await findUserByEmail(deps.db, email)) throw invalid('email', 'email_in_use');
   const signed = await authCall(
     deps.auth,
     '/sign-up/email',
@@ -78,11 +79,11 @@ export async function signIn(auth: Auth, input: { email: string; password: strin
 export async function currentStaff(db: Db, auth: Auth, headers: Headers) {
   const { headers: out, response } = await auth.api.getSession({ headers, returnHeaders: true });
   if (!response) return null;
-  const staff = await loadStaff(db, response.user.id, response.user.email);
+  const staff = await loadStaff(db, response.user.id, response.user.email, response.session.id);
   return staff ? { staff, cookies: out.getSetCookie() } : null;
 }
 
-async function loadStaff(db: Db, userId: string, email: string) {
+async function loadStaff(db: Db, userId: string, email: string, sessionId: string) {
   const [row] = await db
     .select({ specialist: specialists, organisation: organisations })
     .from(specialists)
@@ -91,11 +92,25 @@ async function loadStaff(db: Db, userId: string, email: string) {
   if (!row) return null;
   return {
     userId,
+    sessionId,
     email,
     specialist: row.specialist,
     organisation: row.organisation,
     isAdmin: row.specialist.permission === 'admin',
   };
+}
+
+/**
+ * Whether a session still stands for an active specialist: what a live console stream re-checks once it
+ * has joined the hub (a sign-out the log tail had already read would otherwise pass it by).
+ */
+export async function sessionStands(db: Db, sessionId: string, specialistId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .innerJoin(specialists, eq(specialists.userId, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), eq(specialists.id, specialistId), eq(specialists.active, true)));
+  return Boolean(row);
 }
 
 /** Ends this session (or, with `everywhere`, every session of the user); returns cookies that clear it. */
@@ -113,6 +128,14 @@ export async function signOut(
   return out.getSetCookie();
 }
 
+/**
+ * Records in the log that a staff member signed out (one session, or all with `sessionId` null), so
+ * their open console streams end in every process.
+ */
+export async function recordSignOut(ctx: Ctx, specialistId: string, sessionId: string | null) {
+  await inTransaction(ctx, (tx) => appendEvent(tx, ctx, accessEnded(specialistId, sessionId)));
+}
+
 /** Calls better-auth and turns its answers into ours: cookies, or a ServiceError naming the field. */
 export async function authCall(
   auth: Auth,
@@ -123,37 +146,33 @@ export async function authCall(
   const response = await callAuth(auth, path, body, client);
   if (response.status === 429) {
     const retry = Number(response.headers.get('x-retry-after') ?? 60);
-    throw new ServiceError(
-      'rate_limited',
-      'rate_limited',
-      `too many attempts; try again in ${retry} seconds`,
-      {
-        retryAfter: retry,
-      },
-    );
+    throw rateLimited('rate_limited', retry);
   }
   const json = (await response.json().catch(() => ({}))) as { code?: string; user?: { id: string } };
   if (response.ok && json.user) return { cookies: response.headers.getSetCookie(), userId: json.user.id };
-  if (response.status === 403)
-    throw new ServiceError('forbidden', 'deactivated', 'this account has been deactivated');
+  if (response.status === 403) throw new ServiceError('forbidden', 'deactivated');
   switch (json.code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
-      throw new ServiceError('unauthorized', 'invalid_credentials', 'email or password is wrong', {
-        field: 'password',
-      });
+      throw new ServiceError('invalid', 'invalid_credentials', {}, { field: 'password' });
     case 'PASSWORD_TOO_SHORT':
-      throw new ServiceError('invalid', 'password_too_short', 'password: use at least 10 characters', {
-        field: 'password',
-      });
+      throw new ServiceError(
+        'invalid',
+        'password_too_short',
+        { min: LIMITS.passwordMin },
+        { field: 'password' },
+      );
     case 'PASSWORD_TOO_LONG':
-      throw new ServiceError('invalid', 'password_too_long', 'password: use at most 128 characters', {
-        field: 'password',
-      });
+      throw new ServiceError(
+        'invalid',
+        'password_too_long',
+        { max: LIMITS.passwordMax },
+        { field: 'password' },
+      );
     case 'INVALID_EMAIL':
-      throw invalid('email', 'this is not an email address');
+      throw invalid('email', 'email_expected');
     case 'USER_ALREADY_EXISTS':
     case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-      throw invalid('email', 'this email address already has an account');
+      throw invalid('email', 'email_in_use');
     default:
       throw new Error(`auth ${path} answered ${response.status} ${json.code ?? ''}`);
   }

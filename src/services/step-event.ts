@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { param, prepared } from '../../db/prepared';
 import { jobs, type Step, specialists, steps } from '../../db/schema';
+import type { EventType, NewEvent, Payload } from '../events/catalogue';
 import type { Ctx, Db } from './context';
 import { appendEvent } from './events';
 import { type PublicStep, publicStep } from './views';
@@ -9,14 +10,16 @@ export type StepView = PublicStep & { assigneeId: string | null };
 
 type StepChanges = Partial<Omit<Step, 'id' | 'jobId' | 'updatedAt'>>;
 
+export type StepEventType = Extract<EventType, `step.${string}`>;
+
 /** Saves a step change and logs it with the step's new public snapshot, in the caller's transaction. */
-export async function saveStep(
+export async function saveStep<T extends StepEventType>(
   tx: Db,
   ctx: Ctx,
   step: Step,
   changes: StepChanges,
-  type: string,
-  extra: Record<string, unknown> = {},
+  type: T,
+  extra: Omit<Payload<T>, 'step'>,
 ): Promise<StepView> {
   const now = ctx.clock.now();
   // Like Drizzle's `set`, a change given as undefined leaves its column alone.
@@ -30,9 +33,8 @@ export async function saveStep(
     jobId: step.jobId,
     stepId: step.id,
     type,
-    visibility: 'customer',
-    payload: { step: view, ...extra },
-  });
+    payload: { step: view, ...extra } as Payload<T>,
+  } as NewEvent<T>);
   return { ...view, assigneeId: updated.assigneeId };
 }
 

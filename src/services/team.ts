@@ -3,6 +3,7 @@ import { invites, organisations, type Specialist, specialists, users } from '../
 import { type Client, endSessions, findUserByEmail } from './auth';
 import { type Ctx, type Db, inTransaction, writeTransaction } from './context';
 import { conflict, invalid, notFound, ServiceError } from './errors';
+import { accessEnded, appendEvent } from './events';
 import { newId, newToken, sha256 } from './ids';
 import { ownImages } from './media';
 import { authCall, type Signed } from './staff';
@@ -13,19 +14,19 @@ const INVITE_DAYS = 14;
 /** The acting specialist, who must be an active admin of the organisation. */
 export async function requireAdmin(ctx: Ctx): Promise<Specialist> {
   const me = await actingSpecialist(ctx);
-  if (me.permission !== 'admin') throw new ServiceError('forbidden', 'admin_only', 'only admins can do this');
+  if (me.permission !== 'admin') throw new ServiceError('forbidden', 'admin_only');
   return me;
 }
 
 export async function actingSpecialist(ctx: Ctx): Promise<Specialist> {
   if (ctx.actor.type !== 'specialist' || !ctx.actor.id) {
-    throw new ServiceError('forbidden', 'staff_only', 'only a signed-in specialist can do this');
+    throw new ServiceError('forbidden', 'staff_only');
   }
   const [me] = await ctx.db
     .select()
     .from(specialists)
     .where(and(eq(specialists.id, ctx.actor.id), eq(specialists.organisationId, ctx.organisationId)));
-  if (!me?.active) throw new ServiceError('forbidden', 'deactivated', 'this account has been deactivated');
+  if (!me?.active) throw new ServiceError('forbidden', 'deactivated');
   return me;
 }
 
@@ -45,8 +46,7 @@ export type InviteInput = { email: string; name: string; role: string; permissio
 export async function inviteSpecialist(ctx: Ctx, input: InviteInput) {
   const me = await requireAdmin(ctx);
   const email = input.email.trim().toLowerCase();
-  if (await findUserByEmail(ctx.db, email))
-    throw invalid('email', 'this email address already has an account');
+  if (await findUserByEmail(ctx.db, email)) throw invalid('email', 'email_in_use');
   const token = newToken();
   const now = ctx.clock.now();
   const id = newId('inv');
@@ -137,7 +137,7 @@ export async function acceptInvite(
   if (!found) throw notFound('invitation');
   const { invite } = found;
   if (await findUserByEmail(deps.db, invite.email)) {
-    throw conflict('email_taken', 'this email address already has an account; sign in instead');
+    throw conflict('email_taken');
   }
   const signed = await authCall(
     deps.auth,
@@ -200,11 +200,13 @@ export async function setPermission(ctx: Ctx, specialistId: string, permission: 
  */
 export async function setActive(ctx: Ctx, specialistId: string, active: boolean) {
   const me = await requireAdmin(ctx);
-  if (!active && me.id === specialistId) throw invalid('specialistId', 'you cannot deactivate yourself');
+  if (!active && me.id === specialistId) throw invalid('specialistId', 'cannot_deactivate_self');
   const target = await inTransaction(ctx, async (tx) => {
     const found = await member(tx, ctx, specialistId);
     if (!active && found.permission === 'admin') await keepAnAdmin(tx, ctx, found.id);
     await tx.update(specialists).set({ active }).where(eq(specialists.id, found.id));
+    // In the same transaction: their open console streams end before any later event reaches them.
+    if (!active) await appendEvent(tx, ctx, accessEnded(found.id, null));
     return found;
   });
   if (!active && target.userId) await endSessions(ctx.db, target.userId);
@@ -223,7 +225,7 @@ async function keepAnAdmin(db: Db, ctx: Ctx, leavingId: string) {
       ),
     )
     .limit(1);
-  if (!other) throw conflict('last_admin', 'the organisation needs at least one active admin');
+  if (!other) throw conflict('last_admin');
 }
 
 export type ProfileInput = {
@@ -239,7 +241,7 @@ export type ProfileInput = {
 export async function updateProfile(ctx: Ctx, specialistId: string, input: ProfileInput) {
   const me = await actingSpecialist(ctx);
   if (me.id !== specialistId && me.permission !== 'admin') {
-    throw new ServiceError('forbidden', 'admin_only', "only admins can edit a colleague's profile");
+    throw new ServiceError('forbidden', 'admin_only');
   }
   const target = await member(ctx.db, ctx, specialistId);
   const photoUrl =

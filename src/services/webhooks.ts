@@ -1,12 +1,15 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { deliveries, webhookEndpoints } from '../../db/schema';
+import { EVENT_TYPES, isEventType } from '../events/catalogue';
 import { newWebhookSecret } from '../notify/webhooks';
 import type { Ctx } from './context';
 import { invalid, notFound } from './errors';
 import { newId } from './ids';
 import { requireAdmin } from './team';
 
-const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+|\.\*)?$/;
+/** An endpoint asks for event types of the catalogue, or a whole family of them (`step.*`). */
+const FAMILIES = new Set(EVENT_TYPES.map((t) => `${t.split('.')[0]}.*`));
+const knownPattern = (t: string) => isEventType(t) || FAMILIES.has(t);
 
 export type EndpointInput = { url: string; description: string; eventTypes: string[] };
 
@@ -17,14 +20,13 @@ export async function createEndpoint(ctx: Ctx, input: EndpointInput) {
   try {
     url = new URL(input.url.trim());
   } catch {
-    throw invalid('url', 'enter a full URL, like https://example.com/hooks/open-kitchen');
+    throw invalid('url', 'webhook_url');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'use an http or https URL');
-  if (url.username || url.password)
-    throw invalid('url', 'put no password in the URL; check the signature instead');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'webhook_protocol');
+  if (url.username || url.password) throw invalid('url', 'webhook_password');
   const eventTypes = [...new Set(input.eventTypes.map((t) => t.trim()).filter(Boolean))];
-  const wrong = eventTypes.find((t) => !EVENT_TYPE.test(t));
-  if (wrong) throw invalid('eventTypes', 'use event types like step.started or step.*');
+  const wrong = eventTypes.find((t) => !knownPattern(t));
+  if (wrong) throw invalid('eventTypes', 'webhook_event_types');
   const id = newId('whe');
   await ctx.db.insert(webhookEndpoints).values({
     id,

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { jobs, organisations, steps } from '../../db/schema';
 import type { Ctx, Db } from './context';
-import { invalid, notFound, ServiceError } from './errors';
+import { invalid, notFound, rateLimited, ServiceError } from './errors';
 import { loadJob } from './load';
 import { hit, type Limit } from './rate-limit';
 import { loadSecrets } from './secrets';
@@ -23,9 +23,17 @@ export const LOOKUP_LIMITS: { perIp: Limit; perOrganisation: Limit } = {
 };
 /** Every lookup answer, found or not, takes at least this long: wrong reference and wrong postcode look alike. */
 export const LOOKUP_FLOOR_MS = 150;
+// Process-wide, set from the config when the runtime starts (config WIDGET_LOOKUP_FLOOR_MS, which the
+// tests lower): the lookup's callers (API route, embed page) pass no context to carry it.
+let lookupFloorMs = LOOKUP_FLOOR_MS;
+export function setLookupFloor(ms: number): void {
+  lookupFloorMs = ms;
+}
 /** What a lookup grants: a view of that job for two hours. */
 export const LOOKUP_VIEW_SECONDS = 2 * 60 * 60;
 export const EMBED_TOKEN_SECONDS = { min: 60, default: 60 * 60, max: 24 * 60 * 60 };
+/** The longest an embed token may claim to live (plus a minute for clock skew between processes). */
+const MAX_EMBED_LIFETIME_MS = (Math.max(EMBED_TOKEN_SECONDS.max, LOOKUP_VIEW_SECONDS) + 60) * 1000;
 export const MAX_EMBED_ORIGINS = 20; // also in the refusal below
 
 // ---- allowed origins ----
@@ -36,17 +44,18 @@ export function normaliseOrigin(raw: string, field = 'embedOrigins'): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw invalid(field, 'not a web address; write it like https://www.example.com');
+    throw invalid(field, 'web_address');
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
-    throw invalid(field, 'not a web address; write it like https://www.example.com');
+    throw invalid(field, 'web_address');
   return url.origin;
 }
 
 export async function setEmbedOrigins(ctx: Ctx, origins: string[]): Promise<string[]> {
   await requireAdmin(ctx);
   const clean = [...new Set(origins.filter((o) => o.trim() !== '').map((o) => normaliseOrigin(o)))];
-  if (clean.length > MAX_EMBED_ORIGINS) throw invalid('embedOrigins', 'list at most 20 websites');
+  if (clean.length > MAX_EMBED_ORIGINS)
+    throw invalid('embedOrigins', 'too_many_websites', { max: MAX_EMBED_ORIGINS });
   await ctx.db
     .update(organisations)
     .set({ embedOrigins: clean })
@@ -79,6 +88,11 @@ export async function issueEmbedToken(
   jobId: string,
   seconds = EMBED_TOKEN_SECONDS.default,
 ): Promise<EmbedToken & { steps: number }> {
+  if (!Number.isInteger(seconds) || seconds < EMBED_TOKEN_SECONDS.min || seconds > EMBED_TOKEN_SECONDS.max)
+    throw invalid('expiresIn', 'embed_lifetime', {
+      min: EMBED_TOKEN_SECONDS.min,
+      max: EMBED_TOKEN_SECONDS.max,
+    });
   await loadJob(ctx.db, ctx, jobId);
   const expiresAt = ctx.clock.now() + seconds * 1000;
   return {
@@ -112,6 +126,8 @@ export async function resolveEmbed(db: Db, token: string, now: number): Promise<
   const expected = signature((await loadSecrets(db)).embed, jobId, exp);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { kind: 'unknown' };
   if (exp * 1000 <= now) return { kind: 'expired' };
+  // No token we issue lives longer; one that claims to was not made by this version (or leaked a key).
+  if (exp * 1000 > now + MAX_EMBED_LIFETIME_MS) return { kind: 'unknown' };
   const [found] = await db
     .select({ job: jobs, organisation: organisations })
     .from(jobs)
@@ -127,12 +143,7 @@ export type LookupInput = { reference: string; postcode?: string | undefined; em
 export const findOrganisationBySlug = async (db: Db, slug: string) =>
   (await db.select().from(organisations).where(eq(organisations.slug, slug)))[0] ?? null;
 
-const noMatch = () =>
-  new ServiceError(
-    'not_found',
-    'no_match',
-    'no job matches this reference with this postcode or email address',
-  );
+const noMatch = () => new ServiceError('not_found', 'no_match');
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 const normalPostcode = (value: string) => value.replace(/\s+/g, '').toUpperCase();
@@ -154,16 +165,13 @@ export async function lookupJob(
   if (!org) throw notFound('organisation');
   const postcode = input.postcode?.trim() ? normalPostcode(input.postcode) : '';
   const email = input.email?.trim() ? normalEmail(input.email) : '';
-  if (!postcode && !email) throw invalid('postcode', 'give the postcode or the email address of the job');
+  if (!postcode && !email) throw invalid('postcode', 'postcode_or_email');
   for (const [key, limit] of [
     [`widget-lookup:ip:${clientIp}`, LOOKUP_LIMITS.perIp],
     [`widget-lookup:org:${org.id}`, LOOKUP_LIMITS.perOrganisation],
   ] as const) {
     const verdict = await hit(db, key, limit, now);
-    if (!verdict.allowed)
-      throw new ServiceError('rate_limited', 'rate_limited', 'too many lookups; try again later', {
-        retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
-      });
+    if (!verdict.allowed) throw rateLimited('rate_limited', Math.ceil(verdict.retryAfterMs / 1000));
   }
   const started = performance.now();
   try {
@@ -190,7 +198,7 @@ export async function lookupJob(
       expiresAt: now + LOOKUP_VIEW_SECONDS * 1000,
     };
   } finally {
-    const left = LOOKUP_FLOOR_MS - (performance.now() - started);
+    const left = lookupFloorMs - (performance.now() - started);
     if (left > 0) await sleep(left);
   }
 }

@@ -28,6 +28,11 @@ if (status?.dataset.stream) {
     if (source.readyState === EventSource.CLOSED) location.reload();
     else say(t.offline);
   };
+  // The token expired (or its tracker link was replaced): the reload shows what the page now says.
+  source.addEventListener('revoked', () => {
+    source.close();
+    location.reload();
+  });
   source.onmessage = async () => {
     await refresh();
     if (announce) announce.textContent = document.querySelector('.progress')?.textContent ?? '';

@@ -16,6 +16,20 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
   afterAll(() => browser.close());
+  // No Playwright time limits (30 s by default): every wait is for a condition, and the test's own
+  // timeout (vitest.config.ts) is the guard, so a busy machine makes tests slower, not red.
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(0);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(0);
+    return page;
+  };
   return browser;
 }
 

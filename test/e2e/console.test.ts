@@ -26,7 +26,6 @@ function watchErrors(page: Page) {
 
 async function newUser(locale = 'nl-NL'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale });
-  context.setDefaultTimeout(8000);
   const page = await context.newPage();
   return { context, page, errors: watchErrors(page) };
 }
@@ -101,7 +100,7 @@ describe('the staff console in a real browser', () => {
     // The customer opens the tracker and waits.
     const customer = await newUser();
     await customer.page.goto(trackerUrl);
-    await customer.page.locator('.connection.live').waitFor({ timeout: 5000 });
+    await customer.page.locator('.connection.live').waitFor();
     const keuring = customer.page.locator('.step', { hasText: 'Keuring' });
     await expect(keuring.innerText()).resolves.toContain('Fatima El Amrani');
 
@@ -116,7 +115,7 @@ describe('the staff console in a real browser', () => {
     await sp.getByText('Bericht geplaatst.').waitFor();
 
     // The customer sees the note, the photo and the specialist's profile, live.
-    await keuring.locator('.note-body strong', { hasText: 'goedgekeurd' }).waitFor({ timeout: 5000 });
+    await keuring.locator('.note-body strong', { hasText: 'goedgekeurd' }).waitFor();
     const img = keuring.locator('.note-photos img');
     await img.waitFor();
     await expect
@@ -130,7 +129,7 @@ describe('the staff console in a real browser', () => {
 
     for (const who of [admin, specialist, customer]) expect(who.errors).toEqual([]);
     await Promise.all([admin.context.close(), specialist.context.close(), customer.context.close()]);
-  }, 90_000);
+  });
 
   it('updates the board live when the API changes a job, and passes an accessibility audit', async () => {
     const admin = await newUser('en-GB');
@@ -158,17 +157,17 @@ describe('the staff console in a real browser', () => {
       }).then((r) => r.json());
 
     await page.getByRole('link', { name: 'Jobs' }).click();
-    await page.locator('.connection.live').waitFor({ timeout: 5000 });
+    await page.locator('.connection.live').waitFor();
     const job = await api('POST', '/jobs', {
       reference: 'AKTE-1',
       title: 'Testament',
       customer: { name: 'Kees Smit' },
       steps: [{ title: 'Intake' }, { title: 'Concept' }],
     });
-    await page.locator('.board li', { hasText: 'AKTE-1' }).waitFor({ timeout: 5000 });
+    await page.locator('.board li', { hasText: 'AKTE-1' }).waitFor();
     const finished = await api('POST', `/jobs/${job.id}/steps/${job.steps[0].id}/finish`);
     expect(finished.status).toBe('done');
-    await page.locator('.board li', { hasText: 'Concept' }).waitFor({ timeout: 5000 });
+    await page.locator('.board li', { hasText: 'Concept' }).waitFor();
 
     // Without a mouse: from the board to the job and its first step's Start button, by keyboard only.
     await page.keyboard.press('Tab'); // skip link
@@ -201,7 +200,37 @@ describe('the staff console in a real browser', () => {
     }
     await audit.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(audit), 'dark').toEqual([]);
+
+    // On a phone: the navigation is one row (it scrolls sideways), Sign out lines up with the links,
+    // and the search field shows its whole placeholder.
+    const phoneContext = await browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 360, height: 740 },
+      storageState: await admin.context.storageState(),
+    });
+    const phone = await phoneContext.newPage();
+    await phone.goto(`${product.url}/console/`);
+    const items = await phone
+      .locator('.console-top nav li > a, .console-top nav li button')
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const box = el.getBoundingClientRect();
+          return { text: el.textContent?.trim(), top: Math.round(box.top), bottom: Math.round(box.bottom) };
+        }),
+      );
+    expect(items.at(-1)?.text).toBe('Sign out');
+    expect(new Set(items.map((i) => `${i.top}-${i.bottom}`)).size, JSON.stringify(items)).toBe(1);
+    const search = await phone.locator('#q').evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { room, needed: context.measureText(input.placeholder).width };
+    });
+    expect(search.needed).toBeLessThanOrEqual(search.room);
+    expect(await axeViolations(phone), 'phone').toEqual([]);
+
     expect(admin.errors).toEqual([]);
-    await Promise.all([admin.context.close(), auditContext.close()]);
-  }, 60_000);
+    await Promise.all([admin.context.close(), auditContext.close(), phoneContext.close()]);
+  });
 });

@@ -25,42 +25,40 @@ describe("the customer's voice, in real browsers", () => {
 
     // The specialist, signed in, on the questions page (live).
     const staff = await browser.newContext({ locale: 'nl-NL' });
-    staff.setDefaultTimeout(8000);
     const [name, value] = [...admin.client.jar.entries()][0] ?? ['', ''];
     await staff.addCookies([{ name, value, url: product.url }]);
     const desk = await staff.newPage();
     await desk.goto(`${product.url}/console/questions`);
-    await desk.locator('.connection.live').waitFor({ timeout: 5000 });
+    await desk.locator('.connection.live').waitFor();
     expect(await desk.getByRole('link', { name: /^Vragen \(0\)/ }).count()).toBe(1);
 
     // The customer asks about the first step.
     const customerContext = await browser.newContext({ locale: 'nl-NL' });
-    customerContext.setDefaultTimeout(8000);
     const customer = await customerContext.newPage();
     const errors: string[] = [];
     customer.on('pageerror', (e) => errors.push(e.message));
     await customer.goto(`${product.url}/t/${trackerToken}`);
-    await customer.locator('.connection.live').waitFor({ timeout: 5000 });
+    await customer.locator('.connection.live').waitFor();
     const step = customer.locator('.step', { hasText: 'Inspectie' });
     await step.locator('summary', { hasText: 'Vraag het Admin of Garage Vraag' }).click();
     await step.getByLabel('Uw vraag').fill('Moet de waterpomp ook vervangen worden?');
     await step.getByRole('button', { name: 'Vraag versturen' }).click();
     await customer.getByText('Uw vraag is verstuurd naar Admin of Garage Vraag.').waitFor();
-    await customer.locator('.connection.live').waitFor({ timeout: 5000 });
+    await customer.locator('.connection.live').waitFor();
 
     // It appears in the specialist's console at once, with the count.
-    await desk.getByText('Moet de waterpomp ook vervangen worden?').waitFor({ timeout: 5000 });
-    await desk.getByRole('link', { name: /^Vragen \(1\)/ }).waitFor({ timeout: 5000 });
+    await desk.getByText('Moet de waterpomp ook vervangen worden?').waitFor();
+    await desk.getByRole('link', { name: /^Vragen \(1\)/ }).waitFor();
     await desk.getByLabel('Uw antwoord (de klant ziet het)').fill('Ja, dat raden we aan: hij is 8 jaar oud.');
     await desk.getByRole('button', { name: 'Antwoord versturen' }).click();
     await desk.getByText('Antwoord verstuurd.').waitFor();
 
     // The answer reaches the customer live, without a reload.
-    await step.getByText('Ja, dat raden we aan: hij is 8 jaar oud.').waitFor({ timeout: 5000 });
+    await step.getByText('Ja, dat raden we aan: hij is 8 jaar oud.').waitFor();
     expect(await step.innerText()).toContain('Antwoord van Admin of Garage Vraag');
     expect(errors).toEqual([]);
     await Promise.all([staff.close(), customerContext.close()]);
-  }, 60_000);
+  });
 
   it('works without JavaScript, and tells the customer plainly what went wrong', async () => {
     const admin = await signedUpAdmin(product.url, product.rt, 'Garage Zonder JS');
@@ -71,7 +69,6 @@ describe("the customer's voice, in real browsers", () => {
       steps: [{ title: 'Wisselen', assigneeId: admin.specialist.id }],
     });
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
-    context.setDefaultTimeout(8000);
     const page = await context.newPage();
     await page.goto(`${product.url}/t/${trackerToken}`);
     await page.locator('summary', { hasText: 'Ask Admin of Garage Zonder JS' }).click();
@@ -83,7 +80,7 @@ describe("the customer's voice, in real browsers", () => {
     await page.getByText('Your question has been sent to Admin of Garage Zonder JS.').waitFor();
     expect(await page.locator('.question-body').first().innerText()).toBe('When can I pick it up?');
     await context.close();
-  }, 60_000);
+  });
 
   it('a specialist asks approval for extra work in the console; the customer approves it on the tracker; both see it live', async () => {
     const admin = await signedUpAdmin(product.url, product.rt, 'Garage Akkoord');
@@ -94,7 +91,6 @@ describe("the customer's voice, in real browsers", () => {
       steps: [{ title: 'Remmen', assigneeId: admin.specialist.id }],
     });
     const staff = await browser.newContext({ locale: 'nl-NL' });
-    staff.setDefaultTimeout(8000);
     const [name, value] = [...admin.client.jar.entries()][0] ?? ['', ''];
     await staff.addCookies([{ name, value, url: product.url }]);
     const desk = await staff.newPage();
@@ -104,10 +100,9 @@ describe("the customer's voice, in real browsers", () => {
 
     // bypassCSP only lets the test inject axe-core for the accessibility audit below.
     const customerContext = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
-    customerContext.setDefaultTimeout(8000);
     const customer = await customerContext.newPage();
     await customer.goto(`${product.url}/t/${trackerToken}`);
-    await customer.locator('.connection.live').waitFor({ timeout: 5000 });
+    await customer.locator('.connection.live').waitFor();
 
     // Extra work found: asked for approval, with why and a photo; the step waits.
     await desk.getByLabel('Soort').last().selectOption('part');
@@ -126,11 +121,11 @@ describe("the customer's voice, in real browsers", () => {
     await desk.getByLabel('De stap wacht op de beslissing van de klant').check();
     await desk.getByRole('button', { name: 'Toevoegen' }).click();
     await desk.getByText('Kostenregel toegevoegd.').waitFor();
-    await desk.locator('.connection.live').waitFor({ timeout: 5000 });
+    await desk.locator('.connection.live').waitFor();
 
     // The customer sees the request live: what, why, the photo, the amount incl. VAT; the step waits.
     const panel = customer.locator('.approvals');
-    await panel.waitFor({ timeout: 5000 });
+    await panel.waitFor();
     const text = (await panel.innerText()).replace(/\u00a0/g, ' ');
     expect(text).toContain('Remschijven voor');
     expect(text).toContain('De schijven zijn te dun; zie de foto.');
@@ -144,8 +139,8 @@ describe("the customer's voice, in real browsers", () => {
     expect(await customer.locator('.step').first().locator('.badge').innerText()).toBe('Bezig');
 
     // The console shows the decision live.
-    await desk.locator('.costs tr.approved').waitFor({ timeout: 5000 });
+    await desk.locator('.costs tr.approved').waitFor();
     expect(await desk.locator('.step').first().locator('.badge').innerText()).toBe('Bezig');
     await Promise.all([staff.close(), customerContext.close()]);
-  }, 60_000);
+  });
 });

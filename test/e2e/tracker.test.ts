@@ -38,14 +38,14 @@ describe('the tracker in a real browser', () => {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(created.trackerUrl.replace(/^https?:\/\/[^/]+/, product.url));
     expect(await page.locator('h1').innerText()).toBe('APK + kleine beurt');
-    await page.locator('.connection.live').waitFor({ timeout: 5000 });
+    await page.locator('.connection.live').waitFor();
     await page.evaluate(() => {
       (window as unknown as { stayed: boolean }).stayed = true;
     });
 
     const intake = created.steps[0].id;
     await api('POST', `/jobs/${created.id}/steps/${intake}/start`);
-    await page.locator(`#step-${intake} .badge`, { hasText: 'Bezig' }).waitFor({ timeout: 3000 });
+    await page.locator(`#step-${intake} .badge`, { hasText: 'Bezig' }).waitFor();
     await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, {
       markdown: 'Alleen voor **ons**',
       visibility: 'internal',
@@ -53,7 +53,7 @@ describe('the tracker in a real browser', () => {
     await api('POST', `/jobs/${created.id}/steps/${intake}/notes`, {
       markdown: 'Auto staat op de **brug**.',
     });
-    await page.locator(`#step-${intake} .note-body strong`, { hasText: 'brug' }).waitFor({ timeout: 3000 });
+    await page.locator(`#step-${intake} .note-body strong`, { hasText: 'brug' }).waitFor();
 
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(await page.locator('body').innerText()).not.toContain('Alleen voor');
@@ -65,7 +65,7 @@ describe('the tracker in a real browser', () => {
     // Accessibility of the live page, light and dark. bypassCSP only lets the test inject axe-core.
     const audit = await browser.newPage({ locale: 'nl-NL', bypassCSP: true });
     await audit.goto(created.trackerUrl.replace(/^https?:\/\/[^/]+/, product.url));
-    await audit.locator('.connection.live').waitFor({ timeout: 5000 });
+    await audit.locator('.connection.live').waitFor();
     expect(await axeViolations(audit)).toEqual([]);
     await audit.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(audit)).toEqual([]);

@@ -29,8 +29,11 @@ function hostPage(body: string, dark: boolean) {
 </head><body><h1>Mijn bestelling</h1>${body}<p id="below">Onder de widget</p>
 <script>
   window.shifts = 0;
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts += e.value; })
-    .observe({ type: 'layout-shift', buffered: true });
+  const count = (entries) => { for (const e of entries) if (!e.hadRecentInput) window.shifts += e.value; };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
+  observer.observe({ type: 'layout-shift', buffered: true });
+  // Shifts so far, those not yet handed to the observer included.
+  window.shiftsNow = () => { count(observer.takeRecords()); return window.shifts; };
 </script></body></html>`;
 }
 
@@ -69,10 +72,30 @@ beforeAll(async () => {
   job = await api('POST', '/jobs', { ...sampleJob('WEB-1001'), workflowId: org.workflowId });
 });
 
-const widgetFrame = async (page: Page, path: string): Promise<Frame> => {
+/**
+ * The host page's layout shifts once the widget has settled: the frame has taken the height its content
+ * reported, and the browser has rendered a frame since (layout shifts are recorded when it renders).
+ */
+async function shiftsWhenSettled(page: Page, frame: Frame): Promise<number> {
   await expect
-    .poll(() => page.frames().find((f) => f.url().includes(path)) ?? null, { timeout: 5000 })
-    .not.toBeNull();
+    .poll(async () => {
+      const box = await page.locator('iframe').boundingBox();
+      const content = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+      return Math.abs((box?.height ?? 0) - content);
+    })
+    .toBeLessThanOrEqual(1);
+  return page.evaluate(
+    () =>
+      new Promise<number>((done) =>
+        requestAnimationFrame(() =>
+          setTimeout(() => done((window as unknown as { shiftsNow: () => number }).shiftsNow())),
+        ),
+      ),
+  );
+}
+
+const widgetFrame = async (page: Page, path: string): Promise<Frame> => {
+  await expect.poll(() => page.frames().find((f) => f.url().includes(path)) ?? null).not.toBeNull();
   return page.frames().find((f) => f.url().includes(path)) as Frame;
 };
 
@@ -87,8 +110,7 @@ describe('the widget on a business website', () => {
     const frame = await widgetFrame(page, '/embed/lookup/garage-widget');
     await frame.getByLabel('Referentie').waitFor();
     // The frame is sized to its content, inside the space the snippet reserved: nothing moved.
-    await page.waitForTimeout(300);
-    expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
+    expect(await shiftsWhenSettled(page, frame)).toBe(0);
     const frameBox = await page.locator('iframe').boundingBox();
     const contentHeight = await frame.evaluate(() => document.body.getBoundingClientRect().height);
     expect(Math.abs((frameBox?.height ?? 0) - Math.ceil(contentHeight))).toBeLessThanOrEqual(1);
@@ -112,12 +134,12 @@ describe('the widget on a business website', () => {
     await page.keyboard.press('Tab'); // button
     await page.keyboard.press('Enter');
     const view = await widgetFrame(page, '/embed/job/');
-    await view.locator('h1', { hasText: 'APK + kleine beurt' }).waitFor({ timeout: 5000 });
-    await view.locator('.connection.live').waitFor({ timeout: 5000 });
+    await view.locator('h1', { hasText: 'APK + kleine beurt' }).waitFor();
+    await view.locator('.connection.live').waitFor();
 
     const intake = job.steps[0]?.id ?? '';
     await api('POST', `/jobs/${job.id}/steps/${intake}/start`);
-    await view.locator(`#step-${intake} .badge`, { hasText: 'Bezig' }).waitFor({ timeout: 5000 });
+    await view.locator(`#step-${intake} .badge`, { hasText: 'Bezig' }).waitFor();
     await expect.poll(() => view.locator('[data-announce]').innerText()).toContain('Intake');
     // Read-only: no question, approval or rating forms in the widget.
     expect(await view.locator('form').count()).toBe(0);
@@ -135,9 +157,9 @@ describe('the widget on a business website', () => {
     // On a phone too, the lookup fits the space it reserved.
     const phone = await browser.newPage({ locale: 'nl-NL', viewport: { width: 360, height: 740 } });
     await phone.goto(allowedHost);
-    await (await widgetFrame(phone, '/embed/lookup/')).getByLabel('Referentie').waitFor();
-    await phone.waitForTimeout(300);
-    expect(await phone.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
+    const phoneFrame = await widgetFrame(phone, '/embed/lookup/');
+    await phoneFrame.getByLabel('Referentie').waitFor();
+    expect(await shiftsWhenSettled(phone, phoneFrame)).toBe(0);
     await phone.close();
   });
 
@@ -148,7 +170,7 @@ describe('the widget on a business website', () => {
     const page = await browser.newPage({ locale: 'nl-NL' });
     await page.goto(`${allowedHost}/?dark`);
     const frame = await widgetFrame(page, '/embed/job/');
-    await frame.locator('.connection.live').waitFor({ timeout: 5000 });
+    await frame.locator('.connection.live').waitFor();
     // The host declares a dark colour scheme, so the widget is dark too (the reader's own setting is light).
     expect(await frame.locator('.card-frame').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
       'rgb(31, 41, 55)',
@@ -159,7 +181,7 @@ describe('the widget on a business website', () => {
     const keuring = job.steps[1]?.id ?? '';
     await api('POST', `/jobs/${job.id}/steps/${job.steps[0]?.id}/finish`);
     await api('POST', `/jobs/${job.id}/steps/${keuring}/start`);
-    await frame.locator('.progress', { hasText: 'Step 2 of 3: Keuring' }).waitFor({ timeout: 5000 });
+    await frame.locator('.progress', { hasText: 'Step 2 of 3: Keuring' }).waitFor();
     await page.close();
   });
 
@@ -171,11 +193,8 @@ describe('the widget on a business website', () => {
       const page = await browser.newPage({ locale: 'nl-NL', viewport: { width, height: 800 } });
       await page.goto(allowedHost);
       const frame = await widgetFrame(page, '/embed/job/');
-      await frame.locator('.connection.live').waitFor({ timeout: 5000 });
-      await page.waitForTimeout(300);
-      expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts), `${width}px`).toBe(
-        0,
-      );
+      await frame.locator('.connection.live').waitFor();
+      expect(await shiftsWhenSettled(page, frame), `${width}px`).toBe(0);
       expect(await frame.locator('.wsteps li').count()).toBe(3);
       await page.close();
     }
@@ -188,7 +207,7 @@ describe('the widget on a business website', () => {
     const blocked: string[] = [];
     page.on('console', (m) => blocked.push(m.text()));
     await page.goto(otherHost);
-    await expect.poll(() => blocked.join('\n'), { timeout: 5000 }).toContain('frame-ancestors');
+    await expect.poll(() => blocked.join('\n')).toContain('frame-ancestors');
     for (const frame of page.frames().slice(1))
       expect(await frame.content().catch(() => '')).not.toContain('APK + kleine beurt');
     await page.close();

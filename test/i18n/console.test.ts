@@ -1,38 +1,75 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { consoleMessages, translateServiceMessage } from '../../src/i18n/console';
+import { ERRORS, type ErrorCode, errorText, isErrorCode, RESOURCES } from '../../src/errors/catalogue';
+import { STATUS } from '../../src/errors/status';
+import { conflict, invalid, notFound, ServiceError } from '../../src/services/errors';
 
-/** Every refusal a service can give, read from the source, so a new one without a translation fails here. */
-function serviceRefusals() {
-  const dir = join('src', 'services');
-  const source = readdirSync(dir)
-    .map((f) => readFileSync(join(dir, f), 'utf8'))
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : /\.(ts|tsx|astro)$/.test(name) ? [path] : [];
+  });
+
+/** Every code thrown or named as a form message anywhere in src, read from the source. */
+function codesInSource() {
+  const source = sourceFiles('src')
+    .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
-  const messages = [...source.matchAll(/invalid\(\s*[^,]+,\s*'([^']+)'/g)].map((m) => m[1] as string);
-  const codes = [
-    ...[...source.matchAll(/conflict\(\s*'([a-z_]+)'/g)].map((m) => m[1] as string),
-    ...[...source.matchAll(/new ServiceError\(\s*'[a-z_]+',\s*'([a-z_]+)'/g)].map((m) => m[1] as string),
-  ].filter((code) => code !== 'invalid_input');
-  return { messages: [...new Set(messages)], codes: [...new Set(codes)] };
+  return {
+    source,
+    codes: [
+      ...[...source.matchAll(/invalid\(\s*[^,]+,\s*'([^']+)'/g)].map((m) => m[1] as string),
+      ...[...source.matchAll(/(?:conflict|rateLimited)\(\s*'([^']+)'/g)].map((m) => m[1] as string),
+      ...[...source.matchAll(/new ServiceError\(\s*'[a-z_]+',\s*'([^']+)'/g)].map((m) => m[1] as string),
+      ...[...source.matchAll(/errorText\(\s*'([^']+)'/g)].map((m) => m[1] as string),
+    ],
+  };
 }
 
-describe('console translations', () => {
-  it("turns every service refusal into the reader's language, Dutch and English", () => {
-    const { messages, codes } = serviceRefusals();
-    expect(messages.length).toBeGreaterThan(15);
-    expect(codes.length).toBeGreaterThan(10);
-    for (const locale of ['nl', 'en'] as const) {
-      const t = consoleMessages[locale];
-      const fallback = (reason: string) => t.service.fallback.replace('{reason}', reason);
-      for (const message of messages) {
-        expect(translateServiceMessage(t, 'invalid_input', message), `${locale}: ${message}`).not.toBe(
-          fallback(message),
-        );
-      }
-      for (const code of codes) {
-        expect(translateServiceMessage(t, code, '?'), `${locale}: ${code}`).not.toBe(fallback('?'));
-      }
+describe('the error catalogue', () => {
+  it('has a Dutch and an English message for every code, with the same parameters', () => {
+    for (const [code, entry] of Object.entries(ERRORS)) {
+      expect(entry.en, code).toMatch(/\S/);
+      expect(entry.nl, code).toMatch(/\S/);
+      const names = (s: string) => new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+      // Dutch may leave a parameter out (an English status word), never ask for one English lacks.
+      for (const name of names(entry.nl)) expect(names(entry.en), `${code}: {${name}}`).toContain(name);
+      expect(STATUS[entry.kind], code).toBeGreaterThanOrEqual(400);
     }
+    for (const [what, names] of Object.entries(RESOURCES))
+      expect([names.en, names.nl], what).not.toContain('');
+  });
+
+  it('knows every code the code base throws or shows (no sentence is thrown, no code is missing)', () => {
+    const { source, codes } = codesInSource();
+    expect(new Set(codes).size).toBeGreaterThan(40);
+    for (const code of codes) expect(isErrorCode(code), code).toBe(true);
+    // Gone for good: translating a refusal by matching its English text.
+    expect(source).not.toMatch(/byMessage|'msg:|startsWith\('at most/);
+  });
+
+  it('fills parameters with Intl in the reader’s language and names the field for the API', () => {
+    const long = invalid('body', 'too_long', { max: 10_000 });
+    expect([long.code, long.details, long.message]).toEqual([
+      'invalid_input',
+      { field: 'body' },
+      'body: At most 10,000 characters.',
+    ]);
+    expect(long.messageIn('nl')).toBe('Hoogstens 10.000 tekens.');
+    expect(notFound('cost line').messageIn('nl')).toContain('kostenregel');
+    expect(notFound('cost line').message).toContain('cost line');
+    const closed = conflict('job_closed', { status: 'cancelled' }, { status: 'cancelled' });
+    expect([closed.kind, closed.code, closed.details]).toEqual([
+      'conflict',
+      'job_closed',
+      { status: 'cancelled' },
+    ]);
+    expect(closed.message).toContain('cancelled');
+    expect(errorText('period_too_long' satisfies ErrorCode, { max: 366 }, 'en')).toBe(
+      'A period is at most 366 days.',
+    );
+    // The kind given must be the catalogue's: a mismatch is a programming error, caught at once.
+    expect(() => new ServiceError('invalid' as never, 'job_closed' as never)).toThrow(/conflict/);
   });
 });

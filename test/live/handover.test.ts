@@ -1,17 +1,19 @@
 import type { Server } from 'node:http';
 import { get, type IncomingMessage } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
+import type { Subscriber } from '../../src/live/hub';
 import type { Runtime } from '../../src/runtime';
 import { changeStepStatus } from '../../src/services/change-step-status';
 import { createJob } from '../../src/services/create-job';
 import { getJob } from '../../src/services/read-job';
-import { makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
+import { eventually, makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
 
 /**
- * The built server in this process, so the hub can be watched: a stream is handed from Astro's
- * writer to the hub (src/live/stream.ts) and must keep working, and let go when the client leaves.
+ * The built server in this process, so the hub can be watched: src/serve.ts takes a stream's Response
+ * over and hands its Node response to the stream (src/live/stream.ts), which must keep working, and let
+ * go when the client leaves.
  */
 let server: Server;
 let rt: Runtime;
@@ -47,9 +49,10 @@ function subscribe(token: string) {
   });
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
+/** Whether every subscriber of the job has been handed to the hub (its frames no longer wait in `pending`). */
+const handedOver = (jobId: string) => {
+  const byJob = (rt.live.hub as unknown as { byJob: Map<string, Subscriber[]> }).byJob;
+  return (byJob.get(jobId) ?? []).every((sub) => sub.pending === null);
 };
 
 describe('a stream handed to the hub', () => {
@@ -58,14 +61,14 @@ describe('a stream handed to the hub', () => {
     const { jobId, trackerToken } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
     const before = rt.live.hub.size;
     const streams = await Promise.all([1, 2, 3].map(() => subscribe(trackerToken)));
-    await until(() => streams.every((s) => s.text().includes('job.created')));
-    await until(() => rt.live.hub.size === before + 3);
-    // Give the hand-over its turn, then a live event must still reach every socket.
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => streams.every((s) => s.text().includes('job.created')));
+    await eventually(() => rt.live.hub.size === before + 3);
+    // Once the hand-over is done, a live event must still reach every socket.
+    await eventually(() => handedOver(jobId));
     const [first] = (await getJob(org.ctx, jobId)).steps;
     await changeStepStatus(org.ctx, jobId, first?.id ?? '', 'start');
-    await until(() => streams.every((s) => s.text().includes('step.started')));
+    await eventually(() => streams.every((s) => s.text().includes('step.started')));
     for (const s of streams) s.res.destroy();
-    await until(() => rt.live.hub.size === before);
+    await eventually(() => rt.live.hub.size === before);
   });
 });

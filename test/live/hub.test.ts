@@ -24,6 +24,9 @@ function subscriber(jobId = 'job_1', internal = false) {
     lastId: 0,
     pending: null,
     slot: -1,
+    grant: { via: 'tracker' },
+    since: 0,
+    end: () => {},
     write: (frame) => got.push(Number(/^id: (\d+)/.exec(new TextDecoder().decode(frame.bytes))?.[1])),
   };
   return { sub, got };
@@ -72,6 +75,50 @@ describe('the hub', () => {
     expect(hub.size).toBe(0);
     hub.publish([row(9)]);
     expect(subs[1]!.got).toEqual([7, 8]);
+  });
+
+  it('ends the streams a log entry takes the grant of, and only those, in log order', () => {
+    const hub = new Hub(60_000);
+    const ended: string[] = [];
+    const make = (name: string, grant: Subscriber['grant'], jobId = 'job_1', since = 0) => {
+      const s = subscriber(jobId, grant.via === 'staff');
+      s.sub.grant = grant;
+      s.sub.since = since;
+      s.sub.end = (reason) => {
+        ended.push(`${name}:${reason}`);
+        hub.remove(s.sub);
+      };
+      hub.add(s.sub);
+      return s;
+    };
+    const tracker = make('tracker', { via: 'tracker' });
+    const fresh = make('fresh', { via: 'tracker' }, 'job_1', 5); // opened with the new link
+    const embed = make('embed', { via: 'embed', expiresAt: Date.now() + 60_000 });
+    const mine = make('mine', { via: 'staff', specialistId: 'spec_1', sessionId: 'ses_1' }, 'org:org_1');
+    const myPhone = make('phone', { via: 'staff', specialistId: 'spec_1', sessionId: 'ses_2' });
+    const colleague = make('colleague', { via: 'staff', specialistId: 'spec_2', sessionId: 'ses_3' });
+    const access = (id: number, sessionId: string | null): EventRow => ({
+      ...row(id, '', 'internal'),
+      type: 'staff.access_ended',
+      payload: { specialistId: 'spec_1', sessionId },
+    });
+
+    hub.publish([{ ...row(4, 'job_1', 'internal'), type: 'job.link_reissued' }]);
+    expect(ended).toEqual(['tracker:link_reissued']);
+    // One session signs out, then an internal event: the signed-out stream never sees it.
+    hub.publish([access(6, 'ses_1'), row(7, 'job_1', 'internal')]);
+    expect(ended).toEqual(['tracker:link_reissued', 'mine:signed_out']);
+    expect(mine.got).toEqual([4]);
+    expect(myPhone.got).toEqual([4, 7]);
+    hub.publish([access(8, null), { ...row(9), type: 'job.deleted' }]);
+    expect(ended.slice(2).sort()).toEqual([
+      'colleague:job_deleted',
+      'embed:job_deleted',
+      'fresh:job_deleted',
+      'phone:signed_out',
+    ]);
+    expect([fresh.got, embed.got, colleague.got, tracker.got]).toEqual([[], [], [4, 7], []]);
+    expect(hub.size).toBe(0);
   });
 
   it('frames each event once as an HTTP/1.1 chunk for the sockets, multi-byte text included', () => {

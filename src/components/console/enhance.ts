@@ -19,6 +19,11 @@ if (host?.dataset.props) {
     host.className = 'connection offline';
   };
   source.onmessage = () => void refresh();
+  // Signed out (here or elsewhere) or deactivated: the reload lands on the sign-in page.
+  source.addEventListener('revoked', () => {
+    source.close();
+    location.reload();
+  });
 }
 
 document.addEventListener('click', async (event) => {

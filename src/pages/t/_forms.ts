@@ -1,8 +1,11 @@
 import type { AskForm } from '../../components/StepQuestions';
-import type { TrackerMessages } from '../../i18n/messages';
+import { statusOf } from '../../errors/status';
+import type { Locale } from '../../i18n/messages';
 import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/approve-cost';
+import { stripBidiForm } from '../../services/bidi';
 import { ServiceError } from '../../services/errors';
+import { LIMITS } from '../../services/limits';
 import { askQuestion } from '../../services/questions';
 import { rateSpecialist } from '../../services/ratings';
 import { findTrackedJob } from '../../services/tracker';
@@ -28,7 +31,7 @@ export async function handleTrackerPost(
 ): Promise<TrackerPost | null> {
   const found = await findTrackedJob(rt.database.db, token);
   if (!found) return null;
-  const form = await request.formData().catch(() => new FormData());
+  const form = stripBidiForm(await request.formData().catch(() => new FormData()));
   const action = form.get('_action');
   const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
   if (action === 'approve' || action === 'decline') {
@@ -38,7 +41,7 @@ export async function handleTrackerPost(
       return { redirect: `/t/${token}?decided=${action}&line=${encodeURIComponent(lineId)}` };
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
-      return { status: error.kind === 'not_found' ? 404 : 409, asked: null, decideFailed: true };
+      return { status: statusOf(error), asked: null, decideFailed: true };
     }
   }
   if (action === 'rate') {
@@ -53,7 +56,7 @@ export async function handleTrackerPost(
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       return {
-        status: error.kind === 'conflict' ? 409 : 422,
+        status: statusOf(error),
         asked: null,
         decideFailed: false,
         rateFailedFor: specialistId,
@@ -63,34 +66,23 @@ export async function handleTrackerPost(
   const stepId = String(form.get('stepId') ?? '').slice(0, 64);
   const body = String(form.get('body') ?? '');
   try {
-    if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action', 'unknown form');
+    if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action');
     await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });
     return { redirect: `/t/${token}?asked=${encodeURIComponent(stepId)}#step-${stepId}` };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
-    const status = { rate_limited: 429, conflict: 409, not_found: 404 }[error.kind as string] ?? 422;
-    return { status, asked: { stepId, body: body.slice(0, 1000), failure: error }, decideFailed: false };
+    return {
+      status: statusOf(error),
+      asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
+      decideFailed: false,
+    };
   }
 }
 
-/** A refused question, in the customer's words. */
+/** A refused question, in the customer's language (the error catalogue's message for its code). */
 export function askFailure(
   asked: NonNullable<Extract<TrackerPost, { asked: unknown }>['asked']>,
-  t: TrackerMessages,
+  locale: Locale,
 ): NonNullable<AskForm['failed']> {
-  const e = t.askErrors;
-  const reason = asked.failure.message.replace(/^body: /, '');
-  const error =
-    asked.failure.code === 'too_many_questions'
-      ? e.tooMany
-      : asked.failure.code === 'job_closed'
-        ? e.closed
-        : reason === 'write your question'
-          ? e.empty
-          : reason.startsWith('at most')
-            ? e.tooLong
-            : reason.startsWith('plain text only')
-              ? e.html
-              : e.unknown;
-  return { stepId: asked.stepId, body: asked.body, error };
+  return { stepId: asked.stepId, body: asked.body, error: asked.failure.messageIn(locale) };
 }

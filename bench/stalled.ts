@@ -1,0 +1,94 @@
+import { openDatabase } from '../db/client';
+import { events } from '../db/schema';
+import { UNCAPPED } from './fanout';
+import { child, message, prepareData } from './harness';
+
+/**
+ * Memory per stalled stream client: clients that resume from the start of a job with a 1 MB history
+ * and then read nothing, against idle subscribers (a job without history, clients that read), on the
+ * real server. The server writes a backlog a page at a time, each after the previous one drained, so a
+ * stalled client should cost what an idle one does; what it has not read waits in the kernel's socket
+ * buffers (loopback takes up to 4 MB per connection here), not in the process. A larger history, beyond
+ * what the kernel takes, shows what the process itself then holds: one page at most.
+ */
+type Measured = {
+  subscribers: number;
+  heapPerSubscriber: number;
+  buffersPerSubscriber: number;
+  rssPerSubscriber: number;
+};
+
+const N = 200;
+
+/** Customer-visible notes of about 1 KB each, straight into the log (the shape the services write). */
+async function addHistory(url: string, jobId: string, bytes: number) {
+  const database = await openDatabase(url);
+  const text = 'Remschijven en blokken vervangen, proefrit gemaakt. '.repeat(18);
+  const count = Math.ceil(bytes / (text.length + 120));
+  for (let i = 0; i < count; i += 500)
+    await database.db.insert(events).values(
+      Array.from({ length: Math.min(500, count - i) }, (_, k) => ({
+        organisationId: 'org_bench',
+        jobId,
+        stepId: null,
+        type: 'note.posted',
+        visibility: 'customer' as const,
+        actorType: 'system' as const,
+        payload: { note: { id: `note_${i + k}`, markdown: text, html: '' } },
+        createdAt: Date.now(),
+      })),
+    );
+  database.close();
+  return count;
+}
+
+async function measure(kind: 'idle' | 'stalled', n: number, historyBytes: number): Promise<Measured> {
+  const data = await prepareData(`stalled-${kind}-${historyBytes}`);
+  if (historyBytes > 0) await addHistory(data.url, data.jobId, historyBytes);
+  const server = child('bench/fanout-server.ts', ['--mode=ours'], {
+    DATABASE_URL: data.url,
+    BENCH_JOB_ID: data.jobId,
+    ...UNCAPPED,
+  });
+  const { port } = await message<{ port: number }>(server, 'listening');
+  const clients = child('bench/sse-clients.ts', [
+    `--url=http://127.0.0.1:${port}/api/v1/track/${data.token}/events`,
+    `--n=${n}`,
+    ...(kind === 'stalled' ? ['--stalled'] : []),
+  ]);
+  await message(clients, 'connected');
+  // Let every backlog go as far as it will: into the readers, or until the sockets stop draining.
+  await new Promise((r) => setTimeout(r, 2000));
+  server.send({ type: 'measure', iterations: 0 });
+  const measured = await message<Measured>(server, 'measured');
+  clients.kill();
+  server.kill();
+  return measured;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const total = (m: Measured) => m.heapPerSubscriber + m.buffersPerSubscriber;
+const best = (list: Measured[]) => list.reduce((a, b) => (total(b) < total(a) ? b : a));
+
+export async function runStalled() {
+  // Two alternating rounds, each side keeping its best (noise only ever makes a round look worse).
+  const idle: Measured[] = [];
+  const stalled: Measured[] = [];
+  for (let round = 0; round < 2; round++) {
+    idle.push(await measure('idle', N, 0));
+    stalled.push(await measure('stalled', N, 1 << 20));
+  }
+  const beyond = await measure('stalled', 50, 8 << 20);
+  const result = { n: N, idle: best(idle), stalled: best(stalled), beyondKernel: beyond };
+  const line = (name: string, m: Measured) =>
+    `${name}: ${m.subscribers} subscribers, heap ${kb(m.heapPerSubscriber)} + buffers ${kb(m.buffersPerSubscriber)} = ${kb(total(m))}/sub, RSS ${kb(m.rssPerSubscriber)}/sub`;
+  console.log(line('idle subscribers (no history)', result.idle));
+  console.log(line('stalled clients, 1 MB backlog', result.stalled));
+  console.log(line('stalled clients, 8 MB backlog (beyond the kernel buffers)', result.beyondKernel));
+  console.log(
+    `stalled vs idle (heap + buffers): ×${(total(result.stalled) / total(result.idle)).toFixed(2)} (budget ≤ ×1.5)`,
+  );
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runStalled();

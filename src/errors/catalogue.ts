@@ -1,0 +1,444 @@
+import type { Locale } from '../i18n/messages';
+
+/**
+ * Every refusal a service or form can give, by code: what kind of refusal it is (which decides the
+ * HTTP status, ./status.ts) and its message in English (the API's `message`, and English pages) and
+ * Dutch. `{name}` placeholders are the error's parameters; numbers are formatted with Intl in the
+ * reader's locale. Services throw codes (services/errors.ts), never sentences, so a page shows any
+ * refusal in the reader's language without matching its text.
+ *
+ * `api` is the JSON `code` clients see when it is not the catalogue code itself: every refusal of one
+ * field's value is `invalid_input` (with the field in `details.field`), so clients need only one.
+ */
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'rate_limited';
+
+type Entry = { kind: ErrorKind; api?: string; en: string; nl: string };
+
+export const ERRORS = {
+  // Not found, forbidden, unauthorised
+  not_found: {
+    kind: 'not_found',
+    en: 'The {what} was not found, or is not in your organisation.',
+    nl: 'Niet gevonden ({what}), of niet van uw organisatie.',
+  },
+  no_match: {
+    kind: 'not_found',
+    en: 'No job matches this reference with this postcode or email address.',
+    nl: 'Geen opdracht met deze referentie en deze postcode of dit e-mailadres.',
+  },
+  admin_only: { kind: 'forbidden', en: 'Only admins can do this.', nl: 'Alleen beheerders kunnen dit doen.' },
+  staff_only: {
+    kind: 'forbidden',
+    en: 'Only a signed-in specialist can do this.',
+    nl: 'Alleen een aangemelde specialist kan dit doen.',
+  },
+  deactivated: {
+    kind: 'forbidden',
+    en: 'This account has been deactivated. Ask an admin of your organisation.',
+    nl: 'Dit account is gedeactiveerd. Vraag een beheerder van uw organisatie.',
+  },
+  /** A form's answer (the sign-in page sends it back with 422, the password field marked), not an API 401. */
+  invalid_credentials: {
+    kind: 'invalid',
+    api: 'invalid_credentials',
+    en: 'Email address or password is wrong.',
+    nl: 'E-mailadres of wachtwoord klopt niet.',
+  },
+
+  // Too many
+  rate_limited: {
+    kind: 'rate_limited',
+    en: 'Too many attempts. Try again in {retryAfterSeconds} seconds.',
+    nl: 'Te veel pogingen. Probeer het over {retryAfterSeconds} seconden opnieuw.',
+  },
+  too_many_subscriptions: {
+    kind: 'conflict',
+    en: 'At most {max} browsers can be notified for one tracker link.',
+    nl: 'Voor één volglink kunnen hoogstens {max} browsers meldingen krijgen.',
+  },
+  too_many_questions: {
+    kind: 'rate_limited',
+    en: 'You have asked several questions from this link in the last hour. Please wait a little before asking more.',
+    nl: 'U heeft via deze link het afgelopen uur al een paar vragen gesteld. Wacht even voordat u meer vraagt.',
+  },
+
+  // Conflicts with the state of things
+  invalid_transition: {
+    kind: 'conflict',
+    en: 'Cannot {action} a step that is {status}.',
+    nl: 'Deze stap kan dat in de huidige stand niet.',
+  },
+  job_closed: {
+    kind: 'conflict',
+    en: 'This job is {status}; it can no longer change, and questions can no longer be asked here.',
+    nl: 'Deze opdracht is afgesloten; ze kan niet meer veranderen en hier kunnen geen vragen meer worden gesteld.',
+  },
+  reference_taken: {
+    kind: 'conflict',
+    en: 'The reference {reference} is already used by another job.',
+    nl: 'De referentie {reference} wordt al door een andere opdracht gebruikt.',
+  },
+  step_closed: {
+    kind: 'conflict',
+    en: 'This step is {status}; its promise can no longer change.',
+    nl: 'Deze stap is afgesloten; de belofte kan niet meer veranderen.',
+  },
+  approval_pending: {
+    kind: 'conflict',
+    en: 'Extra work on this step waits for the customer’s approval. Finish it once they have decided.',
+    nl: 'Extra werk bij deze stap wacht op goedkeuring van de klant. Rond de stap af als die heeft beslist.',
+  },
+  no_working_time: {
+    kind: 'conflict',
+    en: 'The working hours have no opening time in the next three years.',
+    nl: 'De werktijden hebben de komende drie jaar geen openingstijd.',
+  },
+  not_awaiting_approval: {
+    kind: 'conflict',
+    en: 'This cost line is {state}; there is nothing to decide.',
+    nl: 'Deze kostenregel wacht niet op een beslissing.',
+  },
+  already_answered: {
+    kind: 'conflict',
+    en: 'This question has already been answered.',
+    nl: 'Deze vraag is al beantwoord.',
+  },
+  already_given: {
+    kind: 'conflict',
+    en: 'You have already given kudos for this step.',
+    nl: 'U gaf al een pluim voor deze stap.',
+  },
+  already_rated: {
+    kind: 'conflict',
+    en: 'This person has already been rated for this job.',
+    nl: 'Deze persoon is voor deze opdracht al beoordeeld.',
+  },
+  job_not_done: {
+    kind: 'conflict',
+    en: 'A job can be rated once it is done.',
+    nl: 'Een opdracht kan worden beoordeeld zodra ze klaar is.',
+  },
+  email_taken: {
+    kind: 'conflict',
+    en: 'This email address already has an account. Sign in instead.',
+    nl: 'Dit e-mailadres heeft al een account. Meld u aan.',
+  },
+  last_admin: {
+    kind: 'conflict',
+    en: 'The organisation needs at least one active admin.',
+    nl: 'De organisatie heeft minstens één actieve beheerder nodig.',
+  },
+
+  // One field's value (the API answers these as `invalid_input`, naming the field)
+  required: { kind: 'invalid', en: 'Fill this in.', nl: 'Vul dit in.' },
+  too_short: { kind: 'invalid', en: 'At least {min}.', nl: 'Minstens {min}.' },
+  too_long: { kind: 'invalid', en: 'At most {max} characters.', nl: 'Hoogstens {max} tekens.' },
+  too_big: { kind: 'invalid', en: 'At most {max}.', nl: 'Hoogstens {max}.' },
+  email_expected: {
+    kind: 'invalid',
+    en: 'Enter an email address, like name@example.com.',
+    nl: 'Vul een e-mailadres in, zoals naam@voorbeeld.nl.',
+  },
+  bad_format: {
+    kind: 'invalid',
+    en: 'This value is not valid here.',
+    nl: 'Deze waarde is hier niet geldig.',
+  },
+  choose_option: { kind: 'invalid', en: 'Choose one of the options.', nl: 'Kies een van de mogelijkheden.' },
+  number_expected: { kind: 'invalid', en: 'Enter a number.', nl: 'Vul een getal in.' },
+  date_expected: { kind: 'invalid', en: 'Enter a date and time.', nl: 'Vul een datum en tijd in.' },
+  colour_expected: {
+    kind: 'invalid',
+    en: 'Enter a colour like #1d4ed8.',
+    nl: 'Vul een kleur in zoals #1d4ed8.',
+  },
+  vat_rates_format: {
+    kind: 'invalid',
+    en: 'Enter percentages separated by commas, like 21, 9, 0.',
+    nl: 'Vul percentages in, gescheiden door komma’s, zoals 21, 9, 0.',
+  },
+  vat_rates_missing: {
+    kind: 'invalid',
+    en: 'Give at least one VAT rate (0 counts).',
+    nl: 'Geef minstens één btw-tarief (0 telt ook).',
+  },
+  unknown_time_zone: { kind: 'invalid', en: 'Unknown time zone.', nl: 'Onbekende tijdzone.' },
+  unknown_currency: { kind: 'invalid', en: 'Unknown currency code.', nl: 'Onbekende valutacode.' },
+  hourly_rate_range: {
+    kind: 'invalid',
+    en: 'Enter an hourly rate between 0 and {max}.',
+    nl: 'Vul een uurtarief tussen 0 en {max} in.',
+  },
+  embed_lifetime: {
+    kind: 'invalid',
+    en: 'Choose between {min} and {max} seconds.',
+    nl: 'Kies tussen {min} en {max} seconden.',
+  },
+  promise_later_needs_reason: {
+    kind: 'invalid',
+    en: 'A later promise needs a reason the customer reads.',
+    nl: 'Een latere belofte heeft een reden nodig die de klant leest.',
+  },
+  hours_format: {
+    kind: 'invalid',
+    en: 'Write the hours like 09:00-17:30.',
+    nl: 'Schrijf de tijden als 09:00-17:30.',
+  },
+  hours_all_days: {
+    kind: 'invalid',
+    en: 'Give the hours of all seven days, Sunday first.',
+    nl: 'Geef de tijden van alle zeven dagen, zondag eerst.',
+  },
+  hours_range: {
+    kind: 'invalid',
+    en: 'Use times from 00:00 to 24:00 (whole minutes from 0 to 1440).',
+    nl: 'Gebruik tijden van 00:00 tot 24:00 (hele minuten van 0 tot 1440).',
+  },
+  hours_close_before_open: {
+    kind: 'invalid',
+    en: 'Closing must come after opening.',
+    nl: 'Sluiten moet na openen komen.',
+  },
+  hours_overlap: { kind: 'invalid', en: 'These opening periods overlap.', nl: 'Deze openingsblokken overlappen.' },
+  hours_none: { kind: 'invalid', en: 'Open on at least one day.', nl: 'Wees op minstens één dag open.' },
+  closed_date_format: {
+    kind: 'invalid',
+    en: 'Write dates like 2026-12-31 (YYYY-MM-DD).',
+    nl: 'Schrijf datums als 2026-12-31 (JJJJ-MM-DD).',
+  },
+  holiday_country_unknown: {
+    kind: 'invalid',
+    en: 'No public holidays known for this country code.',
+    nl: 'Geen feestdagen bekend voor deze landcode.',
+  },
+  too_many_photos: {
+    kind: 'invalid',
+    en: 'At most {max} photos per note.',
+    nl: 'Hoogstens {max} foto’s per bericht.',
+  },
+  unknown_action: {
+    kind: 'invalid',
+    api: 'unknown_action',
+    en: 'This form was not recognised. Reload the page and try again.',
+    nl: 'Dit formulier werd niet herkend. Laad de pagina opnieuw en probeer het nog eens.',
+  },
+  password_too_short: {
+    kind: 'invalid',
+    api: 'password_too_short',
+    en: 'Use at least {min} characters.',
+    nl: 'Gebruik minstens {min} tekens.',
+  },
+  password_too_long: {
+    kind: 'invalid',
+    api: 'password_too_long',
+    en: 'Use at most {max} characters.',
+    nl: 'Gebruik hoogstens {max} tekens.',
+  },
+  email_in_use: {
+    kind: 'invalid',
+    en: 'This email address already has an account.',
+    nl: 'Dit e-mailadres heeft al een account.',
+  },
+  cannot_deactivate_self: {
+    kind: 'invalid',
+    en: 'You cannot deactivate yourself.',
+    nl: 'U kunt uzelf niet deactiveren.',
+  },
+  no_such_specialist: {
+    kind: 'invalid',
+    en: 'No such specialist in this organisation: choose someone from your team.',
+    nl: 'Kies iemand uit uw team.',
+  },
+  specialist_deactivated: {
+    kind: 'invalid',
+    en: 'This specialist has been deactivated.',
+    nl: 'Deze persoon is gedeactiveerd.',
+  },
+  no_such_step: {
+    kind: 'invalid',
+    en: 'No such step in this job: choose one of its steps.',
+    nl: 'Kies een stap van deze opdracht.',
+  },
+  no_such_workflow: {
+    kind: 'invalid',
+    en: 'No such workflow in this organisation: choose one of your workflows.',
+    nl: 'Kies een van uw werkwijzen.',
+  },
+  workflow_empty: {
+    kind: 'invalid',
+    en: 'This workflow has no steps yet. Add them first.',
+    nl: 'Deze werkwijze heeft nog geen stappen. Voeg die eerst toe.',
+  },
+  workflow_or_steps: {
+    kind: 'invalid',
+    en: 'Give either a workflowId or at least one step, not both: choose a workflow.',
+    nl: 'Kies een werkwijze.',
+  },
+  bad_cursor: {
+    kind: 'invalid',
+    en: 'Not a cursor this API handed out: start again from the first page.',
+    nl: 'Deze paginalink is niet meer geldig. Begin opnieuw bij de eerste pagina.',
+  },
+  question_empty: { kind: 'invalid', en: 'Write your question first.', nl: 'Schrijf eerst uw vraag.' },
+  plain_text_only: {
+    kind: 'invalid',
+    en: 'Plain text only, please.',
+    nl: 'Alleen gewone tekst, graag.',
+  },
+  channel_not_yours: {
+    kind: 'invalid',
+    en: 'Customers ask through the tracker; staff record the other channels: choose phone, desk or email.',
+    nl: 'Kies telefoon, balie of e-mail.',
+  },
+  explanation_needed: {
+    kind: 'invalid',
+    en: 'Explain to the customer why this is needed.',
+    nl: 'Leg de klant uit waarom dit nodig is.',
+  },
+  only_approval_waits: {
+    kind: 'invalid',
+    en: 'Only a line that asks approval, on a step, can make that step wait.',
+    nl: 'Alleen een regel die om akkoord vraagt, bij een stap, kan die stap laten wachten.',
+  },
+  score_range: { kind: 'invalid', en: 'Give 1 to 5 stars.', nl: 'Geef 1 tot 5 sterren.' },
+  not_on_job: {
+    kind: 'invalid',
+    en: 'This person did not work on this job.',
+    nl: 'Deze persoon werkte niet aan deze opdracht.',
+  },
+  nobody_did_step: { kind: 'invalid', en: 'Nobody did this step yet.', nl: 'Niemand deed deze stap nog.' },
+  kudos_self: {
+    kind: 'invalid',
+    en: 'Kudos are for colleagues, not for yourself.',
+    nl: 'Een pluim is voor collega’s, niet voor uzelf.',
+  },
+  file_empty: { kind: 'invalid', en: 'The file is empty.', nl: 'Het bestand is leeg.' },
+  image_too_large: {
+    kind: 'invalid',
+    en: 'The image is larger than {mb} MB.',
+    nl: 'De afbeelding is groter dan {mb} MB.',
+  },
+  image_unreadable: {
+    kind: 'invalid',
+    en: 'This file is not an image we can read (JPEG, PNG, WebP, HEIC, GIF or AVIF).',
+    nl: 'Dit bestand is geen afbeelding die we kunnen lezen (JPEG, PNG, WebP, HEIC, GIF of AVIF).',
+  },
+  no_such_image: {
+    kind: 'invalid',
+    en: 'No such image in this organisation: upload the image again.',
+    nl: 'Upload de afbeelding opnieuw.',
+  },
+  date_format: {
+    kind: 'invalid',
+    en: 'Use a date like 2026-11-23.',
+    nl: 'Gebruik een datum als 2026-11-23.',
+  },
+  date_out_of_range: {
+    kind: 'invalid',
+    en: 'Choose a date between 2000 and next year.',
+    nl: 'Kies een datum tussen 2000 en volgend jaar.',
+  },
+  period_reversed: {
+    kind: 'invalid',
+    en: 'The period starts after it ends.',
+    nl: 'De periode begint na het einde.',
+  },
+  period_too_long: {
+    kind: 'invalid',
+    en: 'A period is at most {max} days.',
+    nl: 'Een periode is hooguit {max} dagen.',
+  },
+  web_address: {
+    kind: 'invalid',
+    en: 'This is not a web address: write it like https://www.example.com.',
+    nl: 'Geen webadres: schrijf het als https://www.voorbeeld.nl.',
+  },
+  too_many_websites: {
+    kind: 'invalid',
+    en: 'List at most {max} websites.',
+    nl: 'Noem hoogstens {max} websites.',
+  },
+  postcode_or_email: {
+    kind: 'invalid',
+    en: 'Give the postcode or the email address of the job.',
+    nl: 'Geef de postcode of het e-mailadres van de opdracht.',
+  },
+  webhook_url: {
+    kind: 'invalid',
+    en: 'Enter a full URL, like https://example.com/hooks/open-kitchen.',
+    nl: 'Vul een volledige URL in, zoals https://voorbeeld.nl/hooks/open-kitchen.',
+  },
+  webhook_protocol: {
+    kind: 'invalid',
+    en: 'Use an http or https URL.',
+    nl: 'Gebruik een http- of https-URL.',
+  },
+  webhook_password: {
+    kind: 'invalid',
+    en: 'Put no password in the URL; check the signature instead.',
+    nl: 'Zet geen wachtwoord in de URL; controleer de handtekening.',
+  },
+  webhook_event_types: {
+    kind: 'invalid',
+    en: 'Use event types like step.started or step.*.',
+    nl: 'Gebruik soorten zoals step.started of step.*.',
+  },
+  push_endpoint: {
+    kind: 'invalid',
+    en: 'Not a push endpoint: this browser gave an unusable push address.',
+    nl: 'Deze browser gaf een onbruikbaar pushadres.',
+  },
+  push_key: {
+    kind: 'invalid',
+    en: 'Not a P-256 public key: this browser gave an unusable push key.',
+    nl: 'Deze browser gaf een onbruikbare pushsleutel.',
+  },
+  push_secret: {
+    kind: 'invalid',
+    en: 'Not a 16-byte secret: this browser gave an unusable push secret.',
+    nl: 'Deze browser gaf een onbruikbaar pushgeheim.',
+  },
+} as const satisfies Record<string, Entry>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type KindOf<C extends ErrorCode> = (typeof ERRORS)[C]['kind'];
+/** The codes of one kind, e.g. `CodeOf<'invalid'>` for what `invalid(field, code)` accepts. */
+export type CodeOf<K extends ErrorKind> = { [C in ErrorCode]: KindOf<C> extends K ? C : never }[ErrorCode];
+
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? P | Placeholders<Rest>
+  : never;
+/** The parameters a code's message needs, read from its English template: a missing one is a type error. */
+export type ErrorParams<C extends ErrorCode> = { [P in Placeholders<(typeof ERRORS)[C]['en']>]: Param<P> };
+type Param<P> = P extends 'what' ? Resource : string | number;
+
+/** What `not_found` can name, in both languages. */
+export const RESOURCES = {
+  job: { en: 'job', nl: 'opdracht' },
+  step: { en: 'step', nl: 'stap' },
+  'cost line': { en: 'cost line', nl: 'kostenregel' },
+  question: { en: 'question', nl: 'vraag' },
+  workflow: { en: 'workflow', nl: 'werkwijze' },
+  specialist: { en: 'specialist', nl: 'specialist' },
+  organisation: { en: 'organisation', nl: 'organisatie' },
+  invitation: { en: 'invitation', nl: 'uitnodiging' },
+  tracker: { en: 'tracker', nl: 'tracker' },
+  'API key': { en: 'API key', nl: 'API-sleutel' },
+  'webhook endpoint': { en: 'webhook endpoint', nl: 'webhook-endpoint' },
+  delivery: { en: 'delivery', nl: 'bezorging' },
+  image: { en: 'image', nl: 'afbeelding' },
+} as const;
+export type Resource = keyof typeof RESOURCES;
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERRORS, code);
+
+/** A code's message in a locale, its parameters filled in (numbers through Intl, resources translated). */
+export function errorText(code: ErrorCode, params: Record<string, unknown>, locale: Locale): string {
+  const numbers = new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-GB');
+  return ERRORS[code][locale].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (typeof value === 'number') return numbers.format(value);
+    if (typeof value !== 'string') return whole;
+    return name === 'what' && Object.hasOwn(RESOURCES, value) ? RESOURCES[value as Resource][locale] : value;
+  });
+}

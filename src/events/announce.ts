@@ -1,0 +1,67 @@
+import type { EventType } from './catalogue';
+
+/**
+ * What the customer is told of each event: the line the tracker reads aloud (messages.ts
+ * `tracker.announce`, Dutch and English) and whether web push sends it when the page is closed.
+ * Internal events say nothing. Kept apart from the catalogue's schemas so the tracker's script can
+ * import it without zod.
+ */
+export type Announcement =
+  | 'created'
+  | 'started'
+  | 'finished'
+  | 'skipped'
+  | 'blocked'
+  | 'promise'
+  | 'assigned'
+  | 'note'
+  | 'costs'
+  | 'approval'
+  | 'completed'
+  | 'cancelled'
+  | 'question'
+  | 'answered'
+  | 'moved'
+  | 'rated';
+
+type Rule = { say: Announcement; push?: true } | null;
+
+export const ANNOUNCEMENTS: Record<EventType, Rule> = {
+  'job.created': { say: 'created' },
+  'job.completed': { say: 'completed', push: true },
+  'job.cancelled': { say: 'cancelled' },
+  'job.link_reissued': null,
+  'step.started': { say: 'started', push: true },
+  'step.finished': { say: 'finished', push: true },
+  'step.skipped': { say: 'skipped' },
+  'step.blocked': { say: 'blocked' },
+  'step.resumed': { say: 'started' },
+  'step.promise_changed': { say: 'promise', push: true },
+  'step.at_risk': null,
+  'step.assigned': { say: 'assigned' },
+  'note.posted': { say: 'note' },
+  'cost_line.added': { say: 'costs' },
+  'cost_line.changed': { say: 'costs' },
+  'cost_line.removed': { say: 'costs' },
+  'cost_line.approved': { say: 'costs' },
+  'cost_line.declined': { say: 'costs' },
+  'question.asked': { say: 'question' },
+  'question.answered': { say: 'answered', push: true },
+  'question.moved': { say: 'moved' },
+  'question.overdue': null,
+  'rating.given': { say: 'rated' },
+  'kudos.given': null,
+  'staff.access_ended': null,
+};
+
+/** The announcement of a customer-visible event; a cost line that now waits for the customer asks for approval. */
+export function announcementOf(
+  type: string,
+  payload: { costLine?: { state: string } | undefined },
+): { say: Announcement; push: boolean } | null {
+  if (type.startsWith('cost_line.') && payload.costLine?.state === 'awaiting_approval') {
+    return { say: 'approval', push: true };
+  }
+  const rule = ANNOUNCEMENTS[type as EventType];
+  return rule ? { say: rule.say, push: !!rule.push } : null;
+}

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import type { EventRow } from '../../db/schema';
+import { COST_KINDS, COST_STATES, QUESTION_CHANNELS, STEP_STATUSES } from '../../db/schema';
+import type { PublicQuestion } from '../services/questions';
+import type { PublicCostLine, PublicNote, PublicSpecialist, PublicStep } from '../services/views';
+
+/**
+ * Every event the log holds: its payload (checked when appended, parsed when read back) and who may
+ * see it. Live streams, web push, webhooks and insights read events through this file, so a payload
+ * is declared once. The snapshots are the customer's view of the thing that changed (services/views.ts),
+ * so the live timeline can upsert them; the schemas are typed against those views to stay in step.
+ * Announcements (what the tracker says aloud and push sends) are in ./announce.ts, small enough for
+ * the tracker's script.
+ */
+
+const id = z.string();
+const time = z.number();
+
+const specialist: z.ZodType<PublicSpecialist> = z.object({
+  id,
+  name: z.string(),
+  initials: z.string(),
+  role: z.string(),
+  photoUrl: z.string().nullable(),
+  bio: z.string(),
+  expertise: z.array(z.string()),
+});
+
+const step: z.ZodType<PublicStep> = z.object({
+  id,
+  position: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(STEP_STATUSES),
+  promisedAt: time.nullable(),
+  originalPromisedAt: time.nullable(),
+  promiseReason: z.string().nullable(),
+  // Defaults: snapshots logged before promises could cascade lack these two.
+  promiseCauseStepId: id.nullable().default(null),
+  fixedPromise: z.boolean().default(false),
+  startedAt: time.nullable(),
+  doneAt: time.nullable(),
+  blockedReason: z.string().nullable(),
+  waitingOn: z.enum(['customer_approval']).nullable(),
+  assignee: specialist.nullable(),
+});
+
+const note: z.ZodType<PublicNote> = z.object({
+  id,
+  stepId: id,
+  html: z.string(),
+  photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })),
+  createdAt: time,
+  author: z.object({ name: z.string(), role: z.string() }).nullable(),
+});
+
+const costLine: z.ZodType<PublicCostLine> = z.object({
+  id,
+  stepId: id.nullable(),
+  kind: z.enum(COST_KINDS),
+  description: z.string(),
+  quantityMilli: z.number().int(),
+  unitPriceCents: z.number().int(),
+  vatRateBp: z.number().int(),
+  state: z.enum(COST_STATES),
+  estimateNetCents: z.number().int().nullable(),
+  netCents: z.number().int(),
+  vatCents: z.number().int(),
+  specialistName: z.string().nullable(),
+  explanation: z.string().nullable(),
+  photoUrl: z.string().nullable(),
+  decidedAt: time.nullable(),
+});
+
+const person = z.object({ name: z.string(), role: z.string() }).nullable();
+const question: z.ZodType<PublicQuestion> = z.object({
+  id,
+  stepId: id.nullable(),
+  channel: z.enum(QUESTION_CHANNELS),
+  body: z.string(),
+  askedAt: time,
+  dueAt: time,
+  answerer: person,
+  movedToColleague: z.boolean(),
+  answer: z.string().nullable(),
+  answeredAt: time.nullable(),
+  answeredBy: person,
+});
+
+/** What made a plan move: a promise moved by hand, a step that closed early or late, a skipped step. */
+const causeKind = z.enum(['moved', 'finished', 'skipped']);
+const stepChange = <S extends z.ZodRawShape>(extra: S) => z.object({ step, ...extra });
+const questionEvent = z.object({ question, assigneeId: id.nullable() });
+const questionHandover = z.object({ question, assigneeId: id.nullable(), previousAssigneeId: id.nullable() });
+/** A decided line also names its specialist, who hears about the decision (push). */
+const decision = z.object({ costLine, specialistId: id.nullable() });
+
+/** `either`: the service decides per event (a note is for the customer or internal). */
+type Who = 'customer' | 'internal' | 'either';
+const entry = <V extends Who, P extends z.ZodType<Record<string, unknown>>>(visibility: V, payload: P) => ({
+  visibility,
+  payload,
+});
+
+export const EVENTS = {
+  'job.created': entry(
+    'customer',
+    z.object({
+      job: z.object({ reference: z.string(), title: z.string(), status: z.literal('open') }),
+      steps: z.array(step),
+    }),
+  ),
+  'job.completed': entry('customer', z.object({ status: z.literal('done') })),
+  'job.cancelled': entry(
+    'customer',
+    z.object({ job: z.object({ status: z.literal('cancelled') }), reason: z.string().optional() }),
+  ),
+  'job.link_reissued': entry('internal', z.object({})),
+  'step.started': entry('customer', stepChange({ reason: z.string().optional() })),
+  'step.finished': entry('customer', stepChange({ reason: z.string().optional() })),
+  'step.skipped': entry('customer', stepChange({ reason: z.string().optional() })),
+  'step.blocked': entry(
+    'customer',
+    stepChange({ reason: z.string().optional(), waitingOn: z.enum(['customer_approval']).optional() }),
+  ),
+  'step.resumed': entry('customer', stepChange({ after: z.enum(['approved', 'declined']) })),
+  /** Moved by hand, or by re-planning after an earlier step (`cause`: which step, and what it did). */
+  'step.promise_changed': entry(
+    'customer',
+    stepChange({
+      previousPromisedAt: time.nullable(),
+      reason: z.string().nullable(),
+      cause: z.object({ stepId: id, kind: causeKind }).optional(),
+    }),
+  ),
+  /** A fixed appointment the work before it no longer fits (or fits again); for staff, the promise stays. */
+  'step.at_risk': entry(
+    'internal',
+    z.object({
+      atRisk: z.boolean(),
+      promisedAt: time.nullable(),
+      plannedAfter: z.object({ stepId: id, kind: causeKind, reason: z.string().nullable() }),
+    }),
+  ),
+  'step.assigned': entry('customer', stepChange({ previousAssigneeId: id.nullable() })),
+  'note.posted': entry('either', z.object({ note })),
+  'cost_line.added': entry('customer', z.object({ costLine })),
+  'cost_line.changed': entry('customer', z.object({ costLine, previous: costLine })),
+  'cost_line.removed': entry('customer', z.object({ costLineId: id, removed: costLine })),
+  'cost_line.approved': entry('customer', decision),
+  'cost_line.declined': entry('customer', decision),
+  'question.asked': entry('customer', questionEvent),
+  'question.answered': entry('customer', questionEvent),
+  /** Not answered in time, moved to a colleague with the same role. */
+  'question.moved': entry('customer', questionHandover),
+  /** Not answered in time and no colleague to move it to: flagged for staff. */
+  'question.overdue': entry('internal', questionHandover),
+  'rating.given': entry(
+    'customer',
+    z.object({
+      rating: z.object({ specialistId: id, name: z.string(), score: z.number().int().min(1).max(5) }),
+    }),
+  ),
+  /** A staff member's access ended (sign-out, everywhere, deactivation); organisation-level, `jobId: ''`. */
+  'staff.access_ended': entry('internal', z.object({ specialistId: id, sessionId: z.string().nullable() })),
+  'kudos.given': entry(
+    'internal',
+    z.object({
+      kudos: z.object({ fromId: id, fromName: z.string(), toId: id, note: z.string().nullable() }),
+    }),
+  ),
+} as const;
+
+export type EventType = keyof typeof EVENTS;
+export type Payload<T extends EventType> = z.output<(typeof EVENTS)[T]['payload']>;
+export type Visibility = 'customer' | 'internal';
+export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENTS, type);
+
+/** What a service appends; `visibility` only where the catalogue leaves it to the service. */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    jobId: string;
+    stepId?: string | null;
+    type: K;
+    payload: Payload<K>;
+  } & ((typeof EVENTS)[K]['visibility'] extends 'either'
+    ? { visibility: Visibility }
+    : { visibility?: never });
+}[T];
+
+export class EventRefused extends Error {}
+
+/** Checks an event against the catalogue; returns its visibility and the payload as it will be stored. */
+export function checkEvent(event: NewEvent): { visibility: Visibility; payload: Record<string, unknown> } {
+  const entry = isEventType(event.type) ? EVENTS[event.type] : undefined;
+  if (!entry) throw new EventRefused(`unknown event type ${event.type}`);
+  const visibility = entry.visibility === 'either' ? event.visibility : entry.visibility;
+  if (visibility !== 'customer' && visibility !== 'internal') {
+    throw new EventRefused(`${event.type} needs a visibility`);
+  }
+  const parsed = entry.payload.safeParse(event.payload);
+  if (!parsed.success) {
+    throw new EventRefused(`${event.type}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+  }
+  return { visibility, payload: parsed.data };
+}
+
+/** A row of the log with its payload typed by its type. */
+export type LogEvent = {
+  [T in EventType]: Omit<EventRow, 'type' | 'payload'> & { type: T; payload: Payload<T> };
+}[EventType];
+
+/**
+ * A row read back from the log, typed by the catalogue; null for a type or payload it does not know
+ * (written by an older or newer version), which readers skip rather than guess at.
+ */
+export function readEvent(row: EventRow): LogEvent | null {
+  if (!isEventType(row.type)) return null;
+  const parsed = EVENTS[row.type].payload.safeParse(row.payload);
+  return parsed.success ? ({ ...row, payload: parsed.data } as LogEvent) : null;
+}
+
+/** An event as live streams send it (src/live/hub.ts `wireEvent`): the payload spread beside its id. */
+export type WireEvent = {
+  [T in EventType]: { id: number; type: T; stepId: string | null; at: number } & Payload<T>;
+}[EventType];
