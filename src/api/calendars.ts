@@ -24,7 +24,9 @@ const WorkflowParams = z.object({
 });
 const WorkflowCalendarOut = z
   .object({
-    own: CalendarBody.nullable().openapi({
+    // A union with null, not `.nullable()`: the 3.1 document then says `anyOf: [Calendar, null]`
+    // rather than an `allOf` of the object that a null cannot match.
+    own: z.union([CalendarBody, z.null()]).openapi({
       description: "The workflow's own calendar; null: the organisation's",
     }),
     effective: CalendarOut.openapi({ description: "The calendar this workflow's jobs are planned in" }),

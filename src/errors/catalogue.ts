@@ -199,7 +199,11 @@ export const ERRORS = {
     en: 'Closing must come after opening.',
     nl: 'Sluiten moet na openen komen.',
   },
-  hours_overlap: { kind: 'invalid', en: 'These opening periods overlap.', nl: 'Deze openingsblokken overlappen.' },
+  hours_overlap: {
+    kind: 'invalid',
+    en: 'These opening periods overlap.',
+    nl: 'Deze openingsblokken overlappen.',
+  },
   hours_none: { kind: 'invalid', en: 'Open on at least one day.', nl: 'Wees op minstens één dag open.' },
   closed_date_format: {
     kind: 'invalid',

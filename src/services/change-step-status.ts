@@ -95,8 +95,7 @@ async function refuseWhileApprovalWaits(tx: Db, stepId: string) {
     .from(costLines)
     .where(and(eq(costLines.stepId, stepId), eq(costLines.state, 'awaiting_approval')))
     .limit(1);
-  if (waiting)
-    throw conflict('approval_pending', {}, { costLineId: waiting.id });
+  if (waiting) throw conflict('approval_pending', {}, { costLineId: waiting.id });
 }
 
 /** Without the skipped step, the next one can begin when the open step before it is promised, or now. */

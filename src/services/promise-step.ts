@@ -18,8 +18,7 @@ function checkPromise(step: Step, input: PromiseInput) {
   }
   // The customer was told a time; telling them a later one without saying why breaks the promise twice.
   const later = step.promisedAt != null && input.promisedAt != null && input.promisedAt > step.promisedAt;
-  if (later && !input.reason?.trim())
-    throw invalid('reason', 'promise_later_needs_reason');
+  if (later && !input.reason?.trim()) throw invalid('reason', 'promise_later_needs_reason');
 }
 
 /**

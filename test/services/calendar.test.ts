@@ -169,6 +169,6 @@ describe('working time on a fake clock', () => {
 
   it('a calendar without opening hours is refused instead of looping', () => {
     const closed: Calendar = { ...office, hours: [[], [], [], [], [], [], []] };
-    expect(() => addWorkingMinutes(closed, at('2026-11-24T10:00:00+01:00'), 10)).toThrow(/no opening hours/);
+    expect(() => addWorkingMinutes(closed, at('2026-11-24T10:00:00+01:00'), 10)).toThrow(/no opening time/);
   });
 });
