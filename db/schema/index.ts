@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './calendars';
 export * from './events';
 export * from './idempotency';
 export * from './insights';

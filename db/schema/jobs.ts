@@ -55,6 +55,14 @@ export const steps = sqliteTable(
     /** The first promise made, kept so the timeline can show how a promise moved. */
     originalPromisedAt: integer('original_promised_at'),
     promiseReason: text('promise_reason'),
+    /** The step whose change last moved this promise (itself when moved by hand): its reason is the one shown. */
+    promiseCauseStepId: text('promise_cause_step_id'),
+    /** Working minutes the step takes, from its workflow: re-planning adds them up again. */
+    expectedMinutes: integer('expected_minutes'),
+    /** A fixed appointment (a signing at the notary's): re-planning never moves it, it flags it at risk. */
+    fixedPromise: integer('fixed_promise', { mode: 'boolean' }).notNull().default(false),
+    /** The plan before it says this fixed appointment can no longer be kept (staff only). */
+    atRisk: integer('at_risk', { mode: 'boolean' }).notNull().default(false),
     startedAt: integer('started_at'),
     doneAt: integer('done_at'),
     blockedReason: text('blocked_reason'),

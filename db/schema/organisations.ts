@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DEFAULT_HOURS, type WeekHours } from './calendars';
 
 export const organisations = sqliteTable('organisations', {
   id: text('id').primaryKey(),
@@ -21,6 +22,11 @@ export const organisations = sqliteTable('organisations', {
   hourlyRateCents: integer('hourly_rate_cents').notNull().default(6000),
   /** Show customers the organisation's record of kept promises on the tracker. */
   showPromiseRecord: integer('show_promise_record', { mode: 'boolean' }).notNull().default(false),
+  /** Opening hours per weekday in `timeZone`: promises are computed in this working time. */
+  hours: text('hours', { mode: 'json' }).$type<WeekHours>().notNull().default(DEFAULT_HOURS),
+  /** Its own closed days (YYYY-MM-DD, local), on top of the public holidays of `holidayCountry`. */
+  closedDates: text('closed_dates', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  holidayCountry: text('holiday_country').default('NL'),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { CalendarSettings } from './calendars';
 import { organisations } from './organisations';
 
 /** An organisation's template of steps for a kind of job. */
@@ -10,6 +11,8 @@ export const workflows = sqliteTable(
       .notNull()
       .references(() => organisations.id),
     name: text('name').notNull(),
+    /** Its own working calendar (a delivery service that drives on Saturdays); null: the organisation's. */
+    calendar: text('calendar', { mode: 'json' }).$type<CalendarSettings>(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('workflows_org').on(t.organisationId)],
@@ -26,7 +29,7 @@ export const workflowSteps = sqliteTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     defaultRole: text('default_role'),
-    /** Used to propose promised times when a job is created. */
+    /** Working minutes, used to plan promised times when a job is created and re-planned. */
     expectedMinutes: integer('expected_minutes'),
   },
   (t) => [index('workflow_steps_workflow').on(t.workflowId, t.position)],

@@ -3,6 +3,7 @@ import { bodyLimit } from '../http/body-limit';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
 import { withoutBidiControls } from './bidi';
+import { calendarRoutes } from './calendars';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
@@ -35,7 +36,16 @@ export function createApi(rt: Runtime) {
   v1.use('/widget/*', widgetCors(rt));
   v1.route('/', widgetRoutes(rt));
 
-  for (const path of ['/jobs', '/jobs/*', '/specialists', '/workflows', '/media', '/insights/*'])
+  for (const path of [
+    '/jobs',
+    '/jobs/*',
+    '/specialists',
+    '/workflows',
+    '/workflows/*',
+    '/calendar',
+    '/media',
+    '/insights/*',
+  ])
     v1.use(path, apiKeyAuth(rt));
   // After the key check: nobody's body is read before they are known (where a key is needed).
   v1.use('*', withoutBidiControls);
@@ -44,6 +54,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', stepRoutes(rt));
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
+  v1.route('/', calendarRoutes());
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());

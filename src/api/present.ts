@@ -1,5 +1,7 @@
 import type { EventRow, Job } from '../../db/schema';
+import { jobPromise } from '../services/job-promise';
 import type { getJob } from '../services/read-job';
+import type { PlanChange } from '../services/replan';
 import type { PublicCostLine, PublicStep } from '../services/views';
 
 /** Shapes service results for the wire: ISO times, percentages, decimal quantities. */
@@ -55,8 +57,31 @@ export const jobSummaryOut = (job: Job) => ({
   updatedAt: iso(job.updatedAt) ?? '',
 });
 
+/** The job's "ready at": its promise, its first promise and why they differ. */
+export function jobPromiseOut(steps: Parameters<typeof jobPromise>[0]) {
+  const promise = jobPromise(steps);
+  return {
+    promisedDoneAt: iso(promise?.promisedDoneAt),
+    firstPromisedDoneAt: iso(promise?.firstPromisedDoneAt),
+    promiseChange: promise?.change
+      ? { reason: promise.change.reason, cause: promise.change.cause, stepId: promise.change.stepId }
+      : null,
+  };
+}
+
+export const replannedOut = (changes: PlanChange[]) =>
+  changes.map((c) => ({
+    stepId: c.stepId,
+    title: c.title,
+    previousPromisedAt: iso(c.previousPromisedAt),
+    promisedAt: iso(c.promisedAt),
+    fixed: c.fixed,
+    atRisk: c.atRisk,
+  }));
+
 export const jobOut = (detail: Awaited<ReturnType<typeof getJob>>, currency: string, now: number) => ({
   ...jobSummaryOut(detail.job),
+  ...jobPromiseOut(detail.steps),
   steps: detail.steps.map((s) => stepOut(s, now)),
   notes: detail.notes.map((n) => ({ ...n, createdAt: iso(n.createdAt) ?? '' })),
   costLines: detail.costLines.map(costLineOut),

@@ -85,9 +85,24 @@ export const PromiseBody = z
       .min(1)
       .max(LIMITS.reason)
       .optional()
-      .openapi({ description: 'Shown to the customer.' }),
+      .openapi({ description: 'Shown to the customer; required when the promise moves later.' }),
+    fixed: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'A fixed appointment: re-planning the steps before it never moves it.' }),
   })
   .openapi('Promise');
+
+export const ReplannedOut = z
+  .object({
+    stepId: z.string(),
+    title: z.string(),
+    previousPromisedAt: z.string().nullable(),
+    promisedAt: z.string().nullable(),
+    fixed: z.boolean(),
+    atRisk: z.boolean().openapi({ description: 'A fixed appointment the work before it no longer fits' }),
+  })
+  .openapi('Replanned');
 
 export const NoteBody = z
   .object({
@@ -222,6 +237,15 @@ export const StepOut = z
     promisedAt: z.string().nullable(),
     originalPromisedAt: z.string().nullable(),
     promiseReason: z.string().nullable(),
+    promiseCauseStepId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The step whose change moved this promise (itself when moved by hand)' }),
+    fixedPromise: z.boolean().openapi({ description: 'A fixed appointment: re-planning does not move it' }),
+    atRisk: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'A fixed appointment the plan before it no longer fits (staff only)' }),
     startedAt: z.string().nullable(),
     doneAt: z.string().nullable(),
     blockedReason: z.string().nullable(),
@@ -296,6 +320,19 @@ export const JobSummaryOut = z
   .openapi('JobSummary');
 
 export const JobOut = JobSummaryOut.extend({
+  promisedDoneAt: z
+    .string()
+    .nullable()
+    .openapi({ description: 'When the whole job will be done: the promise of its last step that has one' }),
+  firstPromisedDoneAt: z.string().nullable().openapi({ description: 'The first promise made for that' }),
+  promiseChange: z
+    .object({
+      reason: z.string().nullable().openapi({ description: 'The reason the customer reads' }),
+      cause: z.enum(['moved', 'finished_late', 'finished_early', 'skipped']),
+      stepId: z.string().openapi({ description: 'The step whose change moved it' }),
+    })
+    .nullable()
+    .openapi({ description: 'Why promisedDoneAt differs from firstPromisedDoneAt; null when it does not' }),
   steps: z.array(StepOut),
   notes: z.array(NoteOut),
   costLines: z.array(CostLineOut),
@@ -319,3 +356,60 @@ export const EventOut = z
     createdAt: z.string(),
   })
   .openapi('Event');
+
+const Clock = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM')
+  .openapi({ example: '09:00' });
+const Periods = z.array(z.object({ open: Clock, close: Clock })).max(6);
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+
+export const CalendarBody = z
+  .object({
+    hours: z
+      .object(
+        Object.fromEntries(WEEKDAYS.map((d) => [d, Periods])) as Record<
+          (typeof WEEKDAYS)[number],
+          typeof Periods
+        >,
+      )
+      .openapi({
+        description: 'Opening periods per weekday, local time; an empty list is a closed day',
+        example: {
+          sunday: [],
+          monday: [{ open: '09:00', close: '17:30' }],
+          tuesday: [{ open: '09:00', close: '17:30' }],
+          wednesday: [{ open: '09:00', close: '17:30' }],
+          thursday: [{ open: '09:00', close: '17:30' }],
+          friday: [{ open: '09:00', close: '17:30' }],
+          saturday: [],
+        },
+      }),
+    closedDates: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'))
+      .max(400)
+      .openapi({
+        description: 'Own closed days (local dates), on top of the public holidays',
+        example: ['2026-12-31'],
+      }),
+    holidayCountry: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code')
+      .nullable()
+      .openapi({ description: 'Whose public holidays are closed days (null: none)', example: 'NL' }),
+  })
+  .openapi('CalendarInput');
+
+export const CalendarOut = CalendarBody.extend({
+  timeZone: z
+    .string()
+    .openapi({ description: "The organisation's time zone (set in Settings)", example: 'Europe/Amsterdam' }),
+}).openapi('Calendar');

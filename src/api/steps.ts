@@ -1,13 +1,22 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
 import { assignStep } from '../services/assign-step';
 import { changeStepStatus, type StepAction } from '../services/change-step-status';
 import { postNote } from '../services/post-note';
-import { promiseStep } from '../services/promise-step';
+import { previewPromise, promiseStep } from '../services/promise-step';
 import { router } from './env';
-import { iso, stepOut } from './present';
+import { iso, replannedOut, stepOut } from './present';
 import { body, errors, json } from './responses';
-import { AssignBody, NoteBody, NoteOut, PromiseBody, ReasonBody, StepOut, StepParams } from './schemas';
+import {
+  AssignBody,
+  NoteBody,
+  NoteOut,
+  PromiseBody,
+  ReasonBody,
+  ReplannedOut,
+  StepOut,
+  StepParams,
+} from './schemas';
 
 const security = [{ bearer: [] }];
 const tags = ['Steps'];
@@ -54,6 +63,19 @@ const promise = createRoute({
   responses: { 200: json(StepOut, 'The step after the change'), ...changeErrors },
 });
 
+const preview = createRoute({
+  method: 'post',
+  path: '/jobs/{jobId}/steps/{stepId}/promise/preview',
+  tags,
+  security,
+  summary: 'What moving the promise would do to the later steps, without saving it',
+  request: { params: StepParams, ...body(PromiseBody) },
+  responses: {
+    200: json(z.object({ replanned: z.array(ReplannedOut) }), 'The later steps that would move'),
+    ...changeErrors,
+  },
+});
+
 const note = createRoute({
   method: 'post',
   path: '/jobs/{jobId}/steps/{stepId}/notes',
@@ -86,8 +108,13 @@ export const stepRoutes = (rt: Runtime) => {
     })
     .openapi(promise, async (c) => {
       const { jobId, stepId } = c.req.valid('param');
-      const step = await promiseStep(c.get('ctx'), jobId, stepId, c.req.valid('json'));
-      return c.json(stepOut(step, rt.clock.now()), 200);
+      const { replanned, ...step } = await promiseStep(c.get('ctx'), jobId, stepId, c.req.valid('json'));
+      return c.json({ ...stepOut(step, rt.clock.now()), replanned: replannedOut(replanned) }, 200);
+    })
+    .openapi(preview, async (c) => {
+      const { jobId, stepId } = c.req.valid('param');
+      const replanned = await previewPromise(c.get('ctx'), jobId, stepId, c.req.valid('json'));
+      return c.json({ replanned: replannedOut(replanned) }, 200);
     })
     .openapi(note, async (c) => {
       const { jobId, stepId } = c.req.valid('param');

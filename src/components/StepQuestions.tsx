@@ -26,9 +26,6 @@ type Props = {
 /** A step's questions and answers, and the form to ask the person doing it. Plain HTML: works without JS. */
 export default function StepQuestions(props: Props) {
   const t = props.t;
-  const Time = (p: { ms: number }) => (
-    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
-  );
   const answerer = () => props.ask?.answererFor(props.stepId) ?? null;
   const failed = () => (props.ask?.failed?.stepId === props.stepId ? props.ask.failed : null);
   const id = (name: string) => `ask-${props.stepId}-${name}`;
@@ -36,42 +33,7 @@ export default function StepQuestions(props: Props) {
     <>
       <Show when={props.questions.length > 0}>
         <ul class="questions" aria-label={t.questions}>
-          <For each={props.questions}>
-            {(q) => (
-              <li class="question">
-                <p class="asked">
-                  <strong>
-                    {q.channel === 'tracker'
-                      ? t.youAsked
-                      : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
-                  </strong>{' '}
-                  <Time ms={q.askedAt} />
-                </p>
-                <p class="question-body">{q.body}</p>
-                <Show
-                  when={q.answer}
-                  fallback={
-                    <p class="waiting">
-                      {q.answerer
-                        ? fill(q.movedToColleague ? t.movedTo : t.answersBy, {
-                            name: q.answerer.name,
-                            time: props.f.when(q.dueAt, props.now),
-                          })
-                        : fill(t.answersByTeam, { time: props.f.when(q.dueAt, props.now) })}
-                    </p>
-                  }
-                >
-                  <div class="answer">
-                    <p class="asked">
-                      <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
-                      <Time ms={q.answeredAt ?? q.askedAt} />
-                    </p>
-                    <p class="question-body">{q.answer}</p>
-                  </div>
-                </Show>
-              </li>
-            )}
-          </For>
+          <For each={props.questions}>{(q) => <QuestionItem q={q} t={t} f={props.f} now={props.now} />}</For>
         </ul>
       </Show>
       <Show when={props.ask?.askedAt === props.stepId}>
@@ -114,5 +76,51 @@ export default function StepQuestions(props: Props) {
         )}
       </Show>
     </>
+  );
+}
+
+/** One question and its answer (or who answers by when), as an item of a step's thread. */
+export function QuestionItem(props: {
+  q: PublicQuestion;
+  t: TrackerMessages;
+  f: ReturnType<typeof formatters>;
+  now: number;
+}) {
+  const t = props.t;
+  const q = props.q;
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
+  return (
+    <li class="question">
+      <p class="asked">
+        <strong>
+          {q.channel === 'tracker' ? t.youAsked : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
+        </strong>{' '}
+        <Time ms={q.askedAt} />
+      </p>
+      <p class="question-body">{q.body}</p>
+      <Show
+        when={q.answer}
+        fallback={
+          <p class="waiting">
+            {q.answerer
+              ? fill(q.movedToColleague ? t.movedTo : t.answersBy, {
+                  name: q.answerer.name,
+                  time: props.f.when(q.dueAt, props.now),
+                })
+              : fill(t.answersByTeam, { time: props.f.when(q.dueAt, props.now) })}
+          </p>
+        }
+      >
+        <div class="answer">
+          <p class="asked">
+            <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
+            <Time ms={q.answeredAt ?? q.askedAt} />
+          </p>
+          <p class="question-body">{q.answer}</p>
+        </div>
+      </Show>
+    </li>
   );
 }

@@ -8,12 +8,13 @@ import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
 import Approvals from './Approvals';
 import RateWork from './RateWork';
-import StepQuestions, { type AskForm } from './StepQuestions';
+import StepQuestions, { type AskForm, QuestionItem } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
 
 type Props = {
-  view: Pick<TrackerView, 'steps' | 'costLines' | 'job'> & {
+  view: Pick<TrackerView, 'steps' | 'costLines'> & {
+    job: Omit<TrackerView['job'], 'cancelReason'>;
     notes: Note[];
     questions: PublicQuestion[];
     ratings?: Record<string, RatingSummary>;
@@ -28,6 +29,8 @@ type Props = {
   ask?: AskForm | undefined;
   /** Approve / decline buttons for extra work (the customer's tracker, open jobs only). */
   decide?: boolean;
+  /** Signs notes posted without a named author ("The Garage van Dijk team"). */
+  organisationName?: string;
   /** Rating forms for a finished job (the customer's tracker): whose rating was just refused. */
   rate?: { failedFor: string | null };
 };
@@ -73,6 +76,10 @@ export default function TrackerBody(props: Props) {
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
                 rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
+                jobStatus={view.job.status}
+                signature={
+                  props.organisationName ? fill(t.signedByTeam, { org: props.organisationName }) : null
+                }
                 ask={props.ask}
                 now={props.now}
                 t={t}
@@ -98,7 +105,7 @@ export default function TrackerBody(props: Props) {
                 </>
               )}
             </For>
-            <dt class="grand">{sum.final ? t.totalFinal : t.totalEstimated}</dt>
+            <dt class="grand">{totalLabel(sum.final, view.job.status, t)}</dt>
             <dd class="grand">{f.money(sum.grossCents)}</dd>
             <Show when={sum.estimatedGrossCents !== sum.grossCents && sum.estimatedGrossCents > 0}>
               <dt>{t.firstEstimate}</dt>
@@ -117,12 +124,18 @@ export default function TrackerBody(props: Props) {
 
 type Ui = { t: TrackerMessages; f: ReturnType<typeof formatters> };
 
+/** "Final" only once the job is done and every counted line is actual; before that, so far or estimated. */
+export const totalLabel = (final: boolean, status: TrackerView['job']['status'], t: TrackerMessages) =>
+  final ? (status === 'done' ? t.totalFinal : t.totalSoFar) : t.totalEstimated;
+
 function StepItem(
   props: Ui & {
     step: PublicStep;
     notes: Note[];
     questions: PublicQuestion[];
     rating: RatingSummary | undefined;
+    jobStatus: TrackerView['job']['status'];
+    signature: string | null;
     ask: AskForm | undefined;
     now: number;
     staff: Props['staff'];
@@ -131,10 +144,22 @@ function StepItem(
   const s = () => props.step;
   const late = () => {
     const promised = s().promisedAt;
-    if (promised == null || s().status === 'skipped') return 0;
+    if (promised == null || s().status === 'skipped' || props.jobStatus === 'cancelled') return 0;
     return Math.max(0, (s().doneAt ?? props.now) - promised);
   };
   const moved = () => s().originalPromisedAt != null && s().promisedAt !== s().originalPromisedAt;
+  // A skipped step has nothing left to promise; a cancelled job's open steps will not happen.
+  const promiseShown = () => s().status !== 'skipped' && props.jobStatus !== 'cancelled';
+  const cancelled = () =>
+    props.jobStatus === 'cancelled' && s().status !== 'done' && s().status !== 'skipped';
+  // Notes, questions and answers in the order they happened, as one thread.
+  const thread = () =>
+    [
+      ...props.notes.map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
+      ...props.questions.map((question) => ({ kind: 'question' as const, at: question.askedAt, question })),
+    ].sort((x, y) => x.at - y.at);
+  // The reason is told once: on the step that was moved (and in the headline), not on each step it moved.
+  const ownReason = () => (s().promiseCauseStepId ?? s().id) === s().id;
   const Time = (p: { ms: number }) => (
     <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
   );
@@ -145,7 +170,8 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <span class="title">{s().title}</span> <span class="badge">{props.t.status[s().status]}</span>
+        <span class="title">{s().title}</span>{' '}
+        <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
         <p class="description">{s().description}</p>
@@ -191,7 +217,7 @@ function StepItem(
         )}
       </Show>
       <dl class="times">
-        <Show when={moved() && s().originalPromisedAt}>
+        <Show when={promiseShown() && moved() && s().originalPromisedAt}>
           {(first) => (
             <>
               <dt>{props.t.originallyPromised}</dt>
@@ -203,13 +229,13 @@ function StepItem(
             </>
           )}
         </Show>
-        <Show when={s().promisedAt}>
+        <Show when={promiseShown() && s().promisedAt}>
           {(promised) => (
             <>
               <dt>{moved() ? props.t.newPromise : props.t.promised}</dt>
               <dd>
                 <Time ms={promised()} />
-                <Show when={moved() && s().promiseReason}>
+                <Show when={moved() && ownReason() && s().promiseReason}>
                   <span class="reason"> — {s().promiseReason}</span>
                 </Show>
               </dd>
@@ -248,56 +274,74 @@ function StepItem(
       <Show when={s().status === 'blocked' && s().waitingOn === 'customer_approval'}>
         <p class="blocked-reason">{props.t.waitingForYou}</p>
       </Show>
-      <Show when={props.notes.length > 0}>
+      <Show when={thread().length > 0}>
         <ul class="notes" aria-label={props.t.notes}>
-          <For each={props.notes}>
-            {(note) => (
-              <li class="note">
-                <Show when={props.staff && note.visibility === 'internal'}>
-                  <span class="badge internal">{props.staff?.internalLabel}</span>
-                </Show>
-                <div class="note-body" innerHTML={note.html} />
-                <Show when={note.photos.length > 0}>
-                  <ul class="note-photos">
-                    <For each={note.photos}>
-                      {(photo, i) => (
-                        <li>
-                          <a href={photo.url}>
-                            <img
-                              src={photo.url}
-                              width={photo.width}
-                              height={photo.height}
-                              loading="lazy"
-                              alt={fill(props.t.photo, {
-                                n: i() + 1,
-                                total: note.photos.length,
-                                step: props.step.title,
-                              })}
-                            />
-                          </a>
-                        </li>
-                      )}
-                    </For>
-                  </ul>
-                </Show>
-                <p class="note-meta">
-                  <Show when={note.author}>{(a) => `${a().name} · `}</Show>
-                  <Time ms={note.createdAt} />
-                </p>
+          <For each={thread()}>
+            {(entry) =>
+              entry.kind === 'note' ? (
+                <NoteItem
+                  note={entry.note}
+                  stepTitle={s().title}
+                  signature={props.signature}
+                  staff={props.staff}
+                  t={props.t}
+                  f={props.f}
+                  now={props.now}
+                />
+              ) : (
+                <QuestionItem q={entry.question} t={props.t} f={props.f} now={props.now} />
+              )
+            }
+          </For>
+        </ul>
+      </Show>
+      <StepQuestions stepId={s().id} questions={[]} ask={props.ask} t={props.t} f={props.f} now={props.now} />
+      {props.staff?.stepActions(props.step)}
+    </li>
+  );
+}
+
+function NoteItem(
+  props: Ui & { note: Note; stepTitle: string; signature: string | null; staff: Props['staff']; now: number },
+) {
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
+  return (
+    <li class="note">
+      <Show when={props.staff && props.note.visibility === 'internal'}>
+        <span class="badge internal">{props.staff?.internalLabel}</span>
+      </Show>
+      <div class="note-body" innerHTML={props.note.html} />
+      <Show when={props.note.photos.length > 0}>
+        <ul class="note-photos">
+          <For each={props.note.photos}>
+            {(photo, i) => (
+              <li>
+                <a href={photo.url}>
+                  <img
+                    src={photo.url}
+                    width={photo.width}
+                    height={photo.height}
+                    loading="lazy"
+                    alt={fill(props.t.photo, {
+                      n: i() + 1,
+                      total: props.note.photos.length,
+                      step: props.stepTitle,
+                    })}
+                  />
+                </a>
               </li>
             )}
           </For>
         </ul>
       </Show>
-      <StepQuestions
-        stepId={s().id}
-        questions={props.questions}
-        ask={props.ask}
-        t={props.t}
-        f={props.f}
-        now={props.now}
-      />
-      {props.staff?.stepActions(props.step)}
+      <p class="note-meta">
+        <Show when={props.note.author} fallback={props.signature ? `${props.signature} · ` : ''}>
+          {(a) => `${a().name} · `}
+        </Show>
+        <Time ms={props.note.createdAt} />
+      </p>
     </li>
   );
 }

@@ -10,7 +10,7 @@ import { cancelJob, reissueTrackerToken } from '../services/job-admin';
 import { LIMITS } from '../services/limits';
 import { storeImage } from '../services/media';
 import { postNote } from '../services/post-note';
-import { promiseStep } from '../services/promise-step';
+import { type PromiseInput, previewPromise, promiseStep } from '../services/promise-step';
 import { answerQuestion, askQuestion } from '../services/questions';
 import { giveKudos } from '../services/ratings';
 import { type Handler, parseForm, uploadedFiles } from './page';
@@ -64,6 +64,16 @@ export function jobForms(
       await changeStepStatus(ctx, jobId, input.stepId, action, input.reason ? { reason: input.reason } : {});
       return undefined;
     };
+  const promiseInput = (form: FormData): [string, PromiseInput] => {
+    const input = parseForm(
+      z.object({ stepId: id, promisedAt: z.string().max(32), reason, fixed: z.literal('1').optional() }),
+      form,
+      t,
+    );
+    const promisedAt = input.promisedAt ? fromLocalInput(input.promisedAt, timeZone) : null;
+    if (input.promisedAt && promisedAt === null) throw invalid('promisedAt', 'date_expected');
+    return [input.stepId, { promisedAt, reason: input.reason, fixed: input.fixed === '1' }];
+  };
   return {
     start: step('start'),
     finish: step('finish'),
@@ -75,14 +85,14 @@ export function jobForms(
       return undefined;
     },
     promise: async (form) => {
-      const input = parseForm(z.object({ stepId: id, promisedAt: z.string().max(32), reason }), form, t);
-      const promisedAt = input.promisedAt ? fromLocalInput(input.promisedAt, timeZone) : null;
-      if (input.promisedAt && promisedAt === null) throw invalid('promisedAt', 'date_expected');
-      await promiseStep(ctx, jobId, input.stepId, {
-        promisedAt,
-        ...(input.reason ? { reason: input.reason } : {}),
-      });
+      await promiseStep(ctx, jobId, ...promiseInput(form));
       return undefined;
+    },
+    // The same form's other button: what the move would do to the later steps, shown before saving.
+    previewPromise: async (form) => {
+      const [stepId, input] = promiseInput(form);
+      const changes = await previewPromise(ctx, jobId, stepId, input);
+      return { show: { preview: { stepId, changes, values: Object.fromEntries(textFields(form)) } } };
     },
     note: async (form) => {
       const input = parseForm(
@@ -170,3 +180,6 @@ function costInput(input: z.output<typeof costFields>) {
     stepId: input.stepId || null,
   };
 }
+
+const textFields = (form: FormData) =>
+  [...form].filter((entry): entry is [string, string] => typeof entry[1] === 'string');

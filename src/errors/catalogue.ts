@@ -83,6 +83,16 @@ export const ERRORS = {
     en: 'This step is {status}; its promise can no longer change.',
     nl: 'Deze stap is afgesloten; de belofte kan niet meer veranderen.',
   },
+  approval_pending: {
+    kind: 'conflict',
+    en: 'Extra work on this step waits for the customer’s approval. Finish it once they have decided.',
+    nl: 'Extra werk bij deze stap wacht op goedkeuring van de klant. Rond de stap af als die heeft beslist.',
+  },
+  no_working_time: {
+    kind: 'conflict',
+    en: 'The working hours have no opening time in the next three years.',
+    nl: 'De werktijden hebben de komende drie jaar geen openingstijd.',
+  },
   not_awaiting_approval: {
     kind: 'conflict',
     en: 'This cost line is {state}; there is nothing to decide.',
@@ -163,6 +173,47 @@ export const ERRORS = {
     kind: 'invalid',
     en: 'Choose between {min} and {max} seconds.',
     nl: 'Kies tussen {min} en {max} seconden.',
+  },
+  promise_later_needs_reason: {
+    kind: 'invalid',
+    en: 'A later promise needs a reason the customer reads.',
+    nl: 'Een latere belofte heeft een reden nodig die de klant leest.',
+  },
+  hours_format: {
+    kind: 'invalid',
+    en: 'Write the hours like 09:00-17:30.',
+    nl: 'Schrijf de tijden als 09:00-17:30.',
+  },
+  hours_all_days: {
+    kind: 'invalid',
+    en: 'Give the hours of all seven days, Sunday first.',
+    nl: 'Geef de tijden van alle zeven dagen, zondag eerst.',
+  },
+  hours_range: {
+    kind: 'invalid',
+    en: 'Use times from 00:00 to 24:00 (whole minutes from 0 to 1440).',
+    nl: 'Gebruik tijden van 00:00 tot 24:00 (hele minuten van 0 tot 1440).',
+  },
+  hours_close_before_open: {
+    kind: 'invalid',
+    en: 'Closing must come after opening.',
+    nl: 'Sluiten moet na openen komen.',
+  },
+  hours_overlap: {
+    kind: 'invalid',
+    en: 'These opening periods overlap.',
+    nl: 'Deze openingsblokken overlappen.',
+  },
+  hours_none: { kind: 'invalid', en: 'Open on at least one day.', nl: 'Wees op minstens één dag open.' },
+  closed_date_format: {
+    kind: 'invalid',
+    en: 'Write dates like 2026-12-31 (YYYY-MM-DD).',
+    nl: 'Schrijf datums als 2026-12-31 (JJJJ-MM-DD).',
+  },
+  holiday_country_unknown: {
+    kind: 'invalid',
+    en: 'No public holidays known for this country code.',
+    nl: 'Geen feestdagen bekend voor deze landcode.',
   },
   too_many_photos: {
     kind: 'invalid',

@@ -37,6 +37,7 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'step.blocked': { say: 'blocked' },
   'step.resumed': { say: 'started' },
   'step.promise_changed': { say: 'promise', push: true },
+  'step.at_risk': null,
   'step.assigned': { say: 'assigned' },
   'note.posted': { say: 'note' },
   'cost_line.added': { say: 'costs' },

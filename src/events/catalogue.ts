@@ -35,6 +35,9 @@ const step: z.ZodType<PublicStep> = z.object({
   promisedAt: time.nullable(),
   originalPromisedAt: time.nullable(),
   promiseReason: z.string().nullable(),
+  // Defaults: snapshots logged before promises could cascade lack these two.
+  promiseCauseStepId: id.nullable().default(null),
+  fixedPromise: z.boolean().default(false),
   startedAt: time.nullable(),
   doneAt: time.nullable(),
   blockedReason: z.string().nullable(),
@@ -84,6 +87,8 @@ const question: z.ZodType<PublicQuestion> = z.object({
   answeredBy: person,
 });
 
+/** What made a plan move: a promise moved by hand, a step that closed early or late, a skipped step. */
+const causeKind = z.enum(['moved', 'finished', 'skipped']);
 const stepChange = <S extends z.ZodRawShape>(extra: S) => z.object({ step, ...extra });
 const questionEvent = z.object({ question, assigneeId: id.nullable() });
 const questionHandover = z.object({ question, assigneeId: id.nullable(), previousAssigneeId: id.nullable() });
@@ -119,9 +124,23 @@ export const EVENTS = {
     stepChange({ reason: z.string().optional(), waitingOn: z.enum(['customer_approval']).optional() }),
   ),
   'step.resumed': entry('customer', stepChange({ after: z.enum(['approved', 'declined']) })),
+  /** Moved by hand, or by re-planning after an earlier step (`cause`: which step, and what it did). */
   'step.promise_changed': entry(
     'customer',
-    stepChange({ previousPromisedAt: time.nullable(), reason: z.string().nullable() }),
+    stepChange({
+      previousPromisedAt: time.nullable(),
+      reason: z.string().nullable(),
+      cause: z.object({ stepId: id, kind: causeKind }).optional(),
+    }),
+  ),
+  /** A fixed appointment the work before it no longer fits (or fits again); for staff, the promise stays. */
+  'step.at_risk': entry(
+    'internal',
+    z.object({
+      atRisk: z.boolean(),
+      promisedAt: time.nullable(),
+      plannedAfter: z.object({ stepId: id, kind: causeKind, reason: z.string().nullable() }),
+    }),
   ),
   'step.assigned': entry('customer', stepChange({ previousAssigneeId: id.nullable() })),
   'note.posted': entry('either', z.object({ note })),

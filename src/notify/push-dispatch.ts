@@ -14,6 +14,8 @@ import type { PushSender } from './push';
 /** What a customer hears about when the page is closed: the announcements the catalogue marks for push. */
 function customerKey(e: LogEvent): Announcement | null {
   if (e.visibility !== 'customer') return null;
+  // A re-plan moves several promises for one cause: the customer hears about the cause once.
+  if (e.type === 'step.promise_changed' && e.payload.cause) return null;
   const said = announcementOf(e.type, e.payload as { costLine?: { state: string } });
   return said?.push ? said.say : null;
 }

@@ -1,9 +1,10 @@
-import { and, eq, notInArray } from 'drizzle-orm';
-import { jobs, type Step, type StepStatus, steps } from '../../db/schema';
-import { type Ctx, inTransaction } from './context';
+import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import { costLines, jobs, type Step, type StepStatus, steps } from '../../db/schema';
+import { type Ctx, type Db, inTransaction } from './context';
 import { conflict } from './errors';
 import { appendEvent } from './events';
 import { loadOpenJob, loadStep } from './load';
+import { cascade } from './replan';
 import { type StepEventType, type StepView, saveStep } from './step-event';
 
 export type StepAction = 'start' | 'finish' | 'skip' | 'block';
@@ -37,6 +38,7 @@ export async function changeStepStatus(
         },
       );
     }
+    if (action === 'finish') await refuseWhileApprovalWaits(tx, stepId);
     const now = ctx.clock.now();
     const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
     if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
@@ -50,6 +52,19 @@ export async function changeStepStatus(
       rule.event,
       input.reason ? { reason: input.reason } : {},
     );
+
+    if (action === 'finish') {
+      await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now);
+    }
+    if (action === 'skip') {
+      await cascade(
+        tx,
+        ctx,
+        jobId,
+        { stepId, kind: 'skipped', reason: null },
+        await skippedEnd(tx, step, now),
+      );
+    }
 
     if (rule.to === 'done' || rule.to === 'skipped') {
       const [open] = await tx
@@ -68,4 +83,34 @@ export async function changeStepStatus(
     }
     return updated;
   });
+}
+
+/**
+ * Extra work the customer has not yet approved belongs to this step: finishing it first would
+ * present the customer with work already done. The specialist waits for the decision (or withdraws the line).
+ */
+async function refuseWhileApprovalWaits(tx: Db, stepId: string) {
+  const [waiting] = await tx
+    .select({ id: costLines.id })
+    .from(costLines)
+    .where(and(eq(costLines.stepId, stepId), eq(costLines.state, 'awaiting_approval')))
+    .limit(1);
+  if (waiting) throw conflict('approval_pending', {}, { costLineId: waiting.id });
+}
+
+/** Without the skipped step, the next one can begin when the open step before it is promised, or now. */
+async function skippedEnd(tx: Db, step: Step, now: number) {
+  const [before] = await tx
+    .select({ promisedAt: steps.promisedAt })
+    .from(steps)
+    .where(
+      and(
+        eq(steps.jobId, step.jobId),
+        lt(steps.position, step.position),
+        notInArray(steps.status, ['done', 'skipped']),
+      ),
+    )
+    .orderBy(desc(steps.position))
+    .limit(1);
+  return Math.max(now, before?.promisedAt ?? now);
 }

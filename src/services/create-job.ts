@@ -1,5 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { jobs, type Specialist, specialists, steps, workflowSteps, workflows } from '../../db/schema';
+import { addWorkingMinutes } from './calendar';
+import { calendarFor } from './calendars';
 import { type Ctx, inTransaction } from './context';
 import { conflict, invalid } from './errors';
 import { appendEvent } from './events';
@@ -54,6 +56,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
               ? await loadAssignableSpecialist(tx, ctx, `steps.${i}.assigneeId`, s.assigneeId)
               : null,
             promisedAt: s.promisedAt ?? null,
+            expectedMinutes: null,
           })),
         );
 
@@ -84,6 +87,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       assigneeId: p.assignee?.id ?? null,
       promisedAt: p.promisedAt,
       originalPromisedAt: p.promisedAt,
+      expectedMinutes: p.expectedMinutes,
       updatedAt: now,
     }));
     const inserted = await tx.insert(steps).values(rows).returning();
@@ -121,15 +125,17 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
   const byRole = (role: string | null): Specialist | null =>
     role ? (team.find((s) => s.role.toLowerCase() === role.toLowerCase()) ?? null) : null;
 
-  // Propose promises by adding up expected durations; a step without one gets no promise.
+  // Propose promises by adding up expected durations in working time; a step without one gets no promise.
+  const calendar = await calendarFor(tx, ctx.organisationId, workflowId);
   let cursor = now;
   return templates.map((t) => {
-    cursor += (t.expectedMinutes ?? 0) * 60_000;
+    if (t.expectedMinutes) cursor = addWorkingMinutes(calendar, cursor, t.expectedMinutes);
     return {
       title: t.title,
       description: t.description,
       assignee: byRole(t.defaultRole),
       promisedAt: t.expectedMinutes ? cursor : null,
+      expectedMinutes: t.expectedMinutes,
     };
   });
 }

@@ -54,7 +54,8 @@ type Delta = {
   series: Record<string, number[]>;
 };
 
-type StepEvent = Extract<LogEvent, { type: `step.${string}` }>;
+/** Events that carry the step's snapshot (`step.at_risk` is a flag for staff, without one). */
+type StepEvent = Exclude<Extract<LogEvent, { type: `step.${string}` }>, { type: 'step.at_risk' }>;
 type QuestionEvent = Extract<LogEvent, { type: `question.${string}` }>;
 
 /** Folds every event not yet folded; returns how many it folded. */
@@ -503,7 +504,7 @@ class Fold {
   }
 }
 
-const isStepEvent = (e: LogEvent): e is StepEvent => e.type.startsWith('step.');
+const isStepEvent = (e: LogEvent): e is StepEvent => e.type.startsWith('step.') && 'step' in e.payload;
 const isQuestionEvent = (e: LogEvent): e is QuestionEvent => e.type.startsWith('question.');
 
 const questionSubject = (q: InsightQuestion) => `${q.workflowId}|${q.position}`;

@@ -50,6 +50,8 @@ export function totals(lines: PricedLine[]): Totals {
     if (line.state === 'declined') continue;
     if (line.state === 'awaiting_approval') {
       awaiting += lineNet + lineVat;
+      // Work the customer has not decided on yet means the total is not settled.
+      final = false;
       continue;
     }
     if (line.state !== 'actual') final = false;

@@ -13,7 +13,11 @@ export async function getJob(ctx: Ctx, jobId: string) {
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(ctx.db, jobId, 'staff');
   return {
     job,
-    steps: stepRows.map((s) => ({ ...publicStep(s, at(s.assigneeId)), assigneeId: s.assigneeId })),
+    steps: stepRows.map((s) => ({
+      ...publicStep(s, at(s.assigneeId)),
+      assigneeId: s.assigneeId,
+      atRisk: s.atRisk,
+    })),
     notes: noteRows.map((n) => ({
       ...publicNote(n, at(n.authorId)),
       visibility: n.visibility,

@@ -42,13 +42,14 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, ratings] = await Promise.all([
+  const [questions, ratable, ratings, cancelReason] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
     ratingSummaries(
       db,
       stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
     ),
+    job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
   ]);
   return {
     organisation: {
@@ -68,6 +69,8 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
       status: job.status,
       locale: job.locale,
       createdAt: job.createdAt,
+      /** What the business told the customer when it cancelled the job (kept in the log). */
+      cancelReason,
     },
     steps: stepRows.map((s) => publicStep(s, at(s.assigneeId))),
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
@@ -78,6 +81,17 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
     totals: totals(lineRows),
     lastEventId: latest?.id ?? 0,
   };
+}
+
+async function cancellationReason(db: Db, jobId: string): Promise<string | null> {
+  const [event] = await db
+    .select({ payload: events.payload })
+    .from(events)
+    .where(and(eq(events.jobId, jobId), eq(events.type, 'job.cancelled')))
+    .orderBy(desc(events.id))
+    .limit(1);
+  const reason = event?.payload.reason;
+  return typeof reason === 'string' && reason ? reason : null;
 }
 
 export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;

@@ -22,6 +22,10 @@ export type PublicStep = {
   promisedAt: number | null;
   originalPromisedAt: number | null;
   promiseReason: string | null;
+  /** The step whose change moved this promise (this step itself when moved by hand); null if never moved. */
+  promiseCauseStepId: string | null;
+  /** A fixed appointment: re-planning does not move it. */
+  fixedPromise: boolean;
   startedAt: number | null;
   doneAt: number | null;
   blockedReason: string | null;
@@ -85,6 +89,8 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   promisedAt: step.promisedAt,
   originalPromisedAt: step.originalPromisedAt,
   promiseReason: step.promiseReason,
+  promiseCauseStepId: step.promiseCauseStepId,
+  fixedPromise: step.fixedPromise,
   startedAt: step.startedAt,
   doneAt: step.doneAt,
   blockedReason: step.blockedReason,

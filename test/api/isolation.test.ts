@@ -55,7 +55,8 @@ beforeAll(async () => {
 function validBody(method: string, path: string): unknown {
   if (method === 'get' || method === 'delete') return undefined;
   if (path.endsWith('/assignee')) return { assigneeId: null };
-  if (path.endsWith('/promise')) return { promisedAt: '2026-12-01T10:00:00Z', reason: 'Onderdeel later' };
+  if (/\/promise(\/preview)?$/.test(path))
+    return { promisedAt: '2026-12-01T10:00:00Z', reason: 'Onderdeel later' };
   if (path.endsWith('/notes')) return { markdown: 'Hallo' };
   if (path.endsWith('/cost-lines'))
     return { kind: 'part', description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 21 };

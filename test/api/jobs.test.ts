@@ -173,6 +173,7 @@ describe('changing a job', () => {
     const rest = await call('GET', `/jobs/${job.id}/events?after=${log.json.nextAfter}`, { key: org.key });
     expect(rest.json.events.map((e: { type: string }) => e.type)).toEqual([
       'step.promise_changed',
+      'step.promise_changed', // the next step, re-planned after the moved one
       'step.assigned',
       'note.posted',
       'cost_line.added',

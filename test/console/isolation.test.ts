@@ -135,7 +135,17 @@ beforeAll(async () => {
   aJob = { jobId: created.jobId, stepId: stepA?.id ?? '' };
 });
 
-const STEP_ACTIONS = ['start', 'finish', 'skip', 'block', 'assign', 'promise', 'note', 'kudos'] as const;
+const STEP_ACTIONS = [
+  'start',
+  'finish',
+  'skip',
+  'block',
+  'assign',
+  'promise',
+  'previewPromise',
+  'note',
+  'kudos',
+] as const;
 const LINE_ACTIONS = ['editCost', 'removeCost'] as const;
 const costFields = {
   kind: 'part',
@@ -149,6 +159,7 @@ const fieldsFor = (action: string): Record<string, string> =>
   ({
     assign: { assigneeId: '' },
     promise: { promisedAt: '2026-12-01T10:00' },
+    previewPromise: { promisedAt: '2026-12-01T10:00', reason: 'x' },
     note: { markdown: 'hello', visibility: 'customer' },
     record: { channel: 'phone', body: 'Taken' },
     answer: { answer: 'Taken' },
@@ -170,6 +181,7 @@ const PAGES_COVERED = new Set([
   'team.astro',
   'team/[id].astro',
   'settings.astro',
+  'calendar.astro',
   'workflows.astro',
   'workflows/[id].astro',
   'webhooks/[id].astro',
@@ -278,6 +290,17 @@ describe('organisation A reaching for organisation B through the console', () =>
       [`/console/webhooks/${b.endpoint}`, { _action: 'retry', deliveryId: 'msg_1_x' }],
       [`/console/jobs/${aJob.jobId}`, { _action: 'answer', questionId: b.question, answer: 'Taken' }],
       [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
+      [
+        '/console/calendar',
+        {
+          _action: 'workflowCalendar',
+          workflowId: b.workflow,
+          ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`day${d}`, '08:00-21:00'])),
+          holidayCountry: '',
+          closedDates: '',
+        },
+      ],
+      ['/console/calendar', { _action: 'dropWorkflowCalendar', workflowId: b.workflow }],
     ];
     for (const [path, form] of cases) {
       const response = await a.post(path, form);

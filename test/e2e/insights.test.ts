@@ -32,7 +32,11 @@ beforeAll(async () => {
     });
     const [intake, keuring] = (await getJob(admin.ctx, jobId)).steps;
     await changeStepStatus(admin.ctx, jobId, intake?.id ?? '', 'finish');
-    if (i % 2) await promiseStep(admin.ctx, jobId, keuring?.id ?? '', { promisedAt: Date.now() + 7_200_000 });
+    if (i % 2)
+      await promiseStep(admin.ctx, jobId, keuring?.id ?? '', {
+        promisedAt: Date.now() + 7_200_000,
+        reason: 'Het onderdeel komt later binnen.',
+      });
     await changeStepStatus(admin.ctx, jobId, keuring?.id ?? '', 'finish');
   }
 });

@@ -2,10 +2,16 @@ import { For, Show } from 'solid-js';
 import type { FormState } from '../../console/page';
 import type { ConsoleMessages } from '../../i18n/console';
 import { fill } from '../../i18n/messages';
+import type { PlanChange } from '../../services/replan';
 import type { PublicStep } from '../../services/views';
 
+/** What the console's "show the effect" button answers: the later steps that would move. */
+export type PromisePreview = { stepId: string; changes: PlanChange[]; values: Record<string, string> };
+
 type Props = {
-  step: PublicStep & { assigneeId?: string | null };
+  step: PublicStep & { assigneeId?: string | null; atRisk?: boolean };
+  /** Formats a time for this reader (the preview of a moved promise). */
+  formatTime: (ms: number) => string;
   t: ConsoleMessages;
   team: { id: string; name: string; role: string }[];
   form: FormState;
@@ -28,7 +34,10 @@ export default function StepActions(props: Props) {
   const err = (field: string) => (mine ? props.form.errors[field] : undefined);
   const val = (field: string, fallback = '') => (mine ? (props.form.values[field] ?? fallback) : fallback);
   const fid = (name: string) => `${s.id}-${name}`;
-  const open = mine && Object.keys(props.form.errors).length > 0;
+  const preview = (props.form.shown as { preview?: PromisePreview } | null)?.preview;
+  const previewHere = preview?.stepId === s.id ? preview : null;
+  const open = (mine && Object.keys(props.form.errors).length > 0) || previewHere !== null;
+  const promiseVal = (field: string, fallback = '') => previewHere?.values[field] ?? val(field, fallback);
   const canStart = s.status === 'pending' || s.status === 'blocked';
   const canClose = s.status !== 'done' && s.status !== 'skipped';
   const Hidden = (p: { action: string }) => (
@@ -63,6 +72,9 @@ export default function StepActions(props: Props) {
 
   return (
     <div class="step-actions">
+      <Show when={s.atRisk}>
+        <p class="error at-risk">{t.atRisk}</p>
+      </Show>
       <Kudos />
       <Show when={mine && err('_')}>
         <p class="error" role="alert">
@@ -152,26 +164,79 @@ export default function StepActions(props: Props) {
 
           <Show when={canClose}>
             <form method="post" class="stack panel">
-              <Hidden action="promise" />
+              <input type="hidden" name="stepId" value={s.id} />
               <div class={`field${err('promisedAt') ? ' invalid' : ''}`}>
                 <label for={fid('promisedAt')}>{t.promise}</label>
                 <input
                   id={fid('promisedAt')}
                   name="promisedAt"
                   type="datetime-local"
-                  value={val('promisedAt', props.promisedLocal)}
+                  value={promiseVal('promisedAt', props.promisedLocal)}
                   aria-invalid={err('promisedAt') ? 'true' : undefined}
                   aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
                 />
                 <FieldError field="promisedAt" />
               </div>
-              <div class="field">
+              <div class={`field${err('reason') ? ' invalid' : ''}`}>
                 <label for={fid('promise-reason')}>{t.promiseReason}</label>
-                <input id={fid('promise-reason')} name="reason" maxlength={500} value={val('reason')} />
+                <p class="hint" id={fid('promise-reason-hint')}>
+                  {t.reasonHint}
+                </p>
+                <input
+                  id={fid('promise-reason')}
+                  name="reason"
+                  maxlength={500}
+                  value={promiseVal('reason')}
+                  aria-invalid={err('reason') ? 'true' : undefined}
+                  aria-describedby={`${fid('promise-reason-hint')}${err('reason') ? ` ${fid('reason-error')}` : ''}`}
+                />
+                <FieldError field="reason" />
               </div>
-              <div>
-                <button type="submit" class="secondary">
+              <label>
+                <input
+                  type="checkbox"
+                  name="fixed"
+                  value="1"
+                  checked={previewHere ? previewHere.values.fixed === '1' : s.fixedPromise}
+                />{' '}
+                {t.fixedPromise}
+              </label>
+              <Show when={previewHere}>
+                {(p) => (
+                  <div class="preview" role="status">
+                    <Show when={p().changes.length > 0} fallback={<p>{t.previewNone}</p>}>
+                      <p>{t.previewTitle}</p>
+                      <ul>
+                        <For each={p().changes}>
+                          {(c) => (
+                            <li>
+                              {c.moves
+                                ? fill(t.previewMove, {
+                                    step: c.title,
+                                    from:
+                                      c.previousPromisedAt == null
+                                        ? '–'
+                                        : props.formatTime(c.previousPromisedAt),
+                                    to: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
+                                  })
+                                : fill(t.previewAtRisk, {
+                                    step: c.title,
+                                    time: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
+                                  })}
+                            </li>
+                          )}
+                        </For>
+                      </ul>
+                    </Show>
+                  </div>
+                )}
+              </Show>
+              <div class="buttons">
+                <button type="submit" name="_action" value="promise" class="secondary">
                   {t.promiseButton}
+                </button>
+                <button type="submit" name="_action" value="previewPromise" class="secondary">
+                  {t.promisePreview}
                 </button>
               </div>
             </form>

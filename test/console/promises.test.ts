@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toLocalInput } from '../../src/i18n/format';
+import type { WeekHours } from '../../src/services/calendar';
+import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendars';
+import { createJob } from '../../src/services/create-job';
+import { createWorkflow } from '../../src/services/directory';
+import { getJob } from '../../src/services/read-job';
+import { type ConsoleClient, signedUpAdmin } from '../console-client';
+import { startProduct } from '../server';
+
+let product: Awaited<ReturnType<typeof startProduct>>;
+let admin: Awaited<ReturnType<typeof signedUpAdmin>>;
+let client: ConsoleClient;
+
+const HOUR = 3_600_000;
+// Open day and night, so the real clock this test runs on never falls outside working time.
+const always = Array.from({ length: 7 }, () => [{ open: 0, close: 1440 }]) as unknown as WeekHours;
+
+beforeAll(async () => {
+  product = await startProduct();
+  admin = await signedUpAdmin(product.url, product.rt, 'Garage Planning');
+  client = admin.client;
+  await setCalendar(admin.ctx, { hours: always, closedDates: [], holidayCountry: null });
+});
+
+const fieldError = (html: string, id: string) =>
+  new RegExp(`<p class="error" id="${id}-error">([^<]*)</p>`).exec(html)?.[1] ?? null;
+
+describe('moving a promise in the console', () => {
+  it('asks a reason for a later promise, previews the later steps, then saves and re-plans them', async () => {
+    const now = Date.now();
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'P-1',
+      title: 'Remmen',
+      customer: { name: 'Lisa', locale: 'nl' },
+      steps: [
+        { title: 'Onderdelen', promisedAt: now + HOUR },
+        { title: 'Proefrit', promisedAt: now + 2 * HOUR },
+      ],
+    });
+    const [first, second] = (await getJob(admin.ctx, jobId)).steps;
+    const { timeZone } = await getCalendar(admin.ctx);
+    const later = toLocalInput(now + 3 * HOUR, timeZone);
+
+    const refused = await client.post(`/console/jobs/${jobId}`, {
+      _action: 'promise',
+      stepId: first?.id ?? '',
+      promisedAt: later,
+      reason: '',
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, `${first?.id}-reason`)).toBe(
+      'Een latere belofte heeft een reden nodig die de klant leest.',
+    );
+
+    const preview = await client.post(`/console/jobs/${jobId}`, {
+      _action: 'previewPromise',
+      stepId: first?.id ?? '',
+      promisedAt: later,
+      reason: 'Remschijven komen later',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Als u deze belofte opslaat, schuift:');
+    expect(preview.text).toMatch(/<li>Proefrit: [^<]+ → [^<]+<\/li>/);
+    expect(preview.text).toContain('value="Remschijven komen later"'); // what was typed stays
+    expect((await getJob(admin.ctx, jobId)).steps[1]?.promisedAt).toBe(second?.promisedAt);
+
+    const saved = await client.post(`/console/jobs/${jobId}`, {
+      _action: 'promise',
+      stepId: first?.id ?? '',
+      promisedAt: later,
+      reason: 'Remschijven komen later',
+    });
+    expect(saved.status).toBe(303);
+    const after = (await getJob(admin.ctx, jobId)).steps;
+    // Minutes: the datetime-local input has no seconds.
+    expect(Math.round(((after[1]?.promisedAt ?? 0) - (second?.promisedAt ?? 0)) / 60_000)).toBe(
+      Math.round(((after[0]?.promisedAt ?? 0) - (first?.promisedAt ?? 0)) / 60_000),
+    );
+    expect(after[1]).toMatchObject({
+      promiseReason: 'Remschijven komen later',
+      promiseCauseStepId: first?.id,
+    });
+  });
+});
+
+describe('working hours in the console', () => {
+  it('shows and saves the organisation’s hours, with errors next to the day', async () => {
+    const page = await client.get('/console/calendar');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Werktijden</h1>');
+    const days = (monday: string) => ({
+      _action: 'calendar',
+      day0: '',
+      day1: monday,
+      day2: '09:00-17:30',
+      day3: '09:00-17:30',
+      day4: '09:00-17:30',
+      day5: '08:00-12:00, 13:00-17:00',
+      day6: '',
+      holidayCountry: 'NL',
+      closedDates: '2026-12-31\n2026-12-24',
+    });
+    const backwards = await client.post('/console/calendar', days('17:00-09:00'));
+    expect(backwards.status).toBe(422);
+    expect(fieldError(backwards.text, 'f-day1')).toBe('Sluiten moet na openen komen.');
+    const garbled = await client.post('/console/calendar', days('negen tot vijf'));
+    expect(fieldError(garbled.text, 'f-day1')).toBe('Schrijf de tijden als 09:00-17:30.');
+
+    const ok = await client.post('/console/calendar', days('09:00-17:30'));
+    expect([ok.status, ok.location]).toEqual([303, '/console/calendar?done=calendar']);
+    const saved = await getCalendar(admin.ctx);
+    expect(saved.hours[5]).toEqual([
+      { open: 480, close: 720 },
+      { open: 780, close: 1020 },
+    ]);
+    expect(saved).toMatchObject({ holidayCountry: 'NL', closedDates: ['2026-12-24', '2026-12-31'] });
+    await setCalendar(admin.ctx, { hours: always, closedDates: [], holidayCountry: null });
+  });
+
+  it('gives a workflow its own hours and lets it follow the organisation again', async () => {
+    const workflowId = await createWorkflow(admin.ctx, { name: 'Bezorging', steps: [{ title: 'Rijden' }] });
+    const own = await client.post('/console/calendar', {
+      _action: 'workflowCalendar',
+      workflowId,
+      day0: '',
+      day1: '08:00-21:00',
+      day2: '08:00-21:00',
+      day3: '08:00-21:00',
+      day4: '08:00-21:00',
+      day5: '08:00-21:00',
+      day6: '08:00-21:00',
+      holidayCountry: 'NL',
+      closedDates: '',
+    });
+    expect(own.status).toBe(303);
+    expect((await getWorkflowCalendar(admin.ctx, workflowId)).own?.hours[6]).toEqual([
+      { open: 480, close: 1260 },
+    ]);
+    const page = await client.get('/console/calendar');
+    expect(page.text).toContain(`id="wf-${workflowId}-day6" name="day6" type="text" value="08:00-21:00"`);
+    const back = await client.post('/console/calendar', { _action: 'dropWorkflowCalendar', workflowId });
+    expect(back.status).toBe(303);
+    expect((await getWorkflowCalendar(admin.ctx, workflowId)).own).toBeNull();
+  });
+});
