@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import type { EventRow } from '../../db/schema';
 import { COST_KINDS, COST_STATES, QUESTION_CHANNELS, STEP_STATUSES } from '../../db/schema';
-import type { PublicQuestion } from '../services/questions';
-import type { PublicCostLine, PublicNote, PublicSpecialist, PublicStep } from '../services/views';
+import type {
+  PublicCostLine,
+  PublicNote,
+  PublicQuestion,
+  PublicSpecialist,
+  PublicStep,
+} from '../services/views';
 
 /**
  * Every event the log holds: its payload (checked when appended, parsed when read back) and who may

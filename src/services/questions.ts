@@ -16,6 +16,7 @@ import { newId } from './ids';
 import { LIMITS } from './limits';
 import { loadJob, loadStep, specialistsById } from './load';
 import { actingSpecialist } from './team';
+import type { PublicQuestion } from './views';
 
 export const MAX_QUESTION_LENGTH = LIMITS.question;
 export const MAX_ANSWER_LENGTH = LIMITS.answer;
@@ -24,20 +25,7 @@ export const QUESTIONS_PER_HOUR = 5;
 const HOUR = 3_600_000;
 
 /** What the customer (and the timeline) sees of a question. */
-export type PublicQuestion = {
-  id: string;
-  stepId: string | null;
-  channel: QuestionChannel;
-  body: string;
-  askedAt: number;
-  dueAt: number;
-  /** Who answers (now): the specialist of the step, or a colleague it moved to. */
-  answerer: { name: string; role: string } | null;
-  movedToColleague: boolean;
-  answer: string | null;
-  answeredAt: number | null;
-  answeredBy: { name: string; role: string } | null;
-};
+export type { PublicQuestion } from './views';
 
 const person = (s: Specialist | undefined) => (s ? { name: s.name, role: s.role } : null);
 

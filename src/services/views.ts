@@ -1,4 +1,4 @@
-import type { CostLine, Note, Specialist, Step } from '../../db/schema';
+import type { CostLine, Note, QuestionChannel, Specialist, Step } from '../../db/schema';
 import { mediaUrl } from './media';
 import { lineNetCents, vatCents } from './money';
 
@@ -126,4 +126,20 @@ export const publicCostLine = (line: CostLine, specialist: Specialist | null | u
     photoUrl: line.photoId ? mediaUrl(line.photoId) : null,
     decidedAt: line.decidedAt,
   };
+};
+
+/** A question as the customer and the console see it. */
+export type PublicQuestion = {
+  id: string;
+  stepId: string | null;
+  channel: QuestionChannel;
+  body: string;
+  askedAt: number;
+  dueAt: number;
+  /** Who answers (now): the specialist of the step, or a colleague it moved to. */
+  answerer: { name: string; role: string } | null;
+  movedToColleague: boolean;
+  answer: string | null;
+  answeredAt: number | null;
+  answeredBy: { name: string; role: string } | null;
 };
