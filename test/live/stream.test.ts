@@ -35,6 +35,13 @@ async function open(token: string, headers: Record<string, string> = {}, query =
   return readSse(response.body, () => controller.abort());
 }
 
+/**
+ * The event types a stream delivered, less the re-planned promises a finished step may cause: whether it
+ * causes any depends on the time of day against the working hours, and these tests are about delivery.
+ */
+const delivered = (events: { json: { type: string } }[]) =>
+  events.map((e) => e.json.type).filter((type) => type !== 'step.promise_changed');
+
 describe('the tracker event stream', () => {
   it('sends the backlog, then live events, in order, with ids; never internal notes', async () => {
     const job = await trackedJob();
@@ -53,17 +60,12 @@ describe('the tracker event stream', () => {
       visibility: 'customer',
     });
     await changeStepStatus(org.ctx, job.jobId, job.steps[0], 'finish');
-    await sse.until((s) => s.events.length === 4);
-    expect(sse.events.map((e) => e.json.type)).toEqual([
-      'job.created',
-      'step.started',
-      'note.posted',
-      'step.finished',
-    ]);
+    await sse.until((s) => s.events.some((e) => e.json.type === 'step.finished'));
+    expect(delivered(sse.events)).toEqual(['job.created', 'step.started', 'note.posted', 'step.finished']);
     expect(JSON.stringify(sse.events)).not.toContain('intern');
     const ids = sse.events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(sse.events[3]?.json).toMatchObject({
+    expect(sse.events.find((e) => e.json.type === 'step.finished')?.json).toMatchObject({
       type: 'step.finished',
       step: { status: 'done', title: 'Intake' },
     });
@@ -87,16 +89,17 @@ describe('the tracker event stream', () => {
     await changeStepStatus(org.ctx, job.jobId, job.steps[0], 'finish');
 
     const resumed = await open(job.token, { 'last-event-id': lastSeen });
-    await resumed.until((s) => s.events.length === 2);
+    await resumed.until((s) => s.events.some((e) => e.json.type === 'step.finished'));
     await changeStepStatus(org.ctx, job.jobId, job.steps[1], 'start');
     // Events come in log order: once the last one written is here, anything extra would be too.
     await resumed.until((s) => s.events.some((e) => e.json.type === 'step.started'));
-    expect(resumed.events.map((e) => e.json.type)).toEqual(['note.posted', 'step.finished', 'step.started']);
+    expect(delivered(resumed.events)).toEqual(['note.posted', 'step.finished', 'step.started']);
     expect(Number(resumed.events[0]?.id)).toBeGreaterThan(Number(lastSeen));
     resumed.close();
 
     const byQuery = await open(job.token, {}, `?lastEventId=${lastSeen}`);
-    await byQuery.until((s) => s.events.length === 3);
+    await byQuery.until((s) => s.events.some((e) => e.json.type === 'step.started'));
+    expect(delivered(byQuery.events)).toEqual(['note.posted', 'step.finished', 'step.started']);
     byQuery.close();
   });
 
