@@ -3,6 +3,7 @@ import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import { type JobPromise, jobPromise } from '../services/job-promise';
 import type { PublicStep } from '../services/views';
+import Avatar from './Avatar';
 
 type Props = {
   steps: PublicStep[];
@@ -89,20 +90,7 @@ export default function ReadyAt(props: Props) {
         <Show when={props.status === 'open' && current}>
           {(step) => (
             <div class="ready-now">
-              <Show when={step().assignee}>
-                {(who) => (
-                  <Show
-                    when={who().photoUrl}
-                    fallback={
-                      <span class="avatar" aria-hidden="true">
-                        {who().initials}
-                      </span>
-                    }
-                  >
-                    <img class="avatar" src={who().photoUrl ?? ''} alt="" width="44" height="44" />
-                  </Show>
-                )}
-              </Show>
+              <Show when={step().assignee}>{(who) => <Avatar who={who()} />}</Show>
               <p>
                 <a href={`#step-${step().id}`}>
                   {fill(t.progress, { current: index + 1, total: props.steps.length })}: {step().title}

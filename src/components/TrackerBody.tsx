@@ -7,6 +7,7 @@ import type { RatingSummary } from '../services/ratings';
 import type { TrackerView } from '../services/tracker';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
 import Approvals from './Approvals';
+import Avatar from './Avatar';
 import RateWork from './RateWork';
 import StepQuestions, { type AskForm, QuestionItem } from './StepQuestions';
 
@@ -179,16 +180,7 @@ function StepItem(
       <Show when={s().assignee}>
         {(who) => (
           <div class="specialist">
-            <Show
-              when={who().photoUrl}
-              fallback={
-                <span class="avatar" aria-hidden="true">
-                  {who().initials}
-                </span>
-              }
-            >
-              <img class="avatar" src={who().photoUrl ?? ''} alt="" width="44" height="44" />
-            </Show>
+            <Avatar who={who()} />
             <div>
               <p class="who">
                 <span class="visually-hidden">
