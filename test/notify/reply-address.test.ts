@@ -38,7 +38,13 @@ describe('reply addresses', () => {
       ok: false,
       problem: 'malformed',
     });
-    for (const junk of ['', 'reply+@x', 'someone@reply.example', address.replace('@', 'x@'), 'reply+a.b.c@x']) {
+    for (const junk of [
+      '',
+      'reply+@x',
+      'someone@reply.example',
+      address.replace('@', 'x@'),
+      'reply+a.b.c@x',
+    ]) {
       expect(readReplyAddress(key, junk, now).ok).toBe(false);
     }
   });
