@@ -1,14 +1,23 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { jobs, steps } from './jobs';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { jobs, type NotePhoto, steps } from './jobs';
 import { organisations } from './organisations';
 import { specialists } from './specialists';
 
 export const QUESTION_CHANNELS = ['tracker', 'phone', 'desk', 'email'] as const;
 export type QuestionChannel = (typeof QUESTION_CHANNELS)[number];
+/** Who asks: the customer (staff answer), or a specialist asking the customer something back. */
+export const QUESTION_ASKERS = ['customer', 'specialist'] as const;
+export type QuestionAsker = (typeof QUESTION_ASKERS)[number];
+/** How the customer answered a specialist's question. */
+export const REPLY_CHANNELS = ['tracker', 'email'] as const;
+export type ReplyChannel = (typeof REPLY_CHANNELS)[number];
 
 /**
- * A customer's "ask the expert" question, however it came in (the tracker, or recorded by staff from
- * a phone call, the desk or an email), routed to the specialist who does the work, with its answer.
+ * One turn of a conversation about a job's step: a customer's "ask the expert" question, however it
+ * came in (the tracker, an email, or recorded by staff from a phone call or the desk), routed to the
+ * specialist who does the work, with its answer; or a specialist's question back to the customer,
+ * with the customer's reply. Turns after the first name the first as their thread (`threadId`), so a
+ * follow-up is routed, escalated and counted like any question (docs/decisions/conversations.md).
  */
 export const questions = sqliteTable(
   'questions',
@@ -20,6 +29,11 @@ export const questions = sqliteTable(
     jobId: text('job_id')
       .notNull()
       .references(() => jobs.id),
+    /** The thread's first turn; null on the first turn itself (its thread is its own id). */
+    threadId: text('thread_id'),
+    askedBy: text('asked_by', { enum: QUESTION_ASKERS }).notNull().default('customer'),
+    /** The specialist who asked, when `askedBy` is `specialist`. */
+    askedById: text('asked_by_id').references(() => specialists.id),
     /** The step the customer was looking at (or that was active). */
     stepId: text('step_id').references(() => steps.id),
     channel: text('channel', { enum: QUESTION_CHANNELS }).notNull(),
@@ -37,9 +51,22 @@ export const questions = sqliteTable(
     answer: text('answer'),
     answeredAt: integer('answered_at'),
     answeredById: text('answered_by_id').references(() => specialists.id),
+    /** How the customer answered a specialist's question. */
+    answerChannel: text('answer_channel', { enum: REPLY_CHANNELS }),
+    /** Images that came with the question or the customer's reply (rows in `media`). */
+    photos: text('photos', { mode: 'json' }).$type<NotePhoto[]>().notNull().default([]),
+    /**
+     * The Message-ID of the email that asked the question (or sent the customer's reply), and the
+     * References it carried: our answer by email continues that thread (RFC 5322 In-Reply-To). Unique
+     * per job, so a message delivered twice is stored once.
+     */
+    mailMessageId: text('mail_message_id'),
+    mailReferences: text('mail_references'),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),
+    index('questions_thread').on(t.threadId),
+    uniqueIndex('questions_mail').on(t.jobId, t.mailMessageId),
     index('questions_open').on(t.organisationId, t.answeredAt, t.dueAt),
   ],
 );

@@ -397,6 +397,64 @@ export const ERRORS = {
     en: 'Not a P-256 public key: this browser gave an unusable push key.',
     nl: 'Deze browser gaf een onbruikbare pushsleutel.',
   },
+  not_your_turn: {
+    kind: 'conflict',
+    en: 'This is a question for the customer; the customer answers it.',
+    nl: 'Dit is een vraag aan de klant; de klant beantwoordt hem.',
+  },
+  not_asked_of_you: {
+    kind: 'conflict',
+    en: 'This is not a question the team asked you.',
+    nl: 'Dit is geen vraag die het team u stelde.',
+  },
+
+  // Inbound mail (replies to our messages). Bounces quote the English text.
+  reply_address_unknown: {
+    kind: 'not_found',
+    api: 'reply_address_unknown',
+    en: 'This address does not belong to a job. Reply to a message you received, or use the tracker link.',
+    nl: 'Dit adres hoort niet bij een opdracht. Beantwoord een bericht dat u kreeg, of gebruik de volglink.',
+  },
+  reply_address_forged: {
+    kind: 'forbidden',
+    en: 'This reply address is not one we gave out; the message was not delivered.',
+    nl: 'Dit antwoordadres hebben wij niet uitgegeven; het bericht is niet afgeleverd.',
+  },
+  reply_address_expired: {
+    kind: 'invalid',
+    api: 'reply_address_expired',
+    en: 'This reply address has expired. Please use the tracker link to ask your question.',
+    nl: 'Dit antwoordadres is verlopen. Stel uw vraag via de volglink.',
+  },
+  mail_unreadable: {
+    kind: 'invalid',
+    api: 'mail_unreadable',
+    en: 'The message could not be read as an email (RFC 5322).',
+    nl: 'Het bericht kon niet als e-mail (RFC 5322) gelezen worden.',
+  },
+  mail_too_large: {
+    kind: 'invalid',
+    api: 'mail_too_large',
+    en: 'The message is larger than {mb} MB.',
+    nl: 'Het bericht is groter dan {mb} MB.',
+  },
+  too_many_attachments: {
+    kind: 'invalid',
+    api: 'too_many_attachments',
+    en: 'The message has more than {max} attachments.',
+    nl: 'Het bericht heeft meer dan {max} bijlagen.',
+  },
+  mail_empty: {
+    kind: 'invalid',
+    api: 'mail_empty',
+    en: 'The message has no text of its own (only quoted text or a signature).',
+    nl: 'Het bericht heeft geen eigen tekst (alleen geciteerde tekst of een handtekening).',
+  },
+  too_many_mails: {
+    kind: 'rate_limited',
+    en: 'Too many messages from this address. Try again in {retryAfterSeconds} seconds.',
+    nl: 'Te veel berichten van dit adres. Probeer het over {retryAfterSeconds} seconden opnieuw.',
+  },
   push_secret: {
     kind: 'invalid',
     en: 'Not a 16-byte secret: this browser gave an unusable push secret.',

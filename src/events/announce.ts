@@ -22,6 +22,8 @@ export type Announcement =
   | 'question'
   | 'answered'
   | 'moved'
+  | 'askedBack'
+  | 'replied'
   | 'rated';
 
 type Rule = { say: Announcement; push?: true } | null;
@@ -49,6 +51,8 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },
   'question.overdue': null,
+  'question.asked_back': { say: 'askedBack', push: true },
+  'question.replied': { say: 'replied' },
   'rating.given': { say: 'rated' },
   'kudos.given': null,
   'staff.access_ended': null,

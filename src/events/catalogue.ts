@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { EventRow } from '../../db/schema';
-import { COST_KINDS, COST_STATES, QUESTION_CHANNELS, STEP_STATUSES } from '../../db/schema';
+import {
+  COST_KINDS,
+  COST_STATES,
+  QUESTION_ASKERS,
+  QUESTION_CHANNELS,
+  REPLY_CHANNELS,
+  STEP_STATUSES,
+} from '../../db/schema';
 import type {
   PublicCostLine,
   PublicNote,
@@ -90,6 +97,12 @@ const question: z.ZodType<PublicQuestion> = z.object({
   answer: z.string().nullable(),
   answeredAt: time.nullable(),
   answeredBy: person,
+  // Defaults: questions logged before conversations were one-shot, each its own thread.
+  threadId: id.default(''),
+  askedBy: z.enum(QUESTION_ASKERS).default('customer'),
+  askedByPerson: person.default(null),
+  answerChannel: z.enum(REPLY_CHANNELS).nullable().default(null),
+  photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })).default([]),
 });
 
 /** What made a plan move: a promise moved by hand, a step that closed early or late, a skipped step. */
@@ -160,6 +173,10 @@ export const EVENTS = {
   'question.moved': entry('customer', questionHandover),
   /** Not answered in time and no colleague to move it to: flagged for staff. */
   'question.overdue': entry('internal', questionHandover),
+  /** A specialist asks the customer something (`assigneeId`: who asked, and hears the reply). */
+  'question.asked_back': entry('customer', questionEvent),
+  /** The customer replied to a specialist's question, on the tracker or by email. */
+  'question.replied': entry('customer', questionEvent),
   'rating.given': entry(
     'customer',
     z.object({

@@ -6,6 +6,7 @@ const en = {
   skip: 'Skip to content',
   push: {
     question: '{job}: a customer asks “{text}”',
+    replied: '{job}: the customer replied “{text}”',
     approved: '{job}: the customer approved {item}',
     declined: '{job}: the customer declined {item}',
     enable: 'Notify me of questions and decisions',
@@ -440,6 +441,7 @@ const nl: ConsoleMessages = {
   skip: 'Naar de inhoud',
   push: {
     question: '{job}: een klant vraagt “{text}”',
+    replied: '{job}: de klant antwoordde “{text}”',
     approved: '{job}: de klant gaf akkoord voor {item}',
     declined: '{job}: de klant gaf geen akkoord voor {item}',
     enable: 'Meld vragen en beslissingen',

@@ -25,6 +25,7 @@ function staffRecipient(e: LogEvent): string | null {
   switch (e.type) {
     case 'question.asked':
     case 'question.moved':
+    case 'question.replied':
       return e.payload.assigneeId;
     case 'cost_line.approved':
     case 'cost_line.declined':
@@ -40,6 +41,8 @@ function staffLine(e: LogEvent, t: (typeof consoleMessages)['en']['push'], job: 
     case 'question.asked':
     case 'question.moved':
       return fill(t.question, { job, text: e.payload.question.body.slice(0, 200) });
+    case 'question.replied':
+      return fill(t.replied, { job, text: (e.payload.question.answer ?? '').slice(0, 200) });
     case 'cost_line.approved':
     case 'cost_line.declined':
       return fill(e.type === 'cost_line.approved' ? t.approved : t.declined, {

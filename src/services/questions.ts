@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
 import {
   jobs,
+  type NotePhoto,
   organisations,
   type Question,
   type QuestionChannel,
@@ -14,8 +15,10 @@ import { conflict, invalid, notFound, rateLimited } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
 import { LIMITS } from './limits';
-import { loadJob, loadStep, specialistsById } from './load';
+import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from './load';
+import { mediaUrl } from './media';
 import { actingSpecialist } from './team';
+import { afterTurn } from './thread-mail';
 import type { PublicQuestion } from './views';
 
 export const MAX_QUESTION_LENGTH = LIMITS.question;
@@ -41,7 +44,15 @@ export const publicQuestion = (q: Question, people: Map<string, Specialist>): Pu
   answer: q.answer,
   answeredAt: q.answeredAt,
   answeredBy: person(q.answeredById ? people.get(q.answeredById) : undefined),
+  threadId: q.threadId ?? q.id,
+  askedBy: q.askedBy,
+  askedByPerson: person(q.askedById ? people.get(q.askedById) : undefined),
+  answerChannel: q.answerChannel,
+  photos: q.photos.map((p) => ({ url: mediaUrl(p.id), width: p.width, height: p.height })),
 });
+
+/** Turns that wait for staff: the customer's questions (a specialist's question waits for the customer). */
+export const forStaff = eq(questions.askedBy, 'customer');
 
 /** Customers' and staff's plain text (questions, answers, comments) is shown as text; markup is refused. */
 export function refuseMarkup(field: string, text: string) {
@@ -49,7 +60,7 @@ export function refuseMarkup(field: string, text: string) {
 }
 
 /** Plain text only: a question or answer is shown as text, and markup in it is refused, not rendered. */
-function plainText(field: string, value: string, max: number): string {
+export function plainText(field: string, value: string, max: number): string {
   const text = value.replace(/\r\n/g, '\n').trim();
   if (!text) throw invalid(field, 'question_empty');
   if (text.length > max) throw invalid(field, 'too_long', { max });
@@ -82,18 +93,53 @@ export async function routeQuestion(db: Db, jobId: string, stepId: string | null
   return { stepId: step?.id ?? null, assignee: assignee?.active ? assignee : null };
 }
 
-export type AskInput = { stepId?: string | null; body: string; channel: QuestionChannel };
+export type AskInput = {
+  stepId?: string | null;
+  body: string;
+  channel: QuestionChannel;
+  /** A follow-up: the thread (any of its turns) it continues; it stays about that thread's step. */
+  threadId?: string | null;
+  /** Staff member who took the question by phone or at the desk (API callers name them). */
+  recordedById?: string | null;
+  /** Images stored already (services/media.ts), e.g. from an email. */
+  photos?: NotePhoto[];
+  /** The email it came in (inbound mail): its Message-ID and References, for the answer's threading. */
+  mail?: { messageId: string; references: string[] };
+};
+
+/** The thread a turn belongs to, on this job; another job's or organisation's is not found. */
+export async function loadThread(tx: Db, ctx: Ctx, jobId: string, turnId: string) {
+  const [turn] = await tx
+    .select()
+    .from(questions)
+    .where(
+      and(
+        eq(questions.id, turnId),
+        eq(questions.jobId, jobId),
+        eq(questions.organisationId, ctx.organisationId),
+      ),
+    );
+  if (!turn) throw notFound('question');
+  return { threadId: turn.threadId ?? turn.id, stepId: turn.stepId, turn };
+}
+
+/** Email bodies are longer than a tracker question: the whole message, quotes stripped, up to an answer's length. */
+const maxBody = (channel: QuestionChannel) => (channel === 'email' ? MAX_ANSWER_LENGTH : MAX_QUESTION_LENGTH);
 
 /**
  * A question for the people doing the work: from the tracker (actor `customer`), or recorded by staff
  * from a phone call, the desk or an email, so every channel joins the same thread.
  */
 export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Promise<PublicQuestion> {
-  const body = plainText('body', input.body, MAX_QUESTION_LENGTH);
+  const body = plainText('body', input.body, maxBody(input.channel));
   if (input.channel === 'tracker' ? ctx.actor.type !== 'customer' : ctx.actor.type === 'customer') {
     throw invalid('channel', 'channel_not_yours');
   }
-  const recorder = ctx.actor.type === 'specialist' ? await actingSpecialist(ctx) : null;
+  const recorder = input.recordedById
+    ? await loadAssignableSpecialist(ctx.db, ctx, 'recordedById', input.recordedById)
+    : ctx.actor.type === 'specialist'
+      ? await actingSpecialist(ctx)
+      : null;
   return inTransaction(ctx, async (tx) => {
     const job = await loadJob(tx, ctx, jobId);
     if (job.status !== 'open') {
@@ -105,7 +151,9 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         },
       );
     }
-    if (input.stepId) await loadStep(tx, jobId, input.stepId);
+    const thread = input.threadId ? await loadThread(tx, ctx, jobId, input.threadId) : null;
+    const stepId = thread ? thread.stepId : (input.stepId ?? null);
+    if (!thread && stepId) await loadStep(tx, jobId, stepId);
     const now = ctx.clock.now();
     if (input.channel === 'tracker') {
       const [recent] = await tx
@@ -123,16 +171,21 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
       }
     }
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
-    const route = await routeQuestion(tx, jobId, input.stepId ?? null);
+    const route = await routeQuestion(tx, jobId, stepId);
     const [row] = await tx
       .insert(questions)
       .values({
         id: newId('q'),
         organisationId: ctx.organisationId,
         jobId,
-        stepId: route.stepId,
+        threadId: thread?.threadId ?? null,
+        // A follow-up stays with its thread's step, even when the thread had none.
+        stepId: thread ? thread.stepId : route.stepId,
         channel: input.channel,
         body,
+        photos: input.photos ?? [],
+        mailMessageId: input.mail?.messageId ?? null,
+        mailReferences: input.mail ? input.mail.references.join(' ') : null,
         assigneeId: route.assignee?.id ?? null,
         firstAssigneeId: route.assignee?.id ?? null,
         recordedById: recorder?.id ?? null,
@@ -145,7 +198,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
     const view = publicQuestion(row, new Map(route.assignee ? [[route.assignee.id, route.assignee]] : []));
     await appendEvent(tx, ctx, {
       jobId,
-      stepId: route.stepId,
+      stepId: row.stepId,
       type: 'question.asked',
       payload: { question: view, assigneeId: row.assigneeId },
     });
@@ -153,16 +206,26 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
   });
 }
 
-/** An answer goes on the job's timeline and reaches the customer live. Any colleague may answer. */
-export async function answerQuestion(ctx: Ctx, questionId: string, input: { answer: string }) {
+/**
+ * An answer goes on the job's timeline and reaches the customer live. Any colleague may answer; an API
+ * caller names who answers (`answeredById`). `jobId`, when given, must be the question's job.
+ */
+export async function answerQuestion(
+  ctx: Ctx,
+  questionId: string,
+  input: { answer: string; answeredById?: string | null; jobId?: string },
+) {
   const answer = plainText('answer', input.answer, MAX_ANSWER_LENGTH);
-  const me = await actingSpecialist(ctx);
+  const me = input.answeredById
+    ? await loadAssignableSpecialist(ctx.db, ctx, 'answeredById', input.answeredById)
+    : await actingSpecialist(ctx);
   return inTransaction(ctx, async (tx) => {
     const [found] = await tx
       .select()
       .from(questions)
       .where(and(eq(questions.id, questionId), eq(questions.organisationId, ctx.organisationId)));
-    if (!found) throw notFound('question');
+    if (!found || (input.jobId && found.jobId !== input.jobId)) throw notFound('question');
+    if (found.askedBy !== 'customer') throw conflict('not_your_turn');
     if (found.answeredAt) throw conflict('already_answered');
     const now = ctx.clock.now();
     const [row] = await tx
@@ -180,6 +243,7 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
       type: 'question.answered',
       payload: { question: view, assigneeId: row.assigneeId },
     });
+    await afterTurn(tx, ctx, row);
     return view;
   });
 }
@@ -198,7 +262,9 @@ export async function escalateOverdueQuestions(
   const overdue = await db
     .select()
     .from(questions)
-    .where(and(isNull(questions.answeredAt), isNull(questions.escalatedAt), lte(questions.dueAt, now)))
+    .where(
+      and(forStaff, isNull(questions.answeredAt), isNull(questions.escalatedAt), lte(questions.dueAt, now)),
+    )
     .limit(200);
   let moved = 0;
   for (const q of overdue) {
@@ -264,6 +330,7 @@ async function leastBusyColleague(db: Db, of: Specialist): Promise<Specialist | 
           candidates.map((c) => c.id),
         ),
         isNull(questions.answeredAt),
+        forStaff,
       ),
     )
     .groupBy(questions.assigneeId);
@@ -280,14 +347,14 @@ export async function jobQuestions(db: Db, jobId: string): Promise<PublicQuestio
     .orderBy(asc(questions.askedAt));
   const people = await specialistsById(
     db,
-    rows.flatMap((r) => [r.assigneeId, r.answeredById]),
+    rows.flatMap((r) => [r.assigneeId, r.answeredById, r.askedById]),
   );
   return rows.map((r) => publicQuestion(r, people));
 }
 
 /** Open questions for the console: the viewer's own, or everyone's; most overdue first. */
 export async function openQuestions(ctx: Ctx, filter: { assigneeId?: string } = {}) {
-  const conditions = [eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)];
+  const conditions = [eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt), forStaff];
   if (filter.assigneeId) conditions.push(eq(questions.assigneeId, filter.assigneeId));
   const rows = await ctx.db
     .select({
@@ -316,7 +383,7 @@ export async function openQuestionCounts(ctx: Ctx, me: string) {
   const rows = await ctx.db
     .select({ assigneeId: questions.assigneeId, n: count() })
     .from(questions)
-    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)))
+    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt), forStaff))
     .groupBy(questions.assigneeId);
   return {
     mine: rows.find((r) => r.assigneeId === me)?.n ?? 0,
@@ -329,7 +396,7 @@ export async function openQuestionsByJob(ctx: Ctx, now: number) {
   const rows = await ctx.db
     .select({ jobId: questions.jobId, dueAt: questions.dueAt, escalatedAt: questions.escalatedAt })
     .from(questions)
-    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)))
+    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt), forStaff))
     .orderBy(desc(questions.dueAt));
   const byJob = new Map<string, { open: number; overdue: boolean }>();
   for (const r of rows) {

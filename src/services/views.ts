@@ -1,4 +1,4 @@
-import type { CostLine, Note, QuestionChannel, Specialist, Step } from '../../db/schema';
+import type { CostLine, Note, QuestionAsker, QuestionChannel, ReplyChannel, Specialist, Step } from '../../db/schema';
 import { mediaUrl } from './media';
 import { lineNetCents, vatCents } from './money';
 
@@ -142,4 +142,12 @@ export type PublicQuestion = {
   answer: string | null;
   answeredAt: number | null;
   answeredBy: { name: string; role: string } | null;
+  /** The conversation this turn belongs to: the id of its first turn. */
+  threadId: string;
+  /** `specialist`: the team asks the customer (`askedByPerson`), and `answer` is the customer's reply. */
+  askedBy: QuestionAsker;
+  askedByPerson: { name: string; role: string } | null;
+  /** How the customer replied to a specialist's question. */
+  answerChannel: ReplyChannel | null;
+  photos: { url: string; width: number; height: number }[];
 };
