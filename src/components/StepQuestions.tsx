@@ -10,8 +10,13 @@ export type AskForm = {
   answerMinutes: number;
   /** After a question was sent: the step it was about (the confirmation shows there). */
   askedAt: string | null;
-  /** A question sent back with an error (without JavaScript the page re-renders with it). */
-  failed: { stepId: string; error: string; body: string } | null;
+  /**
+   * A question sent back with an error (without JavaScript the page re-renders with it): a new
+   * question about a step, or (`turnId`) a follow-up or reply in a thread.
+   */
+  failed: { stepId: string; error: string; body: string; turnId?: string } | null;
+  /** After a follow-up or reply was sent: the turn it continued. */
+  continuedAt?: string | null;
 };
 
 type Props = {
@@ -27,7 +32,8 @@ type Props = {
 export default function StepQuestions(props: Props) {
   const t = props.t;
   const answerer = () => props.ask?.answererFor(props.stepId) ?? null;
-  const failed = () => (props.ask?.failed?.stepId === props.stepId ? props.ask.failed : null);
+  const failed = () =>
+    props.ask?.failed?.stepId === props.stepId && !props.ask.failed.turnId ? props.ask.failed : null;
   const id = (name: string) => `ask-${props.stepId}-${name}`;
   return (
     <>
@@ -79,27 +85,40 @@ export default function StepQuestions(props: Props) {
   );
 }
 
-/** One question and its answer (or who answers by when), as an item of a step's thread. */
+/**
+ * One turn of a conversation, as an item of a step's thread: the customer's question and its answer
+ * (or who answers by when), or the team's question and the customer's reply. The last turn of a thread
+ * carries the form that continues it (a follow-up, or the reply the team waits for) while the job is open.
+ */
 export function QuestionItem(props: {
   q: PublicQuestion;
   t: TrackerMessages;
   f: ReturnType<typeof formatters>;
   now: number;
+  /** The thread's last turn on an open job: offer to continue it. */
+  ask?: AskForm | undefined;
+  last?: boolean;
 }) {
   const t = props.t;
   const q = props.q;
   const Time = (p: { ms: number }) => (
     <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
   );
+  if (q.askedBy === 'specialist') return <TeamAsks {...props} />;
   return (
-    <li class="question">
+    <li class="question" id={`turn-${q.id}`}>
       <p class="asked">
         <strong>
-          {q.channel === 'tracker' ? t.youAsked : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
+          {q.threadId !== q.id
+            ? t.youFollowedUp
+            : q.channel === 'tracker'
+              ? t.youAsked
+              : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
         </strong>{' '}
         <Time ms={q.askedAt} />
       </p>
       <p class="question-body">{q.body}</p>
+      <Photos q={q} t={t} />
       <Show
         when={q.answer}
         fallback={
@@ -121,6 +140,110 @@ export function QuestionItem(props: {
           <p class="question-body">{q.answer}</p>
         </div>
       </Show>
+      <Show when={props.last && props.ask && q.answer}>
+        <Continue {...props} kind="follow_up" />
+      </Show>
     </li>
+  );
+}
+
+/** The team's question to the customer, and the reply (or the form to give it). */
+function TeamAsks(props: Parameters<typeof QuestionItem>[0]) {
+  const t = props.t;
+  const q = props.q;
+  const Time = (p: { ms: number }) => (
+    <time datetime={props.f.iso(p.ms)}>{props.f.when(p.ms, props.now)}</time>
+  );
+  return (
+    <li class="question team-asks" id={`turn-${q.id}`}>
+      <p class="asked">
+        <strong>{q.askedByPerson ? fill(t.teamAsks, { name: q.askedByPerson.name }) : t.teamAsksTeam}</strong>{' '}
+        <Time ms={q.askedAt} />
+      </p>
+      <p class="question-body">{q.body}</p>
+      <Show when={q.answer}>
+        <div class="answer">
+          <p class="asked">
+            <strong>{q.answerChannel === 'email' ? t.youRepliedByEmail : t.youReplied}</strong>{' '}
+            <Time ms={q.answeredAt ?? q.askedAt} />
+          </p>
+          <p class="question-body">{q.answer}</p>
+          <Photos q={q} t={t} />
+        </div>
+      </Show>
+      <Show when={props.ask && !q.answer}>
+        <Continue {...props} kind="reply" />
+      </Show>
+      <Show when={props.last && props.ask && q.answer}>
+        <Continue {...props} kind="follow_up" />
+      </Show>
+    </li>
+  );
+}
+
+function Photos(props: { q: PublicQuestion; t: TrackerMessages }) {
+  return (
+    <Show when={props.q.photos.length > 0}>
+      <ul class="note-photos" aria-label={props.t.photosWith}>
+        <For each={props.q.photos}>
+          {(p) => (
+            <li>
+              <a href={p.url}>
+                <img src={p.url} width={p.width} height={p.height} alt="" loading="lazy" />
+              </a>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
+/** A plain form that continues a thread: the customer's follow-up, or their reply to the team's question. */
+function Continue(props: Parameters<typeof QuestionItem>[0] & { kind: 'follow_up' | 'reply' }) {
+  const t = props.t;
+  const q = props.q;
+  const failed = () => (props.ask?.failed?.turnId === q.id ? props.ask.failed : null);
+  const id = (name: string) => `${props.kind}-${q.id}-${name}`;
+  const form = (
+    <form method="post" class="ask-form">
+      <input type="hidden" name="_action" value={props.kind} />
+      <input type="hidden" name="turnId" value={q.id} />
+      <label for={id('body')}>{props.kind === 'reply' ? t.yourReply : t.yourFollowUp}</label>
+      <textarea
+        id={id('body')}
+        name="body"
+        rows={3}
+        maxlength={1000}
+        required
+        aria-invalid={failed() ? 'true' : undefined}
+        aria-describedby={failed() ? id('error') : undefined}
+      >
+        {failed()?.body ?? ''}
+      </textarea>
+      <Show when={failed()}>
+        <p class="error" id={id('error')}>
+          {failed()?.error}
+        </p>
+      </Show>
+      <button type="submit">{props.kind === 'reply' ? t.sendReply : t.send}</button>
+    </form>
+  );
+  return (
+    <>
+      <Show when={props.ask?.continuedAt === q.id}>
+        <p class="sent" role="status">
+          {t.replySent}
+        </p>
+      </Show>
+      {props.kind === 'reply' ? (
+        form
+      ) : (
+        <details class="ask" open={!!failed()}>
+          <summary>{t.followUp}</summary>
+          {form}
+        </details>
+      )}
+    </>
   );
 }

@@ -159,6 +159,12 @@ function StepItem(
       ...props.notes.map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
       ...props.questions.map((question) => ({ kind: 'question' as const, at: question.askedAt, question })),
     ].sort((x, y) => x.at - y.at);
+  // The last turn of each thread carries the form that continues it.
+  const lastTurns = () => {
+    const last = new Map<string, string>();
+    for (const q of [...props.questions].sort((x, y) => x.askedAt - y.askedAt)) last.set(q.threadId, q.id);
+    return new Set(last.values());
+  };
   // The reason is told once: on the step that was moved (and in the headline), not on each step it moved.
   const ownReason = () => (s().promiseCauseStepId ?? s().id) === s().id;
   const Time = (p: { ms: number }) => (
@@ -281,7 +287,14 @@ function StepItem(
                   now={props.now}
                 />
               ) : (
-                <QuestionItem q={entry.question} t={props.t} f={props.f} now={props.now} />
+                <QuestionItem
+                  q={entry.question}
+                  t={props.t}
+                  f={props.f}
+                  now={props.now}
+                  ask={props.ask}
+                  last={lastTurns().has(entry.question.id)}
+                />
               )
             }
           </For>

@@ -4,6 +4,7 @@ import { fromLocalInput } from '../i18n/format';
 import { assignStep } from '../services/assign-step';
 import { changeStepStatus } from '../services/change-step-status';
 import type { Ctx } from '../services/context';
+import { askCustomer } from '../services/conversations';
 import { addCostLine, changeCostLine, removeCostLine } from '../services/cost-lines';
 import { invalid } from '../services/errors';
 import { cancelJob, reissueTrackerToken } from '../services/job-admin';
@@ -149,6 +150,23 @@ export function jobForms(
         t,
       );
       await askQuestion(ctx, jobId, { ...input, stepId: input.stepId || null });
+      return undefined;
+    },
+    askBack: async (form) => {
+      const input = parseForm(
+        z.object({
+          threadId: z.string().max(LIMITS.id).optional(),
+          stepId: z.string().max(LIMITS.id).optional(),
+          body: z.string().max(LIMITS.question),
+        }),
+        form,
+        t,
+      );
+      await askCustomer(ctx, jobId, {
+        body: input.body,
+        threadId: input.threadId || null,
+        stepId: input.stepId || null,
+      });
       return undefined;
     },
     kudos: async (form) => {

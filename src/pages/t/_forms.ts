@@ -6,6 +6,7 @@ import { decideCostLine } from '../../services/approve-cost';
 import { stripBidiForm } from '../../services/bidi';
 import { ServiceError } from '../../services/errors';
 import { LIMITS } from '../../services/limits';
+import { replyToTeam } from '../../services/conversations';
 import { askQuestion } from '../../services/questions';
 import { rateSpecialist } from '../../services/ratings';
 import { findTrackedJob } from '../../services/tracker';
@@ -15,7 +16,7 @@ export type TrackerPost =
   | { redirect: string }
   | {
       status: number;
-      asked: { stepId: string; body: string; failure: ServiceError } | null;
+      asked: { stepId: string; body: string; failure: ServiceError; turnId?: string } | null;
       decideFailed: boolean;
       rateFailedFor?: string;
     };
@@ -63,8 +64,24 @@ export async function handleTrackerPost(
       };
     }
   }
-  const stepId = String(form.get('stepId') ?? '').slice(0, 64);
   const body = String(form.get('body') ?? '');
+  if (action === 'follow_up' || action === 'reply') {
+    // Continuing a thread: a follow-up question, or the reply to the team's question.
+    const turnId = String(form.get('turnId') ?? '').slice(0, 64);
+    try {
+      if (action === 'reply') await replyToTeam(ctx, found.job.id, turnId, { body, channel: 'tracker' });
+      else await askQuestion(ctx, found.job.id, { threadId: turnId, body, channel: 'tracker' });
+      return { redirect: `/t/${token}?continued=${encodeURIComponent(turnId)}#turn-${turnId}` };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return {
+        status: statusOf(error),
+        asked: { stepId: '', turnId, body: body.slice(0, LIMITS.question), failure: error },
+        decideFailed: false,
+      };
+    }
+  }
+  const stepId = String(form.get('stepId') ?? '').slice(0, 64);
   try {
     if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action');
     await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });
@@ -84,5 +101,10 @@ export function askFailure(
   asked: NonNullable<Extract<TrackerPost, { asked: unknown }>['asked']>,
   locale: Locale,
 ): NonNullable<AskForm['failed']> {
-  return { stepId: asked.stepId, body: asked.body, error: asked.failure.messageIn(locale) };
+  return {
+    stepId: asked.stepId,
+    body: asked.body,
+    error: asked.failure.messageIn(locale),
+    ...(asked.turnId ? { turnId: asked.turnId } : {}),
+  };
 }
