@@ -68,6 +68,11 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+$/i)
     .optional(),
+  /**
+   * The bearer token a mail provider sends when it posts inbound mail to POST /api/v1/inbound/mail
+   * (off when unset). One per installation: a reply address, not an API key, says whose job it is.
+   */
+  INBOUND_MAIL_TOKEN: z.string().min(32).max(512).optional(),
   /** How long a reply address in a sent message keeps working. */
   REPLY_ADDRESS_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** Text messages through Twilio's Messages API; off unless all three are set. */
@@ -112,6 +117,8 @@ export type Config = {
     inboundSmtpPort: number | undefined;
     /** Domain of reply addresses: INBOUND_DOMAIN, else PUBLIC_URL's host. */
     inboundDomain: string;
+    /** Undefined: the HTTP endpoint for inbound mail answers 404. */
+    inboundToken: string | undefined;
     replyAddressDays: number;
   };
   /** Undefined: text messages are off. */
@@ -158,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       inboundDomain: (
         e.INBOUND_DOMAIN ?? new URL(e.PUBLIC_URL ?? `http://${shownHost}`).hostname
       ).toLowerCase(),
+      inboundToken: e.INBOUND_MAIL_TOKEN,
       replyAddressDays: e.REPLY_ADDRESS_DAYS,
     },
     sms:

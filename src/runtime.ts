@@ -1,12 +1,14 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { type ReplyListener, startReplyListener } from './notify/mail/listener';
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
 import { sweepIdempotencyKeys } from './services/idempotency';
+import type { InboundDeps } from './services/inbound-mail';
 import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
 import { vapidKeys } from './services/push';
 import { escalateOverdueQuestions } from './services/questions';
@@ -60,6 +62,25 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
   actor,
   afterCommit: () => rt.live.tail.poke(),
 });
+
+/** What receiving a reply by email needs: the reply-address key and domain, wired to the live fan-out. */
+export async function inboundDeps(rt: Runtime): Promise<InboundDeps> {
+  const secrets = await loadSecrets(rt.database.db, rt.config.secretKey);
+  return {
+    db: rt.database.db,
+    clock: rt.clock,
+    replyKey: secrets.reply,
+    domain: rt.config.mail.inboundDomain,
+    afterCommit: () => rt.live.tail.poke(),
+  };
+}
+
+/** Starts the SMTP listener for replies when INBOUND_SMTP_PORT is set (else resolves to null). */
+export async function startInboundMail(rt: Runtime): Promise<ReplyListener | null> {
+  const port = rt.config.mail.inboundSmtpPort;
+  if (port === undefined) return null;
+  return startReplyListener(await inboundDeps(rt), { port, host: rt.config.host });
+}
 
 /**
  * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
@@ -130,6 +151,11 @@ export function startBackgroundWork(
     sweepIdempotencyKeys(db, rt.clock).catch((error) =>
       console.error('idempotency: removing expired keys failed', error),
     );
+  // Replies by email: the listener runs with the background work (one process listens on the port).
+  const listening = startInboundMail(rt).catch((error) => {
+    console.error('inbound mail: the SMTP listener could not start', error);
+    return null;
+  });
   const timers = [
     setInterval(sweep, options.idempotencyMs ?? 60_000),
     setInterval(fold, options.insightsMs ?? 5_000),
@@ -140,5 +166,6 @@ export function startBackgroundWork(
   for (const timer of timers) timer.unref();
   return () => {
     for (const timer of timers) clearInterval(timer);
+    void listening.then((listener) => listener?.close());
   };
 }

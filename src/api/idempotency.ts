@@ -22,6 +22,9 @@ export const IDEMPOTENT_POSTS = [
   '/jobs/:jobId/cost-lines',
   '/jobs/:jobId/embed-tokens',
   '/jobs/:jobId/tracker-link',
+  '/jobs/:jobId/questions',
+  '/jobs/:jobId/questions/:questionId/answer',
+  '/jobs/:jobId/asks',
   '/workflows',
   '/media',
 ] as const;

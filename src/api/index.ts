@@ -10,9 +10,11 @@ import { docsRoutes } from './docs';
 import { router } from './env';
 import { errorResponse, onError } from './errors';
 import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
+import { inboundMailRoutes } from './inbound-mail';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
+import { questionRoutes } from './questions';
 import { finishDocument } from './openapi';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
@@ -59,6 +61,8 @@ export function createApi(rt: Runtime) {
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());
   v1.route('/', trackerLinkRoutes(rt));
+  v1.route('/', questionRoutes());
+  v1.route('/', inboundMailRoutes(rt));
   documentIdempotency(v1);
 
   const config = {

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { INBOUND_LIMITS } from '../notify/mail/limits';
 import { LIMITS } from '../services/limits';
 import { MAX_UPLOAD_BYTES } from '../services/media';
 
@@ -9,6 +10,7 @@ const FORM_OVERHEAD = DEFAULT_BODY_LIMIT;
 /** The routes that take images; everything else gets the default. */
 const larger: [RegExp, number][] = [
   [/^\/api\/v1\/media\/?$/, MAX_UPLOAD_BYTES],
+  [/^\/api\/v1\/inbound\/mail\/?$/, INBOUND_LIMITS.bytes],
   [/^\/console\/jobs\/[^/]+\/?$/, LIMITS.photosPerUpload * MAX_UPLOAD_BYTES + FORM_OVERHEAD],
   [/^\/console\/(team\/[^/]+|settings)\/?$/, MAX_UPLOAD_BYTES + FORM_OVERHEAD],
 ];

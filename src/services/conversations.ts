@@ -1,11 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { jobs, type NotePhoto, type Question, questions, type ReplyChannel } from '../../db/schema';
+import { jobs, type Question, questions, type ReplyChannel } from '../../db/schema';
 import { type Ctx, inTransaction } from './context';
 import { conflict, notFound } from './errors';
 import { appendEvent } from './events';
 import { newId } from './ids';
 import { LIMITS } from './limits';
 import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from './load';
+import { insertImages, type ProcessedImage } from './media';
 import { loadThread, plainText, publicQuestion, routeQuestion } from './questions';
 import { actingSpecialist } from './team';
 import { afterTurn } from './thread-mail';
@@ -85,7 +86,7 @@ export async function replyToTeam(
   input: {
     body: string;
     channel: ReplyChannel;
-    photos?: NotePhoto[];
+    images?: ProcessedImage[];
     mail?: { messageId: string; references: string[] };
   },
 ): Promise<PublicQuestion> {
@@ -102,7 +103,7 @@ export async function replyToTeam(
         answer: body,
         answeredAt: now,
         answerChannel: input.channel,
-        photos: input.photos ?? [],
+        photos: await insertImages(tx, ctx, input.images ?? []),
         mailMessageId: input.mail?.messageId ?? null,
         mailReferences: input.mail ? input.mail.references.join(' ') : null,
       })

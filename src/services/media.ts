@@ -25,6 +25,18 @@ export async function storeImage(
   bytes: Uint8Array,
   shape: ImageShape,
 ): Promise<NotePhoto> {
+  const [photo] = await insertImages(ctx.db, ctx, [await processImage(field, bytes, shape)]);
+  if (!photo) throw new Error('image insert returned nothing');
+  return photo;
+}
+
+export type ProcessedImage = { data: Buffer; width: number; height: number };
+
+/**
+ * The image work of `storeImage` without the write, for callers that store images in the same
+ * transaction as what they belong to (inbound mail: the question and its photos, or neither).
+ */
+export async function processImage(field: string, bytes: Uint8Array, shape: ImageShape): Promise<ProcessedImage> {
   if (bytes.byteLength === 0) throw invalid(field, 'file_empty');
   if (bytes.byteLength > MAX_UPLOAD_BYTES)
     throw invalid(field, 'image_too_large', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 });
@@ -39,16 +51,25 @@ export async function storeImage(
   } catch {
     throw invalid(field, 'image_unreadable');
   }
-  // A random id: photos on customer-visible notes are reachable by whoever holds the tracker link.
-  const photo = { id: `img_${newToken()}`, width: output.info.width, height: output.info.height };
-  await ctx.db.insert(media).values({
-    ...photo,
-    organisationId: ctx.organisationId,
-    contentType: 'image/webp',
-    bytes: output.data,
-    createdAt: ctx.clock.now(),
-  });
-  return photo;
+  return { data: output.data, width: output.info.width, height: output.info.height };
+}
+
+/** Stores processed images for the acting organisation (on `db`, which may be a transaction). */
+export async function insertImages(db: Db, ctx: Ctx, images: ProcessedImage[]): Promise<NotePhoto[]> {
+  const photos: NotePhoto[] = [];
+  for (const image of images) {
+    // A random id: photos on customer-visible notes are reachable by whoever holds the tracker link.
+    const photo = { id: `img_${newToken()}`, width: image.width, height: image.height };
+    await db.insert(media).values({
+      ...photo,
+      organisationId: ctx.organisationId,
+      contentType: 'image/webp',
+      bytes: image.data,
+      createdAt: ctx.clock.now(),
+    });
+    photos.push(photo);
+  }
+  return photos;
 }
 
 /** One image by its id (the id is the capability). */

@@ -1,7 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
 import {
   jobs,
-  type NotePhoto,
   organisations,
   type Question,
   type QuestionChannel,
@@ -16,7 +15,7 @@ import { appendEvent } from './events';
 import { newId } from './ids';
 import { LIMITS } from './limits';
 import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from './load';
-import { mediaUrl } from './media';
+import { insertImages, mediaUrl, type ProcessedImage } from './media';
 import { actingSpecialist } from './team';
 import { afterTurn } from './thread-mail';
 import type { PublicQuestion } from './views';
@@ -101,8 +100,8 @@ export type AskInput = {
   threadId?: string | null;
   /** Staff member who took the question by phone or at the desk (API callers name them). */
   recordedById?: string | null;
-  /** Images stored already (services/media.ts), e.g. from an email. */
-  photos?: NotePhoto[];
+  /** Images that came with it (an email's), processed already: stored with the question or not at all. */
+  images?: ProcessedImage[];
   /** The email it came in (inbound mail): its Message-ID and References, for the answer's threading. */
   mail?: { messageId: string; references: string[] };
 };
@@ -172,6 +171,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
     }
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
     const route = await routeQuestion(tx, jobId, stepId);
+    const photos = await insertImages(tx, ctx, input.images ?? []);
     const [row] = await tx
       .insert(questions)
       .values({
@@ -183,7 +183,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         stepId: thread ? thread.stepId : route.stepId,
         channel: input.channel,
         body,
-        photos: input.photos ?? [],
+        photos,
         mailMessageId: input.mail?.messageId ?? null,
         mailReferences: input.mail ? input.mail.references.join(' ') : null,
         assigneeId: route.assignee?.id ?? null,
