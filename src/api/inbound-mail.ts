@@ -51,10 +51,16 @@ const route = createRoute({
     202: json(ReceivedOut, 'Received'),
     401: errors[401],
     403: json(errors[403].content['application/json'].schema, 'A forged reply address'),
-    404: json(errors[404].content['application/json'].schema, 'Not one of our reply addresses (or the endpoint is off)'),
+    404: json(
+      errors[404].content['application/json'].schema,
+      'Not one of our reply addresses (or the endpoint is off)',
+    ),
     409: json(errors[409].content['application/json'].schema, 'The job is finished or cancelled'),
     413: json(errors[400].content['application/json'].schema, 'The message is too large'),
-    422: json(errors[422].content['application/json'].schema, 'Unreadable, expired address, too many attachments, no text'),
+    422: json(
+      errors[422].content['application/json'].schema,
+      'Unreadable, expired address, too many attachments, no text',
+    ),
     429: errors[429],
   },
 });
@@ -71,7 +77,8 @@ export const inboundMailRoutes = (rt: Runtime) => {
   });
   return app.openapi(route, async (c) => {
     const token = rt.config.mail.inboundToken;
-    if (!token) return errorResponse(c, 404, 'not_found', 'inbound mail over HTTP is off (INBOUND_MAIL_TOKEN)');
+    if (!token)
+      return errorResponse(c, 404, 'not_found', 'inbound mail over HTTP is off (INBOUND_MAIL_TOKEN)');
     const given = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!given || !same(given, token)) {
       c.header('www-authenticate', 'Bearer');

@@ -25,19 +25,26 @@ export const TurnOut = z
     threadId: z.string().openapi({ description: "The thread's first turn" }),
     stepId: z.string().nullable(),
     askedBy: z.enum(['customer', 'specialist']).openapi({
-      description: '`customer`: a question for the team (`answer` is theirs); `specialist`: the team asks the customer',
+      description:
+        '`customer`: a question for the team (`answer` is theirs); `specialist`: the team asks the customer',
     }),
     askedByPerson: Person.openapi({ description: 'The specialist who asked the customer' }),
     channel: z.enum(['tracker', 'phone', 'desk', 'email']),
     body: z.string(),
     askedAt: z.string(),
-    dueAt: z.string().nullable().openapi({ description: "When the team promised to answer (customers' questions)" }),
+    dueAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "When the team promised to answer (customers' questions)" }),
     answerer: Person,
     movedToColleague: z.boolean(),
     answer: z.string().nullable(),
     answeredAt: z.string().nullable(),
     answeredBy: Person,
-    answerChannel: z.enum(['tracker', 'email']).nullable().openapi({ description: "How the customer replied" }),
+    answerChannel: z
+      .enum(['tracker', 'email'])
+      .nullable()
+      .openapi({ description: 'How the customer replied' }),
     photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })),
   })
   .openapi('Turn');
@@ -76,11 +83,15 @@ const RecordBody = z
   .object({
     channel: z.enum(['phone', 'desk', 'email']),
     body: Text(LIMITS.answer, 'Kan ik de auto morgen om 8 uur brengen?'),
-    stepId: Id('step_Qx8m2LpN5vR4tY7c').optional().openapi({ description: 'The step it is about (a new thread)' }),
+    stepId: Id('step_Qx8m2LpN5vR4tY7c')
+      .optional()
+      .openapi({ description: 'The step it is about (a new thread)' }),
     threadId: Id('q_Rt5y7Ui9Op1aS3dF')
       .optional()
       .openapi({ description: 'A follow-up in this thread (any of its turns); it keeps the thread’s step' }),
-    recordedById: Id('spec_Lk3m9Qw2Er8tY5ui').optional().openapi({ description: 'The specialist who took it' }),
+    recordedById: Id('spec_Lk3m9Qw2Er8tY5ui')
+      .optional()
+      .openapi({ description: 'The specialist who took it' }),
   })
   .openapi('RecordQuestion');
 
@@ -133,7 +144,8 @@ const record = createRoute({
   tags,
   security,
   summary: "Record a customer's question from another channel (phone, desk, email), or a follow-up",
-  description: 'Routed to the specialist of its step and escalated when not answered in time, like a tracker question.',
+  description:
+    'Routed to the specialist of its step and escalated when not answered in time, like a tracker question.',
   request: { params: JobParams, ...body(RecordBody) },
   responses: { 201: json(TurnOut, 'The question'), ...writeErrors },
 });

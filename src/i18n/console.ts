@@ -235,7 +235,8 @@ const en = {
     waitingForCustomer: 'Waiting for the customer’s reply.',
     photos: 'Photos the customer sent',
     askBack: 'Ask the customer',
-    askBackBody: 'Your question to the customer (they see it on the tracker, and by email when they wrote by email)',
+    askBackBody:
+      'Your question to the customer (they see it on the tracker, and by email when they wrote by email)',
     askBackButton: 'Ask the customer',
     askNew: 'Ask the customer something',
     done: {

@@ -153,4 +153,3 @@ export const waitsForCustomer = (thread: Thread) => {
   const last = thread.turns.at(-1);
   return !!last && last.askedBy === 'specialist' && !last.answeredAt;
 };
-

@@ -178,4 +178,3 @@ export async function referencedTurn(db: Db, jobId: string, references: string[]
   }
   return null;
 }
-

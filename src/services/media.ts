@@ -36,7 +36,11 @@ export type ProcessedImage = { data: Buffer; width: number; height: number };
  * The image work of `storeImage` without the write, for callers that store images in the same
  * transaction as what they belong to (inbound mail: the question and its photos, or neither).
  */
-export async function processImage(field: string, bytes: Uint8Array, shape: ImageShape): Promise<ProcessedImage> {
+export async function processImage(
+  field: string,
+  bytes: Uint8Array,
+  shape: ImageShape,
+): Promise<ProcessedImage> {
   if (bytes.byteLength === 0) throw invalid(field, 'file_empty');
   if (bytes.byteLength > MAX_UPLOAD_BYTES)
     throw invalid(field, 'image_too_large', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 });

@@ -354,7 +354,11 @@ export async function jobQuestions(db: Db, jobId: string): Promise<PublicQuestio
 
 /** Open questions for the console: the viewer's own, or everyone's; most overdue first. */
 export async function openQuestions(ctx: Ctx, filter: { assigneeId?: string } = {}) {
-  const conditions = [eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt), forStaff];
+  const conditions = [
+    eq(questions.organisationId, ctx.organisationId),
+    isNull(questions.answeredAt),
+    forStaff,
+  ];
   if (filter.assigneeId) conditions.push(eq(questions.assigneeId, filter.assigneeId));
   const rows = await ctx.db
     .select({

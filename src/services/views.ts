@@ -1,4 +1,12 @@
-import type { CostLine, Note, QuestionAsker, QuestionChannel, ReplyChannel, Specialist, Step } from '../../db/schema';
+import type {
+  CostLine,
+  Note,
+  QuestionAsker,
+  QuestionChannel,
+  ReplyChannel,
+  Specialist,
+  Step,
+} from '../../db/schema';
 import { mediaUrl } from './media';
 import { lineNetCents, vatCents } from './money';
 

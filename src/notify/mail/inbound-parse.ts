@@ -50,13 +50,18 @@ export async function parseInboundMail(
   }
   let parsed: Awaited<ReturnType<typeof simpleParser>>;
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 });
+    parsed = await simpleParser(raw, {
+      skipImageLinks: true,
+      skipTextLinks: true,
+      maxHtmlLengthToParse: 2_000_000,
+    });
   } catch {
     return { ok: false, problem: 'unreadable' };
   }
   const from = addresses(parsed.from)[0];
   if (!from) return { ok: false, problem: 'unreadable' };
-  if (parsed.attachments.length > INBOUND_LIMITS.attachments) return { ok: false, problem: 'too_many_attachments' };
+  if (parsed.attachments.length > INBOUND_LIMITS.attachments)
+    return { ok: false, problem: 'too_many_attachments' };
   const delivered = ['delivered-to', 'x-original-to', 'envelope-to']
     .flatMap((name) => {
       const value = parsed.headers.get(name);
@@ -93,14 +98,17 @@ export async function parseInboundMail(
 export function ownWords(text: string): string {
   const top = text.slice(0, INBOUND_LIMITS.textChars).replace(/\r\n?/g, '\n');
   const reply = parser.parseReply(top);
-  return stripBidiControls(reply)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, '')
-    .replace(/<\/?([a-z!][^<>]*)>/gi, (_whole, inner: string) =>
-      /^(https?:|mailto:|tel:)|@/i.test(inner) ? inner : '',
-    )
-    .split('\n')
-    .filter((line) => !/^\s*>/.test(line))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return (
+    stripBidiControls(reply)
+      // Control characters (line breaks and tabs aside) and the replacement character of undecodable bytes.
+      .replace(/[\p{Cc}\ufffd]/gu, (c) => (c === '\n' || c === '\t' ? c : ''))
+      .replace(/<\/?([a-z!][^<>]*)>/gi, (_whole, inner: string) =>
+        /^(https?:|mailto:|tel:)|@/i.test(inner) ? inner : '',
+      )
+      .split('\n')
+      .filter((line) => !/^\s*>/.test(line))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }

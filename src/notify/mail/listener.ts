@@ -87,7 +87,9 @@ export async function startReplyListener(
       stream.on('end', () => {
         if (stream.sizeExceeded || size > INBOUND_LIMITS.bytes) {
           return callback(
-            smtpError(new ServiceError('invalid', 'mail_too_large', { mb: INBOUND_LIMITS.bytes / 1024 / 1024 })),
+            smtpError(
+              new ServiceError('invalid', 'mail_too_large', { mb: INBOUND_LIMITS.bytes / 1024 / 1024 }),
+            ),
           );
         }
         const mailFrom = session.envelope.mailFrom;
