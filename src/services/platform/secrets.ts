@@ -11,6 +11,8 @@ export type Secrets = {
   seal: Buffer;
   /** Signs the widget's short-lived embed tokens (HMAC-SHA256). */
   embed: Buffer;
+  /** Signs the per-job reply addresses in messages we send (HMAC-SHA256). */
+  reply: Buffer;
 };
 
 const ROOT = 'root';
@@ -51,7 +53,7 @@ async function storedRoot(db: Db): Promise<string> {
 
 function derive(root: string): Secrets {
   const key = (purpose: string) => Buffer.from(hkdfSync('sha256', root, 'open-kitchen', purpose, 32));
-  return { auth: key('auth').toString('base64url'), seal: key('seal'), embed: key('embed') };
+  return { auth: key('auth').toString('base64url'), seal: key('seal'), embed: key('embed'), reply: key('reply') };
 }
 
 /** `iv.ciphertext.tag`, base64url. */
