@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponse } from '../http/errors';
 import { INBOUND_LIMITS } from '../notify/mail/limits';
 import { inboundDeps, type Runtime } from '../runtime';
-import { sha256 } from '../services/ids';
-import { receiveMail } from '../services/inbound-mail';
+import { receiveMail } from '../services/customer-voice/inbound-mail';
+import { sha256 } from '../services/platform/ids';
 import { router } from './env';
-import { errorResponse } from './errors';
 import { errors, json } from './responses';
 
 /**

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { askCustomer, jobThreads } from '../services/conversations';
-import { LIMITS } from '../services/limits';
-import { answerQuestion, askQuestion } from '../services/questions';
-import type { PublicQuestion } from '../services/views';
+import { askCustomer, jobThreads } from '../services/customer-voice/conversations';
+import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
+import type { PublicQuestion } from '../services/jobs/views';
+import { LIMITS } from '../services/platform/limits';
 import { router } from './env';
 import { iso } from './present';
 import { body, errors, json } from './responses';

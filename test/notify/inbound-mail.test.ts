@@ -7,11 +7,11 @@ import type { ReplyListener } from '../../src/notify/mail/listener';
 import { startReplyListener } from '../../src/notify/mail/listener';
 import { replyAddress } from '../../src/notify/mail/reply-address';
 import { contextFor, inboundDeps } from '../../src/runtime';
-import { askCustomer } from '../../src/services/conversations';
-import { createJob } from '../../src/services/create-job';
-import type { InboundDeps } from '../../src/services/inbound-mail';
-import { cancelJob } from '../../src/services/job-admin';
-import { answerQuestion, jobQuestions } from '../../src/services/questions';
+import { askCustomer } from '../../src/services/customer-voice/conversations';
+import type { InboundDeps } from '../../src/services/customer-voice/inbound-mail';
+import { answerQuestion, jobQuestions } from '../../src/services/customer-voice/questions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { cancelJob } from '../../src/services/jobs/job-admin';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 /**

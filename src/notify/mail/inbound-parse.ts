@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import EmailReplyParser from 'email-reply-parser';
 import { type AddressObject, simpleParser } from 'mailparser';
-import { stripBidiControls } from '../../services/bidi';
+import { stripBidiControls } from '../../services/platform/bidi';
 import { INBOUND_LIMITS } from './limits';
 
 /**

@@ -1,8 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { type ErrorCode, errorText } from '../../errors/catalogue';
-import { ServiceError } from '../../services/errors';
-import { type InboundDeps, jobOfAddress, jobStatus, receiveMail } from '../../services/inbound-mail';
+import {
+  type InboundDeps,
+  jobOfAddress,
+  jobStatus,
+  receiveMail,
+} from '../../services/customer-voice/inbound-mail';
+import { ServiceError } from '../../services/platform/errors';
 import { INBOUND_LIMITS } from './inbound-parse';
 
 /**
