@@ -10,6 +10,7 @@ import { sendPushForNewEvents } from './notify/push-dispatch';
 import { vapidKeys } from './notify/push-subscriptions';
 import type { InboundDeps } from './services/customer-voice/inbound-mail';
 import { escalateOverdueQuestions } from './services/customer-voice/questions';
+import { configureThreadMail } from './services/customer-voice/thread-mail';
 import { foldInsights, TIMER_BATCHES } from './services/insights/fold';
 import { type Clock, type Ctx, systemClock } from './services/platform/context';
 import { sweepIdempotencyKeys } from './services/platform/idempotency';
@@ -56,6 +57,11 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
     { allowPrivate: config.outboundAllowPrivate, now: () => clock.now() },
   );
   setMessageIdDomain(config.mail.inboundDomain);
+  configureThreadMail({
+    domain: config.mail.inboundDomain,
+    replyAddressDays: config.mail.replyAddressDays,
+    publicUrl: config.publicUrl,
+  });
   const transport = config.mail.smtpUrl ? smtpTransport(config.mail.smtpUrl) : null;
   return {
     config,

@@ -62,6 +62,9 @@ export const questions = sqliteTable(
      */
     mailMessageId: text('mail_message_id'),
     mailReferences: text('mail_references'),
+    /** Who wrote that email and its subject: the answer by email goes back to them, as "Re: …". */
+    mailFrom: text('mail_from'),
+    mailSubject: text('mail_subject'),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),

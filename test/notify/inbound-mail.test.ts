@@ -2,10 +2,10 @@ import { count, eq } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events, media, questions } from '../../db/schema';
+import { events, mailMessages, media, questions } from '../../db/schema';
 import type { ReplyListener } from '../../src/notify/mail/listener';
 import { startReplyListener } from '../../src/notify/mail/listener';
-import { replyAddress } from '../../src/notify/mail/reply-address';
+import { readReplyAddress, replyAddress } from '../../src/notify/mail/reply-address';
 import { contextFor, inboundDeps } from '../../src/runtime';
 import { askCustomer } from '../../src/services/customer-voice/conversations';
 import type { InboundDeps } from '../../src/services/customer-voice/inbound-mail';
@@ -54,6 +54,16 @@ afterAll(async () => {
 async function newJob() {
   const { jobId } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
   return { jobId, address: replyAddress(deps.replyKey, jobId, rt.clock.now(), 30, DOMAIN) };
+}
+
+/** The message we queued about a turn (the outbox keeps it: no SMTP_URL in tests). */
+async function sentAbout(questionId: string) {
+  const [row] = await rt.database.db
+    .select()
+    .from(mailMessages)
+    .where(eq(mailMessages.questionId, questionId));
+  if (!row) throw new Error(`no mail about ${questionId}`);
+  return row;
 }
 
 const stored = async () => {
@@ -108,19 +118,41 @@ describe('a reply by email through the SMTP listener', () => {
   it('continues the thread its In-Reply-To points at, and answers the question the team asked', async () => {
     const { jobId, address } = await newJob();
     const sanne = from();
-    await smtp.sendMail({ from: sanne, to: address, messageId: '<a1@example.nl>', text: 'Is de APK klaar?' });
+    await smtp.sendMail({
+      from: sanne,
+      to: address,
+      messageId: '<a1@example.nl>',
+      subject: 'Uw auto',
+      text: 'Is de APK klaar?',
+    });
     const [first] = await jobQuestions(rt.database.db, jobId);
     if (!first) throw new Error('no question');
     await answerQuestion(contextFor(rt, org.id, { type: 'specialist', id: org.mechanic.id }), first.id, {
       answer: 'Morgen om 10 uur.',
     });
-    // A reply to our answer (its Message-ID names the turn) is a follow-up in the same thread.
+    // The answer goes back by email in the customer's thread, replies coming back to the job.
+    const answerMail = await sentAbout(first.id);
+    expect(answerMail).toMatchObject({ recipient: sanne, kind: 'thread_answer', subject: 'Re: Uw auto' });
+    expect(answerMail.headers).toMatchObject({
+      'In-Reply-To': '<a1@example.nl>',
+      References: '<a1@example.nl>',
+    });
+    expect(
+      readReplyAddress(deps.replyKey, answerMail.headers['Reply-To'] ?? '', rt.clock.now(), DOMAIN),
+    ).toEqual({
+      ok: true,
+      jobId,
+    });
+    expect(answerMail.text).toContain('Morgen om 10 uur.');
+    expect(answerMail.text).toContain('> Is de APK klaar?');
+    // A reply to our answer (the outbox knows its Message-ID) is a follow-up in the same thread.
     await smtp.sendMail({
       from: sanne,
       to: address,
       messageId: '<a2@example.nl>',
-      inReplyTo: `<${first.id}.answer@${DOMAIN}>`,
-      references: ['<a1@example.nl>', `<${first.id}.answer@${DOMAIN}>`],
+      inReplyTo: answerMail.messageId,
+      references: ['<a1@example.nl>', answerMail.messageId],
+      subject: 'Re: Uw auto',
       text: 'En de remmen?\n\n> Morgen om 10 uur.',
     });
     const ask = await askCustomer(org.ctx, jobId, {
@@ -128,12 +160,16 @@ describe('a reply by email through the SMTP listener', () => {
       body: 'Mogen we de remblokken vervangen?',
       askedById: org.mechanic.id,
     });
-    // A reply to the team's question (by its Message-ID) is the customer's answer to it.
+    // The team's question goes by email too, threaded under the customer's latest message.
+    const askMail = await sentAbout(ask.id);
+    expect(askMail.headers['In-Reply-To']).toBe('<a2@example.nl>');
+    expect(askMail.headers.References).toBe(`<a1@example.nl> ${answerMail.messageId} <a2@example.nl>`);
+    // A reply to it is the customer's answer to the team's question.
     const reply = await smtp.sendMail({
       from: sanne,
       to: address,
       messageId: '<a3@example.nl>',
-      inReplyTo: `<${ask.id}.ask@${DOMAIN}>`,
+      inReplyTo: askMail.messageId,
       text: 'Ja, graag.\n\nVerstuurd vanaf mijn iPhone',
     });
     expect(reply.response).toMatch(/reply q_/);
@@ -165,10 +201,11 @@ describe('a reply by email through the SMTP listener', () => {
       text: 'Vraag over A',
     });
     const [onA] = await jobQuestions(rt.database.db, a.jobId);
+    await answerQuestion(org.ctx, onA?.id ?? '', { answer: 'Ja', answeredById: org.mechanic.id });
     await smtp.sendMail({
       from: from(),
       to: b.address,
-      inReplyTo: `<${onA?.id}.answer@${DOMAIN}>`,
+      inReplyTo: (await sentAbout(onA?.id ?? '')).messageId,
       text: 'Vraag over B',
     });
     const [onB] = await jobQuestions(rt.database.db, b.jobId);

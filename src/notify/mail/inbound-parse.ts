@@ -18,6 +18,7 @@ export type InboundMail = {
   recipients: string[];
   /** Ours or made up from the content when missing (for storing a message once). */
   messageId: string;
+  subject: string;
   /** In-Reply-To first, then References newest first: which earlier messages it answers. */
   references: string[];
   /** The sender's own words. */
@@ -78,6 +79,10 @@ export async function parseInboundMail(
       from,
       recipients: [...new Set([...delivered, ...addresses(parsed.to), ...addresses(parsed.cc)])],
       messageId,
+      subject: (parsed.subject ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .trim()
+        .slice(0, 250),
       references: [...new Set(references)],
       text: ownWords(parsed.text ?? ''),
       images: parsed.attachments

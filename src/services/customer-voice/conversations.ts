@@ -1,15 +1,22 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, or } from 'drizzle-orm';
 import { jobs, type Question, questions, type ReplyChannel } from '../../../db/schema';
 import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from '../jobs/load';
 import type { PublicQuestion } from '../jobs/views';
-import { type Ctx, inTransaction } from '../platform/context';
+import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, notFound } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { insertImages, type ProcessedImage } from '../platform/media';
 import { actingSpecialist } from '../staff/team';
-import { loadThread, plainText, publicQuestion, routeQuestion } from './questions';
+import {
+  loadThread,
+  type MailOrigin,
+  mailColumns,
+  plainText,
+  publicQuestion,
+  routeQuestion,
+} from './questions';
 import { afterTurn } from './thread-mail';
 
 /**
@@ -57,7 +64,8 @@ export async function askCustomer(
         askedBy: 'specialist',
         askedById: me.id,
         stepId,
-        channel: thread?.turn.channel ?? 'tracker',
+        // In a thread that came by email the question goes by email too (thread-mail.ts).
+        channel: thread && (await cameByEmail(tx, thread.threadId)) ? 'email' : 'tracker',
         body,
         askedAt: now,
         // Nobody on the staff owes an answer: the customer replies when they can.
@@ -87,7 +95,7 @@ export async function replyToTeam(
     body: string;
     channel: ReplyChannel;
     images?: ProcessedImage[];
-    mail?: { messageId: string; references: string[] };
+    mail?: MailOrigin;
   },
 ): Promise<PublicQuestion> {
   const body = plainText('body', input.body, input.channel === 'email' ? LIMITS.answer : LIMITS.question);
@@ -104,8 +112,7 @@ export async function replyToTeam(
         answeredAt: now,
         answerChannel: input.channel,
         photos: await insertImages(tx, ctx, input.images ?? []),
-        mailMessageId: input.mail?.messageId ?? null,
-        mailReferences: input.mail ? input.mail.references.join(' ') : null,
+        ...mailColumns(input.mail),
       })
       .where(eq(questions.id, turn.id))
       .returning();
@@ -120,6 +127,20 @@ export async function replyToTeam(
     });
     return view;
   });
+}
+
+async function cameByEmail(tx: Db, threadId: string): Promise<boolean> {
+  const [found] = await tx
+    .select({ id: questions.id })
+    .from(questions)
+    .where(
+      and(
+        or(eq(questions.id, threadId), eq(questions.threadId, threadId)),
+        or(eq(questions.channel, 'email'), isNotNull(questions.mailMessageId)),
+      ),
+    )
+    .limit(1);
+  return !!found;
 }
 
 /** A job's threads, oldest first, each with its turns in order. */

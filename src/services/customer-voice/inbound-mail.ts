@@ -1,5 +1,5 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
-import { jobs, type Question, questions } from '../../../db/schema';
+import { jobs, mailMessages, type Question, questions } from '../../../db/schema';
 import { INBOUND_LIMITS, type InboundMail, parseInboundMail } from '../../notify/mail/inbound-parse';
 import { readReplyAddress } from '../../notify/mail/reply-address';
 import type { Clock, Ctx, Db } from '../platform/context';
@@ -102,7 +102,12 @@ export async function receiveMail(
   // Photos alone still make a message: it says so in words the staff can answer.
   const body = mail.text || '📷';
   const turn = await referencedTurn(deps.db, jobId, mail.references);
-  const from = { messageId: mail.messageId, references: mail.references };
+  const from = {
+    messageId: mail.messageId,
+    references: mail.references,
+    from: mail.from,
+    subject: mail.subject,
+  };
   try {
     if (turn && turn.askedBy === 'specialist' && !turn.answeredAt) {
       const reply = await replyToTeam(ctx, jobId, turn.id, { body, channel: 'email', images, mail: from });
@@ -146,34 +151,32 @@ async function processImages(mail: InboundMail): Promise<ProcessedImage[]> {
 }
 
 /**
- * The Message-IDs of the messages we send about a turn start with its id (`<q_….…@domain>`,
- * src/services/thread-mail.ts), and the customer's own earlier emails are stored on their turns.
- */
-export const turnOfMessageId = (messageId: string): string | null =>
-  /^<(q_[A-Za-z0-9_-]{8,40})\.[^@>]*@[^>]+>$/.exec(messageId)?.[1] ?? null;
-
-/**
  * The turn an email answers: the first of its references (In-Reply-To, then References newest first)
- * that names a turn of this job. A reference to another job's turn counts for nothing: only the
- * signed reply address says which job a message is for.
+ * that is a message we sent about a turn of this job (the outbox keeps their Message-IDs) or the
+ * customer's own earlier email. A reference to another job's turn counts for nothing: only the signed
+ * reply address says which job a message is for.
  */
 export async function referencedTurn(db: Db, jobId: string, references: string[]): Promise<Question | null> {
   if (references.length === 0) return null;
   const refs = references.slice(0, 50);
-  const ids = refs.map(turnOfMessageId).filter((id): id is string => id !== null);
+  const sent = await db
+    .select({ messageId: mailMessages.messageId, questionId: mailMessages.questionId })
+    .from(mailMessages)
+    .where(and(eq(mailMessages.jobId, jobId), inArray(mailMessages.messageId, refs)));
+  const turnOfSent = new Map(sent.flatMap((m) => (m.questionId ? [[m.messageId, m.questionId]] : [])));
   const rows = await db
     .select()
     .from(questions)
     .where(
       and(
         eq(questions.jobId, jobId),
-        ids.length > 0
-          ? or(inArray(questions.mailMessageId, refs), inArray(questions.id, ids))
+        turnOfSent.size > 0
+          ? or(inArray(questions.mailMessageId, refs), inArray(questions.id, [...turnOfSent.values()]))
           : inArray(questions.mailMessageId, refs),
       ),
     );
   for (const ref of refs) {
-    const found = rows.find((r) => r.mailMessageId === ref || r.id === turnOfMessageId(ref));
+    const found = rows.find((r) => r.mailMessageId === ref || r.id === turnOfSent.get(ref));
     if (found) return found;
   }
   return null;

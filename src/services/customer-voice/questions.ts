@@ -103,8 +103,19 @@ export type AskInput = {
   /** Images that came with it (an email's), processed already: stored with the question or not at all. */
   images?: ProcessedImage[];
   /** The email it came in (inbound mail): its Message-ID and References, for the answer's threading. */
-  mail?: { messageId: string; references: string[] };
+  mail?: MailOrigin;
 };
+
+/** The email a turn came in: for storing it once, and for answering in its thread. */
+export type MailOrigin = { messageId: string; references: string[]; from: string; subject: string };
+
+/** The columns that keep a turn's email origin. */
+export const mailColumns = (mail: MailOrigin | undefined) => ({
+  mailMessageId: mail?.messageId ?? null,
+  mailReferences: mail ? mail.references.slice(0, 20).join(' ') : null,
+  mailFrom: mail?.from ?? null,
+  mailSubject: mail ? mail.subject.slice(0, 250) : null,
+});
 
 /** The thread a turn belongs to, on this job; another job's or organisation's is not found. */
 export async function loadThread(tx: Db, ctx: Ctx, jobId: string, turnId: string) {
@@ -184,8 +195,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         channel: input.channel,
         body,
         photos,
-        mailMessageId: input.mail?.messageId ?? null,
-        mailReferences: input.mail ? input.mail.references.join(' ') : null,
+        ...mailColumns(input.mail),
         assigneeId: route.assignee?.id ?? null,
         firstAssigneeId: route.assignee?.id ?? null,
         recordedById: recorder?.id ?? null,

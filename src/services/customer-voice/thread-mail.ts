@@ -1,9 +1,127 @@
-import type { Question } from '../../../db/schema';
+import { and, asc, eq, isNotNull, or } from 'drizzle-orm';
+import { jobs, mailMessages, organisations, type Question, questions, specialists } from '../../../db/schema';
+import { fill, type Locale } from '../../i18n/messages';
+import { threadMailMessages } from '../../i18n/thread-mail';
+import { queueMail } from '../../notify/mail/outbox';
+import { replyAddress } from '../../notify/mail/reply-address';
 import type { Ctx, Db } from '../platform/context';
+import { loadSecrets, unseal } from '../platform/secrets';
 
 /**
- * What a staff turn (an answer, a question back to the customer) sends by email, in the same
- * transaction as the turn: when the thread came by email, the reply continues that email thread.
- * Until the outbox exists nothing is sent; the tracker shows the turn live either way.
+ * A staff turn in a thread that came by email (an answer to an emailed question, or a question back to
+ * the customer in such a thread) goes back by email, in the same transaction as the turn: threaded
+ * under the customer's last email (In-Reply-To, References) so their mail program shows one
+ * conversation, with the job's signed reply address as Reply-To so their reply comes back here. Turns
+ * from other channels are the customer-moment emails' business (src/notify/mail/customer.ts, which
+ * leaves email-channel answers to this module). The tracker shows every turn live either way.
  */
-export async function afterTurn(_tx: Db, _ctx: Ctx, _turn: Question): Promise<void> {}
+
+type Settings = { domain: string; replyAddressDays: number; publicUrl: string };
+let settings: Settings | null = null;
+
+/** Set by the runtime from the configuration (services do not read the environment). */
+export function configureThreadMail(next: Settings): void {
+  settings = next;
+}
+
+/** Headers of a thread reach no further back than this many messages. */
+const MAX_REFERENCES = 20;
+
+export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void> {
+  if (!settings || turn.channel !== 'email') return;
+  const threadId = turn.threadId ?? turn.id;
+  const thread = await tx
+    .select()
+    .from(questions)
+    .where(or(eq(questions.id, threadId), eq(questions.threadId, threadId)))
+    .orderBy(asc(questions.askedAt), asc(questions.id));
+  const emailed = thread.filter((q) => q.mailMessageId);
+  const last = emailed.at(-1);
+  const [job] = await tx.select().from(jobs).where(eq(jobs.id, turn.jobId));
+  const recipient = last?.mailFrom ?? job?.customerEmail;
+  if (!job || !recipient) return;
+  const [org] = await tx.select().from(organisations).where(eq(organisations.id, job.organisationId));
+  if (!org) return;
+  const ids = new Set(thread.map((q) => q.id));
+  const ours = (
+    await tx
+      .select({ messageId: mailMessages.messageId, questionId: mailMessages.questionId })
+      .from(mailMessages)
+      .where(and(eq(mailMessages.jobId, job.id), isNotNull(mailMessages.questionId)))
+      .orderBy(asc(mailMessages.createdAt))
+  )
+    .filter((m) => m.questionId && ids.has(m.questionId))
+    .map((m) => m.messageId);
+  const theirs = emailed.flatMap((q) => [...(q.mailReferences?.split(' ') ?? []), q.mailMessageId ?? '']);
+  const references = [...new Set([...theirs, ...ours].filter(Boolean))].slice(-MAX_REFERENCES);
+  const inReplyTo = last?.mailMessageId ?? undefined;
+
+  const locale: Locale = job.locale ?? org.defaultLocale;
+  const t = threadMailMessages[locale];
+  const secrets = await loadSecrets(ctx.db);
+  const token = job.trackerTokenSealed ? unseal(secrets.seal, job.trackerTokenSealed) : null;
+  const trackerUrl = token ? `${settings.publicUrl}/t/${token}` : null;
+  const people = turn.answeredById ?? turn.askedById;
+  const [who] = people ? await tx.select().from(specialists).where(eq(specialists.id, people)) : [];
+  const staffAsks = turn.askedBy === 'specialist';
+  const said = staffAsks ? turn.body : (turn.answer ?? '');
+  const signature = who ? `${who.name}, ${who.role} · ${org.name}` : org.name;
+  const original = thread.find((q) => q.mailSubject)?.mailSubject || fill(t.subject, { job: job.title });
+  const subject = /^(re|antw|aw):/i.test(original) ? original : `Re: ${original}`;
+  const intro = staffAsks ? t.asks : t.answers;
+  const quoted = staffAsks ? null : turn.body;
+  const text = [
+    fill(intro, { name: who?.name ?? org.name }),
+    '',
+    said,
+    '',
+    `— ${signature}`,
+    '',
+    t.replyHint,
+    ...(trackerUrl ? [fill(t.tracker, { url: trackerUrl })] : []),
+    ...(quoted ? ['', `${t.yourQuestion}:`, ...quoted.split('\n').map((l) => `> ${l}`)] : []),
+  ].join('\n');
+  const html = `<!doctype html><html lang="${locale}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
+<p>${escape(fill(intro, { name: who?.name ?? org.name }))}</p>
+${paragraphs(said)}
+<p style="color:#444">— ${escape(signature)}</p>
+<p style="color:#444">${escape(t.replyHint)}${trackerUrl ? ` <a href="${escape(trackerUrl)}" style="color:${/^#[0-9a-f]{6}$/i.test(org.brandColor) ? org.brandColor : '#1d4ed8'}">${escape(t.trackerLink)}</a>` : ''}</p>
+${quoted ? `<blockquote style="margin:0;padding-left:1em;border-left:3px solid #ccc;color:#555"><p><strong>${escape(t.yourQuestion)}</strong></p>${paragraphs(quoted)}</blockquote>` : ''}
+</body></html>`;
+  await queueMail(
+    tx,
+    {
+      organisationId: org.id,
+      recipient,
+      locale,
+      kind: 'thread_answer',
+      subject,
+      html,
+      text,
+      jobId: job.id,
+      questionId: turn.id,
+      ...(inReplyTo ? { inReplyTo } : {}),
+      references: references.filter((r) => r !== inReplyTo),
+      replyTo: replyAddress(
+        secrets.reply,
+        job.id,
+        ctx.clock.now(),
+        settings.replyAddressDays,
+        settings.domain,
+      ),
+    },
+    ctx.clock.now(),
+  );
+}
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const paragraphs = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
