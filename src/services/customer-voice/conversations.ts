@@ -161,7 +161,7 @@ export async function jobThreads(ctx: Ctx, jobId: string): Promise<Thread[]> {
     .select()
     .from(questions)
     .where(and(eq(questions.jobId, jobId), eq(questions.organisationId, ctx.organisationId)))
-    .orderBy(asc(questions.askedAt), asc(questions.id));
+    .orderBy(asc(questions.askedAt));
   const people = await specialistsById(
     ctx.db,
     rows.flatMap((r: Question) => [r.assigneeId, r.answeredById, r.askedById]),

@@ -34,7 +34,7 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
     .select()
     .from(questions)
     .where(or(eq(questions.id, threadId), eq(questions.threadId, threadId)))
-    .orderBy(asc(questions.askedAt), asc(questions.id));
+    .orderBy(asc(questions.askedAt));
   const emailed = thread.filter((q) => q.mailMessageId);
   const last = emailed.at(-1);
   const [job] = await tx.select().from(jobs).where(eq(jobs.id, turn.jobId));
