@@ -38,6 +38,13 @@ const REPLIES: [string, string, string][] = [
     'Klinkt goed!\n\nVerstuurd vanaf mijn iPhone\n\n> Op 2 dec. 2026 om 16:00 heeft Garage Jan <reply+abc@x.nl> het volgende geschreven:\n> \n> De auto is klaar.',
     'Klinkt goed!',
   ],
+  [
+    'a Dutch closing',
+    'Kan ik om 5 uur komen?\n\nMet vriendelijke groet,\nSanne de Vries',
+    'Kan ik om 5 uur komen?',
+  ],
+  ['an English closing', 'Can I come at 5?\n\nKind regards,\nSanne', 'Can I come at 5?'],
+  ['a thank-you that is the whole message', 'Thanks!', 'Thanks!'],
   ['a "-- " signature', 'Is the part in stock?\n\n-- \nSanne de Vries\n06 12345678', 'Is the part in stock?'],
 ];
 

@@ -112,8 +112,26 @@ export function ownWords(text: string): string {
       )
       .split('\n')
       .filter((line) => !/^\s*>/.test(line))
+      .filter((_line, i, lines) => i < withoutClosing(lines))
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim()
   );
+}
+
+/** "Met vriendelijke groet, / Sanne": a closing line near the end, with at most a few short lines after it. */
+const CLOSING =
+  /^\s*((met )?(vriendelijke |hartelijke )?groet(en)?|mvg|groetjes|(kind |best |warm |many )?(regards|wishes)|cheers|thanks( again)?|thank you|bedankt|alvast bedankt)[\s,.!]*$/i;
+
+/** Where the closing starts (the line count when there is none). */
+function withoutClosing(lines: string[]): number {
+  const from = Math.max(0, lines.length - 5);
+  for (let i = from; i < lines.length; i++) {
+    if (!CLOSING.test(lines[i] ?? '')) continue;
+    const rest = lines.slice(i + 1).filter((l) => l.trim());
+    const before = lines.slice(0, i).join('').trim();
+    // Kept when it is the whole message ("Thanks!") or what follows is more than a name.
+    if (before && rest.length <= 3 && rest.every((l) => l.trim().length <= 40)) return i;
+  }
+  return lines.length;
 }
