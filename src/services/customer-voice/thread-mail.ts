@@ -82,11 +82,11 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
     ...(quoted ? ['', `${t.yourQuestion}:`, ...quoted.split('\n').map((l) => `> ${l}`)] : []),
   ].join('\n');
   const html = `<!doctype html><html lang="${locale}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
-<p>${escape(fill(intro, { name: who?.name ?? org.name }))}</p>
+<p>${escapeHtml(fill(intro, { name: who?.name ?? org.name }))}</p>
 ${paragraphs(said)}
-<p style="color:#444">— ${escape(signature)}</p>
-<p style="color:#444">${escape(t.replyHint)}${trackerUrl ? ` <a href="${escape(trackerUrl)}" style="color:${/^#[0-9a-f]{6}$/i.test(org.brandColor) ? org.brandColor : '#1d4ed8'}">${escape(t.trackerLink)}</a>` : ''}</p>
-${quoted ? `<blockquote style="margin:0;padding-left:1em;border-left:3px solid #ccc;color:#555"><p><strong>${escape(t.yourQuestion)}</strong></p>${paragraphs(quoted)}</blockquote>` : ''}
+<p style="color:#444">— ${escapeHtml(signature)}</p>
+<p style="color:#444">${escapeHtml(t.replyHint)}${trackerUrl ? ` <a href="${escapeHtml(trackerUrl)}" style="color:${/^#[0-9a-f]{6}$/i.test(org.brandColor) ? org.brandColor : '#1d4ed8'}">${escapeHtml(t.trackerLink)}</a>` : ''}</p>
+${quoted ? `<blockquote style="margin:0;padding-left:1em;border-left:3px solid #ccc;color:#555"><p><strong>${escapeHtml(t.yourQuestion)}</strong></p>${paragraphs(quoted)}</blockquote>` : ''}
 </body></html>`;
   await queueMail(
     tx,
@@ -114,7 +114,7 @@ ${quoted ? `<blockquote style="margin:0;padding-left:1em;border-left:3px solid #
   );
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -123,5 +123,5 @@ const escape = (text: string) =>
 const paragraphs = (text: string) =>
   text
     .split(/\n{2,}/)
-    .map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
