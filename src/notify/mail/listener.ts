@@ -63,7 +63,8 @@ export async function startReplyListener(
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,
     logger: false,
-    maxClients: 100,
+    // Each connection may hold one message (10 MB) in memory while it is read: 20 bound that to 200 MB.
+    maxClients: 20,
     socketTimeout: 60_000,
     closeTimeout: 5_000,
     onRcptTo(address, session, callback) {
