@@ -86,7 +86,7 @@ export function startBackgroundWork(
 ) {
   const { db } = rt.database;
   const escalate = () =>
-    escalateOverdueQuestions(db, rt.clock, () => rt.live.tail.poke()).catch((error) =>
+    escalateOverdueQuestions({ db, clock: rt.clock, afterCommit: () => rt.live.tail.poke() }).catch((error) =>
       console.error('questions: moving overdue questions failed', error),
     );
   let sending = false;
@@ -127,7 +127,7 @@ export function startBackgroundWork(
     }
   };
   const sweep = () =>
-    sweepIdempotencyKeys(db, rt.clock).catch((error) =>
+    sweepIdempotencyKeys({ db, clock: rt.clock }).catch((error) =>
       console.error('idempotency: removing expired keys failed', error),
     );
   const timers = [

@@ -11,7 +11,7 @@ import {
 } from '../../../db/schema';
 import { loadJob, loadStep, specialistsById } from '../jobs/load';
 import type { PublicQuestion } from '../jobs/views';
-import { type Clock, type Ctx, type Db, inTransaction } from '../platform/context';
+import { type BaseCtx, type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, invalid, notFound, rateLimited } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
@@ -189,11 +189,8 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
  * one with the fewest open questions); both see it, and so does the board. Without such a colleague
  * the question stays and is flagged. Safe to run from several processes: each question moves once.
  */
-export async function escalateOverdueQuestions(
-  db: Db,
-  clock: Clock,
-  afterCommit?: () => void,
-): Promise<number> {
+export async function escalateOverdueQuestions(base: BaseCtx): Promise<number> {
+  const { db, clock, afterCommit } = base;
   const now = clock.now();
   const overdue = await db
     .select()
