@@ -63,7 +63,8 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
 
 /**
  * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
- * built bundle in the same process (benchmarks, src/http/node-server.ts) reaches the same instance.
+ * built bundle that loads it in the same process (the benchmarks' server, the live tests) reaches the
+ * same instance.
  */
 const KEY = Symbol.for('open-kitchen.runtime');
 const scope = globalThis as { [KEY]?: Promise<Runtime> };
@@ -75,8 +76,8 @@ export function sharedRuntime(): Promise<Runtime> {
 
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
- * webhooks (turning new events into messages, then sending what is due), web push, and removing
- * idempotency keys older than a day. Safe with several processes
+ * webhooks (turning new events into messages, then sending what is due), web push, folding new events
+ * into the insights, and removing idempotency keys older than a day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */

@@ -213,8 +213,3 @@ export const clientOf = (Astro: AstroGlobal) => ({
 /** Only same-site paths are followed after sign-in. */
 export const safeNext = (next: string | null | undefined) =>
   next && /^\/(?!\/)[^\\]*$/.test(next) && next.startsWith('/console') ? next : '/console/';
-
-/** Passes better-auth's cookies on to the response. */
-export function setCookies(Astro: AstroGlobal, cookies: string[]) {
-  for (const cookie of cookies) Astro.response.headers.append('set-cookie', cookie);
-}
