@@ -67,6 +67,7 @@ export async function testRuntime(
   afterAll(() => {
     rt.live.close();
     rt.push.sender.close();
+    rt.mail.transport?.close();
     database.close();
   });
   return rt;

@@ -37,6 +37,7 @@ export async function startProduct(env: Record<string, string> = {}) {
   afterAll(() => {
     rt.live.close();
     rt.push.sender.close();
+    rt.mail.transport?.close();
     database.close();
   });
   return { url: server.url, rt, output: server.output };

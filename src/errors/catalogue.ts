@@ -431,6 +431,7 @@ export const RESOURCES = {
   'webhook endpoint': { en: 'webhook endpoint', nl: 'webhook-endpoint' },
   delivery: { en: 'delivery', nl: 'bezorging' },
   image: { en: 'image', nl: 'afbeelding' },
+  'email message': { en: 'email message', nl: 'e-mailbericht' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 
