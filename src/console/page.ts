@@ -15,8 +15,11 @@ import { chooseLocale } from '../services/tracker/tracker';
 
 export const LOCALE_COOKIE = 'ok_lang';
 
+/** What the staff context reads of a request: a page's `Astro`, or an endpoint's context. */
+type ConsoleRequest = Pick<AstroGlobal, 'locals' | 'cookies' | 'request'>;
+
 /** The console's language: the one chosen in the console, then the browser's, then the organisation's. */
-export function consoleLocale(Astro: AstroGlobal, fallback?: Locale): Locale {
+export function consoleLocale(Astro: ConsoleRequest, fallback?: Locale): Locale {
   const chosen = Astro.cookies.get(LOCALE_COOKIE)?.value;
   if (chosen === 'nl' || chosen === 'en') return chosen;
   return chooseLocale(
@@ -45,12 +48,12 @@ export type ConsolePage = {
 };
 
 /** What every signed-in console page starts with: this request's staff context. */
-export function consolePage(Astro: AstroGlobal): ConsolePage {
+export function consolePage(Astro: ConsoleRequest): ConsolePage {
   Astro.locals.console ??= staffContext(Astro);
   return Astro.locals.console;
 }
 
-function staffContext(Astro: AstroGlobal): ConsolePage {
+function staffContext(Astro: ConsoleRequest): ConsolePage {
   const staff = Astro.locals.staff;
   if (!staff)
     throw new Error('consolePage: no signed-in staff (the console guard lets only public pages through)');
