@@ -90,7 +90,7 @@ describe('conversations', () => {
       'not_your_turn',
     );
     clock.advance(24 * 60 * 60_000);
-    await escalateOverdueQuestions(rt.database.db, clock);
+    await escalateOverdueQuestions({ db: rt.database.db, clock });
     const moved = await rt.database.db.select().from(events).where(eq(events.type, 'question.overdue'));
     expect(moved.map((e) => (e.payload as { question: { id: string } }).question.id)).not.toContain(ask.id);
 

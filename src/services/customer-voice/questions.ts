@@ -11,7 +11,7 @@ import {
 } from '../../../db/schema';
 import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from '../jobs/load';
 import type { PublicQuestion } from '../jobs/views';
-import { type Clock, type Ctx, type Db, inTransaction } from '../platform/context';
+import { type BaseCtx, type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, invalid, notFound, rateLimited } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
@@ -20,8 +20,6 @@ import { insertImages, mediaUrl, type ProcessedImage } from '../platform/media';
 import { actingSpecialist } from '../staff/team';
 import { afterTurn } from './thread-mail';
 
-export const MAX_QUESTION_LENGTH = LIMITS.question;
-export const MAX_ANSWER_LENGTH = LIMITS.answer;
 /** Questions one tracker link may send per hour. */
 export const QUESTIONS_PER_HOUR = 5;
 const HOUR = 3_600_000;
@@ -134,7 +132,7 @@ export async function loadThread(tx: Db, ctx: Ctx, jobId: string, turnId: string
 }
 
 /** Email bodies are longer than a tracker question: the whole message, quotes stripped, up to an answer's length. */
-const maxBody = (channel: QuestionChannel) => (channel === 'email' ? MAX_ANSWER_LENGTH : MAX_QUESTION_LENGTH);
+const maxBody = (channel: QuestionChannel) => (channel === 'email' ? LIMITS.answer : LIMITS.question);
 
 /**
  * A question for the people doing the work: from the tracker (actor `customer`), or recorded by staff
@@ -225,7 +223,7 @@ export async function answerQuestion(
   questionId: string,
   input: { answer: string; answeredById?: string | null; jobId?: string },
 ) {
-  const answer = plainText('answer', input.answer, MAX_ANSWER_LENGTH);
+  const answer = plainText('answer', input.answer, LIMITS.answer);
   const me = input.answeredById
     ? await loadAssignableSpecialist(ctx.db, ctx, 'answeredById', input.answeredById)
     : await actingSpecialist(ctx);
@@ -263,11 +261,8 @@ export async function answerQuestion(
  * one with the fewest open questions); both see it, and so does the board. Without such a colleague
  * the question stays and is flagged. Safe to run from several processes: each question moves once.
  */
-export async function escalateOverdueQuestions(
-  db: Db,
-  clock: Clock,
-  afterCommit?: () => void,
-): Promise<number> {
+export async function escalateOverdueQuestions(base: BaseCtx): Promise<number> {
+  const { db, clock, afterCommit } = base;
   const now = clock.now();
   const overdue = await db
     .select()
