@@ -16,13 +16,14 @@ import { errors, json } from './responses';
 
 const ReceivedOut = z
   .object({
-    outcome: z.enum(['question', 'follow_up', 'reply', 'duplicate']).openapi({
+    outcome: z.enum(['question', 'follow_up', 'reply', 'duplicate', 'ignored']).openapi({
       description:
         '`question`: a new question on the job; `follow_up`: in the thread the message answers; ' +
-        "`reply`: the customer's reply to the team's question; `duplicate`: this message was received before",
+        "`reply`: the customer's reply to the team's question; `duplicate`: this message was received before; " +
+        '`ignored`: an automatic message (out of office, a list, a bounce; RFC 3834), dropped',
     }),
     jobId: z.string(),
-    questionId: z.string(),
+    questionId: z.string().nullable(),
   })
   .openapi('ReceivedMail');
 

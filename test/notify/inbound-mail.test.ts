@@ -191,6 +191,32 @@ describe('a reply by email through the SMTP listener', () => {
     expect(await jobQuestions(rt.database.db, jobId)).toHaveLength(3);
   });
 
+  it('takes and drops automatic messages (an out-of-office reply to our answer would start a loop)', async () => {
+    const { address } = await newJob();
+    const before = await stored();
+    const answer = await smtp.sendMail({
+      from: from(),
+      to: address,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+      text: 'Ik ben tot maandag afwezig.',
+    });
+    expect(answer.response).toMatch(/^250 .*ignored/);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('an answer to a sender the outbox cannot write to is still given, on the tracker only', async () => {
+    const { jobId, address } = await newJob();
+    await smtp.sendMail({ from: 'root@localhost', to: address, text: 'Hallo vanaf de server?' });
+    const [q] = await jobQuestions(rt.database.db, jobId);
+    const answered = await answerQuestion(org.ctx, q?.id ?? '', {
+      answer: 'Hallo!',
+      answeredById: org.mechanic.id,
+    });
+    expect(answered.answer).toBe('Hallo!');
+    // The job's own address is used instead.
+    expect((await sentAbout(q?.id ?? '')).recipient).toBe('sanne@example.nl');
+  });
+
   it('ignores a reference to another job’s thread: the signed address decides the job', async () => {
     const a = await newJob();
     const b = await newJob();

@@ -25,6 +25,8 @@ export type InboundMail = {
   text: string;
   images: { contentType: string; content: Buffer }[];
   attachmentCount: number;
+  /** Sent by a machine (a vacation reply, a list, a bounce): RFC 3834 Auto-Submitted, Precedence and kin. */
+  automatic: boolean;
 };
 
 export type ParseProblem = 'unreadable' | 'too_many_attachments';
@@ -90,6 +92,7 @@ export async function parseInboundMail(
         .slice(0, INBOUND_LIMITS.images)
         .map((a) => ({ contentType: a.contentType, content: a.content })),
       attachmentCount: parsed.attachments.length,
+      automatic: isAutomatic(parsed.headers),
     },
   };
 }
@@ -134,4 +137,16 @@ function withoutClosing(lines: string[]): number {
     if (before && rest.length <= 3 && rest.every((l) => l.trim().length <= 40)) return i;
   }
   return lines.length;
+}
+
+/** Automatic messages are not questions: answering them by email would start a loop of machines. */
+function isAutomatic(headers: Map<string, unknown>): boolean {
+  const value = (name: string) =>
+    String(headers.get(name) ?? '')
+      .toLowerCase()
+      .trim();
+  const submitted = value('auto-submitted');
+  if (submitted && submitted !== 'no') return true;
+  if (/^(bulk|junk|list|auto_reply)$/.test(value('precedence'))) return true;
+  return headers.has('x-autoreply') || headers.has('x-autorespond') || headers.has('list-id');
 }

@@ -103,7 +103,11 @@ export async function startReplyListener(
           from: mailFrom ? mailFrom.address : null,
           to: session.envelope.rcptTo.map((r) => r.address),
         }).then(
-          (received) => callback(null, `2.0.0 Received (${received.outcome} ${received.questionId})`),
+          (received) =>
+            callback(
+              null,
+              `2.0.0 Received (${received.outcome}${received.questionId ? ` ${received.questionId}` : ''})`,
+            ),
           (error) => callback(smtpError(error)),
         );
       });

@@ -28,9 +28,10 @@ export type InboundDeps = {
 };
 
 export type Received = {
-  outcome: 'question' | 'follow_up' | 'reply' | 'duplicate';
+  outcome: 'question' | 'follow_up' | 'reply' | 'duplicate' | 'ignored';
   jobId: string;
-  questionId: string;
+  /** Null when ignored. */
+  questionId: string | null;
 };
 
 /** The job a reply address is for; refused when it is not one of ours, forged or expired. */
@@ -85,6 +86,8 @@ export async function receiveMail(
   };
   if (job.status !== 'open') throw conflict('job_closed', { status: job.status }, { status: job.status });
 
+  // An out-of-office reply to our answer, a list, a bounce: taken (so the sender does not retry) and dropped.
+  if (mail.automatic) return { outcome: 'ignored', jobId, questionId: null };
   const duplicate = await storedAlready(deps.db, jobId, mail.messageId);
   if (duplicate) return { outcome: 'duplicate', jobId, questionId: duplicate.id };
 

@@ -24,6 +24,9 @@ export function configureThreadMail(next: Settings): void {
   settings = next;
 }
 
+/** An address the outbox takes (src/notify/mail/outbox.ts checks the same shape). */
+const MAILABLE = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+
 /** Headers of a thread reach no further back than this many messages. */
 const MAX_REFERENCES = 20;
 
@@ -38,7 +41,8 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
   const emailed = thread.filter((q) => q.mailMessageId);
   const last = emailed.at(-1);
   const [job] = await tx.select().from(jobs).where(eq(jobs.id, turn.jobId));
-  const recipient = last?.mailFrom ?? job?.customerEmail;
+  const recipient = [last?.mailFrom, job?.customerEmail].find((a) => a && MAILABLE.test(a));
+  // No address to write to (or one the outbox would refuse): the tracker still shows the turn.
   if (!job || !recipient) return;
   const [org] = await tx.select().from(organisations).where(eq(organisations.id, job.organisationId));
   if (!org) return;
