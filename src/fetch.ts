@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { onError } from './api/errors';
+import { unsubscribeRoutes } from './api/unsubscribe';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { formBodiesOnly } from './http/form-bodies';
@@ -55,6 +56,7 @@ if (rt.config.bodyLimits) app.use(bodyLimit());
 app.use(sameOrigin(rt));
 app.use(formBodiesOnly);
 app.route('/', createApi(rt));
+app.route('/', unsubscribeRoutes(rt));
 app.use('/console/*', staffSession(rt));
 app.route('/', consoleLiveRoutes(rt));
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   NOTIFY_CHANNELS,
   NOTIFY_KINDS,
@@ -70,4 +70,39 @@ export async function setPreferences(
 /** One-click unsubscribe: no more email of any kind about this job. */
 export function unsubscribeEmail(tx: Db, jobId: string, now: number): Promise<void> {
   return setPreferences(tx, jobId, { email: Object.fromEntries(NOTIFY_KINDS.map((k) => [k, false])) }, now);
+}
+
+/** For many jobs at once: the `jobId|kind` pairs whose customer said no on this channel. */
+export async function declined(tx: Db, jobIds: string[], channel: NotifyChannel): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const rows = await tx
+    .select({ jobId: notifyPreferences.jobId, kind: notifyPreferences.kind })
+    .from(notifyPreferences)
+    .where(
+      and(
+        inArray(notifyPreferences.jobId, [...new Set(jobIds)]),
+        eq(notifyPreferences.channel, channel),
+        eq(notifyPreferences.wanted, false),
+      ),
+    );
+  return new Set(rows.map((r) => `${r.jobId}|${r.kind}`));
+}
+
+/** Which preference a tracker announcement falls under (web push, text messages); null: always sent. */
+export function kindOfAnnouncement(say: string): NotifyKind | null {
+  switch (say) {
+    case 'started':
+    case 'finished':
+      return 'progress';
+    case 'promise':
+      return 'promise';
+    case 'answered':
+      return 'answer';
+    case 'approval':
+      return 'approval';
+    case 'completed':
+      return 'done';
+    default:
+      return null;
+  }
 }

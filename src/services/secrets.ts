@@ -53,7 +53,12 @@ async function storedRoot(db: Db): Promise<string> {
 
 function derive(root: string): Secrets {
   const key = (purpose: string) => Buffer.from(hkdfSync('sha256', root, 'open-kitchen', purpose, 32));
-  return { auth: key('auth').toString('base64url'), seal: key('seal'), embed: key('embed'), reply: key('reply') };
+  return {
+    auth: key('auth').toString('base64url'),
+    seal: key('seal'),
+    embed: key('embed'),
+    reply: key('reply'),
+  };
 }
 
 /** `iv.ciphertext.tag`, base64url. */
