@@ -106,3 +106,30 @@ export function kindOfAnnouncement(say: string): NotifyKind | null {
       return null;
   }
 }
+
+/** The channels a job's customer can choose for: email with an address, push, text with a number and SMS on. */
+export function channelsFor(
+  job: { customerEmail: string | null; customerPhone: string | null },
+  smsOn: boolean,
+) {
+  const channels: NotifyChannel[] = [];
+  if (job.customerEmail) channels.push('email');
+  channels.push('push');
+  if (smsOn && job.customerPhone) channels.push('sms');
+  return channels;
+}
+
+/** Reads the tracker's preferences form: for each channel it showed, an unchecked box is a no. */
+export function readPreferencesForm(
+  form: FormData,
+): Partial<Record<NotifyChannel, Record<NotifyKind, boolean>>> {
+  const shown = String(form.get('channels') ?? '')
+    .split(',')
+    .filter((c): c is NotifyChannel => (NOTIFY_CHANNELS as readonly string[]).includes(c));
+  return Object.fromEntries(
+    [...new Set(shown)].map((channel) => [
+      channel,
+      Object.fromEntries(NOTIFY_KINDS.map((kind) => [kind, form.get(`${channel}.${kind}`) === '1'])),
+    ]),
+  );
+}

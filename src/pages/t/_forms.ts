@@ -1,9 +1,11 @@
 import type { AskForm } from '../../components/StepQuestions';
 import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
+import { readPreferencesForm, setPreferences } from '../../notify/preferences';
 import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/approve-cost';
 import { stripBidiForm } from '../../services/bidi';
+import { writeTransaction } from '../../services/context';
 import { ServiceError } from '../../services/errors';
 import { LIMITS } from '../../services/limits';
 import { askQuestion } from '../../services/questions';
@@ -43,6 +45,11 @@ export async function handleTrackerPost(
       if (!(error instanceof ServiceError)) throw error;
       return { status: statusOf(error), asked: null, decideFailed: true };
     }
+  }
+  if (action === 'preferences') {
+    const choices = readPreferencesForm(form);
+    await writeTransaction(rt.database.db, (tx) => setPreferences(tx, found.job.id, choices, rt.clock.now()));
+    return { redirect: `/t/${token}?saved=preferences#notify-heading` };
   }
   if (action === 'rate') {
     const specialistId = String(form.get('specialistId') ?? '').slice(0, 64);
