@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
-import { mailMessages, steps } from '../../db/schema';
+import { mailMessages, specialists, steps } from '../../db/schema';
 import { unsubscribeRoutes } from '../../src/api/unsubscribe';
 import { loadConfig } from '../../src/config';
 import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from '../../src/notify/mail/customer';
@@ -9,6 +9,7 @@ import { readReplyAddress } from '../../src/notify/mail/reply-address';
 import { type MailTransport, sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { preferencesOf, setPreferences, wants } from '../../src/notify/preferences';
 import { mailWorkOptions, type Runtime } from '../../src/runtime';
+import { decideCostLine } from '../../src/services/approve-cost';
 import { changeStepStatus } from '../../src/services/change-step-status';
 import { type Clock, type Db, writeTransaction } from '../../src/services/context';
 import { addCostLine } from '../../src/services/cost-lines';
@@ -16,7 +17,7 @@ import { createJob } from '../../src/services/create-job';
 import { createWorkflow } from '../../src/services/directory';
 import { answerQuestion, askQuestion } from '../../src/services/questions';
 import { loadSecrets } from '../../src/services/secrets';
-import { fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { eventually, fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 import { type Mailbox, startMailbox } from '../mailbox';
 
 const MINUTE = 60_000;
@@ -240,6 +241,53 @@ describe('customer email', () => {
       await work();
       expect(mailbox.received).toHaveLength(1);
       expect(await rt.database.db.select().from(mailMessages)).toHaveLength(1);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('tells the specialist a question is for them, and of the customer’s decision on their extra work', async () => {
+    const { rt, clock, mailbox, transport, org, work } = await setup();
+    try {
+      await rt.database.db
+        .update(specialists)
+        .set({ email: 'Fatima@Garage.test' })
+        .where(eq(specialists.id, org.inspector.id));
+      const job = await newJob(rt, org);
+      const inspection = job.steps[1] as string;
+      await changeStepStatus(org.ctx, job.jobId, inspection, 'start');
+      await askQuestion({ ...org.ctx, actor: { type: 'customer', id: null } }, job.jobId, {
+        stepId: inspection,
+        body: 'Moeten de banden ook vervangen?',
+        channel: 'tracker',
+      });
+      const line = await addCostLine(org.ctx, job.jobId, {
+        kind: 'part',
+        description: 'Twee nieuwe banden',
+        quantityMilli: 2000,
+        unitPriceCents: 9000,
+        vatRateBp: 2100,
+        state: 'awaiting_approval',
+        explanation: 'Profiel onder de 1,6 mm.',
+        stepId: inspection,
+        specialistId: org.inspector.id,
+      });
+      await decideCostLine(
+        { ...org.ctx, actor: { type: 'customer', id: null } },
+        job.jobId,
+        line.id,
+        'approve',
+      );
+      clock.advance(MINUTE);
+      await work();
+      await eventually(() => mailbox.to('fatima@garage.test').length === 2);
+      const [question, decision] = mailbox.to('fatima@garage.test');
+      expect(question?.parsed.subject).toBe(`${job.reference}: een klant stelt een vraag`);
+      expect(question?.parsed.text).toContain('> Moeten de banden ook vervangen?');
+      expect(question?.parsed.text).toContain(`http://tracker.test/console/jobs/${job.jobId}`);
+      expect(decision?.parsed.text).toContain(
+        `De klant gaf akkoord voor Twee nieuwe banden bij ${job.reference}.`,
+      );
     } finally {
       transport.close();
     }

@@ -20,7 +20,9 @@ beforeAll(async () => {
   admin = await signedUpAdmin(product.url, product.rt, 'Garage Mail');
   // The server's mail worker starts following the log at its end: wait until it has.
   const { db } = product.rt.database;
-  await eventually(async () => (await db.select().from(logCursors).where(eq(logCursors.name, 'mail'))).length > 0);
+  await eventually(
+    async () => (await db.select().from(logCursors).where(eq(logCursors.name, 'mail'))).length > 0,
+  );
 });
 
 /** Resolves once the server's mail worker has read the whole log and coalesced everything pending. */
@@ -61,7 +63,9 @@ describe('email to the customer through the running server', () => {
     const saved = await customer.post(trackerPath, choices);
     expect(saved.status).toBe(303);
     expect(saved.location).toBe(`${trackerPath}?saved=preferences#notify-heading`);
-    expect((await customer.get(`${trackerPath}?saved=preferences`)).text).toContain('Uw keuzes zijn opgeslagen.');
+    expect((await customer.get(`${trackerPath}?saved=preferences`)).text).toContain(
+      'Uw keuzes zijn opgeslagen.',
+    );
     const { db } = product.rt.database;
     expect(await wants(db, jobId, 'email', 'progress')).toBe(false);
     expect(await wants(db, jobId, 'email', 'done')).toBe(true);
