@@ -240,104 +240,105 @@ export async function flushCustomerMail(db: Db, clock: Clock, options: MailWorkO
     .slice(0, FLUSH_BATCH);
   if (due.length === 0) return 0;
   const secrets = await loadSecrets(db);
-  let sent = 0;
-  for (const { jobId } of due) {
-    if (await flushJob(db, jobId, now, secrets, options)) sent++;
-  }
-  return sent;
+  // One transaction for the round: each job's rows, message and last-sent time commit together.
+  return writeTransaction(db, async (tx) => {
+    let sent = 0;
+    for (const { jobId } of due) {
+      if (await flushJob(tx, jobId, now, secrets, options)) sent++;
+    }
+    return sent;
+  });
 }
 
-async function flushJob(db: Db, jobId: string, now: number, secrets: Secrets, options: MailWorkOptions) {
-  return writeTransaction(db, async (tx) => {
-    const rows = await tx
-      .select()
-      .from(mailPending)
-      .where(eq(mailPending.jobId, jobId))
-      .orderBy(asc(mailPending.eventId));
-    // Another process flushed this job first.
-    if (rows.length === 0) return false;
-    const clear = () =>
-      tx.delete(mailPending).where(
-        inArray(
-          mailPending.eventId,
-          rows.map((r) => r.eventId),
-        ),
-      );
-    const [found] = await tx
-      .select({ job: jobs, org: organisations })
-      .from(jobs)
-      .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
-      .where(eq(jobs.id, jobId));
-    const recipient = found?.job.customerEmail;
-    if (!found || !recipient || found.job.status === 'cancelled') {
-      await clear();
-      return false;
-    }
-    const { job, org } = found;
-    const prefs = (await preferencesOf(tx, jobId)).email;
-    const kept = rows.filter((r) => {
-      const preference = PREFERENCE[r.kind as PendingKind];
-      return preference === null || prefs[preference];
-    });
-    const logged = kept.length
-      ? await tx
-          .select()
-          .from(events)
-          .where(
-            inArray(
-              events.id,
-              kept.map((r) => r.eventId),
-            ),
-          )
-          .orderBy(asc(events.id))
-      : [];
-    const read = logged.flatMap((row) => {
-      const e = readEvent(row);
-      const moment = e ? momentOf(e) : null;
-      return e && moment ? [{ e, moment }] : [];
-    });
-    const moments = read.map((r) => r.moment);
+async function flushJob(tx: Db, jobId: string, now: number, secrets: Secrets, options: MailWorkOptions) {
+  const rows = await tx
+    .select()
+    .from(mailPending)
+    .where(eq(mailPending.jobId, jobId))
+    .orderBy(asc(mailPending.eventId));
+  // Another process flushed this job first.
+  if (rows.length === 0) return false;
+  const clear = () =>
+    tx.delete(mailPending).where(
+      inArray(
+        mailPending.eventId,
+        rows.map((r) => r.eventId),
+      ),
+    );
+  const [found] = await tx
+    .select({ job: jobs, org: organisations })
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .where(eq(jobs.id, jobId));
+  const recipient = found?.job.customerEmail;
+  if (!found || !recipient || found.job.status === 'cancelled') {
     await clear();
-    if (moments.length === 0) return false;
-    const locale: Locale = job.locale ?? org.defaultLocale;
-    const token = job.trackerTokenSealed ? unseal(secrets.seal, job.trackerTokenSealed) : null;
-    const unsubscribeUrl = `${options.publicUrl}/mail/unsubscribe/${unsubscribeToken(secrets.reply, jobId)}`;
-    const rendered = renderCustomerMail(
-      {
-        locale,
-        org: orgOf(org),
-        job: { reference: job.reference, title: job.title, customerName: job.customerName },
-        trackerUrl: token ? `${options.publicUrl}/t/${token}` : null,
-        unsubscribeUrl,
-        replies: true,
-        moments,
-        now,
-      },
-      options.publicUrl,
-    );
-    // A message that is one answer belongs to that question's thread.
-    const only = read.length === 1 ? read[0]?.e : undefined;
-    await queueMail(
-      tx,
-      {
-        organisationId: job.organisationId,
-        jobId,
-        questionId: only?.type === 'question.answered' ? only.payload.question.id : null,
-        recipient,
-        locale,
-        kind: kindOf(moments),
-        ...rendered,
-        replyTo: replyAddress(secrets.reply, jobId, now, options.replyAddressDays, options.inboundDomain),
-        unsubscribeUrl,
-      },
-      now,
-    );
-    await tx
-      .insert(mailJobState)
-      .values({ jobId, lastSentAt: now })
-      .onConflictDoUpdate({ target: mailJobState.jobId, set: { lastSentAt: now } });
-    return true;
+    return false;
+  }
+  const { job, org } = found;
+  const prefs = (await preferencesOf(tx, jobId)).email;
+  const kept = rows.filter((r) => {
+    const preference = PREFERENCE[r.kind as PendingKind];
+    return preference === null || prefs[preference];
   });
+  const logged = kept.length
+    ? await tx
+        .select()
+        .from(events)
+        .where(
+          inArray(
+            events.id,
+            kept.map((r) => r.eventId),
+          ),
+        )
+        .orderBy(asc(events.id))
+    : [];
+  const read = logged.flatMap((row) => {
+    const e = readEvent(row);
+    const moment = e ? momentOf(e) : null;
+    return e && moment ? [{ e, moment }] : [];
+  });
+  const moments = read.map((r) => r.moment);
+  await clear();
+  if (moments.length === 0) return false;
+  const locale: Locale = job.locale ?? org.defaultLocale;
+  const token = job.trackerTokenSealed ? unseal(secrets.seal, job.trackerTokenSealed) : null;
+  const unsubscribeUrl = `${options.publicUrl}/mail/unsubscribe/${unsubscribeToken(secrets.reply, jobId)}`;
+  const rendered = renderCustomerMail(
+    {
+      locale,
+      org: orgOf(org),
+      job: { reference: job.reference, title: job.title, customerName: job.customerName },
+      trackerUrl: token ? `${options.publicUrl}/t/${token}` : null,
+      unsubscribeUrl,
+      replies: true,
+      moments,
+      now,
+    },
+    options.publicUrl,
+  );
+  // A message that is one answer belongs to that question's thread.
+  const only = read.length === 1 ? read[0]?.e : undefined;
+  await queueMail(
+    tx,
+    {
+      organisationId: job.organisationId,
+      jobId,
+      questionId: only?.type === 'question.answered' ? only.payload.question.id : null,
+      recipient,
+      locale,
+      kind: kindOf(moments),
+      ...rendered,
+      replyTo: replyAddress(secrets.reply, jobId, now, options.replyAddressDays, options.inboundDomain),
+      unsubscribeUrl,
+    },
+    now,
+  );
+  await tx
+    .insert(mailJobState)
+    .values({ jobId, lastSentAt: now })
+    .onConflictDoUpdate({ target: mailJobState.jobId, set: { lastSentAt: now } });
+  return true;
 }
 
 function momentOf(e: LogEvent): Moment | null {
