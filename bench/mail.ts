@@ -8,10 +8,10 @@ import { organisations } from '../db/schema';
 import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from '../src/notify/mail/customer';
 import { renderCustomerMail } from '../src/notify/mail/render';
 import { sendDueMail, smtpTransport } from '../src/notify/mail/sender';
-import { type Ctx, systemClock } from '../src/services/context';
-import { createJob } from '../src/services/create-job';
-import { newId } from '../src/services/ids';
-import { loadSecrets } from '../src/services/secrets';
+import { createJob } from '../src/services/jobs/create-job';
+import { type Ctx, systemClock } from '../src/services/platform/context';
+import { newId } from '../src/services/platform/ids';
+import { loadSecrets } from '../src/services/platform/secrets';
 
 /**
  * Email throughput: our whole path — the log followed into pending moments, each job's message rendered
@@ -70,7 +70,12 @@ export async function runMail() {
     const flushed = performance.now();
     let sent = 0;
     while (sent < n) sent += await sendDueMail(db, systemClock, transport, 'tracker@mail.test');
-    if (process.env.MAIL_PHASES) console.log({ collect: collected - start, flush: flushed - collected, send: performance.now() - flushed });
+    if (process.env.MAIL_PHASES)
+      console.log({
+        collect: collected - start,
+        flush: flushed - collected,
+        send: performance.now() - flushed,
+      });
     const seconds = (performance.now() - start) / 1000;
     transport.close();
     return n / seconds;

@@ -7,14 +7,14 @@ import { type MailTransport, sendDueMail, smtpTransport } from './notify/mail/se
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
-import { type Auth, createAuth } from './services/auth';
-import { type Clock, type Ctx, systemClock } from './services/context';
-import { sweepIdempotencyKeys } from './services/idempotency';
-import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
-import { vapidKeys } from './services/push';
-import { escalateOverdueQuestions } from './services/questions';
-import { loadSecrets } from './services/secrets';
-import { setLookupFloor } from './services/widget';
+import { vapidKeys } from './notify/push-subscriptions';
+import { escalateOverdueQuestions } from './services/customer-voice/questions';
+import { foldInsights, TIMER_BATCHES } from './services/insights/fold';
+import { type Clock, type Ctx, systemClock } from './services/platform/context';
+import { sweepIdempotencyKeys } from './services/platform/idempotency';
+import { loadSecrets } from './services/platform/secrets';
+import { type Auth, createAuth } from './services/staff/auth';
+import { setLookupFloor } from './services/tracker/widget';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
 export type Runtime = {
@@ -29,7 +29,7 @@ export type Runtime = {
   mail: { transport: MailTransport | null };
 };
 
-/** Expects a migrated database (src/server.ts and `npm run dev` prepare it first). */
+/** Expects a migrated database (src/start.ts and `npm run dev` prepare it first). */
 export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   return runtimeOn(config, database, clock);
@@ -78,7 +78,7 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
 
 /**
  * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
- * built bundle in the same process (benchmarks, src/serve.ts) reaches the same instance.
+ * built bundle in the same process (benchmarks, src/http/node-server.ts) reaches the same instance.
  */
 const KEY = Symbol.for('open-kitchen.runtime');
 const scope = globalThis as { [KEY]?: Promise<Runtime> };

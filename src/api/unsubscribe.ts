@@ -3,8 +3,8 @@ import { mailMessages } from '../i18n/mail';
 import { fill, type Locale } from '../i18n/messages';
 import { unsubscribeByToken, unsubscribeTarget } from '../notify/mail/unsubscribe';
 import type { Runtime } from '../runtime';
-import { loadSecrets } from '../services/secrets';
-import { chooseLocale } from '../services/tracker';
+import { loadSecrets } from '../services/platform/secrets';
+import { chooseLocale } from '../services/tracker/tracker';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -6,7 +6,7 @@ import {
   type NotifyKind,
   notifyPreferences,
 } from '../../db/schema';
-import type { Db } from '../services/context';
+import type { Db } from '../services/platform/context';
 
 export { NOTIFY_CHANNELS, NOTIFY_KINDS, type NotifyChannel, type NotifyKind };
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mailFailingAddresses } from '../../db/schema';
 import { queueMail } from '../../src/notify/mail/outbox';
-import { writeTransaction } from '../../src/services/context';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
+import { createJob } from '../../src/services/jobs/create-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { writeTransaction } from '../../src/services/platform/context';
 import { signedUpAdmin } from '../console-client';
 import { eventually } from '../helpers';
 import { startProduct } from '../server';

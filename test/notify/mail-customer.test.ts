@@ -9,14 +9,14 @@ import { readReplyAddress } from '../../src/notify/mail/reply-address';
 import { type MailTransport, sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { preferencesOf, setPreferences, wants } from '../../src/notify/preferences';
 import { mailWorkOptions, type Runtime } from '../../src/runtime';
-import { decideCostLine } from '../../src/services/approve-cost';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { type Clock, type Db, writeTransaction } from '../../src/services/context';
-import { addCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { answerQuestion, askQuestion } from '../../src/services/questions';
-import { loadSecrets } from '../../src/services/secrets';
+import { decideCostLine } from '../../src/services/costs/approve-cost';
+import { addCostLine } from '../../src/services/costs/cost-lines';
+import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { type Clock, type Db, writeTransaction } from '../../src/services/platform/context';
+import { loadSecrets } from '../../src/services/platform/secrets';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { eventually, fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 import { type Mailbox, startMailbox } from '../mailbox';
 
@@ -295,7 +295,7 @@ describe('customer email', () => {
 
   it('a burst with a restart in the middle loses and duplicates nothing', async () => {
     const { rt, clock, mailbox, transport, org, options } = await setup();
-    const JOBS = 30;
+    const JOBS = 70;
     const jobs = [];
     for (let i = 0; i < JOBS; i++) jobs.push(await newJob(rt, org, `klant${i}@example.nl`));
     // Half the burst, then the first process does part of its work and stops.

@@ -15,7 +15,7 @@ import {
   sendDueMail,
   smtpTransport,
 } from '../../src/notify/mail/sender';
-import { writeTransaction } from '../../src/services/context';
+import { writeTransaction } from '../../src/services/platform/context';
 import { fakeClock, makeOrganisation, testRuntime } from '../helpers';
 import { startMailbox } from '../mailbox';
 

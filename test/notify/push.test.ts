@@ -8,11 +8,11 @@ import { pushSubscriptions } from '../../db/schema';
 import { setPreferences } from '../../src/notify/preferences';
 import { encryptPush, MAX_PUSH_PLAINTEXT, PayloadTooLarge, PushSender } from '../../src/notify/push';
 import { sendPushForNewEvents } from '../../src/notify/push-dispatch';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { writeTransaction } from '../../src/services/context';
-import { createJob } from '../../src/services/create-job';
-import { subscribeToJob, vapidKeys } from '../../src/services/push';
-import { getJob } from '../../src/services/read-job';
+import { subscribeToJob, vapidKeys } from '../../src/notify/push-subscriptions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { writeTransaction } from '../../src/services/platform/context';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const b64 = (s: string) => Buffer.from(s, 'base64url');

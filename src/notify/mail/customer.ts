@@ -11,8 +11,8 @@ import {
 } from '../../../db/schema';
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { Locale } from '../../i18n/messages';
-import { type Clock, type Db, writeTransaction } from '../../services/context';
-import { loadSecrets, type Secrets, unseal } from '../../services/secrets';
+import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
+import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
 import { nextEvents } from '../log-cursor';
 import { preferencesOf } from '../preferences';
 import { queueMail } from './outbox';

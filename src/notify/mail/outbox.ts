@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import { mailFailingAddresses, mailMessages } from '../../../db/schema';
 import type { Locale } from '../../i18n/messages';
-import type { Db } from '../../services/context';
+import type { Db } from '../../services/platform/context';
 
 /**
  * What a message is about. Customer moments, staff messages and the replies of the inbound side; a

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
-import { type Clock, type Db, writeTransaction } from '../../services/context';
+import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
 import { normaliseAddress } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { jobs, organisations } from '../../../db/schema';
 import type { Locale } from '../../i18n/messages';
-import { type Db, writeTransaction } from '../../services/context';
+import { type Db, writeTransaction } from '../../services/platform/context';
 import { unsubscribeEmail } from '../preferences';
 
 /**

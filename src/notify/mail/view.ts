@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { jobs, mailMessages } from '../../../db/schema';
-import type { Ctx } from '../../services/context';
-import { notFound } from '../../services/errors';
+import type { Ctx } from '../../services/platform/context';
+import { notFound } from '../../services/platform/errors';
 import { clearFailingAddress, failingAddress } from './outbox';
 
 /** Messages per page of the console's outbox. */
