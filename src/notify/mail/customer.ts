@@ -1,10 +1,12 @@
 import { and, asc, eq, inArray, min, sql } from 'drizzle-orm';
 import {
   events,
+  type Job,
   jobs,
   mailJobState,
   mailPending,
   type NotifyKind,
+  type Organisation,
   organisations,
   specialists,
   steps,
@@ -14,7 +16,7 @@ import type { Locale } from '../../i18n/messages';
 import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
 import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
 import { nextEvents } from '../log-cursor';
-import { preferencesOf } from '../preferences';
+import { declined } from '../preferences';
 import { queueMail } from './outbox';
 import { type MailOrganisation, type Moment, renderCustomerMail, renderStaffMail } from './render';
 import { replyAddress } from './reply-address';
@@ -240,70 +242,91 @@ export async function flushCustomerMail(db: Db, clock: Clock, options: MailWorkO
     .slice(0, FLUSH_BATCH);
   if (due.length === 0) return 0;
   const secrets = await loadSecrets(db);
-  // One transaction for the round: each job's rows, message and last-sent time commit together.
+  // One transaction for the round: each job's rows, message and last-sent time commit together. What the
+  // round needs is read in a few queries for all its jobs, not per job.
   return writeTransaction(db, async (tx) => {
-    let sent = 0;
-    for (const { jobId } of due) {
-      if (await flushJob(tx, jobId, now, secrets, options)) sent++;
+    const jobIds = due.map((d) => d.jobId);
+    const rows = await tx
+      .select()
+      .from(mailPending)
+      .where(inArray(mailPending.jobId, jobIds))
+      .orderBy(asc(mailPending.eventId));
+    // Another process flushed these first.
+    if (rows.length === 0) return 0;
+    const found = new Map(
+      (
+        await tx
+          .select({ job: jobs, org: organisations })
+          .from(jobs)
+          .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+          .where(inArray(jobs.id, jobIds))
+      ).map((f) => [f.job.id, f]),
+    );
+    const saidNo = await declined(tx, jobIds, 'email');
+    const sendable = rows.filter((r) => {
+      const f = found.get(r.jobId);
+      if (!f?.job.customerEmail || f.job.status === 'cancelled') return false;
+      const preference = PREFERENCE[r.kind as PendingKind];
+      return preference === null || !saidNo.has(`${r.jobId}|${preference}`);
+    });
+    const logged = sendable.length
+      ? await tx
+          .select()
+          .from(events)
+          .where(
+            inArray(
+              events.id,
+              sendable.map((r) => r.eventId),
+            ),
+          )
+          .orderBy(asc(events.id))
+      : [];
+    const byJob = new Map<string, { e: LogEvent; moment: Moment }[]>();
+    for (const row of logged) {
+      const e = readEvent(row);
+      const moment = e ? momentOf(e) : null;
+      if (!e || !moment) continue;
+      const list = byJob.get(e.jobId) ?? [];
+      list.push({ e, moment });
+      byJob.set(e.jobId, list);
     }
-    return sent;
-  });
-}
-
-async function flushJob(tx: Db, jobId: string, now: number, secrets: Secrets, options: MailWorkOptions) {
-  const rows = await tx
-    .select()
-    .from(mailPending)
-    .where(eq(mailPending.jobId, jobId))
-    .orderBy(asc(mailPending.eventId));
-  // Another process flushed this job first.
-  if (rows.length === 0) return false;
-  const clear = () =>
-    tx.delete(mailPending).where(
+    await tx.delete(mailPending).where(
       inArray(
         mailPending.eventId,
         rows.map((r) => r.eventId),
       ),
     );
-  const [found] = await tx
-    .select({ job: jobs, org: organisations })
-    .from(jobs)
-    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
-    .where(eq(jobs.id, jobId));
-  const recipient = found?.job.customerEmail;
-  if (!found || !recipient || found.job.status === 'cancelled') {
-    await clear();
-    return false;
-  }
-  const { job, org } = found;
-  const prefs = (await preferencesOf(tx, jobId)).email;
-  const kept = rows.filter((r) => {
-    const preference = PREFERENCE[r.kind as PendingKind];
-    return preference === null || prefs[preference];
+    let sent = 0;
+    for (const [jobId, read] of byJob) {
+      const f = found.get(jobId);
+      if (!f?.job.customerEmail) continue;
+      await queueJobMail(tx, f.job, f.org, f.job.customerEmail, read, now, secrets, options);
+      sent++;
+    }
+    if (sent > 0) {
+      await tx
+        .insert(mailJobState)
+        .values([...byJob.keys()].map((jobId) => ({ jobId, lastSentAt: now })))
+        .onConflictDoUpdate({ target: mailJobState.jobId, set: { lastSentAt: now } });
+    }
+    return sent;
   });
-  const logged = kept.length
-    ? await tx
-        .select()
-        .from(events)
-        .where(
-          inArray(
-            events.id,
-            kept.map((r) => r.eventId),
-          ),
-        )
-        .orderBy(asc(events.id))
-    : [];
-  const read = logged.flatMap((row) => {
-    const e = readEvent(row);
-    const moment = e ? momentOf(e) : null;
-    return e && moment ? [{ e, moment }] : [];
-  });
+}
+
+async function queueJobMail(
+  tx: Db,
+  job: Job,
+  org: Organisation,
+  recipient: string,
+  read: { e: LogEvent; moment: Moment }[],
+  now: number,
+  secrets: Secrets,
+  options: MailWorkOptions,
+) {
   const moments = read.map((r) => r.moment);
-  await clear();
-  if (moments.length === 0) return false;
   const locale: Locale = job.locale ?? org.defaultLocale;
   const token = job.trackerTokenSealed ? unseal(secrets.seal, job.trackerTokenSealed) : null;
-  const unsubscribeUrl = `${options.publicUrl}/mail/unsubscribe/${unsubscribeToken(secrets.reply, jobId)}`;
+  const unsubscribeUrl = `${options.publicUrl}/mail/unsubscribe/${unsubscribeToken(secrets.reply, job.id)}`;
   const rendered = renderCustomerMail(
     {
       locale,
@@ -323,22 +346,17 @@ async function flushJob(tx: Db, jobId: string, now: number, secrets: Secrets, op
     tx,
     {
       organisationId: job.organisationId,
-      jobId,
+      jobId: job.id,
       questionId: only?.type === 'question.answered' ? only.payload.question.id : null,
       recipient,
       locale,
       kind: kindOf(moments),
       ...rendered,
-      replyTo: replyAddress(secrets.reply, jobId, now, options.replyAddressDays, options.inboundDomain),
+      replyTo: replyAddress(secrets.reply, job.id, now, options.replyAddressDays, options.inboundDomain),
       unsubscribeUrl,
     },
     now,
   );
-  await tx
-    .insert(mailJobState)
-    .values({ jobId, lastSentAt: now })
-    .onConflictDoUpdate({ target: mailJobState.jobId, set: { lastSentAt: now } });
-  return true;
 }
 
 function momentOf(e: LogEvent): Moment | null {
