@@ -19,7 +19,9 @@ describe('email pages and messages in a real browser', () => {
   it('the rendered email, the outbox, the tracker’s choices and the workflow editor pass axe', async () => {
     const admin = await signedUpAdmin(product.url, product.rt, 'Garage Toegankelijk');
     const { db } = product.rt.database;
-    await eventually(async () => (await db.query.logCursors.findFirst({ where: (c, { eq }) => eq(c.name, 'mail') })) != null);
+    await eventually(
+      async () => (await db.query.logCursors.findFirst({ where: (c, { eq }) => eq(c.name, 'mail') })) != null,
+    );
     const { jobId, trackerToken } = await createJob(admin.ctx, {
       reference: 'A-1',
       title: 'Nieuwe koppeling',
@@ -27,9 +29,10 @@ describe('email pages and messages in a real browser', () => {
       steps: [{ title: 'Demonteren' }, { title: 'Monteren' }],
     });
     // No SMTP_URL: the server keeps the tracker-link message in its outbox.
-    await eventually(
-      async () =>
-        (await db.select().from(mailMessages).where(eq(mailMessages.jobId, jobId))).some((m) => m.status === 'kept'),
+    await eventually(async () =>
+      (await db.select().from(mailMessages).where(eq(mailMessages.jobId, jobId))).some(
+        (m) => m.status === 'kept',
+      ),
     );
     const [message] = await db.select().from(mailMessages).where(eq(mailMessages.jobId, jobId));
     if (!message) throw new Error('no message');
@@ -38,7 +41,9 @@ describe('email pages and messages in a real browser', () => {
     const mailPage = await browser.newPage();
     await mailPage.setContent(message.html);
     expect(await mailPage.locator('html').getAttribute('lang')).toBe('nl');
-    expect(await mailPage.getByRole('link', { name: 'Volg uw opdracht' }).getAttribute('href')).toMatch(/\/t\//);
+    expect(await mailPage.getByRole('link', { name: 'Volg uw opdracht' }).getAttribute('href')).toMatch(
+      /\/t\//,
+    );
     expect(await axeViolations(mailPage), 'email').toEqual([]);
 
     const url = new URL(product.url);
@@ -48,7 +53,12 @@ describe('email pages and messages in a real browser', () => {
     );
     const page = await context.newPage();
     const id = message.id;
-    for (const path of ['/console/outbox', `/console/outbox/${id}`, '/console/workflows', `/console/jobs/${jobId}`]) {
+    for (const path of [
+      '/console/outbox',
+      `/console/outbox/${id}`,
+      '/console/workflows',
+      `/console/jobs/${jobId}`,
+    ]) {
       await page.goto(`${product.url}${path}`);
       expect(await page.locator('h1').count(), path).toBeGreaterThan(0);
       expect(await axeViolations(page), path).toEqual([]);
@@ -68,7 +78,11 @@ describe('email pages and messages in a real browser', () => {
     expect(await axeViolations(tracker), 'tracker').toEqual([]);
     await tracker.getByRole('button', { name: 'Mijn keuzes opslaan' }).click();
     await tracker.getByText('Uw keuzes zijn opgeslagen.').waitFor();
-    expect(await tracker.getByRole('checkbox', { name: 'Een stap begint of is klaar E-mail' }).isChecked()).toBe(false);
-    expect(await tracker.getByRole('checkbox', { name: 'Een stap begint of is klaar Melding' }).isChecked()).toBe(true);
+    expect(
+      await tracker.getByRole('checkbox', { name: 'Een stap begint of is klaar E-mail' }).isChecked(),
+    ).toBe(false);
+    expect(
+      await tracker.getByRole('checkbox', { name: 'Een stap begint of is klaar Melding' }).isChecked(),
+    ).toBe(true);
   });
 });
