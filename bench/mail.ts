@@ -47,7 +47,7 @@ export async function runMail() {
     .insert(organisations)
     .values({ id: organisationId, slug: 'bench', name: 'Garage Bench', createdAt: Date.now() });
   const ctx: Ctx = { db, clock: systemClock, organisationId, actor: { type: 'system', id: null } };
-  await collectMailMoments(db, systemClock, options); // the cursor starts at the end of the log
+  await collectMailMoments({ db, clock: systemClock }, options); // the cursor starts at the end of the log
   let counter = 0;
   const jobs = async (n: number) => {
     for (let i = 0; i < n; i++) {
@@ -64,9 +64,9 @@ export async function runMail() {
     await jobs(n);
     const transport = smtpTransport(url);
     const start = performance.now();
-    while ((await collectMailMoments(db, systemClock, options)) > 0) {}
+    while ((await collectMailMoments({ db, clock: systemClock }, options)) > 0) {}
     const collected = performance.now();
-    while ((await flushCustomerMail(db, systemClock, options)) > 0) {}
+    while ((await flushCustomerMail({ db, clock: systemClock }, options)) > 0) {}
     const flushed = performance.now();
     let sent = 0;
     while (sent < n) sent += await sendDueMail(db, systemClock, transport, 'tracker@mail.test');

@@ -35,7 +35,7 @@ async function setup() {
   const transport = smtpTransport(mailbox.url);
   const options = mailWorkOptions(rt.config);
   // The first look at the log puts the cursor at its end.
-  await collectMailMoments(rt.database.db, clock, options);
+  await collectMailMoments({ db: rt.database.db, clock }, options);
   const org = await makeOrganisation(rt, { name: 'Garage Zuid' });
   return {
     clock,
@@ -50,8 +50,8 @@ async function setup() {
 
 /** One pass of the mail background work: collect, flush what is due, send everything due. */
 async function work(db: Db, clock: Clock, transport: MailTransport, options: MailWorkOptions) {
-  while ((await collectMailMoments(db, clock, options)) > 0) {}
-  while ((await flushCustomerMail(db, clock, options)) > 0) {}
+  while ((await collectMailMoments({ db, clock }, options)) > 0) {}
+  while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
   while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
 }
 
@@ -300,8 +300,8 @@ describe('customer email', () => {
     for (let i = 0; i < JOBS; i++) jobs.push(await newJob(rt, org, `klant${i}@example.nl`));
     // Half the burst, then the first process does part of its work and stops.
     for (const job of jobs) await changeStepStatus(org.ctx, job.jobId, job.steps[0] as string, 'start');
-    await collectMailMoments(rt.database.db, clock, options);
-    await flushCustomerMail(rt.database.db, clock, options);
+    await collectMailMoments({ db: rt.database.db, clock }, options);
+    await flushCustomerMail({ db: rt.database.db, clock }, options);
     await sendDueMail(rt.database.db, clock, transport, 'tracker@mail.test');
     transport.close();
     const before = mailbox.received.length;

@@ -13,7 +13,7 @@ import {
 } from '../../../db/schema';
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { Locale } from '../../i18n/messages';
-import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
+import { type BaseCtx, type Db, writeTransaction } from '../../services/platform/context';
 import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
 import { nextEvents } from '../log-cursor';
 import { declined } from '../preferences';
@@ -83,8 +83,9 @@ function momentKind(e: LogEvent): PendingKind | null {
  * taken twice across a restart. Staff messages (a question for them, a customer's decision on their
  * extra work) are queued at once. Returns how many moments and staff messages it wrote.
  */
-export async function collectMailMoments(db: Db, clock: Clock, options: MailWorkOptions): Promise<number> {
-  const now = clock.now();
+export async function collectMailMoments(base: BaseCtx, options: MailWorkOptions): Promise<number> {
+  const { db } = base;
+  const now = base.clock.now();
   return writeTransaction(db, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;
@@ -218,8 +219,9 @@ const orgOf = (o: typeof organisations.$inferSelect): MailOrganisation => ({
  * transaction (pending rows removed, message queued, last-sent time kept), so a restart in between
  * neither loses nor repeats a moment. Preferences are asked here, so an unsubscribe stops what waits.
  */
-export async function flushCustomerMail(db: Db, clock: Clock, options: MailWorkOptions): Promise<number> {
-  const now = clock.now();
+export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions): Promise<number> {
+  const { db } = base;
+  const now = base.clock.now();
   const groups = await db
     .select({
       jobId: mailPending.jobId,
