@@ -134,7 +134,7 @@ const mailEn = {
     kinds: {
       progress: 'A step starts or is done',
       promise: 'The expected time changes',
-      answer: 'Your question is answered',
+      answer: 'An answer to a question you asked',
       approval: 'Your approval is needed',
       done: 'The job is done',
     },
@@ -199,7 +199,7 @@ const mailNl: Shape<typeof mailEn> = {
     kinds: {
       progress: 'Een stap begint of is klaar',
       promise: 'De verwachte tijd verandert',
-      answer: 'Uw vraag is beantwoord',
+      answer: 'Een antwoord op een vraag van u',
       approval: 'Uw akkoord is nodig',
       done: 'De opdracht is klaar',
     },
