@@ -16,6 +16,7 @@ const WorkflowOut = z
         description: z.string(),
         defaultRole: z.string().nullable(),
         expectedMinutes: z.number().nullable(),
+        notifyCustomer: z.boolean(),
       }),
     ),
   })

@@ -5,6 +5,7 @@ export const threadMailMessages: Record<
   Locale,
   {
     subject: string;
+    askSubject: string;
     answers: string;
     asks: string;
     replyHint: string;
@@ -15,6 +16,7 @@ export const threadMailMessages: Record<
 > = {
   en: {
     subject: 'Your question about {job}',
+    askSubject: 'A question about {job}',
     answers: '{name} answers your question:',
     asks: '{name} has a question for you:',
     replyHint: 'Reply to this email to answer or ask more; it reaches the people doing the work.',
@@ -24,6 +26,7 @@ export const threadMailMessages: Record<
   },
   nl: {
     subject: 'Uw vraag over {job}',
+    askSubject: 'Een vraag over {job}',
     answers: '{name} beantwoordt uw vraag:',
     asks: '{name} heeft een vraag voor u:',
     replyHint:

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { events } from '../../db/schema';
+import { events, mailMessages } from '../../db/schema';
+import { unsubscribeEmail } from '../../src/notify/preferences';
 import { contextFor } from '../../src/runtime';
 import { askCustomer, jobThreads, replyToTeam } from '../../src/services/customer-voice/conversations';
 import {
@@ -104,6 +105,34 @@ describe('conversations', () => {
     expect(
       (await refusal(replyToTeam(customer, jobId, first.id, { body: 'Hm', channel: 'tracker' }))).code,
     ).toBe('not_asked_of_you');
+  });
+
+  it('the team’s question reaches a tracker customer by email too, unless they unsubscribed', async () => {
+    const { jobId, steps } = await newJob();
+    const ask = await askCustomer(as(org.mechanic.id), jobId, {
+      stepId: steps[0]?.id,
+      body: 'Heeft u de sleutel nog?',
+    });
+    const [mail] = await rt.database.db
+      .select()
+      .from(mailMessages)
+      .where(eq(mailMessages.questionId, ask.id));
+    expect(mail).toMatchObject({
+      recipient: 'sanne@example.nl',
+      kind: 'thread_answer',
+      subject: 'Een vraag over APK + kleine beurt',
+    });
+    expect(mail?.text).toContain('Heeft u de sleutel nog?');
+    expect(mail?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(mail?.headers['Reply-To']).toMatch(/^reply\+/);
+    await unsubscribeEmail(rt.database.db, jobId, clock.now());
+    const quiet = await askCustomer(as(org.mechanic.id), jobId, {
+      stepId: steps[0]?.id,
+      body: 'En de papieren?',
+    });
+    expect(
+      await rt.database.db.select().from(mailMessages).where(eq(mailMessages.questionId, quiet.id)),
+    ).toEqual([]);
   });
 
   it('a new thread from the team is about a step; API callers name who asks', async () => {

@@ -4,6 +4,8 @@ import { fill, type Locale } from '../../i18n/messages';
 import { threadMailMessages } from '../../i18n/thread-mail';
 import { queueMail } from '../../notify/mail/outbox';
 import { replyAddress } from '../../notify/mail/reply-address';
+import { unsubscribeToken } from '../../notify/mail/unsubscribe';
+import { wants } from '../../notify/preferences';
 import type { Ctx, Db } from '../platform/context';
 import { loadSecrets, unseal } from '../platform/secrets';
 
@@ -31,7 +33,14 @@ const MAILABLE = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]
 const MAX_REFERENCES = 20;
 
 export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void> {
-  if (!settings || turn.channel !== 'email') return;
+  if (!settings) return;
+  // The team's question waits for the customer: by email too (when they want email about answers),
+  // even in a thread begun on the tracker. Other turns go by email here only in an email thread.
+  const askingByEmail =
+    turn.channel !== 'email' &&
+    turn.askedBy === 'specialist' &&
+    (await wants(tx, turn.jobId, 'email', 'answer'));
+  if (turn.channel !== 'email' && !askingByEmail) return;
   const threadId = turn.threadId ?? turn.id;
   const thread = await tx
     .select()
@@ -41,7 +50,9 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
   const emailed = thread.filter((q) => q.mailMessageId);
   const last = emailed.at(-1);
   const [job] = await tx.select().from(jobs).where(eq(jobs.id, turn.jobId));
-  const recipient = [last?.mailFrom, job?.customerEmail].find((a) => a && MAILABLE.test(a));
+  const recipient = [askingByEmail ? null : last?.mailFrom, job?.customerEmail].find(
+    (a) => a && MAILABLE.test(a),
+  );
   // No address to write to (or one the outbox would refuse): the tracker still shows the turn.
   if (!job || !recipient) return;
   const [org] = await tx.select().from(organisations).where(eq(organisations.id, job.organisationId));
@@ -70,8 +81,10 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
   const staffAsks = turn.askedBy === 'specialist';
   const said = staffAsks ? turn.body : (turn.answer ?? '');
   const signature = who ? `${who.name}, ${who.role} · ${org.name}` : org.name;
-  const original = thread.find((q) => q.mailSubject)?.mailSubject || fill(t.subject, { job: job.title });
-  const subject = /^(re|antw|aw):/i.test(original) ? original : `Re: ${original}`;
+  const original =
+    thread.find((q) => q.mailSubject)?.mailSubject ||
+    fill(askingByEmail ? t.askSubject : t.subject, { job: job.title });
+  const subject = askingByEmail || /^(re|antw|aw):/i.test(original) ? original : `Re: ${original}`;
   const intro = staffAsks ? t.asks : t.answers;
   const quoted = staffAsks ? null : turn.body;
   const text = [
@@ -113,6 +126,12 @@ ${quoted ? `<blockquote style="margin:0;padding-left:1em;border-left:3px solid #
         settings.replyAddressDays,
         settings.domain,
       ),
+      // Outside a thread the customer started by email, the message is ours to stop (RFC 8058).
+      ...(askingByEmail
+        ? {
+            unsubscribeUrl: `${settings.publicUrl}/mail/unsubscribe/${unsubscribeToken(secrets.reply, job.id)}`,
+          }
+        : {}),
     },
     ctx.clock.now(),
   );

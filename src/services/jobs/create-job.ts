@@ -57,6 +57,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
               : null,
             promisedAt: s.promisedAt ?? null,
             expectedMinutes: null,
+            notifyCustomer: true,
           })),
         );
 
@@ -88,6 +89,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       promisedAt: p.promisedAt,
       originalPromisedAt: p.promisedAt,
       expectedMinutes: p.expectedMinutes,
+      notifyCustomer: p.notifyCustomer,
       updatedAt: now,
     }));
     const inserted = await tx.insert(steps).values(rows).returning();
@@ -136,6 +138,7 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
       assignee: byRole(t.defaultRole),
       promisedAt: t.expectedMinutes ? cursor : null,
       expectedMinutes: t.expectedMinutes,
+      notifyCustomer: t.notifyCustomer,
     };
   });
 }

@@ -43,11 +43,12 @@ export async function listWorkflows(ctx: Ctx) {
     name: w.name,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
-      .map(({ title, description, defaultRole, expectedMinutes }) => ({
+      .map(({ title, description, defaultRole, expectedMinutes, notifyCustomer }) => ({
         title,
         description,
         defaultRole,
         expectedMinutes,
+        notifyCustomer,
       })),
   }));
 }
@@ -59,6 +60,8 @@ export type WorkflowInput = {
     description?: string;
     defaultRole?: string | null;
     expectedMinutes?: number | null;
+    /** Email the customer when this step starts and finishes (default: yes). */
+    notifyCustomer?: boolean;
   }[];
 };
 
@@ -77,6 +80,7 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
         description: s.description ?? '',
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
+        notifyCustomer: s.notifyCustomer ?? true,
       })),
     );
   });
@@ -102,6 +106,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
         description: s.description ?? '',
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
+        notifyCustomer: s.notifyCustomer ?? true,
       })),
     );
   });
