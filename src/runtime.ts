@@ -4,6 +4,9 @@ import { createLive, type Live } from './live';
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
+import type { SmsProvider } from './notify/sms/provider';
+import { enqueueSmsForNewEvents, sendDueSms } from './notify/sms/queue';
+import { TwilioSms } from './notify/sms/twilio';
 import { type Auth, createAuth } from './services/auth';
 import { type Clock, type Ctx, systemClock } from './services/context';
 import { sweepIdempotencyKeys } from './services/idempotency';
@@ -22,6 +25,8 @@ export type Runtime = {
   auth: Auth;
   /** Web push: the VAPID key pair browsers subscribe with, and the sender that reuses it. */
   push: { publicKey: string; sender: PushSender };
+  /** Text messages (Twilio); undefined unless configured. */
+  sms: SmsProvider | undefined;
 };
 
 /** Expects a migrated database (src/server.ts and `npm run dev` prepare it first). */
@@ -49,7 +54,8 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
     { ...vapid, subject: config.vapidSubject },
     { allowPrivate: config.outboundAllowPrivate, now: () => clock.now() },
   );
-  return { config, database, clock, live, auth, push: { publicKey: vapid.publicKey, sender } };
+  const sms = config.sms ? new TwilioSms(config.sms) : undefined;
+  return { config, database, clock, live, auth, push: { publicKey: vapid.publicKey, sender }, sms };
 }
 
 /** A service context for one organisation and actor, wired to wake the live fan-out after commits. */
@@ -75,7 +81,8 @@ export function sharedRuntime(): Promise<Runtime> {
 
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
- * webhooks (turning new events into messages, then sending what is due), web push, and removing
+ * webhooks (turning new events into messages, then sending what is due), web push, text messages
+ * (when configured, the same way as webhooks), and removing
  * idempotency keys older than a day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
@@ -114,6 +121,19 @@ export function startBackgroundWork(
       pushing = false;
     }
   };
+  let texting = false;
+  const texts = async () => {
+    if (texting || !rt.sms) return;
+    texting = true;
+    try {
+      await enqueueSmsForNewEvents(db, rt.clock, rt.config.publicUrl);
+      await sendDueSms(db, rt.clock, rt.sms);
+    } catch (error) {
+      console.error('sms: sending failed', error);
+    } finally {
+      texting = false;
+    }
+  };
   let folding = false;
   const fold = async () => {
     if (folding) return;
@@ -136,6 +156,7 @@ export function startBackgroundWork(
     setInterval(escalate, options.questionsMs ?? 30_000),
     setInterval(webhooks, options.webhooksMs ?? 1_000),
     setInterval(push, options.webhooksMs ?? 1_000),
+    ...(rt.sms ? [setInterval(texts, options.webhooksMs ?? 1_000)] : []),
   ];
   for (const timer of timers) timer.unref();
   return () => {
