@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createWorkflow, listSpecialists, listWorkflows } from '../services/directory';
+import { createWorkflow, listSpecialists, listWorkflows } from '../services/organisation/workflows';
 import { router } from './env';
 import { body, errors, json } from './responses';
 import { WorkflowBody } from './schemas';

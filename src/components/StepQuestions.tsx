@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
-import type { PublicQuestion } from '../services/questions';
+import type { PublicQuestion } from '../services/customer-voice/questions';
 
 /** The tracker's "ask the expert" form, when the job is open: who answers, how soon, and what went wrong. */
 export type AskForm = {

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logCursors, smsMessages } from '../../db/schema';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
+import { createJob } from '../../src/services/jobs/create-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
 import { signedUpAdmin } from '../console-client';
 import { eventually } from '../helpers';
 import { twilioServer } from '../notify/twilio-server';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedIfEmpty } from '../../db/seed';
+import { DEMO_PASSWORD, seedIfEmpty } from '../../src/demo/seed';
 import { contextFor } from '../../src/runtime';
-import { listJobs } from '../../src/services/read-job';
-import { currentStaff, signIn } from '../../src/services/staff';
-import { getTrackerView } from '../../src/services/tracker';
+import { listJobs } from '../../src/services/jobs/read-job';
+import { currentStaff, signIn } from '../../src/services/staff/session';
+import { getTrackerView } from '../../src/services/tracker/tracker';
 import { testRuntime } from '../helpers';
 
 describe('demo data', () => {

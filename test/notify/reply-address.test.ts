@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readReplyAddress, replyAddress } from '../../src/notify/mail/reply-address';
-import { newId } from '../../src/services/ids';
+import { newId } from '../../src/services/platform/ids';
 
 const key = randomBytes(32);
 const now = Date.UTC(2026, 11, 2, 12);

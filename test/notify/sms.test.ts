@@ -11,9 +11,9 @@ import {
 } from '../../src/notify/sms/queue';
 import { smsSegments } from '../../src/notify/sms/segments';
 import { TwilioSms } from '../../src/notify/sms/twilio';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { addCostLine, removeCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
+import { addCostLine, removeCostLine } from '../../src/services/costs/cost-lines';
+import { createJob } from '../../src/services/jobs/create-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
 import { twilioServer } from './twilio-server';
 

@@ -5,9 +5,15 @@ import { announcementOf } from '../../events/announce';
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import { fill } from '../../i18n/messages';
 import { smsTexts } from '../../i18n/sms';
-import { type Clock, type Ctx, type Db, inTransaction, writeTransaction } from '../../services/context';
-import { conflict, notFound } from '../../services/errors';
-import { loadSecrets, unseal } from '../../services/secrets';
+import {
+  type Clock,
+  type Ctx,
+  type Db,
+  inTransaction,
+  writeTransaction,
+} from '../../services/platform/context';
+import { conflict, notFound } from '../../services/platform/errors';
+import { loadSecrets, unseal } from '../../services/platform/secrets';
 import { nextEvents } from '../log-cursor';
 import { toE164 } from './phone';
 import type { SmsProvider } from './provider';
