@@ -128,6 +128,11 @@ export const ERRORS = {
     en: 'The organisation needs at least one active admin.',
     nl: 'De organisatie heeft minstens één actieve beheerder nodig.',
   },
+  reset_link_invalid: {
+    kind: 'invalid',
+    en: 'This link has expired or has been used already. Ask for a new one.',
+    nl: 'Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.',
+  },
   sms_no_number: {
     kind: 'conflict',
     en: 'This job has no mobile number a text message can go to.',

@@ -197,3 +197,52 @@ async function freeSlug(db: Db, name: string): Promise<string> {
     if (!taken) return slug;
   }
 }
+
+/**
+ * "Forgot your password?": better-auth makes a one-hour, single-use token and we queue the email
+ * (src/services/staff/auth.ts). The answer is the same whether the address has an account or not.
+ */
+export async function requestPasswordReset(auth: Auth, email: string, client: Client, locale: 'nl' | 'en') {
+  const response = await callAuth(
+    auth,
+    '/request-password-reset',
+    { email: email.trim().toLowerCase() },
+    client,
+    locale,
+  );
+  if (response.status === 429)
+    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  // 400 is a malformed address: answered like any other, so nothing is told.
+  if (!response.ok && response.status !== 400)
+    throw new Error(`auth reset request answered ${response.status}`);
+}
+
+/** Sets a new password with a reset token; every session of the user ends. The token works once. */
+export async function resetPassword(auth: Auth, token: string, newPassword: string, client: Client) {
+  const response = await callAuth(auth, '/reset-password', { token, newPassword }, client);
+  if (response.status === 429)
+    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  if (response.ok) return;
+  const json = (await response.json().catch(() => ({}))) as { code?: string };
+  switch (json.code) {
+    case 'PASSWORD_TOO_SHORT':
+      throw new ServiceError(
+        'invalid',
+        'password_too_short',
+        { min: LIMITS.passwordMin },
+        { field: 'password' },
+      );
+    case 'PASSWORD_TOO_LONG':
+      throw new ServiceError(
+        'invalid',
+        'password_too_long',
+        { max: LIMITS.passwordMax },
+        { field: 'password' },
+      );
+    case 'INVALID_TOKEN':
+    case 'USER_NOT_FOUND':
+      throw new ServiceError('invalid', 'reset_link_invalid');
+    default:
+      throw new Error(`auth reset answered ${response.status} ${json.code ?? ''}`);
+  }
+}
