@@ -6,7 +6,7 @@ import { staffMailMessages } from '../../i18n/staff-mail';
 import { type Db, writeTransaction } from '../../services/platform/context';
 import { queueMail } from './outbox';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -29,13 +29,13 @@ export function renderStaffMail(input: {
 }) {
   const t = staffMailMessages[input.locale];
   const brand = input.brand && /^#[0-9a-f]{6}$/i.test(input.brand) ? input.brand : '#1d4ed8';
-  const html = `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(input.subject)}</title></head>
+  const html = `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.subject)}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111;max-width:36rem;margin:0 auto;padding:1rem">
-<p>${escape(input.hello)}</p>
-<p>${escape(input.body)}</p>
-<p><a href="${escape(input.url)}" style="display:inline-block;background:${brand};color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none;font-weight:600">${escape(input.button)}</a></p>
-<p style="font-size:.9em">${escape(t.linkText)}<br><span style="word-break:break-all">${escape(input.url)}</span></p>
-${input.closing ? `<p style="font-size:.9em;color:#444">${escape(input.closing)}</p>` : ''}
+<p>${escapeHtml(input.hello)}</p>
+<p>${escapeHtml(input.body)}</p>
+<p><a href="${escapeHtml(input.url)}" style="display:inline-block;background:${brand};color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none;font-weight:600">${escapeHtml(input.button)}</a></p>
+<p style="font-size:.9em">${escapeHtml(t.linkText)}<br><span style="word-break:break-all">${escapeHtml(input.url)}</span></p>
+${input.closing ? `<p style="font-size:.9em;color:#444">${escapeHtml(input.closing)}</p>` : ''}
 </body></html>`;
   const text = [input.hello, '', input.body, '', `${input.button}: ${input.url}`, '', input.closing ?? '']
     .join('\n')
