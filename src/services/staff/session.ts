@@ -105,12 +105,21 @@ async function loadStaff(db: Db, userId: string, email: string, sessionId: strin
  * has joined the hub (a sign-out the log tail had already read would otherwise pass it by).
  */
 export async function sessionStands(db: Db, sessionId: string, specialistId: string): Promise<boolean> {
+  const expiresAt = await sessionExpiry(db, sessionId, specialistId);
+  return expiresAt !== null && expiresAt > Date.now();
+}
+
+/**
+ * When a session ends by time (better-auth moves it on as it is used), or null when it no longer
+ * stands at all (signed out, deactivated): what an open console stream looks at now and then.
+ */
+export async function sessionExpiry(db: Db, sessionId: string, specialistId: string): Promise<number | null> {
   const [row] = await db
-    .select({ id: sessions.id })
+    .select({ expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(specialists, eq(specialists.userId, sessions.userId))
     .where(and(eq(sessions.id, sessionId), eq(specialists.id, specialistId), eq(specialists.active, true)));
-  return Boolean(row);
+  return row ? row.expiresAt.getTime() : null;
 }
 
 /** Ends this session (or, with `everywhere`, every session of the user); returns cookies that clear it. */
