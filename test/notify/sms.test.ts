@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { smsFailingNumbers, smsMessages, steps } from '../../db/schema';
+import { setPreferences } from '../../src/notify/preferences';
 import { toE164 } from '../../src/notify/sms/phone';
 import {
   enqueueSmsForNewEvents,
@@ -13,6 +14,7 @@ import { smsSegments } from '../../src/notify/sms/segments';
 import { TwilioSms } from '../../src/notify/sms/twilio';
 import { addCostLine, removeCostLine } from '../../src/services/costs/cost-lines';
 import { createJob } from '../../src/services/jobs/create-job';
+import { writeTransaction } from '../../src/services/platform/context';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
 import { twilioServer } from './twilio-server';
@@ -225,6 +227,40 @@ describe('the text message queue', () => {
       /^Garage "De Hoek": SMS-2 is in its last step \(Klaar voor ophalen\)\. Follow it here: http:\/\/tracker\.test\/t\/\S+$/,
     );
     expect((await messagesOf(jobId)).map((m) => m.kind).sort()).toEqual(['approval', 'link', 'on_its_way']);
+  });
+
+  it('obeys the customer’s choices: no approval or progress texts once they said no', async () => {
+    const { jobId } = await createJob(org.ctx, {
+      ...sampleJob('SMS-PREF'),
+      customer: { name: 'Pim', phone: '0612345690' },
+      workflowId: org.workflowId,
+    });
+    await writeTransaction(rt.database.db, (tx) =>
+      setPreferences(tx, jobId, { sms: { approval: false, progress: false } }, clock.now()),
+    );
+    const jobSteps = await rt.database.db
+      .select()
+      .from(steps)
+      .where(eq(steps.jobId, jobId))
+      .orderBy(steps.position);
+    const [first, second, last] = jobSteps.map((s) => s.id) as [string, string, string];
+    await addCostLine(org.ctx, jobId, {
+      kind: 'part',
+      description: 'Wiper',
+      quantityMilli: 1000,
+      unitPriceCents: 1500,
+      vatRateBp: 2100,
+      state: 'awaiting_approval',
+      explanation: 'Torn.',
+    });
+    for (const step of [first, second]) {
+      await changeStepStatus(org.ctx, jobId, step, 'start');
+      await changeStepStatus(org.ctx, jobId, step, 'finish');
+    }
+    await changeStepStatus(org.ctx, jobId, last, 'start');
+    await tick();
+    // Only the tracker link, which is always sent.
+    expect((await messagesOf(jobId)).map((m) => m.kind)).toEqual(['link']);
   });
 
   it('tries again after a temporary refusal, with a growing wait', async () => {

@@ -15,6 +15,7 @@ import {
 import { conflict, notFound } from '../../services/platform/errors';
 import { loadSecrets, unseal } from '../../services/platform/secrets';
 import { nextEvents } from '../log-cursor';
+import { type NotifyKind, wants } from '../preferences';
 import { toE164 } from './phone';
 import type { SmsProvider } from './provider';
 import { clip, smsSegments, toGsmFriendly } from './segments';
@@ -44,6 +45,13 @@ function kindOf(e: LogEvent, lastStepId: string | undefined): SmsKind | null {
   if (e.type === 'step.started' && e.payload.step.id === lastStepId) return 'on_its_way';
   return null;
 }
+
+/** Which of the customer's preferences (src/notify/preferences.ts) each text falls under. */
+const PREFERENCE: Record<SmsKind, NotifyKind | null> = {
+  link: null,
+  approval: 'approval',
+  on_its_way: 'progress',
+};
 
 type JobRow = {
   id: string;
@@ -153,6 +161,9 @@ export async function enqueueSmsForNewEvents(db: Db, clock: Clock, publicUrl: st
       if (!job || !kind || job.status !== 'open') continue;
       const to = toE164(job.phone, job.country);
       if (!to || failing.has(`${job.organisationId} ${to}`)) continue;
+      // The customer's choices on the tracker (the tracker link itself is always sent).
+      const preference = PREFERENCE[kind];
+      if (preference && !(await wants(tx, job.id, 'sms', preference))) continue;
       const token = job.sealed ? unseal(secrets.seal, job.sealed) : null;
       if (!token) continue;
       // One text per job and kind in a batch: three lines to approve at once are one message.
