@@ -99,7 +99,7 @@ export default function ReadyAt(props: Props) {
                     <>
                       <br />
                       <span class="who">
-                        {who().name}, {who().role}
+                        <bdi>{who().name}</bdi>, <bdi>{who().role}</bdi>
                       </span>
                     </>
                   )}

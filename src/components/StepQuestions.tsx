@@ -99,7 +99,9 @@ export function QuestionItem(props: {
         </strong>{' '}
         <Time ms={q.askedAt} />
       </p>
-      <p class="question-body">{q.body}</p>
+      <p class="question-body" dir="auto">
+        {q.body}
+      </p>
       <Show
         when={q.answer}
         fallback={
@@ -118,7 +120,9 @@ export function QuestionItem(props: {
             <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
             <Time ms={q.answeredAt ?? q.askedAt} />
           </p>
-          <p class="question-body">{q.answer}</p>
+          <p class="question-body" dir="auto">
+            {q.answer}
+          </p>
         </div>
       </Show>
     </li>

@@ -167,11 +167,13 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <span class="title">{s().title}</span>{' '}
+        <bdi class="title">{s().title}</bdi>{' '}
         <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
-        <p class="description">{s().description}</p>
+        <p class="description" dir="auto">
+          {s().description}
+        </p>
       </Show>
       <Show when={s().assignee}>
         {(who) => (
@@ -182,7 +184,10 @@ function StepItem(
                 <span class="visually-hidden">
                   {s().status === 'done' ? props.t.doneBy : props.t.handledBy}:{' '}
                 </span>
-                <strong>{who().name}</strong>, {who().role}
+                <strong>
+                  <bdi>{who().name}</bdi>
+                </strong>
+                , <bdi>{who().role}</bdi>
               </p>
               <Show when={who().bio}>
                 <p class="bio">{who().bio}</p>
@@ -300,7 +305,7 @@ function NoteItem(
       <Show when={props.staff && props.note.visibility === 'internal'}>
         <span class="badge internal">{props.staff?.internalLabel}</span>
       </Show>
-      <div class="note-body" innerHTML={props.note.html} />
+      <div class="note-body" dir="auto" innerHTML={props.note.html} />
       <Show when={props.note.photos.length > 0}>
         <ul class="note-photos">
           <For each={props.note.photos}>
@@ -354,7 +359,7 @@ function CostTable(props: Ui & { lines: PublicCostLine[] }) {
             {(line) => (
               <tr class={line.state}>
                 <th scope="row">
-                  {line.description}
+                  <bdi>{line.description}</bdi>
                   <span class="meta">
                     {t.kind[line.kind]} · {t.state[line.state]}
                     {line.specialistName ? ` · ${line.specialistName}` : ''}
