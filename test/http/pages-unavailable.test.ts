@@ -49,11 +49,10 @@ describe('a page when storage is unavailable', () => {
     expect(await locked.text()).toContain('<h1>Even niet beschikbaar</h1>');
   });
 
-  // Found while writing the test above: after a write transaction's BEGIN IMMEDIATE failed with
-  // SQLITE_BUSY, every later write of the server process fails ("SQLITE_BUSY: cannot commit
-  // transaction - SQL statements in progress"), so it answers 503 until restarted. Marked as failing
-  // until the connection handling (db/client.ts, the libSQL pool) recovers; then this turns red.
-  it.fails('works again once the lock is gone', async () => {
+  // After a BEGIN IMMEDIATE that failed with SQLITE_BUSY, libsql leaves that statement in progress on
+  // its pooled connection, and every later COMMIT there failed: the server answered 503 until restarted.
+  // db/client.ts replaces the client after SQLITE_BUSY (test/db/busy-recovery.test.ts).
+  it('works again once the lock is gone', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5 && statuses.at(-1) !== 303; i++) statuses.push((await ask()).status);
     expect(statuses.at(-1)).toBe(303);
