@@ -13,6 +13,8 @@ export const workflows = sqliteTable(
     name: text('name').notNull(),
     /** Its own working calendar (a delivery service that drives on Saturdays); null: the organisation's. */
     calendar: text('calendar', { mode: 'json' }).$type<CalendarSettings>(),
+    /** How soon a question on its jobs is answered, in working minutes; null: the organisation's. */
+    answerMinutes: integer('answer_minutes'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('workflows_org').on(t.organisationId)],

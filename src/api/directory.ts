@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createWorkflow, listSpecialists, listWorkflows } from '../services/directory';
+import {
+  createWorkflow,
+  getWorkflow,
+  listSpecialists,
+  listWorkflows,
+  updateWorkflow,
+} from '../services/directory';
 import { router } from './env';
 import { body, errors, json } from './responses';
 import { WorkflowBody } from './schemas';
@@ -10,6 +16,10 @@ const WorkflowOut = z
   .object({
     id: z.string(),
     name: z.string(),
+    answerMinutes: z
+      .number()
+      .nullable()
+      .openapi({ description: "Its own answer time in working minutes; null: the organisation's" }),
     steps: z.array(
       z.object({
         title: z.string(),
@@ -69,6 +79,31 @@ const newWorkflow = createRoute({
   },
 });
 
+const WorkflowParams = z.object({
+  workflowId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'workflowId', in: 'path' }, example: 'wf_Gm4k8Rq2Vx7pT1nb' }),
+});
+
+const replaceWorkflow = createRoute({
+  method: 'put',
+  path: '/workflows/{workflowId}',
+  tags: ['Workflows'],
+  security,
+  summary: "Replace a workflow's name, answer time and steps (jobs made from it keep theirs)",
+  request: { params: WorkflowParams, ...body(WorkflowBody) },
+  responses: {
+    200: json(WorkflowOut, 'The workflow'),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    422: errors[422],
+  },
+});
+
 export const directoryRoutes = () =>
   router()
     .openapi(specialists, async (c) => c.json({ specialists: await listSpecialists(c.get('ctx')) }, 200))
@@ -79,4 +114,10 @@ export const directoryRoutes = () =>
       const created = (await listWorkflows(ctx)).find((w) => w.id === id);
       if (!created) throw new Error('workflow vanished after creation');
       return c.json(created, 201);
+    })
+    .openapi(replaceWorkflow, async (c) => {
+      const ctx = c.get('ctx');
+      const { workflowId } = c.req.valid('param');
+      await updateWorkflow(ctx, workflowId, c.req.valid('json'));
+      return c.json(await getWorkflow(ctx, workflowId), 200);
     });

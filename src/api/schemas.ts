@@ -193,6 +193,11 @@ export const EventsQuery = z.object({
 export const WorkflowBody = z
   .object({
     name: z.string().trim().min(1).max(LIMITS.workflowName),
+    answerMinutes: z.number().int().min(1).max(LIMITS.answerMinutes).nullable().optional().openapi({
+      description:
+        "Working minutes within which its jobs' questions are answered (never after the promise of the step asked about); null or absent: the organisation's answer time",
+      example: 30,
+    }),
     steps: z
       .array(
         z.object({

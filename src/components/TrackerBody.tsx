@@ -287,7 +287,15 @@ function StepItem(
           </For>
         </ul>
       </Show>
-      <StepQuestions stepId={s().id} questions={[]} ask={props.ask} t={props.t} f={props.f} now={props.now} />
+      <StepQuestions
+        stepId={s().id}
+        stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}
+        questions={[]}
+        ask={props.ask}
+        t={props.t}
+        f={props.f}
+        now={props.now}
+      />
       {props.staff?.stepActions(props.step)}
     </li>
   );

@@ -21,7 +21,14 @@ const row = z.object({
  * out, so clearing a title removes a step; at least one step is needed.
  */
 export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowInput {
-  const { name } = parseForm(z.object({ name: z.string().trim().min(1).max(LIMITS.workflowName) }), form, t);
+  const { name, answerMinutes } = parseForm(
+    z.object({
+      name: z.string().trim().min(1).max(LIMITS.workflowName),
+      answerMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(LIMITS.answerMinutes)]),
+    }),
+    withDefault(form, 'answerMinutes', ''),
+    t,
+  );
   const steps: WorkflowInput['steps'] = [];
   for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
     if (!form.has(`steps.${i}.title`)) continue;
@@ -48,7 +55,20 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
   if (steps.length === 0) {
     throw new FormInvalid({ 'steps.0.title': errorText('required', {}, localeOf(t)) });
   }
-  return { name, steps: steps.slice(0, MAX_STEPS) };
+  return {
+    name,
+    answerMinutes: answerMinutes === '' ? null : answerMinutes,
+    steps: steps.slice(0, MAX_STEPS),
+  };
+}
+
+/** A form posted without the field (an older page) reads as if it were left empty. */
+function withDefault(form: FormData, key: string, value: string): FormData {
+  if (form.has(key)) return form;
+  const copy = new FormData();
+  for (const [k, v] of form) copy.append(k, v);
+  copy.set(key, value);
+  return copy;
 }
 
 const prefix = (errors: Record<string, string>, i: number) =>

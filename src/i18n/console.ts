@@ -27,6 +27,9 @@ const en = {
     language: 'Nederlands',
   },
   saved: 'Saved.',
+  /** Labels a field given in one language ("Title (English)"). */
+  inLanguage: '{field} ({language})',
+  languages: { nl: 'Dutch', en: 'English' },
   save: 'Save',
   cancel: 'Cancel',
   optional: 'optional',
@@ -424,6 +427,9 @@ const en = {
     stepDescription: 'Description for the customer',
     stepRole: 'Default role',
     stepMinutes: 'Expected duration (minutes)',
+    answerMinutes: 'Answer time for questions (working minutes)',
+    answerMinutesHint:
+      "Empty: the organisation's answer time ({minutes} minutes). An answer is never promised after the promise of the step asked about.",
     addStep: 'Add a step',
     removeStep: 'Leave out',
     hint: 'Leave a step title empty to leave the step out. Save to add more rows.',
@@ -461,6 +467,8 @@ const nl: ConsoleMessages = {
     language: 'English',
   },
   saved: 'Opgeslagen.',
+  inLanguage: '{field} ({language})',
+  languages: { nl: 'Nederlands', en: 'Engels' },
   save: 'Opslaan',
   cancel: 'Annuleren',
   optional: 'optioneel',
@@ -867,6 +875,9 @@ const nl: ConsoleMessages = {
     stepDescription: 'Beschrijving voor de klant',
     stepRole: 'Standaardrol',
     stepMinutes: 'Verwachte duur (minuten)',
+    answerMinutes: 'Antwoordtijd op vragen (werkminuten)',
+    answerMinutesHint:
+      'Leeg: de antwoordtijd van de organisatie ({minutes} minuten). Een antwoord wordt nooit later beloofd dan de belofte van de stap waarover de vraag gaat.',
     addStep: 'Stap toevoegen',
     removeStep: 'Weglaten',
     hint: 'Laat de titel van een stap leeg om de stap weg te laten. Sla op voor meer regels.',

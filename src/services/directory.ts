@@ -41,6 +41,7 @@ export async function listWorkflows(ctx: Ctx) {
   return rows.map((w) => ({
     id: w.id,
     name: w.name,
+    answerMinutes: w.answerMinutes,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
       .map(({ title, description, defaultRole, expectedMinutes }) => ({
@@ -54,6 +55,8 @@ export async function listWorkflows(ctx: Ctx) {
 
 export type WorkflowInput = {
   name: string;
+  /** Working minutes within which its jobs' questions are answered; null or absent: the organisation's. */
+  answerMinutes?: number | null;
   steps: {
     title: string;
     description?: string;
@@ -65,9 +68,13 @@ export type WorkflowInput = {
 export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
   const id = newId('wf');
   await inTransaction(ctx, async (tx) => {
-    await tx
-      .insert(workflows)
-      .values({ id, organisationId: ctx.organisationId, name: input.name, createdAt: ctx.clock.now() });
+    await tx.insert(workflows).values({
+      id,
+      organisationId: ctx.organisationId,
+      name: input.name,
+      answerMinutes: input.answerMinutes ?? null,
+      createdAt: ctx.clock.now(),
+    });
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({
         id: newId('wfs'),
@@ -91,7 +98,10 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       .from(workflows)
       .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, ctx.organisationId)));
     if (!found) throw notFound('workflow');
-    await tx.update(workflows).set({ name: input.name }).where(eq(workflows.id, workflowId));
+    await tx
+      .update(workflows)
+      .set({ name: input.name, answerMinutes: input.answerMinutes ?? null })
+      .where(eq(workflows.id, workflowId));
     await tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({

@@ -4,7 +4,7 @@ import type { Db } from './context';
 import { sha256 } from './ids';
 import { loadJobParts } from './load';
 import { totals } from './money';
-import { jobQuestions } from './questions';
+import { answerMinutesFor, jobQuestions } from './questions';
 import { ratableSpecialists, ratingSummaries } from './ratings';
 import { publicCostLine, publicNote, publicStep } from './views';
 
@@ -42,7 +42,7 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, ratings, cancelReason] = await Promise.all([
+  const [questions, ratable, ratings, cancelReason, answerMinutes] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
     ratingSummaries(
@@ -50,11 +50,13 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
       stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
     ),
     job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
+    answerMinutesFor(db, organisation.id, job.workflowId),
   ]);
   return {
     organisation: {
       name: organisation.name,
-      answerMinutes: organisation.answerMinutes,
+      /** The job's answer time in working minutes: its workflow's, else the organisation's. */
+      answerMinutes,
       logoUrl: organisation.logoUrl,
       brandColor: organisation.brandColor,
       defaultLocale: organisation.defaultLocale,

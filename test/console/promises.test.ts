@@ -3,7 +3,7 @@ import { toLocalInput } from '../../src/i18n/format';
 import type { WeekHours } from '../../src/services/calendar';
 import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendars';
 import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
+import { createWorkflow, getWorkflow } from '../../src/services/directory';
 import { getJob } from '../../src/services/read-job';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
@@ -142,5 +142,21 @@ describe('working hours in the console', () => {
     const back = await client.post('/console/calendar', { _action: 'dropWorkflowCalendar', workflowId });
     expect(back.status).toBe(303);
     expect((await getWorkflowCalendar(admin.ctx, workflowId)).own).toBeNull();
+  });
+});
+
+describe('answer times in the workflow editor', () => {
+  it("saves a workflow's own answer time, shows the organisation's when empty, and names a bad value", async () => {
+    const id = await createWorkflow(admin.ctx, { name: 'Bezorging', steps: [{ title: 'Onderweg' }] });
+    const page = await client.get(`/console/workflows/${id}`);
+    expect(page.text).toContain('name="answerMinutes"');
+    expect(page.text).toMatch(/de antwoordtijd van de organisatie \(240 minuten\)/);
+    const form = { _action: 'update', name: 'Bezorging', 'steps.0.title': 'Onderweg', answerMinutes: '30' };
+    expect((await client.post(`/console/workflows/${id}`, form)).status).toBe(303);
+    expect((await getWorkflow(admin.ctx, id)).answerMinutes).toBe(30);
+    const bad = await client.post(`/console/workflows/${id}`, { ...form, answerMinutes: '0' });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, 'wf-update-answer')).toBeTruthy();
+    expect((await getWorkflow(admin.ctx, id)).answerMinutes).toBe(30);
   });
 });
