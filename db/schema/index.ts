@@ -11,5 +11,6 @@ export * from './push';
 export * from './questions';
 export * from './ratings';
 export * from './specialists';
+export * from './translations';
 export * from './webhooks';
 export * from './workflows';

@@ -8,7 +8,7 @@ import {
 } from '../services/directory';
 import { router } from './env';
 import { body, errors, json } from './responses';
-import { WorkflowBody } from './schemas';
+import { SpecialistTranslations, StepTranslations, WorkflowBody } from './schemas';
 
 const security = [{ bearer: [] }];
 
@@ -24,6 +24,7 @@ const WorkflowOut = z
       z.object({
         title: z.string(),
         description: z.string(),
+        translations: StepTranslations,
         defaultRole: z.string().nullable(),
         expectedMinutes: z.number().nullable(),
       }),
@@ -39,6 +40,7 @@ const SpecialistOut = z
     role: z.string(),
     photoUrl: z.string().nullable(),
     bio: z.string(),
+    translations: SpecialistTranslations,
     expertise: z.array(z.string()),
     permission: z.enum(['admin', 'specialist']),
     active: z.boolean(),

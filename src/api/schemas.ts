@@ -27,6 +27,30 @@ export const CostLineParams = JobParams.extend({
 });
 
 const Locale = z.enum(['nl', 'en']);
+
+/** Job content in the other language (see docs/decisions/content-in-two-languages.md). */
+const stepTexts = z.object({
+  title: z.string().trim().max(LIMITS.title).optional(),
+  description: z.string().trim().max(LIMITS.stepDescription).optional(),
+});
+export const StepTranslations = z
+  .object({ nl: stepTexts.optional(), en: stepTexts.optional() })
+  .openapi('StepTranslations', {
+    description:
+      "The step's title and description in another language than the organisation's own (in which `title` and `description` are written); a reader in that language sees these, anyone else the organisation's. A field left out falls back.",
+    example: { en: { title: 'MOT inspection', description: 'We inspect the car for its MOT.' } },
+  });
+const specialistTexts = z.object({
+  role: z.string().trim().max(LIMITS.role).optional(),
+  bio: z.string().trim().max(LIMITS.bio).optional(),
+});
+export const SpecialistTranslations = z
+  .object({ nl: specialistTexts.optional(), en: specialistTexts.optional() })
+  .openapi('SpecialistTranslations', {
+    description:
+      "Role and bio in another language than the organisation's own (in which `role` and `bio` are written).",
+    example: { en: { role: 'Mechanic', bio: 'Twenty years under the bonnet.' } },
+  });
 /** Letters and digits of any script, then also . _ / # - */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u;
 
@@ -57,6 +81,7 @@ export const CreateJobBody = z
         z.object({
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
+          translations: StepTranslations.optional(),
           assigneeId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
           promisedAt: Timestamp.nullable().optional(),
         }),
@@ -203,6 +228,7 @@ export const WorkflowBody = z
         z.object({
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
+          translations: StepTranslations.optional(),
           defaultRole: z.string().trim().min(1).max(LIMITS.role).nullable().optional(),
           expectedMinutes: z
             .number()
@@ -227,6 +253,7 @@ const Specialist = z
     role: z.string(),
     photoUrl: z.string().nullable(),
     bio: z.string(),
+    translations: SpecialistTranslations,
   })
   .openapi('SpecialistProfile');
 
@@ -236,6 +263,7 @@ export const StepOut = z
     position: z.number(),
     title: z.string(),
     description: z.string(),
+    translations: StepTranslations,
     status: z.enum(['pending', 'active', 'done', 'skipped', 'blocked']),
     assigneeId: z.string().nullable(),
     assignee: Specialist.nullable(),

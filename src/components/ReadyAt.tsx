@@ -93,14 +93,15 @@ export default function ReadyAt(props: Props) {
               <Show when={step().assignee}>{(who) => <Avatar who={who()} />}</Show>
               <p>
                 <a href={`#step-${step().id}`}>
-                  {fill(t.progress, { current: index + 1, total: props.steps.length })}: {step().title}
+                  {fill(t.progress, { current: index + 1, total: props.steps.length })}:{' '}
+                  <span lang={step().lang?.title}>{step().title}</span>
                 </a>
                 <Show when={step().assignee}>
                   {(who) => (
                     <>
                       <br />
                       <span class="who">
-                        {who().name}, {who().role}
+                        {who().name}, <span lang={who().lang?.role}>{who().role}</span>
                       </span>
                     </>
                   )}

@@ -171,11 +171,15 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <span class="title">{s().title}</span>{' '}
+        <span class="title" lang={s().lang?.title}>
+          {s().title}
+        </span>{' '}
         <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
-        <p class="description">{s().description}</p>
+        <p class="description" lang={s().lang?.description}>
+          {s().description}
+        </p>
       </Show>
       <Show when={s().assignee}>
         {(who) => (
@@ -186,10 +190,12 @@ function StepItem(
                 <span class="visually-hidden">
                   {s().status === 'done' ? props.t.doneBy : props.t.handledBy}:{' '}
                 </span>
-                <strong>{who().name}</strong>, {who().role}
+                <strong>{who().name}</strong>, <span lang={who().lang?.role}>{who().role}</span>
               </p>
               <Show when={who().bio}>
-                <p class="bio">{who().bio}</p>
+                <p class="bio" lang={who().lang?.bio}>
+                  {who().bio}
+                </p>
               </Show>
               <Show when={who().expertise?.length}>
                 <ul class="expertise" aria-label={props.t.expertise}>

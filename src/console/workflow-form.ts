@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorText } from '../errors/catalogue';
 import type { ConsoleMessages } from '../i18n/console';
+import { type ContentLocale, otherLocale } from '../i18n/content';
 import type { WorkflowInput } from '../services/directory';
 import { LIMITS } from '../services/limits';
 import { FormInvalid, localeOf, parseForm } from './page';
@@ -12,6 +13,8 @@ export const SPARE_ROWS = 3;
 const row = z.object({
   title: z.string().trim().max(LIMITS.title),
   description: z.string().trim().max(LIMITS.stepDescription),
+  titleOther: z.string().trim().max(LIMITS.title),
+  descriptionOther: z.string().trim().max(LIMITS.stepDescription),
   defaultRole: z.string().trim().max(LIMITS.role),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
 });
@@ -20,7 +23,8 @@ const row = z.object({
  * Reads the editor's rows (`steps.0.title`, `steps.0.description`, …). Rows without a title are left
  * out, so clearing a title removes a step; at least one step is needed.
  */
-export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowInput {
+export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: ContentLocale): WorkflowInput {
+  const other = otherLocale(own);
   const { name, answerMinutes } = parseForm(
     z.object({
       name: z.string().trim().min(1).max(LIMITS.workflowName),
@@ -33,7 +37,14 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
   for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
     if (!form.has(`steps.${i}.title`)) continue;
     const fields = new FormData();
-    for (const key of ['title', 'description', 'defaultRole', 'expectedMinutes']) {
+    for (const key of [
+      'title',
+      'description',
+      'titleOther',
+      'descriptionOther',
+      'defaultRole',
+      'expectedMinutes',
+    ]) {
       fields.set(key, String(form.get(`steps.${i}.${key}`) ?? ''));
     }
     let parsed: z.output<typeof row>;
@@ -48,6 +59,8 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
     steps.push({
       title: parsed.title,
       description: parsed.description,
+      // The title and description in the organisation's other language (empty: customers reading it see these).
+      translations: { [other]: { title: parsed.titleOther, description: parsed.descriptionOther } },
       defaultRole: parsed.defaultRole || null,
       expectedMinutes: parsed.expectedMinutes === '' ? null : parsed.expectedMinutes,
     });

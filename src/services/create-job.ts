@@ -1,5 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { jobs, type Specialist, specialists, steps, workflowSteps, workflows } from '../../db/schema';
+import {
+  jobs,
+  type Specialist,
+  type StepTranslations,
+  specialists,
+  steps,
+  workflowSteps,
+  workflows,
+} from '../../db/schema';
+import { cleanTranslations, STEP_TEXT_FIELDS } from '../i18n/content';
 import { addWorkingMinutes } from './calendar';
 import { calendarFor } from './calendars';
 import { type Ctx, inTransaction } from './context';
@@ -11,8 +20,10 @@ import { loadSecrets, seal } from './secrets';
 import { publicStep } from './views';
 
 export type NewStepInput = {
+  /** In the organisation's own language; `translations` holds the other. */
   title: string;
   description?: string;
+  translations?: StepTranslations;
   assigneeId?: string | null;
   promisedAt?: number | null;
 };
@@ -52,6 +63,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
           (input.steps ?? []).map(async (s, i) => ({
             title: s.title,
             description: s.description ?? '',
+            translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
             assignee: s.assigneeId
               ? await loadAssignableSpecialist(tx, ctx, `steps.${i}.assigneeId`, s.assigneeId)
               : null,
@@ -83,6 +95,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       position,
       title: p.title,
       description: p.description,
+      translations: p.translations,
       status: 'pending' as const,
       assigneeId: p.assignee?.id ?? null,
       promisedAt: p.promisedAt,
@@ -133,6 +146,7 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
     return {
       title: t.title,
       description: t.description,
+      translations: t.translations,
       assignee: byRole(t.defaultRole),
       promisedAt: t.expectedMinutes ? cursor : null,
       expectedMinutes: t.expectedMinutes,

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { specialists, workflowSteps, workflows } from '../../db/schema';
+import { type StepTranslations, specialists, workflowSteps, workflows } from '../../db/schema';
+import { cleanTranslations, STEP_TEXT_FIELDS } from '../i18n/content';
 import { type Ctx, inTransaction } from './context';
 import { notFound } from './errors';
 import { newId } from './ids';
@@ -44,9 +45,10 @@ export async function listWorkflows(ctx: Ctx) {
     answerMinutes: w.answerMinutes,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
-      .map(({ title, description, defaultRole, expectedMinutes }) => ({
+      .map(({ title, description, translations, defaultRole, expectedMinutes }) => ({
         title,
         description,
+        translations,
         defaultRole,
         expectedMinutes,
       })),
@@ -58,8 +60,10 @@ export type WorkflowInput = {
   /** Working minutes within which its jobs' questions are answered; null or absent: the organisation's. */
   answerMinutes?: number | null;
   steps: {
+    /** In the organisation's own language; `translations` holds the other. */
     title: string;
     description?: string;
+    translations?: StepTranslations;
     defaultRole?: string | null;
     expectedMinutes?: number | null;
   }[];
@@ -82,6 +86,7 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
         position,
         title: s.title,
         description: s.description ?? '',
+        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
       })),
@@ -110,6 +115,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
         position,
         title: s.title,
         description: s.description ?? '',
+        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
       })),

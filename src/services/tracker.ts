@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { events, jobs, organisations } from '../../db/schema';
+import { localizeStep } from '../i18n/content';
 import type { Db } from './context';
 import { sha256 } from './ids';
 import { loadJobParts } from './load';
@@ -97,6 +98,12 @@ async function cancellationReason(db: Db, jobId: string): Promise<string | null>
 }
 
 export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
+
+/** The view with its job content (steps, specialists) in the reader's language where it was given. */
+export function localizeView(view: TrackerView, locale: Locale): TrackerView {
+  const own = view.organisation.defaultLocale;
+  return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
+}
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */

@@ -1,4 +1,13 @@
-import type { CostLine, Note, QuestionChannel, Specialist, Step } from '../../db/schema';
+import type {
+  ContentLocale,
+  CostLine,
+  Note,
+  QuestionChannel,
+  Specialist,
+  SpecialistTranslations,
+  Step,
+  StepTranslations,
+} from '../../db/schema';
 import { mediaUrl } from './media';
 import { lineNetCents, vatCents } from './money';
 
@@ -11,6 +20,10 @@ export type PublicSpecialist = {
   photoUrl: string | null;
   bio: string;
   expertise: string[];
+  /** Role and bio in the other language; `role` and `bio` are in the organisation's own. */
+  translations: SpecialistTranslations;
+  /** Set once shown to a reader: the language of a text shown as a fallback (see i18n/content.ts). */
+  lang?: { role?: ContentLocale; bio?: ContentLocale };
 };
 
 export type PublicStep = {
@@ -18,6 +31,10 @@ export type PublicStep = {
   position: number;
   title: string;
   description: string;
+  /** Title and description in the other language; `title` and `description` are in the organisation's own. */
+  translations: StepTranslations;
+  /** Set once shown to a reader: the language of a text shown as a fallback (see i18n/content.ts). */
+  lang?: { title?: ContentLocale; description?: ContentLocale };
   status: Step['status'];
   promisedAt: number | null;
   originalPromisedAt: number | null;
@@ -78,6 +95,7 @@ export const publicSpecialist = (s: Specialist): PublicSpecialist => ({
   photoUrl: s.photoUrl,
   bio: s.bio,
   expertise: s.expertise,
+  translations: s.translations,
 });
 
 export const publicStep = (step: Step, assignee: Specialist | null | undefined): PublicStep => ({
@@ -85,6 +103,7 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   position: step.position,
   title: step.title,
   description: step.description,
+  translations: step.translations,
   status: step.status,
   promisedAt: step.promisedAt,
   originalPromisedAt: step.originalPromisedAt,

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specialists } from '../../db/schema';
 import { toLocalInput } from '../../src/i18n/format';
 import type { WeekHours } from '../../src/services/calendar';
 import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendars';
@@ -158,5 +160,42 @@ describe('answer times in the workflow editor', () => {
     expect(bad.status).toBe(422);
     expect(fieldError(bad.text, 'wf-update-answer')).toBeTruthy();
     expect((await getWorkflow(admin.ctx, id)).answerMinutes).toBe(30);
+  });
+});
+
+describe('job content in both languages in the console', () => {
+  it('edits a step title and description in English beside the Dutch, and a role and bio', async () => {
+    const id = await createWorkflow(admin.ctx, { name: 'Twee talen', steps: [{ title: 'Intake' }] });
+    const page = await client.get(`/console/workflows/${id}`);
+    expect(page.text).toContain('Titel (Nederlands)');
+    expect(page.text).toContain('Titel (Engels)');
+    const saved = await client.post(`/console/workflows/${id}`, {
+      _action: 'update',
+      name: 'Twee talen',
+      'steps.0.title': 'Intake',
+      'steps.0.description': 'We nemen de auto in ontvangst.',
+      'steps.0.titleOther': 'Check-in',
+      'steps.0.descriptionOther': 'We take in your car.',
+    });
+    expect(saved.status).toBe(303);
+    expect((await getWorkflow(admin.ctx, id)).steps[0]?.translations).toEqual({
+      en: { title: 'Check-in', description: 'We take in your car.' },
+    });
+    expect((await client.get(`/console/workflows/${id}`)).text).toMatch(/value="Check-in"/);
+
+    const profile = `/console/team/${admin.specialist.id}`;
+    expect((await client.get(profile)).text).toContain('Rol (Engels)');
+    const posted = await client.post(profile, {
+      _action: 'profile',
+      name: admin.specialist.name,
+      role: 'Eigenaar',
+      roleOther: 'Owner',
+      bio: 'Runt de garage.',
+      bioOther: 'Runs the garage.',
+      expertise: '',
+    });
+    expect(posted.status).toBe(303);
+    const [me] = await admin.ctx.db.select().from(specialists).where(eq(specialists.id, admin.specialist.id));
+    expect(me?.translations).toEqual({ en: { role: 'Owner', bio: 'Runs the garage.' } });
   });
 });

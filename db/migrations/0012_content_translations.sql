@@ -1,0 +1,3 @@
+ALTER TABLE `steps` ADD `translations` text DEFAULT '{}' NOT NULL;--> statement-breakpoint
+ALTER TABLE `specialists` ADD `translations` text DEFAULT '{}' NOT NULL;--> statement-breakpoint
+ALTER TABLE `workflow_steps` ADD `translations` text DEFAULT '{}' NOT NULL;
