@@ -6,6 +6,7 @@ import type { WeekHours } from '../../src/services/calendar';
 import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendars';
 import { createJob } from '../../src/services/create-job';
 import { createWorkflow, getWorkflow } from '../../src/services/directory';
+import { promiseStep } from '../../src/services/promise-step';
 import { getJob } from '../../src/services/read-job';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
@@ -197,5 +198,31 @@ describe('job content in both languages in the console', () => {
     expect(posted.status).toBe(303);
     const [me] = await admin.ctx.db.select().from(specialists).where(eq(specialists.id, admin.specialist.id));
     expect(me?.translations).toEqual({ en: { role: 'Owner', bio: 'Runs the garage.' } });
+  });
+});
+
+describe('the board', () => {
+  it('shows a fixed appointment the work before it no longer fits as at risk', async () => {
+    const now = Date.now();
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'RISK-1',
+      title: 'Akte',
+      customer: { name: 'Lisa', locale: 'nl' },
+      steps: [
+        { title: 'Concept', promisedAt: now + HOUR },
+        { title: 'Ondertekening', promisedAt: now + 2 * HOUR },
+      ],
+    });
+    const [concept, signing] = (await getJob(admin.ctx, jobId)).steps;
+    await promiseStep(admin.ctx, jobId, signing?.id ?? '', { promisedAt: now + 2 * HOUR, fixed: true });
+    const before = await client.get('/console');
+    expect(before.text).not.toContain('In gevaar: Ondertekening');
+    await promiseStep(admin.ctx, jobId, concept?.id ?? '', {
+      promisedAt: now + 3 * HOUR,
+      reason: 'De stukken komen later',
+    });
+    expect((await getJob(admin.ctx, jobId)).steps[1]?.atRisk).toBe(true);
+    const board = await client.get('/console');
+    expect(board.text).toMatch(/<span class="badge late at-risk"[^>]*>In gevaar: Ondertekening<\/span>/);
   });
 });
