@@ -21,7 +21,7 @@ export default defineConfig({
 });
 
 /**
- * `npm start`'s entry, src/server.ts (migrate, seed, serve the build), compiled with the build into
+ * `npm start`'s entry, src/start.ts (migrate, seed, serve the build), compiled with the build into
  * dist/server.mjs, so starting a server is plain `node` (tsx would compile it at every start, which
  * costs each test file's server about a second). Packages stay imports; the migrations go beside it.
  * @returns {import('astro').AstroIntegration}
@@ -32,7 +32,7 @@ function serverEntry() {
     hooks: {
       'astro:build:done': async ({ logger }) => {
         await build({
-          entryPoints: ['src/server.ts'],
+          entryPoints: ['src/start.ts'],
           outfile: 'dist/server.mjs',
           bundle: true,
           packages: 'external',

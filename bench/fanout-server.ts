@@ -1,13 +1,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { EventRow } from '../db/schema';
+import { startServer } from '../src/http/node-server';
 import { eventFrame } from '../src/live/frames';
 import { wireEvent } from '../src/live/hub';
 import type { Runtime } from '../src/runtime';
-import { startServer } from '../src/serve';
 
 /**
  * One side of the fan-out benchmark, in its own process: `--mode=raw` is a bare node:http SSE server
- * keeping its responses in an array; `--mode=ours` is the product (src/serve.ts on the build).
+ * keeping its responses in an array; `--mode=ours` is the product (src/http/node-server.ts on the build).
  * The parent asks it to measure memory and time one write loop over every subscriber.
  */
 const mode = process.argv.find((a) => a.startsWith('--mode='))?.slice(7) ?? 'ours';

@@ -4,14 +4,14 @@ import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
 import { contextFor, type Runtime } from '../src/runtime';
-import { createApiKey } from '../src/services/api-keys';
-import { changeStepStatus } from '../src/services/change-step-status';
-import type { Ctx } from '../src/services/context';
-import { addCostLine } from '../src/services/cost-lines';
-import { createJob } from '../src/services/create-job';
-import { createWorkflow } from '../src/services/directory';
-import { postNote } from '../src/services/post-note';
-import { getJob } from '../src/services/read-job';
+import { addCostLine } from '../src/services/costs/cost-lines';
+import { createJob } from '../src/services/jobs/create-job';
+import { getJob } from '../src/services/jobs/read-job';
+import { createApiKey } from '../src/services/organisation/api-keys';
+import { createWorkflow } from '../src/services/organisation/workflows';
+import type { Ctx } from '../src/services/platform/context';
+import { changeStepStatus } from '../src/services/steps/change-step-status';
+import { postNote } from '../src/services/steps/post-note';
 
 /** Shared set-up for the benchmarks: a fresh database file with one realistic job. */
 export async function prepareData(name: string) {

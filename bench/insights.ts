@@ -5,12 +5,12 @@ import { organisations, specialists } from '../db/schema';
 import { createApi } from '../src/api';
 import { loadConfig } from '../src/config';
 import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
-import { createApiKey } from '../src/services/api-keys';
-import type { Ctx } from '../src/services/context';
-import { createWorkflow } from '../src/services/directory';
-import { questionInsights, specialistInsights, workflowInsights } from '../src/services/insights';
-import { foldInsights } from '../src/services/insights-fold';
-import { insightJobs } from '../src/services/insights-jobs';
+import { insightJobs } from '../src/services/insights/drill-down';
+import { questionInsights, specialistInsights, workflowInsights } from '../src/services/insights/figures';
+import { foldInsights } from '../src/services/insights/fold';
+import { createApiKey } from '../src/services/organisation/api-keys';
+import { createWorkflow } from '../src/services/organisation/workflows';
+import type { Ctx } from '../src/services/platform/context';
 import { now, percentile } from './harness';
 
 /**

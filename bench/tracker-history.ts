@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
-import { seedIfEmpty } from '../db/seed';
+import { seedIfEmpty } from '../src/demo/seed';
 import { child, message } from './harness';
 
 /**

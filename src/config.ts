@@ -54,6 +54,35 @@ const schema = z.object({
   WIDGET_LOOKUP_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(150),
   /** `0` turns the request body limits off: only for measuring what they cost (bench/body-limit.ts). */
   BODY_LIMITS: z.enum(['1', '0']).default('1'),
+  /**
+   * Outgoing mail: `smtp://user:pass@host:port` or `smtps://…`. Without it nothing leaves the machine:
+   * every message is kept in the built-in outbox that the console shows (/console/outbox).
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The sender of our messages; the organisation's name is shown as the display name. */
+  MAIL_FROM: z.email().default('tracker@open-kitchen.invalid'),
+  /** Port of the built-in SMTP listener for replies (off when unset). */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Domain of the per-job reply addresses; its MX must point at the listener (or a provider posting to us). */
+  INBOUND_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i)
+    .optional(),
+  /** How long a reply address in a sent message keeps working. */
+  REPLY_ADDRESS_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Text messages through Twilio's Messages API; off unless all three are set. */
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-f]{32}$/i)
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** The sending number (E.164) or a Messaging Service SID (MG…). */
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-f]{32})$/i)
+    .optional(),
+  /** Twilio's API origin; only tests point it elsewhere (a local server that follows the documented API). */
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
 });
 
 export type Config = {
@@ -76,6 +105,17 @@ export type Config = {
   passwordHashCost: number;
   widgetLookupFloorMs: number;
   bodyLimits: boolean;
+  mail: {
+    /** Undefined: messages stay in the built-in outbox. */
+    smtpUrl: string | undefined;
+    from: string;
+    inboundSmtpPort: number | undefined;
+    /** Domain of reply addresses: INBOUND_DOMAIN, else PUBLIC_URL's host. */
+    inboundDomain: string;
+    replyAddressDays: number;
+  };
+  /** Undefined: text messages are off. */
+  sms: { accountSid: string; authToken: string; from: string; apiUrl: string } | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -111,5 +151,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     passwordHashCost: e.PASSWORD_HASH_COST,
     widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
     bodyLimits: e.BODY_LIMITS === '1',
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      inboundSmtpPort: e.INBOUND_SMTP_PORT,
+      inboundDomain: (
+        e.INBOUND_DOMAIN ?? new URL(e.PUBLIC_URL ?? `http://${shownHost}`).hostname
+      ).toLowerCase(),
+      replyAddressDays: e.REPLY_ADDRESS_DAYS,
+    },
+    sms:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            apiUrl: e.TWILIO_API_URL.replace(/\/$/, ''),
+          }
+        : undefined,
   };
 }

@@ -2,6 +2,6 @@ declare namespace App {
   interface Locals {
     runtime: import('./runtime').Runtime;
     /** The signed-in specialist on console pages (src/console/guard.ts); null on public ones. */
-    staff: import('./services/staff').Staff | null;
+    staff: import('./services/staff/session').Staff | null;
   }
 }

@@ -8,9 +8,9 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
-import { onError } from './api/errors';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
+import { onError } from './http/errors';
 import { formBodiesOnly } from './http/form-bodies';
 import { LIVE_STREAMS, type LiveStreams } from './live/registry';
 import { EVENT_STREAM, takeOver } from './live/stream';
@@ -103,7 +103,7 @@ app.use(async (c, next) => {
 app.all('*', astro());
 app.onError(onError);
 
-// The live stream routes again, without Astro, for src/serve.ts: it serves them itself so a stream can
+// The live stream routes again, without Astro, for src/http/node-server.ts: it serves them itself so a stream can
 // write to its Node response (see src/live/registry.ts).
 const streams = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
 streams.use(requestId());

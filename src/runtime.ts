@@ -1,17 +1,19 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { pruneMail, setMessageIdDomain } from './notify/mail/outbox';
+import { type MailTransport, sendDueMail, smtpTransport } from './notify/mail/sender';
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
-import { type Auth, createAuth } from './services/auth';
-import { type Clock, type Ctx, systemClock } from './services/context';
-import { sweepIdempotencyKeys } from './services/idempotency';
-import { foldInsights, TIMER_BATCHES } from './services/insights-fold';
-import { vapidKeys } from './services/push';
-import { escalateOverdueQuestions } from './services/questions';
-import { loadSecrets } from './services/secrets';
-import { setLookupFloor } from './services/widget';
+import { vapidKeys } from './notify/push-subscriptions';
+import { escalateOverdueQuestions } from './services/customer-voice/questions';
+import { foldInsights, TIMER_BATCHES } from './services/insights/fold';
+import { type Clock, type Ctx, systemClock } from './services/platform/context';
+import { sweepIdempotencyKeys } from './services/platform/idempotency';
+import { loadSecrets } from './services/platform/secrets';
+import { type Auth, createAuth } from './services/staff/auth';
+import { setLookupFloor } from './services/tracker/widget';
 
 /** Everything a request needs that outlives it: configuration, database, clock, live fan-out, sign-in. */
 export type Runtime = {
@@ -22,9 +24,11 @@ export type Runtime = {
   auth: Auth;
   /** Web push: the VAPID key pair browsers subscribe with, and the sender that reuses it. */
   push: { publicKey: string; sender: PushSender };
+  /** Email: the SMTP transport for SMTP_URL, or null (messages are kept in the console's outbox). */
+  mail: { transport: MailTransport | null };
 };
 
-/** Expects a migrated database (src/server.ts and `npm run dev` prepare it first). */
+/** Expects a migrated database (src/start.ts and `npm run dev` prepare it first). */
 export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   return runtimeOn(config, database, clock);
@@ -49,7 +53,17 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
     { ...vapid, subject: config.vapidSubject },
     { allowPrivate: config.outboundAllowPrivate, now: () => clock.now() },
   );
-  return { config, database, clock, live, auth, push: { publicKey: vapid.publicKey, sender } };
+  setMessageIdDomain(config.mail.inboundDomain);
+  const transport = config.mail.smtpUrl ? smtpTransport(config.mail.smtpUrl) : null;
+  return {
+    config,
+    database,
+    clock,
+    live,
+    auth,
+    push: { publicKey: vapid.publicKey, sender },
+    mail: { transport },
+  };
 }
 
 /** A service context for one organisation and actor, wired to wake the live fan-out after commits. */
@@ -63,7 +77,7 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
 
 /**
  * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
- * built bundle in the same process (benchmarks, src/serve.ts) reaches the same instance.
+ * built bundle in the same process (benchmarks, src/http/node-server.ts) reaches the same instance.
  */
 const KEY = Symbol.for('open-kitchen.runtime');
 const scope = globalThis as { [KEY]?: Promise<Runtime> };
@@ -75,14 +89,21 @@ export function sharedRuntime(): Promise<Runtime> {
 
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
- * webhooks (turning new events into messages, then sending what is due), web push, and removing
+ * webhooks (turning new events into messages, then sending what is due), web push, email (sending or
+ * keeping what is due in the outbox, removing old messages), and removing
  * idempotency keys older than a day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
 export function startBackgroundWork(
   rt: Runtime,
-  options: { questionsMs?: number; webhooksMs?: number; insightsMs?: number; idempotencyMs?: number } = {},
+  options: {
+    questionsMs?: number;
+    webhooksMs?: number;
+    insightsMs?: number;
+    idempotencyMs?: number;
+    mailMs?: number;
+  } = {},
 ) {
   const { db } = rt.database;
   const escalate = () =>
@@ -126,6 +147,24 @@ export function startBackgroundWork(
       folding = false;
     }
   };
+  let mailing = false;
+  const mail = async () => {
+    if (mailing) return;
+    mailing = true;
+    try {
+      // A full batch means more is due: keep going (bounded) rather than wait for the next tick.
+      for (let round = 0; round < 50; round++) {
+        const settled = await sendDueMail(db, rt.clock, rt.mail.transport, rt.config.mail.from);
+        if (settled === 0) break;
+      }
+    } catch (error) {
+      console.error('mail: sending failed', error);
+    } finally {
+      mailing = false;
+    }
+  };
+  const pruneOldMail = () =>
+    pruneMail(db, rt.clock.now()).catch((error) => console.error('mail: pruning the outbox failed', error));
   const sweep = () =>
     sweepIdempotencyKeys(db, rt.clock).catch((error) =>
       console.error('idempotency: removing expired keys failed', error),
@@ -136,6 +175,8 @@ export function startBackgroundWork(
     setInterval(escalate, options.questionsMs ?? 30_000),
     setInterval(webhooks, options.webhooksMs ?? 1_000),
     setInterval(push, options.webhooksMs ?? 1_000),
+    setInterval(mail, options.mailMs ?? 1_000),
+    setInterval(pruneOldMail, 3_600_000),
   ];
   for (const timer of timers) timer.unref();
   return () => {

@@ -9,11 +9,11 @@ import type { WeekHours } from '../db/schema/calendars';
 import { createApi } from '../src/api';
 import { type Config, loadConfig } from '../src/config';
 import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
-import { createApiKey } from '../src/services/api-keys';
-import type { Clock, Ctx } from '../src/services/context';
-import { createWorkflow } from '../src/services/directory';
-import { ServiceError } from '../src/services/errors';
-import { newId } from '../src/services/ids';
+import { createApiKey } from '../src/services/organisation/api-keys';
+import { createWorkflow } from '../src/services/organisation/workflows';
+import type { Clock, Ctx } from '../src/services/platform/context';
+import { ServiceError } from '../src/services/platform/errors';
+import { newId } from '../src/services/platform/ids';
 import { contractChecker } from './openapi-contract';
 
 /**
@@ -68,6 +68,7 @@ export async function testRuntime(
   afterAll(() => {
     rt.live.close();
     rt.push.sender.close();
+    rt.mail.transport?.close();
     database.close();
   });
   return rt;

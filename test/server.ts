@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { runtimeOn } from '../src/runtime';
 import { FAST_CONFIG, FAST_ENV, tempDatabaseUrl } from './helpers';
 
-/** What `astro build` makes for `npm start`: src/server.ts compiled, run with plain node. */
+/** What `astro build` makes for `npm start`: src/start.ts compiled, run with plain node. */
 const SERVER_ENTRY = 'dist/server.mjs';
 
 /**
@@ -37,6 +37,7 @@ export async function startProduct(env: Record<string, string> = {}) {
   afterAll(() => {
     rt.live.close();
     rt.push.sender.close();
+    rt.mail.transport?.close();
     database.close();
   });
   return { url: server.url, rt, output: server.output };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoLinksFile, firstApiKey, keptDemoText } from '../src/demo-links';
+import { demoLinksFile, firstApiKey, keptDemoText } from '../src/demo/links';
 import { spawnServer } from './server';
 
 /** `npm start` as a new user meets it: demo data, the links and keys it prints, and what it keeps. */

@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Sign-in identities, owned by better-auth (its user, session, account, verification and rate-limit
- * models, mapped onto these tables in src/services/auth.ts). Who a user is inside an organisation —
+ * models, mapped onto these tables in src/services/staff/auth.ts). Who a user is inside an organisation —
  * name on the timeline, role, permission — lives on `specialists`, which points here.
  */
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });

@@ -5,6 +5,7 @@ export * from './idempotency';
 export * from './insights';
 export * from './instance';
 export * from './jobs';
+export * from './mail';
 export * from './media';
 export * from './organisations';
 export * from './push';

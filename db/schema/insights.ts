@@ -1,7 +1,7 @@
 import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * The insights' projection of the event log (src/services/insights-fold.ts). Everything here is derived
+ * The insights' projection of the event log (src/services/insights/fold.ts). Everything here is derived
  * from `events` and can be rebuilt by deleting it and folding the log again; the log stays the truth.
  * The cursor is the `insights` row in `log_cursors`.
  */
@@ -64,7 +64,7 @@ export const insightQuestions = sqliteTable(
  * Totals per subject per local day and per local month (the organisation's time zone), so a year of
  * figures reads a few hundred rows instead of a million: whole months from the month rows, the days
  * before and after from the day rows. `counts` are sums; `samples` keep every individual duration
- * (Float64, ms) so medians and p90 stay exact: see src/services/insights-rollup.ts for the layout.
+ * (Float64, ms) so medians and p90 stay exact: see src/services/insights/rollup.ts for the layout.
  */
 export const insightRollups = sqliteTable(
   'insight_rollups',

@@ -71,6 +71,8 @@ export const steps = sqliteTable(
     blockedReason: text('blocked_reason'),
     /** Set while a blocked step waits for the customer (their approval of extra costs). */
     waitingOn: text('waiting_on', { enum: ['customer_approval'] }),
+    /** Email the customer when this step starts or finishes (copied from its workflow step). */
+    notifyCustomer: integer('notify_customer', { mode: 'boolean' }).notNull().default(true),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('steps_job').on(t.jobId, t.position)],

@@ -36,6 +36,8 @@ export const workflowSteps = sqliteTable(
     defaultRole: text('default_role'),
     /** Working minutes, used to plan promised times when a job is created and re-planned. */
     expectedMinutes: integer('expected_minutes'),
+    /** Email the customer when a step made from this one starts or finishes. */
+    notifyCustomer: integer('notify_customer', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [index('workflow_steps_workflow').on(t.workflowId, t.position)],
 );

@@ -1,9 +1,9 @@
 import { createMiddleware } from 'hono/factory';
+import { errorResponse } from '../http/errors';
 import type { Runtime } from '../runtime';
 import { contextFor } from '../runtime';
-import { authenticateApiKey } from '../services/api-keys';
+import { authenticateApiKey } from '../services/organisation/api-keys';
 import type { ApiEnv } from './env';
-import { errorResponse } from './errors';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

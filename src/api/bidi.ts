@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
-import { hasBidiControls, stripBidiDeep } from '../services/bidi';
+import { hasBidiControls, stripBidiDeep } from '../services/platform/bidi';
 
 /**
  * Drops Unicode direction controls from every string of a JSON body before validation (see
- * services/bidi.ts), so names, titles and notes are stored without them. Malformed JSON is left for
+ * services/platform/bidi.ts), so names, titles and notes are stored without them. Malformed JSON is left for
  * the validator to refuse.
  */
 export const withoutBidiControls: MiddlewareHandler = async (c, next) => {

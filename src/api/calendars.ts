@@ -1,6 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Calendar, CalendarSettings, WeekHours } from '../services/calendar';
-import { getCalendar, getWorkflowCalendar, setCalendar, setWorkflowCalendar } from '../services/calendars';
+import {
+  getCalendar,
+  getWorkflowCalendar,
+  setCalendar,
+  setWorkflowCalendar,
+} from '../services/calendar/calendars';
+import type { Calendar, CalendarSettings, WeekHours } from '../services/calendar/working-time';
 import { router } from './env';
 import { body, errors, json } from './responses';
 import { CalendarBody, CalendarOut, WEEKDAYS } from './schemas';

@@ -1,12 +1,12 @@
 import { getFetchState } from 'astro/hono';
 import { type Context, Hono } from 'hono';
+import { errorResponse } from '../http/errors';
 import { orgTopic } from '../live/hub';
 import { openStream } from '../live/stream';
+import { type BrowserSubscription, subscribeSpecialist } from '../notify/push-subscriptions';
 import { contextFor, type Runtime } from '../runtime';
-import { type BrowserSubscription, subscribeSpecialist } from '../services/push';
-import { currentStaff, type Staff, sessionStands } from '../services/staff';
-import { latestEventId, type StaffTopic, staffEventsSince } from '../services/staff-events';
-import { errorResponse } from './errors';
+import { latestEventId, type StaffTopic, staffEventsSince } from '../services/board/event-feed';
+import { currentStaff, type Staff, sessionStands } from '../services/staff/session';
 import { streamSlot } from './streams';
 
 /** A console stream is as private as the console's pages (src/console/guard.ts). */
@@ -44,7 +44,7 @@ export function consoleLiveRoutes(rt: Runtime) {
     });
   };
   /**
-   * Inside Astro's pipeline the console guard has found the staff member; served by src/serve.ts in
+   * Inside Astro's pipeline the console guard has found the staff member; served by src/http/node-server.ts in
    * front of it, the stream reads the session itself.
    */
   const staffOf = async (c: Context): Promise<Staff | null> => {

@@ -1,5 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { addCostLine, type CostLineInput, changeCostLine, removeCostLine } from '../services/cost-lines';
+import {
+  addCostLine,
+  type CostLineInput,
+  changeCostLine,
+  removeCostLine,
+} from '../services/costs/cost-lines';
 import { router } from './env';
 import { costLineOut } from './present';
 import { body, errors, json } from './responses';

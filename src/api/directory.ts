@@ -5,7 +5,7 @@ import {
   listSpecialists,
   listWorkflows,
   updateWorkflow,
-} from '../services/directory';
+} from '../services/organisation/workflows';
 import { router } from './env';
 import { body, errors, json } from './responses';
 import { SpecialistTranslations, StepTranslations, WorkflowBody } from './schemas';

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Ctx } from '../services/context';
-import { validationError } from './errors';
+import { validationError } from '../http/errors';
+import type { Ctx } from '../services/platform/context';
 
 export type ApiEnv = {
   Variables: {

@@ -1,6 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
-import type { Ctx } from '../services/context';
+import { ErrorSchema, errorResponse } from '../http/errors';
+import type { Ctx } from '../services/platform/context';
 import {
   type Answer,
   answerOnce,
@@ -8,9 +9,8 @@ import {
   IDEMPOTENCY_KEY_TTL_MS,
   type KeyedRequest,
   requestFingerprint,
-} from '../services/idempotency';
+} from '../services/platform/idempotency';
 import type { ApiEnv } from './env';
-import { ErrorSchema, errorResponse } from './errors';
 
 /**
  * The POSTs that create something and take an `Idempotency-Key`. `/media` runs its middleware in its own
@@ -40,7 +40,7 @@ const REPLAYED = 'idempotent-replayed';
  * without the header pass untouched. Runs after the API key check (keys are per API key).
  *
  * `atomic` (the default) runs the route in one transaction with its answer; `atomic: false` is for routes
- * that must not hold the writer lock while they work (see src/services/idempotency.ts).
+ * that must not hold the writer lock while they work (see src/services/platform/idempotency.ts).
  */
 export const idempotency = (options: { atomic?: boolean } = {}) =>
   createMiddleware<ApiEnv>(async (c, next) => {

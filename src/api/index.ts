@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from '../http/body-limit';
+import { errorResponse, onError } from '../http/errors';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
 import { withoutBidiControls } from './bidi';
@@ -8,7 +9,6 @@ import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
 import { router } from './env';
-import { errorResponse, onError } from './errors';
 import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { QUESTION_CHANNELS } from '../../db/schema';
-import { questionInsights, specialistInsights, workflowInsights } from '../services/insights';
-import { insightJobs, QUESTION_FILTERS, STEP_FILTERS } from '../services/insights-jobs';
+import { validationError } from '../http/errors';
+import { insightJobs, QUESTION_FILTERS, STEP_FILTERS } from '../services/insights/drill-down';
+import { questionInsights, specialistInsights, workflowInsights } from '../services/insights/figures';
 import { router } from './env';
-import { validationError } from './errors';
 import { errors, json } from './responses';
 
 const security = [{ bearer: [] }];

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
-import { createJob } from '../services/create-job';
-import { cancelJob } from '../services/job-admin';
-import { LIMITS } from '../services/limits';
-import { getJob, getJobEvents, listJobs } from '../services/read-job';
+import { createJob } from '../services/jobs/create-job';
+import { cancelJob } from '../services/jobs/job-admin';
+import { getJob, getJobEvents, listJobs } from '../services/jobs/read-job';
+import { LIMITS } from '../services/platform/limits';
 import { router } from './env';
 import { eventOut, jobOut, jobSummaryOut, stepOut } from './present';
 import { body, errors, json } from './responses';

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { errorResponse } from '../http/errors';
 import type { Runtime } from '../runtime';
-import { MAX_UPLOAD_BYTES, mediaUrl, readImage, storeImage } from '../services/media';
+import { MAX_UPLOAD_BYTES, mediaUrl, readImage, storeImage } from '../services/platform/media';
 import { router } from './env';
-import { errorResponse } from './errors';
 import { idempotency } from './idempotency';
 import { errors, json } from './responses';
 

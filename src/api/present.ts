@@ -1,8 +1,8 @@
 import type { EventRow, Job } from '../../db/schema';
-import { jobPromise } from '../services/job-promise';
-import type { getJob } from '../services/read-job';
-import type { PlanChange } from '../services/replan';
-import type { PublicCostLine, PublicStep } from '../services/views';
+import { jobPromise } from '../services/jobs/job-promise';
+import type { getJob } from '../services/jobs/read-job';
+import type { PublicCostLine, PublicStep } from '../services/jobs/views';
+import type { PlanChange } from '../services/steps/replan';
 
 /** Shapes service results for the wire: ISO times, percentages, decimal quantities. */
 export const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());

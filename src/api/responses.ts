@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ErrorSchema } from './errors';
+import { ErrorSchema } from '../http/errors';
 
 /** OpenAPI response blocks, so each route lists its success and error cases in one line. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { LIMITS } from '../services/limits';
+import { LIMITS } from '../services/platform/limits';
 
 /** Request and response shapes of the public API. Times are ISO 8601 on the wire, money integer cents. */
 

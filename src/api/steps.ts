@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
-import { assignStep } from '../services/assign-step';
-import { changeStepStatus, type StepAction } from '../services/change-step-status';
-import { postNote } from '../services/post-note';
-import { previewPromise, promiseStep } from '../services/promise-step';
+import { assignStep } from '../services/steps/assign-step';
+import { changeStepStatus, type StepAction } from '../services/steps/change-step-status';
+import { postNote } from '../services/steps/post-note';
+import { previewPromise, promiseStep } from '../services/steps/promise-step';
 import { router } from './env';
 import { iso, replannedOut, stepOut } from './present';
 import { body, errors, json } from './responses';

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { getFetchState } from 'astro/hono';
 import type { Context } from 'hono';
+import { errorResponse } from '../http/errors';
 import { STREAMS_RETRY_AFTER } from '../live/limits';
 import type { Runtime } from '../runtime';
-import { errorResponse } from './errors';
 
 /**
  * The client's address as the server saw it (no proxy headers trusted): from the Node request when
- * src/serve.ts serves the stream, from Astro's state inside its pipeline; null in tests calling the app.
+ * src/http/node-server.ts serves the stream, from Astro's state inside its pipeline; null in tests calling the app.
  */
 export function clientAddress(c: Context): string | null {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;

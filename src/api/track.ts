@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponse } from '../http/errors';
 import { openStream } from '../live/stream';
+import { subscribeToJob } from '../notify/push-subscriptions';
 import type { Runtime } from '../runtime';
-import { subscribeToJob } from '../services/push';
-import { customerEventsSince, findTrackedJob } from '../services/tracker';
+import { customerEventsSince, findTrackedJob } from '../services/tracker/tracker';
 import { clientIp } from './client-ip';
 import { router } from './env';
-import { errorResponse } from './errors';
 import { errors, eventStream, json } from './responses';
 import { StreamResume } from './schemas';
 import { streamSlot } from './streams';

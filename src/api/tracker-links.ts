@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime';
-import { reissueTrackerToken } from '../services/job-admin';
+import { reissueTrackerToken } from '../services/jobs/job-admin';
 import { router } from './env';
 import { errors, json } from './responses';
 import { JobParams } from './schemas';

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
+import { ErrorSchema, errorResponse } from '../http/errors';
 import { fill } from '../i18n/messages';
 import { widgetMessages } from '../i18n/widget';
 import { openStream } from '../live/stream';
 import type { Runtime } from '../runtime';
-import { customerEventsSince, findTrackedJob, trackerViewOf } from '../services/tracker';
+import { customerEventsSince, findTrackedJob, trackerViewOf } from '../services/tracker/tracker';
 import {
   EMBED_TOKEN_SECONDS,
   findOrganisationBySlug,
@@ -12,7 +13,7 @@ import {
   lookupJob,
   resolveEmbed,
   stepCount,
-} from '../services/widget';
+} from '../services/tracker/widget';
 import {
   embedUrl,
   jobSnippet,
@@ -24,7 +25,6 @@ import {
 import { clientIp } from './client-ip';
 import type { ApiEnv } from './env';
 import { router } from './env';
-import { ErrorSchema, errorResponse } from './errors';
 import { body, errors, eventStream, json } from './responses';
 import { JobParams, StreamResume } from './schemas';
 import { streamSlot } from './streams';

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
-import type { PublicCostLine } from '../services/views';
+import type { PublicCostLine } from '../services/jobs/views';
 
 /** Extra work waiting for the customer's decision: what, why, a photo, the amount; approve or decline. */
 export default function Approvals(props: {

@@ -1,8 +1,8 @@
 import { Show } from 'solid-js';
 import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
-import { type JobPromise, jobPromise } from '../services/job-promise';
-import type { PublicStep } from '../services/views';
+import { type JobPromise, jobPromise } from '../services/jobs/job-promise';
+import type { PublicStep } from '../services/jobs/views';
 import Avatar from './Avatar';
 
 type Props = {

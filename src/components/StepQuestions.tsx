@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
-import type { PublicQuestion } from '../services/questions';
+import type { PublicQuestion } from '../services/customer-voice/questions';
 
 /** Whether the step's own promise comes before the answer time would: then the answer is due by it. */
 const answerBefore = (stepDueAt: number | null | undefined, minutes: number, now: number) =>

@@ -1,11 +1,11 @@
 import { For, type JSX, Show } from 'solid-js';
 import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
-import { totals } from '../services/money';
-import type { PublicQuestion } from '../services/questions';
-import type { RatingSummary } from '../services/ratings';
-import type { TrackerView } from '../services/tracker';
-import type { PublicCostLine, PublicNote, PublicStep } from '../services/views';
+import type { PublicQuestion } from '../services/customer-voice/questions';
+import type { RatingSummary } from '../services/customer-voice/ratings';
+import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
+import { totals } from '../services/platform/money';
+import type { TrackerView } from '../services/tracker/tracker';
 import Approvals from './Approvals';
 import Avatar from './Avatar';
 import RateWork from './RateWork';

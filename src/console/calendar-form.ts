@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConsoleMessages } from '../i18n/console';
-import type { CalendarSettings, Period, WeekHours } from '../services/calendar';
-import { ServiceError } from '../services/errors';
+import type { CalendarSettings, Period, WeekHours } from '../services/calendar/working-time';
+import { ServiceError } from '../services/platform/errors';
 import { parseForm } from './page';
 
 const DAYS = [0, 1, 2, 3, 4, 5, 6] as const;

@@ -1,8 +1,8 @@
 import { getFetchState } from 'astro/hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { errorResponse } from '../api/errors';
+import { errorResponse } from '../http/errors';
 import type { Runtime } from '../runtime';
-import { currentStaff } from '../services/staff';
+import { currentStaff } from '../services/staff/session';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

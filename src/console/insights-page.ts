@@ -1,14 +1,14 @@
 import type { InsightMessages } from '../i18n/insights';
-import type { Ctx } from '../services/context';
-import { ServiceError } from '../services/errors';
 import {
   insightsViewer,
   type PeriodInput,
   questionInsights,
   specialistInsights,
   workflowInsights,
-} from '../services/insights';
-import { insightsBacklog } from '../services/insights-fold';
+} from '../services/insights/figures';
+import { insightsBacklog } from '../services/insights/fold';
+import type { Ctx } from '../services/platform/context';
+import { ServiceError } from '../services/platform/errors';
 
 /** The console's insights: what the viewer may see for a period; a bad period falls back to the default. */
 export async function loadInsights(ctx: Ctx, input: PeriodInput) {

@@ -6,10 +6,10 @@ import { type ConsoleMessages, consoleMessages } from '../i18n/console';
 import { formatters } from '../i18n/format';
 import type { Locale } from '../i18n/messages';
 import { contextFor } from '../runtime';
-import { stripBidiForm } from '../services/bidi';
-import { ServiceError } from '../services/errors';
-import type { Staff } from '../services/staff';
-import { chooseLocale } from '../services/tracker';
+import { stripBidiForm } from '../services/platform/bidi';
+import { ServiceError } from '../services/platform/errors';
+import type { Staff } from '../services/staff/session';
+import { chooseLocale } from '../services/tracker/tracker';
 
 export const LOCALE_COOKIE = 'ok_lang';
 

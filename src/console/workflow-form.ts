@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { errorText } from '../errors/catalogue';
 import type { ConsoleMessages } from '../i18n/console';
 import { type ContentLocale, otherLocale } from '../i18n/content';
-import type { WorkflowInput } from '../services/directory';
-import { LIMITS } from '../services/limits';
+import type { WorkflowInput } from '../services/organisation/workflows';
+import { LIMITS } from '../services/platform/limits';
 import { FormInvalid, localeOf, parseForm } from './page';
 
 export const MAX_STEPS = 30;

@@ -4,7 +4,7 @@ import type { Locale } from '../i18n/messages';
  * Every refusal a service or form can give, by code: what kind of refusal it is (which decides the
  * HTTP status, ./status.ts) and its message in English (the API's `message`, and English pages) and
  * Dutch. `{name}` placeholders are the error's parameters; numbers are formatted with Intl in the
- * reader's locale. Services throw codes (services/errors.ts), never sentences, so a page shows any
+ * reader's locale. Services throw codes (services/platform/errors.ts), never sentences, so a page shows any
  * refusal in the reader's language without matching its text.
  *
  * `api` is the JSON `code` clients see when it is not the catalogue code itself: every refusal of one
@@ -431,6 +431,7 @@ export const RESOURCES = {
   'webhook endpoint': { en: 'webhook endpoint', nl: 'webhook-endpoint' },
   delivery: { en: 'delivery', nl: 'bezorging' },
   image: { en: 'image', nl: 'afbeelding' },
+  'email message': { en: 'email message', nl: 'e-mailbericht' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

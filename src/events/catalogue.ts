@@ -7,12 +7,12 @@ import type {
   PublicQuestion,
   PublicSpecialist,
   PublicStep,
-} from '../services/views';
+} from '../services/jobs/views';
 
 /**
  * Every event the log holds: its payload (checked when appended, parsed when read back) and who may
  * see it. Live streams, web push, webhooks and insights read events through this file, so a payload
- * is declared once. The snapshots are the customer's view of the thing that changed (services/views.ts),
+ * is declared once. The snapshots are the customer's view of the thing that changed (services/jobs/views.ts),
  * so the live timeline can upsert them; the schemas are typed against those views to stay in step.
  * Announcements (what the tracker says aloud and push sends) are in ./announce.ts, small enough for
  * the tracker's script.

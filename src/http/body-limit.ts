@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { LIMITS } from '../services/limits';
-import { MAX_UPLOAD_BYTES } from '../services/media';
+import { LIMITS } from '../services/platform/limits';
+import { MAX_UPLOAD_BYTES } from '../services/platform/media';
 
 /** What any JSON or form body may weigh unless its route needs more. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { errorResponse } from '../api/errors';
+import { errorResponse } from './errors';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;

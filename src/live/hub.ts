@@ -1,5 +1,5 @@
 import type { EventRow } from '../../db/schema';
-import { ACCESS_ENDED } from '../services/events';
+import { ACCESS_ENDED } from '../services/platform/events';
 import { eventFrame, type Frame, HEARTBEAT, sendable } from './frames';
 
 /** What a stream was opened with; revoking that ends it (see `Hub.revoke`). */

@@ -17,7 +17,7 @@ const BACKLOG_PAGE = 100;
 /** setTimeout's longest delay; a later expiry re-arms. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-/** The paths of live event streams (tracker, widget, console): src/serve.ts serves them itself. */
+/** The paths of live event streams (tracker, widget, console): src/http/node-server.ts serves them itself. */
 export const EVENT_STREAM =
   /^\/(api\/v1\/(track|widget\/jobs)\/[^/]+|console\/live(\/jobs\/[^/]+)?)\/events$/;
 
@@ -49,11 +49,11 @@ export type OpenStream = {
 };
 
 type Start = (res: ServerResponse, chunked: boolean) => void;
-/** Streams whose Response body src/serve.ts may take over, writing to the Node response itself. */
+/** Streams whose Response body src/http/node-server.ts may take over, writing to the Node response itself. */
 const handOvers = new WeakMap<ReadableStream<Uint8Array>, Start>();
 
 /**
- * The Node writer of a live stream's Response, when the body is one: the server in front (src/serve.ts)
+ * The Node writer of a live stream's Response, when the body is one: the server in front (src/http/node-server.ts)
  * writes the head from the Response, then calls it with the Node response instead of reading the body.
  */
 export function takeOver(body: ReadableStream<Uint8Array> | null): Start | undefined {
@@ -68,7 +68,7 @@ export function takeOver(body: ReadableStream<Uint8Array> | null): Start | undef
  * nothing twice; it ends with `event: revoked` when its grant is taken away.
  *
  * The Response is an ordinary one (a web stream) for Astro's pipeline and tests calling the app. On
- * our Node server (src/serve.ts) its body is never read: the server takes it over and the stream writes
+ * our Node server (src/http/node-server.ts) its body is never read: the server takes it over and the stream writes
  * to the socket itself, each backlog page after the previous one has drained, then every live frame as
  * the one HTTP/1.1 chunk the hub made for everyone. An idle subscriber then costs about what a raw
  * `node:http` one does, and a client that does not read holds one page at most.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq, gt, max } from 'drizzle-orm';
 import { type EventRow, events, logCursors } from '../../db/schema';
-import type { Db } from '../services/context';
+import type { Db } from '../services/platform/context';
 
 const LEASE_MS = 30_000;
 /** Each process names itself, so only the lease holder reads a cursor's part of the log. */

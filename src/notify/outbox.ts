@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
 import { readEvent } from '../events/catalogue';
-import { type Clock, type Db, writeTransaction } from '../services/context';
+import { type Clock, type Db, writeTransaction } from '../services/platform/context';
 import { nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
 import { nextAttemptAt, signWebhook, type WebhookMessage, wants } from './webhooks';

@@ -6,11 +6,11 @@ import { type LogEvent, readEvent } from '../events/catalogue';
 import { consoleMessages } from '../i18n/console';
 import { localText } from '../i18n/content';
 import { fill, messages } from '../i18n/messages';
-import { type Clock, type Db, writeTransaction } from '../services/context';
-import { forgetSubscription, subscriptionsFor } from '../services/push';
-import { loadSecrets, unseal } from '../services/secrets';
+import { type Clock, type Db, writeTransaction } from '../services/platform/context';
+import { loadSecrets, unseal } from '../services/platform/secrets';
 import { nextEvents } from './log-cursor';
 import type { PushSender } from './push';
+import { forgetSubscription, subscriptionsFor } from './push-subscriptions';
 
 /** What a customer hears about when the page is closed: the announcements the catalogue marks for push. */
 function customerKey(e: LogEvent): Announcement | null {

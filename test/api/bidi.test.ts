@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/services/markdown';
+import { renderMarkdown } from '../../src/services/platform/markdown';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api';
-import { createJob } from '../../src/services/create-job';
-import { getJob } from '../../src/services/read-job';
-import { issueEmbedToken } from '../../src/services/widget';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { issueEmbedToken } from '../../src/services/tracker/widget';
 import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
 import { contractChecker } from '../openapi-contract';
 

@@ -6,7 +6,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { notes } from '../../db/schema';
 import { loadConfig } from '../../src/config';
 import { type Runtime, runtimeOn } from '../../src/runtime';
-import { createJob } from '../../src/services/create-job';
+import { createJob } from '../../src/services/jobs/create-job';
 import { makeOrganisation, sampleJob, type TestOrg, tempDatabaseUrl } from '../helpers';
 
 let databaseUrl: string;

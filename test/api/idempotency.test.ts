@@ -4,14 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyKeys, notes } from '../../db/schema';
 import { parseIdempotencyKey } from '../../src/api/idempotency';
 import type { Runtime } from '../../src/runtime';
-import { createApiKey } from '../../src/services/api-keys';
+import { createApiKey } from '../../src/services/organisation/api-keys';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IDEMPOTENCY_LEASE_MS,
   sweepIdempotencyKeys,
-} from '../../src/services/idempotency';
-import { newId } from '../../src/services/ids';
-import { findTrackedJob } from '../../src/services/tracker';
+} from '../../src/services/platform/idempotency';
+import { newId } from '../../src/services/platform/ids';
+import { findTrackedJob } from '../../src/services/tracker/tracker';
 import { apiClient, fakeClock, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 const clock = fakeClock();
@@ -433,8 +433,8 @@ describe('the OpenAPI document', () => {
 
 describe('write and answer commit together', () => {
   it('a note whose answer is not kept (a 5xx) is rolled back with it', async () => {
-    const { answerOnce } = await import('../../src/services/idempotency');
-    const { postNote } = await import('../../src/services/post-note');
+    const { answerOnce } = await import('../../src/services/platform/idempotency');
+    const { postNote } = await import('../../src/services/steps/post-note');
     const job = await newJob();
     const stepId = job.steps[0]?.id as string;
     const ctx = { ...org.ctx, actor: { type: 'api_key' as const, id: secondKey.id } };
@@ -465,7 +465,7 @@ describe('write and answer commit together', () => {
 
 describe('with SECRET_KEY set', () => {
   it('a keyed job seals its tracker link with that key, so staff can copy the link later', async () => {
-    const { trackerToken } = await import('../../src/services/job-admin');
+    const { trackerToken } = await import('../../src/services/jobs/job-admin');
     const keyedRt = await testRuntime({ config: { secretKey: 'a-secret-the-operator-chose-0123456789' } });
     const keyedOrg = await makeOrganisation(keyedRt);
     const res = await apiClient(keyedRt)('POST', '/jobs', {

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { costLines, events, jobs, notes, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
-import { addCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
+import { addCostLine } from '../../src/services/costs/cost-lines';
+import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 /**

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema';
-import { createJob } from '../../src/services/create-job';
-import { EMBED_TOKEN_SECONDS, LOOKUP_LIMITS } from '../../src/services/widget';
+import { createJob } from '../../src/services/jobs/create-job';
+import { EMBED_TOKEN_SECONDS, LOOKUP_LIMITS } from '../../src/services/tracker/widget';
 import { apiClient, fakeClock, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 const clock = fakeClock();

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { costLines, jobs, notes, sessions, specialists } from '../../db/schema';
-import { assignStep } from '../../src/services/assign-step';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { inviteSpecialist } from '../../src/services/team';
+import { createJob } from '../../src/services/jobs/create-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { assignStep } from '../../src/services/steps/assign-step';
 import { consoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

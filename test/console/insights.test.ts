@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { foldInsights } from '../../src/services/insights-fold';
-import { getJob } from '../../src/services/read-job';
-import { inviteSpecialist } from '../../src/services/team';
+import { foldInsights } from '../../src/services/insights/fold';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { consoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

@@ -16,15 +16,15 @@ import {
   webhookEndpoints,
   workflows,
 } from '../../db/schema';
+import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
-import { addCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { postNote } from '../../src/services/post-note';
-import { askQuestion } from '../../src/services/questions';
-import { issueApiKey } from '../../src/services/settings';
-import { inviteSpecialist } from '../../src/services/team';
-import { createEndpoint } from '../../src/services/webhooks';
+import { addCostLine } from '../../src/services/costs/cost-lines';
+import { askQuestion } from '../../src/services/customer-voice/questions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { issueApiKey } from '../../src/services/organisation/settings';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { postNote } from '../../src/services/steps/post-note';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

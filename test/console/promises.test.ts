@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specialists } from '../../db/schema';
 import { toLocalInput } from '../../src/i18n/format';
-import type { WeekHours } from '../../src/services/calendar';
-import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendars';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow, getWorkflow } from '../../src/services/directory';
-import { promiseStep } from '../../src/services/promise-step';
-import { getJob } from '../../src/services/read-job';
+import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendar/calendars';
+import type { WeekHours } from '../../src/services/calendar/working-time';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow, getWorkflow } from '../../src/services/organisation/workflows';
+import { promiseStep } from '../../src/services/steps/promise-step';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { inviteSpecialist } from '../../src/services/team';
-import { LOOKUP_LIMITS } from '../../src/services/widget';
+import { createJob } from '../../src/services/jobs/create-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { LOOKUP_LIMITS } from '../../src/services/tracker/widget';
 import { consoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

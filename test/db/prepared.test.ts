@@ -4,7 +4,7 @@ import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 import { param, prepared } from '../../db/prepared';
 import { organisations } from '../../db/schema';
-import { writeTransaction } from '../../src/services/context';
+import { writeTransaction } from '../../src/services/platform/context';
 import { tempDatabaseUrl } from '../helpers';
 
 const nameOf = prepared((db) =>

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { jobs, media, notes, specialists, steps, workflowSteps } from '../../db/schema';
-import { DEMO_PASSWORD, seedIfEmpty } from '../../db/seed';
+import { DEMO_PASSWORD, seedIfEmpty } from '../../src/demo/seed';
 import { contextFor } from '../../src/runtime';
-import { isOpen } from '../../src/services/calendar';
-import { calendarFor } from '../../src/services/calendars';
-import { listJobs } from '../../src/services/read-job';
-import { currentStaff, signIn } from '../../src/services/staff';
-import { getTrackerView } from '../../src/services/tracker';
+import { calendarFor } from '../../src/services/calendar/calendars';
+import { isOpen } from '../../src/services/calendar/working-time';
+import { listJobs } from '../../src/services/jobs/read-job';
+import { currentStaff, signIn } from '../../src/services/staff/session';
+import { getTrackerView } from '../../src/services/tracker/tracker';
 import { fakeClock, testRuntime } from '../helpers';
 
 describe('demo data', () => {

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createJob } from '../../src/services/create-job';
+import { createJob } from '../../src/services/jobs/create-job';
 import { signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';

@@ -1,10 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { promiseStep } from '../../src/services/promise-step';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { promiseStep } from '../../src/services/steps/promise-step';
 import { signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createJob } from '../../src/services/create-job';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';

@@ -6,10 +6,10 @@ import { events } from '../../db/schema';
 import { ANNOUNCEMENTS, announcementOf } from '../../src/events/announce';
 import { EVENT_TYPES, EVENTS, EventRefused, readEvent } from '../../src/events/catalogue';
 import { messages } from '../../src/i18n/messages';
-import { inTransaction } from '../../src/services/context';
-import { createJob } from '../../src/services/create-job';
-import { appendEvent } from '../../src/services/events';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { inTransaction } from '../../src/services/platform/context';
+import { appendEvent } from '../../src/services/platform/events';
 import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createJob } from '../../src/services/create-job';
+import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 

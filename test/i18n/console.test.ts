@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode, errorText, isErrorCode, RESOURCES } from '../../src/errors/catalogue';
 import { STATUS } from '../../src/errors/status';
-import { conflict, invalid, notFound, ServiceError } from '../../src/services/errors';
+import { conflict, invalid, notFound, ServiceError } from '../../src/services/platform/errors';
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {

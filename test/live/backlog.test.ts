@@ -8,14 +8,14 @@ import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 import { events } from '../../db/schema';
 import type { Runtime } from '../../src/runtime';
-import { createJob } from '../../src/services/create-job';
-import { postNote } from '../../src/services/post-note';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { postNote } from '../../src/services/steps/post-note';
 import { makeOrganisation, sampleJob, type TestOrg, tempDatabaseUrl } from '../helpers';
 import { readSse } from '../sse';
 
 /**
- * Backlogs on the real Node server (src/serve.ts, in this process so its memory and sockets can be
+ * Backlogs on the real Node server (src/http/node-server.ts, in this process so its memory and sockets can be
  * watched): written a page at a time under the slow-client cap, then live without gaps or repeats;
  * concurrent streams capped per token and per client address.
  */
@@ -43,7 +43,7 @@ beforeAll(async () => {
     BACKGROUND_WORK: '0',
     LIVE_STREAMS_PER_ADDRESS: String(PER_ADDRESS),
   });
-  const { startServer } = await import('../../src/serve');
+  const { startServer } = await import('../../src/http/node-server');
   server = await startServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (s) => {
     sockets.add(s);

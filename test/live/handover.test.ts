@@ -5,13 +5,13 @@ import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 import type { Subscriber } from '../../src/live/hub';
 import type { Runtime } from '../../src/runtime';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { eventually, makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
 
 /**
- * The built server in this process, so the hub can be watched: src/serve.ts takes a stream's Response
+ * The built server in this process, so the hub can be watched: src/http/node-server.ts takes a stream's Response
  * over and hands its Node response to the stream (src/live/stream.ts), which must keep working, and let
  * go when the client leaves.
  */
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await migrateDatabase(database.db);
   database.close();
   Object.assign(process.env, { DATABASE_URL: url, LOG_REQUESTS: '0', SEED: 'never', LIVE_POLL_MS: '10' });
-  const { startServer } = await import('../../src/serve');
+  const { startServer } = await import('../../src/http/node-server');
   server = await startServer({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   await fetch(`${base}/api/v1/openapi.json`).then((r) => r.arrayBuffer());

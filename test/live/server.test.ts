@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { postNote } from '../../src/services/post-note';
-import { getJob } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { postNote } from '../../src/services/steps/post-note';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 import { readSse } from '../sse';

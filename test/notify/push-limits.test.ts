@@ -3,10 +3,10 @@ import { createServer, type ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PushSender } from '../../src/notify/push';
 import { PUSH_CONCURRENCY, sendPushForNewEvents } from '../../src/notify/push-dispatch';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { PUSH_LIMITS, subscribeToJob, vapidKeys } from '../../src/services/push';
-import { getJob } from '../../src/services/read-job';
+import { PUSH_LIMITS, subscribeToJob, vapidKeys } from '../../src/notify/push-subscriptions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

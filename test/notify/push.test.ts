@@ -7,10 +7,10 @@ import webpush from 'web-push';
 import { pushSubscriptions } from '../../db/schema';
 import { encryptPush, MAX_PUSH_PLAINTEXT, PayloadTooLarge, PushSender } from '../../src/notify/push';
 import { sendPushForNewEvents } from '../../src/notify/push-dispatch';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { subscribeToJob, vapidKeys } from '../../src/services/push';
-import { getJob } from '../../src/services/read-job';
+import { subscribeToJob, vapidKeys } from '../../src/notify/push-subscriptions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const b64 = (s: string) => Buffer.from(s, 'base64url');

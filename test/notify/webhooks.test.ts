@@ -5,10 +5,10 @@ import { openDatabase } from '../../db/client';
 import { deliveries, webhookEndpoints } from '../../db/schema';
 import { enqueueWebhookMessages, sendDueWebhooks } from '../../src/notify/outbox';
 import { isPrivateAddress, postSafely } from '../../src/notify/safe-http';
+import { createEndpoint, endpointDeliveries } from '../../src/notify/webhook-endpoints';
 import { nextAttemptAt, RETRY_DELAYS_MS, signWebhook, verifyWebhook, wants } from '../../src/notify/webhooks';
 import { contextFor } from '../../src/runtime';
-import { createJob } from '../../src/services/create-job';
-import { createEndpoint, endpointDeliveries } from '../../src/services/webhooks';
+import { createJob } from '../../src/services/jobs/create-job';
 import { fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 describe('Standard Webhooks signatures', () => {

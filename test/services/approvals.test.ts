@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { events } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
-import { decideCostLine } from '../../src/services/approve-cost';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { addCostLine, changeCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
-import { getJob } from '../../src/services/read-job';
+import { decideCostLine } from '../../src/services/costs/approve-cost';
+import { addCostLine, changeCostLine } from '../../src/services/costs/cost-lines';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const clock = fakeClock();

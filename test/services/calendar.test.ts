@@ -10,7 +10,7 @@ import {
   type WeekHours,
   workingMinutesBetween,
   zonedInstant,
-} from '../../src/services/calendar';
+} from '../../src/services/calendar/working-time';
 import { fakeClock } from '../helpers';
 
 const TZ = 'Europe/Amsterdam';

@@ -1,12 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { events, insightSteps } from '../../db/schema';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow } from '../../src/services/directory';
-import { foldInsights } from '../../src/services/insights-fold';
-import { previewPromise, promiseStep } from '../../src/services/promise-step';
-import { getJob } from '../../src/services/read-job';
+import { foldInsights } from '../../src/services/insights/fold';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { previewPromise, promiseStep } from '../../src/services/steps/promise-step';
 import {
   fakeClock,
   makeOrganisation,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJob } from '../../src/services/create-job';
-import { listJobs } from '../../src/services/read-job';
+import { createJob } from '../../src/services/jobs/create-job';
+import { listJobs } from '../../src/services/jobs/read-job';
 import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 describe('concurrent writes in one process', () => {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createJob } from '../../src/services/create-job';
-import { loadSecrets } from '../../src/services/secrets';
-import { issueEmbedToken, resolveEmbed } from '../../src/services/widget';
+import { createJob } from '../../src/services/jobs/create-job';
+import { loadSecrets } from '../../src/services/platform/secrets';
+import { issueEmbedToken, resolveEmbed } from '../../src/services/tracker/widget';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

@@ -2,17 +2,17 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
+import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
+import { giveKudos, rateSpecialist } from '../../src/services/customer-voice/ratings';
+import { insightJobs } from '../../src/services/insights/drill-down';
 import {
   promiseRecord,
   questionInsights,
   resolvePeriod,
   specialistInsights,
   workflowInsights,
-} from '../../src/services/insights';
-import { insightsBacklog } from '../../src/services/insights-fold';
-import { insightJobs } from '../../src/services/insights-jobs';
+} from '../../src/services/insights/figures';
+import { insightsBacklog } from '../../src/services/insights/fold';
 import {
   coverPeriod,
   dayNumber,
@@ -20,11 +20,11 @@ import {
   localDay,
   percentile,
   select,
-} from '../../src/services/insights-rollup';
-import { promiseStep } from '../../src/services/promise-step';
-import { answerQuestion, askQuestion } from '../../src/services/questions';
-import { giveKudos, rateSpecialist } from '../../src/services/ratings';
-import { getJob } from '../../src/services/read-job';
+} from '../../src/services/insights/rollup';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { promiseStep } from '../../src/services/steps/promise-step';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 /**

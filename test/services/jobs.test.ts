@@ -1,16 +1,16 @@
 import { asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs } from '../../db/schema';
-import { assignStep } from '../../src/services/assign-step';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { addCostLine, changeCostLine, removeCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
-import { ServiceError } from '../../src/services/errors';
-import { sha256 } from '../../src/services/ids';
-import { postNote } from '../../src/services/post-note';
-import { promiseStep } from '../../src/services/promise-step';
-import { getJob } from '../../src/services/read-job';
-import { getTrackerView } from '../../src/services/tracker';
+import { addCostLine, changeCostLine, removeCostLine } from '../../src/services/costs/cost-lines';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { ServiceError } from '../../src/services/platform/errors';
+import { sha256 } from '../../src/services/platform/ids';
+import { assignStep } from '../../src/services/steps/assign-step';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { postNote } from '../../src/services/steps/post-note';
+import { promiseStep } from '../../src/services/steps/promise-step';
+import { getTrackerView } from '../../src/services/tracker/tracker';
 import { fakeClock, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 const clock = fakeClock();

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api';
-import { ServiceError } from '../../src/services/errors';
-import { storeImage } from '../../src/services/media';
+import { ServiceError } from '../../src/services/platform/errors';
+import { storeImage } from '../../src/services/platform/media';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordHasher } from '../../src/services/auth';
+import { passwordHasher } from '../../src/services/staff/auth';
 
 describe('password hashing', () => {
   it("is better-auth's own at its own cost, and reads hashes made at another", async () => {

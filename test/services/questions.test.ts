@@ -2,12 +2,6 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { events, specialists } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
-import { assignStep } from '../../src/services/assign-step';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { createWorkflow, getWorkflow, updateWorkflow } from '../../src/services/directory';
-import { newId } from '../../src/services/ids';
-import { cancelJob } from '../../src/services/job-admin';
 import {
   answerQuestion,
   askQuestion,
@@ -15,8 +9,14 @@ import {
   jobQuestions,
   openQuestionCounts,
   openQuestions,
-} from '../../src/services/questions';
-import { getJob } from '../../src/services/read-job';
+} from '../../src/services/customer-voice/questions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { cancelJob } from '../../src/services/jobs/job-admin';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow, getWorkflow, updateWorkflow } from '../../src/services/organisation/workflows';
+import { newId } from '../../src/services/platform/ids';
+import { assignStep } from '../../src/services/steps/assign-step';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { fakeClock, makeOrganisation, PRODUCT_CALENDAR, refusal, sampleJob, testRuntime } from '../helpers';
 
 const clock = fakeClock();

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
 import {
   giveKudos,
   kudosFor,
   ratableSpecialists,
   rateSpecialist,
   ratingSummaries,
-} from '../../src/services/ratings';
-import { getJob } from '../../src/services/read-job';
+} from '../../src/services/customer-voice/ratings';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

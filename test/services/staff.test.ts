@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organisations, sessions, specialists, users } from '../../db/schema';
-import type { ServiceError } from '../../src/services/errors';
-import { currentStaff, signIn, signOut, signUp } from '../../src/services/staff';
+import type { ServiceError } from '../../src/services/platform/errors';
+import { currentStaff, signIn, signOut, signUp } from '../../src/services/staff/session';
 import { refusal, testRuntime } from '../helpers';
 
 const rt = await testRuntime();

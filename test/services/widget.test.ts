@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
-import { createJob } from '../../src/services/create-job';
-import { hit } from '../../src/services/rate-limit';
+import { createJob } from '../../src/services/jobs/create-job';
+import { hit } from '../../src/services/platform/rate-limit';
 import {
   EMBED_TOKEN_SECONDS,
   frameAncestors,
@@ -12,7 +12,7 @@ import {
   normaliseOrigin,
   resolveEmbed,
   setEmbedOrigins,
-} from '../../src/services/widget';
+} from '../../src/services/tracker/widget';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
 const clock = fakeClock();

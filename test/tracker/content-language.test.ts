@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
-import { updateProfile } from '../../src/services/team';
+import { updateProfile } from '../../src/services/staff/team';
 import { apiClient, makeOrganisation, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 

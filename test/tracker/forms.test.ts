@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import { createJob } from '../../src/services/create-job';
-import { inviteSpecialist } from '../../src/services/team';
+import { createJob } from '../../src/services/jobs/create-job';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { consoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
-import { changeStepStatus } from '../../src/services/change-step-status';
-import type { Ctx } from '../../src/services/context';
-import { addCostLine } from '../../src/services/cost-lines';
-import { createJob } from '../../src/services/create-job';
-import { cancelJob } from '../../src/services/job-admin';
-import { postNote } from '../../src/services/post-note';
-import { askQuestion } from '../../src/services/questions';
-import { getJob } from '../../src/services/read-job';
+import { addCostLine } from '../../src/services/costs/cost-lines';
+import { askQuestion } from '../../src/services/customer-voice/questions';
+import { createJob } from '../../src/services/jobs/create-job';
+import { cancelJob } from '../../src/services/jobs/job-admin';
+import { getJob } from '../../src/services/jobs/read-job';
+import type { Ctx } from '../../src/services/platform/context';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
+import { postNote } from '../../src/services/steps/post-note';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 

@@ -2,8 +2,8 @@ import { For, Show } from 'solid-js';
 import type { FormState } from '../../console/page';
 import type { ConsoleMessages } from '../../i18n/console';
 import { fill } from '../../i18n/messages';
-import type { PlanChange } from '../../services/replan';
-import type { PublicStep } from '../../services/views';
+import type { PublicStep } from '../../services/jobs/views';
+import type { PlanChange } from '../../services/steps/replan';
 
 /** What the console's "show the effect" button answers: the later steps that would move. */
 export type PromisePreview = { stepId: string; changes: PlanChange[]; values: Record<string, string> };

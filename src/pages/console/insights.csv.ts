@@ -3,7 +3,7 @@ import { insightsCsv, loadInsights } from '../../console/insights-page';
 import { consoleLocale } from '../../console/page';
 import { insightMessages } from '../../i18n/insights';
 import { contextFor } from '../../runtime';
-import type { Staff } from '../../services/staff';
+import type { Staff } from '../../services/staff/session';
 
 // The insights page's tables as CSV: ?table=steps|questions|specialists&from=…&to=… (the viewer's own rights).
 export const GET: APIRoute = async (Astro) => {

@@ -2,13 +2,13 @@ import type { AskForm } from '../../components/StepQuestions';
 import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
 import { contextFor, type Runtime } from '../../runtime';
-import { decideCostLine } from '../../services/approve-cost';
-import { stripBidiForm } from '../../services/bidi';
-import { ServiceError } from '../../services/errors';
-import { LIMITS } from '../../services/limits';
-import { askQuestion } from '../../services/questions';
-import { rateSpecialist } from '../../services/ratings';
-import { findTrackedJob } from '../../services/tracker';
+import { decideCostLine } from '../../services/costs/approve-cost';
+import { askQuestion } from '../../services/customer-voice/questions';
+import { rateSpecialist } from '../../services/customer-voice/ratings';
+import { stripBidiForm } from '../../services/platform/bidi';
+import { ServiceError } from '../../services/platform/errors';
+import { LIMITS } from '../../services/platform/limits';
+import { findTrackedJob } from '../../services/tracker/tracker';
 
 /** What a customer's post on the tracker came to: somewhere to go, or what to show on the page again. */
 export type TrackerPost =

@@ -1,1 +1,0 @@
-ALTER TABLE `workflows` ADD `answer_minutes` integer;

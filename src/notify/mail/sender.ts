@@ -1,0 +1,202 @@
+import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
+import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
+import { normaliseAddress } from './outbox';
+
+/** Messages claimed per round; the round repeats while it finds work. */
+const SEND_BATCH = 20;
+/** How long a claim holds: longer than any one SMTP conversation (nodemailer's timeouts are shorter). */
+const LOCK_MS = 5 * 60_000;
+/** Waits after the 1st, 2nd, … temporary failure; after the last the message is given up (≈ 2 days). */
+const BACKOFF_MS = [
+  60_000,
+  5 * 60_000,
+  15 * 60_000,
+  3_600_000,
+  4 * 3_600_000,
+  12 * 3_600_000,
+  24 * 3_600_000,
+];
+
+/** When to try again after `attempts` temporary failures, or null: give up. */
+export function nextMailAttemptAt(attempts: number, now: number): number | null {
+  const wait = BACKOFF_MS[attempts - 1];
+  return wait === undefined ? null : now + wait;
+}
+
+/** Hands a message to SMTP; a small seam so the sender can run against any nodemailer transport. */
+export type MailTransport = {
+  send(message: SendMailOptions): Promise<unknown>;
+  close(): void;
+};
+
+/**
+ * The SMTP transport for SMTP_URL: pooled connections (nodemailer's pool), reused across messages.
+ * Undefined URL: no transport, messages are kept in the outbox.
+ */
+export function smtpTransport(url: string): MailTransport {
+  const options: SMTPPool.Options & { url: string } = {
+    url,
+    pool: true,
+    maxConnections: 3,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  };
+  const transport = nodemailer.createTransport(options);
+  return { send: (message) => transport.sendMail(message), close: () => transport.close() };
+}
+
+type SmtpError = { code?: string; responseCode?: number; command?: string; message?: string };
+
+/**
+ * What an SMTP failure means for the message. 5xx to the recipient or the message itself is permanent:
+ * the address is marked failing. 5xx to our own login or sender is our configuration, not the address:
+ * tried again (the operator fixes it). Everything else (4xx, no connection, timeouts) is temporary.
+ */
+export function classifyFailure(error: unknown): 'address' | 'temporary' {
+  const e = (error ?? {}) as SmtpError;
+  const code = e.responseCode ?? 0;
+  if (code >= 500 && code < 600) {
+    const command = (e.command ?? '').toUpperCase();
+    if (e.code === 'EAUTH' || command.startsWith('AUTH') || command.startsWith('MAIL')) return 'temporary';
+    return 'address';
+  }
+  return 'temporary';
+}
+
+const describe = (error: unknown) => {
+  const e = (error ?? {}) as SmtpError;
+  return (e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 500);
+};
+
+/**
+ * Sends the messages that are due, each claimed first (a lock time), so several processes never send
+ * the same attempt. Without a transport (no SMTP_URL) due messages become `kept`: the console's outbox
+ * shows what would have been sent. A message to an address marked failing is not sent (failed).
+ * Returns how many messages it settled (sent, kept, failed or rescheduled).
+ */
+export async function sendDueMail(
+  db: Db,
+  clock: Clock,
+  transport: MailTransport | null,
+  from: string,
+): Promise<number> {
+  const now = clock.now();
+  if (!transport) {
+    const kept = await writeTransaction(db, (tx) =>
+      tx
+        .update(mailMessages)
+        .set({ status: 'kept', lockedUntil: null })
+        .where(and(eq(mailMessages.status, 'queued'), lte(mailMessages.nextAttemptAt, now)))
+        .returning({ id: mailMessages.id }),
+    );
+    return kept.length;
+  }
+  const due = await db
+    .select({ message: mailMessages, orgName: organisations.name, failing: mailFailingAddresses.reason })
+    .from(mailMessages)
+    .innerJoin(organisations, eq(organisations.id, mailMessages.organisationId))
+    .leftJoin(
+      mailFailingAddresses,
+      and(
+        eq(mailFailingAddresses.organisationId, mailMessages.organisationId),
+        eq(mailFailingAddresses.address, mailMessages.recipient),
+      ),
+    )
+    .where(
+      and(
+        eq(mailMessages.status, 'queued'),
+        lte(mailMessages.nextAttemptAt, now),
+        or(isNull(mailMessages.lockedUntil), lte(mailMessages.lockedUntil, now)),
+      ),
+    )
+    .orderBy(asc(mailMessages.nextAttemptAt))
+    .limit(SEND_BATCH);
+  let settled = 0;
+  await Promise.all(
+    due.map(async ({ message, orgName, failing }) => {
+      const claimed = await writeTransaction(db, (tx) =>
+        tx
+          .update(mailMessages)
+          .set({ lockedUntil: now + LOCK_MS })
+          .where(
+            and(
+              eq(mailMessages.id, message.id),
+              eq(mailMessages.status, 'queued'),
+              or(isNull(mailMessages.lockedUntil), lte(mailMessages.lockedUntil, now)),
+            ),
+          )
+          .returning({ id: mailMessages.id }),
+      );
+      if (claimed.length === 0) return;
+      settled++;
+      if (failing) {
+        await writeTransaction(db, (tx) =>
+          tx
+            .update(mailMessages)
+            .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
+            .where(eq(mailMessages.id, message.id)),
+        );
+        return;
+      }
+      let error: unknown = null;
+      try {
+        await transport.send({
+          from: { name: orgName, address: from },
+          to: message.recipient,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          messageId: message.messageId,
+          date: new Date(message.createdAt),
+          headers: message.headers,
+          // Only the recipient is refused or accepted; the envelope sender is ours.
+          envelope: { from, to: [message.recipient] },
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      const at = clock.now();
+      const attempts = message.attempts + 1;
+      await writeTransaction(db, async (tx) => {
+        if (!error) {
+          await tx
+            .update(mailMessages)
+            .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
+            .where(eq(mailMessages.id, message.id));
+          return;
+        }
+        const kind = classifyFailure(error);
+        const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
+        await tx
+          .update(mailMessages)
+          .set({
+            status: next === null ? 'failed' : 'queued',
+            attempts,
+            nextAttemptAt: next ?? at,
+            lockedUntil: null,
+            lastError: describe(error),
+          })
+          .where(eq(mailMessages.id, message.id));
+        if (kind === 'address') {
+          await tx
+            .insert(mailFailingAddresses)
+            .values({
+              organisationId: message.organisationId,
+              address: normaliseAddress(message.recipient),
+              reason: describe(error),
+              failedAt: at,
+            })
+            .onConflictDoUpdate({
+              target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
+              set: { reason: describe(error), failedAt: at },
+            });
+        }
+      });
+    }),
+  );
+  return settled;
+}

@@ -1,0 +1,388 @@
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
+import {
+  jobs,
+  organisations,
+  type Question,
+  type QuestionChannel,
+  questions,
+  type Specialist,
+  specialists,
+  steps,
+  workflows,
+} from '../../../db/schema';
+import { calendarFor } from '../calendar/calendars';
+import { addWorkingMinutes, type Calendar, NoWorkingTime } from '../calendar/working-time';
+import { loadJob, loadStep, specialistsById } from '../jobs/load';
+import type { PublicQuestion } from '../jobs/views';
+import { type Clock, type Ctx, type Db, inTransaction } from '../platform/context';
+import { conflict, invalid, notFound, rateLimited } from '../platform/errors';
+import { appendEvent } from '../platform/events';
+import { newId } from '../platform/ids';
+import { LIMITS } from '../platform/limits';
+import { actingSpecialist } from '../staff/team';
+
+export const MAX_QUESTION_LENGTH = LIMITS.question;
+export const MAX_ANSWER_LENGTH = LIMITS.answer;
+/** Questions one tracker link may send per hour. */
+export const QUESTIONS_PER_HOUR = 5;
+const HOUR = 3_600_000;
+
+/** What the customer (and the timeline) sees of a question. */
+export type { PublicQuestion } from '../jobs/views';
+
+const person = (s: Specialist | undefined) => (s ? { name: s.name, role: s.role } : null);
+
+export const publicQuestion = (q: Question, people: Map<string, Specialist>): PublicQuestion => ({
+  id: q.id,
+  stepId: q.stepId,
+  channel: q.channel,
+  body: q.body,
+  askedAt: q.askedAt,
+  dueAt: q.dueAt,
+  answerer: person(q.assigneeId ? people.get(q.assigneeId) : undefined),
+  movedToColleague: !!q.escalatedAt && q.assigneeId !== q.firstAssigneeId,
+  answer: q.answer,
+  answeredAt: q.answeredAt,
+  answeredBy: person(q.answeredById ? people.get(q.answeredById) : undefined),
+});
+
+/** Customers' and staff's plain text (questions, answers, comments) is shown as text; markup is refused. */
+export function refuseMarkup(field: string, text: string) {
+  if (/<\/?[a-z!][^>]*>/i.test(text)) throw invalid(field, 'plain_text_only');
+}
+
+/** Plain text only: a question or answer is shown as text, and markup in it is refused, not rendered. */
+function plainText(field: string, value: string, max: number): string {
+  const text = value.replace(/\r\n/g, '\n').trim();
+  if (!text) throw invalid(field, 'question_empty');
+  if (text.length > max) throw invalid(field, 'too_long', { max });
+  refuseMarkup(field, text);
+  return text;
+}
+
+type Routable = { id: string; status: string; assigneeId: string | null };
+
+/**
+ * The step whose specialist answers a question about `stepId`: that step if someone does it, else the
+ * step in progress, else the next step with someone assigned. Shared by routing and by the tracker,
+ * which says who will answer before the question is asked.
+ */
+export function answeringStep<S extends Routable>(all: S[], stepId: string | null): S | null {
+  const asked = stepId ? all.find((s) => s.id === stepId) : undefined;
+  const active = all.find((s) => s.status === 'active' || s.status === 'blocked');
+  const next = all.find((s) => (s.status === 'pending' || s.status === 'active') && s.assigneeId);
+  return [asked, active, next].find((s) => s?.assigneeId) ?? asked ?? active ?? null;
+}
+
+/** Routes a question: the answering step and its (active) specialist, or nobody yet. */
+export async function routeQuestion(db: Db, jobId: string, stepId: string | null) {
+  const all = await db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
+  const step = answeringStep(all, stepId);
+  const assigneeId = step?.assigneeId ?? null;
+  const [assignee] = assigneeId
+    ? await db.select().from(specialists).where(eq(specialists.id, assigneeId))
+    : [];
+  // The step the question is about: the one asked on, else the one that answers it.
+  const about = (stepId ? all.find((s) => s.id === stepId) : undefined) ?? step;
+  return { stepId: step?.id ?? null, assignee: assignee?.active ? assignee : null, about: about ?? null };
+}
+
+/** The working minutes within which a job's questions are answered: its workflow's, else the organisation's. */
+export async function answerMinutesFor(
+  db: Db,
+  organisationId: string,
+  workflowId: string | null,
+): Promise<number> {
+  const [row] = await db
+    .select({ own: workflows.answerMinutes, org: organisations.answerMinutes })
+    .from(organisations)
+    .leftJoin(
+      workflows,
+      and(eq(workflows.organisationId, organisations.id), eq(workflows.id, workflowId ?? '')),
+    )
+    .where(eq(organisations.id, organisationId));
+  return row?.own ?? row?.org ?? 240;
+}
+
+/**
+ * When an answer is promised: the answer time counted in working time from `now`, but never after
+ * the promise of the step the question is about while that promise is still ahead (a question on a
+ * delivery under way is answered before the delivery, not after it).
+ */
+export function answerDueAt(
+  calendar: Calendar,
+  now: number,
+  minutes: number,
+  step: { status: string; promisedAt: number | null } | null,
+): number {
+  let due: number;
+  try {
+    due = addWorkingMinutes(calendar, now, minutes);
+  } catch (error) {
+    if (!(error instanceof NoWorkingTime)) throw error;
+    due = now + minutes * 60_000;
+  }
+  const open = step && (step.status === 'pending' || step.status === 'active' || step.status === 'blocked');
+  if (open && step.promisedAt !== null && step.promisedAt > now) due = Math.min(due, step.promisedAt);
+  return due;
+}
+
+export type AskInput = { stepId?: string | null; body: string; channel: QuestionChannel };
+
+/**
+ * A question for the people doing the work: from the tracker (actor `customer`), or recorded by staff
+ * from a phone call, the desk or an email, so every channel joins the same thread.
+ */
+export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Promise<PublicQuestion> {
+  const body = plainText('body', input.body, MAX_QUESTION_LENGTH);
+  if (input.channel === 'tracker' ? ctx.actor.type !== 'customer' : ctx.actor.type === 'customer') {
+    throw invalid('channel', 'channel_not_yours');
+  }
+  const recorder = ctx.actor.type === 'specialist' ? await actingSpecialist(ctx) : null;
+  return inTransaction(ctx, async (tx) => {
+    const job = await loadJob(tx, ctx, jobId);
+    if (job.status !== 'open') {
+      throw conflict(
+        'job_closed',
+        { status: job.status },
+        {
+          status: job.status,
+        },
+      );
+    }
+    if (input.stepId) await loadStep(tx, jobId, input.stepId);
+    const now = ctx.clock.now();
+    if (input.channel === 'tracker') {
+      const [recent] = await tx
+        .select({ n: count() })
+        .from(questions)
+        .where(
+          and(
+            eq(questions.jobId, jobId),
+            eq(questions.channel, 'tracker'),
+            gt(questions.askedAt, now - HOUR),
+          ),
+        );
+      if ((recent?.n ?? 0) >= QUESTIONS_PER_HOUR) {
+        throw rateLimited('too_many_questions', HOUR / 1000);
+      }
+    }
+    const route = await routeQuestion(tx, jobId, input.stepId ?? null);
+    const minutes = await answerMinutesFor(tx, ctx.organisationId, job.workflowId);
+    const calendar = await calendarFor(tx, ctx.organisationId, job.workflowId);
+    const [row] = await tx
+      .insert(questions)
+      .values({
+        id: newId('q'),
+        organisationId: ctx.organisationId,
+        jobId,
+        stepId: route.stepId,
+        channel: input.channel,
+        body,
+        assigneeId: route.assignee?.id ?? null,
+        firstAssigneeId: route.assignee?.id ?? null,
+        recordedById: recorder?.id ?? null,
+        askedAt: now,
+        dueAt: answerDueAt(calendar, now, minutes, route.about),
+      })
+      .returning();
+    if (!row) throw new Error('question insert returned no row');
+    await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, jobId));
+    const view = publicQuestion(row, new Map(route.assignee ? [[route.assignee.id, route.assignee]] : []));
+    await appendEvent(tx, ctx, {
+      jobId,
+      stepId: route.stepId,
+      type: 'question.asked',
+      payload: { question: view, assigneeId: row.assigneeId },
+    });
+    return view;
+  });
+}
+
+/** An answer goes on the job's timeline and reaches the customer live. Any colleague may answer. */
+export async function answerQuestion(ctx: Ctx, questionId: string, input: { answer: string }) {
+  const answer = plainText('answer', input.answer, MAX_ANSWER_LENGTH);
+  const me = await actingSpecialist(ctx);
+  return inTransaction(ctx, async (tx) => {
+    const [found] = await tx
+      .select()
+      .from(questions)
+      .where(and(eq(questions.id, questionId), eq(questions.organisationId, ctx.organisationId)));
+    if (!found) throw notFound('question');
+    if (found.answeredAt) throw conflict('already_answered');
+    const now = ctx.clock.now();
+    const [row] = await tx
+      .update(questions)
+      .set({ answer, answeredAt: now, answeredById: me.id })
+      .where(eq(questions.id, questionId))
+      .returning();
+    if (!row) throw notFound('question');
+    await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, row.jobId));
+    const people = await specialistsById(tx, [row.assigneeId, me.id]);
+    const view = publicQuestion(row, people);
+    await appendEvent(tx, ctx, {
+      jobId: row.jobId,
+      stepId: row.stepId,
+      type: 'question.answered',
+      payload: { question: view, assigneeId: row.assigneeId },
+    });
+    return view;
+  });
+}
+
+/**
+ * Questions not answered by the promised time move to an active colleague with the same role (the
+ * one with the fewest open questions); both see it, and so does the board. Without such a colleague
+ * the question stays and is flagged. Safe to run from several processes: each question moves once.
+ */
+export async function escalateOverdueQuestions(
+  db: Db,
+  clock: Clock,
+  afterCommit?: () => void,
+): Promise<number> {
+  const now = clock.now();
+  const overdue = await db
+    .select()
+    .from(questions)
+    .where(and(isNull(questions.answeredAt), isNull(questions.escalatedAt), lte(questions.dueAt, now)))
+    .limit(200);
+  let moved = 0;
+  for (const q of overdue) {
+    const ctx: Ctx = {
+      db,
+      clock,
+      organisationId: q.organisationId,
+      actor: { type: 'system', id: null },
+      afterCommit,
+    };
+    const done = await inTransaction(ctx, async (tx) => {
+      const [current] = q.assigneeId
+        ? await tx.select().from(specialists).where(eq(specialists.id, q.assigneeId))
+        : [];
+      const colleague = current ? await leastBusyColleague(tx, current) : null;
+      const claimed = await tx
+        .update(questions)
+        .set({ escalatedAt: now, ...(colleague ? { assigneeId: colleague.id } : {}) })
+        .where(and(eq(questions.id, q.id), isNull(questions.escalatedAt), isNull(questions.answeredAt)))
+        .returning();
+      const row = claimed[0];
+      if (!row) return false;
+      const people = await specialistsById(tx, [row.assigneeId, q.assigneeId]);
+      await appendEvent(tx, ctx, {
+        jobId: q.jobId,
+        stepId: q.stepId,
+        // Moved: the customer sees who answers now. Overdue without a colleague: only staff see the flag.
+        type: colleague ? 'question.moved' : 'question.overdue',
+        payload: {
+          question: publicQuestion(row, people),
+          assigneeId: row.assigneeId,
+          previousAssigneeId: q.assigneeId,
+        },
+      });
+      return true;
+    });
+    if (done) moved++;
+  }
+  return moved;
+}
+
+async function leastBusyColleague(db: Db, of: Specialist): Promise<Specialist | null> {
+  const candidates = await db
+    .select()
+    .from(specialists)
+    .where(
+      and(
+        eq(specialists.organisationId, of.organisationId),
+        eq(specialists.role, of.role),
+        eq(specialists.active, true),
+        ne(specialists.id, of.id),
+      ),
+    )
+    .orderBy(asc(specialists.name));
+  if (candidates.length === 0) return null;
+  const load = await db
+    .select({ id: questions.assigneeId, n: count() })
+    .from(questions)
+    .where(
+      and(
+        inArray(
+          questions.assigneeId,
+          candidates.map((c) => c.id),
+        ),
+        isNull(questions.answeredAt),
+      ),
+    )
+    .groupBy(questions.assigneeId);
+  const open = new Map(load.map((l) => [l.id, l.n]));
+  return [...candidates].sort((a, b) => (open.get(a.id) ?? 0) - (open.get(b.id) ?? 0))[0] ?? null;
+}
+
+/** A job's questions, oldest first, as the customer sees them (they are all the customer's). */
+export async function jobQuestions(db: Db, jobId: string): Promise<PublicQuestion[]> {
+  const rows = await db
+    .select()
+    .from(questions)
+    .where(eq(questions.jobId, jobId))
+    .orderBy(asc(questions.askedAt));
+  const people = await specialistsById(
+    db,
+    rows.flatMap((r) => [r.assigneeId, r.answeredById]),
+  );
+  return rows.map((r) => publicQuestion(r, people));
+}
+
+/** Open questions for the console: the viewer's own, or everyone's; most overdue first. */
+export async function openQuestions(ctx: Ctx, filter: { assigneeId?: string } = {}) {
+  const conditions = [eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)];
+  if (filter.assigneeId) conditions.push(eq(questions.assigneeId, filter.assigneeId));
+  const rows = await ctx.db
+    .select({
+      question: questions,
+      job: { id: jobs.id, reference: jobs.reference, title: jobs.title, customerName: jobs.customerName },
+    })
+    .from(questions)
+    .innerJoin(jobs, eq(jobs.id, questions.jobId))
+    .where(and(...conditions))
+    .orderBy(asc(questions.dueAt))
+    .limit(200);
+  const people = await specialistsById(
+    ctx.db,
+    rows.map((r) => r.question.assigneeId),
+  );
+  return rows.map((r) => ({
+    ...publicQuestion(r.question, people),
+    assigneeId: r.question.assigneeId,
+    escalated: !!r.question.escalatedAt,
+    job: r.job,
+  }));
+}
+
+/** How many open questions the viewer has, and the organisation in all (the console's badge). */
+export async function openQuestionCounts(ctx: Ctx, me: string) {
+  const rows = await ctx.db
+    .select({ assigneeId: questions.assigneeId, n: count() })
+    .from(questions)
+    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)))
+    .groupBy(questions.assigneeId);
+  return {
+    mine: rows.find((r) => r.assigneeId === me)?.n ?? 0,
+    all: rows.reduce((sum, r) => sum + r.n, 0),
+  };
+}
+
+/** Open questions per job (for the board), with whether any is overdue. */
+export async function openQuestionsByJob(ctx: Ctx, now: number) {
+  const rows = await ctx.db
+    .select({ jobId: questions.jobId, dueAt: questions.dueAt, escalatedAt: questions.escalatedAt })
+    .from(questions)
+    .where(and(eq(questions.organisationId, ctx.organisationId), isNull(questions.answeredAt)))
+    .orderBy(desc(questions.dueAt));
+  const byJob = new Map<string, { open: number; overdue: boolean }>();
+  for (const r of rows) {
+    const entry = byJob.get(r.jobId) ?? { open: 0, overdue: false };
+    entry.open++;
+    entry.overdue ||= r.dueAt <= now || !!r.escalatedAt;
+    byJob.set(r.jobId, entry);
+  }
+  return byJob;
+}

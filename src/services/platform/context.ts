@@ -1,0 +1,51 @@
+import type { Db } from '../../../db/client';
+
+export type { Db };
+
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type Actor = { type: 'api_key' | 'specialist' | 'customer' | 'system'; id: string | null };
+
+/** What every service receives: where to read and write, what time it is, for whom and by whom. */
+export type Ctx = {
+  db: Db;
+  clock: Clock;
+  organisationId: string;
+  actor: Actor;
+  /** Called after a transaction that appended events has committed (wakes the live fan-out). */
+  afterCommit?: () => void;
+};
+
+/** Runs `work` in one write transaction, then tells the live layer there is something new. */
+export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): Promise<T> {
+  const result = await writeTransaction(ctx.db, work);
+  ctx.afterCommit?.();
+  return result;
+}
+
+/** One write transaction, queued behind this process's others (see below). */
+export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return oneWriterAtATime(db, () =>
+    db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }),
+  );
+}
+
+const writers = new WeakMap<Db, Promise<unknown>>();
+
+/**
+ * Queues this process's write transactions on one database. An embedded libSQL database runs each
+ * statement synchronously on a pooled connection: if a second transaction began while the first
+ * was waiting between statements, its BEGIN IMMEDIATE would hold the one JavaScript thread in
+ * SQLite's busy wait, the first could never finish, and both would fail after the busy timeout.
+ * Other processes are real threads and simply wait their turn in SQLite.
+ */
+function oneWriterAtATime<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  const previous = writers.get(db) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  writers.set(
+    db,
+    next.catch(() => {}),
+  );
+  return next;
+}

@@ -1,0 +1,18 @@
+import { loadAssignableSpecialist, loadOpenJob, loadStep } from '../jobs/load';
+import { type Ctx, inTransaction } from '../platform/context';
+import { type StepView, saveStep } from './save-step';
+
+/** Names the specialist who does a step (or nobody, with null). */
+export async function assignStep(
+  ctx: Ctx,
+  jobId: string,
+  stepId: string,
+  assigneeId: string | null,
+): Promise<StepView> {
+  return inTransaction(ctx, async (tx) => {
+    await loadOpenJob(tx, ctx, jobId);
+    const step = await loadStep(tx, jobId, stepId);
+    if (assigneeId) await loadAssignableSpecialist(tx, ctx, 'assigneeId', assigneeId);
+    return saveStep(tx, ctx, step, { assigneeId }, 'step.assigned', { previousAssigneeId: step.assigneeId });
+  });
+}

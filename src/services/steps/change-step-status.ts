@@ -1,0 +1,116 @@
+import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import { costLines, jobs, type Step, type StepStatus, steps } from '../../../db/schema';
+import { loadOpenJob, loadStep } from '../jobs/load';
+import { type Ctx, type Db, inTransaction } from '../platform/context';
+import { conflict } from '../platform/errors';
+import { appendEvent } from '../platform/events';
+import { cascade } from './replan';
+import { type StepEventType, type StepView, saveStep } from './save-step';
+
+export type StepAction = 'start' | 'finish' | 'skip' | 'block';
+
+const rules: Record<StepAction, { from: StepStatus[]; to: StepStatus; event: StepEventType }> = {
+  start: { from: ['pending', 'blocked'], to: 'active', event: 'step.started' },
+  finish: { from: ['pending', 'active', 'blocked'], to: 'done', event: 'step.finished' },
+  skip: { from: ['pending', 'active', 'blocked'], to: 'skipped', event: 'step.skipped' },
+  block: { from: ['pending', 'active'], to: 'blocked', event: 'step.blocked' },
+};
+
+/** Moves a step through its life; when the last open step closes, the job is done. */
+export async function changeStepStatus(
+  ctx: Ctx,
+  jobId: string,
+  stepId: string,
+  action: StepAction,
+  input: { reason?: string } = {},
+): Promise<StepView> {
+  return inTransaction(ctx, async (tx) => {
+    await loadOpenJob(tx, ctx, jobId);
+    const step = await loadStep(tx, jobId, stepId);
+    const rule = rules[action];
+    if (!rule.from.includes(step.status)) {
+      throw conflict(
+        'invalid_transition',
+        { action, status: step.status },
+        {
+          status: step.status,
+          allowedFrom: rule.from,
+        },
+      );
+    }
+    if (action === 'finish') await refuseWhileApprovalWaits(tx, stepId);
+    const now = ctx.clock.now();
+    const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
+    if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
+    if (action === 'finish') changes.doneAt = now;
+    if (action === 'block') changes.blockedReason = input.reason ?? null;
+    const updated = await saveStep(
+      tx,
+      ctx,
+      step,
+      changes,
+      rule.event,
+      input.reason ? { reason: input.reason } : {},
+    );
+
+    if (action === 'finish') {
+      await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now);
+    }
+    if (action === 'skip') {
+      await cascade(
+        tx,
+        ctx,
+        jobId,
+        { stepId, kind: 'skipped', reason: null },
+        await skippedEnd(tx, step, now),
+      );
+    }
+
+    if (rule.to === 'done' || rule.to === 'skipped') {
+      const [open] = await tx
+        .select({ id: steps.id })
+        .from(steps)
+        .where(and(eq(steps.jobId, jobId), notInArray(steps.status, ['done', 'skipped'])))
+        .limit(1);
+      if (!open) {
+        await tx.update(jobs).set({ status: 'done', updatedAt: now }).where(eq(jobs.id, jobId));
+        await appendEvent(tx, ctx, {
+          jobId,
+          type: 'job.completed',
+          payload: { status: 'done' },
+        });
+      }
+    }
+    return updated;
+  });
+}
+
+/**
+ * Extra work the customer has not yet approved belongs to this step: finishing it first would
+ * present the customer with work already done. The specialist waits for the decision (or withdraws the line).
+ */
+async function refuseWhileApprovalWaits(tx: Db, stepId: string) {
+  const [waiting] = await tx
+    .select({ id: costLines.id })
+    .from(costLines)
+    .where(and(eq(costLines.stepId, stepId), eq(costLines.state, 'awaiting_approval')))
+    .limit(1);
+  if (waiting) throw conflict('approval_pending', {}, { costLineId: waiting.id });
+}
+
+/** Without the skipped step, the next one can begin when the open step before it is promised, or now. */
+async function skippedEnd(tx: Db, step: Step, now: number) {
+  const [before] = await tx
+    .select({ promisedAt: steps.promisedAt })
+    .from(steps)
+    .where(
+      and(
+        eq(steps.jobId, step.jobId),
+        lt(steps.position, step.position),
+        notInArray(steps.status, ['done', 'skipped']),
+      ),
+    )
+    .orderBy(desc(steps.position))
+    .limit(1);
+  return Math.max(now, before?.promisedAt ?? now);
+}

@@ -1,0 +1,132 @@
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { events, jobs, organisations } from '../../../db/schema';
+import { localizeStep } from '../../i18n/content';
+import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
+import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
+import { loadJobParts } from '../jobs/load';
+import { publicCostLine, publicNote, publicStep } from '../jobs/views';
+import type { Db } from '../platform/context';
+import { sha256 } from '../platform/ids';
+import { totals } from '../platform/money';
+
+export type Locale = 'nl' | 'en';
+
+/** Finds a job by its tracker token. The token is a capability: whoever holds it may follow the job. */
+export async function findTrackedJob(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  const [row] = await db
+    .select({ job: jobs, organisation: organisations })
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .where(eq(jobs.trackerTokenHash, sha256(token)));
+  return row ?? null;
+}
+
+/**
+ * Everything the customer's tracker shows, plus the id of the newest event it reflects,
+ * so the live stream can resume exactly after it. Internal notes never leave this function.
+ */
+export async function getTrackerView(db: Db, token: string) {
+  const found = await findTrackedJob(db, token);
+  return found ? trackerViewOf(db, found) : null;
+}
+
+/** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
+export async function trackerViewOf(db: Db, found: TrackedJob) {
+  const { job, organisation } = found;
+  // Read the log position first: anything committed after it is replayed by the stream, and
+  // replaying is harmless because every live event carries a full snapshot of what it changed.
+  const [latest] = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.jobId, job.id), eq(events.visibility, 'customer')))
+    .orderBy(desc(events.id))
+    .limit(1);
+  const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
+  const [questions, ratable, ratings, cancelReason, answerMinutes] = await Promise.all([
+    jobQuestions(db, job.id),
+    job.status === 'done' ? ratableSpecialists(db, job.id) : [],
+    ratingSummaries(
+      db,
+      stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
+    ),
+    job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
+    answerMinutesFor(db, organisation.id, job.workflowId),
+  ]);
+  return {
+    organisation: {
+      name: organisation.name,
+      /** The job's answer time in working minutes: its workflow's, else the organisation's. */
+      answerMinutes,
+      logoUrl: organisation.logoUrl,
+      brandColor: organisation.brandColor,
+      defaultLocale: organisation.defaultLocale,
+      timeZone: organisation.timeZone,
+      currency: organisation.currency,
+    },
+    job: {
+      id: job.id,
+      reference: job.reference,
+      title: job.title,
+      customerName: job.customerName,
+      status: job.status,
+      locale: job.locale,
+      createdAt: job.createdAt,
+      /** What the business told the customer when it cancelled the job (kept in the log). */
+      cancelReason,
+    },
+    steps: stepRows.map((s) => publicStep(s, at(s.assigneeId))),
+    notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
+    costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
+    questions,
+    ratable,
+    ratings: Object.fromEntries(ratings),
+    totals: totals(lineRows),
+    lastEventId: latest?.id ?? 0,
+  };
+}
+
+async function cancellationReason(db: Db, jobId: string): Promise<string | null> {
+  const [event] = await db
+    .select({ payload: events.payload })
+    .from(events)
+    .where(and(eq(events.jobId, jobId), eq(events.type, 'job.cancelled')))
+    .orderBy(desc(events.id))
+    .limit(1);
+  const reason = event?.payload.reason;
+  return typeof reason === 'string' && reason ? reason : null;
+}
+
+export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
+
+/** The view with its job content (steps, specialists) in the reader's language where it was given. */
+export function localizeView(view: TrackerView, locale: Locale): TrackerView {
+  const own = view.organisation.defaultLocale;
+  return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
+}
+export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
+
+/** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
+export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.jobId, jobId), eq(events.visibility, 'customer'), gt(events.id, afterId)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+}
+
+/** The customer's language: the job's, then what the browser asks for, then the organisation's. */
+export function chooseLocale(
+  jobLocale: Locale | null,
+  acceptLanguage: string | null | undefined,
+  fallback: Locale,
+): Locale {
+  if (jobLocale) return jobLocale;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('nl')) return 'nl';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
+}

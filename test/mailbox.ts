@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { afterAll } from 'vitest';
+import { eventually } from './helpers';
+
+/** One message the test mailbox received: the parsed message, its envelope and its raw bytes. */
+export type Received = {
+  parsed: ParsedMail;
+  raw: Buffer;
+  envelope: { from: string; to: string[] };
+  /** Header lookup by lower-case name, as the message carried it (`list-unsubscribe-post`, …). */
+  header(name: string): string | undefined;
+};
+
+/**
+ * How the mailbox answers. `rcpt` and `data` may return an SMTP error (code + message) to refuse, e.g.
+ * `{ code: 450, message: 'try later' }` or `{ code: 550, message: 'no such user' }`; nothing: accept.
+ */
+export type MailboxRules = {
+  rcpt?: (address: string) => { code: number; message: string } | undefined;
+  data?: (raw: Buffer) => { code: number; message: string } | undefined;
+};
+
+/**
+ * A real SMTP server on 127.0.0.1 (port 0) for tests: our sender talks SMTP to it, it parses what it
+ * receives with mailparser and keeps it. `url` is what SMTP_URL should be; `waitFor(n)` resolves once n
+ * messages arrived. Stopped after the test file; `stop()` stops it sooner.
+ */
+export async function startMailbox(rules: MailboxRules = {}, options: Partial<SMTPServerOptions> = {}) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    hideSTARTTLS: true,
+    logger: false,
+    size: 30 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const refused = rules.rcpt?.(address.address);
+      if (refused) return callback(Object.assign(new Error(refused.message), { responseCode: refused.code }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const refused = rules.data?.(raw);
+        if (refused)
+          return callback(Object.assign(new Error(refused.message), { responseCode: refused.code }));
+        simpleParser(raw).then(
+          (parsed) => {
+            received.push({
+              parsed,
+              raw,
+              envelope: {
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+              },
+              header: (name) => {
+                const value = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+                return value
+                  ?.slice(value.indexOf(':') + 1)
+                  .replace(/\r?\n[ \t]+/g, ' ')
+                  .trim();
+              },
+            });
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
+      });
+    },
+    ...options,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+  let stopped = false;
+  const stop = () =>
+    stopped
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          stopped = true;
+          server.close(() => resolve());
+        });
+  afterAll(stop);
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    received,
+    /** Resolves with the messages once at least `count` arrived. */
+    async waitFor(count: number): Promise<Received[]> {
+      await eventually(() => received.length >= count);
+      return received;
+    },
+    /** Messages for one recipient (lower case compared). */
+    to: (address: string) =>
+      received.filter((m) => m.envelope.to.some((t) => t.toLowerCase() === address.toLowerCase())),
+    stop,
+  };
+}
+
+export type Mailbox = Awaited<ReturnType<typeof startMailbox>>;
