@@ -77,7 +77,8 @@ export const contextFor = (rt: Runtime, organisationId: string, actor: Ctx['acto
 
 /**
  * The process-wide runtime used by src/fetch.ts and the pages. Kept on globalThis so code outside the
- * built bundle in the same process (benchmarks, src/http/node-server.ts) reaches the same instance.
+ * built bundle that loads it in the same process (the benchmarks' server, the live tests) reaches the
+ * same instance.
  */
 const KEY = Symbol.for('open-kitchen.runtime');
 const scope = globalThis as { [KEY]?: Promise<Runtime> };
@@ -90,8 +91,8 @@ export function sharedRuntime(): Promise<Runtime> {
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
  * webhooks (turning new events into messages, then sending what is due), web push, email (sending or
- * keeping what is due in the outbox, removing old messages), and removing
- * idempotency keys older than a day. Safe with several processes
+ * keeping what is due in the outbox, removing old messages), folding new events into the insights, and
+ * removing idempotency keys older than a day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
@@ -107,7 +108,7 @@ export function startBackgroundWork(
 ) {
   const { db } = rt.database;
   const escalate = () =>
-    escalateOverdueQuestions(db, rt.clock, () => rt.live.tail.poke()).catch((error) =>
+    escalateOverdueQuestions({ db, clock: rt.clock, afterCommit: () => rt.live.tail.poke() }).catch((error) =>
       console.error('questions: moving overdue questions failed', error),
     );
   let sending = false;
@@ -166,7 +167,7 @@ export function startBackgroundWork(
   const pruneOldMail = () =>
     pruneMail(db, rt.clock.now()).catch((error) => console.error('mail: pruning the outbox failed', error));
   const sweep = () =>
-    sweepIdempotencyKeys(db, rt.clock).catch((error) =>
+    sweepIdempotencyKeys({ db, clock: rt.clock }).catch((error) =>
       console.error('idempotency: removing expired keys failed', error),
     );
   const timers = [

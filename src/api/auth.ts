@@ -16,7 +16,7 @@ export const apiKeyAuth = (rt: Runtime) =>
       c.header('www-authenticate', 'Bearer');
       return errorResponse(c, 401, 'unauthorized', 'send an API key: Authorization: Bearer ok_live_…');
     }
-    const found = await authenticateApiKey(rt.database.db, rt.clock, match[1]);
+    const found = await authenticateApiKey({ db: rt.database.db, clock: rt.clock }, match[1]);
     if (!found) {
       c.header('www-authenticate', 'Bearer error="invalid_token"');
       return errorResponse(c, 401, 'unauthorized', 'this API key is unknown or revoked');

@@ -1,16 +1,12 @@
 import type { EventRow, Job } from '../../db/schema';
 import { jobPromise } from '../services/jobs/job-promise';
+import { isLate } from '../services/jobs/progress';
 import type { getJob } from '../services/jobs/read-job';
 import type { PublicCostLine, PublicStep } from '../services/jobs/views';
 import type { PlanChange } from '../services/steps/replan';
 
 /** Shapes service results for the wire: ISO times, percentages, decimal quantities. */
 export const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
-
-export function isLate(step: Pick<PublicStep, 'promisedAt' | 'doneAt' | 'status'>, now: number): boolean {
-  if (step.promisedAt == null || step.status === 'skipped') return false;
-  return (step.doneAt ?? now) > step.promisedAt;
-}
 
 export const stepOut = (s: PublicStep & { assigneeId: string | null }, now: number) => ({
   ...s,

@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import { type JobPromise, jobPromise } from '../services/jobs/job-promise';
+import { currentStepIndex, runningLate } from '../services/jobs/progress';
 import type { PublicStep } from '../services/jobs/views';
 import Avatar from './Avatar';
 
@@ -35,12 +36,10 @@ export default function ReadyAt(props: Props) {
   const t = props.messages;
   const f = formatters(props.formatting);
   const promise = jobPromise(props.steps);
-  const index = props.steps.findIndex(
-    (s) => s.status === 'active' || s.status === 'blocked' || s.status === 'pending',
-  );
+  const index = currentStepIndex(props.steps);
   const current = props.steps[index];
   const Time = (p: { ms: number }) => <time datetime={f.iso(p.ms)}>{f.when(p.ms, props.now)}</time>;
-  const late = promise && !promise.doneAt && promise.promisedDoneAt < props.now;
+  const late = runningLate(promise, props.now);
   const doneAt =
     props.status === 'done' ? (promise?.doneAt ?? props.steps.findLast((s) => s.doneAt)?.doneAt) : null;
 

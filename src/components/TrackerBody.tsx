@@ -3,6 +3,7 @@ import { type Formatting, formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import type { PublicQuestion } from '../services/customer-voice/questions';
 import type { RatingSummary } from '../services/customer-voice/ratings';
+import { currentStepIndex, lateBy } from '../services/jobs/progress';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
 import { totals } from '../services/platform/money';
 import type { TrackerView } from '../services/tracker/tracker';
@@ -49,9 +50,7 @@ export default function TrackerBody(props: Props) {
   const progress = () => {
     if (view.job.status === 'cancelled') return t.cancelled;
     if (view.job.status === 'done') return t.allDone;
-    const index = view.steps.findIndex(
-      (x) => x.status === 'active' || x.status === 'blocked' || x.status === 'pending',
-    );
+    const index = currentStepIndex(view.steps);
     const current = view.steps[index];
     return current
       ? `${fill(t.progress, { current: index + 1, total: view.steps.length })}: ${current.title}`
@@ -143,11 +142,8 @@ function StepItem(
   },
 ) {
   const s = () => props.step;
-  const late = () => {
-    const promised = s().promisedAt;
-    if (promised == null || s().status === 'skipped' || props.jobStatus === 'cancelled') return 0;
-    return Math.max(0, (s().doneAt ?? props.now) - promised);
-  };
+  // A cancelled job's open steps will not happen: they are not late either.
+  const late = () => (props.jobStatus === 'cancelled' ? 0 : lateBy(s(), props.now));
   const moved = () => s().originalPromisedAt != null && s().promisedAt !== s().originalPromisedAt;
   // A skipped step has nothing left to promise; a cancelled job's open steps will not happen.
   const promiseShown = () => s().status !== 'skipped' && props.jobStatus !== 'cancelled';

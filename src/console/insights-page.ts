@@ -1,5 +1,13 @@
 import type { InsightMessages } from '../i18n/insights';
 import {
+  type DrillInput,
+  insightJobs,
+  QUESTION_FILTERS,
+  type QuestionDrill,
+  STEP_FILTERS,
+  type StepDrill,
+} from '../services/insights/drill-down';
+import {
   insightsViewer,
   type PeriodInput,
   questionInsights,
@@ -7,6 +15,7 @@ import {
   workflowInsights,
 } from '../services/insights/figures';
 import { insightsBacklog } from '../services/insights/fold';
+import { listWorkflows } from '../services/organisation/workflows';
 import type { Ctx } from '../services/platform/context';
 import { ServiceError } from '../services/platform/errors';
 
@@ -160,4 +169,56 @@ export function insightsCsv(table: string, data: LoadedInsights, t: InsightMessa
       ]);
   } else return null;
   return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The filters the drill-down offers for each kind of figure. */
+export const drillFilters: Record<DrillInput['kind'], readonly string[]> = {
+  steps: STEP_FILTERS,
+  questions: QUESTION_FILTERS,
+};
+
+/**
+ * The drill-down's query (src/pages/console/insights/jobs.astro): the figure it opens, as the insights
+ * page links it; values it does not know fall back (steps, all, the first page).
+ */
+export function drillQuery(q: URLSearchParams): DrillInput {
+  const text = (name: string) => q.get(name) || undefined;
+  const integer = (name: string) => {
+    const value = q.get(name);
+    return value && /^\d{1,5}$/.test(value) ? Number(value) : undefined;
+  };
+  const kind = q.get('kind') === 'questions' ? 'questions' : 'steps';
+  const filters = drillFilters[kind];
+  return {
+    kind,
+    from: text('from'),
+    to: text('to'),
+    workflowId: text('workflowId'),
+    position: integer('position'),
+    channel: ['tracker', 'phone', 'desk', 'email'].includes(q.get('channel') ?? '')
+      ? (q.get('channel') as string)
+      : undefined,
+    specialistId: text('specialistId'),
+    filter: filters.includes(q.get('filter') ?? '') ? (q.get('filter') as string) : 'all',
+    page: integer('page') ?? 0,
+  };
+}
+
+/**
+ * The jobs behind one figure, and the workflows that name its steps, read together. A bad period or an
+ * unknown workflow or person is what the page says (`problem`, with its status), not a fault.
+ */
+export async function loadDrill(ctx: Ctx, input: DrillInput) {
+  const [drill, flows] = await Promise.all([
+    insightJobs(ctx, input).catch((error: unknown) => {
+      if (error instanceof ServiceError && (error.kind === 'invalid' || error.kind === 'not_found'))
+        return error;
+      throw error;
+    }),
+    listWorkflows(ctx),
+  ]);
+  if (drill instanceof ServiceError) {
+    return { drill: null, flows, problem: drill.kind as 'invalid' | 'not_found' };
+  }
+  return { drill: drill as StepDrill | QuestionDrill, flows, problem: null };
 }

@@ -3,18 +3,23 @@ import type { z } from 'zod';
 import { type ErrorCode, errorText, isErrorCode } from '../errors/catalogue';
 import { statusOf } from '../errors/status';
 import { type ConsoleMessages, consoleMessages } from '../i18n/console';
-import { formatters } from '../i18n/format';
+import { type Formatters, formatters } from '../i18n/format';
 import type { Locale } from '../i18n/messages';
-import { contextFor } from '../runtime';
+import { contextFor, type Runtime } from '../runtime';
+import { openQuestionCounts } from '../services/customer-voice/questions';
 import { stripBidiForm } from '../services/platform/bidi';
+import type { Ctx } from '../services/platform/context';
 import { ServiceError } from '../services/platform/errors';
 import type { Staff } from '../services/staff/session';
 import { chooseLocale } from '../services/tracker/tracker';
 
 export const LOCALE_COOKIE = 'ok_lang';
 
+/** What the staff context reads of a request: a page's `Astro`, or an endpoint's context. */
+type ConsoleRequest = Pick<AstroGlobal, 'locals' | 'cookies' | 'request'>;
+
 /** The console's language: the one chosen in the console, then the browser's, then the organisation's. */
-export function consoleLocale(Astro: AstroGlobal, fallback?: Locale): Locale {
+export function consoleLocale(Astro: ConsoleRequest, fallback?: Locale): Locale {
   const chosen = Astro.cookies.get(LOCALE_COOKIE)?.value;
   if (chosen === 'nl' || chosen === 'en') return chosen;
   return chooseLocale(
@@ -24,9 +29,34 @@ export function consoleLocale(Astro: AstroGlobal, fallback?: Locale): Locale {
   );
 }
 
-/** What every signed-in console page starts with. */
-export function consolePage(Astro: AstroGlobal) {
-  const staff = Astro.locals.staff as Staff;
+/**
+ * The staff context of a request: who is signed in (found once by the console guard), the service
+ * context acting as them, their language and formatters, and what the frame shows on every page (their
+ * open questions). Built once per request and kept in `Astro.locals`, so the page, its loader and the
+ * layout share it; the layout's count is read once, when first asked for.
+ */
+export type ConsolePage = {
+  rt: Runtime;
+  staff: Staff;
+  ctx: Ctx;
+  locale: Locale;
+  t: ConsoleMessages;
+  f: Formatters;
+  now: number;
+  /** How many open questions wait for the signed-in specialist (the navigation shows it). */
+  myOpenQuestions: () => Promise<number>;
+};
+
+/** What every signed-in console page starts with: this request's staff context. */
+export function consolePage(Astro: ConsoleRequest): ConsolePage {
+  Astro.locals.console ??= staffContext(Astro);
+  return Astro.locals.console;
+}
+
+function staffContext(Astro: ConsoleRequest): ConsolePage {
+  const staff = Astro.locals.staff;
+  if (!staff)
+    throw new Error('consolePage: no signed-in staff (the console guard lets only public pages through)');
   const rt = Astro.locals.runtime;
   const locale = consoleLocale(Astro);
   const ctx = contextFor(rt, staff.organisation.id, { type: 'specialist', id: staff.specialist.id });
@@ -35,7 +65,12 @@ export function consolePage(Astro: AstroGlobal) {
     timeZone: staff.organisation.timeZone,
     currency: staff.organisation.currency,
   });
-  return { rt, staff, ctx, locale, t: consoleMessages[locale], f, now: rt.clock.now() };
+  let mine: Promise<number> | undefined;
+  const myOpenQuestions = () => {
+    mine ??= openQuestionCounts(ctx, staff.specialist.id).then((counts) => counts.mine);
+    return mine;
+  };
+  return { rt, staff, ctx, locale, t: consoleMessages[locale], f, now: rt.clock.now(), myOpenQuestions };
 }
 
 /** Which language a set of console messages is in. */
@@ -181,8 +216,3 @@ export const clientOf = (Astro: AstroGlobal) => ({
 /** Only same-site paths are followed after sign-in. */
 export const safeNext = (next: string | null | undefined) =>
   next && /^\/(?!\/)[^\\]*$/.test(next) && next.startsWith('/console') ? next : '/console/';
-
-/** Passes better-auth's cookies on to the response. */
-export function setCookies(Astro: AstroGlobal, cookies: string[]) {
-  for (const cookie of cookies) Astro.response.headers.append('set-cookie', cookie);
-}

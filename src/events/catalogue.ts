@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import type { EventRow } from '../../db/schema';
 import { COST_KINDS, COST_STATES, QUESTION_CHANNELS, STEP_STATUSES } from '../../db/schema';
-import type {
-  PublicCostLine,
-  PublicNote,
-  PublicQuestion,
-  PublicSpecialist,
-  PublicStep,
-} from '../services/jobs/views';
+import type { PublicCostLine, PublicNote, PublicQuestion, PublicSpecialist, PublicStep } from './snapshots';
 
 /**
  * Every event the log holds: its payload (checked when appended, parsed when read back) and who may
  * see it. Live streams, web push, webhooks and insights read events through this file, so a payload
- * is declared once. The snapshots are the customer's view of the thing that changed (services/jobs/views.ts),
- * so the live timeline can upsert them; the schemas are typed against those views to stay in step.
+ * is declared once. The snapshots are the customer's view of the thing that changed (./snapshots.ts); the
+ * schemas are typed against those shapes to stay in step.
  * Announcements (what the tracker says aloud and push sends) are in ./announce.ts, small enough for
  * the tracker's script.
  */

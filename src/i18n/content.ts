@@ -1,5 +1,5 @@
 import type { ContentLocale, Translations } from '../../db/schema/translations';
-import type { PublicSpecialist as Person, PublicStep as Step } from '../services/jobs/views';
+import type { PublicSpecialist as Person, PublicStep as Step } from '../events/snapshots';
 
 export type { ContentLocale, Translations } from '../../db/schema/translations';
 

@@ -116,10 +116,6 @@ export async function subscribeSpecialist(
     });
 }
 
-export async function unsubscribe(db: Db, endpoint: string) {
-  await db.delete(pushSubscriptions).where(eq(pushSubscriptions.endpoint, endpoint));
-}
-
 /** Subscriptions for a set of jobs and specialists. */
 export async function subscriptionsFor(db: Db, jobIds: string[], specialistIds: string[]) {
   const [byJob, bySpecialist] = await Promise.all([

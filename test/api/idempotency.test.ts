@@ -185,7 +185,7 @@ describe('keys expire after 24 hours', () => {
     expect((await readJob(job.id)).notes).toHaveLength(2);
 
     clock.advance(IDEMPOTENCY_KEY_TTL_MS);
-    expect(await sweepIdempotencyKeys(rt.database.db, rt.clock)).toBeGreaterThan(0);
+    expect(await sweepIdempotencyKeys({ db: rt.database.db, clock: rt.clock })).toBeGreaterThan(0);
     expect(await rt.database.db.select().from(idempotencyKeys)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   webhookEndpoints,
   workflows,
 } from '../../db/schema';
+import { queueMail } from '../../src/notify/mail/outbox';
 import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
@@ -45,6 +46,7 @@ let b: {
   key: string;
   question: string;
   endpoint: string;
+  mail: string;
 };
 let bOrg: string;
 
@@ -112,6 +114,20 @@ beforeAll(async () => {
     body: 'B question',
     channel: 'tracker',
   });
+  const mailId = await queueMail(
+    product.rt.database.db,
+    {
+      organisationId: bOrg,
+      recipient: 'b.customer@example.test',
+      locale: 'en',
+      kind: 'tracker_link',
+      subject: 'B job',
+      html: '<p>B job</p>',
+      text: 'B job',
+      jobId,
+    },
+    Date.now(),
+  );
   b = {
     job: jobId,
     step: step.id,
@@ -122,6 +138,7 @@ beforeAll(async () => {
     key: key.id,
     question: question.id,
     endpoint,
+    mail: mailId.replace(/^<|@.*$/g, ''),
   };
 
   const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
@@ -189,6 +206,8 @@ const PAGES_COVERED = new Set([
   'insights.astro',
   'insights.csv.ts',
   'insights/jobs.astro',
+  'outbox.astro',
+  'outbox/[id].astro',
 ]);
 
 describe('organisation A reaching for organisation B through the console', () => {
@@ -211,6 +230,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/webhooks/${b.endpoint}`,
       `/console/insights/jobs?workflowId=${b.workflow}`,
       `/console/insights/jobs?specialistId=${b.specialist}`,
+      `/console/outbox/${b.mail}`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);
@@ -231,6 +251,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/insights.csv?table=specialists',
       '/console/insights/jobs',
       '/console/insights/jobs?kind=questions',
+      '/console/outbox',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);

@@ -148,11 +148,11 @@ describe('escalation on a fake clock', () => {
         (e) => (e.payload as { question: { id: string } }).question.id === q.id,
       );
     clock.advance(59 * 60_000);
-    await escalateOverdueQuestions(rt.database.db, clock);
+    await escalateOverdueQuestions({ db: rt.database.db, clock });
     expect(await movedEvents()).toHaveLength(0);
     clock.advance(60_000);
-    expect(await escalateOverdueQuestions(rt.database.db, clock)).toBeGreaterThanOrEqual(1);
-    await escalateOverdueQuestions(rt.database.db, clock);
+    expect(await escalateOverdueQuestions({ db: rt.database.db, clock })).toBeGreaterThanOrEqual(1);
+    await escalateOverdueQuestions({ db: rt.database.db, clock });
     expect(await movedEvents()).toHaveLength(1);
 
     const [moved] = (await jobQuestions(rt.database.db, jobId)).filter((x) => x.id === q.id);
@@ -175,7 +175,7 @@ describe('escalation on a fake clock', () => {
       channel: 'tracker',
     });
     clock.advance(61 * 60_000);
-    await escalateOverdueQuestions(rt.database.db, clock);
+    await escalateOverdueQuestions({ db: rt.database.db, clock });
     const [open] = (await openQuestions(org.ctx)).filter((x) => x.id === q.id);
     expect(open).toMatchObject({
       escalated: true,

@@ -1,18 +1,12 @@
-import type { APIRoute, AstroGlobal } from 'astro';
+import type { APIRoute } from 'astro';
 import { insightsCsv, loadInsights } from '../../console/insights-page';
-import { consoleLocale } from '../../console/page';
+import { consolePage } from '../../console/page';
 import { insightMessages } from '../../i18n/insights';
-import { contextFor } from '../../runtime';
-import type { Staff } from '../../services/staff/session';
 
 // The insights page's tables as CSV: ?table=steps|questions|specialists&from=…&to=… (the viewer's own rights).
 export const GET: APIRoute = async (Astro) => {
-  const staff = Astro.locals.staff as Staff;
-  const ctx = contextFor(Astro.locals.runtime, staff.organisation.id, {
-    type: 'specialist',
-    id: staff.specialist.id,
-  });
-  const t = insightMessages[consoleLocale(Astro as unknown as AstroGlobal)];
+  const { ctx, locale } = consolePage(Astro);
+  const t = insightMessages[locale];
   const query = Astro.url.searchParams;
   const data = await loadInsights(ctx, {
     from: query.get('from') ?? undefined,

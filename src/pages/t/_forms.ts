@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AskForm } from '../../components/StepQuestions';
 import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
@@ -21,6 +22,33 @@ export type TrackerPost =
     };
 
 /**
+ * A text field of the tracker's forms: absent is empty; ids are cut to their length, so an odd value
+ * finds nothing (the services say what is wrong, in the customer's language).
+ */
+const text = (max?: number) =>
+  z
+    .unknown()
+    .optional()
+    .transform((v) => {
+      const s = typeof v === 'string' ? v : '';
+      return max === undefined ? s : s.slice(0, max);
+    });
+
+/** Every field the tracker's forms send; which ones count depends on `_action`. */
+const trackerForm = z.object({
+  _action: text(),
+  lineId: text(LIMITS.id),
+  specialistId: text(LIMITS.id),
+  score: z
+    .unknown()
+    .optional()
+    .transform((v) => Number(v ?? null)),
+  comment: text(),
+  stepId: text(LIMITS.id),
+  body: text(),
+});
+
+/**
  * The tracker's forms (ask the expert, approve or decline extra work, rate the work) are plain forms
  * that work without JavaScript: a post, then back to the page (or the page again with what went wrong).
  */
@@ -32,10 +60,14 @@ export async function handleTrackerPost(
   const found = await findTrackedJob(rt.database.db, token);
   if (!found) return null;
   const form = stripBidiForm(await request.formData().catch(() => new FormData()));
-  const action = form.get('_action');
+  // The first value of each field, as FormData.get gives it.
+  const first: Record<string, FormDataEntryValue> = {};
+  for (const [key, value] of form) first[key] ??= value;
+  const fields = trackerForm.parse(first);
+  const action = fields._action;
   const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
   if (action === 'approve' || action === 'decline') {
-    const lineId = String(form.get('lineId') ?? '').slice(0, 64);
+    const { lineId } = fields;
     try {
       await decideCostLine(ctx, found.job.id, lineId, action);
       return { redirect: `/t/${token}?decided=${action}&line=${encodeURIComponent(lineId)}` };
@@ -45,13 +77,9 @@ export async function handleTrackerPost(
     }
   }
   if (action === 'rate') {
-    const specialistId = String(form.get('specialistId') ?? '').slice(0, 64);
+    const { specialistId, score, comment } = fields;
     try {
-      await rateSpecialist(ctx, found.job.id, {
-        specialistId,
-        score: Number(form.get('score')),
-        comment: String(form.get('comment') ?? ''),
-      });
+      await rateSpecialist(ctx, found.job.id, { specialistId, score, comment });
       return { redirect: `/t/${token}#rate-heading` };
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
@@ -63,8 +91,7 @@ export async function handleTrackerPost(
       };
     }
   }
-  const stepId = String(form.get('stepId') ?? '').slice(0, 64);
-  const body = String(form.get('body') ?? '');
+  const { stepId, body } = fields;
   try {
     if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action');
     await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { jobs, steps } from '../../../db/schema';
 import { openQuestionsByJob } from '../customer-voice/questions';
 import { specialistsById } from '../jobs/load';
+import { currentStep, isLate } from '../jobs/progress';
 import { jobSearch } from '../jobs/read-job';
 import { publicStep } from '../jobs/views';
 import type { Ctx } from '../platform/context';
@@ -49,9 +50,7 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
   const asked = await openQuestionsByJob(ctx, now);
   const rows = jobRows.map((job) => {
     const own = stepRows.filter((s) => s.jobId === job.id);
-    const current =
-      own.find((s) => s.status === 'active' || s.status === 'blocked') ??
-      own.find((s) => s.status === 'pending');
+    const current = currentStep(own);
     const assignee = current?.assigneeId ? people.get(current.assigneeId) : undefined;
     return {
       job,
@@ -59,7 +58,7 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
       currentAssigneeId: current?.assigneeId ?? null,
       doneCount: own.filter((s) => s.status === 'done' || s.status === 'skipped').length,
       stepCount: own.length,
-      late: !!current?.promisedAt && current.promisedAt < now,
+      late: !!current && isLate(current, now),
       waiting: own.some((s) => s.status === 'blocked'),
       // Fixed appointments the plan before them no longer fits (staff only; the customer sees the promise).
       atRisk: own

@@ -14,15 +14,13 @@ import { calendarFor } from '../calendar/calendars';
 import { addWorkingMinutes, type Calendar, NoWorkingTime } from '../calendar/working-time';
 import { loadJob, loadStep, specialistsById } from '../jobs/load';
 import type { PublicQuestion } from '../jobs/views';
-import { type Clock, type Ctx, type Db, inTransaction } from '../platform/context';
+import { type BaseCtx, type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, invalid, notFound, rateLimited } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { actingSpecialist } from '../staff/team';
 
-export const MAX_QUESTION_LENGTH = LIMITS.question;
-export const MAX_ANSWER_LENGTH = LIMITS.answer;
 /** Questions one tracker link may send per hour. */
 export const QUESTIONS_PER_HOUR = 5;
 const HOUR = 3_600_000;
@@ -134,7 +132,7 @@ export type AskInput = { stepId?: string | null; body: string; channel: Question
  * from a phone call, the desk or an email, so every channel joins the same thread.
  */
 export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Promise<PublicQuestion> {
-  const body = plainText('body', input.body, MAX_QUESTION_LENGTH);
+  const body = plainText('body', input.body, LIMITS.question);
   if (input.channel === 'tracker' ? ctx.actor.type !== 'customer' : ctx.actor.type === 'customer') {
     throw invalid('channel', 'channel_not_yours');
   }
@@ -201,7 +199,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
 
 /** An answer goes on the job's timeline and reaches the customer live. Any colleague may answer. */
 export async function answerQuestion(ctx: Ctx, questionId: string, input: { answer: string }) {
-  const answer = plainText('answer', input.answer, MAX_ANSWER_LENGTH);
+  const answer = plainText('answer', input.answer, LIMITS.answer);
   const me = await actingSpecialist(ctx);
   return inTransaction(ctx, async (tx) => {
     const [found] = await tx
@@ -235,11 +233,8 @@ export async function answerQuestion(ctx: Ctx, questionId: string, input: { answ
  * one with the fewest open questions); both see it, and so does the board. Without such a colleague
  * the question stays and is flagged. Safe to run from several processes: each question moves once.
  */
-export async function escalateOverdueQuestions(
-  db: Db,
-  clock: Clock,
-  afterCommit?: () => void,
-): Promise<number> {
+export async function escalateOverdueQuestions(base: BaseCtx): Promise<number> {
+  const { db, clock, afterCommit } = base;
   const now = clock.now();
   const overdue = await db
     .select()

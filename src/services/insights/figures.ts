@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { insightRollups, type Organisation, specialists, workflowSteps, workflows } from '../../../db/schema';
 import { fromLocalInput } from '../../i18n/format';
 import { getOrganisation } from '../organisation/settings';
-import type { Ctx } from '../platform/context';
+import type { BaseCtx, Ctx } from '../platform/context';
 import { invalid, notFound, ServiceError } from '../platform/errors';
 import { actingSpecialist } from '../staff/team';
 import { findTrackedJob } from '../tracker/tracker';
@@ -420,7 +420,7 @@ export async function promiseRecord(ctx: Ctx, workflowId: string | null, minimum
  * For the customer's tracker: by tracker token, without folding (the server folds on a timer, so a
  * page view never waits for it); null when the organisation has not switched the record on.
  */
-export async function trackerPromiseRecord(db: Ctx['db'], clock: Ctx['clock'], token: string) {
+export async function trackerPromiseRecord({ db, clock }: BaseCtx, token: string) {
   const found = await findTrackedJob(db, token);
   if (!found?.organisation.showPromiseRecord) return null;
   const ctx: Ctx = { db, clock, organisationId: found.organisation.id, actor: { type: 'system', id: null } };

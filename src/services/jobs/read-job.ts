@@ -5,6 +5,7 @@ import type { Ctx } from '../platform/context';
 import { invalid } from '../platform/errors';
 import { totals } from '../platform/money';
 import { loadJob, loadJobParts } from './load';
+import { currentStep } from './progress';
 import { publicCostLine, publicNote, publicStep } from './views';
 
 /** A job as its organisation sees it: everything, internal notes included. */
@@ -99,9 +100,7 @@ export async function listJobs(ctx: Ctx, query: ListJobsQuery) {
   return {
     jobs: page.map((job) => {
       const own = stepRows.filter((s) => s.jobId === job.id);
-      const current =
-        own.find((s) => s.status === 'active' || s.status === 'blocked') ??
-        own.find((s) => s.status === 'pending');
+      const current = currentStep(own);
       return {
         job,
         currentStep: current ? { ...publicStep(current, null), assigneeId: current.assigneeId } : null,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
 import { apiKeys, organisations } from '../../../db/schema';
-import type { Clock, Db } from '../platform/context';
+import type { BaseCtx, Clock, Db } from '../platform/context';
 import { newId, sha256 } from '../platform/ids';
 
 /** Recognisable prefix, so secret scanners and people can spot a leaked key. */
@@ -54,7 +54,7 @@ const keyByHash = prepared((db) =>
  * request). Runs on every API call, so it reads only the columns it needs (each column read costs)
  * with a statement built once.
  */
-export async function authenticateApiKey(db: Db, clock: Clock, key: string) {
+export async function authenticateApiKey({ db, clock }: BaseCtx, key: string) {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 128) return null;
   const [row] = await keyByHash(db).all({ hash: sha256(key) });
   if (!row) return null;

@@ -7,14 +7,24 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 export type Actor = { type: 'api_key' | 'specialist' | 'customer' | 'system'; id: string | null };
 
-/** What every service receives: where to read and write, what time it is, for whom and by whom. */
-export type Ctx = {
+/**
+ * What every service receives first. Services that act in one organisation (nearly all) take a `Ctx`;
+ * the few that run before an organisation is known (a tracker token, an API key, a sign-in) or across
+ * all of them (background work) take its organisation-free part, `BaseCtx`. A `Ctx` is a `BaseCtx`.
+ */
+export type BaseCtx = {
+  /** Where to read and write. */
   db: Db;
+  /** What time it is. */
   clock: Clock;
-  organisationId: string;
-  actor: Actor;
   /** Called after a transaction that appended events has committed (wakes the live fan-out). */
   afterCommit?: () => void;
+};
+
+/** A service context in one organisation: for whom (`organisationId`) and by whom (`actor`). */
+export type Ctx = BaseCtx & {
+  organisationId: string;
+  actor: Actor;
 };
 
 /** Runs `work` in one write transaction, then tells the live layer there is something new. */

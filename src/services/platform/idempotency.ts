@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lte } from 'drizzle-orm';
 import { type IdempotencyKeyRow, idempotencyKeys } from '../../../db/schema';
-import { type Clock, type Ctx, type Db, writeTransaction } from './context';
+import { type BaseCtx, type Ctx, type Db, writeTransaction } from './context';
 import { loadSecrets, seal, shareSecrets, unseal } from './secrets';
 
 /** How long a key's first answer is kept (published in the API reference). */
@@ -146,7 +146,7 @@ export async function answerWithLease(
 }
 
 /** Deletes keys older than a day (the lookup ignores them already; this keeps the table small). */
-export async function sweepIdempotencyKeys(db: Db, clock: Clock): Promise<number> {
+export async function sweepIdempotencyKeys({ db, clock }: BaseCtx): Promise<number> {
   const cutoff = clock.now() - IDEMPOTENCY_KEY_TTL_MS;
   const removed = await writeTransaction(db, (tx) =>
     tx

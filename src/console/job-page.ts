@@ -1,0 +1,38 @@
+import { latestEventId } from '../services/board/event-feed';
+import { jobQuestions } from '../services/customer-voice/questions';
+import { kudosGiven } from '../services/customer-voice/ratings';
+import { trackerToken } from '../services/jobs/job-admin';
+import { getJob } from '../services/jobs/read-job';
+import type { Ctx } from '../services/platform/context';
+import { ServiceError } from '../services/platform/errors';
+import { listTeam } from '../services/staff/team';
+
+/**
+ * What the console's job page (src/pages/console/jobs/[id].astro) shows; its forms are in ./job-forms.ts.
+ * The job and the team are read together; once the job is found (in this organisation), the rest of
+ * what hangs on it is read together too. null when there is no such job here.
+ */
+export async function loadJobPage(ctx: Ctx, jobId: string, viewerId: string, publicUrl: string) {
+  const [found, people] = await Promise.all([
+    getJob(ctx, jobId).catch((error) => {
+      if (error instanceof ServiceError && error.kind === 'not_found') return null;
+      throw error;
+    }),
+    listTeam(ctx),
+  ]);
+  const team = people.filter((p) => p.active).map((p) => ({ id: p.id, name: p.name, role: p.role }));
+  if (!found) return { detail: null, team, trackerUrl: null, lastEventId: 0, kudosDone: new Set<string>() };
+  const [questions, token, lastEventId, kudosDone] = await Promise.all([
+    jobQuestions(ctx.db, jobId),
+    trackerToken(ctx, jobId),
+    latestEventId(ctx, { jobId }),
+    kudosGiven(ctx, jobId, viewerId),
+  ]);
+  return {
+    detail: { ...found, questions },
+    team,
+    trackerUrl: token ? `${publicUrl}/t/${token}` : null,
+    lastEventId,
+    kudosDone,
+  };
+}

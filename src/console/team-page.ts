@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { LIMITS } from '../services/platform/limits';
+import {
+  inviteSpecialist,
+  listInvites,
+  listTeam,
+  revokeInvite,
+  setActive,
+  setPermission,
+} from '../services/staff/team';
+import { type ConsolePage, type Handler, parseForm } from './page';
+
+/** The team page (src/pages/console/team.astro): who works here; admins invite, promote and deactivate. */
+
+const id = z.string().min(1).max(LIMITS.id);
+const permission = z.enum(['admin', 'specialist']);
+const inviteSchema = z.object({
+  email: z.email().trim().max(LIMITS.email),
+  name: z.string().trim().min(1).max(LIMITS.personName),
+  role: z.string().trim().min(1).max(LIMITS.role),
+  permission,
+});
+
+/** The team page's forms, one handler per `_action`; each calls one service. */
+export function teamActions(page: Pick<ConsolePage, 'ctx' | 't' | 'rt'>): Record<string, Handler> {
+  const { ctx, rt, t } = page;
+  return {
+    invite: async (form) => {
+      const input = parseForm(inviteSchema, form, t);
+      const { token } = await inviteSpecialist(ctx, input);
+      return { show: { ...input, url: `${rt.config.publicUrl}/console/invite/${token}` } };
+    },
+    permission: async (form) => {
+      const input = parseForm(z.object({ specialistId: id, permission }), form, t);
+      await setPermission(ctx, input.specialistId, input.permission);
+      return undefined;
+    },
+    deactivate: async (form) => {
+      await setActive(ctx, parseForm(z.object({ specialistId: id }), form, t).specialistId, false);
+      return undefined;
+    },
+    reactivate: async (form) => {
+      await setActive(ctx, parseForm(z.object({ specialistId: id }), form, t).specialistId, true);
+      return undefined;
+    },
+    revoke: async (form) => {
+      await revokeInvite(ctx, parseForm(z.object({ inviteId: id }), form, t).inviteId);
+      return undefined;
+    },
+  };
+}
+
+/** The team, and for admins the open invitations (read together). */
+export async function loadTeam(page: Pick<ConsolePage, 'ctx' | 'staff'>) {
+  const [team, invites] = await Promise.all([
+    listTeam(page.ctx),
+    page.staff.isAdmin ? listInvites(page.ctx) : [],
+  ]);
+  return { team, invites };
+}
