@@ -5,6 +5,7 @@ import { bundleWidget, WIDGET_BUDGET, widgetSizes } from '../src/widget/bundle';
 import { runBodyLimit } from './body-limit';
 import { runFanout } from './fanout';
 import { runInsights } from './insights';
+import { runMail } from './mail';
 import { runPush } from './push';
 import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
@@ -23,6 +24,7 @@ const push = await runPush();
 const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
 const bodyLimit = await runBodyLimit();
+const mail = await runMail();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -90,6 +92,7 @@ lines.push(
   `| insights: folding one new job (22 events) into the year's projection / a year's read right after a change | ${insights.incrementalMs.toFixed(0)} ms / ${insights.afterChangeMs.toFixed(0)} ms | | | | |`,
   `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
   `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
+  `| email rendered, queued in the outbox and handed to SMTP (${mail.messages} tracker-link messages from the log, local SMTP server in another process) | ${mail.oursPerSecond.toFixed(0)}/s | ${mail.baselinePerSecond.toFixed(0)}/s (nodemailer's pooled transport alone, same pool, pre-rendered message) | ${x(mail.oursPerSecond / mail.baselinePerSecond)} | reported, no ratio target | |`,
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',

@@ -70,6 +70,10 @@ const schema = z.object({
     .optional(),
   /** How long a reply address in a sent message keeps working. */
   REPLY_ADDRESS_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** A job's customer moments within this window (from the first) go out as one email. */
+  MAIL_COALESCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+  /** At most one email per job per this long, unless it needs the customer's action (an approval). */
+  MAIL_MIN_GAP_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** Text messages through Twilio's Messages API; off unless all three are set. */
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -113,6 +117,8 @@ export type Config = {
     /** Domain of reply addresses: INBOUND_DOMAIN, else PUBLIC_URL's host. */
     inboundDomain: string;
     replyAddressDays: number;
+    coalesceMs: number;
+    minGapMs: number;
   };
   /** Undefined: text messages are off. */
   sms: { accountSid: string; authToken: string; from: string; apiUrl: string } | undefined;
@@ -159,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.INBOUND_DOMAIN ?? new URL(e.PUBLIC_URL ?? `http://${shownHost}`).hostname
       ).toLowerCase(),
       replyAddressDays: e.REPLY_ADDRESS_DAYS,
+      coalesceMs: e.MAIL_COALESCE_MS,
+      minGapMs: e.MAIL_MIN_GAP_MS,
     },
     sms:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM

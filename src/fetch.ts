@@ -8,6 +8,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
+import { unsubscribeRoutes } from './api/unsubscribe';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { onError } from './http/errors';
@@ -55,6 +56,7 @@ if (rt.config.bodyLimits) app.use(bodyLimit());
 app.use(sameOrigin(rt));
 app.use(formBodiesOnly);
 app.route('/', createApi(rt));
+app.route('/', unsubscribeRoutes(rt));
 app.use('/console/*', staffSession(rt));
 app.route('/', consoleLiveRoutes(rt));
 

@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from './notify/mail/customer';
 import { pruneMail, setMessageIdDomain } from './notify/mail/outbox';
 import { type MailTransport, sendDueMail, smtpTransport } from './notify/mail/sender';
 import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
@@ -149,10 +150,13 @@ export function startBackgroundWork(
     }
   };
   let mailing = false;
+  const mailOptions = mailWorkOptions(rt.config);
   const mail = async () => {
     if (mailing) return;
     mailing = true;
     try {
+      while ((await collectMailMoments({ db, clock: rt.clock }, mailOptions)) > 0) {}
+      while ((await flushCustomerMail({ db, clock: rt.clock }, mailOptions)) > 0) {}
       // A full batch means more is due: keep going (bounded) rather than wait for the next tick.
       for (let round = 0; round < 50; round++) {
         const settled = await sendDueMail(db, rt.clock, rt.mail.transport, rt.config.mail.from);
@@ -184,3 +188,12 @@ export function startBackgroundWork(
     for (const timer of timers) clearInterval(timer);
   };
 }
+
+/** What the email workers need from the configuration. */
+export const mailWorkOptions = (config: Config): MailWorkOptions => ({
+  publicUrl: config.publicUrl,
+  inboundDomain: config.mail.inboundDomain,
+  replyAddressDays: config.mail.replyAddressDays,
+  coalesceMs: config.mail.coalesceMs,
+  minGapMs: config.mail.minGapMs,
+});

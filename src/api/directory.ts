@@ -27,6 +27,7 @@ const WorkflowOut = z
         translations: StepTranslations,
         defaultRole: z.string().nullable(),
         expectedMinutes: z.number().nullable(),
+        notifyCustomer: z.boolean(),
       }),
     ),
   })

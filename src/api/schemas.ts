@@ -237,6 +237,9 @@ export const WorkflowBody = z
             .max(60 * 24 * 365)
             .nullable()
             .optional(),
+          notifyCustomer: z.boolean().optional().openapi({
+            description: 'Email the customer when this step starts and finishes (default true).',
+          }),
         }),
       )
       .min(1)

@@ -16,7 +16,14 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const sameOrigin =
   (rt: Runtime): MiddlewareHandler =>
   async (c, next) => {
-    if (SAFE.has(c.req.method) || c.req.path.startsWith('/api/v1/')) return next();
+    // One-click unsubscribe (RFC 8058) is posted by mail programs from anywhere; its capability is in
+    // the link, it sets no cookie and reads none, and all it can do is stop email.
+    if (
+      SAFE.has(c.req.method) ||
+      c.req.path.startsWith('/api/v1/') ||
+      c.req.path.startsWith('/mail/unsubscribe/')
+    )
+      return next();
     const origin = c.req.header('origin');
     const allowed = new Set([new URL(c.req.url).origin, new URL(rt.config.publicUrl).origin]);
     const ok =

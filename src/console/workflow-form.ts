@@ -63,6 +63,10 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       translations: { [other]: { title: parsed.titleOther, description: parsed.descriptionOther } },
       defaultRole: parsed.defaultRole || null,
       expectedMinutes: parsed.expectedMinutes === '' ? null : parsed.expectedMinutes,
+      // A checkbox sends nothing when unchecked; the hidden marker says the form had the box at all.
+      notifyCustomer: form.has(`steps.${i}.notifyShown`)
+        ? form.get(`steps.${i}.notifyCustomer`) === '1'
+        : true,
     });
   }
   if (steps.length === 0) {

@@ -36,6 +36,7 @@ const en = {
     cleared: 'Email to this address will be tried again.',
     messages: 'Messages sent about this job',
   },
+  workflow: { notify: 'Email the customer when this step starts and finishes' },
 };
 
 const nl: Shape<typeof en> = {
@@ -79,7 +80,142 @@ const nl: Shape<typeof en> = {
     cleared: 'E-mail aan dit adres wordt weer geprobeerd.',
     messages: 'Berichten over deze opdracht',
   },
+  workflow: { notify: 'De klant e-mailen als deze stap begint en klaar is' },
 };
 
 export type MailConsoleMessages = Shape<typeof en>;
 export const mailConsoleMessages: Record<Locale, MailConsoleMessages> = { en, nl };
+
+/** What customers and staff read in our email. `{name}` placeholders are filled by `fill`. */
+const mailEn = {
+  greeting: 'Hello {name},',
+  subject: {
+    trackerLink: '{org}: follow your job {reference}',
+    update: '{org}: news about {title}',
+    started: '{org}: {step} has started',
+    finished: '{org}: {step} is done',
+    promise: '{org}: a new expected time for {title}',
+    answer: '{org}: your question is answered',
+    approval: '{org}: your approval is needed for {title}',
+    done: '{org}: {title} is done',
+    staffQuestion: '{reference}: a customer asks a question',
+    staffDecision: '{reference}: the customer decided on extra work',
+  },
+  trackerLink:
+    '{org} is working on {title} (reference {reference}). You can follow every step, live, on your own page:',
+  trackerButton: 'Follow your job',
+  started: '{step} has started.',
+  finished: '{step} is done.',
+  promise: 'New expected time for {step}: {time}.',
+  promiseUnknown: 'The expected time for {step} has changed.',
+  answer: '{name} answered your question “{question}”:',
+  answerNoName: 'Your question “{question}” was answered:',
+  approval: 'Extra work waits for your approval: {item}, {amount}.',
+  approvalButton: 'Approve or decline',
+  done: '{title} is done. Thank you for your trust.',
+  rateAsk: 'How did we do? Rating the people who did the work takes a minute.',
+  rateButton: 'Rate the work',
+  viewButton: 'See all details',
+  replyHint: 'Reply to this email to ask the people doing the work a question.',
+  footer:
+    'You receive this email because {org} has your address for job {reference}. Choose what you hear about on your job page, or unsubscribe from email about this job:',
+  unsubscribe: 'Unsubscribe',
+  staffQuestion: 'A customer asks about {reference} ({title}):',
+  staffApproved: 'The customer approved {item} on {reference}.',
+  staffDeclined: 'The customer declined {item} on {reference}.',
+  staffButton: 'Open the job',
+  staffFooter: 'You receive this email as a member of the {org} team.',
+  preferences: {
+    title: 'What you hear about',
+    intro: 'Choose how we tell you about this job when you are not looking at this page.',
+    summary: 'Change what you hear about',
+    kind: 'Moment',
+    channels: { email: 'Email', push: 'Notification', sms: 'Text message' },
+    kinds: {
+      progress: 'A step starts or is done',
+      promise: 'The expected time changes',
+      answer: 'An answer to a question you asked',
+      approval: 'Your approval is needed',
+      done: 'The job is done',
+    },
+    save: 'Save my choices',
+    saved: 'Your choices are saved.',
+    pushHint: 'Notifications only reach a browser where you pressed “Notify me”.',
+  },
+  unsubscribePage: {
+    title: 'Unsubscribe',
+    question: 'Stop email about job {reference} at {org}?',
+    button: 'Unsubscribe',
+    done: 'Done: you will receive no more email about job {reference} from {org}.',
+    again: 'You can choose again on your job page.',
+    invalid: 'This unsubscribe link is not valid.',
+  },
+};
+
+const mailNl: Shape<typeof mailEn> = {
+  greeting: 'Beste {name},',
+  subject: {
+    trackerLink: '{org}: volg uw opdracht {reference}',
+    update: '{org}: nieuws over {title}',
+    started: '{org}: {step} is begonnen',
+    finished: '{org}: {step} is klaar',
+    promise: '{org}: een nieuwe verwachte tijd voor {title}',
+    answer: '{org}: uw vraag is beantwoord',
+    approval: '{org}: uw akkoord is nodig voor {title}',
+    done: '{org}: {title} is klaar',
+    staffQuestion: '{reference}: een klant stelt een vraag',
+    staffDecision: '{reference}: de klant besliste over extra werk',
+  },
+  trackerLink:
+    '{org} werkt aan {title} (referentie {reference}). U volgt elke stap, live, op uw eigen pagina:',
+  trackerButton: 'Volg uw opdracht',
+  started: '{step} is begonnen.',
+  finished: '{step} is klaar.',
+  promise: 'Nieuwe verwachte tijd voor {step}: {time}.',
+  promiseUnknown: 'De verwachte tijd voor {step} is veranderd.',
+  answer: '{name} beantwoordde uw vraag “{question}”:',
+  answerNoName: 'Uw vraag “{question}” is beantwoord:',
+  approval: 'Extra werk wacht op uw akkoord: {item}, {amount}.',
+  approvalButton: 'Akkoord geven of weigeren',
+  done: '{title} is klaar. Bedankt voor uw vertrouwen.',
+  rateAsk: 'Hoe hebben we het gedaan? De mensen die het werk deden beoordelen kost een minuut.',
+  rateButton: 'Beoordeel het werk',
+  viewButton: 'Bekijk alle details',
+  replyHint: 'Beantwoord deze e-mail om de mensen die het werk doen een vraag te stellen.',
+  footer:
+    'U ontvangt deze e-mail omdat {org} uw adres heeft voor opdracht {reference}. Kies op uw opdrachtpagina waarover u hoort, of meld u af voor e-mail over deze opdracht:',
+  unsubscribe: 'Afmelden',
+  staffQuestion: 'Een klant vraagt over {reference} ({title}):',
+  staffApproved: 'De klant gaf akkoord voor {item} bij {reference}.',
+  staffDeclined: 'De klant weigerde {item} bij {reference}.',
+  staffButton: 'Open de opdracht',
+  staffFooter: 'U ontvangt deze e-mail als lid van het team van {org}.',
+  preferences: {
+    title: 'Waarover u hoort',
+    intro: 'Kies hoe we u over deze opdracht informeren als u niet naar deze pagina kijkt.',
+    summary: 'Wijzig waarover u hoort',
+    kind: 'Moment',
+    channels: { email: 'E-mail', push: 'Melding', sms: 'Sms' },
+    kinds: {
+      progress: 'Een stap begint of is klaar',
+      promise: 'De verwachte tijd verandert',
+      answer: 'Een antwoord op een vraag van u',
+      approval: 'Uw akkoord is nodig',
+      done: 'De opdracht is klaar',
+    },
+    save: 'Mijn keuzes opslaan',
+    saved: 'Uw keuzes zijn opgeslagen.',
+    pushHint: 'Meldingen komen alleen aan in een browser waar u op “Stuur mij een melding” drukte.',
+  },
+  unsubscribePage: {
+    title: 'Afmelden',
+    question: 'Geen e-mail meer over opdracht {reference} bij {org}?',
+    button: 'Afmelden',
+    done: 'Gelukt: u ontvangt geen e-mail meer over opdracht {reference} van {org}.',
+    again: 'U kunt opnieuw kiezen op uw opdrachtpagina.',
+    invalid: 'Deze afmeldlink is niet geldig.',
+  },
+};
+
+export type MailMessages = Shape<typeof mailEn>;
+export const mailMessages: Record<Locale, MailMessages> = { en: mailEn, nl: mailNl };

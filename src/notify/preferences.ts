@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   NOTIFY_CHANNELS,
   NOTIFY_KINDS,
@@ -70,4 +70,66 @@ export async function setPreferences(
 /** One-click unsubscribe: no more email of any kind about this job. */
 export function unsubscribeEmail(tx: Db, jobId: string, now: number): Promise<void> {
   return setPreferences(tx, jobId, { email: Object.fromEntries(NOTIFY_KINDS.map((k) => [k, false])) }, now);
+}
+
+/** For many jobs at once: the `jobId|kind` pairs whose customer said no on this channel. */
+export async function declined(tx: Db, jobIds: string[], channel: NotifyChannel): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const rows = await tx
+    .select({ jobId: notifyPreferences.jobId, kind: notifyPreferences.kind })
+    .from(notifyPreferences)
+    .where(
+      and(
+        inArray(notifyPreferences.jobId, [...new Set(jobIds)]),
+        eq(notifyPreferences.channel, channel),
+        eq(notifyPreferences.wanted, false),
+      ),
+    );
+  return new Set(rows.map((r) => `${r.jobId}|${r.kind}`));
+}
+
+/** Which preference a tracker announcement falls under (web push, text messages); null: always sent. */
+export function kindOfAnnouncement(say: string): NotifyKind | null {
+  switch (say) {
+    case 'started':
+    case 'finished':
+      return 'progress';
+    case 'promise':
+      return 'promise';
+    case 'answered':
+      return 'answer';
+    case 'approval':
+      return 'approval';
+    case 'completed':
+      return 'done';
+    default:
+      return null;
+  }
+}
+
+/** The channels a job's customer can choose for: email with an address, push, text with a number and SMS on. */
+export function channelsFor(
+  job: { customerEmail: string | null; customerPhone: string | null },
+  smsOn: boolean,
+) {
+  const channels: NotifyChannel[] = [];
+  if (job.customerEmail) channels.push('email');
+  channels.push('push');
+  if (smsOn && job.customerPhone) channels.push('sms');
+  return channels;
+}
+
+/** Reads the tracker's preferences form: for each channel it showed, an unchecked box is a no. */
+export function readPreferencesForm(
+  form: FormData,
+): Partial<Record<NotifyChannel, Record<NotifyKind, boolean>>> {
+  const shown = String(form.get('channels') ?? '')
+    .split(',')
+    .filter((c): c is NotifyChannel => (NOTIFY_CHANNELS as readonly string[]).includes(c));
+  return Object.fromEntries(
+    [...new Set(shown)].map((channel) => [
+      channel,
+      Object.fromEntries(NOTIFY_KINDS.map((kind) => [kind, form.get(`${channel}.${kind}`) === '1'])),
+    ]),
+  );
 }

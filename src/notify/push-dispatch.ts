@@ -9,6 +9,7 @@ import { fill, messages } from '../i18n/messages';
 import { type Clock, type Db, writeTransaction } from '../services/platform/context';
 import { loadSecrets, unseal } from '../services/platform/secrets';
 import { nextEvents } from './log-cursor';
+import { declined, kindOfAnnouncement } from './preferences';
 import type { PushSender } from './push';
 import { forgetSubscription, subscriptionsFor } from './push-subscriptions';
 
@@ -107,6 +108,8 @@ export async function sendPushForNewEvents(
     loadSecrets(db),
   ]);
   const byJob = new Map(jobRows.map((r) => [r.job.id, r]));
+  // What customers turned off for push on the tracker's preferences.
+  const saidNo = await declined(db, jobIds, 'push');
   // Messages per subscription, in log order; subscriptions are served PUSH_CONCURRENCY at a time, so
   // one slow push service (10 s timeouts) holds up only its own subscribers.
   const queues = new Map<string, { sub: (typeof subs)[number]; messages: Message[] }>();
@@ -119,7 +122,13 @@ export async function sendPushForNewEvents(
     for (const sub of subs) {
       let body: string | null = null;
       let url = '';
-      if (key && sub.jobId === event.jobId && token) {
+      const preference = key ? kindOfAnnouncement(key) : null;
+      if (
+        key &&
+        sub.jobId === event.jobId &&
+        token &&
+        !(preference && saidNo.has(`${event.jobId}|${preference}`))
+      ) {
         const t = messages[sub.locale].tracker;
         const step = 'step' in event.payload ? event.payload.step : undefined;
         // In the subscriber's language where the step was given in it (older events carry no translations).

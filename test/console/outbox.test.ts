@@ -2,10 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mailFailingAddresses } from '../../db/schema';
 import { queueMail } from '../../src/notify/mail/outbox';
 import { createJob } from '../../src/services/jobs/create-job';
-import { createWorkflow } from '../../src/services/organisation/workflows';
+import { createApiKey } from '../../src/services/organisation/api-keys';
+import { createWorkflow, listWorkflows } from '../../src/services/organisation/workflows';
 import { writeTransaction } from '../../src/services/platform/context';
 import { signedUpAdmin } from '../console-client';
-import { eventually } from '../helpers';
+import { apiClient, eventually } from '../helpers';
 import { startProduct } from '../server';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
@@ -87,5 +88,43 @@ describe('the outbox in the console', () => {
     const after = await admin.client.get(retried.location ?? '');
     expect(after.text).not.toContain('mislukt: 550');
     expect(after.text).toContain('E-mail aan dit adres wordt weer geprobeerd.');
+  });
+
+  it('keeps the per-step "email the customer" choice from the workflow editor and the API', async () => {
+    const created = await admin.client.post('/console/workflows', {
+      _action: 'create',
+      name: 'Stille stap',
+      'steps.0.title': 'Binnenwerk',
+      'steps.0.notifyShown': '1',
+      'steps.1.title': 'Ophalen',
+      'steps.1.notifyShown': '1',
+      'steps.1.notifyCustomer': '1',
+    });
+    expect(created.status).toBe(303);
+    const flows = await listWorkflows(admin.ctx);
+    const flow = flows.find((w) => w.name === 'Stille stap');
+    expect(flow?.steps.map((s) => [s.title, s.notifyCustomer])).toEqual([
+      ['Binnenwerk', false],
+      ['Ophalen', true],
+    ]);
+    const editor = await admin.client.get(`/console/workflows/${flow?.id}`);
+    expect(editor.text).toMatch(/name="steps\.0\.notifyCustomer" value="1"(?! checked)/);
+    expect(editor.text).toMatch(/name="steps\.1\.notifyCustomer" value="1" checked/);
+
+    const call = apiClient(product.rt);
+    const { key } = await createApiKey(
+      product.rt.database.db,
+      product.rt.clock,
+      admin.organisationId,
+      'test',
+    );
+    const made = await call('POST', '/workflows', {
+      key,
+      body: { name: 'Via de API', steps: [{ title: 'Stil', notifyCustomer: false }, { title: 'Luid' }] },
+    });
+    expect(made.status).toBe(201);
+    const listed = await call('GET', '/workflows', { key });
+    const api = listed.json.workflows.find((w: { name: string }) => w.name === 'Via de API');
+    expect(api.steps.map((s: { notifyCustomer: boolean }) => s.notifyCustomer)).toEqual([false, true]);
   });
 });

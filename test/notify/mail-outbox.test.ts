@@ -229,7 +229,7 @@ describe('the email outbox', () => {
     const rt = await testRuntime({ clock });
     const org = await makeOrganisation(rt);
     const mailbox = await startMailbox();
-    const COUNT = 45;
+    const COUNT = 120;
     await writeTransaction(rt.database.db, async (tx) => {
       for (let i = 0; i < COUNT; i++) {
         await queueMail(

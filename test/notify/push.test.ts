@@ -5,11 +5,13 @@ import ece from 'http_ece';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { pushSubscriptions } from '../../db/schema';
+import { setPreferences } from '../../src/notify/preferences';
 import { encryptPush, MAX_PUSH_PLAINTEXT, PayloadTooLarge, PushSender } from '../../src/notify/push';
 import { sendPushForNewEvents } from '../../src/notify/push-dispatch';
 import { subscribeToJob, vapidKeys } from '../../src/notify/push-subscriptions';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
+import { writeTransaction } from '../../src/services/platform/context';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { apiClient, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 
@@ -137,6 +139,15 @@ describe('sending push notifications to a local push service', () => {
     await sendPushForNewEvents(rt.database.db, rt.clock, sender, 'http://tracker.test');
     const again = received.at(-1);
     expect(again?.headers.authorization).toBe(ok.headers.authorization);
+
+    // The customer turned step news off for push on the tracker: nothing is pushed for it.
+    await writeTransaction(rt.database.db, (tx) =>
+      setPreferences(tx, jobId, { push: { progress: false } }, Date.now()),
+    );
+    const quiet = received.length;
+    await changeStepStatus(org.ctx, jobId, intake?.id ?? '', 'finish');
+    expect(await sendPushForNewEvents(rt.database.db, rt.clock, sender, 'http://tracker.test')).toBe(0);
+    expect(received.length).toBe(quiet);
     sender.close();
   });
 

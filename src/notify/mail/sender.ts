@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
@@ -6,7 +6,7 @@ import { type Clock, type Db, writeTransaction } from '../../services/platform/c
 import { normaliseAddress } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
-const SEND_BATCH = 20;
+const SEND_BATCH = 50;
 /** How long a claim holds: longer than any one SMTP conversation (nodemailer's timeouts are shorter). */
 const LOCK_MS = 5 * 60_000;
 /** Waits after the 1st, 2nd, … temporary failure; after the last the message is given up (≈ 2 days). */
@@ -115,34 +115,32 @@ export async function sendDueMail(
     )
     .orderBy(asc(mailMessages.nextAttemptAt))
     .limit(SEND_BATCH);
-  let settled = 0;
-  await Promise.all(
-    due.map(async ({ message, orgName, failing }) => {
-      const claimed = await writeTransaction(db, (tx) =>
+  if (due.length === 0) return 0;
+  // One transaction claims the round, one settles it: the outbox's writes do not grow per message.
+  const claimed = new Set(
+    (
+      await writeTransaction(db, (tx) =>
         tx
           .update(mailMessages)
           .set({ lockedUntil: now + LOCK_MS })
           .where(
             and(
-              eq(mailMessages.id, message.id),
+              inArray(
+                mailMessages.id,
+                due.map((d) => d.message.id),
+              ),
               eq(mailMessages.status, 'queued'),
               or(isNull(mailMessages.lockedUntil), lte(mailMessages.lockedUntil, now)),
             ),
           )
           .returning({ id: mailMessages.id }),
-      );
-      if (claimed.length === 0) return;
-      settled++;
-      if (failing) {
-        await writeTransaction(db, (tx) =>
-          tx
-            .update(mailMessages)
-            .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
-            .where(eq(mailMessages.id, message.id)),
-        );
-        return;
-      }
-      let error: unknown = null;
+      )
+    ).map((r) => r.id),
+  );
+  const mine = due.filter((d) => claimed.has(d.message.id));
+  const outcomes = await Promise.all(
+    mine.map(async ({ message, orgName, failing }) => {
+      if (failing) return { message, failing, error: null };
       try {
         await transport.send({
           from: { name: orgName, address: from },
@@ -156,47 +154,58 @@ export async function sendDueMail(
           // Only the recipient is refused or accepted; the envelope sender is ours.
           envelope: { from, to: [message.recipient] },
         });
-      } catch (caught) {
-        error = caught;
+        return { message, failing: null, error: null };
+      } catch (error) {
+        return { message, failing: null, error: error ?? new Error('send failed') };
       }
-      const at = clock.now();
-      const attempts = message.attempts + 1;
-      await writeTransaction(db, async (tx) => {
-        if (!error) {
-          await tx
-            .update(mailMessages)
-            .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
-            .where(eq(mailMessages.id, message.id));
-          return;
-        }
-        const kind = classifyFailure(error);
-        const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
-        await tx
-          .update(mailMessages)
-          .set({
-            status: next === null ? 'failed' : 'queued',
-            attempts,
-            nextAttemptAt: next ?? at,
-            lockedUntil: null,
-            lastError: describe(error),
-          })
-          .where(eq(mailMessages.id, message.id));
-        if (kind === 'address') {
-          await tx
-            .insert(mailFailingAddresses)
-            .values({
-              organisationId: message.organisationId,
-              address: normaliseAddress(message.recipient),
-              reason: describe(error),
-              failedAt: at,
-            })
-            .onConflictDoUpdate({
-              target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
-              set: { reason: describe(error), failedAt: at },
-            });
-        }
-      });
     }),
   );
-  return settled;
+  const at = clock.now();
+  await writeTransaction(db, async (tx) => {
+    for (const { message, failing, error } of outcomes) {
+      const attempts = message.attempts + 1;
+      if (failing) {
+        // Not sent, and not an attempt: the address was refused for good before.
+        await tx
+          .update(mailMessages)
+          .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
+          .where(eq(mailMessages.id, message.id));
+        continue;
+      }
+      if (!error) {
+        await tx
+          .update(mailMessages)
+          .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
+          .where(eq(mailMessages.id, message.id));
+        continue;
+      }
+      const kind = classifyFailure(error);
+      const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
+      await tx
+        .update(mailMessages)
+        .set({
+          status: next === null ? 'failed' : 'queued',
+          attempts,
+          nextAttemptAt: next ?? at,
+          lockedUntil: null,
+          lastError: describe(error),
+        })
+        .where(eq(mailMessages.id, message.id));
+      if (kind === 'address') {
+        await tx
+          .insert(mailFailingAddresses)
+          .values({
+            organisationId: message.organisationId,
+            address: normaliseAddress(message.recipient),
+            reason: describe(error),
+            failedAt: at,
+          })
+          .onConflictDoUpdate({
+            target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
+            set: { reason: describe(error), failedAt: at },
+          });
+      }
+    }
+  });
+  return outcomes.length;
 }

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { AskForm } from '../../components/StepQuestions';
 import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
+import { readPreferencesForm, setPreferences } from '../../notify/preferences';
 import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/costs/approve-cost';
 import { askQuestion } from '../../services/customer-voice/questions';
 import { rateSpecialist } from '../../services/customer-voice/ratings';
 import { stripBidiForm } from '../../services/platform/bidi';
+import { writeTransaction } from '../../services/platform/context';
 import { ServiceError } from '../../services/platform/errors';
 import { LIMITS } from '../../services/platform/limits';
 import { findTrackedJob } from '../../services/tracker/tracker';
@@ -75,6 +77,11 @@ export async function handleTrackerPost(
       if (!(error instanceof ServiceError)) throw error;
       return { status: statusOf(error), asked: null, decideFailed: true };
     }
+  }
+  if (action === 'preferences') {
+    const choices = readPreferencesForm(form);
+    await writeTransaction(rt.database.db, (tx) => setPreferences(tx, found.job.id, choices, rt.clock.now()));
+    return { redirect: `/t/${token}?saved=preferences#notify-heading` };
   }
   if (action === 'rate') {
     const { specialistId, score, comment } = fields;

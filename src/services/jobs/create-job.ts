@@ -62,6 +62,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
               : null,
             promisedAt: s.promisedAt ?? null,
             expectedMinutes: null,
+            notifyCustomer: true,
           })),
         );
 
@@ -94,6 +95,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       promisedAt: p.promisedAt,
       originalPromisedAt: p.promisedAt,
       expectedMinutes: p.expectedMinutes,
+      notifyCustomer: p.notifyCustomer,
       updatedAt: now,
     }));
     const inserted = await tx.insert(steps).values(rows).returning();
@@ -143,6 +145,7 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
       assignee: byRole(t.defaultRole),
       promisedAt: t.expectedMinutes ? cursor : null,
       expectedMinutes: t.expectedMinutes,
+      notifyCustomer: t.notifyCustomer,
     };
   });
 }

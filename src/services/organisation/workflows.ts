@@ -46,12 +46,13 @@ export async function listWorkflows(ctx: Ctx) {
     answerMinutes: w.answerMinutes,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
-      .map(({ title, description, translations, defaultRole, expectedMinutes }) => ({
+      .map(({ title, description, translations, defaultRole, expectedMinutes, notifyCustomer }) => ({
         title,
         description,
         translations,
         defaultRole,
         expectedMinutes,
+        notifyCustomer,
       })),
   }));
 }
@@ -67,6 +68,8 @@ export type WorkflowInput = {
     translations?: StepTranslations;
     defaultRole?: string | null;
     expectedMinutes?: number | null;
+    /** Email the customer when this step starts and finishes (default: yes). */
+    notifyCustomer?: boolean;
   }[];
 };
 
@@ -90,6 +93,7 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
         translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
+        notifyCustomer: s.notifyCustomer ?? true,
       })),
     );
   });
@@ -119,6 +123,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
         translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
+        notifyCustomer: s.notifyCustomer ?? true,
       })),
     );
   });
