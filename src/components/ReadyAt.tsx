@@ -93,14 +93,14 @@ export default function ReadyAt(props: Props) {
               <p>
                 <a href={`#step-${step().id}`}>
                   {fill(t.progress, { current: index + 1, total: props.steps.length })}:{' '}
-                  <span lang={step().lang?.title}>{step().title}</span>
+                  <bdi lang={step().lang?.title}>{step().title}</bdi>
                 </a>
                 <Show when={step().assignee}>
                   {(who) => (
                     <>
                       <br />
                       <span class="who">
-                        {who().name}, <span lang={who().lang?.role}>{who().role}</span>
+                        <bdi>{who().name}</bdi>, <bdi lang={who().lang?.role}>{who().role}</bdi>
                       </span>
                     </>
                   )}

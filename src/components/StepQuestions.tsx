@@ -107,7 +107,9 @@ export function QuestionItem(props: {
         </strong>{' '}
         <Time ms={q.askedAt} />
       </p>
-      <p class="question-body">{q.body}</p>
+      <p class="question-body" dir="auto">
+        {q.body}
+      </p>
       <Show
         when={q.answer}
         fallback={
@@ -126,7 +128,9 @@ export function QuestionItem(props: {
             <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
             <Time ms={q.answeredAt ?? q.askedAt} />
           </p>
-          <p class="question-body">{q.answer}</p>
+          <p class="question-body" dir="auto">
+            {q.answer}
+          </p>
         </div>
       </Show>
     </li>

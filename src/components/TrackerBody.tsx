@@ -167,13 +167,13 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <span class="title" lang={s().lang?.title}>
+        <bdi class="title" lang={s().lang?.title}>
           {s().title}
-        </span>{' '}
+        </bdi>{' '}
         <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
-        <p class="description" lang={s().lang?.description}>
+        <p class="description" dir="auto" lang={s().lang?.description}>
           {s().description}
         </p>
       </Show>
@@ -186,7 +186,10 @@ function StepItem(
                 <span class="visually-hidden">
                   {s().status === 'done' ? props.t.doneBy : props.t.handledBy}:{' '}
                 </span>
-                <strong>{who().name}</strong>, <span lang={who().lang?.role}>{who().role}</span>
+                <strong>
+                  <bdi>{who().name}</bdi>
+                </strong>
+                , <bdi lang={who().lang?.role}>{who().role}</bdi>
               </p>
               <Show when={who().bio}>
                 <p class="bio" lang={who().lang?.bio}>
@@ -314,7 +317,7 @@ function NoteItem(
       <Show when={props.staff && props.note.visibility === 'internal'}>
         <span class="badge internal">{props.staff?.internalLabel}</span>
       </Show>
-      <div class="note-body" innerHTML={props.note.html} />
+      <div class="note-body" dir="auto" innerHTML={props.note.html} />
       <Show when={props.note.photos.length > 0}>
         <ul class="note-photos">
           <For each={props.note.photos}>
@@ -368,7 +371,7 @@ function CostTable(props: Ui & { lines: PublicCostLine[] }) {
             {(line) => (
               <tr class={line.state}>
                 <th scope="row">
-                  {line.description}
+                  <bdi>{line.description}</bdi>
                   <span class="meta">
                     {t.kind[line.kind]} · {t.state[line.state]}
                     {line.specialistName ? ` · ${line.specialistName}` : ''}

@@ -102,6 +102,9 @@ const en = {
     firstEstimate: 'First estimate',
     awaitingApproval: 'Waiting for your approval',
     notifyMe: 'Notify me when something changes',
+    homeScreenHint:
+      'On an iPhone or iPad, notifications work once this page is on your Home Screen: tap Share, then “Add to Home Screen”, and open it from there.',
+    appDescription: 'Follow your job live.',
     pushOn: 'You will get a notification when something changes.',
     pushDenied: 'Notifications are blocked in your browser settings.',
     pushUnsupported: 'Notifications are not available in this browser.',
@@ -238,6 +241,9 @@ const nl: Shape<Messages> = {
     firstEstimate: 'Eerste schatting',
     awaitingApproval: 'Wacht op uw akkoord',
     notifyMe: 'Stuur mij een melding als er iets verandert',
+    homeScreenHint:
+      'Op een iPhone of iPad werken meldingen pas als deze pagina op uw beginscherm staat: tik op Deel, dan op “Zet op beginscherm”, en open hem van daaruit.',
+    appDescription: 'Volg uw opdracht live.',
     pushOn: 'U krijgt een melding als er iets verandert.',
     pushDenied: 'Meldingen zijn geblokkeerd in de instellingen van uw browser.',
     pushUnsupported: 'Meldingen zijn niet beschikbaar in deze browser.',

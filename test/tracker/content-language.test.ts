@@ -90,24 +90,26 @@ describe('job content in the customer’s language', () => {
 
   it('shows an English customer English content, and Dutch marked lang="nl" where no English was given', async () => {
     const { html } = await trackerPage('en');
-    expect(html).toMatch(/<span class="title"[^>]*>Check-in<\/span>/);
+    expect(html).toMatch(/<bdi class="title"[^>]*>Check-in<\/bdi>/);
     expect(html).toContain('We take in your car.');
-    expect(html).toMatch(/<span class="title"[^>]*>Inspection<\/span>/);
-    expect(html).toMatch(/<p class="description" lang="nl"[^>]*>De keurmeester controleert de auto.<\/p>/);
+    expect(html).toMatch(/<bdi class="title"[^>]*>Inspection<\/bdi>/);
+    expect(html).toMatch(
+      /<p class="description" dir="auto" lang="nl"[^>]*>De keurmeester controleert de auto.<\/p>/,
+    );
     expect(html).toMatch(/<p class="bio"[^>]*>Twenty years under the bonnet.<\/p>/);
     expect(html).toContain('Mechanic');
-    expect(html).not.toMatch(/<span class="title" lang=/);
+    expect(html).not.toMatch(/<bdi class="title" lang=/);
     // The inspector has no English role: it is shown in Dutch, marked as such.
-    expect(html).toMatch(/<span lang="nl"[^>]*>APK-keurmeester<\/span>/);
+    expect(html).toMatch(/<bdi lang="nl"[^>]*>APK-keurmeester<\/bdi>/);
   });
 
   it('shows a Dutch customer the Dutch content, and follows the browser when the job has no language', async () => {
     const dutch = await trackerPage('nl');
-    expect(dutch.html).toMatch(/<span class="title"[^>]*>Intake<\/span>/);
+    expect(dutch.html).toMatch(/<bdi class="title"[^>]*>Intake<\/bdi>/);
     expect(dutch.html).toContain('Twintig jaar onder de motorkap.');
     expect(dutch.html).not.toContain('Check-in');
     const browser = await trackerPage(null, 'en-GB,en;q=0.9');
-    expect(browser.html).toMatch(/<span class="title"[^>]*>Check-in<\/span>/);
+    expect(browser.html).toMatch(/<bdi class="title"[^>]*>Check-in<\/bdi>/);
   });
 
   it('refuses an overlong translation with 422, naming the field', async () => {
