@@ -13,5 +13,6 @@ export * from './questions';
 export * from './ratings';
 export * from './sms';
 export * from './specialists';
+export * from './translations';
 export * from './webhooks';
 export * from './workflows';

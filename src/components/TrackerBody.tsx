@@ -167,11 +167,13 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <bdi class="title">{s().title}</bdi>{' '}
+        <bdi class="title" lang={s().lang?.title}>
+          {s().title}
+        </bdi>{' '}
         <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
-        <p class="description" dir="auto">
+        <p class="description" dir="auto" lang={s().lang?.description}>
           {s().description}
         </p>
       </Show>
@@ -187,10 +189,12 @@ function StepItem(
                 <strong>
                   <bdi>{who().name}</bdi>
                 </strong>
-                , <bdi>{who().role}</bdi>
+                , <bdi lang={who().lang?.role}>{who().role}</bdi>
               </p>
               <Show when={who().bio}>
-                <p class="bio">{who().bio}</p>
+                <p class="bio" lang={who().lang?.bio}>
+                  {who().bio}
+                </p>
               </Show>
               <Show when={who().expertise?.length}>
                 <ul class="expertise" aria-label={props.t.expertise}>
@@ -288,7 +292,15 @@ function StepItem(
           </For>
         </ul>
       </Show>
-      <StepQuestions stepId={s().id} questions={[]} ask={props.ask} t={props.t} f={props.f} now={props.now} />
+      <StepQuestions
+        stepId={s().id}
+        stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}
+        questions={[]}
+        ask={props.ask}
+        t={props.t}
+        f={props.f}
+        now={props.now}
+      />
       {props.staff?.stepActions(props.step)}
     </li>
   );

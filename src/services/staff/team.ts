@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { SpecialistTranslations } from '../../../db/schema';
 import { invites, organisations, type Specialist, specialists, users } from '../../../db/schema';
+import { cleanTranslations, SPECIALIST_TEXT_FIELDS } from '../../i18n/content';
 import { queueInvitation } from '../../notify/mail/staff-mail';
 import { type Ctx, type Db, inTransaction, writeTransaction } from '../platform/context';
 import { conflict, invalid, notFound, ServiceError } from '../platform/errors';
@@ -250,6 +252,8 @@ export type ProfileInput = {
   name: string;
   role: string;
   bio: string;
+  /** Role and bio in the other language; undefined keeps what is stored. */
+  translations?: SpecialistTranslations;
   expertise: string[];
   /** An image stored with `storeImage(…, 'avatar')`; null removes the photo; undefined keeps it. */
   photoId?: string | null;
@@ -271,6 +275,15 @@ export async function updateProfile(ctx: Ctx, specialistId: string, input: Profi
   const expertise = [...new Set(input.expertise.map((e) => e.trim()).filter(Boolean))].slice(0, 12);
   await ctx.db
     .update(specialists)
-    .set({ name: input.name, role: input.role, bio: input.bio, expertise, photoUrl })
+    .set({
+      name: input.name,
+      role: input.role,
+      bio: input.bio,
+      expertise,
+      photoUrl,
+      ...(input.translations
+        ? { translations: cleanTranslations(input.translations, SPECIALIST_TEXT_FIELDS) }
+        : {}),
+    })
     .where(eq(specialists.id, target.id));
 }
