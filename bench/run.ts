@@ -9,6 +9,7 @@ import { runMail } from './mail';
 import { runPush } from './push';
 import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
+import { runTrackerHistory } from './tracker-history';
 import { runTrackerPage } from './tracker-page';
 
 /** `npm run bench`: builds if needed, runs every benchmark, writes bench/RESULTS.md. */
@@ -18,6 +19,7 @@ const fanout = await runFanout();
 const stalled = await runStalled();
 const stepPost = await runStepPost();
 const page = await runTrackerPage();
+const history = await runTrackerHistory();
 const push = await runPush();
 const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
@@ -72,6 +74,12 @@ lines.push(
   `| step post throughput (16 concurrent) | ${stepPost.ours.rps.toFixed(0)} req/s | ${stepPost.raw.rps.toFixed(0)} req/s (node:http + @libsql/client, same statements) | ${x(stepPost.ours.rps / stepPost.raw.rps)} | ≥ ×0.6 | ${verdict(stepPost.ours.rps / stepPost.raw.rps >= 0.6)} |`,
   `| same, in a process without background work (\`BACKGROUND_WORK=0\`: no webhooks, push or insights folding there) | ${stepPost.apiOnly.rps.toFixed(0)} req/s | ${stepPost.raw.rps.toFixed(0)} req/s | ${x(stepPost.apiOnly.rps / stepPost.raw.rps)} | ≥ ×0.6 | ${verdict(stepPost.apiOnly.rps / stepPost.raw.rps >= 0.6)} |`,
   `| tracker page server render | p50 ${page.render.ours.p50.toFixed(2)} ms, p99 ${page.render.ours.p99.toFixed(2)} ms | p50 ${page.render.baseline.p50.toFixed(2)} ms (same bytes, static) | ${x(page.render.ratio)} | | |`,
+  `| tracker page of a job with a realistic history (the demo's WO-2026-0142), wrk, 1 connection, gzip as sent | p50 ${history.ours.p50.toFixed(2)} ms, p99 ${history.ours.p99.toFixed(2)} ms, server CPU ${history.ours.cpuMsPerRequest.toFixed(2)} ms/request | p50 ${history.baseline.p50.toFixed(2)} ms, p99 ${history.baseline.p99.toFixed(2)} ms (same gzip bytes, bare node:http) | | | |`,
+  `| same page, bytes as sent: HTML (${history.htmlEncoding}) + stylesheets + scripts and their imports | HTML ${history.htmlSent} B; ${Object.entries(
+    history.assets,
+  )
+    .map(([p, b]) => `${p.split('/').pop()} ${b} B`)
+    .join(', ')} | | | | |`,
   `| tracker page JavaScript (gzip, all files) | ${kb(page.javascriptGzip)} | | | ≤ 8 KB | ${verdict(page.javascriptGzip <= 8192)} |`,
   `| tracker page HTML + CSS (gzip) | ${kb(page.htmlCssGzip)} | | | ≤ 30 KB | ${verdict(page.htmlCssGzip <= 30 * 1024)} |`,
   `| web push messages per second (${push.concurrency} concurrent, local HTTPS push service) | ${push.oursPerSecond.toFixed(0)}/s | ${push.defaultPerSecond.toFixed(0)}/s (web-push \`sendNotification\`, default agent: keep-alive since Node 19) | ${x(push.oursPerSecond / push.defaultPerSecond)} | reported, no ratio target | |`,

@@ -9,6 +9,9 @@ import { enqueueWebhookMessages, sendDueWebhooks } from './notify/outbox';
 import { PushSender } from './notify/push';
 import { sendPushForNewEvents } from './notify/push-dispatch';
 import { vapidKeys } from './notify/push-subscriptions';
+import type { SmsProvider } from './notify/sms/provider';
+import { enqueueSmsForNewEvents, sendDueSms } from './notify/sms/queue';
+import { TwilioSms } from './notify/sms/twilio';
 import type { InboundDeps } from './services/customer-voice/inbound-mail';
 import { escalateOverdueQuestions } from './services/customer-voice/questions';
 import { configureThreadMail } from './services/customer-voice/thread-mail';
@@ -30,6 +33,8 @@ export type Runtime = {
   push: { publicKey: string; sender: PushSender };
   /** Email: the SMTP transport for SMTP_URL, or null (messages are kept in the console's outbox). */
   mail: { transport: MailTransport | null };
+  /** Text messages (Twilio); undefined unless configured. */
+  sms: SmsProvider | undefined;
 };
 
 /** Expects a migrated database (src/start.ts and `npm run dev` prepare it first). */
@@ -72,6 +77,7 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
     auth,
     push: { publicKey: vapid.publicKey, sender },
     mail: { transport },
+    sms: config.sms ? new TwilioSms(config.sms) : undefined,
   };
 }
 
@@ -119,8 +125,9 @@ export function sharedRuntime(): Promise<Runtime> {
 /**
  * Work the server does on its own, on timers: moving overdue questions to a colleague, sending
  * webhooks (turning new events into messages, then sending what is due), web push, email (sending or
- * keeping what is due in the outbox, removing old messages), folding new events into the insights, and
- * removing idempotency keys older than a day. Safe with several processes
+ * keeping what is due in the outbox, removing old messages), text messages (when configured, the same
+ * way as webhooks), folding new events into the insights, and removing idempotency keys older than a
+ * day. Safe with several processes
  * on one database: each question moves once, one process at a time reads the log for webhooks, and
  * every attempt is claimed before it is sent. Timers do not keep the process alive.
  */
@@ -162,6 +169,19 @@ export function startBackgroundWork(
       console.error('push: sending failed', error);
     } finally {
       pushing = false;
+    }
+  };
+  let texting = false;
+  const texts = async () => {
+    if (texting || !rt.sms) return;
+    texting = true;
+    try {
+      await enqueueSmsForNewEvents(db, rt.clock, rt.config.publicUrl);
+      await sendDueSms(db, rt.clock, rt.sms);
+    } catch (error) {
+      console.error('sms: sending failed', error);
+    } finally {
+      texting = false;
     }
   };
   let folding = false;
@@ -214,6 +234,7 @@ export function startBackgroundWork(
     setInterval(push, options.webhooksMs ?? 1_000),
     setInterval(mail, options.mailMs ?? 1_000),
     setInterval(pruneOldMail, 3_600_000),
+    ...(rt.sms ? [setInterval(texts, options.webhooksMs ?? 1_000)] : []),
   ];
   for (const timer of timers) timer.unref();
   return () => {

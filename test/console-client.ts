@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { specialists, users } from '../db/schema';
+import { organisations, specialists, users } from '../db/schema';
 import type { Runtime } from '../src/runtime';
 import { contextFor } from '../src/runtime';
+import { ALWAYS_OPEN } from './helpers';
 
 /** A browser-like HTTP client for the console: keeps cookies, sends Origin on writes, never follows redirects. */
 export function consoleClient(base: string) {
@@ -60,6 +61,11 @@ export async function signedUpAdmin(base: string, rt: Runtime, name: string, loc
     .innerJoin(users, eq(users.id, specialists.userId))
     .where(eq(users.email, email));
   if (!row) throw new Error('sign-up made no specialist');
+  // Open round the clock, so no console test depends on the time of day (calendar tests set their own).
+  await rt.database.db
+    .update(organisations)
+    .set(ALWAYS_OPEN)
+    .where(eq(organisations.id, row.specialist.organisationId));
   const ctx = contextFor(rt, row.specialist.organisationId, { type: 'specialist', id: row.specialist.id });
   return { client, email, specialist: row.specialist, organisationId: row.specialist.organisationId, ctx };
 }

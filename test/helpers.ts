@@ -5,6 +5,7 @@ import { afterAll, expect } from 'vitest';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
+import type { WeekHours } from '../db/schema/calendars';
 import { createApi } from '../src/api';
 import { type Config, loadConfig } from '../src/config';
 import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
@@ -75,7 +76,22 @@ export async function testRuntime(
 
 let counter = 0;
 
-/** An organisation with a small team, a workflow and an API key. */
+/**
+ * Open round the clock, no public holidays: what test organisations work in unless a test is about
+ * calendars, so no promise (and no test) depends on the time of day the suite runs.
+ */
+export const ALWAYS_OPEN = {
+  hours: Array.from({ length: 7 }, () => [{ open: 0, close: 1440 }]) as WeekHours,
+  closedDates: [] as string[],
+  holidayCountry: null,
+};
+/** A new organisation's own calendar as the product sets it (Monday–Friday 09:00–17:30, Dutch holidays). */
+export const PRODUCT_CALENDAR = { hours: undefined, closedDates: undefined, holidayCountry: undefined };
+
+/**
+ * An organisation with a small team, a workflow and an API key. It works round the clock
+ * (`ALWAYS_OPEN`); a calendar test passes `PRODUCT_CALENDAR` or its own hours.
+ */
 export async function makeOrganisation(
   rt: Runtime,
   overrides: Partial<typeof organisations.$inferInsert> = {},
@@ -88,6 +104,7 @@ export async function makeOrganisation(
     slug: `org-${counter}-${id.slice(-6).toLowerCase()}`,
     name: `Garage ${counter}`,
     createdAt: rt.clock.now(),
+    ...ALWAYS_OPEN,
     ...overrides,
   });
   const team = await db

@@ -1,3 +1,4 @@
+import addFormats from 'ajv-formats';
 import OpenAPIBackend from 'openapi-backend';
 import { expect } from 'vitest';
 
@@ -20,6 +21,11 @@ export async function contractChecker(document: unknown) {
     quick: true,
     validate: true,
     ajvOpts: { strict: false, unicodeRegExp: true },
+    // The document's string formats (date-time, uri, email, …) are checked, not ignored with a warning.
+    customizeAjv: (ajv) => {
+      addFormats(ajv);
+      return ajv;
+    },
   });
   await api.init();
   return (method: string, path: string, answer: Answer): string[] => {

@@ -11,6 +11,8 @@ export * from './organisations';
 export * from './push';
 export * from './questions';
 export * from './ratings';
+export * from './sms';
 export * from './specialists';
+export * from './translations';
 export * from './webhooks';
 export * from './workflows';

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations } from './organisations';
 import { specialists } from './specialists';
+import type { StepTranslations } from './translations';
 import { workflows } from './workflows';
 
 export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'blocked'] as const;
@@ -49,6 +50,8 @@ export const steps = sqliteTable(
     position: integer('position').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
+    /** The title and description in the other language, copied from the workflow (see translations.ts). */
+    translations: text('translations', { mode: 'json' }).$type<StepTranslations>().notNull().default({}),
     status: text('status', { enum: STEP_STATUSES }).notNull().default('pending'),
     assigneeId: text('assignee_id').references(() => specialists.id),
     promisedAt: integer('promised_at'),

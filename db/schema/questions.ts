@@ -45,7 +45,7 @@ export const questions = sqliteTable(
     /** Staff member who recorded a question that came by phone, desk or email. */
     recordedById: text('recorded_by_id').references(() => specialists.id),
     askedAt: integer('asked_at').notNull(),
-    /** When the business promised to answer (asked + the organisation's answer time). */
+    /** When the business promised to answer: the answer time in working time, never after the step's promise. */
     dueAt: integer('due_at').notNull(),
     escalatedAt: integer('escalated_at'),
     answer: text('answer'),

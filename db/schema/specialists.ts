@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts';
 import { organisations } from './organisations';
+import type { SpecialistTranslations } from './translations';
 
 export const specialists = sqliteTable(
   'specialists',
@@ -14,6 +15,11 @@ export const specialists = sqliteTable(
     role: text('role').notNull(),
     photoUrl: text('photo_url'),
     bio: text('bio').notNull().default(''),
+    /** Role and bio in the other language (see translations.ts). */
+    translations: text('translations', { mode: 'json' })
+      .$type<SpecialistTranslations>()
+      .notNull()
+      .default({}),
     expertise: text('expertise', { mode: 'json' }).$type<string[]>().notNull().default([]),
     permission: text('permission', { enum: ['admin', 'specialist'] })
       .notNull()

@@ -6,7 +6,7 @@ import { openStream } from '../live/stream';
 import { type BrowserSubscription, subscribeSpecialist } from '../notify/push-subscriptions';
 import { contextFor, type Runtime } from '../runtime';
 import { latestEventId, type StaffTopic, staffEventsSince } from '../services/board/event-feed';
-import { currentStaff, type Staff, sessionStands } from '../services/staff/session';
+import { currentStaff, type Staff, sessionExpiry, sessionStands } from '../services/staff/session';
 import { streamSlot } from './streams';
 
 /** A console stream is as private as the console's pages (src/console/guard.ts). */
@@ -38,6 +38,14 @@ export function consoleLiveRoutes(rt: Runtime) {
       grant: { via: 'staff', specialistId: staff.specialist.id, sessionId: staff.sessionId },
       recheck: async () =>
         (await sessionStands(rt.database.db, staff.sessionId, staff.specialist.id)) ? null : 'signed_out',
+      // A session that ends by time writes nothing to the log: the stream looks at it every heartbeat.
+      watch: {
+        everyMs: rt.config.liveHeartbeatMs,
+        check: async () => {
+          const expiresAt = await sessionExpiry(rt.database.db, staff.sessionId, staff.specialist.id);
+          return expiresAt === null ? 'signed_out' : expiresAt <= Date.now() ? 'expired' : null;
+        },
+      },
       release: slot.release,
       headers: PRIVATE,
       now: rt.clock.now(),

@@ -1,8 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createWorkflow, listSpecialists, listWorkflows } from '../services/organisation/workflows';
+import {
+  createWorkflow,
+  getWorkflow,
+  listSpecialists,
+  listWorkflows,
+  updateWorkflow,
+} from '../services/organisation/workflows';
 import { router } from './env';
 import { body, errors, json } from './responses';
-import { WorkflowBody } from './schemas';
+import { SpecialistTranslations, StepTranslations, WorkflowBody } from './schemas';
 
 const security = [{ bearer: [] }];
 
@@ -10,10 +16,15 @@ const WorkflowOut = z
   .object({
     id: z.string(),
     name: z.string(),
+    answerMinutes: z
+      .number()
+      .nullable()
+      .openapi({ description: "Its own answer time in working minutes; null: the organisation's" }),
     steps: z.array(
       z.object({
         title: z.string(),
         description: z.string(),
+        translations: StepTranslations,
         defaultRole: z.string().nullable(),
         expectedMinutes: z.number().nullable(),
         notifyCustomer: z.boolean(),
@@ -30,6 +41,7 @@ const SpecialistOut = z
     role: z.string(),
     photoUrl: z.string().nullable(),
     bio: z.string(),
+    translations: SpecialistTranslations,
     expertise: z.array(z.string()),
     permission: z.enum(['admin', 'specialist']),
     active: z.boolean(),
@@ -70,6 +82,31 @@ const newWorkflow = createRoute({
   },
 });
 
+const WorkflowParams = z.object({
+  workflowId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'workflowId', in: 'path' }, example: 'wf_Gm4k8Rq2Vx7pT1nb' }),
+});
+
+const replaceWorkflow = createRoute({
+  method: 'put',
+  path: '/workflows/{workflowId}',
+  tags: ['Workflows'],
+  security,
+  summary: "Replace a workflow's name, answer time and steps (jobs made from it keep theirs)",
+  request: { params: WorkflowParams, ...body(WorkflowBody) },
+  responses: {
+    200: json(WorkflowOut, 'The workflow'),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    422: errors[422],
+  },
+});
+
 export const directoryRoutes = () =>
   router()
     .openapi(specialists, async (c) => c.json({ specialists: await listSpecialists(c.get('ctx')) }, 200))
@@ -80,4 +117,10 @@ export const directoryRoutes = () =>
       const created = (await listWorkflows(ctx)).find((w) => w.id === id);
       if (!created) throw new Error('workflow vanished after creation');
       return c.json(created, 201);
+    })
+    .openapi(replaceWorkflow, async (c) => {
+      const ctx = c.get('ctx');
+      const { workflowId } = c.req.valid('param');
+      await updateWorkflow(ctx, workflowId, c.req.valid('json'));
+      return c.json(await getWorkflow(ctx, workflowId), 200);
     });

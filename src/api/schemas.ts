@@ -27,6 +27,30 @@ export const CostLineParams = JobParams.extend({
 });
 
 const Locale = z.enum(['nl', 'en']);
+
+/** Job content in the other language (see docs/decisions/content-in-two-languages.md). */
+const stepTexts = z.object({
+  title: z.string().trim().max(LIMITS.title).optional(),
+  description: z.string().trim().max(LIMITS.stepDescription).optional(),
+});
+export const StepTranslations = z
+  .object({ nl: stepTexts.optional(), en: stepTexts.optional() })
+  .openapi('StepTranslations', {
+    description:
+      "The step's title and description in another language than the organisation's own (in which `title` and `description` are written); a reader in that language sees these, anyone else the organisation's. A field left out falls back.",
+    example: { en: { title: 'MOT inspection', description: 'We inspect the car for its MOT.' } },
+  });
+const specialistTexts = z.object({
+  role: z.string().trim().max(LIMITS.role).optional(),
+  bio: z.string().trim().max(LIMITS.bio).optional(),
+});
+export const SpecialistTranslations = z
+  .object({ nl: specialistTexts.optional(), en: specialistTexts.optional() })
+  .openapi('SpecialistTranslations', {
+    description:
+      "Role and bio in another language than the organisation's own (in which `role` and `bio` are written).",
+    example: { en: { role: 'Mechanic', bio: 'Twenty years under the bonnet.' } },
+  });
 /** Letters and digits of any script, then also . _ / # - */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u;
 
@@ -57,6 +81,7 @@ export const CreateJobBody = z
         z.object({
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
+          translations: StepTranslations.optional(),
           assigneeId: Id('spec_Lk3m9Qw2Er8tY5ui').nullable().optional(),
           promisedAt: Timestamp.nullable().optional(),
         }),
@@ -193,11 +218,17 @@ export const EventsQuery = z.object({
 export const WorkflowBody = z
   .object({
     name: z.string().trim().min(1).max(LIMITS.workflowName),
+    answerMinutes: z.number().int().min(1).max(LIMITS.answerMinutes).nullable().optional().openapi({
+      description:
+        "Working minutes within which its jobs' questions are answered (never after the promise of the step asked about); null or absent: the organisation's answer time",
+      example: 30,
+    }),
     steps: z
       .array(
         z.object({
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
+          translations: StepTranslations.optional(),
           defaultRole: z.string().trim().min(1).max(LIMITS.role).nullable().optional(),
           expectedMinutes: z
             .number()
@@ -225,6 +256,7 @@ const Specialist = z
     role: z.string(),
     photoUrl: z.string().nullable(),
     bio: z.string(),
+    translations: SpecialistTranslations,
   })
   .openapi('SpecialistProfile');
 
@@ -234,6 +266,7 @@ export const StepOut = z
     position: z.number(),
     title: z.string(),
     description: z.string(),
+    translations: StepTranslations,
     status: z.enum(['pending', 'active', 'done', 'skipped', 'blocked']),
     assigneeId: z.string().nullable(),
     assignee: Specialist.nullable(),

@@ -21,9 +21,11 @@ export default function Approvals(props: {
               const gross = () => props.f.money(line.netCents + line.vatCents);
               return (
                 <li class="approval" id={`approval-${line.id}`}>
-                  <h3>{line.description}</h3>
+                  <h3 dir="auto">{line.description}</h3>
                   <Show when={line.explanation}>
-                    <p class="question-body">{line.explanation}</p>
+                    <p class="question-body" dir="auto">
+                      {line.explanation}
+                    </p>
                   </Show>
                   <Show when={line.photoUrl}>
                     <a href={line.photoUrl ?? ''}>

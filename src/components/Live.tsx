@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, onMount } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { type Announcement, announcementOf } from '../events/announce';
 import type { WireEvent } from '../events/catalogue';
 import { fill } from '../i18n/messages';
@@ -24,9 +24,9 @@ type Props = {
  */
 export default function Live(props: Props) {
   const t = props.messages;
-  const [connection, setConnection] = createSignal<'static' | 'connecting' | 'live' | 'offline' | 'revoked'>(
-    'static',
-  );
+  const [connection, setConnection] = createSignal<
+    'static' | 'connecting' | 'live' | 'offline' | 'revoked' | 'ended'
+  >('static');
   const [said, setSaid] = createSignal('');
 
   onMount(() => {
@@ -41,8 +41,14 @@ export default function Live(props: Props) {
     });
     const refresh = pageRefresher();
     source.onmessage = (message) => {
-      setSaid(summary(JSON.parse(message.data) as WireEvent));
+      const event = JSON.parse(message.data) as WireEvent;
+      setSaid(summary(event));
       void refresh();
+      // A cancelled job will not change again: the live line goes, as on a page loaded after it.
+      if (event.type === 'job.cancelled') {
+        source.close();
+        setConnection('ended');
+      }
     };
     onCleanup(() => source.close());
   });
@@ -51,7 +57,9 @@ export default function Live(props: Props) {
     const said = announcementOf(e.type, e as { costLine?: { state: string } });
     if (!said) return '';
     const step = 'step' in e ? e.step : undefined;
-    const stepTitle = step?.title ?? document.querySelector(`#step-${e.stepId} .title`)?.textContent ?? '';
+    // The page's title is in the customer's language; the event's is in the organisation's.
+    const stepTitle =
+      document.querySelector(`#step-${e.stepId} .title`)?.textContent?.trim() ?? step?.title ?? '';
     return fill(t.announce[said.say], { step: stepTitle, name: step?.assignee?.name ?? '' });
   }
 
@@ -62,10 +70,13 @@ export default function Live(props: Props) {
       offline: t.offline,
       connecting: t.connecting,
       revoked: t.linkRevoked,
+      ended: '',
     })[connection()];
   return (
     <>
-      <p class={`connection ${connection()}`}>{label()}</p>
+      <Show when={connection() !== 'ended'}>
+        <p class={`connection ${connection()}`}>{label()}</p>
+      </Show>
       <div role="status" aria-live="polite" class="sr-only">
         {said()}
       </div>

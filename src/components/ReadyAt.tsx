@@ -92,14 +92,15 @@ export default function ReadyAt(props: Props) {
               <Show when={step().assignee}>{(who) => <Avatar who={who()} />}</Show>
               <p>
                 <a href={`#step-${step().id}`}>
-                  {fill(t.progress, { current: index + 1, total: props.steps.length })}: {step().title}
+                  {fill(t.progress, { current: index + 1, total: props.steps.length })}:{' '}
+                  <bdi lang={step().lang?.title}>{step().title}</bdi>
                 </a>
                 <Show when={step().assignee}>
                   {(who) => (
                     <>
                       <br />
                       <span class="who">
-                        {who().name}, {who().role}
+                        <bdi>{who().name}</bdi>, <bdi lang={who().lang?.role}>{who().role}</bdi>
                       </span>
                     </>
                   )}

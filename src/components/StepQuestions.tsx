@@ -3,6 +3,10 @@ import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import type { PublicQuestion } from '../services/customer-voice/questions';
 
+/** Whether the step's own promise comes before the answer time would: then the answer is due by it. */
+const answerBefore = (stepDueAt: number | null | undefined, minutes: number, now: number) =>
+  stepDueAt != null && stepDueAt > now && stepDueAt < now + minutes * 60_000;
+
 /** The tracker's "ask the expert" form, when the job is open: who answers, how soon, and what went wrong. */
 export type AskForm = {
   /** Who answers a question about each step (its specialist, or the active step's). */
@@ -21,6 +25,8 @@ export type AskForm = {
 
 type Props = {
   stepId: string;
+  /** The step's promise while it is still ahead: an answer is never promised after it. */
+  stepDueAt?: number | null;
   questions: PublicQuestion[];
   ask: AskForm | undefined;
   t: TrackerMessages;
@@ -53,7 +59,9 @@ export default function StepQuestions(props: Props) {
             <summary>
               {answerer() ? fill(t.ask, { name: answerer()?.name ?? '' }) : t.askTeam}
               <span class="meta">
-                {fill(t.answerWithin, { duration: props.f.duration(ask().answerMinutes * 60_000) })}
+                {answerBefore(props.stepDueAt, ask().answerMinutes, props.now)
+                  ? fill(t.answerBefore, { time: props.f.when(props.stepDueAt ?? 0, props.now) })
+                  : fill(t.answerWithin, { duration: props.f.duration(ask().answerMinutes * 60_000) })}
               </span>
             </summary>
             <form method="post" class="ask-form">
@@ -117,7 +125,9 @@ export function QuestionItem(props: {
         </strong>{' '}
         <Time ms={q.askedAt} />
       </p>
-      <p class="question-body">{q.body}</p>
+      <p class="question-body" dir="auto">
+        {q.body}
+      </p>
       <Photos q={q} t={t} />
       <Show
         when={q.answer}
@@ -137,7 +147,9 @@ export function QuestionItem(props: {
             <strong>{fill(t.answerFrom, { name: q.answeredBy?.name ?? '' })}</strong>{' '}
             <Time ms={q.answeredAt ?? q.askedAt} />
           </p>
-          <p class="question-body">{q.answer}</p>
+          <p class="question-body" dir="auto">
+            {q.answer}
+          </p>
         </div>
       </Show>
       <Show when={props.last && props.ask && q.answer}>

@@ -173,11 +173,15 @@ function StepItem(
       aria-current={s().status === 'active' ? 'step' : undefined}
     >
       <h3>
-        <span class="title">{s().title}</span>{' '}
+        <bdi class="title" lang={s().lang?.title}>
+          {s().title}
+        </bdi>{' '}
         <span class="badge">{cancelled() ? props.t.stepCancelled : props.t.status[s().status]}</span>
       </h3>
       <Show when={s().description}>
-        <p class="description">{s().description}</p>
+        <p class="description" dir="auto" lang={s().lang?.description}>
+          {s().description}
+        </p>
       </Show>
       <Show when={s().assignee}>
         {(who) => (
@@ -188,10 +192,15 @@ function StepItem(
                 <span class="visually-hidden">
                   {s().status === 'done' ? props.t.doneBy : props.t.handledBy}:{' '}
                 </span>
-                <strong>{who().name}</strong>, {who().role}
+                <strong>
+                  <bdi>{who().name}</bdi>
+                </strong>
+                , <bdi lang={who().lang?.role}>{who().role}</bdi>
               </p>
               <Show when={who().bio}>
-                <p class="bio">{who().bio}</p>
+                <p class="bio" lang={who().lang?.bio}>
+                  {who().bio}
+                </p>
               </Show>
               <Show when={who().expertise?.length}>
                 <ul class="expertise" aria-label={props.t.expertise}>
@@ -296,7 +305,15 @@ function StepItem(
           </For>
         </ul>
       </Show>
-      <StepQuestions stepId={s().id} questions={[]} ask={props.ask} t={props.t} f={props.f} now={props.now} />
+      <StepQuestions
+        stepId={s().id}
+        stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}
+        questions={[]}
+        ask={props.ask}
+        t={props.t}
+        f={props.f}
+        now={props.now}
+      />
       {props.staff?.stepActions(props.step)}
     </li>
   );
@@ -313,7 +330,7 @@ function NoteItem(
       <Show when={props.staff && props.note.visibility === 'internal'}>
         <span class="badge internal">{props.staff?.internalLabel}</span>
       </Show>
-      <div class="note-body" innerHTML={props.note.html} />
+      <div class="note-body" dir="auto" innerHTML={props.note.html} />
       <Show when={props.note.photos.length > 0}>
         <ul class="note-photos">
           <For each={props.note.photos}>
@@ -367,7 +384,7 @@ function CostTable(props: Ui & { lines: PublicCostLine[] }) {
             {(line) => (
               <tr class={line.state}>
                 <th scope="row">
-                  {line.description}
+                  <bdi>{line.description}</bdi>
                   <span class="meta">
                     {t.kind[line.kind]} · {t.state[line.state]}
                     {line.specialistName ? ` · ${line.specialistName}` : ''}

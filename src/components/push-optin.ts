@@ -26,8 +26,25 @@ export async function enablePush(options: {
   return response.ok ? 'on' : 'unsupported';
 }
 
+/**
+ * iOS delivers web push only to a page added to the Home Screen (opened standalone): in Safari's tab,
+ * the hint the server rendered hidden says so. iPadOS reports itself as a Mac with touch.
+ */
+function showHomeScreenHint(): void {
+  const hint = document.querySelector<HTMLElement>('[data-home-screen-hint]');
+  if (!hint) return;
+  const ios =
+    /iP(hone|ad|od)/.test(navigator.userAgent) ||
+    (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
+  const standalone =
+    (navigator as { standalone?: boolean }).standalone === true ||
+    matchMedia('(display-mode: standalone)').matches;
+  hint.hidden = !ios || standalone;
+}
+
 /** Wires every `[data-push]` button on the page. */
 export function wirePushButtons(): void {
+  showHomeScreenHint();
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-push]')) {
     if (!('PushManager' in window) || !('serviceWorker' in navigator)) continue;
     const status = document.getElementById(button.getAttribute('aria-controls') ?? '');

@@ -33,7 +33,8 @@ export const sameOrigin =
   };
 
 /** Console pages anyone may open; the rest need a signed-in, active specialist. */
-const PUBLIC = /^\/console\/(sign-in|sign-up|sign-out|language|invite\/[^/]+)\/?$/;
+const PUBLIC =
+  /^\/console\/(sign-in|sign-up|sign-out|language|forgot-password|reset-password|invite\/[^/]+)\/?$/;
 
 /**
  * Resolves the signed-in staff member for console requests and hands them to the pages through

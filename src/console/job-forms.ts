@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConsoleMessages } from '../i18n/console';
 import { fromLocalInput } from '../i18n/format';
+import { queueTrackerLinkSms } from '../notify/sms/queue';
 import { addCostLine, changeCostLine, removeCostLine } from '../services/costs/cost-lines';
 import { askCustomer } from '../services/customer-voice/conversations';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
@@ -52,6 +53,8 @@ export function jobForms(
   jobId: string,
   t: ConsoleMessages,
   timeZone: string,
+  /** Set when text messages are configured: where tracker links point. */
+  sms?: { publicUrl: string },
 ): Record<string, Handler> {
   /** A photo that shows why extra work is needed (only when one was chosen). */
   const costPhoto = async (form: FormData) => {
@@ -182,6 +185,12 @@ export function jobForms(
       await reissueTrackerToken(ctx, jobId);
       return undefined;
     },
+    ...(sms && {
+      sendSms: async () => {
+        await queueTrackerLinkSms(ctx, jobId, sms.publicUrl);
+        return undefined;
+      },
+    }),
   };
 }
 

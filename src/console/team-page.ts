@@ -27,7 +27,8 @@ export function teamActions(page: Pick<ConsolePage, 'ctx' | 't' | 'rt'>): Record
   return {
     invite: async (form) => {
       const input = parseForm(inviteSchema, form, t);
-      const { token } = await inviteSpecialist(ctx, input);
+      // Email is always available: sent through SMTP_URL, or kept in the outbox the console shows.
+      const { token } = await inviteSpecialist(ctx, input, { mail: { publicUrl: rt.config.publicUrl } });
       return { show: { ...input, url: `${rt.config.publicUrl}/console/invite/${token}` } };
     },
     permission: async (form) => {

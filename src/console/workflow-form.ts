@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorText } from '../errors/catalogue';
 import type { ConsoleMessages } from '../i18n/console';
+import { type ContentLocale, otherLocale } from '../i18n/content';
 import type { WorkflowInput } from '../services/organisation/workflows';
 import { LIMITS } from '../services/platform/limits';
 import { FormInvalid, localeOf, parseForm } from './page';
@@ -12,6 +13,8 @@ export const SPARE_ROWS = 3;
 const row = z.object({
   title: z.string().trim().max(LIMITS.title),
   description: z.string().trim().max(LIMITS.stepDescription),
+  titleOther: z.string().trim().max(LIMITS.title),
+  descriptionOther: z.string().trim().max(LIMITS.stepDescription),
   defaultRole: z.string().trim().max(LIMITS.role),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
 });
@@ -20,13 +23,28 @@ const row = z.object({
  * Reads the editor's rows (`steps.0.title`, `steps.0.description`, …). Rows without a title are left
  * out, so clearing a title removes a step; at least one step is needed.
  */
-export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowInput {
-  const { name } = parseForm(z.object({ name: z.string().trim().min(1).max(LIMITS.workflowName) }), form, t);
+export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: ContentLocale): WorkflowInput {
+  const other = otherLocale(own);
+  const { name, answerMinutes } = parseForm(
+    z.object({
+      name: z.string().trim().min(1).max(LIMITS.workflowName),
+      answerMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(LIMITS.answerMinutes)]),
+    }),
+    withDefault(form, 'answerMinutes', ''),
+    t,
+  );
   const steps: WorkflowInput['steps'] = [];
   for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
     if (!form.has(`steps.${i}.title`)) continue;
     const fields = new FormData();
-    for (const key of ['title', 'description', 'defaultRole', 'expectedMinutes']) {
+    for (const key of [
+      'title',
+      'description',
+      'titleOther',
+      'descriptionOther',
+      'defaultRole',
+      'expectedMinutes',
+    ]) {
       fields.set(key, String(form.get(`steps.${i}.${key}`) ?? ''));
     }
     let parsed: z.output<typeof row>;
@@ -41,6 +59,8 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
     steps.push({
       title: parsed.title,
       description: parsed.description,
+      // The title and description in the organisation's other language (empty: customers reading it see these).
+      translations: { [other]: { title: parsed.titleOther, description: parsed.descriptionOther } },
       defaultRole: parsed.defaultRole || null,
       expectedMinutes: parsed.expectedMinutes === '' ? null : parsed.expectedMinutes,
       // A checkbox sends nothing when unchecked; the hidden marker says the form had the box at all.
@@ -52,7 +72,20 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages): WorkflowIn
   if (steps.length === 0) {
     throw new FormInvalid({ 'steps.0.title': errorText('required', {}, localeOf(t)) });
   }
-  return { name, steps: steps.slice(0, MAX_STEPS) };
+  return {
+    name,
+    answerMinutes: answerMinutes === '' ? null : answerMinutes,
+    steps: steps.slice(0, MAX_STEPS),
+  };
+}
+
+/** A form posted without the field (an older page) reads as if it were left empty. */
+function withDefault(form: FormData, key: string, value: string): FormData {
+  if (form.has(key)) return form;
+  const copy = new FormData();
+  for (const [k, v] of form) copy.append(k, v);
+  copy.set(key, value);
+  return copy;
 }
 
 const prefix = (errors: Record<string, string>, i: number) =>

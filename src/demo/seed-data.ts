@@ -1,9 +1,13 @@
 import type { organisations, specialists } from '../../db/schema';
+import type { WeekHours } from '../../db/schema/calendars';
 import type { CostLineInput } from '../services/costs/cost-lines';
 import type { WorkflowInput } from '../services/organisation/workflows';
+import type { DemoPhoto } from './seed-photos';
 
-// The demo data. Times are minutes after the job was created (`at`), so they can be read against the
-// promises the workflow proposes, which also count from creation.
+// The demo data, written in Dutch (the organisations' language; src/demo/seed-translations.ts has the English).
+// Times are working minutes after the job was created (`at`), in the organisation's opening hours, so
+// they can be read against the promises the workflow proposes, which also count in working time from
+// creation; a job is created so that its script ends now, inside the hours.
 
 export type Line = Omit<CostLineInput, 'stepId' | 'specialistId'>;
 
@@ -11,8 +15,8 @@ export type Action = { at?: number; step: number } & (
   | { do: 'start' | 'finish' | 'skip' }
   | { do: 'assign'; who: string }
   | { do: 'promise'; moveBy: number; reason: string; andLater?: boolean }
-  | { do: 'note'; who: string; text: string; internal?: boolean }
-  | { do: 'cost'; line: Line; who?: string; name?: string }
+  | { do: 'note'; who: string; text: string; internal?: boolean; photos?: DemoPhoto[] }
+  | { do: 'cost'; line: Line; who?: string; name?: string; photo?: DemoPhoto }
   | { do: 'settle'; name: string; patch: Partial<Pick<Line, 'quantityMilli' | 'unitPriceCents'>> }
   | { do: 'ask'; text: string }
   | { do: 'answer'; who: string; text: string }
@@ -39,7 +43,17 @@ export type DemoOrganisation = {
 };
 
 const H = 60;
-const D = 24 * H;
+/** A working day at the notary's (09:00–17:00). */
+const D = 8 * H;
+
+/** Opening hours, Sunday first: from `open` to `close` (HH:MM) on the days given. */
+const hours = (open: string, close: string, days: number[]): WeekHours => {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  return Array.from({ length: 7 }, (_, day) =>
+    days.includes(day) ? [{ open: minutes(open), close: minutes(close) }] : [],
+  ) as WeekHours;
+};
+const WEEKDAYS = [1, 2, 3, 4, 5];
 
 type Vat = 21 | 9 | 0;
 const line =
@@ -66,6 +80,10 @@ const garage: DemoOrganisation = {
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
     currency: 'EUR',
+    // The workshop: weekdays 08:00–17:30, closed on Dutch public holidays; questions within two hours.
+    hours: hours('08:00', '17:30', WEEKDAYS),
+    holidayCountry: 'NL',
+    answerMinutes: 120,
   },
   customerForDays: 120,
   team: [
@@ -102,7 +120,7 @@ const garage: DemoOrganisation = {
       key: 'tom',
       name: 'Tom Hendriks',
       role: 'Monteur',
-      bio: 'Certified to work on hybrid and electric cars (IVS 3). Happy to explain what he does in English.',
+      bio: 'Gecertificeerd voor hybride en elektrische auto’s (IVS 3). Legt ook in het Engels graag uit wat hij doet.',
       expertise: ['hybride', 'elektrisch', 'airco', 'diagnose'],
     },
   ],
@@ -209,6 +227,7 @@ const garage: DemoOrganisation = {
           step: 1,
           do: 'note',
           who: 'fatima',
+          photos: ['brake-disc'],
           text: [
             'APK-keuring gedaan. Wat ik heb gevonden:',
             '',
@@ -282,6 +301,7 @@ const garage: DemoOrganisation = {
           step: 2,
           do: 'cost',
           who: 'jan',
+          photo: 'wiper-blade',
           line: {
             ...part('Ruitenwisserbladen voor (Bosch Aerotwin, set)', 1, 32.5, 'awaiting_approval'),
             explanation:
@@ -431,6 +451,10 @@ const notary: DemoOrganisation = {
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
     currency: 'EUR',
+    // The office: weekdays 09:00–17:00, never a deed signed at the weekend; an answer within a working day.
+    hours: hours('09:00', '17:00', WEEKDAYS),
+    holidayCountry: 'NL',
+    answerMinutes: 8 * 60,
   },
   customerForDays: 200,
   team: [
@@ -453,7 +477,7 @@ const notary: DemoOrganisation = {
       key: 'noor',
       name: 'mr. Noor Jacobs',
       role: 'Kandidaat-notaris',
-      bio: 'Drafts your deeds and is your first point of contact for questions. Works in Dutch and English.',
+      bio: 'Stelt uw aktes op en is uw eerste aanspreekpunt voor vragen. Werkt in het Nederlands en het Engels.',
       expertise: ['testament', 'samenlevingscontract', 'internationaal erfrecht'],
     },
     {
@@ -729,6 +753,11 @@ const delivery: DemoOrganisation = {
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
     currency: 'EUR',
+    // The vans drive Monday to Saturday 08:00–21:00; the planners answer within the hour, and a
+    // question about a van on its way before it arrives (the workflow's own answer time).
+    hours: hours('08:00', '21:00', [1, 2, 3, 4, 5, 6]),
+    holidayCountry: 'NL',
+    answerMinutes: 60,
   },
   customerForDays: 60,
   team: [
@@ -751,7 +780,7 @@ const delivery: DemoOrganisation = {
       key: 'sven',
       name: 'Sven Koster',
       role: 'Bezorger',
-      bio: 'Delivers and assembles furniture and appliances. Speaks English and German.',
+      bio: 'Bezorgt en monteert meubels en apparaten. Spreekt Engels en Duits.',
       expertise: ['montage', 'witgoed'],
     },
     {
@@ -765,6 +794,7 @@ const delivery: DemoOrganisation = {
   workflows: [
     {
       name: 'Bezorgen en plaatsen',
+      answerMinutes: 30,
       steps: [
         {
           title: 'Opgehaald bij de winkel',
@@ -794,6 +824,7 @@ const delivery: DemoOrganisation = {
     },
     {
       name: 'Witgoed bezorgen en aansluiten',
+      answerMinutes: 30,
       steps: [
         {
           title: 'Opgehaald bij de winkel',
@@ -846,6 +877,7 @@ const delivery: DemoOrganisation = {
           step: 1,
           do: 'note',
           who: 'eva',
+          photos: ['sofa-in-depot'],
           text: 'Uw bank staat in ons depot in Nieuwegein. Morgen rijden we naar u toe; u krijgt vanavond een sms met een tijdvak van twee uur.',
         },
         { at: 17 * H + 15, step: 1, do: 'finish' },
@@ -915,6 +947,7 @@ const delivery: DemoOrganisation = {
           step: 3,
           do: 'note',
           who: 'ricardo',
+          photos: ['washing-machine'],
           text: 'Connected and a test run done: no leaks. Your old tap was dripping, so I replaced it, as we agreed at the door.',
         },
         { at: 21 * H + 30, step: 3, do: 'finish' },

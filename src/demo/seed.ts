@@ -1,5 +1,7 @@
 import { count } from 'drizzle-orm';
 import { accounts, organisations, specialists, users } from '../../db/schema';
+import { calendarFor } from '../services/calendar/calendars';
+import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calendar/working-time';
 import { addCostLine, changeCostLine } from '../services/costs/cost-lines';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
 import { rateSpecialist } from '../services/customer-voice/ratings';
@@ -9,6 +11,7 @@ import { createApiKey } from '../services/organisation/api-keys';
 import { createWorkflow } from '../services/organisation/workflows';
 import type { Clock, Ctx, Db } from '../services/platform/context';
 import { newId } from '../services/platform/ids';
+import { storeImage } from '../services/platform/media';
 import { loadSecrets } from '../services/platform/secrets';
 import { passwordHasher } from '../services/staff/auth';
 import { assignStep } from '../services/steps/assign-step';
@@ -16,6 +19,8 @@ import { changeStepStatus } from '../services/steps/change-step-status';
 import { postNote } from '../services/steps/post-note';
 import { promiseStep } from '../services/steps/promise-step';
 import { type DemoJob, type DemoOrganisation, demoOrganisations } from './seed-data';
+import { type DemoPhoto, demoPhoto } from './seed-photos';
+import { english } from './seed-translations';
 
 /** Every demo specialist can sign in to the console with this password. */
 export const DEMO_PASSWORD = 'open-kitchen-demo';
@@ -89,7 +94,12 @@ async function seedOrganisation(
   await db.insert(organisations).values({ id: organisationId, createdAt: time, ...demo.organisation });
   const team = new Map<string, string>();
   const staff: SeedReport['organisations'][number]['staff'] = [];
-  for (const { key, ...person } of demo.team) {
+  for (const { key, ...written } of demo.team) {
+    // Written in Dutch, the organisation's language; English beside it (src/demo/seed-translations.ts).
+    const person = {
+      ...written,
+      translations: { en: { role: english(written.role), bio: written.bio ? english(written.bio) : '' } },
+    };
     const id = newId('spec');
     team.set(key, id);
     // Each demo specialist can sign in to the console (a better-auth user with a password account).
@@ -116,15 +126,41 @@ async function seedOrganisation(
   const workflowIds: string[] = [];
   for (const workflow of demo.workflows) {
     time += MINUTE;
-    workflowIds.push(await createWorkflow(ctx, workflow));
+    workflowIds.push(
+      await createWorkflow(ctx, {
+        ...workflow,
+        steps: workflow.steps.map((step) => ({
+          ...step,
+          translations: {
+            en: {
+              title: english(step.title),
+              description: step.description ? english(step.description) : '',
+            },
+          },
+        })),
+      }),
+    );
   }
+  // Each photo is drawn once per organisation and stored through the upload pipeline when first used.
+  const photos = new Map<DemoPhoto, string>();
+  const photoId = async (kind: DemoPhoto) => {
+    let id = photos.get(kind);
+    if (!id) {
+      id = (await storeImage(ctx, 'photo', await demoPhoto(kind), 'photo')).id;
+      photos.set(kind, id);
+    }
+    return id;
+  };
 
   const trackers: SeedReport['organisations'][number]['trackers'] = [];
   for (const job of demo.jobs) {
-    const start = now - job.startedMinutesAgo * MINUTE;
-    const token = await playJob(ctx, job, workflowIds, team, (at) => {
+    // Times run in the workflow's working hours: the job is created when, with its script's working
+    // minutes added, it ends no later than now, so nothing happens (or is promised) at night.
+    const calendar = await calendarFor(db, organisationId, workflowIds[job.workflow] ?? null);
+    const start = startFor(calendar, now, job.startedMinutesAgo);
+    const token = await playJob(ctx, job, workflowIds, team, calendar, photoId, (at) => {
       if (at > job.startedMinutesAgo) throw new Error(`demo script of ${job.reference} runs into the future`);
-      time = start + at * MINUTE;
+      time = addWorkingMinutes(calendar, start, at);
     });
     trackers.push({
       reference: job.reference,
@@ -137,12 +173,29 @@ async function seedOrganisation(
   return { name: demo.organisation.name, slug: demo.organisation.slug, apiKey: key, staff, trackers };
 }
 
+/**
+ * The latest opening time from which `minutes` of working time end no later than `now` (found by
+ * halving: the end grows with the start).
+ */
+export function startFor(calendar: Calendar, now: number, minutes: number): number {
+  let low = now - 400 * 24 * 60 * MINUTE;
+  let high = now;
+  while (high - low > MINUTE) {
+    const middle = Math.floor((low + high) / 2);
+    if (addWorkingMinutes(calendar, nextOpening(calendar, middle), minutes) <= now) low = middle;
+    else high = middle;
+  }
+  return nextOpening(calendar, low);
+}
+
 /** Creates one demo job, then replays its script through the services at the scripted times. */
 async function playJob(
   ctx: Ctx,
   job: DemoJob,
   workflowIds: string[],
   team: Map<string, string>,
+  calendar: Calendar,
+  photoId: (kind: DemoPhoto) => Promise<string>,
   moveTo: (minutesAfterCreation: number) => void,
 ): Promise<string> {
   moveTo(0);
@@ -189,7 +242,7 @@ async function playJob(
         const moved = action.andLater ? steps.slice(action.step) : [step];
         for (const s of moved) {
           if (s.promisedAt == null || s.status === 'done' || s.status === 'skipped') continue;
-          const promisedAt = s.promisedAt + action.moveBy * MINUTE;
+          const promisedAt = addWorkingMinutes(calendar, s.promisedAt, action.moveBy);
           remember(await promiseStep(ctx, jobId, s.id, { promisedAt, reason: action.reason }));
         }
         break;
@@ -199,6 +252,7 @@ async function playJob(
           markdown: action.text,
           visibility: action.internal ? 'internal' : 'customer',
           authorId: person(action.who),
+          photoIds: await Promise.all((action.photos ?? []).map(photoId)),
         });
         break;
       case 'cost': {
@@ -206,6 +260,7 @@ async function playJob(
           ...action.line,
           stepId: step.id,
           specialistId: action.who ? person(action.who) : null,
+          photoId: action.photo ? await photoId(action.photo) : null,
         });
         if (action.name) lines.set(action.name, line.id);
         break;

@@ -128,6 +128,31 @@ export const ERRORS = {
     en: 'The organisation needs at least one active admin.',
     nl: 'De organisatie heeft minstens één actieve beheerder nodig.',
   },
+  reset_link_invalid: {
+    kind: 'invalid',
+    en: 'This link has expired or has been used already. Ask for a new one.',
+    nl: 'Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.',
+  },
+  sms_no_number: {
+    kind: 'conflict',
+    en: 'This job has no mobile number a text message can go to.',
+    nl: 'Deze opdracht heeft geen mobiel nummer waar een sms naartoe kan.',
+  },
+  sms_number_failing: {
+    kind: 'conflict',
+    en: 'Text messages to this number failed for good. Check the number with the customer.',
+    nl: 'Sms’jes naar dit nummer mislukten definitief. Controleer het nummer met de klant.',
+  },
+  sms_just_sent: {
+    kind: 'conflict',
+    en: 'The tracker link was sent by text less than a minute ago.',
+    nl: 'De volglink is minder dan een minuut geleden per sms verstuurd.',
+  },
+  sms_no_link: {
+    kind: 'conflict',
+    en: 'This job has no link to send yet. Make a new one first.',
+    nl: 'Deze opdracht heeft nog geen link om te versturen. Maak eerst een nieuwe.',
+  },
 
   // One field's value (the API answers these as `invalid_input`, naming the field)
   required: { kind: 'invalid', en: 'Fill this in.', nl: 'Vul dit in.' },

@@ -22,6 +22,12 @@ import type { PublicCostLine, PublicNote, PublicQuestion, PublicSpecialist, Publ
 const id = z.string();
 const time = z.number();
 
+/** Job content in the other language; snapshots logged before content had two languages lack it. */
+const translations = <F extends string>(fields: readonly [F, ...F[]]) => {
+  const texts = z.partialRecord(z.enum(fields), z.string());
+  return z.object({ nl: texts.optional(), en: texts.optional() }).default({});
+};
+
 const specialist: z.ZodType<PublicSpecialist> = z.object({
   id,
   name: z.string(),
@@ -30,6 +36,7 @@ const specialist: z.ZodType<PublicSpecialist> = z.object({
   photoUrl: z.string().nullable(),
   bio: z.string(),
   expertise: z.array(z.string()),
+  translations: translations(['role', 'bio']),
 });
 
 const step: z.ZodType<PublicStep> = z.object({
@@ -37,6 +44,7 @@ const step: z.ZodType<PublicStep> = z.object({
   position: z.number().int(),
   title: z.string(),
   description: z.string(),
+  translations: translations(['title', 'description']),
   status: z.enum(STEP_STATUSES),
   promisedAt: time.nullable(),
   originalPromisedAt: time.nullable(),

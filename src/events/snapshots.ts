@@ -1,4 +1,13 @@
-import type { CostLine, QuestionAsker, QuestionChannel, ReplyChannel, Step } from '../../db/schema';
+import type {
+  ContentLocale,
+  CostLine,
+  QuestionAsker,
+  QuestionChannel,
+  ReplyChannel,
+  SpecialistTranslations,
+  Step,
+  StepTranslations,
+} from '../../db/schema';
 
 /**
  * The shapes a customer may see of a job's parts. Events carry them as snapshots of the thing that
@@ -14,6 +23,10 @@ export type PublicSpecialist = {
   photoUrl: string | null;
   bio: string;
   expertise: string[];
+  /** Role and bio in the other language; `role` and `bio` are in the organisation's own. */
+  translations: SpecialistTranslations;
+  /** Set once shown to a reader: the language of a text shown as a fallback (see i18n/content.ts). */
+  lang?: { role?: ContentLocale; bio?: ContentLocale };
 };
 
 export type PublicStep = {
@@ -21,6 +34,10 @@ export type PublicStep = {
   position: number;
   title: string;
   description: string;
+  /** Title and description in the other language; `title` and `description` are in the organisation's own. */
+  translations: StepTranslations;
+  /** Set once shown to a reader: the language of a text shown as a fallback (see i18n/content.ts). */
+  lang?: { title?: ContentLocale; description?: ContentLocale };
   status: Step['status'];
   promisedAt: number | null;
   originalPromisedAt: number | null;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LIVE_STREAMS, type LiveStreams } from '../live/registry';
 import { answerBadUrl, decodedPath, discardUnreadBody, hardenStatic, staticPaths } from './node-guard';
+import { gzipStatics } from './static-gzip';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -22,6 +23,7 @@ export async function startServer(options: { host: string; port: number }): Prom
   const streams = (globalThis as Record<symbol, LiveStreams | undefined>)[LIVE_STREAMS];
   if (!streams) throw new Error('The build registered no live stream routes: rebuild (`npm run build`).');
   const statics = staticPaths(resolve('dist/client'));
+  const gzipped = gzipStatics(resolve('dist/client'), statics);
   const server = createServer((req, res) => {
     // The adapter decodes the URL the same way and would answer a failure with a bare text.
     if (decodedPath(req.url) === null) return answerBadUrl(res);
@@ -29,6 +31,7 @@ export async function startServer(options: { host: string; port: number }): Prom
     if (req.method === 'GET' && streams.paths.test(path)) return void serveStream(streams, req, res);
     hardenStatic(req, res, statics);
     discardUnreadBody(req, res);
+    if (gzipped(req, res, decodedPath(req.url) ?? '')) return;
     handler(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -42,6 +42,11 @@ export type OpenStream = {
    * cannot slip between the route's check and joining: null while it still holds.
    */
   recheck?: () => Promise<RevokedReason | null>;
+  /**
+   * Checks the grant again every `everyMs` while the stream is open: what ends with no event in the log
+   * (a staff session that expires by time). Null while it still holds.
+   */
+  watch?: { everyMs: number; check: () => Promise<RevokedReason | null> };
   /** Called once when the stream ends, however it ends (the per-token and per-address counts). */
   release?: () => void;
   headers?: Record<string, string>;
@@ -84,6 +89,7 @@ export async function openStream(options: OpenStream): Promise<Response> {
     throw error;
   }
   if (options.grant.via === 'embed') stream.expireAt(options.grant.expiresAt, options.now);
+  if (options.watch) stream.watch(options.watch.everyMs, options.watch.check);
   const body = new ReadableStream<Uint8Array>(
     { pull: (controller) => stream.pull(controller), cancel: () => stream.finish() },
     { highWaterMark: 0 },
@@ -188,6 +194,15 @@ class LiveStream implements Subscriber {
       () => (Date.now() >= expiresAt ? this.end('expired') : this.expireAt(expiresAt, Date.now())),
       Math.min(Math.max(0, expiresAt - now), MAX_DELAY),
     ).unref();
+  }
+
+  watch(everyMs: number, check: () => Promise<RevokedReason | null>): void {
+    if (this.ended) return;
+    this.timer = setTimeout(async () => {
+      const reason = await check().catch(() => null);
+      if (reason) this.end(reason);
+      else this.watch(everyMs, check);
+    }, everyMs).unref();
   }
 
   /** On our Node server: the head is written; the rest goes straight to the socket. */

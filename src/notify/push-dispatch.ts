@@ -4,6 +4,7 @@ import { jobs, organisations } from '../../db/schema';
 import { type Announcement, announcementOf } from '../events/announce';
 import { type LogEvent, readEvent } from '../events/catalogue';
 import { consoleMessages } from '../i18n/console';
+import { localText } from '../i18n/content';
 import { fill, messages } from '../i18n/messages';
 import { type Clock, type Db, writeTransaction } from '../services/platform/context';
 import { loadSecrets, unseal } from '../services/platform/secrets';
@@ -98,7 +99,7 @@ export async function sendPushForNewEvents(
   const jobIds = [...new Set(wanted.map((e) => e.jobId))];
   const [jobRows, subs, secrets] = await Promise.all([
     db
-      .select({ job: jobs, orgName: organisations.name })
+      .select({ job: jobs, orgName: organisations.name, orgLocale: organisations.defaultLocale })
       .from(jobs)
       .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
       .where(inArray(jobs.id, jobIds)),
@@ -133,7 +134,11 @@ export async function sendPushForNewEvents(
       ) {
         const t = messages[sub.locale].tracker;
         const step = 'step' in event.payload ? event.payload.step : undefined;
-        body = fill(t.announce[key], { step: step?.title ?? '', name: '' });
+        // In the subscriber's language where the step was given in it (older events carry no translations).
+        const title = step
+          ? localText(step.title, found.orgLocale, step.translations, 'title', sub.locale).text
+          : '';
+        body = fill(t.announce[key], { step: title, name: '' });
         url = `${publicUrl}/t/${token}`;
       } else if (staffId && sub.specialistId === staffId) {
         body = staffLine(event, consoleMessages[sub.locale].push, found.job.reference);

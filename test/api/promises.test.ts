@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, fakeClock, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
+import {
+  apiClient,
+  fakeClock,
+  makeOrganisation,
+  PRODUCT_CALENDAR,
+  sampleJob,
+  type TestOrg,
+  testRuntime,
+} from '../helpers';
 
 // Monday 23 November 2026, 09:00 in Amsterdam.
 const local = (time: string, date = '2026-11-23') => new Date(`${date}T${time}:00+01:00`).toISOString();
@@ -11,8 +19,8 @@ let other: TestOrg;
 beforeAll(async () => {
   const rt = await testRuntime({ clock });
   call = apiClient(rt);
-  org = await makeOrganisation(rt);
-  other = await makeOrganisation(rt);
+  org = await makeOrganisation(rt, PRODUCT_CALENDAR);
+  other = await makeOrganisation(rt, PRODUCT_CALENDAR);
 });
 
 const office = {
@@ -237,5 +245,43 @@ describe('promises over the API', () => {
       code: 'approval_pending',
       details: { costLineId: line.json.id },
     });
+  });
+});
+
+describe('answer times per workflow', () => {
+  const steps = [{ title: 'Onderweg', expectedMinutes: 60 }];
+
+  it('creates, reads and replaces a workflow with its own answer time; 422 outside the limits; 404 for another organisation', async () => {
+    const made = await call('POST', '/workflows', {
+      key: org.key,
+      body: { name: 'Bezorging', answerMinutes: 30, steps },
+    });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ name: 'Bezorging', answerMinutes: 30 });
+    const listed = await call('GET', '/workflows', { key: org.key });
+    expect(listed.json.workflows.find((w: { id: string }) => w.id === made.json.id)?.answerMinutes).toBe(30);
+
+    const cleared = await call('PUT', `/workflows/${made.json.id}`, {
+      key: org.key,
+      body: { name: 'Bezorging', answerMinutes: null, steps },
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.json.answerMinutes).toBeNull();
+
+    const zero = await call('PUT', `/workflows/${made.json.id}`, {
+      key: org.key,
+      body: { name: 'Bezorging', answerMinutes: 0, steps },
+    });
+    expect(zero.status).toBe(422);
+    const theirs = await call('PUT', `/workflows/${made.json.id}`, {
+      key: other.key,
+      body: { name: 'Overgenomen', steps },
+    });
+    expect(theirs.status).toBe(404);
+    const readOnly = await call('PUT', `/workflows/${made.json.id}`, {
+      key: org.readKey,
+      body: { name: 'Bezorging', steps },
+    });
+    expect(readOnly.status).toBe(403);
   });
 });

@@ -208,6 +208,9 @@ const PAGES_COVERED = new Set([
   'insights/jobs.astro',
   'outbox.astro',
   'outbox/[id].astro',
+  // Public, and about no organisation: an email address in, one user's single-use token out.
+  'forgot-password.astro',
+  'reset-password.astro',
 ]);
 
 describe('organisation A reaching for organisation B through the console', () => {

@@ -1,10 +1,13 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specialists } from '../../db/schema';
 import { toLocalInput } from '../../src/i18n/format';
 import { getCalendar, getWorkflowCalendar, setCalendar } from '../../src/services/calendar/calendars';
 import type { WeekHours } from '../../src/services/calendar/working-time';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
-import { createWorkflow } from '../../src/services/organisation/workflows';
+import { createWorkflow, getWorkflow } from '../../src/services/organisation/workflows';
+import { promiseStep } from '../../src/services/steps/promise-step';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 
@@ -142,5 +145,84 @@ describe('working hours in the console', () => {
     const back = await client.post('/console/calendar', { _action: 'dropWorkflowCalendar', workflowId });
     expect(back.status).toBe(303);
     expect((await getWorkflowCalendar(admin.ctx, workflowId)).own).toBeNull();
+  });
+});
+
+describe('answer times in the workflow editor', () => {
+  it("saves a workflow's own answer time, shows the organisation's when empty, and names a bad value", async () => {
+    const id = await createWorkflow(admin.ctx, { name: 'Bezorging', steps: [{ title: 'Onderweg' }] });
+    const page = await client.get(`/console/workflows/${id}`);
+    expect(page.text).toContain('name="answerMinutes"');
+    expect(page.text).toMatch(/de antwoordtijd van de organisatie \(240 minuten\)/);
+    const form = { _action: 'update', name: 'Bezorging', 'steps.0.title': 'Onderweg', answerMinutes: '30' };
+    expect((await client.post(`/console/workflows/${id}`, form)).status).toBe(303);
+    expect((await getWorkflow(admin.ctx, id)).answerMinutes).toBe(30);
+    const bad = await client.post(`/console/workflows/${id}`, { ...form, answerMinutes: '0' });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, 'wf-update-answer')).toBeTruthy();
+    expect((await getWorkflow(admin.ctx, id)).answerMinutes).toBe(30);
+  });
+});
+
+describe('job content in both languages in the console', () => {
+  it('edits a step title and description in English beside the Dutch, and a role and bio', async () => {
+    const id = await createWorkflow(admin.ctx, { name: 'Twee talen', steps: [{ title: 'Intake' }] });
+    const page = await client.get(`/console/workflows/${id}`);
+    expect(page.text).toContain('Titel (Nederlands)');
+    expect(page.text).toContain('Titel (Engels)');
+    const saved = await client.post(`/console/workflows/${id}`, {
+      _action: 'update',
+      name: 'Twee talen',
+      'steps.0.title': 'Intake',
+      'steps.0.description': 'We nemen de auto in ontvangst.',
+      'steps.0.titleOther': 'Check-in',
+      'steps.0.descriptionOther': 'We take in your car.',
+    });
+    expect(saved.status).toBe(303);
+    expect((await getWorkflow(admin.ctx, id)).steps[0]?.translations).toEqual({
+      en: { title: 'Check-in', description: 'We take in your car.' },
+    });
+    expect((await client.get(`/console/workflows/${id}`)).text).toMatch(/value="Check-in"/);
+
+    const profile = `/console/team/${admin.specialist.id}`;
+    expect((await client.get(profile)).text).toContain('Rol (Engels)');
+    const posted = await client.post(profile, {
+      _action: 'profile',
+      name: admin.specialist.name,
+      role: 'Eigenaar',
+      roleOther: 'Owner',
+      bio: 'Runt de garage.',
+      bioOther: 'Runs the garage.',
+      expertise: '',
+    });
+    expect(posted.status).toBe(303);
+    const [me] = await admin.ctx.db.select().from(specialists).where(eq(specialists.id, admin.specialist.id));
+    expect(me?.translations).toEqual({ en: { role: 'Owner', bio: 'Runs the garage.' } });
+  });
+});
+
+describe('the board', () => {
+  it('shows a fixed appointment the work before it no longer fits as at risk', async () => {
+    const now = Date.now();
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'RISK-1',
+      title: 'Akte',
+      customer: { name: 'Lisa', locale: 'nl' },
+      steps: [
+        { title: 'Concept', promisedAt: now + HOUR },
+        { title: 'Ondertekening', promisedAt: now + 2 * HOUR },
+      ],
+    });
+    const [concept, signing] = (await getJob(admin.ctx, jobId)).steps;
+    await promiseStep(admin.ctx, jobId, signing?.id ?? '', { promisedAt: now + 2 * HOUR, fixed: true });
+    const before = await client.get('/console');
+    expect(before.text).not.toContain('In gevaar: Ondertekening');
+    await promiseStep(admin.ctx, jobId, concept?.id ?? '', {
+      promisedAt: now + 3 * HOUR,
+      reason: 'De stukken komen later',
+    });
+    expect((await getJob(admin.ctx, jobId)).steps[1]?.atRisk).toBe(true);
+    const board = await client.get('/console');
+    expect(board.text).toMatch(/<span class="badge late at-risk"[^>]*>In gevaar: Ondertekening<\/span>/);
   });
 });

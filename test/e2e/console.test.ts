@@ -72,7 +72,10 @@ describe('the staff console in a real browser', () => {
     await sp.getByRole('button', { name: 'Lid worden' }).click();
     await sp.waitForURL(/\/console\/$/);
     await sp.getByRole('link', { name: 'Mijn profiel' }).click();
-    await sp.getByLabel('Korte beschrijving').fill('Keurt sinds 2015, liefst oldtimers.');
+    await sp.getByLabel('Korte beschrijving (Nederlands)').fill('Keurt sinds 2015, liefst oldtimers.');
+    await sp
+      .getByLabel('Korte beschrijving (Engels)')
+      .fill('Inspecting cars since 2015, classics preferred.');
     await sp.getByLabel('Expertise').fill('APK, oldtimers');
     await sp
       .getByLabel('Foto', { exact: true })

@@ -94,3 +94,62 @@ describe('"ready at" on a 390 px phone', () => {
     });
   }
 });
+
+describe('the tracker on a 390 px phone', () => {
+  it('fits the cost table without sideways scrolling, shows a skipped step with enough contrast, and axe finds nothing', async () => {
+    const created = await api('POST', '/jobs', { ...sampleJob(), workflowId: org.workflowId });
+    const cost = (description: string, quantity: number, unitPriceCents: number) =>
+      api('POST', `/jobs/${created.id}/cost-lines`, {
+        kind: 'part',
+        description,
+        quantity,
+        unitPriceCents,
+        vatRate: 21,
+        state: 'estimate',
+        stepId: created.steps[1].id,
+      });
+    await cost('Ruitenwisserbladen voor (Bosch Aerotwin, set) inclusief montage', 1, 3250);
+    await cost('Motorolie 5W-30 (VW 504.00), liter', 4.5, 1695);
+    await cost('Remschijven en -blokken voor (ATE), geventileerd', 12, 121_450);
+    await api('POST', `/jobs/${created.id}/steps/${created.steps[0].id}/skip`);
+
+    const page = await browser.newPage({ ...phone, locale: 'nl-NL' });
+    await page.goto(created.trackerUrl.replace(/^https?:\/\/[^/]+/, product.url));
+    await page.locator('.costs table').waitFor();
+    const fit = await page.evaluate(() => {
+      const table = document.querySelector('.costs table') as HTMLElement;
+      const amounts = [...document.querySelectorAll('.costs td.num')].map(
+        (td) => td.getBoundingClientRect().right,
+      );
+      return {
+        page: document.documentElement.scrollWidth,
+        table: table.getBoundingClientRect().right,
+        amounts,
+      };
+    });
+    expect(fit.page).toBeLessThanOrEqual(390);
+    expect(fit.table).toBeLessThanOrEqual(390);
+    expect(fit.amounts).toHaveLength(3);
+    for (const right of fit.amounts) expect(right).toBeLessThanOrEqual(390);
+    expect(await page.locator('.step.skipped').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('stops the live dot when the job is cancelled while the tracker is open, and says so at the top', async () => {
+    const created = await api('POST', '/jobs', { ...sampleJob(), workflowId: org.workflowId });
+    const page = await browser.newPage({ ...phone, locale: 'en-GB' });
+    await page.goto(created.trackerUrl.replace(/^https?:\/\/[^/]+/, product.url));
+    await page.locator('.connection.live').waitFor();
+    await api('POST', `/jobs/${created.id}/cancel`, { reason: 'Car sold' });
+    await page.locator('.ready.cancelled').waitFor();
+    await page.locator('.connection').waitFor({ state: 'detached' });
+    await expect(page.locator('.ready.cancelled').innerText()).resolves.toContain('Car sold');
+    // No reconnecting either: the stream was closed, not dropped.
+    expect(await page.locator('.connection').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});

@@ -7,7 +7,15 @@ import { getJob } from '../../src/services/jobs/read-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { previewPromise, promiseStep } from '../../src/services/steps/promise-step';
-import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
+import {
+  fakeClock,
+  makeOrganisation,
+  PRODUCT_CALENDAR,
+  refusal,
+  sampleJob,
+  type TestOrg,
+  testRuntime,
+} from '../helpers';
 
 /**
  * Re-planning on a fake clock. The organisation works Monday to Friday 09:00–17:30 in
@@ -20,7 +28,7 @@ let org: TestOrg;
 let workflowId: string;
 
 beforeAll(async () => {
-  org = await makeOrganisation(rt);
+  org = await makeOrganisation(rt, PRODUCT_CALENDAR);
   workflowId = await createWorkflow(org.ctx, {
     name: 'Reparatie',
     steps: [

@@ -13,14 +13,16 @@ import {
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow, getWorkflow, updateWorkflow } from '../../src/services/organisation/workflows';
 import { newId } from '../../src/services/platform/ids';
 import { assignStep } from '../../src/services/steps/assign-step';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
-import { fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
+import { fakeClock, makeOrganisation, PRODUCT_CALENDAR, refusal, sampleJob, testRuntime } from '../helpers';
 
 const clock = fakeClock();
 const rt = await testRuntime({ clock });
-const org = await makeOrganisation(rt, { answerMinutes: 120 });
+// An hour to answer: inside the inspection's own promise (75 minutes after a job is made), so it counts.
+const org = await makeOrganisation(rt, { answerMinutes: 60 });
 // A second inspector, so an overdue question has a colleague with the same role to move to.
 const colleague = {
   id: newId('spec'),
@@ -51,7 +53,7 @@ describe('ask the expert', () => {
       channel: 'tracker',
     });
     expect(q.answerer).toEqual({ name: 'Fatima El Amrani', role: 'APK-keurmeester' });
-    expect(q.dueAt - q.askedAt).toBe(120 * 60_000);
+    expect(q.dueAt - q.askedAt).toBe(60 * 60_000);
     const [event] = await rt.database.db.select().from(events).where(eq(events.type, 'question.asked'));
     expect(event).toMatchObject({ visibility: 'customer', actorType: 'customer', stepId: keuring?.id });
     expect((await openQuestionCounts(org.ctx, org.inspector.id)).mine).toBeGreaterThanOrEqual(1);
@@ -145,7 +147,7 @@ describe('escalation on a fake clock', () => {
       (await rt.database.db.select().from(events).where(eq(events.type, 'question.moved'))).filter(
         (e) => (e.payload as { question: { id: string } }).question.id === q.id,
       );
-    clock.advance(119 * 60_000);
+    clock.advance(59 * 60_000);
     await escalateOverdueQuestions({ db: rt.database.db, clock });
     expect(await movedEvents()).toHaveLength(0);
     clock.advance(60_000);
@@ -172,7 +174,7 @@ describe('escalation on a fake clock', () => {
       body: 'Is de auto binnen?',
       channel: 'tracker',
     });
-    clock.advance(121 * 60_000);
+    clock.advance(61 * 60_000);
     await escalateOverdueQuestions({ db: rt.database.db, clock });
     const [open] = (await openQuestions(org.ctx)).filter((x) => x.id === q.id);
     expect(open).toMatchObject({
@@ -182,5 +184,74 @@ describe('escalation on a fake clock', () => {
     });
     const [logged] = await rt.database.db.select().from(events).where(eq(events.type, 'question.overdue'));
     expect(logged?.visibility).toBe('internal');
+  });
+});
+
+describe('answer times that fit the work', () => {
+  // An organisation answering within four working hours, and its delivery workflow answering within
+  // half an hour; the van is on its way for an hour.
+  const delivery = {
+    name: 'Bezorging',
+    answerMinutes: 30,
+    steps: [
+      { title: 'In het depot', defaultRole: 'Monteur', expectedMinutes: 120 },
+      { title: 'Onderweg', defaultRole: 'Monteur', expectedMinutes: 60 },
+      { title: 'Bezorgd' },
+    ],
+  };
+
+  it("promises an answer within the workflow's own answer time, else the organisation's", async () => {
+    const shop = await makeOrganisation(rt, { answerMinutes: 240 });
+    const workflowId = await createWorkflow(shop.ctx, delivery);
+    expect((await getWorkflow(shop.ctx, workflowId)).answerMinutes).toBe(30);
+    const { jobId } = await createJob(shop.ctx, { ...sampleJob(), workflowId });
+    const asker = contextFor(rt, shop.id, { type: 'customer', id: null });
+    const q = await askQuestion(asker, jobId, { body: 'Waar is mijn pakket?', channel: 'tracker' });
+    expect(q.dueAt - q.askedAt).toBe(30 * 60_000);
+
+    // Following the organisation again: four hours, cut short by the depot step's promise (two hours).
+    await updateWorkflow(shop.ctx, workflowId, { ...delivery, answerMinutes: null });
+    expect((await getWorkflow(shop.ctx, workflowId)).answerMinutes).toBeNull();
+    const later = await askQuestion(asker, jobId, { body: 'En nu?', channel: 'tracker' });
+    expect(later.dueAt - later.askedAt).toBe(120 * 60_000);
+  });
+
+  it('never promises an answer after the promise of the step the question is about', async () => {
+    const shop = await makeOrganisation(rt, { answerMinutes: 240 });
+    const workflowId = await createWorkflow(shop.ctx, { ...delivery, answerMinutes: null });
+    const { jobId } = await createJob(shop.ctx, { ...sampleJob(), workflowId });
+    const [depot, onTheWay] = (await getJob(shop.ctx, jobId)).steps;
+    await changeStepStatus(shop.ctx, jobId, depot?.id ?? '', 'start');
+    await changeStepStatus(shop.ctx, jobId, depot?.id ?? '', 'finish');
+    await changeStepStatus(shop.ctx, jobId, onTheWay?.id ?? '', 'start');
+    const promised = (await getJob(shop.ctx, jobId)).steps[1]?.promisedAt ?? 0;
+    const asker = contextFor(rt, shop.id, { type: 'customer', id: null });
+    const q = await askQuestion(asker, jobId, {
+      stepId: onTheWay?.id,
+      body: 'Hoe laat bent u er?',
+      channel: 'tracker',
+    });
+    // Four hours would be after the delivery itself; the answer is due by the delivery's promise.
+    expect(q.dueAt).toBe(promised);
+    expect(q.dueAt).toBeLessThan(q.askedAt + 240 * 60_000);
+
+    // A question about a step already done keeps the plain answer time.
+    const aboutDepot = await askQuestion(asker, jobId, {
+      stepId: depot?.id,
+      body: 'Hoe lang lag het in het depot?',
+      channel: 'tracker',
+    });
+    expect(aboutDepot.dueAt - aboutDepot.askedAt).toBe(240 * 60_000);
+  });
+
+  it('counts the answer time in working time: asked at closing on Friday, answered on Monday morning', async () => {
+    const office = await makeOrganisation(rt, { ...PRODUCT_CALENDAR, answerMinutes: 120 });
+    const asker = contextFor(rt, office.id, { type: 'customer', id: null });
+    // Friday 27 November 2026, 17:00 in Amsterdam: half an hour before closing.
+    clock.set(Date.parse('2026-11-27T17:00:00+01:00'));
+    const { jobId } = await createJob(office.ctx, { ...sampleJob(), steps: [{ title: 'Advies' }] });
+    const q = await askQuestion(asker, jobId, { body: 'Wanneer hoor ik iets?', channel: 'tracker' });
+    // 30 minutes on Friday, 90 on Monday from 09:00.
+    expect(new Date(q.dueAt).toISOString()).toBe('2026-11-30T09:30:00.000Z');
   });
 });

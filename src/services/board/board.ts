@@ -16,7 +16,7 @@ const BOARD_LIMIT = 300;
  * The console's job board: open jobs with their current step (the active or blocked one, else the
  * next pending), its assignee and promise. Filters: late (the current step's promise has passed),
  * waiting (a step is on hold, usually for the customer), questions (unanswered customer questions),
- * mine (the current step is the viewer's).
+ * mine (the current step is the viewer's). Each row names its fixed appointments at risk.
  */
 export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: string; me: string }) {
   const conditions: (SQL | undefined)[] = [
@@ -60,6 +60,10 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
       stepCount: own.length,
       late: !!current && isLate(current, now),
       waiting: own.some((s) => s.status === 'blocked'),
+      // Fixed appointments the plan before them no longer fits (staff only; the customer sees the promise).
+      atRisk: own
+        .filter((s) => s.atRisk && s.status !== 'done' && s.status !== 'skipped')
+        .map((s) => ({ id: s.id, title: s.title })),
       openQuestions: asked.get(job.id)?.open ?? 0,
       questionOverdue: asked.get(job.id)?.overdue ?? false,
     };
@@ -82,11 +86,12 @@ export async function jobBoard(ctx: Ctx, query: { filter: BoardFilter; q?: strin
             ? r.currentAssigneeId === query.me
             : true,
   );
-  // Most urgent first: an overdue question, late, then by the current step's promise, then most recent.
+  // Most urgent first: an overdue question, late, an appointment at risk, then by the current step's promise, then most recent.
   shown.sort(
     (a, b) =>
       Number(b.questionOverdue) - Number(a.questionOverdue) ||
       Number(b.late) - Number(a.late) ||
+      Number(b.atRisk.length > 0) - Number(a.atRisk.length > 0) ||
       (a.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) -
         (b.current?.promisedAt ?? Number.MAX_SAFE_INTEGER) ||
       b.job.updatedAt - a.job.updatedAt,

@@ -8,7 +8,10 @@ import {
   type Specialist,
   specialists,
   steps,
+  workflows,
 } from '../../../db/schema';
+import { calendarFor } from '../calendar/calendars';
+import { addWorkingMinutes, type Calendar, NoWorkingTime } from '../calendar/working-time';
 import { loadAssignableSpecialist, loadJob, loadStep, specialistsById } from '../jobs/load';
 import type { PublicQuestion } from '../jobs/views';
 import { type BaseCtx, type Ctx, type Db, inTransaction } from '../platform/context';
@@ -87,7 +90,49 @@ export async function routeQuestion(db: Db, jobId: string, stepId: string | null
   const [assignee] = assigneeId
     ? await db.select().from(specialists).where(eq(specialists.id, assigneeId))
     : [];
-  return { stepId: step?.id ?? null, assignee: assignee?.active ? assignee : null };
+  // The step the question is about: the one asked on, else the one that answers it.
+  const about = (stepId ? all.find((s) => s.id === stepId) : undefined) ?? step;
+  return { stepId: step?.id ?? null, assignee: assignee?.active ? assignee : null, about: about ?? null };
+}
+
+/** The working minutes within which a job's questions are answered: its workflow's, else the organisation's. */
+export async function answerMinutesFor(
+  db: Db,
+  organisationId: string,
+  workflowId: string | null,
+): Promise<number> {
+  const [row] = await db
+    .select({ own: workflows.answerMinutes, org: organisations.answerMinutes })
+    .from(organisations)
+    .leftJoin(
+      workflows,
+      and(eq(workflows.organisationId, organisations.id), eq(workflows.id, workflowId ?? '')),
+    )
+    .where(eq(organisations.id, organisationId));
+  return row?.own ?? row?.org ?? 240;
+}
+
+/**
+ * When an answer is promised: the answer time counted in working time from `now`, but never after
+ * the promise of the step the question is about while that promise is still ahead (a question on a
+ * delivery under way is answered before the delivery, not after it).
+ */
+export function answerDueAt(
+  calendar: Calendar,
+  now: number,
+  minutes: number,
+  step: { status: string; promisedAt: number | null } | null,
+): number {
+  let due: number;
+  try {
+    due = addWorkingMinutes(calendar, now, minutes);
+  } catch (error) {
+    if (!(error instanceof NoWorkingTime)) throw error;
+    due = now + minutes * 60_000;
+  }
+  const open = step && (step.status === 'pending' || step.status === 'active' || step.status === 'blocked');
+  if (open && step.promisedAt !== null && step.promisedAt > now) due = Math.min(due, step.promisedAt);
+  return due;
 }
 
 export type AskInput = {
@@ -178,9 +223,10 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         throw rateLimited('too_many_questions', HOUR / 1000);
       }
     }
-    const [org] = await tx.select().from(organisations).where(eq(organisations.id, ctx.organisationId));
     const route = await routeQuestion(tx, jobId, stepId);
     const photos = await insertImages(tx, ctx, input.images ?? []);
+    const minutes = await answerMinutesFor(tx, ctx.organisationId, job.workflowId);
+    const calendar = await calendarFor(tx, ctx.organisationId, job.workflowId);
     const [row] = await tx
       .insert(questions)
       .values({
@@ -198,7 +244,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         firstAssigneeId: route.assignee?.id ?? null,
         recordedById: recorder?.id ?? null,
         askedAt: now,
-        dueAt: now + (org?.answerMinutes ?? 240) * 60_000,
+        dueAt: answerDueAt(calendar, now, minutes, route.about),
       })
       .returning();
     if (!row) throw new Error('question insert returned no row');

@@ -1,5 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
+import type { StepTranslations } from '../../../db/schema';
 import { jobs, type Specialist, specialists, steps, workflowSteps, workflows } from '../../../db/schema';
+import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { calendarFor } from '../calendar/calendars';
 import { addWorkingMinutes } from '../calendar/working-time';
 import { type Ctx, inTransaction } from '../platform/context';
@@ -11,8 +13,10 @@ import { loadAssignableSpecialist } from './load';
 import { publicStep } from './views';
 
 export type NewStepInput = {
+  /** In the organisation's own language; `translations` holds the other. */
   title: string;
   description?: string;
+  translations?: StepTranslations;
   assigneeId?: string | null;
   promisedAt?: number | null;
 };
@@ -52,6 +56,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
           (input.steps ?? []).map(async (s, i) => ({
             title: s.title,
             description: s.description ?? '',
+            translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
             assignee: s.assigneeId
               ? await loadAssignableSpecialist(tx, ctx, `steps.${i}.assigneeId`, s.assigneeId)
               : null,
@@ -84,6 +89,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       position,
       title: p.title,
       description: p.description,
+      translations: p.translations,
       status: 'pending' as const,
       assigneeId: p.assignee?.id ?? null,
       promisedAt: p.promisedAt,
@@ -135,6 +141,7 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
     return {
       title: t.title,
       description: t.description,
+      translations: t.translations,
       assignee: byRole(t.defaultRole),
       promisedAt: t.expectedMinutes ? cursor : null,
       expectedMinutes: t.expectedMinutes,

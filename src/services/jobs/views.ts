@@ -28,6 +28,7 @@ export const publicSpecialist = (s: Specialist): PublicSpecialist => ({
   photoUrl: s.photoUrl,
   bio: s.bio,
   expertise: s.expertise,
+  translations: s.translations,
 });
 
 export const publicStep = (step: Step, assignee: Specialist | null | undefined): PublicStep => ({
@@ -35,6 +36,7 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   position: step.position,
   title: step.title,
   description: step.description,
+  translations: step.translations,
   status: step.status,
   promisedAt: step.promisedAt,
   originalPromisedAt: step.originalPromisedAt,

@@ -1,5 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { StepTranslations } from '../../../db/schema';
 import { specialists, workflowSteps, workflows } from '../../../db/schema';
+import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { publicSpecialist } from '../jobs/views';
 import { type Ctx, inTransaction } from '../platform/context';
 import { notFound } from '../platform/errors';
@@ -41,11 +43,13 @@ export async function listWorkflows(ctx: Ctx) {
   return rows.map((w) => ({
     id: w.id,
     name: w.name,
+    answerMinutes: w.answerMinutes,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
-      .map(({ title, description, defaultRole, expectedMinutes, notifyCustomer }) => ({
+      .map(({ title, description, translations, defaultRole, expectedMinutes, notifyCustomer }) => ({
         title,
         description,
+        translations,
         defaultRole,
         expectedMinutes,
         notifyCustomer,
@@ -55,9 +59,13 @@ export async function listWorkflows(ctx: Ctx) {
 
 export type WorkflowInput = {
   name: string;
+  /** Working minutes within which its jobs' questions are answered; null or absent: the organisation's. */
+  answerMinutes?: number | null;
   steps: {
+    /** In the organisation's own language; `translations` holds the other. */
     title: string;
     description?: string;
+    translations?: StepTranslations;
     defaultRole?: string | null;
     expectedMinutes?: number | null;
     /** Email the customer when this step starts and finishes (default: yes). */
@@ -68,9 +76,13 @@ export type WorkflowInput = {
 export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
   const id = newId('wf');
   await inTransaction(ctx, async (tx) => {
-    await tx
-      .insert(workflows)
-      .values({ id, organisationId: ctx.organisationId, name: input.name, createdAt: ctx.clock.now() });
+    await tx.insert(workflows).values({
+      id,
+      organisationId: ctx.organisationId,
+      name: input.name,
+      answerMinutes: input.answerMinutes ?? null,
+      createdAt: ctx.clock.now(),
+    });
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({
         id: newId('wfs'),
@@ -78,6 +90,7 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
         position,
         title: s.title,
         description: s.description ?? '',
+        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
         notifyCustomer: s.notifyCustomer ?? true,
@@ -95,7 +108,10 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       .from(workflows)
       .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, ctx.organisationId)));
     if (!found) throw notFound('workflow');
-    await tx.update(workflows).set({ name: input.name }).where(eq(workflows.id, workflowId));
+    await tx
+      .update(workflows)
+      .set({ name: input.name, answerMinutes: input.answerMinutes ?? null })
+      .where(eq(workflows.id, workflowId));
     await tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({
@@ -104,6 +120,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
         position,
         title: s.title,
         description: s.description ?? '',
+        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
         defaultRole: s.defaultRole ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
         notifyCustomer: s.notifyCustomer ?? true,

@@ -33,4 +33,6 @@ export const LIMITS = {
   passwordMax: 128,
   /** An hourly rate in whole currency units (insights' cost of waiting). */
   hourlyRate: 100_000,
+  /** A promised answer time in working minutes (a week of round-the-clock work). */
+  answerMinutes: 10_080,
 } as const;

@@ -4,12 +4,16 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { and, eq } from 'drizzle-orm';
 import { accounts, rateLimits, sessions, specialists, users, verifications } from '../../../db/schema';
-import type { Db } from '../platform/context';
+import { queuePasswordReset } from '../../notify/mail/staff-mail';
+import { type Db, writeTransaction } from '../platform/context';
+import { accessEnded, appendEvent } from '../platform/events';
 
 /** The client as the server saw it: rate limits key on the address taken from the socket. */
 export type Client = { ip: string; userAgent: string };
 
 const CLIENT_IP_HEADER = 'x-ok-client-ip';
+/** The console language of the page that called (the reset email is written in it). */
+const LOCALE_HEADER = 'x-ok-locale';
 
 /**
  * Identity and sessions, by better-auth: scrypt password hashes (memory-hard), session cookies,
@@ -41,6 +45,38 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string; p
       maxPasswordLength: 128,
       autoSignIn: true,
       password: passwordHasher(options.passwordHashCost),
+      resetPasswordTokenExpiresIn: 3600,
+      revokeSessionsOnPasswordReset: true,
+      // Queued without awaiting, so an address with an account answers as fast as one without.
+      sendResetPassword: async ({ user, token }, request) => {
+        const locale = request?.headers.get(LOCALE_HEADER) === 'nl' ? 'nl' : 'en';
+        void queuePasswordReset(db, {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          token,
+          locale,
+          publicUrl: options.baseURL,
+          now: Date.now(),
+        }).catch((error) => console.error('password reset: queueing the email failed', error));
+      },
+      // Every session ended: open console streams end too (the log tells every process).
+      onPasswordReset: async ({ user }) => {
+        await writeTransaction(db, async (tx) => {
+          const [member] = await tx
+            .select({ id: specialists.id, organisationId: specialists.organisationId })
+            .from(specialists)
+            .where(eq(specialists.userId, user.id));
+          if (!member) return;
+          const ctx = {
+            db: tx,
+            clock: { now: () => Date.now() },
+            organisationId: member.organisationId,
+            actor: { type: 'specialist' as const, id: member.id },
+          };
+          await appendEvent(tx, ctx, accessEnded(member.id, null));
+        });
+      },
     },
     rateLimit: {
       enabled: true,
@@ -51,6 +87,8 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string; p
       customRules: {
         '/sign-in/email': { window: 60, max: 5 },
         '/sign-up/email': { window: 3600, max: 10 },
+        '/request-password-reset': { window: 900, max: 5 },
+        '/reset-password': { window: 900, max: 10 },
       },
     },
     advanced: {
@@ -120,9 +158,10 @@ function scryptKey(password: string, salt: string, cost: number): Promise<Buffer
 /** Sends one request through better-auth's router (where its rate limits apply). */
 export function callAuth(
   auth: Auth,
-  path: '/sign-in/email' | '/sign-up/email',
+  path: '/sign-in/email' | '/sign-up/email' | '/request-password-reset' | '/reset-password',
   body: Record<string, unknown>,
   client: Client,
+  locale: 'nl' | 'en' = 'en',
 ): Promise<Response> {
   const url = new URL(`${auth.options.basePath}${path}`, auth.options.baseURL as string);
   return auth.handler(
@@ -131,6 +170,7 @@ export function callAuth(
       headers: {
         'content-type': 'application/json',
         [CLIENT_IP_HEADER]: client.ip,
+        [LOCALE_HEADER]: locale,
         'user-agent': client.userAgent.slice(0, 300),
       },
       body: JSON.stringify(body),

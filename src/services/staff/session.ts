@@ -105,12 +105,21 @@ async function loadStaff(db: Db, userId: string, email: string, sessionId: strin
  * has joined the hub (a sign-out the log tail had already read would otherwise pass it by).
  */
 export async function sessionStands(db: Db, sessionId: string, specialistId: string): Promise<boolean> {
+  const expiresAt = await sessionExpiry(db, sessionId, specialistId);
+  return expiresAt !== null && expiresAt > Date.now();
+}
+
+/**
+ * When a session ends by time (better-auth moves it on as it is used), or null when it no longer
+ * stands at all (signed out, deactivated): what an open console stream looks at now and then.
+ */
+export async function sessionExpiry(db: Db, sessionId: string, specialistId: string): Promise<number | null> {
   const [row] = await db
-    .select({ id: sessions.id })
+    .select({ expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(specialists, eq(specialists.userId, sessions.userId))
     .where(and(eq(sessions.id, sessionId), eq(specialists.id, specialistId), eq(specialists.active, true)));
-  return Boolean(row);
+  return row ? row.expiresAt.getTime() : null;
 }
 
 /** Ends this session (or, with `everywhere`, every session of the user); returns cookies that clear it. */
@@ -195,5 +204,54 @@ async function freeSlug(db: Db, name: string): Promise<string> {
       .from(organisations)
       .where(eq(organisations.slug, slug));
     if (!taken) return slug;
+  }
+}
+
+/**
+ * "Forgot your password?": better-auth makes a one-hour, single-use token and we queue the email
+ * (src/services/staff/auth.ts). The answer is the same whether the address has an account or not.
+ */
+export async function requestPasswordReset(auth: Auth, email: string, client: Client, locale: 'nl' | 'en') {
+  const response = await callAuth(
+    auth,
+    '/request-password-reset',
+    { email: email.trim().toLowerCase() },
+    client,
+    locale,
+  );
+  if (response.status === 429)
+    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  // 400 is a malformed address: answered like any other, so nothing is told.
+  if (!response.ok && response.status !== 400)
+    throw new Error(`auth reset request answered ${response.status}`);
+}
+
+/** Sets a new password with a reset token; every session of the user ends. The token works once. */
+export async function resetPassword(auth: Auth, token: string, newPassword: string, client: Client) {
+  const response = await callAuth(auth, '/reset-password', { token, newPassword }, client);
+  if (response.status === 429)
+    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  if (response.ok) return;
+  const json = (await response.json().catch(() => ({}))) as { code?: string };
+  switch (json.code) {
+    case 'PASSWORD_TOO_SHORT':
+      throw new ServiceError(
+        'invalid',
+        'password_too_short',
+        { min: LIMITS.passwordMin },
+        { field: 'password' },
+      );
+    case 'PASSWORD_TOO_LONG':
+      throw new ServiceError(
+        'invalid',
+        'password_too_long',
+        { max: LIMITS.passwordMax },
+        { field: 'password' },
+      );
+    case 'INVALID_TOKEN':
+    case 'USER_NOT_FOUND':
+      throw new ServiceError('invalid', 'reset_link_invalid');
+    default:
+      throw new Error(`auth reset answered ${response.status} ${json.code ?? ''}`);
   }
 }

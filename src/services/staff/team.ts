@@ -1,5 +1,8 @@
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { SpecialistTranslations } from '../../../db/schema';
 import { invites, organisations, type Specialist, specialists, users } from '../../../db/schema';
+import { cleanTranslations, SPECIALIST_TEXT_FIELDS } from '../../i18n/content';
+import { queueInvitation } from '../../notify/mail/staff-mail';
 import { type Ctx, type Db, inTransaction, writeTransaction } from '../platform/context';
 import { conflict, invalid, notFound, ServiceError } from '../platform/errors';
 import { accessEnded, appendEvent } from '../platform/events';
@@ -43,7 +46,11 @@ async function member(db: Db, ctx: Ctx, id: string): Promise<Specialist> {
 export type InviteInput = { email: string; name: string; role: string; permission: Permission };
 
 /** An invitation link for a new colleague; the token is returned once and stored only as a hash. */
-export async function inviteSpecialist(ctx: Ctx, input: InviteInput) {
+export async function inviteSpecialist(
+  ctx: Ctx,
+  input: InviteInput,
+  options: { mail?: { publicUrl: string } } = {},
+) {
   const me = await requireAdmin(ctx);
   const email = input.email.trim().toLowerCase();
   if (await findUserByEmail(ctx.db, email)) throw invalid('email', 'email_in_use');
@@ -75,6 +82,19 @@ export async function inviteSpecialist(ctx: Ctx, input: InviteInput) {
       createdAt: now,
       expiresAt: now + INVITE_DAYS * 86_400_000,
     });
+    // Emailed with the invitation itself: both are made, or neither.
+    if (options.mail) {
+      await queueInvitation(tx, {
+        organisationId: ctx.organisationId,
+        email,
+        name: input.name,
+        role: input.role,
+        inviter: me.name,
+        url: `${options.mail.publicUrl}/console/invite/${token}`,
+        days: INVITE_DAYS,
+        now,
+      });
+    }
   });
   return { id, token };
 }
@@ -232,6 +252,8 @@ export type ProfileInput = {
   name: string;
   role: string;
   bio: string;
+  /** Role and bio in the other language; undefined keeps what is stored. */
+  translations?: SpecialistTranslations;
   expertise: string[];
   /** An image stored with `storeImage(…, 'avatar')`; null removes the photo; undefined keeps it. */
   photoId?: string | null;
@@ -253,6 +275,15 @@ export async function updateProfile(ctx: Ctx, specialistId: string, input: Profi
   const expertise = [...new Set(input.expertise.map((e) => e.trim()).filter(Boolean))].slice(0, 12);
   await ctx.db
     .update(specialists)
-    .set({ name: input.name, role: input.role, bio: input.bio, expertise, photoUrl })
+    .set({
+      name: input.name,
+      role: input.role,
+      bio: input.bio,
+      expertise,
+      photoUrl,
+      ...(input.translations
+        ? { translations: cleanTranslations(input.translations, SPECIALIST_TEXT_FIELDS) }
+        : {}),
+    })
     .where(eq(specialists.id, target.id));
 }

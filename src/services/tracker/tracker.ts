@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { events, jobs, organisations } from '../../../db/schema';
-import { jobQuestions } from '../customer-voice/questions';
+import { localizeStep } from '../../i18n/content';
+import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
@@ -42,7 +43,7 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, ratings, cancelReason] = await Promise.all([
+  const [questions, ratable, ratings, cancelReason, answerMinutes] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
     ratingSummaries(
@@ -50,11 +51,13 @@ export async function trackerViewOf(db: Db, found: TrackedJob) {
       stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
     ),
     job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
+    answerMinutesFor(db, organisation.id, job.workflowId),
   ]);
   return {
     organisation: {
       name: organisation.name,
-      answerMinutes: organisation.answerMinutes,
+      /** The job's answer time in working minutes: its workflow's, else the organisation's. */
+      answerMinutes,
       logoUrl: organisation.logoUrl,
       brandColor: organisation.brandColor,
       defaultLocale: organisation.defaultLocale,
@@ -95,6 +98,12 @@ async function cancellationReason(db: Db, jobId: string): Promise<string | null>
 }
 
 export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
+
+/** The view with its job content (steps, specialists) in the reader's language where it was given. */
+export function localizeView(view: TrackerView, locale: Locale): TrackerView {
+  const own = view.organisation.defaultLocale;
+  return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
+}
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
