@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { costLines, events, jobs, notes, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
 import { addCostLine } from '../../src/services/costs/cost-lines';
+import { askQuestion } from '../../src/services/customer-voice/questions';
 import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
@@ -15,7 +16,15 @@ const rt = await testRuntime();
 const call = apiClient(rt);
 let a: TestOrg;
 let b: TestOrg;
-let ids: { bJob: string; bStep: string; bLine: string; aJob: string; aStep: string; aLine: string };
+let ids: {
+  bJob: string;
+  bStep: string;
+  bLine: string;
+  bQuestion: string;
+  aJob: string;
+  aStep: string;
+  aLine: string;
+};
 
 const snapshotOfB = async () => {
   const db = rt.database.db;
@@ -44,11 +53,24 @@ beforeAll(async () => {
     const { jobId } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
     const [step] = await rt.database.db.select().from(steps).where(eq(steps.jobId, jobId));
     const cost = await addCostLine(org.ctx, jobId, line);
-    return { job: jobId, step: step?.id ?? '', line: cost.id };
+    const question = await askQuestion(org.ctx, jobId, {
+      stepId: step?.id,
+      channel: 'phone',
+      body: 'Klaar?',
+    });
+    return { job: jobId, step: step?.id ?? '', line: cost.id, question: question.id };
   };
   const inA = await make(a);
   const inB = await make(b);
-  ids = { bJob: inB.job, bStep: inB.step, bLine: inB.line, aJob: inA.job, aStep: inA.step, aLine: inA.line };
+  ids = {
+    bJob: inB.job,
+    bStep: inB.step,
+    bLine: inB.line,
+    bQuestion: inB.question,
+    aJob: inA.job,
+    aStep: inA.step,
+    aLine: inA.line,
+  };
 });
 
 /** A body that passes validation for each operation, so a 404 can only come from ownership. */
@@ -61,6 +83,9 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/cost-lines'))
     return { kind: 'part', description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 21 };
   if (path.endsWith('/{lineId}')) return { description: 'Overgenomen' };
+  if (path.endsWith('/questions')) return { channel: 'phone', body: 'Hallo?' };
+  if (path.endsWith('/answer')) return { answer: 'Ja', answeredById: a.mechanic.id };
+  if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
   return {};
 }
 
@@ -84,7 +109,9 @@ describe("organisation A's key on organisation B's objects", () => {
     expect(ops.length).toBeGreaterThanOrEqual(13);
     for (const op of ops) {
       // B's job; and A's own job with B's step or cost line.
-      const targets = [{ jobId: ids.bJob, stepId: ids.bStep, lineId: ids.bLine }];
+      const targets: Record<string, string>[] = [
+        { jobId: ids.bJob, stepId: ids.bStep, lineId: ids.bLine, questionId: ids.bQuestion },
+      ];
       if (op.path.includes('{stepId}'))
         targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
       if (op.path.includes('{lineId}'))

@@ -60,12 +60,17 @@ export async function afterTurn(tx: Db, ctx: Ctx, turn: Question): Promise<void>
   const ids = new Set(thread.map((q) => q.id));
   const ours = (
     await tx
-      .select({ messageId: mailMessages.messageId, questionId: mailMessages.questionId })
+      .select({
+        messageId: mailMessages.messageId,
+        questionId: mailMessages.questionId,
+        kind: mailMessages.kind,
+      })
       .from(mailMessages)
       .where(and(eq(mailMessages.jobId, job.id), isNotNull(mailMessages.questionId)))
       .orderBy(asc(mailMessages.createdAt))
   )
-    .filter((m) => m.questionId && ids.has(m.questionId))
+    // The customer's side of the thread only: a notice to the specialist about it is not in their mailbox.
+    .filter((m) => m.questionId && ids.has(m.questionId) && !m.kind.startsWith('staff_'))
     .map((m) => m.messageId);
   const theirs = emailed.flatMap((q) => [...(q.mailReferences?.split(' ') ?? []), q.mailMessageId ?? '']);
   const references = [...new Set([...theirs, ...ours].filter(Boolean))].slice(-MAX_REFERENCES);
