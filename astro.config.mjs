@@ -4,13 +4,17 @@ import node from '@astrojs/node';
 import solid from '@astrojs/solid-js';
 import { defineConfig } from 'astro/config';
 import { build } from 'esbuild';
+import { precompress } from './src/http/precompress.ts';
 import { widgetIntegration } from './src/widget/bundle.ts';
 
 // One process serves everything: src/fetch.ts (Hono) is the request pipeline, Astro renders pages after it.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
-  integrations: [solid(), widgetIntegration(), serverEntry()],
+  // 'middleware': the adapter's handler renders only; src/http/node-server.ts serves the built files
+  // itself from memory (no file-system lookup per request) with precompressed variants.
+  adapter: node({ mode: 'middleware' }),
+  // precompressed() last: it compresses what the others wrote into dist/client.
+  integrations: [solid(), widgetIntegration(), serverEntry(), precompressed()],
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   // src/console/guard.ts checks the origin of every state-changing request, JSON included.
   security: { checkOrigin: false },
@@ -43,6 +47,22 @@ function serverEntry() {
         });
         cpSync('db/migrations', 'dist/migrations', { recursive: true });
         logger.info('dist/server.mjs (node dist/server.mjs serves this build)');
+      },
+    },
+  };
+}
+
+/**
+ * `x.br` and `x.gz` beside every compressible file in dist/client, once per build (src/http/precompress.ts).
+ * @returns {import('astro').AstroIntegration}
+ */
+function precompressed() {
+  return {
+    name: 'open-kitchen-precompress',
+    hooks: {
+      'astro:build:done': ({ logger }) => {
+        const { files, plain, brotli } = precompress('dist/client');
+        logger.info(`${files} client files precompressed (${plain} B → ${brotli} B brotli)`);
       },
     },
   };

@@ -1,11 +1,27 @@
-import { gzipSync } from 'node:zlib';
 import { child, message, now, percentile, prepareData } from './harness';
+import { pageWeight } from './page-weight';
 
 /**
  * The tracker page: server render time against a bare node:http server sending the same bytes, and
- * what the page ships — all JavaScript it loads (module imports followed) and its HTML + CSS, gzipped.
+ * what the page weighs as sent — the HTML, every stylesheet and every script it loads (module imports,
+ * static and dynamic, followed), as transfer bytes from the running server with `Accept-Encoding: br, gzip`.
+ * The former figure (gzip -9 of each file's text, whatever the server sent) is kept beside it.
  */
-const gz = (text: string | Uint8Array) => gzipSync(text, { level: 9 }).byteLength;
+
+/** The page weight alone (no timing): `npx tsx bench/tracker-page.ts --weight`. */
+export async function measureTrackerWeight() {
+  const data = await prepareData('tracker-page');
+  const server = child('bench/fanout-server.ts', ['--mode=ours'], {
+    DATABASE_URL: data.url,
+    BENCH_JOB_ID: data.jobId,
+  });
+  try {
+    const { port } = await message<{ port: number }>(server, 'listening');
+    return await pageWeight(`http://127.0.0.1:${port}/t/${data.token}`, { 'accept-language': 'nl' });
+  } finally {
+    server.kill();
+  }
+}
 
 async function timings(url: string, requests: number) {
   const times: number[] = [];
@@ -18,30 +34,6 @@ async function timings(url: string, requests: number) {
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-/** Every script the page loads: <script src> and, inside them, static `import … from "./x.js"`. */
-async function javascript(origin: string, html: string) {
-  const queue = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map(
-    (m) => new URL(m[1] ?? '', origin).href,
-  );
-  const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-    (m) => m[1] ?? '',
-  );
-  const seen = new Map<string, number>();
-  while (queue.length) {
-    const url = queue.shift() ?? '';
-    if (seen.has(url)) continue;
-    const code = await (await fetch(url)).text();
-    seen.set(url, gz(code));
-    for (const m of code.matchAll(/(?:import|from)\s*["']([^"']+\.js)["']/g))
-      queue.push(new URL(m[1] ?? '', url).href);
-  }
-  const external = [...seen.values()].reduce((a, b) => a + b, 0);
-  return {
-    files: [...seen.keys()].map((u) => new URL(u).pathname),
-    gzipBytes: external + inline.reduce((a, s) => a + gz(s), 0),
-  };
-}
-
 export async function runTrackerPage(requests = 300) {
   const data = await prepareData('tracker-page');
   const server = child('bench/fanout-server.ts', ['--mode=ours'], {
@@ -51,11 +43,8 @@ export async function runTrackerPage(requests = 300) {
   const { port } = await message<{ port: number }>(server, 'listening');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/t/${data.token}`;
-  const html = await (await fetch(url)).text();
-  const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1] ?? '');
-  let cssText = '';
-  for (const href of css) cssText += await (await fetch(new URL(href, origin))).text();
-  const js = await javascript(origin, html);
+  const html = await (await fetch(url, { headers: { 'accept-language': 'nl' } })).text();
+  const weight = await pageWeight(url, { 'accept-language': 'nl' });
   await timings(url, 30); // warm up
   const ours = await timings(url, requests);
   server.kill();
@@ -70,16 +59,28 @@ export async function runTrackerPage(requests = 300) {
 
   const result = {
     render: { ours, baseline, ratio: ours.p50 / baseline.p50 },
-    javascriptGzip: js.gzipBytes,
-    javascriptFiles: js.files,
-    htmlCssGzip: gz(html) + (cssText ? gz(cssText) : 0),
+    javascriptSent: weight.scriptSent,
+    javascriptGzip9: weight.scriptGzip9,
+    javascriptFiles: weight.transfers.filter((t) => t.kind === 'script').map((t) => new URL(t.url).pathname),
+    htmlCssSent: weight.htmlCssSent,
+    htmlCssGzip9: weight.htmlCssGzip9,
     htmlBytes: html.length,
   };
   console.log(
     `tracker page: render p50 ${ours.p50.toFixed(2)} ms, p99 ${ours.p99.toFixed(2)} ms (static baseline p50 ${baseline.p50.toFixed(2)} ms, ×${result.render.ratio.toFixed(1)}); ` +
-      `JS ${(js.gzipBytes / 1024).toFixed(1)} KB gzip in ${js.files.length} files; HTML+CSS ${(result.htmlCssGzip / 1024).toFixed(1)} KB gzip`,
+      `JS ${(weight.scriptSent / 1024).toFixed(1)} KB as sent in ${result.javascriptFiles.length} files; HTML+CSS ${(weight.htmlCssSent / 1024).toFixed(1)} KB as sent`,
   );
   return result;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runTrackerPage();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--weight')) {
+    const weight = await measureTrackerWeight();
+    for (const t of weight.transfers)
+      console.log(
+        `${t.kind}\t${t.sent}\t${t.decoded}\t${t.gzip9}\t${t.headers['content-encoding'] ?? '-'}\t${new URL(t.url).pathname}`,
+      );
+    const { transfers: _, ...totals } = weight;
+    console.log(JSON.stringify(totals));
+  } else await runTrackerPage();
+}

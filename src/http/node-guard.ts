@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join, relative, sep } from 'node:path';
 
 /**
  * What the Node server does before the built app sees a request: the adapter would answer a badly
  * percent-encoded URL with a bare "Bad request." (no content type, request id or security headers), and
- * it serves the built static files (widget loader, service worker, bundles) without hardening headers.
+ * the built static files (widget loader, service worker, bundles) carry the hardening headers below.
  */
 
 /** Hono's secureHeaders defaults, less the cross-origin isolation a cross-site widget script cannot have. */
-const HARDENING: Record<string, string> = {
+export const HARDENING: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -24,26 +22,6 @@ const HARDENING: Record<string, string> = {
   // The widget loader is included by other sites' pages.
   'cross-origin-resource-policy': 'cross-origin',
 };
-
-/** The URL paths of the built static files, e.g. `/widget.js`, `/_astro/…`. */
-export function staticPaths(clientDir: string): Set<string> {
-  const paths = new Set<string>();
-  const walk = (dir: string) => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else paths.add(`/${relative(clientDir, full).split(sep).join('/')}`);
-    }
-  };
-  walk(clientDir);
-  return paths;
-}
 
 /** The path of a request URL, or null when it is not valid percent-encoding. */
 export function decodedPath(url: string | undefined): string | null {
@@ -71,14 +49,6 @@ export function answerBadUrl(res: ServerResponse) {
     'cache-control': 'no-store',
   });
   res.end(body);
-}
-
-/** Headers for a static file, set before the adapter's file server writes its own. */
-export function hardenStatic(req: IncomingMessage, res: ServerResponse, statics: Set<string>) {
-  const path = decodedPath(req.url);
-  if (path === null || !statics.has(path)) return;
-  for (const [name, value] of Object.entries(HARDENING)) res.setHeader(name, value);
-  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
 }
 
 /** How long the rest of an unread body is read and dropped before the connection is cut. */

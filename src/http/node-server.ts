@@ -3,15 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LIVE_STREAMS, type LiveStreams } from '../live/registry';
-import { answerBadUrl, decodedPath, discardUnreadBody, hardenStatic, staticPaths } from './node-guard';
-import { gzipStatics } from './static-gzip';
+import { answerBadUrl, decodedPath, discardUnreadBody, HARDENING } from './node-guard';
+import { loadStaticFiles, serveStatic } from './static-files';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Serves the built app on a Node HTTP server of our own. Live event streams are answered here by the
- * same Hono routes (`app.fetch`, public API), so the stream can write to the Node response itself; every
- * other request goes to Astro's handler (pages, API, static files).
+ * same Hono routes (`app.fetch`, public API), so the stream can write to the Node response itself; the
+ * built client files are served from memory (src/http/static-files.ts), compressed at build time; every
+ * other request goes to Astro's handler (the adapter in 'middleware' mode: pages and API, no file lookups).
  */
 export async function startServer(options: { host: string; port: number }): Promise<Server> {
   const entry = resolve('dist/server/entry.mjs');
@@ -22,16 +23,15 @@ export async function startServer(options: { host: string; port: number }): Prom
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
   const streams = (globalThis as Record<symbol, LiveStreams | undefined>)[LIVE_STREAMS];
   if (!streams) throw new Error('The build registered no live stream routes: rebuild (`npm run build`).');
-  const statics = staticPaths(resolve('dist/client'));
-  const gzipped = gzipStatics(resolve('dist/client'), statics);
+  const statics = loadStaticFiles(resolve('dist/client'), HARDENING);
   const server = createServer((req, res) => {
-    // The adapter decodes the URL the same way and would answer a failure with a bare text.
-    if (decodedPath(req.url) === null) return answerBadUrl(res);
+    // Astro would answer a failure with a bare text.
+    const decoded = decodedPath(req.url);
+    if (decoded === null) return answerBadUrl(res);
     const path = req.url?.split('?', 1)[0] ?? '';
     if (req.method === 'GET' && streams.paths.test(path)) return void serveStream(streams, req, res);
-    hardenStatic(req, res, statics);
     discardUnreadBody(req, res);
-    if (gzipped(req, res, decodedPath(req.url) ?? '')) return;
+    if (serveStatic(statics, decoded, req, res)) return;
     handler(req, res);
   });
   server.keepAliveTimeout = 65_000;

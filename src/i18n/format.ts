@@ -6,7 +6,29 @@ const tags = { nl: 'nl-NL', en: 'en-GB' } as const;
 
 export type Formatting = { locale: 'nl' | 'en'; timeZone: string; currency: string };
 
-export function formatters({ locale, timeZone, currency }: Formatting) {
+/** Built once per key and kept (Intl constructors are costly; a render used to build nine per call). */
+const MAX_CACHED = 256;
+function cached<T>(cache: Map<string, T>, key: string, build: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    // Bounded: keys come from organisations' settings; past the bound the oldest goes.
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+const formatterCache = new Map<string, ReturnType<typeof buildFormatters>>();
+
+/** The formatters for a language, time zone and currency: built on first use, then shared. */
+export function formatters(f: Formatting) {
+  return cached(formatterCache, `${f.locale}\u0000${f.timeZone}\u0000${f.currency}`, () =>
+    buildFormatters(f),
+  );
+}
+
+function buildFormatters({ locale, timeZone, currency }: Formatting) {
   const tag = tags[locale];
   const dateTime = new Intl.DateTimeFormat(tag, {
     timeZone,
@@ -45,19 +67,26 @@ export function formatters({ locale, timeZone, currency }: Formatting) {
   };
 }
 
-export type Formatters = ReturnType<typeof formatters>;
+export type Formatters = ReturnType<typeof buildFormatters>;
+
+const partsCache = new Map<string, Intl.DateTimeFormat>();
 
 const zoneParts = (ms: number, timeZone: string) => {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = cached(
+    partsCache,
     timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms);
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+  ).formatToParts(ms);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return {
     y: get('year'),
