@@ -1,8 +1,9 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll } from 'vitest';
 import { eventually } from './helpers';
+import { startProduct } from './server';
 
 /** One message the test mailbox received: the parsed message, its envelope and its raw bytes. */
 export type Received = {
@@ -104,3 +105,44 @@ export async function startMailbox(rules: MailboxRules = {}, options: Partial<SM
 }
 
 export type Mailbox = Awaited<ReturnType<typeof startMailbox>>;
+
+/** The domain of the reply addresses in products started by `startProductWithMail`. */
+export const REPLY_DOMAIN = 'replies.test';
+
+/**
+ * The product with mail both ways on loopback: what it sends goes to a test mailbox over real SMTP, and
+ * its own reply listener (INBOUND_SMTP_PORT) takes mail on `smtpPort` once this resolves. `env` adds to
+ * or overrides the product's environment.
+ */
+export async function startProductWithMail(env: Record<string, string> = {}) {
+  const mailbox = await startMailbox();
+  const smtpPort = await freePort();
+  const product = await startProduct({
+    INBOUND_SMTP_PORT: String(smtpPort),
+    INBOUND_DOMAIN: REPLY_DOMAIN,
+    SMTP_URL: mailbox.url,
+    ...env,
+  });
+  await eventually(() => accepts(smtpPort), 50);
+  return { product, mailbox, smtpPort };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });

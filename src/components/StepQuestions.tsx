@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import type { PublicQuestion } from '../services/customer-voice/questions';
+import { LIMITS } from '../services/platform/limits';
 
 /** Whether the step's own promise comes before the answer time would: then the answer is due by it. */
 const answerBefore = (stepDueAt: number | null | undefined, minutes: number, now: number) =>
@@ -67,23 +68,7 @@ export default function StepQuestions(props: Props) {
             <form method="post" class="ask-form">
               <input type="hidden" name="_action" value="ask" />
               <input type="hidden" name="stepId" value={props.stepId} />
-              <label for={id('body')}>{t.yourQuestion}</label>
-              <textarea
-                id={id('body')}
-                name="body"
-                rows={3}
-                maxlength={1000}
-                required
-                aria-invalid={failed() ? 'true' : undefined}
-                aria-describedby={failed() ? id('error') : undefined}
-              >
-                {failed()?.body ?? ''}
-              </textarea>
-              <Show when={failed()}>
-                <p class="error" id={id('error')}>
-                  {failed()?.error}
-                </p>
-              </Show>
+              <QuestionBox id={id} label={t.yourQuestion} failed={failed()} />
               <button type="submit">{t.send}</button>
             </form>
           </details>
@@ -221,23 +206,7 @@ function Continue(props: Parameters<typeof QuestionItem>[0] & { kind: 'follow_up
     <form method="post" class="ask-form">
       <input type="hidden" name="_action" value={props.kind} />
       <input type="hidden" name="turnId" value={q.id} />
-      <label for={id('body')}>{props.kind === 'reply' ? t.yourReply : t.yourFollowUp}</label>
-      <textarea
-        id={id('body')}
-        name="body"
-        rows={3}
-        maxlength={1000}
-        required
-        aria-invalid={failed() ? 'true' : undefined}
-        aria-describedby={failed() ? id('error') : undefined}
-      >
-        {failed()?.body ?? ''}
-      </textarea>
-      <Show when={failed()}>
-        <p class="error" id={id('error')}>
-          {failed()?.error}
-        </p>
-      </Show>
+      <QuestionBox id={id} label={props.kind === 'reply' ? t.yourReply : t.yourFollowUp} failed={failed()} />
       <button type="submit">{props.kind === 'reply' ? t.sendReply : t.send}</button>
     </form>
   );
@@ -256,6 +225,35 @@ function Continue(props: Parameters<typeof QuestionItem>[0] & { kind: 'follow_up
           {form}
         </details>
       )}
+    </>
+  );
+}
+
+/** The text box of a question, follow-up or reply: what was typed comes back with the refusal, if any. */
+function QuestionBox(props: {
+  id: (name: string) => string;
+  label: string;
+  failed: { body: string; error: string } | null;
+}) {
+  return (
+    <>
+      <label for={props.id('body')}>{props.label}</label>
+      <textarea
+        id={props.id('body')}
+        name="body"
+        rows={3}
+        maxlength={LIMITS.question}
+        required
+        aria-invalid={props.failed ? 'true' : undefined}
+        aria-describedby={props.failed ? props.id('error') : undefined}
+      >
+        {props.failed?.body ?? ''}
+      </textarea>
+      <Show when={props.failed}>
+        <p class="error" id={props.id('error')}>
+          {props.failed?.error}
+        </p>
+      </Show>
     </>
   );
 }

@@ -1,3 +1,5 @@
+import { jobMailProblem } from '../notify/mail/view';
+import { smsStateForJob } from '../notify/sms/queue';
 import { latestEventId } from '../services/board/event-feed';
 import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
@@ -12,7 +14,14 @@ import { listTeam } from '../services/staff/team';
  * The job and the team are read together; once the job is found (in this organisation), the rest of
  * what hangs on it is read together too. null when there is no such job here.
  */
-export async function loadJobPage(ctx: Ctx, jobId: string, viewerId: string, publicUrl: string) {
+export async function loadJobPage(
+  ctx: Ctx,
+  jobId: string,
+  viewerId: string,
+  publicUrl: string,
+  /** Text messages are configured: the page shows what was texted to the customer. */
+  smsOn: boolean,
+) {
   const [found, people] = await Promise.all([
     getJob(ctx, jobId).catch((error) => {
       if (error instanceof ServiceError && error.kind === 'not_found') return null;
@@ -21,12 +30,25 @@ export async function loadJobPage(ctx: Ctx, jobId: string, viewerId: string, pub
     listTeam(ctx),
   ]);
   const team = people.filter((p) => p.active).map((p) => ({ id: p.id, name: p.name, role: p.role }));
-  if (!found) return { detail: null, team, trackerUrl: null, lastEventId: 0, kudosDone: new Set<string>() };
-  const [questions, token, lastEventId, kudosDone] = await Promise.all([
+  if (!found) {
+    const kudosDone = new Set<string>();
+    return {
+      detail: null,
+      team,
+      trackerUrl: null,
+      lastEventId: 0,
+      kudosDone,
+      mailProblem: null,
+      smsState: null,
+    };
+  }
+  const [questions, token, lastEventId, kudosDone, mailProblem, smsState] = await Promise.all([
     jobQuestions(ctx.db, jobId),
     trackerToken(ctx, jobId),
     latestEventId(ctx, { jobId }),
     kudosGiven(ctx, jobId, viewerId),
+    jobMailProblem(ctx, jobId),
+    smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
   ]);
   return {
     detail: { ...found, questions },
@@ -34,5 +56,7 @@ export async function loadJobPage(ctx: Ctx, jobId: string, viewerId: string, pub
     trackerUrl: token ? `${publicUrl}/t/${token}` : null,
     lastEventId,
     kudosDone,
+    mailProblem,
+    smsState,
   };
 }

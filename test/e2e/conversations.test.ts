@@ -1,4 +1,3 @@
-import { createServer, Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +6,8 @@ import { createJob } from '../../src/services/jobs/create-job';
 import { loadSecrets } from '../../src/services/platform/secrets';
 import { signedUpAdmin } from '../console-client';
 import { eventually } from '../helpers';
-import { startMailbox } from '../mailbox';
-import { startProduct } from '../server';
+import { type Mailbox, REPLY_DOMAIN, startProductWithMail } from '../mailbox';
+import type { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';
 
 /**
@@ -16,39 +15,16 @@ import { axeViolations, launchBrowser } from './browser';
  * email in the customer's thread and shows live on the tracker; the team asks back from the console and
  * the customer replies on the tracker, live on both sides. Both pages pass axe with the thread forms.
  */
-const DOMAIN = 'replies.test';
+const DOMAIN = REPLY_DOMAIN;
 let product: Awaited<ReturnType<typeof startProduct>>;
 let browser: Browser;
-let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+let mailbox: Mailbox;
 let smtpPort: number;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-
 beforeAll(async () => {
-  mailbox = await startMailbox();
-  smtpPort = await freePort();
-  [product, browser] = await Promise.all([
-    startProduct({ INBOUND_SMTP_PORT: String(smtpPort), INBOUND_DOMAIN: DOMAIN, SMTP_URL: mailbox.url }),
-    launchBrowser(),
-  ]);
-  await eventually(() => accepts(smtpPort), 50);
+  let started: Awaited<ReturnType<typeof startProductWithMail>>;
+  [started, browser] = await Promise.all([startProductWithMail(), launchBrowser()]);
+  ({ product, mailbox, smtpPort } = started);
 });
 
 describe('conversations in real browsers', () => {

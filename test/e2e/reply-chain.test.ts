@@ -1,4 +1,3 @@
-import { createServer, Socket } from 'node:net';
 import { and, eq, gt } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Browser } from 'playwright-core';
@@ -6,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, logCursors, mailMessages, mailPending } from '../../db/schema';
 import { signedUpAdmin } from '../console-client';
 import { apiClient, eventually } from '../helpers';
-import { startMailbox } from '../mailbox';
-import { startProduct } from '../server';
+import { type Mailbox, startProductWithMail } from '../mailbox';
+import type { startProduct } from '../server';
 import { launchBrowser } from './browser';
 
 /**
@@ -16,45 +15,18 @@ import { launchBrowser } from './browser';
  * live → the answer arrives by email with threading headers, and on the tracker live → one-click
  * unsubscribe stops the next message.
  */
-const DOMAIN = 'replies.test';
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-
 let product: Awaited<ReturnType<typeof startProduct>>;
 let browser: Browser;
-let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+let mailbox: Mailbox;
 let smtpPort: number;
 
 beforeAll(async () => {
-  mailbox = await startMailbox();
-  smtpPort = await freePort();
-  [product, browser] = await Promise.all([
-    startProduct({
-      INBOUND_SMTP_PORT: String(smtpPort),
-      INBOUND_DOMAIN: DOMAIN,
-      SMTP_URL: mailbox.url,
-      MAIL_COALESCE_MS: '50',
-      MAIL_MIN_GAP_MS: '0',
-    }),
+  let started: Awaited<ReturnType<typeof startProductWithMail>>;
+  [started, browser] = await Promise.all([
+    startProductWithMail({ MAIL_COALESCE_MS: '50', MAIL_MIN_GAP_MS: '0' }),
     launchBrowser(),
   ]);
-  await eventually(() => accepts(smtpPort), 50);
+  ({ product, mailbox, smtpPort } = started);
 });
 
 describe('replies come back, end to end', () => {

@@ -1,4 +1,3 @@
-import { createServer, Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReplyAddress, replyAddress } from '../../src/notify/mail/reply-address';
@@ -6,8 +5,8 @@ import { createJob } from '../../src/services/jobs/create-job';
 import { loadSecrets } from '../../src/services/platform/secrets';
 import { consoleClient, signedUpAdmin } from '../console-client';
 import { eventually } from '../helpers';
-import { startMailbox } from '../mailbox';
-import { startProduct } from '../server';
+import { type Mailbox, REPLY_DOMAIN, startProductWithMail } from '../mailbox';
+import type { startProduct } from '../server';
 import { readSse, type Sse } from '../sse';
 
 /**
@@ -16,40 +15,15 @@ import { readSse, type Sse } from '../sse';
  * console and the answer arrives by real SMTP in the customer's thread; their reply to it is a
  * follow-up; on the tracker, without JavaScript, they follow up and reply to the team's question.
  */
-const DOMAIN = 'replies.test';
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
+const DOMAIN = REPLY_DOMAIN;
 
 let product: Awaited<ReturnType<typeof startProduct>>;
-let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+let mailbox: Mailbox;
 let smtpPort: number;
 let stream: Sse | undefined;
 
 beforeAll(async () => {
-  mailbox = await startMailbox();
-  smtpPort = await freePort();
-  product = await startProduct({
-    INBOUND_SMTP_PORT: String(smtpPort),
-    INBOUND_DOMAIN: DOMAIN,
-    SMTP_URL: mailbox.url,
-  });
-  await eventually(() => accepts(smtpPort), 50);
+  ({ product, mailbox, smtpPort } = await startProductWithMail());
 });
 afterAll(() => stream?.close());
 

@@ -153,30 +153,14 @@ export async function authCall(
   client: Client,
 ): Promise<Signed> {
   const response = await callAuth(auth, path, body, client);
-  if (response.status === 429) {
-    const retry = Number(response.headers.get('x-retry-after') ?? 60);
-    throw rateLimited('rate_limited', retry);
-  }
+  refuseIfRateLimited(response);
   const json = (await response.json().catch(() => ({}))) as { code?: string; user?: { id: string } };
   if (response.ok && json.user) return { cookies: response.headers.getSetCookie(), userId: json.user.id };
   if (response.status === 403) throw new ServiceError('forbidden', 'deactivated');
+  refusePassword(json.code);
   switch (json.code) {
     case 'INVALID_EMAIL_OR_PASSWORD':
       throw new ServiceError('invalid', 'invalid_credentials', {}, { field: 'password' });
-    case 'PASSWORD_TOO_SHORT':
-      throw new ServiceError(
-        'invalid',
-        'password_too_short',
-        { min: LIMITS.passwordMin },
-        { field: 'password' },
-      );
-    case 'PASSWORD_TOO_LONG':
-      throw new ServiceError(
-        'invalid',
-        'password_too_long',
-        { max: LIMITS.passwordMax },
-        { field: 'password' },
-      );
     case 'INVALID_EMAIL':
       throw invalid('email', 'email_expected');
     case 'USER_ALREADY_EXISTS':
@@ -219,8 +203,7 @@ export async function requestPasswordReset(auth: Auth, email: string, client: Cl
     client,
     locale,
   );
-  if (response.status === 429)
-    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  refuseIfRateLimited(response);
   // 400 is a malformed address: answered like any other, so nothing is told.
   if (!response.ok && response.status !== 400)
     throw new Error(`auth reset request answered ${response.status}`);
@@ -229,29 +212,42 @@ export async function requestPasswordReset(auth: Auth, email: string, client: Cl
 /** Sets a new password with a reset token; every session of the user ends. The token works once. */
 export async function resetPassword(auth: Auth, token: string, newPassword: string, client: Client) {
   const response = await callAuth(auth, '/reset-password', { token, newPassword }, client);
-  if (response.status === 429)
-    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  refuseIfRateLimited(response);
   if (response.ok) return;
   const json = (await response.json().catch(() => ({}))) as { code?: string };
+  refusePassword(json.code);
   switch (json.code) {
-    case 'PASSWORD_TOO_SHORT':
-      throw new ServiceError(
-        'invalid',
-        'password_too_short',
-        { min: LIMITS.passwordMin },
-        { field: 'password' },
-      );
-    case 'PASSWORD_TOO_LONG':
-      throw new ServiceError(
-        'invalid',
-        'password_too_long',
-        { max: LIMITS.passwordMax },
-        { field: 'password' },
-      );
     case 'INVALID_TOKEN':
     case 'USER_NOT_FOUND':
       throw new ServiceError('invalid', 'reset_link_invalid');
     default:
       throw new Error(`auth reset answered ${response.status} ${json.code ?? ''}`);
+  }
+}
+
+/** better-auth's rate limit, answered as ours (429 with its Retry-After). */
+function refuseIfRateLimited(response: Response): void {
+  if (response.status === 429) {
+    throw rateLimited('rate_limited', Number(response.headers.get('x-retry-after') ?? 60));
+  }
+}
+
+/** better-auth's refusals of a new password, as a field error on `password`. */
+function refusePassword(code: string | undefined): void {
+  if (code === 'PASSWORD_TOO_SHORT') {
+    throw new ServiceError(
+      'invalid',
+      'password_too_short',
+      { min: LIMITS.passwordMin },
+      { field: 'password' },
+    );
+  }
+  if (code === 'PASSWORD_TOO_LONG') {
+    throw new ServiceError(
+      'invalid',
+      'password_too_long',
+      { max: LIMITS.passwordMax },
+      { field: 'password' },
+    );
   }
 }
