@@ -24,7 +24,13 @@ type Measured = {
   rssPerSubscriber: number;
 };
 
-const N = 200;
+/**
+ * Clients per side. Whatever the process keeps after the burst of backlogs (V8's young generation,
+ * memory malloc keeps after it was freed) is 5–20 MB for the process, not per client: at 200 clients
+ * that alone moved a side's RSS per client between 40 and 120 KB from one process to the next, at
+ * 1,000 it is within a few KB (docs/decisions/backlog-memory.md).
+ */
+const N = 1000;
 
 /** Customer-visible notes of about 1 KB each, straight into the log (the shape the services write). */
 async function addHistory(url: string, jobId: string, bytes: number) {

@@ -23,6 +23,12 @@ export const BACKLOG_PAGE = 100;
  */
 export const BACKLOG_READS = 4;
 const pages = new Gate(BACKLOG_READS);
+/**
+ * Characters per socket write of a backlog page (whole frames; a larger frame goes alone). Node encodes
+ * a string this short on its stack and hands it to the kernel with no allocation at all; a longer one
+ * it first copies into a buffer of three bytes per character (docs/decisions/backlog-memory.md).
+ */
+const PIECE = 4096;
 /** setTimeout's longest delay; a later expiry re-arms. */
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -234,15 +240,25 @@ class LiveStream implements Subscriber {
 
   /**
    * Each page after the previous one has drained, so a client that stops reading holds one page here.
-   * A page is written as one string: Node encodes it into a buffer it frees as soon as the kernel has
-   * taken it, where a page of Uint8Arrays (one per frame, then one for the page) waits for the
-   * garbage collector, and two hundred clients resuming at once left the process 100 KB of memory
-   * per client larger for good (malloc keeps what was freed; docs/decisions/backlog-memory.md).
+   * A page is written as strings of a few KB: what the kernel takes needs no memory of ours, and what it
+   * does not waits as those strings. Encoding pages into Uint8Arrays (one per frame, then one for the
+   * page) left them all for the garbage collector, and malloc kept the memory after it: 200 clients
+   * resuming at once left the process 100 KB per client larger for good (docs/decisions/backlog-memory.md).
    */
   private async sendBacklog(socket: Socket): Promise<void> {
-    const raw = (text: string) =>
-      socket.write(this.chunked ? `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n` : text);
-    let flowing = raw(`retry: ${RETRY_MS}\n\n`);
+    const raw = (pieces: string[]) => {
+      const last = pieces.length - 1;
+      if (this.chunked) {
+        let size = 0;
+        for (const piece of pieces) size += Buffer.byteLength(piece);
+        pieces[0] = `${size.toString(16)}\r\n${pieces[0]}`;
+        pieces[last] = `${pieces[last]}\r\n`;
+      }
+      let flowing = true;
+      for (const piece of pieces) flowing = socket.write(piece);
+      return flowing;
+    };
+    let flowing = raw([`retry: ${RETRY_MS}\n\n`]);
     for (;;) {
       if (!flowing)
         await new Promise<void>((resume) => {
@@ -257,8 +273,8 @@ class LiveStream implements Subscriber {
           socket.on('close', wake);
         });
       if (this.ended) return;
-      const more = await this.nextPage((text) => {
-        flowing = raw(text);
+      const more = await this.nextPage((pieces) => {
+        flowing = raw(pieces);
       });
       if (this.ended) return;
       if (!more) break;
@@ -279,15 +295,15 @@ class LiveStream implements Subscriber {
       return;
     }
     if (!this.pending) return;
-    await this.nextPage((text) => controller.enqueue(encoder.encode(text)));
+    await this.nextPage((pieces) => controller.enqueue(encoder.encode(pieces.join(''))));
     if (!this.backlog && !this.ended) this.goLive();
   }
 
   /**
-   * Reads the next page after the last id sent and hands it to `send` as text, inside the process's
-   * bound on pages in flight. False once the backlog is done (or the stream ended).
+   * Reads the next page after the last id sent and hands it to `send` as text in pieces of whole frames,
+   * inside the process's bound on pages in flight. False once the backlog is done (or the stream ended).
    */
-  private nextPage(send: (text: string) => void): Promise<boolean> {
+  private nextPage(send: (pieces: string[]) => void): Promise<boolean> {
     return pages.run(async () => {
       const read = this.backlog;
       if (!read || this.ended) return false;
@@ -295,10 +311,19 @@ class LiveStream implements Subscriber {
       if (this.ended) return false;
       if (page.length < BACKLOG_PAGE) this.backlog = null;
       if (page.length === 0) return false;
-      let text = '';
-      for (const e of page) text += eventText(e.id, wireEvent(e));
+      const pieces: string[] = [];
+      let piece = '';
+      for (const e of page) {
+        const frame = eventText(e.id, wireEvent(e));
+        if (piece && piece.length + frame.length > PIECE) {
+          pieces.push(piece);
+          piece = '';
+        }
+        piece += frame;
+      }
+      pieces.push(piece);
       this.lastId = page[page.length - 1]?.id ?? this.lastId;
-      send(text);
+      send(pieces);
       return this.backlog !== null;
     });
   }
