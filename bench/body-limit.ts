@@ -12,6 +12,10 @@ import { child, message, prepareData } from './harness';
  * their spread. Throughput on a shared two-core machine (wrk on the same cores) moves with whatever else
  * runs, so each run also records the server's own CPU time per request (/proc/<pid>/stat), which other
  * processes disturb much less.
+ *
+ * One server process can be 5–10% faster than another running the same code (an A/A run, the limit on
+ * in both, gave ×0.91 on a busy machine, docs/decisions/body-limit-cost.md), so the rounds are spread
+ * over several pairs of fresh processes, each pair started at once.
  */
 type Run = { rps: number; p99Ms: number; errors: number; cpuMsPerRequest: number };
 
@@ -67,57 +71,60 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
-export async function runBodyLimit(seconds = 3, rounds = 8, connections = 16) {
-  const on = await startSide(true);
-  const off = await startSide(false);
-  try {
-    // Warm-up: JIT, statement paths, the databases' first pages.
-    for (const side of [on, off]) wrk(side.url, side.key, 2, connections, side.pid);
-    const runs: { on: Run; off: Run }[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const first = round % 2 === 0 ? on : off;
-      const second = first === on ? off : on;
-      const a = wrk(first.url, first.key, seconds, connections, first.pid);
-      const b = wrk(second.url, second.key, seconds, connections, second.pid);
-      runs.push(first === on ? { on: a, off: b } : { on: b, off: a });
+export async function runBodyLimit(seconds = 3, pairs = 3, roundsPerPair = 4, connections = 16) {
+  const runs: { on: Run; off: Run }[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const [on, off] = await Promise.all([startSide(true), startSide(false)]);
+    try {
+      // Warm-up: JIT, statement paths, the databases' first pages.
+      for (const side of [on, off]) wrk(side.url, side.key, 2, connections, side.pid);
+      for (let round = 0; round < roundsPerPair; round++) {
+        const first = (round + pair) % 2 === 0 ? on : off;
+        const second = first === on ? off : on;
+        const a = wrk(first.url, first.key, seconds, connections, first.pid);
+        const b = wrk(second.url, second.key, seconds, connections, second.pid);
+        runs.push(first === on ? { on: a, off: b } : { on: b, off: a });
+      }
+    } finally {
+      on.server.kill();
+      off.server.kill();
     }
-    const ratios = runs.map((r) => r.on.rps / r.off.rps);
-    const cpuRatios = runs.map((r) => r.on.cpuMsPerRequest / r.off.cpuMsPerRequest);
-    const summary = (list: Run[]): Run => ({
-      rps: median(list.map((r) => r.rps)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      errors: list.reduce((n, r) => n + r.errors, 0),
-      cpuMsPerRequest: median(list.map((r) => r.cpuMsPerRequest)),
-    });
-    const result = {
-      on: summary(runs.map((r) => r.on)),
-      off: summary(runs.map((r) => r.off)),
-      ratio: median(ratios),
-      spread: [Math.min(...ratios), Math.max(...ratios)] as [number, number],
-      cpuRatio: median(cpuRatios),
-      cpuSpread: [Math.min(...cpuRatios), Math.max(...cpuRatios)] as [number, number],
-      runs,
-      rounds,
-      connections,
-      seconds,
-    };
-    const f = (x: number) => x.toFixed(3);
-    console.log(
-      `body limit, medians of ${rounds} interleaved rounds of ${seconds} s: ` +
-        `${result.on.rps.toFixed(0)} req/s (p99 ${result.on.p99Ms.toFixed(1)} ms, CPU ${result.on.cpuMsPerRequest.toFixed(2)} ms/request) with, ` +
-        `${result.off.rps.toFixed(0)} req/s (p99 ${result.off.p99Ms.toFixed(1)} ms, CPU ${result.off.cpuMsPerRequest.toFixed(2)} ms/request) without; ` +
-        `throughput ×${f(result.ratio)} (rounds ${f(result.spread[0])}–${f(result.spread[1])}), ` +
-        `CPU per request ×${f(result.cpuRatio)} (rounds ${f(result.cpuSpread[0])}–${f(result.cpuSpread[1])}); ` +
-        `errors ${result.on.errors}/${result.off.errors}`,
-    );
-    return result;
-  } finally {
-    on.server.kill();
-    off.server.kill();
   }
+  const rounds = runs.length;
+  const ratios = runs.map((r) => r.on.rps / r.off.rps);
+  const cpuRatios = runs.map((r) => r.on.cpuMsPerRequest / r.off.cpuMsPerRequest);
+  const summary = (list: Run[]): Run => ({
+    rps: median(list.map((r) => r.rps)),
+    p99Ms: median(list.map((r) => r.p99Ms)),
+    errors: list.reduce((n, r) => n + r.errors, 0),
+    cpuMsPerRequest: median(list.map((r) => r.cpuMsPerRequest)),
+  });
+  const result = {
+    on: summary(runs.map((r) => r.on)),
+    off: summary(runs.map((r) => r.off)),
+    ratio: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)] as [number, number],
+    cpuRatio: median(cpuRatios),
+    cpuSpread: [Math.min(...cpuRatios), Math.max(...cpuRatios)] as [number, number],
+    runs,
+    rounds,
+    pairs,
+    connections,
+    seconds,
+  };
+  const f = (x: number) => x.toFixed(3);
+  console.log(
+    `body limit, medians of ${rounds} interleaved rounds of ${seconds} s over ${pairs} pairs of server processes: ` +
+      `${result.on.rps.toFixed(0)} req/s (p99 ${result.on.p99Ms.toFixed(1)} ms, CPU ${result.on.cpuMsPerRequest.toFixed(2)} ms/request) with, ` +
+      `${result.off.rps.toFixed(0)} req/s (p99 ${result.off.p99Ms.toFixed(1)} ms, CPU ${result.off.cpuMsPerRequest.toFixed(2)} ms/request) without; ` +
+      `throughput ×${f(result.ratio)} (rounds ${f(result.spread[0])}–${f(result.spread[1])}), ` +
+      `CPU per request ×${f(result.cpuRatio)} (rounds ${f(result.cpuSpread[0])}–${f(result.cpuSpread[1])}); ` +
+      `errors ${result.on.errors}/${result.off.errors}`,
+  );
+  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [seconds, rounds] = process.argv.slice(2).map(Number);
-  await runBodyLimit(seconds || undefined, rounds || undefined);
+  const [seconds, pairs, rounds] = process.argv.slice(2).map(Number);
+  await runBodyLimit(seconds || undefined, pairs || undefined, rounds || undefined);
 }
