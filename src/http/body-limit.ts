@@ -29,18 +29,23 @@ const LIMITED = 'bodyLimited';
  * form), because what was read was not what the client sent. The Node server discards the rest of
  * the upload (src/http/node-guard.ts), so the client reads the answer before the connection closes.
  */
-export const bodyLimit =
-  (limitFor: (path: string) => number = bodyLimitFor): MiddlewareHandler =>
-  async (c, next) => {
+export const bodyLimit = (limitFor: (path: string) => number = bodyLimitFor): MiddlewareHandler => {
+  // Every route's limit is at least the default (the routes in `larger` only raise it).
+  const least = limitFor === bodyLimitFor ? DEFAULT_BODY_LIMIT : 0;
+  return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body || c.get(LIMITED)) return next();
     c.set(LIMITED, true);
-    const max = limitFor(c.req.path);
     const declared = raw.headers.get('content-length');
     if (declared !== null && !raw.headers.has('transfer-encoding')) {
-      // Node's parser never reads past a declared length, so the header is the size.
-      return Number(declared) > max ? tooLarge(c, max) : next();
+      // Node's parser never reads past a declared length, so the header is the size. Within the
+      // smallest limit (most requests) the route's own limit need not even be looked up.
+      const size = Number(declared);
+      if (size <= least) return next();
+      const max = limitFor(c.req.path);
+      return size > max ? tooLarge(c, max) : next();
     }
+    const max = limitFor(c.req.path);
     let size = 0;
     let exceeded = false;
     const limited = raw.body.pipeThrough(
@@ -64,6 +69,7 @@ export const bodyLimit =
       c.res = Response.json(tooLargeBody(c, max), { status: 413 });
     }
   };
+};
 
 const tooLargeBody = (c: Context, max: number) => ({
   error: {

@@ -6,8 +6,13 @@ const encoder = new TextEncoder();
 
 /** Unnamed events (the type is in the data), so one `onmessage` handler sees them all. */
 export function eventFrame(id: number, data: unknown): Uint8Array {
+  return encoder.encode(eventText(id, data));
+}
+
+/** The same frame as text (backlog pages are written as one string each, stream.ts). */
+export function eventText(id: number, data: unknown): string {
   // JSON never contains a raw newline, so the data fits on one `data:` line.
-  return encoder.encode(`id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+  return `id: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**

@@ -32,3 +32,27 @@ export class StreamLimits {
 
 /** Seconds a client refused for too many streams is asked to wait (EventSource itself retries sooner). */
 export const STREAMS_RETRY_AFTER = 10;
+
+/**
+ * A bound on how many of something run at once in this process, first come first served. Backlog pages
+ * go through one (stream.ts), so the rows and frames in memory at any moment do not grow with the
+ * number of clients resuming at once.
+ */
+export class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((go) => this.waiting.push(go));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}

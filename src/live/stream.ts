@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../../db/schema';
-import { chunkOf, concat, eventFrame, type Frame, retryFrame, revokedFrame, sendable } from './frames';
+import { eventText, type Frame, retryFrame, revokedFrame, sendable } from './frames';
 import { type Grant, type RevokedReason, type Subscriber, wireEvent } from './hub';
+import { Gate } from './limits';
 import type { LogTail } from './tail';
 
 /** A subscriber whose socket holds more than this unsent is too slow; it is dropped and reconnects. */
@@ -13,7 +14,21 @@ const RETRY_MS = 2000;
  * can hold in this process once the kernel's socket buffers are full, and what each backlog in flight
  * allocates at once.
  */
-const BACKLOG_PAGE = 100;
+export const BACKLOG_PAGE = 100;
+/**
+ * Backlog pages being read and written at once, in the whole process, however many clients resume
+ * together: the rows and text in memory at any moment are this many pages. (The embedded database
+ * reads synchronously, so there it changes little; a remote libSQL server's reads would otherwise all
+ * be in flight at once.) The order is first come, first served, so every stream keeps moving.
+ */
+export const BACKLOG_READS = 4;
+const pages = new Gate(BACKLOG_READS);
+/**
+ * Characters per socket write of a backlog page (whole frames; a larger frame goes alone). Node encodes
+ * a string this short on its stack and hands it to the kernel with no allocation at all; a longer one
+ * it first copies into a buffer of three bytes per character (docs/decisions/backlog-memory.md).
+ */
+const PIECE = 4096;
 /** setTimeout's longest delay; a later expiry re-arms. */
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -223,10 +238,27 @@ class LiveStream implements Subscriber {
     });
   }
 
-  /** Each page after the previous one has drained, so a client that stops reading holds one page here. */
+  /**
+   * Each page after the previous one has drained, so a client that stops reading holds one page here.
+   * A page is written as strings of a few KB: what the kernel takes needs no memory of ours, and what it
+   * does not waits as those strings. Encoding pages into Uint8Arrays (one per frame, then one for the
+   * page) left them all for the garbage collector, and malloc kept the memory after it: 200 clients
+   * resuming at once left the process 100 KB per client larger for good (docs/decisions/backlog-memory.md).
+   */
   private async sendBacklog(socket: Socket): Promise<void> {
-    const raw = (frames: Uint8Array[]) => socket.write(this.chunked ? chunkOf(frames) : concat(frames));
-    let flowing = raw([retryFrame(RETRY_MS)]);
+    const raw = (pieces: string[]) => {
+      const last = pieces.length - 1;
+      if (this.chunked) {
+        let size = 0;
+        for (const piece of pieces) size += Buffer.byteLength(piece);
+        pieces[0] = `${size.toString(16)}\r\n${pieces[0]}`;
+        pieces[last] = `${pieces[last]}\r\n`;
+      }
+      let flowing = true;
+      for (const piece of pieces) flowing = socket.write(piece);
+      return flowing;
+    };
+    let flowing = raw([`retry: ${RETRY_MS}\n\n`]);
     for (;;) {
       if (!flowing)
         await new Promise<void>((resume) => {
@@ -241,10 +273,11 @@ class LiveStream implements Subscriber {
           socket.on('close', wake);
         });
       if (this.ended) return;
-      const frames = await this.nextPage();
+      const more = await this.nextPage((pieces) => {
+        flowing = raw(pieces);
+      });
       if (this.ended) return;
-      if (!frames) break;
-      flowing = raw(frames);
+      if (!more) break;
     }
     this.socket = socket;
     this.goLive();
@@ -262,20 +295,37 @@ class LiveStream implements Subscriber {
       return;
     }
     if (!this.pending) return;
-    const frames = await this.nextPage();
-    if (frames) controller.enqueue(concat(frames));
+    await this.nextPage((pieces) => controller.enqueue(encoder.encode(pieces.join(''))));
     if (!this.backlog && !this.ended) this.goLive();
   }
 
-  private async nextPage(): Promise<Uint8Array[] | null> {
-    const read = this.backlog;
-    if (!read) return null;
-    const page = await read(this.lastId, BACKLOG_PAGE);
-    if (this.ended) return null;
-    if (page.length < BACKLOG_PAGE) this.backlog = null;
-    if (page.length === 0) return null;
-    this.lastId = page[page.length - 1]?.id ?? this.lastId;
-    return page.map((e) => eventFrame(e.id, wireEvent(e)));
+  /**
+   * Reads the next page after the last id sent and hands it to `send` as text in pieces of whole frames,
+   * inside the process's bound on pages in flight. False once the backlog is done (or the stream ended).
+   */
+  private nextPage(send: (pieces: string[]) => void): Promise<boolean> {
+    return pages.run(async () => {
+      const read = this.backlog;
+      if (!read || this.ended) return false;
+      const page = await read(this.lastId, BACKLOG_PAGE);
+      if (this.ended) return false;
+      if (page.length < BACKLOG_PAGE) this.backlog = null;
+      if (page.length === 0) return false;
+      const pieces: string[] = [];
+      let piece = '';
+      for (const e of page) {
+        const frame = eventText(e.id, wireEvent(e));
+        if (piece && piece.length + frame.length > PIECE) {
+          pieces.push(piece);
+          piece = '';
+        }
+        piece += frame;
+      }
+      pieces.push(piece);
+      this.lastId = page[page.length - 1]?.id ?? this.lastId;
+      send(pieces);
+      return this.backlog !== null;
+    });
   }
 
   /** Live frames that arrived during the backlog go first, skipping what the backlog already sent. */
@@ -294,6 +344,7 @@ class LiveStream implements Subscriber {
   }
 }
 
+const encoder = new TextEncoder();
 const corked: Socket[] = [];
 function uncorkAll() {
   for (const socket of corked) socket.uncork();

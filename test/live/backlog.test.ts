@@ -160,6 +160,39 @@ describe('backlogs', () => {
     expect(sse.events.at(-1)?.json.type).toBe('note.posted');
     sse.close();
   });
+
+  it('send text beyond ASCII intact across pages and socket writes (chunk sizes in bytes, no split characters)', {
+    timeout: 60_000,
+  }, async () => {
+    const { jobId, trackerToken } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    // Frames of varied length, so page pieces end at different places; emoji are two UTF-16 units.
+    const notes = Array.from(
+      { length: 260 },
+      (_, i) => `${i}: remblokken vervangen — één 🚗 ${'é🔧'.repeat(i % 37)}`,
+    );
+    await rt.database.db.insert(events).values(
+      notes.map((markdown) => ({
+        organisationId: org.id,
+        jobId,
+        type: 'note.posted',
+        visibility: 'customer' as const,
+        actorType: 'system' as const,
+        payload: { note: { markdown } },
+        createdAt: Date.now(),
+      })),
+    );
+    const controller = new AbortController();
+    const response = await fetch(`${base}/api/v1/track/${trackerToken}/events`, {
+      signal: controller.signal,
+    });
+    const sse = readSse(response.body as ReadableStream<Uint8Array>, () => controller.abort());
+    await sse.until((s) => s.events.length === notes.length + 1); // job.created first
+    const got = sse.events
+      .filter((e) => e.json.type === 'note.posted')
+      .map((e) => (e.json.note as { markdown: string }).markdown);
+    expect(got).toEqual(notes);
+    sse.close();
+  });
 });
 
 describe('stream caps', () => {
