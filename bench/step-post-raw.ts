@@ -220,7 +220,7 @@ async function promise(res: ServerResponse, key: Row, jobId: string, stepId: str
           args: [jobId, key.organisation_id as string],
         })
       ).rows[0];
-      if (!job || job.status !== 'open') throw new Error('job');
+      if (job?.status !== 'open') throw new Error('job');
       const step = (
         await tx.execute({ sql: 'select * from steps where id = ? and job_id = ?', args: [stepId, jobId] })
       ).rows[0];
