@@ -66,6 +66,7 @@ for (const row of fanout.rows as { n: number; raw: Record<string, number>; ours:
     `| same, 8 MB history (beyond what the kernel's socket buffers take), ${stalled.beyondKernel.subscribers} clients | ${kb(per(stalled.beyondKernel))}, RSS ${kb(stalled.beyondKernel.rssPerSubscriber)} | | ${x(deep)} (heavier of the two) | | |`,
   );
 }
+if (!fanout.latency) throw new Error('fan-out ran without its latency rows');
 const { baseline, sameProcess, otherProcess } = fanout.latency;
 const floor = `p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms (raw node:http, same harness)`;
 lines.push(

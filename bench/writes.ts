@@ -42,9 +42,9 @@ function run(synchronous: 'NORMAL' | 'FULL', reuse: boolean) {
   const cache = new Map<string, ReturnType<typeof db.prepare>>();
   const statement = (sql: string) => {
     if (!reuse) return db.prepare(sql);
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
+    const kept = cache.get(sql) ?? db.prepare(sql);
+    cache.set(sql, kept);
+    return kept;
   };
   const times: number[] = [];
   const started = now();
