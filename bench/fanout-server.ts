@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../db/schema';
 import { startServer } from '../src/http/node-server';
@@ -54,7 +56,9 @@ if (mode === 'raw') {
       // The latency baseline: an "API call" that writes its event straight to every stream.
       let body = '';
       for await (const chunk of req) body += chunk;
-      const frame = sendable(eventFrame(rawId, { id: rawId++, type: 'step.promise_changed', ...JSON.parse(body) }));
+      const frame = sendable(
+        eventFrame(rawId, { id: rawId++, type: 'step.promise_changed', ...JSON.parse(body) }),
+      );
       for (const socket of raw) rawWrite(socket, frame.chunk);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
@@ -171,6 +175,24 @@ function queueLoop(rt: Runtime | undefined, events: EventRow[], subscribers: num
   return ((performance.now() - t) * 1000) / events.length / Math.max(1, subscribers);
 }
 
+/** Starts the V8 CPU profiler (1 ms → 50 µs sampling); the returned function stops it and writes the profile. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 50 });
+  await post('Profiler.start');
+  return async (file: string) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 process.on('message', async (m: { type: string; iterations?: number; pauseMs?: number }) => {
@@ -180,6 +202,8 @@ process.on('message', async (m: { type: string; iterations?: number; pauseMs?: n
   const subscribers = mode === 'ours' ? (rt?.live.hub.size ?? 0) : raw.length;
   // Two ways to time the loop: one event after a pause (caches and sockets have gone cold, which a
   // larger process suffers more), and ten events back to back (the loop's steady cost, as under load).
+  // BENCH_PROFILE=1: a CPU profile of the timed loops alone, to bench/tmp/fanout-<mode>.cpuprofile.
+  const profiler = process.env.BENCH_PROFILE === '1' ? await startProfile() : undefined;
   const single: number[] = [];
   const burst: number[] = [];
   const queued: number[] = [];
@@ -192,6 +216,7 @@ process.on('message', async (m: { type: string; iterations?: number; pauseMs?: n
     await written();
     await new Promise((r) => setTimeout(r, m.pauseMs ?? 50));
   }
+  await profiler?.(`bench/tmp/fanout-${mode}.cpuprofile`);
   send({
     type: 'measured',
     subscribers,
