@@ -7,6 +7,7 @@ import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { seedIfEmpty } from '../src/demo/seed';
 import { child, message } from './harness';
+import { wrk as wrkOnce } from './wrk';
 
 /**
  * The tracker page (`GET /t/{token}`) of a job with a realistic history: the demo's Golf in the garage
@@ -53,25 +54,9 @@ function sent(url: string): Promise<{ bytes: number; encoding: string; body: Buf
   });
 }
 
-/** `wrk --latency` on one URL: requests per second and the p50 / p99 it reports. */
-function wrk(url: string) {
-  const out = execFileSync(
-    'wrk',
-    ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-H', 'Accept-Encoding: gzip', url],
-    { encoding: 'utf8' },
-  );
-  const ms = (label: string) => {
-    const m = new RegExp(`\\s${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    if (!m) throw new Error(`wrk printed no ${label}th percentile:\n${out}`);
-    const value = Number(m[1]);
-    return m[2] === 'us' ? value / 1000 : m[2] === 's' ? value * 1000 : value;
-  };
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1];
-  if (errors) throw new Error(`wrk saw ${errors} failed responses`);
-  return { p50: ms('50'), p99: ms('99'), rps, requests };
-}
+/** wrk on one URL (bench/wrk.ts), asking for gzip as a browser does. */
+const wrk = (url: string) =>
+  wrkOnce({ url, seconds: SECONDS, connections: CONNECTIONS, headers: { 'Accept-Encoding': 'gzip' } });
 
 /**
  * CPU time the server process spent (user + system, from /proc) while `work` ran: on a machine shared

@@ -1,5 +1,8 @@
-import { child, message, now, percentile, prepareData } from './harness';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { child, message, prepareData } from './harness';
 import { pageWeight } from './page-weight';
+import { bestOf, show, type WrkResult, wrk } from './wrk';
 
 /**
  * The tracker page: server render time against a bare node:http server sending the same bytes, and
@@ -23,18 +26,38 @@ export async function measureTrackerWeight() {
   }
 }
 
-async function timings(url: string, requests: number) {
-  const times: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const start = now();
-    const response = await fetch(url, { headers: { 'accept-language': 'nl' } });
-    await response.text();
-    times.push(now() - start);
-  }
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+/** Builds the minimal Astro project once (bench/astro-minimal, into bench/tmp/astro-minimal). */
+function buildMinimalAstro() {
+  if (!existsSync('bench/tmp/astro-minimal/server/entry.mjs'))
+    execSync('npx astro build --root bench/astro-minimal', { stdio: 'ignore' });
 }
 
-export async function runTrackerPage(requests = 300) {
+/** Starts a server script with env, resolves with its port once it prints its address. */
+function serve(args: string[], env: Record<string, string>): Promise<{ port: number; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/Server listening|listening/i.test(output)) resolve({ port: Number(env.PORT), proc });
+    };
+    proc.stdout?.on('data', seen);
+    proc.stderr?.on('data', seen);
+    proc.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+}
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+
+/**
+ * Throughput of `GET /t/{token}` under wrk (no Accept-Encoding: the same uncompressed bytes from all
+ * three), against a minimal Astro page sending the same HTML (same Astro, same Node adapter: what the
+ * framework alone costs) and bare node:http sending it. Rounds alternate, each side keeps its best.
+ */
+export async function runTrackerPage(seconds = Number(process.env.BENCH_SECONDS ?? 4), rounds = 2) {
   const data = await prepareData('tracker-page');
   const server = child('bench/fanout-server.ts', ['--mode=ours'], {
     DATABASE_URL: data.url,
@@ -45,20 +68,39 @@ export async function runTrackerPage(requests = 300) {
   const url = `${origin}/t/${data.token}`;
   const html = await (await fetch(url, { headers: { 'accept-language': 'nl' } })).text();
   const weight = await pageWeight(url, { 'accept-language': 'nl' });
-  await timings(url, 30); // warm up
-  const ours = await timings(url, requests);
-  server.kill();
 
+  mkdirSync('bench/tmp', { recursive: true });
+  writeFileSync('bench/tmp/tracker-page.html', html);
+  buildMinimalAstro();
+  const astroPort = 20_000 + (process.pid % 20_000);
+  const astro = await serve(['bench/tmp/astro-minimal/server/entry.mjs'], {
+    HOST: '127.0.0.1',
+    PORT: String(astroPort),
+    BENCH_PAGE_HTML: 'bench/tmp/tracker-page.html',
+  });
   const raw = child('bench/page-raw.ts');
   await message(raw, 'ready');
   raw.send({ type: 'serve', html });
   const rawPort = (await message<{ port: number }>(raw, 'listening')).port;
-  await timings(`http://127.0.0.1:${rawPort}/`, 30);
-  const baseline = await timings(`http://127.0.0.1:${rawPort}/`, requests);
+
+  const load = (target: string, s: number) =>
+    wrk({ url: target, seconds: s, connections: CONNECTIONS, headers: { 'accept-language': 'nl' } });
+  const targets = { ours: url, astro: `http://127.0.0.1:${astroPort}/`, raw: `http://127.0.0.1:${rawPort}/` };
+  const runs: Record<keyof typeof targets, WrkResult[]> = { ours: [], astro: [], raw: [] };
+  for (const target of Object.values(targets)) load(target, 1); // warm up
+  for (let round = 0; round < rounds; round++)
+    for (const [side, target] of Object.entries(targets))
+      runs[side as keyof typeof targets].push(load(target, seconds));
+  server.kill();
+  astro.proc.kill();
   raw.kill();
+  const ours = bestOf(runs.ours);
+  const minimalAstro = bestOf(runs.astro);
+  const baseline = bestOf(runs.raw);
 
   const result = {
-    render: { ours, baseline, ratio: ours.p50 / baseline.p50 },
+    render: { ours, minimalAstro, baseline, ratio: ours.rps / minimalAstro.rps },
+    connections: CONNECTIONS,
     javascriptSent: weight.scriptSent,
     javascriptGzip9: weight.scriptGzip9,
     javascriptFiles: weight.transfers.filter((t) => t.kind === 'script').map((t) => new URL(t.url).pathname),
@@ -67,7 +109,8 @@ export async function runTrackerPage(requests = 300) {
     htmlBytes: html.length,
   };
   console.log(
-    `tracker page: render p50 ${ours.p50.toFixed(2)} ms, p99 ${ours.p99.toFixed(2)} ms (static baseline p50 ${baseline.p50.toFixed(2)} ms, ×${result.render.ratio.toFixed(1)}); ` +
+    `tracker page (wrk, ${CONNECTIONS} connections): ours ${show(ours)}; minimal Astro page, same bytes ${show(minimalAstro)} (×${result.render.ratio.toFixed(3)}); ` +
+      `bare node:http ${show(baseline)} (×${(ours.rps / baseline.rps).toFixed(3)}); ` +
       `JS ${(weight.scriptSent / 1024).toFixed(1)} KB as sent in ${result.javascriptFiles.length} files; HTML+CSS ${(weight.htmlCssSent / 1024).toFixed(1)} KB as sent`,
   );
   return result;

@@ -1,19 +1,27 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema';
+import { DEFAULT_SYNCHRONOUS, type Synchronous, withSynchronous } from './synchronous';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Database = { client: Client; db: Db; close(): void };
 
-/** Opens the database. A `file:` URL is the embedded default (WAL, so readers never wait for the writer). */
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+/**
+ * Opens the database. A `file:` URL is the embedded default (WAL, so readers never wait for the writer),
+ * its commits at the `synchronous` level chosen in docs/decisions/durability.md.
+ */
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  synchronous: Synchronous = DEFAULT_SYNCHRONOUS,
+): Promise<Database> {
   const open = () => createClient({ url, authToken, timeout: 5000 });
+  const onDisk = url.startsWith('file:') && !url.includes(':memory:');
   const client = url.startsWith('file:') ? recovering(open) : open();
-  if (url.startsWith('file:') && !url.includes(':memory:')) {
-    await client.execute('PRAGMA journal_mode = WAL');
-  }
-  const db = drizzle(client, { schema });
-  return { client, db, close: () => client.close() };
+  if (onDisk) await client.execute('PRAGMA journal_mode = WAL');
+  const durable = onDisk ? withSynchronous(client, synchronous) : client;
+  const db = drizzle(durable, { schema });
+  return { client: durable, db, close: () => client.close() };
 }
 
 /** How long a replaced client stays open for what it was still running. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_LEVELS, type Synchronous } from '../db/synchronous';
 
 /** The one place that reads the environment. Everything else receives a Config. */
 const schema = z.object({
@@ -6,6 +7,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4321),
   DATABASE_URL: z.string().min(1).default('file:db/open-kitchen.db'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  /** Commit durability of an embedded database: NORMAL survives a process crash, FULL also a power loss (README: Durability). */
+  DATABASE_SYNCHRONOUS: z.enum(SYNCHRONOUS_LEVELS).default(DEFAULT_SYNCHRONOUS),
   /** Public origin used in links we hand out (tracker links). Defaults to http://HOST:PORT. */
   PUBLIC_URL: z.url().optional(),
   /** How often each process tails the event log for events written by other processes. */
@@ -99,6 +102,7 @@ export type Config = {
   port: number;
   databaseUrl: string;
   databaseAuthToken: string | undefined;
+  databaseSynchronous: Synchronous;
   publicUrl: string;
   livePollMs: number;
   liveHeartbeatMs: number;
@@ -144,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    databaseSynchronous: e.DATABASE_SYNCHRONOUS,
     publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     livePollMs: e.LIVE_POLL_MS,
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,

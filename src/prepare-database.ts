@@ -7,7 +7,11 @@ import { systemClock } from './services/platform/context';
 /** Creates and migrates the database, and seeds demo data when it is empty (unless SEED=never). */
 export async function prepareDatabase(config: Config): Promise<SeedReport | null> {
   ensureDatabaseFolder(config.databaseUrl);
-  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const database = await openDatabase(
+    config.databaseUrl,
+    config.databaseAuthToken,
+    config.databaseSynchronous,
+  );
   try {
     await migrateDatabase(database.db);
     return config.seed === 'auto'

@@ -39,7 +39,11 @@ export type Runtime = {
 
 /** Expects a migrated database (src/start.ts and `npm run dev` prepare it first). */
 export async function createRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
-  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const database = await openDatabase(
+    config.databaseUrl,
+    config.databaseAuthToken,
+    config.databaseSynchronous,
+  );
   return runtimeOn(config, database, clock);
 }
 

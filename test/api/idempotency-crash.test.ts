@@ -86,3 +86,47 @@ describe('a process killed (SIGKILL) after the write committed, before the clien
     expect(await rt.database.db.select().from(notes).where(eq(notes.markdown, markdown))).toHaveLength(1);
   }, 300_000);
 });
+
+describe('a process killed (SIGKILL) while writes are in flight', () => {
+  it('loses none of the writes it acknowledged (commits at the chosen synchronous level, NORMAL by default)', async () => {
+    const { jobId } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    const [step] = await rt.database.db.query.steps.findMany({ where: (s, { eq }) => eq(s.jobId, jobId) });
+    const api = await startApi();
+    const acknowledged: string[] = [];
+    let next = 0;
+    let killed = false;
+    const writer = async () => {
+      while (!killed) {
+        const markdown = `Kilometerstand ${next++}`;
+        const response = await fetch(`${api.url}/jobs/${jobId}/steps/${step?.id}/notes`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ markdown }),
+        }).catch(() => undefined);
+        if (response?.status === 201) acknowledged.push(markdown);
+      }
+    };
+    const exited = new Promise((resolve) => api.child.once('exit', resolve));
+    const writers = Array.from({ length: 8 }, writer);
+    // Kill it mid-stream: eight writes in flight, after at least a hundred were acknowledged.
+    while (acknowledged.length < 100) await new Promise((r) => setTimeout(r, 10));
+    api.child.kill('SIGKILL');
+    await exited;
+    killed = true;
+    await Promise.all(writers);
+
+    // A fresh connection recovers the write-ahead log as a restarted server would.
+    const reopened = await openDatabase(databaseUrl);
+    try {
+      const rows = await reopened.db
+        .select({ markdown: notes.markdown })
+        .from(notes)
+        .where(eq(notes.jobId, jobId));
+      const stored = new Set(rows.map((r) => r.markdown));
+      expect(acknowledged.length).toBeGreaterThanOrEqual(100);
+      expect(acknowledged.filter((m) => !stored.has(m))).toEqual([]);
+    } finally {
+      reopened.close();
+    }
+  }, 300_000);
+});
