@@ -28,6 +28,9 @@ export const specialists = sqliteTable(
     /** The sign-in identity; null for people who appear on timelines but do not use the console. */
     userId: text('user_id').references(() => users.id),
     createdAt: integer('created_at').notNull(),
+    /** Kept on write (ratings.ts) so showing an average never re-reads the whole rating history. */
+    ratingCount: integer('rating_count').notNull().default(0),
+    ratingSum: integer('rating_sum').notNull().default(0),
   },
   (t) => [index('specialists_org').on(t.organisationId), uniqueIndex('specialists_user').on(t.userId)],
 );

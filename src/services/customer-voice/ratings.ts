@@ -1,4 +1,4 @@
-import { and, avg, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { kudos, ratings, specialists, steps } from '../../../db/schema';
 import { loadJob, loadStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
@@ -57,6 +57,14 @@ export async function rateSpecialist(
       comment,
       createdAt: now,
     });
+    // The kept aggregate: averages are read from here, not from the whole history (ADR growth-at-scale).
+    await tx
+      .update(specialists)
+      .set({
+        ratingCount: sql`${specialists.ratingCount} + 1`,
+        ratingSum: sql`${specialists.ratingSum} + ${input.score}`,
+      })
+      .where(eq(specialists.id, person.id));
     await appendEvent(tx, ctx, {
       jobId,
       type: 'rating.given',
@@ -72,15 +80,15 @@ export type RatingSummary = { average: number; count: number };
 export async function ratingSummaries(db: Db, specialistIds: string[]): Promise<Map<string, RatingSummary>> {
   const wanted = [...new Set(specialistIds)];
   if (wanted.length === 0) return new Map();
+  // One row per specialist, kept up to date by rateSpecialist: constant however many ratings exist.
   const rows = await db
-    .select({ id: ratings.specialistId, average: avg(ratings.score), n: count() })
-    .from(ratings)
-    .where(inArray(ratings.specialistId, wanted))
-    .groupBy(ratings.specialistId);
+    .select({ id: specialists.id, sum: specialists.ratingSum, n: specialists.ratingCount })
+    .from(specialists)
+    .where(inArray(specialists.id, wanted));
   return new Map(
     rows
       .filter((r) => r.n >= MIN_RATINGS_SHOWN)
-      .map((r) => [r.id, { average: Math.round(Number(r.average) * 10) / 10, count: r.n }]),
+      .map((r) => [r.id, { average: Math.round((r.sum / r.n) * 10) / 10, count: r.n }]),
   );
 }
 
