@@ -7,6 +7,7 @@ import { runFanout } from './fanout';
 import { runInsights } from './insights';
 import { runMail } from './mail';
 import { runPush } from './push';
+import { runRenderPerEvent } from './render-per-event';
 import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
 import { runTrackerHistory } from './tracker-history';
@@ -25,6 +26,7 @@ const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
 const bodyLimit = await runBodyLimit();
 const mail = await runMail();
+const renderPerEvent = await runRenderPerEvent();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -97,6 +99,10 @@ lines.push(
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',
 );
+for (const r of renderPerEvent)
+  lines.push(
+    `| tracker live event, ${r.viewers} viewers of one job: server CPU per event (API call, one render per language, writes) | ${r.renderedMs.toFixed(2)} ms | ${r.plainMs.toFixed(2)} ms (same event and clients, no render) | ${x(r.ratio)} | ${r.viewers === 1000 ? '≤ ×2' : ''} | ${r.viewers === 1000 ? verdict(r.ratio <= 2) : ''} |`,
+  );
 writeFileSync('bench/RESULTS.md', `${lines.join('\n')}\n`);
 // The one formatter of the tree lays the table out, so `npm run check` stays clean.
 execSync('npx biome format --write bench/RESULTS.md', { stdio: 'ignore' });
