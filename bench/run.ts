@@ -8,6 +8,7 @@ import { runGrowth } from './growth';
 import { runInsights } from './insights';
 import { runMail } from './mail';
 import { runPush } from './push';
+import { runRenderPerEvent } from './render-per-event';
 import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
 import { runTrackerHistory } from './tracker-history';
@@ -29,6 +30,7 @@ const bodyLimit = await runBodyLimit();
 const mail = await runMail();
 const writes = await runWrites();
 const growth = await runGrowth();
+const renderPerEvent = await runRenderPerEvent();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -118,6 +120,10 @@ for (const r of growth) {
     `| ${r.query} with ${r.size.toLocaleString('en')} finished jobs (query, Drizzle) | p50 ${r.ours.p50.toFixed(2)} ms, p99 ${r.ours.p99.toFixed(2)} ms | p50 ${r.before.p50.toFixed(2)} ms, p99 ${r.before.p99.toFixed(2)} ms (before: no 0015 indexes, averaged history) | ${x(ratio)} of ${base?.size} | ≤ ×1.5 | ${verdict(ratio <= 1.5)} |`,
   );
 }
+for (const r of renderPerEvent)
+  lines.push(
+    `| tracker live event, ${r.viewers} viewers of one job: server CPU per event (API call, one render per language, writes) | ${r.renderedMs.toFixed(2)} ms | ${r.plainMs.toFixed(2)} ms (same event and clients, no render) | ${x(r.ratio)} | ${r.viewers === 1000 ? '≤ ×2' : ''} | ${r.viewers === 1000 ? verdict(r.ratio <= 2) : ''} |`,
+  );
 writeFileSync('bench/RESULTS.md', `${lines.join('\n')}\n`);
 // The one formatter of the tree lays the table out, so `npm run check` stays clean.
 execSync('npx biome format --write bench/RESULTS.md', { stdio: 'ignore' });

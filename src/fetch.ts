@@ -16,12 +16,15 @@ import { formBodiesOnly } from './http/form-bodies';
 import { LIVE_STREAMS, type LiveStreams } from './live/registry';
 import { EVENT_STREAM, takeOver } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
+import { trackerRenderer } from './services/tracker/live-render';
 
 /**
  * The request pipeline: shared middleware, then the JSON API and live streams (Hono routes),
  * then Astro's pages. Pages get the runtime through `Astro.locals` and call services directly.
  */
 const rt = await sharedRuntime();
+// Tracker viewers get what changed rendered once per event and language (Solid: only in the build).
+rt.live.hub.renderer = trackerRenderer(rt.database.db, () => rt.clock.now());
 if (rt.config.backgroundWork) startBackgroundWork(rt);
 const app = new Hono();
 

@@ -31,6 +31,16 @@ const events = createRoute({
   request: {
     params: TokenParams,
     ...StreamResume,
+    query: StreamResume.query.extend({
+      lang: z
+        .enum(['nl', 'en'])
+        .optional()
+        .openapi({
+          description:
+            "The tracker page's language: each event then also carries the page's changed regions, rendered " +
+            'once for every viewer in that language (`regions`, HTML). Without it, only the events.',
+        }),
+    }),
   },
   responses: {
     200: eventStream,
@@ -82,7 +92,10 @@ export const trackRoutes = (rt: Runtime) =>
       const found = await findTrackedJob(rt.database.db, token);
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
       const jobId = found.job.id;
-      const lastEventId = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+      const query = c.req.valid('query');
+      const lastEventId = c.req.valid('header')['last-event-id'] ?? query.lastEventId ?? 0;
+      // Only the tracker page asks for rendered regions; other readers of the stream get the events alone.
+      const locale = query.lang;
       const slot = streamSlot(c, rt, token);
       if (slot.refused) return slot.refused;
       return openStream({
@@ -91,7 +104,7 @@ export const trackRoutes = (rt: Runtime) =>
         internal: false,
         lastEventId,
         backlog: (after, limit) => customerEventsSince(rt.database.db, jobId, after, limit),
-        grant: { via: 'tracker' },
+        grant: { via: 'tracker', locale },
         recheck: async () => ((await findTrackedJob(rt.database.db, token)) ? null : 'link_reissued'),
         release: slot.release,
         now: rt.clock.now(),

@@ -2,10 +2,12 @@ import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { type Announcement, announcementOf } from '../events/announce';
 import type { WireEvent } from '../events/catalogue';
 import { fill } from '../i18n/messages';
-import { pageRefresher } from './live-patch';
+import { pageRefresher, patchRegions } from './live-patch';
 
 type Props = {
   token: string;
+  /** The page's language: the server renders what changed once for every viewer in it. */
+  locale: 'nl' | 'en';
   /** The newest event the server-rendered page reflects; the stream resumes right after it. */
   lastEventId: number;
   messages: {
@@ -19,8 +21,10 @@ type Props = {
 };
 
 /**
- * Keeps the tracker live. On each event from the job's stream it re-reads this page and patches
- * only what changed, so focus and reading position survive; a screen reader hears a short summary.
+ * Keeps the tracker live. Each live event from the job's stream carries the page's regions as the
+ * server rendered them once for every viewer in this language; the island patches only what changed,
+ * so focus and reading position survive (an event without them, on resume, re-reads the page). A
+ * screen reader hears a short summary.
  */
 export default function Live(props: Props) {
   const t = props.messages;
@@ -31,7 +35,9 @@ export default function Live(props: Props) {
 
   onMount(() => {
     setConnection('connecting');
-    const source = new EventSource(`/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}`);
+    const source = new EventSource(
+      `/api/v1/track/${props.token}/events?lastEventId=${props.lastEventId}&lang=${props.locale}`,
+    );
     source.onopen = () => setConnection('live');
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'static' : 'offline');
     // The server ended the stream for good (the link was replaced): reconnecting would only be refused.
@@ -41,9 +47,12 @@ export default function Live(props: Props) {
     });
     const refresh = pageRefresher();
     source.onmessage = (message) => {
-      const event = JSON.parse(message.data) as WireEvent;
+      const event = JSON.parse(message.data) as WireEvent & { regions?: Record<string, string> };
+      // Live events carry the changed regions, rendered once for everyone in this language; an event
+      // sent from the log on resume does not, and the page is read again.
+      if (event.regions) patchRegions(Object.values(event.regions).join(''));
+      else void refresh();
       setSaid(summary(event));
-      void refresh();
       // A cancelled job will not change again: the live line goes, as on a page loaded after it.
       if (event.type === 'job.cancelled') {
         source.close();

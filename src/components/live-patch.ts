@@ -18,13 +18,7 @@ export function pageRefresher(): () => Promise<void> {
     busy = true;
     try {
       const response = await fetch(location.href, { cache: 'no-store', headers: { accept: 'text/html' } });
-      const next = new DOMParser().parseFromString(await response.text(), 'text/html');
-      const here = document.querySelectorAll('[data-live-region]');
-      const there = next.querySelectorAll('[data-live-region]');
-      here.forEach((el, i) => {
-        const other = there[i];
-        if (other) patch(el, other);
-      });
+      patchRegions(await response.text());
     } finally {
       busy = false;
       if (again) {
@@ -34,6 +28,17 @@ export function pageRefresher(): () => Promise<void> {
     }
   };
   return refresh;
+}
+
+/** Patches each `[data-live-region]` of this page to match the one of the same name in `html`. */
+export function patchRegions(html: string): void {
+  const there = new DOMParser().parseFromString(html, 'text/html').querySelectorAll('[data-live-region]');
+  const here = document.querySelectorAll('[data-live-region]');
+  here.forEach((el, i) => {
+    const name = el.getAttribute('data-live-region');
+    const other = [...there].find((t) => t.getAttribute('data-live-region') === name) ?? there[i];
+    if (other) patch(el, other);
+  });
 }
 
 /** Makes `here` look like `there`. A form someone is filling in is left alone. */

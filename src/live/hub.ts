@@ -2,9 +2,20 @@ import type { EventRow } from '../../db/schema';
 import { ACCESS_ENDED } from '../services/platform/events';
 import { eventFrame, type Frame, HEARTBEAT, sendable } from './frames';
 
+export type Locale = 'nl' | 'en';
+
+/**
+ * Renders what a job's live viewers show, once per job and language for a batch of events (not per
+ * viewer): the result is added to the event's data for every tracker viewer in that language, so no
+ * viewer needs to re-read the page (docs/decisions/tracker-regions-rendered-once.md). Resolves without
+ * a language it could not render; those viewers get the plain event and re-read the page.
+ */
+export type Renderer = (jobId: string, locales: Locale[]) => Promise<Map<Locale, Record<string, unknown>>>;
+
 /** What a stream was opened with; revoking that ends it (see `Hub.revoke`). */
 export type Grant =
-  | { via: 'tracker' }
+  /** `locale`: the language the viewer's page is in, for what the hub renders per event (see `Renderer`). */
+  | { via: 'tracker'; locale?: Locale }
   | { via: 'embed'; expiresAt: number }
   | { via: 'staff'; specialistId: string; sessionId: string };
 
@@ -62,6 +73,10 @@ export class Hub {
   size = 0;
   /** Organisation-wide subscribers; while there are none, publishing skips the second lookup. */
   private orgTopics = 0;
+  /** Set by the app (src/fetch.ts); without it every viewer gets the plain event. */
+  renderer: Renderer | undefined;
+  /** Batches waiting for a render, in log order: while one waits, later batches queue behind it. */
+  private queue: Promise<void> | null = null;
 
   constructor(private readonly heartbeatMs: number) {}
 
@@ -97,30 +112,113 @@ export class Hub {
     }
   }
 
-  /** The hot loop: one frame encoded per event, then one write per subscriber. */
-  publish(rows: EventRow[]): void {
+  /**
+   * Hands a batch of committed events out, in log order. A batch whose job has tracker viewers waits
+   * for one render per job and language (see `Renderer`); everything after it queues behind it, so
+   * order holds. Without such viewers (or a renderer) it goes out at once, as the plain fan-out.
+   * Resolves when the batch has been written.
+   */
+  publish(rows: EventRow[]): Promise<void> | undefined {
+    if (!this.queue && !this.wantsRender(rows)) {
+      this.send(rows, null);
+      return undefined;
+    }
+    const run = (this.queue ?? Promise.resolve()).then(() => this.renderAndSend(rows));
+    const queued: Promise<void> = run.finally(() => {
+      if (this.queue === queued) this.queue = null;
+    });
+    this.queue = queued;
+    return queued;
+  }
+
+  /** Resolves once every queued batch has gone out (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.queue) await this.queue;
+  }
+
+  private wantsRender(rows: EventRow[]): boolean {
+    if (!this.renderer) return false;
+    for (const row of rows)
+      if (row.jobId !== '' && row.visibility === 'customer' && this.localesOf(row.jobId).length > 0)
+        return true;
+    return false;
+  }
+
+  /** The languages of a job's tracker viewers now (two at most: a set would cost more than this). */
+  private localesOf(jobId: string): Locale[] {
+    const out: Locale[] = [];
+    for (const sub of this.byJob.get(jobId) ?? []) {
+      const g = sub.grant;
+      if (g.via === 'tracker' && g.locale && !out.includes(g.locale)) out.push(g.locale);
+    }
+    return out;
+  }
+
+  private async renderAndSend(rows: EventRow[]): Promise<void> {
+    // One render per job and language for the whole batch, read after every event in it committed.
+    const rendered = new Map<string, Map<Locale, Record<string, unknown>>>();
+    const renderer = this.renderer;
+    if (renderer)
+      await Promise.all(
+        [
+          ...new Set(rows.filter((r) => r.jobId !== '' && r.visibility === 'customer').map((r) => r.jobId)),
+        ].map(async (jobId) => {
+          const locales = this.localesOf(jobId);
+          if (locales.length === 0) return;
+          try {
+            rendered.set(jobId, await renderer(jobId, locales));
+          } catch (error) {
+            // The viewers get the plain event and re-read the page, as they would without a renderer.
+            console.error('live: rendering a job for its viewers failed', error);
+          }
+        }),
+      );
+    this.send(rows, rendered);
+  }
+
+  /** The hot loop: one frame encoded per event (and per language rendered), then one write per subscriber. */
+  private send(rows: EventRow[], rendered: Map<string, Map<Locale, Record<string, unknown>>> | null): void {
     for (const row of rows) {
       // One set lookup per event; only the rare access change walks subscribers.
       if (REVOKING.has(row.type)) this.revoke(row);
       if (row.jobId === '') continue;
-      this.deliver(row, this.byJob.get(row.jobId));
-      if (this.orgTopics > 0) this.deliver(row, this.byJob.get(orgTopic(row.organisationId)));
+      this.deliver(row, this.byJob.get(row.jobId), rendered?.get(row.jobId));
+      if (this.orgTopics > 0) this.deliver(row, this.byJob.get(orgTopic(row.organisationId)), undefined);
     }
   }
 
-  private deliver(row: EventRow, list: Subscriber[] | undefined): void {
+  private deliver(
+    row: EventRow,
+    list: Subscriber[] | undefined,
+    rendered: Map<Locale, Record<string, unknown>> | undefined,
+  ): void {
     if (!list) return;
-    const frame = sendable(eventFrame(row.id, wireEvent(row)));
+    const data = wireEvent(row);
+    const frame = sendable(eventFrame(row.id, data));
     const internalOnly = row.visibility === 'internal';
+    // The same event with what was rendered for each language: encoded once per language.
+    let nl: Frame | undefined;
+    let en: Frame | undefined;
+    if (rendered && !internalOnly) {
+      const forNl = rendered.get('nl');
+      const forEn = rendered.get('en');
+      if (forNl) nl = sendable(eventFrame(row.id, { ...data, ...forNl }));
+      if (forEn) en = sendable(eventFrame(row.id, { ...data, ...forEn }));
+    }
     // A write may drop a slow subscriber (swapping the last one into its place): walk from the end.
     for (let i = list.length - 1; i >= 0; i--) {
       const sub = list[i] as Subscriber;
       if (row.id <= sub.lastId || (internalOnly && !sub.internal)) continue;
+      let own = frame;
+      if (rendered) {
+        const g = sub.grant;
+        if (g.via === 'tracker') own = (g.locale === 'nl' ? nl : g.locale === 'en' ? en : undefined) ?? frame;
+      }
       if (sub.pending) {
-        if (sub.pending.push({ id: row.id, frame }) > MAX_PENDING) sub.end(null);
+        if (sub.pending.push({ id: row.id, frame: own }) > MAX_PENDING) sub.end(null);
       } else {
         sub.lastId = row.id;
-        sub.write(frame);
+        sub.write(own);
       }
     }
   }
@@ -163,6 +261,7 @@ export class Hub {
 
   close(): void {
     clearInterval(this.heartbeatTimer);
+    this.queue = null;
     this.byJob.clear();
     this.size = 0;
     this.orgTopics = 0;

@@ -99,7 +99,7 @@ export class LogTail {
       const rows = await eventsAfter(this.db).all({ after: this.lastId });
       if (rows.length === 0) return;
       this.lastId = rows[rows.length - 1]?.id ?? this.lastId;
-      this.hub.publish(rows);
+      await this.hub.publish(rows);
       if (rows.length < BATCH) return;
     }
   }

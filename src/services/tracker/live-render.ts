@@ -1,0 +1,90 @@
+import { eq } from 'drizzle-orm';
+import { createComponent } from 'solid-js';
+import { renderToString } from 'solid-js/web';
+import { jobs, organisations } from '../../../db/schema';
+import ReadyAt from '../../components/ReadyAt';
+import type { AskForm } from '../../components/StepQuestions';
+import TrackerBody from '../../components/TrackerBody';
+import { messages } from '../../i18n/messages';
+import type { Renderer } from '../../live/hub';
+import { answeringStep } from '../customer-voice/questions';
+import type { Db } from '../platform/context';
+import { type Locale, localizeView, type TrackerView, trackerViewOf } from './tracker';
+
+/**
+ * The tracker's "ask the expert" form for a view. What a viewer just did (asked, or a refused question)
+ * is theirs: the page passes it, a live render (shared by every viewer) passes none.
+ */
+export function askFormOf(
+  view: TrackerView,
+  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed'> = {
+    askedAt: null,
+    continuedAt: null,
+    failed: null,
+  },
+): AskForm | undefined {
+  if (view.job.status !== 'open') return undefined;
+  const steps = view.steps.map((s) => ({ ...s, assigneeId: s.assignee?.id ?? null }));
+  return {
+    answererFor: (stepId) => answeringStep(steps, stepId)?.assignee ?? null,
+    answerMinutes: view.organisation.answerMinutes,
+    ...own,
+  };
+}
+
+/** Live renders made by this process: tests read it off the wire to prove one render per event and language. */
+let renders = 0;
+
+/**
+ * The tracker's live regions (`data-live-region`: the headline and the body) for one language, as the
+ * page renders them, without what belongs to one viewer (a just-sent form's confirmation or error).
+ */
+export function renderRegions(view: TrackerView, locale: Locale, now: number): Record<string, string> {
+  const localized = localizeView(view, locale);
+  const t = messages[locale].tracker;
+  const formatting = { locale, timeZone: view.organisation.timeZone, currency: view.organisation.currency };
+  const headline = renderToString(() =>
+    createComponent(ReadyAt, {
+      steps: localized.steps,
+      status: localized.job.status,
+      cancelReason: localized.job.cancelReason,
+      messages: t,
+      formatting,
+      now,
+    }),
+  );
+  const tracker = renderToString(() =>
+    createComponent(TrackerBody, {
+      view: localized,
+      messages: t,
+      formatting,
+      now,
+      ask: askFormOf(localized),
+      organisationName: localized.organisation.name,
+      decide: localized.job.status === 'open',
+      rate: { failedFor: null },
+    }),
+  );
+  return { headline, tracker };
+}
+
+/**
+ * The hub's renderer for tracker viewers: reads the job once (the queries a page view makes) and renders
+ * its regions once per language asked for, whatever the number of viewers.
+ */
+export function trackerRenderer(db: Db, now: () => number): Renderer {
+  return async (jobId, locales) => {
+    const out = new Map<Locale, Record<string, unknown>>();
+    const [found] = await db
+      .select({ job: jobs, organisation: organisations })
+      .from(jobs)
+      .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+      .where(eq(jobs.id, jobId));
+    if (!found) return out;
+    const view = await trackerViewOf(db, found);
+    const at = now();
+    for (const locale of locales)
+      out.set(locale, { regions: renderRegions(view, locale, at), render: ++renders });
+    return out;
+  };
+}
