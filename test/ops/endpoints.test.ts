@@ -136,3 +136,18 @@ describe('configuration of operations', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 });
+
+describe('the production start', () => {
+  it('runs the build with plain node: no TypeScript compiled at run time', async () => {
+    const { readFileSync } = await import('node:fs');
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+    expect(scripts.start).toMatch(/astro build && node dist\/server\.mjs"$/);
+    expect(scripts.serve).toMatch(/ node dist\/server\.mjs$/);
+    const entry = readFileSync('dist/server.mjs', 'utf8');
+    const imports = [...entry.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1] ?? '');
+    expect(imports.length).toBeGreaterThan(5);
+    expect(
+      imports.filter((name) => /\.(c|m)?tsx?$/.test(name) || name === 'tsx' || name.startsWith('tsx/')),
+    ).toEqual([]);
+  });
+});
