@@ -129,9 +129,13 @@ export function httpMetrics(): MiddlewareHandler {
  * is registered for ALL). Astro's catch-all is `page`; an API request no handler took is `api_other`.
  */
 export function routeLabel(c: Context): string {
-  const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL');
-  const path = handlers.at(-1)?.path;
-  if (path && path !== '*' && path !== '/*') return path;
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const { method, path } = routes[i] as { method: string; path: string };
+    if (method === 'ALL') continue;
+    if (path !== '*' && path !== '/*') return path;
+    break;
+  }
   return c.req.path.startsWith('/api/') ? 'api_other' : 'page';
 }
 
