@@ -36,6 +36,25 @@ const schema = z.object({
   /** Let webhooks and web push reach loopback and private addresses (a business network; off by default). */
   OUTBOUND_ALLOW_PRIVATE: z.enum(['1', '0']).default('0'),
   LOG_REQUESTS: z.enum(['1', '0']).default('1'),
+  /** The least severe log lines written (JSON lines on stdout, src/log.ts). */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /**
+   * Graceful shutdown on SIGTERM/SIGINT (src/http/shutdown.ts): the whole drain must end within this,
+   * else the process exits anyway (code 1) with what is still open cut off.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * How long, after the signal, the server keeps serving while /readyz already answers 503, so a load
+   * balancer's health check notices before connections are refused (its interval × fall count). 0: stop at once.
+   */
+  SHUTDOWN_READY_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  /** The `retry:` hint sent to live streams on shutdown: they reconnect after this to twice this. */
+  SHUTDOWN_RECONNECT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /**
+   * The bearer token GET /metrics requires. Unset: /metrics answers only direct loopback requests
+   * (no X-Forwarded-For), so a proxy on the same machine does not open it to the world.
+   */
+  METRICS_TOKEN: z.string().min(16).max(512).optional(),
   /**
    * Background work in this process: moving overdue questions, webhooks, web push, folding the log for
    * insights. Safe in every process; with many API processes on one database, `0` in all but one or two
@@ -114,6 +133,10 @@ export type Config = {
   vapidSubject: string;
   outboundAllowPrivate: boolean;
   logRequests: boolean;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  shutdown: { timeoutMs: number; readyDelayMs: number; reconnectMs: number };
+  /** Undefined: /metrics is for loopback only. */
+  metricsToken: string | undefined;
   backgroundWork: boolean;
   passwordHashCost: number;
   widgetLookupFloorMs: number;
@@ -165,6 +188,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL : 'mailto:push@open-kitchen.invalid'),
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === '1',
     logRequests: e.LOG_REQUESTS === '1',
+    logLevel: e.LOG_LEVEL,
+    shutdown: {
+      timeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      readyDelayMs: e.SHUTDOWN_READY_DELAY_MS,
+      reconnectMs: e.SHUTDOWN_RECONNECT_MS,
+    },
+    metricsToken: e.METRICS_TOKEN,
     backgroundWork: e.BACKGROUND_WORK === '1',
     passwordHashCost: e.PASSWORD_HASH_COST,
     widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,

@@ -3,7 +3,6 @@ import { astro, getFetchState } from 'astro/hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createMiddleware } from 'hono/factory';
-import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
@@ -13,6 +12,9 @@ import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { onError } from './http/errors';
 import { formBodiesOnly } from './http/form-bodies';
+import { lifecycle } from './http/lifecycle';
+import { httpMetrics, metrics } from './http/metrics';
+import { requestLog } from './http/request-log';
 import { LIVE_STREAMS, type LiveStreams } from './live/registry';
 import { EVENT_STREAM, takeOver } from './live/stream';
 import { sharedRuntime, startBackgroundWork } from './runtime';
@@ -25,16 +27,19 @@ import { trackerRenderer } from './services/tracker/live-render';
 const rt = await sharedRuntime();
 // Tracker viewers get what changed rendered once per event and language (Solid: only in the build).
 rt.live.hub.renderer = trackerRenderer(rt.database.db, () => rt.clock.now());
-if (rt.config.backgroundWork) startBackgroundWork(rt);
+// The shutdown (src/http/shutdown.ts) stops the background work; /metrics reads the runtime.
+if (rt.config.backgroundWork) lifecycle().stopBackgroundWork = startBackgroundWork(rt);
+metrics().watch(rt);
 const app = new Hono();
 
 app.use(requestId());
+app.use(httpMetrics());
 // Also on responses Astro builds itself (Hono's requestId only decorates responses Hono creates).
 app.use(async (c, next) => {
   await next();
   c.header('x-request-id', c.get('requestId'));
 });
-if (rt.config.logRequests) app.use(logger());
+if (rt.config.logRequests) app.use(requestLog());
 // Pages are compressed. API answers are not: they are small, and streamed responses lose their
 // Content-Length here, so the size threshold would not spare even a tiny error body the zlib cost.
 app.use(compress({ contentTypeFilter: /^text\/html/ }));
@@ -112,11 +117,12 @@ app.onError(onError);
 // write to its Node response (see src/live/registry.ts).
 const streams = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
 streams.use(requestId());
+streams.use(httpMetrics());
 streams.use(async (c, next) => {
   await next();
   c.header('x-request-id', c.get('requestId'));
 });
-if (rt.config.logRequests) streams.use(logger());
+if (rt.config.logRequests) streams.use(requestLog());
 streams.route('/', createApi(rt));
 streams.route('/', consoleLiveRoutes(rt));
 streams.onError(onError);

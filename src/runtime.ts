@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
+import { log } from './log';
 import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from './notify/mail/customer';
 import { type ReplyListener, startReplyListener } from './notify/mail/listener';
 import { pruneMail, setMessageIdDomain } from './notify/mail/outbox';
@@ -148,7 +149,7 @@ export function startBackgroundWork(
   const { db } = rt.database;
   const escalate = () =>
     escalateOverdueQuestions({ db, clock: rt.clock, afterCommit: () => rt.live.tail.poke() }).catch((error) =>
-      console.error('questions: moving overdue questions failed', error),
+      log.error({ err: error }, 'questions: moving overdue questions failed'),
     );
   let sending = false;
   const webhooks = async () => {
@@ -158,7 +159,7 @@ export function startBackgroundWork(
       await enqueueWebhookMessages(db, rt.clock);
       await sendDueWebhooks(db, rt.clock, { allowPrivate: rt.config.outboundAllowPrivate });
     } catch (error) {
-      console.error('webhooks: sending failed', error);
+      log.error({ err: error }, 'webhooks: sending failed');
     } finally {
       sending = false;
     }
@@ -170,7 +171,7 @@ export function startBackgroundWork(
     try {
       await sendPushForNewEvents(db, rt.clock, rt.push.sender, rt.config.publicUrl);
     } catch (error) {
-      console.error('push: sending failed', error);
+      log.error({ err: error }, 'push: sending failed');
     } finally {
       pushing = false;
     }
@@ -183,7 +184,7 @@ export function startBackgroundWork(
       await enqueueSmsForNewEvents(db, rt.clock, rt.config.publicUrl);
       await sendDueSms(db, rt.clock, rt.sms);
     } catch (error) {
-      console.error('sms: sending failed', error);
+      log.error({ err: error }, 'sms: sending failed');
     } finally {
       texting = false;
     }
@@ -195,7 +196,7 @@ export function startBackgroundWork(
     try {
       await foldInsights(db, { maxBatches: TIMER_BATCHES });
     } catch (error) {
-      console.error('insights: folding the log failed', error);
+      log.error({ err: error }, 'insights: folding the log failed');
     } finally {
       folding = false;
     }
@@ -214,20 +215,22 @@ export function startBackgroundWork(
         if (settled === 0) break;
       }
     } catch (error) {
-      console.error('mail: sending failed', error);
+      log.error({ err: error }, 'mail: sending failed');
     } finally {
       mailing = false;
     }
   };
   const pruneOldMail = () =>
-    pruneMail(db, rt.clock.now()).catch((error) => console.error('mail: pruning the outbox failed', error));
+    pruneMail(db, rt.clock.now()).catch((error) =>
+      log.error({ err: error }, 'mail: pruning the outbox failed'),
+    );
   const sweep = () =>
     sweepIdempotencyKeys({ db, clock: rt.clock }).catch((error) =>
-      console.error('idempotency: removing expired keys failed', error),
+      log.error({ err: error }, 'idempotency: removing expired keys failed'),
     );
   // Replies by email: the listener runs with the background work (one process listens on the port).
   const listening = startInboundMail(rt).catch((error) => {
-    console.error('inbound mail: the SMTP listener could not start', error);
+    log.error({ err: error }, 'inbound mail: the SMTP listener could not start');
     return null;
   });
   const timers = [

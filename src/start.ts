@@ -9,10 +9,13 @@ import {
 } from './demo/links';
 import { DEMO_PASSWORD, type SeedReport } from './demo/seed';
 import { startServer } from './http/node-server';
+import { shutDownOn } from './http/shutdown';
+import { log } from './log';
 import { prepareDatabase } from './prepare-database';
 
 /** `npm start`: migrate, seed demo data on an empty database, serve, and say where to look. */
 const config = loadConfig();
+log.level = config.logLevel;
 const report = await prepareDatabase(config);
 
 const server = await startServer(config);
@@ -26,13 +29,8 @@ printDemo(report);
 // A parent that started us with an IPC channel (the tests) waits for this rather than guessing.
 process.send?.({ type: 'ready', url });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.close();
-    server.closeAllConnections();
-    process.exit(0);
-  });
-}
+// SIGTERM/SIGINT: drain (not ready, streams told to reconnect, writes finished), then exit.
+shutDownOn(server, config);
 
 /** The demo's links, keys and sign-ins: printed after seeding and kept for this database (src/demo/links.ts). */
 function printDemo(seeded: SeedReport | null) {

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { STATUS } from '../errors/status';
+import { log } from '../log';
 import { ServiceError } from '../services/platform/errors';
 import { isStorageUnavailable, RETRY_AFTER_SECONDS } from '../services/platform/unavailable';
 
@@ -60,10 +61,10 @@ export function onError(err: Error, c: Context) {
   if (isStorageUnavailable(err)) {
     // The cause, not the message: a failed query's message holds the whole statement and its values.
     const cause = (err.cause as { message?: string } | undefined)?.message ?? err.name;
-    console.error(`[${c.get('requestId') ?? '-'}] storage unavailable: ${cause}`);
+    log.warn({ reqId: c.get('requestId'), cause }, 'storage unavailable');
     c.header('retry-after', String(RETRY_AFTER_SECONDS));
     return errorResponse(c, 503, 'unavailable', 'the service is briefly unavailable; try again shortly');
   }
-  console.error(`[${c.get('requestId') ?? '-'}]`, err);
+  log.error({ reqId: c.get('requestId'), err }, 'request failed');
   return errorResponse(c, 500, 'internal', 'something went wrong on our side');
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EventRow } from '../../db/schema';
+import { log } from '../log';
 import { eventText, type Frame, retryFrame, revokedFrame, sendable } from './frames';
 import { type Grant, type RevokedReason, type Subscriber, wireEvent } from './hub';
 import { Gate } from './limits';
@@ -233,7 +234,7 @@ class LiveStream implements Subscriber {
     res.once('close', () => this.finish());
     this.res = res;
     void this.sendBacklog(socket).catch((error) => {
-      console.error('live: sending a backlog failed', error);
+      log.error({ err: error }, 'live: sending a backlog failed');
       this.end(null);
     });
   }

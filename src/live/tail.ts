@@ -2,6 +2,7 @@ import { asc, gt, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { param, prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
+import { log } from '../log';
 import type { Hub, Subscriber } from './hub';
 
 const BATCH = 500;
@@ -63,7 +64,7 @@ export class LogTail {
       return;
     }
     this.running = this.drain()
-      .catch((error) => console.error('live: reading the event log failed', error))
+      .catch((error) => log.error({ err: error }, 'live: reading the event log failed'))
       .finally(() => {
         this.running = null;
         if (this.again) {

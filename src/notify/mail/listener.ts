@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { type ErrorCode, errorText } from '../../errors/catalogue';
+import { log } from '../../log';
 import {
   type InboundDeps,
   jobOfAddress,
@@ -40,7 +41,7 @@ export function smtpError(error: unknown): Error & { responseCode: number } {
     const text = `${errorText(error.reason, error.params, 'en')} / ${errorText(error.reason, error.params, 'nl')}`;
     return Object.assign(new Error(`${status} ${ascii(text)}`), { responseCode: code });
   }
-  console.error('inbound mail: receiving failed', error);
+  log.error({ err: error }, 'inbound mail: receiving failed');
   return Object.assign(new Error('4.3.0 Temporary failure, please try again later'), { responseCode: 451 });
 }
 
@@ -120,7 +121,7 @@ export async function startReplyListener(
       resolve();
     });
   });
-  server.on('error', (error) => console.error('inbound mail: listener error', error));
+  server.on('error', (error) => log.error({ err: error }, 'inbound mail: listener error'));
   return {
     port: (server.server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -4,6 +4,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { and, eq } from 'drizzle-orm';
 import { accounts, rateLimits, sessions, specialists, users, verifications } from '../../../db/schema';
+import { log } from '../../log';
 import { queuePasswordReset } from '../../notify/mail/staff-mail';
 import { type Db, writeTransaction } from '../platform/context';
 import { accessEnded, appendEvent } from '../platform/events';
@@ -58,7 +59,7 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string; p
           locale,
           publicUrl: options.baseURL,
           now: Date.now(),
-        }).catch((error) => console.error('password reset: queueing the email failed', error));
+        }).catch((error) => log.error({ err: error }, 'password reset: queueing the email failed'));
       },
       // Every session ended: open console streams end too (the log tells every process).
       onPasswordReset: async ({ user }) => {
