@@ -37,6 +37,12 @@ export const jobs = sqliteTable(
     uniqueIndex('jobs_org_reference').on(t.organisationId, t.reference),
     uniqueIndex('jobs_tracker_token_hash').on(t.trackerTokenHash),
     index('jobs_org_created').on(t.organisationId, t.createdAt, t.id),
+    // The board: an organisation's open jobs, most recently changed first, without reading its history.
+    index('jobs_org_status_updated').on(t.organisationId, t.status, t.updatedAt),
+    // The job list filtered by status, in its cursor order (created time + id).
+    index('jobs_org_status_created').on(t.organisationId, t.status, t.createdAt, t.id),
+    // The job list's `updatedSince`: only the jobs changed since, however long the history.
+    index('jobs_org_updated').on(t.organisationId, t.updatedAt),
   ],
 );
 
