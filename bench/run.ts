@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { bundleWidget, WIDGET_BUDGET, widgetSizes } from '../src/widget/bundle';
 import { runBodyLimit } from './body-limit';
 import { runFanout } from './fanout';
+import { GROWTH_BUDGET, GROWTH_CASES, GROWTH_LABELS, runGrowth } from './growth';
 import { runInsights } from './insights';
 import { runMail } from './mail';
 import { runPush } from './push';
@@ -25,6 +26,7 @@ const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
 const bodyLimit = await runBodyLimit();
 const mail = await runMail();
+const growth = await runGrowth();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -92,10 +94,31 @@ lines.push(
   `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
   `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
   `| email rendered, queued in the outbox and handed to SMTP (${mail.messages} tracker-link messages from the log, local SMTP server in another process) | ${mail.oursPerSecond.toFixed(0)}/s | ${mail.baselinePerSecond.toFixed(0)}/s (nodemailer's pooled transport alone, same pool, pre-rendered message) | ${x(mail.oursPerSecond / mail.baselinePerSecond)} | reported, no ratio target | |`,
+  ...growthRows(),
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',
 );
+/** Growth with data (bench/growth.ts): one row per case, every size side by side, p50 and p99. */
+function growthRows() {
+  const { sizes, ratios } = growth;
+  const first = sizes[0];
+  const last = sizes.at(-1);
+  const at = (l: { p50: number; p99: number }) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)} ms`;
+  const rows = GROWTH_CASES.flatMap((name) => {
+    const service = sizes.map((s) => `${s.jobs / 1000}k ${at(s.service[name])}`).join('; ');
+    const http = sizes.map((s) => `${s.jobs / 1000}k ${at(s.http[name])}`).join('; ');
+    const r = ratios[name];
+    return [
+      `| ${GROWTH_LABELS[name]}, in-process service call, p50 / p99 by finished jobs | ${service} | ${first ? `${first.jobs / 1000}k` : ''} | ${x(r.service)} (p50, ${last ? last.jobs / 1000 : 0}k / ${first ? first.jobs / 1000 : 0}k) | ≤ ×${GROWTH_BUDGET} | ${verdict(r.service <= GROWTH_BUDGET)} |`,
+      `| same over HTTP (wrk, 1 connection) | ${http} | | ${x(r.http)} | ≤ ×${GROWTH_BUDGET} | ${verdict(r.http <= GROWTH_BUDGET)} |`,
+    ];
+  });
+  rows.push(
+    `| database bytes per job (all tables and indexes) / of which the event log | ${sizes.map((s) => `${s.jobs / 1000}k ${kb(s.bytesPerJob)} / ${kb(s.eventBytesPerJob)}`).join('; ')} | | | | |`,
+  );
+  return rows;
+}
 writeFileSync('bench/RESULTS.md', `${lines.join('\n')}\n`);
 // The one formatter of the tree lays the table out, so `npm run check` stays clean.
 execSync('npx biome format --write bench/RESULTS.md', { stdio: 'ignore' });
