@@ -115,6 +115,14 @@ function growthRows() {
     ];
   });
   rows.push(
+    `| the hot statement alone before migration 0015 → now, p50 (board's open jobs, rating averages, \`status=open\`, \`updatedSince\`) | ${sizes
+      .map(
+        (s) =>
+          `${s.jobs / 1000}k: ${Object.entries(s.plans)
+            .map(([name, { old, now }]) => `${name} ${old.p50.toFixed(2)} → ${now.p50.toFixed(2)} ms`)
+            .join(', ')}`,
+      )
+      .join('; ')} | | | | |`,
     `| database bytes per job (all tables and indexes) / of which the event log | ${sizes.map((s) => `${s.jobs / 1000}k ${kb(s.bytesPerJob)} / ${kb(s.eventBytesPerJob)}`).join('; ')} | | | | |`,
   );
   return rows;
