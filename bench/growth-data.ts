@@ -1,125 +1,292 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import type { Client, InArgs, InStatement } from '@libsql/client';
+import { and, eq, isNull } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
-import { jobs, organisations, ratings, specialists, steps } from '../db/schema';
+import { jobs, specialists, steps } from '../db/schema';
+import { seedIfEmpty } from '../src/demo/seed';
+import { answerQuestion, askQuestion } from '../src/services/customer-voice/questions';
+import { ratableSpecialists, rateSpecialist } from '../src/services/customer-voice/ratings';
+import type { Ctx, Db } from '../src/services/platform/context';
 
 /**
- * Realistic history for the growth benchmark: `size` finished jobs spread over three organisations
- * (half in the one measured, `org_main`), each with its steps done by one of ten specialists and a
- * rating on most; plus 25 open jobs in `org_main`. Rows are the schema's own (inserted through Drizzle
- * in batched multi-row statements, one transaction per chunk), so the indexes and query plans are the
- * product's. Built databases are cached under the tmp dir, keyed by size and the migration set.
- * Not yet written: notes, cost lines, questions and events (see the report on branch `growth`).
+ * Databases with a history: 1k, 10k or 100k finished jobs over several organisations, plus a constant
+ * handful of open jobs, for the growth benchmark (bench/growth.ts) and the query-plan test.
+ *
+ * Every row is what the services wrote: the demo is seeded through the services (three organisations,
+ * jobs with steps, notes, photos, cost lines, a moved promise), each finished job is then rated by its
+ * customer and each organisation's first open job gets a question and its answer, through the services
+ * too. Those jobs are the templates; the history is made of copies of them (every row of every table
+ * that belongs to a job: the job, steps, notes, cost lines, questions, ratings, kudos and its events,
+ * ids and references made unique, times moved into the past), inserted in multi-row statements, one
+ * transaction per chunk. The specialists' kept rating aggregates are recomputed at the end.
+ *
+ * Cached in the system's tmp dir, keyed by size, the migrations and GENERATOR_VERSION, so a second
+ * run reuses the database (a 100k database is a few GB and takes minutes to build).
  */
-const STEPS_PER_JOB = 4;
-const OPEN_JOBS = 25;
-const ORGS = ['org_main', 'org_b', 'org_c'];
+export type GrowthData = {
+  /** `file:` URL of the database (read it, do not write it: it is shared by later runs). */
+  url: string;
+  finishedJobs: number;
+  openJobs: number;
+  /** An organisation with the history, its API key, and one of its admins (for the board). */
+  organisationId: string;
+  apiKey: string;
+  adminSpecialistId: string;
+  /** A tracker token of a finished, rated job of that organisation (its specialists have long histories). */
+  trackerToken: string;
+  /** The database file's size, for bytes per job. */
+  bytes: number;
+};
 
-function migrationKey() {
-  const dir = 'db/migrations';
-  const h = createHash('sha256');
-  for (const f of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    h.update(f).update(readFileSync(join(dir, f)));
-  return h.digest('hex').slice(0, 12);
+/** Part of the cache key: raise it when what this file writes changes. */
+const GENERATOR_VERSION = 'growth-1';
+/** Jobs copied per transaction. */
+const CHUNK = 500;
+/** Open jobs per organisation on top of the demo's own, at every size: the board shows the open ones. */
+const OPEN_PER_ORGANISATION = 20;
+/** Finished jobs are spread back in time, one per this many minutes per organisation. */
+const SPACING_MS = 45 * 60_000;
+/** Bound parameters per statement (SQLite's limit is 32766). */
+const MAX_ARGS = 30_000;
+
+const JOB_TABLES = ['steps', 'notes', 'cost_lines', 'questions', 'ratings', 'kudos', 'events'] as const;
+
+export function growthCacheKey(): string {
+  const hash = createHash('sha256');
+  const folder = new URL('../db/migrations/', import.meta.url);
+  for (const name of readdirSync(folder).sort()) {
+    if (name.endsWith('.sql')) hash.update(name).update(readFileSync(new URL(name, folder)));
+  }
+  hash.update(GENERATOR_VERSION);
+  return hash.digest('hex').slice(0, 16);
 }
 
-export async function growthDatabase(size: number): Promise<string> {
-  const dir = join(tmpdir(), 'open-kitchen-growth-rows');
+/** The database with `finishedJobs` finished jobs: from the cache, or built now. */
+export async function growthData(
+  finishedJobs: number,
+  dir = join(tmpdir(), 'open-kitchen-growth'),
+): Promise<GrowthData> {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `growth-${size}-${migrationKey()}.db`);
-  if (existsSync(file)) return `file:${file}`;
-  const building = `${file}.building`;
-  const { db, close } = await openDatabase(`file:${building}`);
+  const base = join(dir, `growth-${finishedJobs}-${growthCacheKey()}`);
+  if (existsSync(`${base}.json`) && existsSync(`${base}.db`)) {
+    return JSON.parse(readFileSync(`${base}.json`, 'utf8')) as GrowthData;
+  }
+  const building = `${base}.building.db`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
+  const meta = await build(`file:${building}`, finishedJobs);
+  renameSync(building, `${base}.db`);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
+  const data: GrowthData = { ...meta, url: `file:${base}.db`, bytes: fileSize(`${base}.db`) };
+  writeFileSync(`${base}.json`, JSON.stringify(data, null, 2));
+  return data;
+}
+
+const fileSize = (path: string) => statSync(path).size;
+
+type Row = Record<string, unknown>;
+type Template = { job: Row; rows: Record<string, Row[]>; ids: string[] };
+
+async function build(url: string, finishedJobs: number) {
+  const database = await openDatabase(url);
+  const { db, client } = database;
   await migrateDatabase(db);
-  const t0 = 1_700_000_000_000;
-  await db.insert(organisations).values(ORGS.map((id) => ({ id, slug: id, name: id, createdAt: t0 })));
-  const people = ORGS.flatMap((org) =>
-    Array.from({ length: 10 }, (_, i) => ({
-      id: `${org}_spec_${i}`,
-      organisationId: org,
-      name: `Specialist ${i}`,
-      role: 'Monteur',
-      bio: 'Twintig jaar ervaring met onderhoud en reparatie. '.repeat(6),
-      createdAt: t0,
-    })),
+  // A fixture, rebuilt if lost: no need to wait for the disk on every chunk.
+  await client.execute('PRAGMA synchronous = OFF');
+  const now = Date.now();
+  const clock = { now: () => now };
+  const report = await seedIfEmpty({ db, clock, passwordHashCost: 1024 }, 'http://bench');
+  if (!report) throw new Error('the growth database was not empty');
+  await enrichTemplates(db, clock);
+
+  const organisationRows = (await client.execute('SELECT id, slug FROM organisations ORDER BY created_at'))
+    .rows;
+  const organisationIds = organisationRows.map((o) => String(o.id));
+  const finishedTemplates: Template[][] = [];
+  const openTemplates: Template[][] = [];
+  for (const organisationId of organisationIds) {
+    const own = (
+      await client.execute({ sql: 'SELECT * FROM jobs WHERE organisation_id = ?', args: [organisationId] })
+    ).rows as unknown as Row[];
+    finishedTemplates.push(
+      await Promise.all(own.filter((j) => j.status === 'done').map((j) => template(client, j))),
+    );
+    openTemplates.push(
+      await Promise.all(own.filter((j) => j.status === 'open').map((j) => template(client, j))),
+    );
+  }
+
+  // Open jobs first (a constant number), then the history, oldest first, round-robin over organisations.
+  const plan: { template: Template; organisation: number; shift: number }[] = [];
+  organisationIds.forEach((_, o) => {
+    const pool = openTemplates[o] ?? [];
+    for (let i = 0; i < OPEN_PER_ORGANISATION && pool.length; i++) {
+      plan.push({ template: pool[i % pool.length] as Template, organisation: o, shift: -(i + 1) * 60_000 });
+    }
+  });
+  const perOrganisation = Math.ceil(finishedJobs / organisationIds.length);
+  for (let i = 0; i < finishedJobs; i++) {
+    const o = i % organisationIds.length;
+    const pool = finishedTemplates[o]?.length
+      ? (finishedTemplates[o] as Template[])
+      : finishedTemplates.flat();
+    const age = perOrganisation - Math.floor(i / organisationIds.length);
+    plan.push({ template: pool[i % pool.length] as Template, organisation: o, shift: -age * SPACING_MS });
+  }
+
+  for (let start = 0; start < plan.length; start += CHUNK) {
+    const chunk = plan.slice(start, start + CHUNK);
+    const byTable = new Map<string, Row[]>();
+    chunk.forEach((item, k) => {
+      for (const [table, rows] of Object.entries(copyJob(item.template, start + k, item.shift))) {
+        const list = byTable.get(table) ?? [];
+        list.push(...rows);
+        byTable.set(table, list);
+      }
+    });
+    const statements: InStatement[] = [];
+    for (const table of ['jobs', ...JOB_TABLES]) statements.push(...inserts(table, byTable.get(table) ?? []));
+    await client.batch(statements, 'write');
+  }
+  await client.execute(
+    'UPDATE specialists SET rating_count = (SELECT count(*) FROM ratings WHERE ratings.specialist_id = specialists.id), rating_sum = (SELECT coalesce(sum(score), 0) FROM ratings WHERE ratings.specialist_id = specialists.id)',
   );
-  await db.insert(specialists).values(people);
-  const total = size + OPEN_JOBS;
-  const CHUNK = 2000;
-  for (let start = 0; start < total; start += CHUNK) {
-    const jobRows: (typeof jobs.$inferInsert)[] = [];
-    const stepRows: (typeof steps.$inferInsert)[] = [];
-    const ratingRows: (typeof ratings.$inferInsert)[] = [];
-    for (let i = start; i < Math.min(total, start + CHUNK); i++) {
-      const open = i >= size;
-      const org = open ? 'org_main' : (ORGS[i % 2 === 0 ? 0 : 1 + (i % 4 === 1 ? 0 : 1)] ?? 'org_main');
-      const at = t0 + i * 60_000;
-      const id = `job_${i}`;
-      const who = `${org}_spec_${i % 10}`;
-      jobRows.push({
-        id,
-        organisationId: org,
-        reference: `WO-${i}`,
-        title: 'APK en grote beurt',
-        customerName: `Klant ${i}`,
-        customerEmail: `klant${i}@example.nl`,
-        trackerTokenHash: createHash('sha256').update(id).digest('hex'),
-        status: open ? 'open' : 'done',
-        createdAt: at,
-        updatedAt: at + (open ? 0 : 3_600_000),
-      });
-      for (let p = 0; p < STEPS_PER_JOB; p++) {
-        stepRows.push({
-          id: `${id}_s${p}`,
-          jobId: id,
-          position: p,
-          title: `Stap ${p + 1}`,
-          description: 'Controleren, vervangen waar nodig, en testen.',
-          status: open ? (p === 0 ? 'active' : 'pending') : 'done',
-          assigneeId: who,
-          promisedAt: at + (p + 1) * 3_600_000,
-          doneAt: open ? null : at + (p + 1) * 900_000,
-          updatedAt: at,
+  await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+
+  // The organisation measured: the first one, its first finished job (rated), one of its admins.
+  const first = report.organisations[0];
+  const organisationId = organisationIds[0] as string;
+  const [rated] = await db
+    .select({ reference: jobs.reference })
+    .from(jobs)
+    .where(and(eq(jobs.organisationId, organisationId), eq(jobs.status, 'done')))
+    .limit(1);
+  const tracker = first?.trackers.find((t) => t.reference === rated?.reference) ?? first?.trackers[0];
+  const [admin] = await db
+    .select({ id: specialists.id })
+    .from(specialists)
+    .where(and(eq(specialists.organisationId, organisationId), eq(specialists.permission, 'admin')))
+    .limit(1);
+  const openJobs = Number(
+    (await client.execute("SELECT count(*) AS n FROM jobs WHERE status = 'open'")).rows[0]?.n ?? 0,
+  );
+  database.close();
+  return {
+    finishedJobs,
+    openJobs,
+    organisationId,
+    apiKey: first?.apiKey ?? '',
+    adminSpecialistId: admin?.id ?? '',
+    trackerToken: tracker?.url.split('/t/')[1] ?? '',
+  };
+}
+
+/**
+ * Through the services: each finished job rated by its customer for everyone who did a step, and a
+ * customer's question on each organisation's first open job, answered by whoever does that step.
+ */
+async function enrichTemplates(db: Db, clock: { now(): number }) {
+  const all = await db.select().from(jobs);
+  const asked = new Set<string>();
+  for (const job of all) {
+    const customer: Ctx = {
+      db,
+      clock,
+      organisationId: job.organisationId,
+      actor: { type: 'customer', id: null },
+    };
+    if (job.status === 'done') {
+      for (const [i, person] of (await ratableSpecialists(db, job.id)).entries()) {
+        if (person.score !== null) continue;
+        await rateSpecialist(customer, job.id, {
+          specialistId: person.id,
+          score: 5 - (i % 2),
+          comment: null,
         });
       }
-      if (!open && i % 3 !== 0)
-        ratingRows.push({
-          id: `rate_${i}`,
-          organisationId: org,
-          jobId: id,
-          specialistId: who,
-          score: 3 + (i % 3),
-          createdAt: at,
-        });
+    } else if (job.status === 'open' && !asked.has(job.organisationId)) {
+      const [step] = await db
+        .select()
+        .from(steps)
+        .where(and(eq(steps.jobId, job.id), isNull(steps.doneAt)))
+        .orderBy(steps.position)
+        .limit(1);
+      if (!step?.assigneeId) continue;
+      asked.add(job.organisationId);
+      const question = await askQuestion(customer, job.id, {
+        stepId: step.id,
+        body: 'Kan ik de auto morgenochtend al ophalen?',
+        channel: 'tracker',
+      });
+      await answerQuestion({ ...customer, actor: { type: 'specialist', id: step.assigneeId } }, question.id, {
+        answer: 'Ja, vanaf half negen staat hij klaar.',
+      });
     }
-    const batch = [
-      ...slices(jobRows, 400).map((r) => db.insert(jobs).values(r)),
-      ...slices(stepRows, 400).map((r) => db.insert(steps).values(r)),
-      ...slices(ratingRows, 400).map((r) => db.insert(ratings).values(r)),
-    ];
-    await db.batch(batch as [(typeof batch)[number], ...typeof batch]);
   }
-  // The kept aggregate, as rateSpecialist keeps it on write.
-  await db.run(
-    sql.raw(
-      'UPDATE specialists SET rating_count = (SELECT count(*) FROM ratings r WHERE r.specialist_id = specialists.id), rating_sum = (SELECT coalesce(sum(score), 0) FROM ratings r WHERE r.specialist_id = specialists.id)',
-    ),
-  );
-  // A standalone, checkpointed copy (the WAL of the building file stays behind and is removed).
-  await db.run(sql.raw(`VACUUM INTO '${file.replaceAll("'", "''")}'`));
-  close();
-  for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
-  return `file:${file}`;
 }
 
-function slices<T>(rows: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += n) out.push(rows.slice(i, i + n));
-  return out;
+async function template(client: Client, job: Row): Promise<Template> {
+  const rows: Record<string, Row[]> = {};
+  const ids: string[] = [String(job.id)];
+  for (const table of JOB_TABLES) {
+    const result = await client.execute({
+      sql: `SELECT * FROM ${table} WHERE job_id = ? ${table === 'events' ? 'ORDER BY id' : ''}`,
+      args: [String(job.id)],
+    });
+    rows[table] = result.rows.map((r) => Object.fromEntries(result.columns.map((c) => [c, r[c]])));
+    if (table !== 'events') ids.push(...(rows[table] ?? []).map((r) => String(r.id)));
+  }
+  return { job: { ...job }, rows, ids };
+}
+
+/** One copy of a template job: new ids (the old ones with a suffix) everywhere they occur, times shifted. */
+function copyJob(t: Template, n: number, shift: number): Record<string, Row[]> {
+  const suffix = `g${n.toString(36)}`;
+  const pattern = new RegExp(t.ids.map((id) => id.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|'), 'g');
+  const rewrite = (row: Row, table: string): Row => {
+    const out: Row = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (table === 'events' && column === 'id') continue;
+      if (typeof value === 'string') out[column] = value.replace(pattern, (id) => `${id}${suffix}`);
+      else if (typeof value === 'number' && column.endsWith('_at') && value > 0) out[column] = value + shift;
+      else out[column] = value;
+    }
+    return out;
+  };
+  const job = rewrite(t.job, 'jobs');
+  job.reference = `${String(t.job.reference)}-${suffix}`;
+  job.tracker_token_hash = createHash('sha256').update(`growth-${n}`).digest('hex');
+  job.tracker_token_sealed = null;
+  const copy: Record<string, Row[]> = { jobs: [job] };
+  for (const table of JOB_TABLES) copy[table] = (t.rows[table] ?? []).map((r) => rewrite(r, table));
+  return copy;
+}
+
+function inserts(table: string, rows: Row[]): InStatement[] {
+  const first = rows[0];
+  if (!first) return [];
+  const columns = Object.keys(first);
+  const perStatement = Math.max(1, Math.floor(MAX_ARGS / columns.length));
+  const statements: InStatement[] = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const part = rows.slice(i, i + perStatement);
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    statements.push({
+      sql: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${part.map(() => tuple).join(',')}`,
+      args: part.flatMap((r) => columns.map((c) => r[c] ?? null)) as InArgs,
+    });
+  }
+  return statements;
 }

@@ -18,7 +18,11 @@ export const events = sqliteTable(
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('events_job').on(t.jobId, t.id)],
+  (t) => [
+    index('events_job').on(t.jobId, t.id),
+    // The board's place in its organisation's log, however many other organisations write to it.
+    index('events_org').on(t.organisationId, t.id),
+  ],
 );
 
 export type EventRow = typeof events.$inferSelect;

@@ -37,11 +37,11 @@ export const jobs = sqliteTable(
     uniqueIndex('jobs_org_reference').on(t.organisationId, t.reference),
     uniqueIndex('jobs_tracker_token_hash').on(t.trackerTokenHash),
     index('jobs_org_created').on(t.organisationId, t.createdAt, t.id),
-    // The board (open jobs, most recently changed first): the few open ones without walking every finished one.
+    // The board: an organisation's open jobs, most recently changed first, without reading its history.
     index('jobs_org_status_updated').on(t.organisationId, t.status, t.updatedAt),
-    // `?status=open` in the API's order (newest first, cursor on created time + id).
+    // The job list filtered by status, in its cursor order (created time + id).
     index('jobs_org_status_created').on(t.organisationId, t.status, t.createdAt, t.id),
-    // `?updatedSince=`: a range on updated_at within one organisation.
+    // The job list's `updatedSince`: only the jobs changed since, however long the history.
     index('jobs_org_updated').on(t.organisationId, t.updatedAt),
   ],
 );

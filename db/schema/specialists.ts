@@ -27,10 +27,13 @@ export const specialists = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     /** The sign-in identity; null for people who appear on timelines but do not use the console. */
     userId: text('user_id').references(() => users.id),
-    createdAt: integer('created_at').notNull(),
-    /** Kept on write (ratings.ts) so showing an average never re-reads the whole rating history. */
+    /**
+     * Ratings received and the sum of their scores, kept up to date by the write that adds a rating,
+     * so the tracker shows an average without reading the specialist's whole history.
+     */
     ratingCount: integer('rating_count').notNull().default(0),
     ratingSum: integer('rating_sum').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
   },
   (t) => [index('specialists_org').on(t.organisationId), uniqueIndex('specialists_user').on(t.userId)],
 );

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { kudos, ratings, specialists, steps } from '../../../db/schema';
 import { loadJob, loadStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
@@ -57,7 +57,7 @@ export async function rateSpecialist(
       comment,
       createdAt: now,
     });
-    // The kept aggregate: averages are read from here, not from the whole history (ADR growth-at-scale).
+    // The kept aggregate the tracker reads, in the same transaction as the rating it counts.
     await tx
       .update(specialists)
       .set({
@@ -76,20 +76,19 @@ export async function rateSpecialist(
 
 export type RatingSummary = { average: number; count: number };
 
-/** Average score and count per specialist; only for those with enough ratings to mean something. */
+/**
+ * Average score and count per specialist; only for those with enough ratings to mean something.
+ * Read from the count and sum kept on the specialist by `rateSpecialist`, so it costs one row per
+ * specialist however long their history (docs/decisions/constant-with-history.md).
+ */
 export async function ratingSummaries(db: Db, specialistIds: string[]): Promise<Map<string, RatingSummary>> {
   const wanted = [...new Set(specialistIds)];
   if (wanted.length === 0) return new Map();
-  // One row per specialist, kept up to date by rateSpecialist: constant however many ratings exist.
   const rows = await db
     .select({ id: specialists.id, sum: specialists.ratingSum, n: specialists.ratingCount })
     .from(specialists)
-    .where(inArray(specialists.id, wanted));
-  return new Map(
-    rows
-      .filter((r) => r.n >= MIN_RATINGS_SHOWN)
-      .map((r) => [r.id, { average: Math.round((r.sum / r.n) * 10) / 10, count: r.n }]),
-  );
+    .where(and(inArray(specialists.id, wanted), gte(specialists.ratingCount, MIN_RATINGS_SHOWN)));
+  return new Map(rows.map((r) => [r.id, { average: Math.round((r.sum / r.n) * 10) / 10, count: r.n }]));
 }
 
 /** Kudos from a colleague for the work on a step (not for yourself; once per step). */
