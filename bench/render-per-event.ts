@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { UNCAPPED } from './fanout';
 import { child, message, prepareData } from './harness';
 
 /**
@@ -21,6 +22,8 @@ async function measure(n: number, render: boolean, events: number) {
   const server = child('bench/fanout-server.ts', ['--mode=ours'], {
     DATABASE_URL: data.url,
     BENCH_JOB_ID: data.jobId,
+    // One address and one link for every viewer: the per-link and per-address stream caps lifted.
+    ...UNCAPPED,
   });
   try {
     const { port } = await message<{ port: number }>(server, 'listening');
