@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
 import { events, jobs, organisations } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
@@ -19,7 +19,32 @@ export async function findTrackedJob(db: Db, token: string) {
   return row ?? null;
 }
 
-/** Run on every tracker page and stream: built once (db/prepared.ts). */
+/**
+ * The job of a tracker token with the id of its newest event (whatever its audience), in one statement:
+ * what the tracker page reads on every request (src/services/tracker/view-cache.ts).
+ */
+export async function findTrackedJobVersioned(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  const [row] = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
+  return row ?? null;
+}
+
+const versionedJobByTokenHash = prepared((db) =>
+  db
+    .select({
+      job: jobs,
+      organisation: organisations,
+      newestEventId: sql<
+        number | null
+      >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+    })
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .where(eq(jobs.trackerTokenHash, param<string>('hash')))
+    .prepare(),
+);
+
+/** Run on every tracker stream and API read: built once (db/prepared.ts). */
 const jobByTokenHash = prepared((db) =>
   db
     .select({ job: jobs, organisation: organisations })

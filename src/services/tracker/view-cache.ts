@@ -1,6 +1,3 @@
-import { eq, max } from 'drizzle-orm';
-import { param, prepared } from '../../../db/prepared';
-import { events } from '../../../db/schema';
 import type { Db } from '../platform/context';
 import { type TrackedJob, type TrackerView, trackerViewOf } from './tracker';
 
@@ -8,8 +5,8 @@ import { type TrackedJob, type TrackerView, trackerViewOf } from './tracker';
  * The tracker page's job content (steps, notes, cost lines, questions, ratings: ~10 queries) kept per
  * job in this process and reused while nothing on the job changed
  * (docs/decisions/tracker-view-cached.md). A page request still looks its token up (a re-issued or
- * revoked link is 404 at once, and the job and organisation rows are read fresh) and reads the job's
- * newest event id; only when that, the job row's `updatedAt`/`status` or the organisation's answer
+ * revoked link is 404 at once, and the job and organisation rows are read fresh) and, in the same
+ * statement, the job's newest event id; only when that, the job row's `updatedAt`/`status` or the organisation's answer
  * time differ from the entry's is the content read again. Nothing clock-dependent is kept: the page
  * renders from the content with the request's `now`. What changes without an event on this job (a
  * specialist's profile or rating average, a workflow's answer time) is at most `maxAgeMs` old.
@@ -81,31 +78,21 @@ export function viewCacheOf(db: Db, limits: ViewCacheLimits): ViewCache {
   return cache;
 }
 
-/** The newest event of a job, whatever its audience: one index seek (`events_job`). */
-const newestEvent = prepared((db) =>
-  db
-    .select({ id: max(events.id) })
-    .from(events)
-    .where(eq(events.jobId, param('jobId')))
-    .prepare(),
-);
-
 /**
  * The tracker view of a job found by its token, from the cache when the job has not changed since.
  * The job's and the organisation's own fields always come from `found` (read for this request).
  */
 export async function cachedTrackerView(
   db: Db,
-  found: TrackedJob,
+  found: TrackedJob & { newestEventId: number | null },
   limits: ViewCacheLimits,
 ): Promise<TrackerView> {
   // Wall time, not the product clock: the bound is on how long this process may show old content.
   const now = performance.now();
   const { job, organisation } = found;
-  // The version is read before the content: an event committed in between makes the content newer
-  // than its key (one extra read later), never older.
-  const [newest] = await newestEvent(db).all({ jobId: job.id });
-  const version = `${newest?.id ?? 0}|${job.updatedAt}|${job.status}|${organisation.answerMinutes}`;
+  // The version was read (with the token) before the content: an event committed in between makes the
+  // content newer than its key (one extra read later), never older.
+  const version = `${found.newestEventId ?? 0}|${job.updatedAt}|${job.status}|${organisation.answerMinutes}`;
   const cache = viewCacheOf(db, limits);
   const kept = cache.get(job.id, version, now);
   if (kept) {
