@@ -20,6 +20,11 @@ const schema = z.object({
   /** Live streams one client address may hold open at once (per process). */
   LIVE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
   /**
+   * Memory for the tracker pages' job content kept per process (src/services/tracker/view-cache.ts),
+   * in MB; 0 turns the cache off. Entries also expire after a few seconds (what changes without an event).
+   */
+  TRACKER_VIEW_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
+  /**
    * Root secret for session signing and sealing tracker tokens. Optional: without it one is generated
    * and kept in the database. Set it (32+ characters) so a copy of the database alone unseals nothing.
    */
@@ -127,6 +132,8 @@ export type Config = {
   liveHeartbeatMs: number;
   liveStreamsPerToken: number;
   liveStreamsPerAddress: number;
+  /** The tracker view cache's bounds (docs/decisions/tracker-view-cached.md). */
+  trackerViewCache: { maxEntries: number; maxBytes: number; maxAgeMs: number };
   secretKey: string | undefined;
   seed: 'auto' | 'never';
   vapid: { publicKey: string; privateKey: string } | undefined;
@@ -177,6 +184,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
     liveStreamsPerToken: e.LIVE_STREAMS_PER_TOKEN,
     liveStreamsPerAddress: e.LIVE_STREAMS_PER_ADDRESS,
+    trackerViewCache: {
+      maxEntries: e.TRACKER_VIEW_CACHE_MB === 0 ? 0 : 10_000,
+      maxBytes: Math.floor(e.TRACKER_VIEW_CACHE_MB * 1024 * 1024),
+      maxAgeMs: 5_000,
+    },
     secretKey: e.SECRET_KEY,
     seed: e.SEED,
     vapid:

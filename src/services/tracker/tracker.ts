@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { param, prepared } from '../../../db/prepared';
 import { events, jobs, organisations } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
@@ -14,13 +15,44 @@ export type Locale = 'nl' | 'en';
 /** Finds a job by its tracker token. The token is a capability: whoever holds it may follow the job. */
 export async function findTrackedJob(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const [row] = await db
+  const [row] = await jobByTokenHash(db).all({ hash: sha256(token) });
+  return row ?? null;
+}
+
+/**
+ * The job of a tracker token with the id of its newest event (whatever its audience), in one statement:
+ * what the tracker page reads on every request (src/services/tracker/view-cache.ts).
+ */
+export async function findTrackedJobVersioned(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  const [row] = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
+  return row ?? null;
+}
+
+const versionedJobByTokenHash = prepared((db) =>
+  db
+    .select({
+      job: jobs,
+      organisation: organisations,
+      newestEventId: sql<
+        number | null
+      >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+    })
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .where(eq(jobs.trackerTokenHash, param<string>('hash')))
+    .prepare(),
+);
+
+/** Run on every tracker stream and API read: built once (db/prepared.ts). */
+const jobByTokenHash = prepared((db) =>
+  db
     .select({ job: jobs, organisation: organisations })
     .from(jobs)
     .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
-    .where(eq(jobs.trackerTokenHash, sha256(token)));
-  return row ?? null;
-}
+    .where(eq(jobs.trackerTokenHash, param<string>('hash')))
+    .prepare(),
+);
 
 /**
  * Everything the customer's tracker shows, plus the id of the newest event it reflects,
