@@ -1,28 +1,85 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { type Dialect, dialectOf, useDialect } from './dialect';
 import * as schema from './schema';
 import { DEFAULT_SYNCHRONOUS, type Synchronous, withSynchronous } from './synchronous';
 
+/**
+ * What services see. On PostgreSQL the object is Drizzle's node-postgres database over the same
+ * tables (db/tables.ts), which answers every builder the services use the same way; what differs
+ * (affected-row counts, case-insensitive search, the write lock) is in db/dialect.ts.
+ */
 export type Db = LibSQLDatabase<typeof schema>;
-export type Database = { client: Client; db: Db; close(): void };
+export type Database = {
+  dialect: Dialect;
+  db: Db;
+  /** The libSQL client (libSQL only: reading it on PostgreSQL throws, there it is `pool`). */
+  client: Client;
+  /** The node-postgres pool (PostgreSQL only). */
+  pool?: pg.Pool;
+  close(): void | Promise<void>;
+};
 
 /**
- * Opens the database. A `file:` URL is the embedded default (WAL, so readers never wait for the writer),
- * its commits at the `synchronous` level chosen in docs/decisions/durability.md.
+ * Opens the database: a `postgres://` URL is a shared PostgreSQL server, anything else libSQL, where
+ * a `file:` URL is the embedded default (WAL, so readers never wait for the writer), its commits at the
+ * `synchronous` level chosen in docs/decisions/durability.md.
  */
 export async function openDatabase(
   url: string,
   authToken?: string,
   synchronous: Synchronous = DEFAULT_SYNCHRONOUS,
 ): Promise<Database> {
-  const open = () => createClient({ url, authToken, timeout: 5000 });
+  const dialect = dialectOf(url);
+  useDialect(dialect);
+  if (dialect === 'postgres') return openPostgres(url);
+  const open = () => createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
   const onDisk = url.startsWith('file:') && !url.includes(':memory:');
   const client = url.startsWith('file:') ? recovering(open) : open();
   if (onDisk) await client.execute('PRAGMA journal_mode = WAL');
   const durable = onDisk ? withSynchronous(client, synchronous) : client;
   const db = drizzle(durable, { schema });
-  return { client: durable, db, close: () => client.close() };
+  return { dialect: 'sqlite', client: durable, db, close: () => client.close() };
 }
+
+/** Type parsers of this pool only: bigint columns (times in ms, counts, event ids) read as numbers. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+async function openPostgres(url: string): Promise<Database> {
+  // A write waits for the write lock (db/dialect.ts) as long as libSQL waits for SQLite's, then fails
+  // with lock_not_available, which answers 503 with Retry-After like SQLITE_BUSY.
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: pgTypes,
+    max: 10,
+    options: `-c lock_timeout=${BUSY_TIMEOUT_MS}`,
+  });
+  // An idle pooled connection that the server ends (a restart, an administrator) is dropped and
+  // replaced on next use; without a listener its error would end the process.
+  pool.on('error', () => {});
+  await pool.query('select 1');
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let closed: Promise<void> | undefined;
+  return {
+    dialect: 'postgres',
+    pool,
+    db,
+    get client(): Client {
+      throw new Error('database.client is the libSQL client; this database is PostgreSQL (database.pool)');
+    },
+    close: () => (closed ??= pool.end()),
+  };
+}
+
+/** How long a write waits for another's lock before it fails (and answers 503). */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** How long a replaced client stays open for what it was still running. */
 const RETIRE_AFTER_MS = 60_000;
