@@ -3,6 +3,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { type Dialect, dialectOf, useDialect } from './dialect';
+import { listenForEvents } from './listen';
 import * as schema from './schema';
 import { DEFAULT_SYNCHRONOUS, type Synchronous, withSynchronous } from './synchronous';
 
@@ -19,6 +20,11 @@ export type Database = {
   client: Client;
   /** The node-postgres pool (PostgreSQL only). */
   pool?: pg.Pool;
+  /**
+   * PostgreSQL only: calls `wake` whenever a transaction that appended events commits, in any process
+   * (LISTEN/NOTIFY, db/listen.ts). Without it (libSQL) other processes' events are found by polling.
+   */
+  onEventsAppended?: (wake: () => void) => void;
   close(): void | Promise<void>;
 };
 
@@ -67,14 +73,18 @@ async function openPostgres(url: string): Promise<Database> {
   await pool.query('select 1');
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed: Promise<void> | undefined;
+  const listeners: { close(): Promise<void> }[] = [];
   return {
     dialect: 'postgres',
     pool,
     db,
+    onEventsAppended: (wake) => {
+      listeners.push(listenForEvents(url, wake));
+    },
     get client(): Client {
       throw new Error('database.client is the libSQL client; this database is PostgreSQL (database.pool)');
     },
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= Promise.all(listeners.map((l) => l.close())).then(() => pool.end())),
   };
 }
 
