@@ -58,12 +58,34 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * PostgreSQL text cannot hold NUL (U+0000), not even to compare: a parameter holding one fails the
+ * query. SQLite takes it, so an id or filter with `%00` was a 404 or no match there and would be a 500
+ * here. Each NUL in a string parameter becomes U+FFFD (the replacement character) on the way out: a
+ * lookup finds nothing, as on libSQL, and text is stored marked where the character was.
+ * (Bodies and forms drop NUL before they get here: src/services/platform/bidi.ts.)
+ */
+class NulSafeClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query has a dozen overloads
+  override query(config: any, values?: any, callback?: any): any {
+    return super.query(
+      config && Array.isArray(config.values) ? { ...config, values: config.values.map(nulSafe) } : config,
+      Array.isArray(values) ? values.map(nulSafe) : values,
+      callback,
+    );
+  }
+}
+
+const nulSafe = (value: unknown) =>
+  typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+
 async function openPostgres(url: string): Promise<Database> {
   // A write waits for the write lock (db/dialect.ts) as long as libSQL waits for SQLite's, then fails
   // with lock_not_available, which answers 503 with Retry-After like SQLITE_BUSY.
   const pool = new pg.Pool({
     connectionString: url,
     types: pgTypes,
+    Client: NulSafeClient,
     max: 10,
     options: `-c lock_timeout=${BUSY_TIMEOUT_MS}`,
   });
