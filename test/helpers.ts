@@ -50,7 +50,11 @@ export function fakeClock(start = Date.parse('2026-11-23T08:00:00Z')) {
  * `TEST_DATABASE=postgres` (`npm run test:pg`) a database of its own on the PostgreSQL server.
  */
 export async function tempDatabaseUrl(): Promise<string> {
-  if (ON_POSTGRES) return tempPostgresDatabase();
+  return ON_POSTGRES ? tempPostgresDatabase() : tempLibsqlFile();
+}
+
+/** A fresh libSQL database file, removed afterwards, whatever TEST_DATABASE says (libSQL-only tests). */
+export function tempLibsqlFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ok-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return `file:${join(dir, 'test.db')}`;
