@@ -391,6 +391,8 @@ CREATE TABLE "specialists" (
 	"permission" text DEFAULT 'specialist' NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"user_id" text,
+	"rating_count" bigint DEFAULT 0 NOT NULL,
+	"rating_sum" bigint DEFAULT 0 NOT NULL,
 	"created_at" bigint NOT NULL
 );
 --> statement-breakpoint
@@ -524,6 +526,7 @@ CREATE INDEX "cost_lines_job" ON "cost_lines" USING btree ("job_id","created_at"
 CREATE INDEX "deliveries_due" ON "deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "deliveries_endpoint" ON "deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
 CREATE INDEX "events_job" ON "events" USING btree ("job_id","id");--> statement-breakpoint
+CREATE INDEX "events_org" ON "events" USING btree ("organisation_id","id");--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "insight_questions_group" ON "insight_questions" USING btree ("organisation_id","workflow_id","position","asked_at");--> statement-breakpoint
 CREATE INDEX "insight_questions_answerer" ON "insight_questions" USING btree ("organisation_id","answered_by_id","asked_at");--> statement-breakpoint
@@ -536,6 +539,9 @@ CREATE INDEX "invites_org" ON "invites" USING btree ("organisation_id","created_
 CREATE UNIQUE INDEX "jobs_org_reference" ON "jobs" USING btree ("organisation_id","reference");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_tracker_token_hash" ON "jobs" USING btree ("tracker_token_hash");--> statement-breakpoint
 CREATE INDEX "jobs_org_created" ON "jobs" USING btree ("organisation_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "jobs_org_status_updated" ON "jobs" USING btree ("organisation_id","status","updated_at");--> statement-breakpoint
+CREATE INDEX "jobs_org_status_created" ON "jobs" USING btree ("organisation_id","status","created_at","id");--> statement-breakpoint
+CREATE INDEX "jobs_org_updated" ON "jobs" USING btree ("organisation_id","updated_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "kudos_step_from" ON "kudos" USING btree ("step_id","from_id");--> statement-breakpoint
 CREATE INDEX "kudos_to" ON "kudos" USING btree ("to_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "mail_messages_message_id" ON "mail_messages" USING btree ("message_id");--> statement-breakpoint

@@ -150,7 +150,7 @@ export const events = pgTable(
     payload: json('payload').$type<Row<typeof sqlite.events.payload>>().notNull(),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
-  (t) => [index('events_job').on(t.jobId, t.id)],
+  (t) => [index('events_job').on(t.jobId, t.id), index('events_org').on(t.organisationId, t.id)],
 );
 
 export const idempotencyKeys = pgTable(
@@ -302,6 +302,9 @@ export const jobs = pgTable(
     uniqueIndex('jobs_org_reference').on(t.organisationId, t.reference),
     uniqueIndex('jobs_tracker_token_hash').on(t.trackerTokenHash),
     index('jobs_org_created').on(t.organisationId, t.createdAt, t.id),
+    index('jobs_org_status_updated').on(t.organisationId, t.status, t.updatedAt),
+    index('jobs_org_status_created').on(t.organisationId, t.status, t.createdAt, t.id),
+    index('jobs_org_updated').on(t.organisationId, t.updatedAt),
     foreignKey({
       name: 'jobs_organisation_id_organisations_id_fk',
       columns: [t.organisationId],
@@ -817,6 +820,8 @@ export const specialists = pgTable(
       .default('specialist'),
     active: boolean('active').notNull().default(true),
     userId: text('user_id'),
+    ratingCount: bigint('rating_count', { mode: 'number' }).notNull().default(0),
+    ratingSum: bigint('rating_sum', { mode: 'number' }).notNull().default(0),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [
