@@ -57,7 +57,7 @@ describe('/healthz, /readyz and /metrics on the real server', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      migrations: expectedMigrations('sqlite').count,
+      migrations: expectedMigrations(product.rt.database.dialect).count,
     });
     expect(ready.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${product.url}/healthz`, { method: 'POST' })).status).toBe(405);
