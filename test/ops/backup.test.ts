@@ -59,7 +59,7 @@ describe.skipIf(ON_POSTGRES)('backup and restore of the embedded database', () =
     while (acknowledged.length < 20) await new Promise((r) => setTimeout(r, 10));
 
     const began = Date.now();
-    const before = acknowledged.filter((w) => w.at < began).map((w) => w.id);
+    const before = acknowledged.filter((w) => w.at <= began).map((w) => w.id);
     const file = join(dir, 'backup.db');
     const made = await script('scripts/backup.ts', [file], databaseUrl);
     const ended = Date.now();
