@@ -46,6 +46,7 @@ function serverEntry() {
           logLevel: 'warning',
         });
         cpSync('db/migrations', 'dist/migrations', { recursive: true });
+        cpSync('db/migrations-pg', 'dist/migrations-pg', { recursive: true });
         logger.info('dist/server.mjs (node dist/server.mjs serves this build)');
       },
     },

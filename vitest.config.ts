@@ -10,6 +10,8 @@ export default defineConfig({
     expect: { poll: { timeout: 300_000 } },
     // Browser and server tests start processes; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    // With TEST_DATABASE=postgres (`npm run test:pg`): check the server, drop the run's databases after.
+    globalSetup: ['test/postgres-setup.ts'],
     // `npm test` runs both; `npm run test:fast` only `unit` (no browser), `npm run test:browser` the rest.
     projects: [
       {

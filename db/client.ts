@@ -1,28 +1,117 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { type Dialect, dialectOf, useDialect } from './dialect';
+import { listenForEvents } from './listen';
 import * as schema from './schema';
 import { DEFAULT_SYNCHRONOUS, type Synchronous, withSynchronous } from './synchronous';
 
+/**
+ * What services see. On PostgreSQL the object is Drizzle's node-postgres database over the same
+ * tables (db/tables.ts), which answers every builder the services use the same way; what differs
+ * (affected-row counts, case-insensitive search, the write lock) is in db/dialect.ts.
+ */
 export type Db = LibSQLDatabase<typeof schema>;
-export type Database = { client: Client; db: Db; close(): void };
+export type Database = {
+  dialect: Dialect;
+  db: Db;
+  /** The libSQL client (libSQL only: reading it on PostgreSQL throws, there it is `pool`). */
+  client: Client;
+  /** The node-postgres pool (PostgreSQL only). */
+  pool?: pg.Pool;
+  /**
+   * PostgreSQL only: calls `wake` whenever a transaction that appended events commits, in any process
+   * (LISTEN/NOTIFY, db/listen.ts). Without it (libSQL) other processes' events are found by polling.
+   */
+  onEventsAppended?: (wake: () => void) => void;
+  close(): void | Promise<void>;
+};
 
 /**
- * Opens the database. A `file:` URL is the embedded default (WAL, so readers never wait for the writer),
- * its commits at the `synchronous` level chosen in docs/decisions/durability.md.
+ * Opens the database: a `postgres://` URL is a shared PostgreSQL server, anything else libSQL, where
+ * a `file:` URL is the embedded default (WAL, so readers never wait for the writer), its commits at the
+ * `synchronous` level chosen in docs/decisions/durability.md.
  */
 export async function openDatabase(
   url: string,
   authToken?: string,
   synchronous: Synchronous = DEFAULT_SYNCHRONOUS,
 ): Promise<Database> {
-  const open = () => createClient({ url, authToken, timeout: 5000 });
+  const dialect = dialectOf(url);
+  useDialect(dialect);
+  if (dialect === 'postgres') return openPostgres(url);
+  const open = () => createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
   const onDisk = url.startsWith('file:') && !url.includes(':memory:');
   const client = url.startsWith('file:') ? recovering(open) : open();
   if (onDisk) await client.execute('PRAGMA journal_mode = WAL');
   const durable = onDisk ? withSynchronous(client, synchronous) : client;
   const db = drizzle(durable, { schema });
-  return { client: durable, db, close: () => client.close() };
+  return { dialect: 'sqlite', client: durable, db, close: () => client.close() };
 }
+
+/** Type parsers of this pool only: bigint columns (times in ms, counts, event ids) read as numbers. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * PostgreSQL text cannot hold NUL (U+0000), not even to compare: a parameter holding one fails the
+ * query. SQLite takes it, so an id or filter with `%00` was a 404 or no match there and would be a 500
+ * here. Each NUL in a string parameter becomes U+FFFD (the replacement character) on the way out: a
+ * lookup finds nothing, as on libSQL, and text is stored marked where the character was.
+ * (Bodies and forms drop NUL before they get here: src/services/platform/bidi.ts.)
+ */
+class NulSafeClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query has a dozen overloads
+  override query(config: any, values?: any, callback?: any): any {
+    return super.query(
+      config && Array.isArray(config.values) ? { ...config, values: config.values.map(nulSafe) } : config,
+      Array.isArray(values) ? values.map(nulSafe) : values,
+      callback,
+    );
+  }
+}
+
+const nulSafe = (value: unknown) =>
+  typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+
+async function openPostgres(url: string): Promise<Database> {
+  // A write waits for the write lock (db/dialect.ts) as long as libSQL waits for SQLite's, then fails
+  // with lock_not_available, which answers 503 with Retry-After like SQLITE_BUSY.
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: pgTypes,
+    Client: NulSafeClient,
+    max: 10,
+    options: `-c lock_timeout=${BUSY_TIMEOUT_MS}`,
+  });
+  // An idle pooled connection that the server ends (a restart, an administrator) is dropped and
+  // replaced on next use; without a listener its error would end the process.
+  pool.on('error', () => {});
+  await pool.query('select 1');
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let closed: Promise<void> | undefined;
+  const listeners: { close(): Promise<void> }[] = [];
+  return {
+    dialect: 'postgres',
+    pool,
+    db,
+    onEventsAppended: (wake) => {
+      listeners.push(listenForEvents(url, wake));
+    },
+    get client(): Client {
+      throw new Error('database.client is the libSQL client; this database is PostgreSQL (database.pool)');
+    },
+    close: () => (closed ??= Promise.all(listeners.map((l) => l.close())).then(() => pool.end())),
+  };
+}
+
+/** How long a write waits for another's lock before it fails (and answers 503). */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** How long a replaced client stays open for what it was still running. */
 const RETIRE_AFTER_MS = 60_000;

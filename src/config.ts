@@ -13,6 +13,11 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** How often each process tails the event log for events written by other processes. */
   LIVE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(25),
+  /**
+   * On PostgreSQL other processes' commits wake the tail (LISTEN/NOTIFY) and LIVE_POLL_MS does not apply:
+   * how often it reads the log unwoken all the same, in case a notification was lost.
+   */
+  LIVE_SAFETY_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(5000),
   /** Comment line sent on idle SSE streams so proxies keep them open. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
   /** Live streams one tracker link, embed token or staff session may hold open at once (per process). */
@@ -129,6 +134,7 @@ export type Config = {
   databaseSynchronous: Synchronous;
   publicUrl: string;
   livePollMs: number;
+  liveSafetyPollMs: number;
   liveHeartbeatMs: number;
   liveStreamsPerToken: number;
   liveStreamsPerAddress: number;
@@ -181,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseSynchronous: e.DATABASE_SYNCHRONOUS,
     publicUrl: (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     livePollMs: e.LIVE_POLL_MS,
+    liveSafetyPollMs: e.LIVE_SAFETY_POLL_MS,
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
     liveStreamsPerToken: e.LIVE_STREAMS_PER_TOKEN,
     liveStreamsPerAddress: e.LIVE_STREAMS_PER_ADDRESS,

@@ -57,11 +57,13 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
   });
   setLookupFloor(config.widgetLookupFloorMs);
   const live = createLive(database.db, {
-    pollMs: config.livePollMs,
+    // On PostgreSQL other processes' commits wake the tail (LISTEN/NOTIFY); the poll is only a safety net.
+    pollMs: database.onEventsAppended ? config.liveSafetyPollMs : config.livePollMs,
     heartbeatMs: config.liveHeartbeatMs,
     streamsPerToken: config.liveStreamsPerToken,
     streamsPerAddress: config.liveStreamsPerAddress,
   });
+  database.onEventsAppended?.(() => live.tail.poke());
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(
     { ...vapid, subject: config.vapidSubject },

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { openDatabase } from '../db/client';
+import { type Database, openDatabase } from '../db/client';
+import { WRITE_LOCK } from '../db/dialect';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
 import type { WeekHours } from '../db/schema/calendars';
@@ -15,6 +16,7 @@ import type { Clock, Ctx } from '../src/services/platform/context';
 import { ServiceError } from '../src/services/platform/errors';
 import { newId } from '../src/services/platform/ids';
 import { contractChecker } from './openapi-contract';
+import { ON_POSTGRES, tempPostgresDatabase } from './postgres';
 
 /**
  * Slow-on-purpose settings made cheap for tests, where nothing real is protected: scrypt's cost for
@@ -43,8 +45,16 @@ export function fakeClock(start = Date.parse('2026-11-23T08:00:00Z')) {
   } satisfies Clock & Record<string, unknown>;
 }
 
-/** A fresh, migrated database file for this test file, removed afterwards. */
-export function tempDatabaseUrl(): string {
+/**
+ * A fresh, empty database for this test file, removed afterwards: a libSQL file, or with
+ * `TEST_DATABASE=postgres` (`npm run test:pg`) a database of its own on the PostgreSQL server.
+ */
+export async function tempDatabaseUrl(): Promise<string> {
+  return ON_POSTGRES ? tempPostgresDatabase() : tempLibsqlFile();
+}
+
+/** A fresh libSQL database file, removed afterwards, whatever TEST_DATABASE says (libSQL-only tests). */
+export function tempLibsqlFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ok-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return `file:${join(dir, 'test.db')}`;
@@ -55,7 +65,7 @@ export async function testRuntime(
 ): Promise<Runtime> {
   const config = {
     ...loadConfig({}),
-    databaseUrl: tempDatabaseUrl(),
+    databaseUrl: await tempDatabaseUrl(),
     publicUrl: 'http://tracker.test',
     livePollMs: 10,
     logRequests: false,
@@ -215,4 +225,25 @@ export async function refusal(promise: Promise<unknown>): Promise<ServiceError> 
   );
   expect(error).toBeInstanceOf(ServiceError);
   return error as ServiceError;
+}
+
+/**
+ * Takes the database's one write lock as another process would and keeps it until `release`: SQLite's
+ * (BEGIN IMMEDIATE plus a write), or on PostgreSQL the advisory lock every write transaction takes.
+ */
+export async function holdWriteLock(database: Database): Promise<{ release(): Promise<void> }> {
+  if (database.pool) {
+    const client = await database.pool.connect();
+    await client.query('BEGIN');
+    await client.query(`select pg_advisory_xact_lock(${WRITE_LOCK})`);
+    return {
+      release: async () => {
+        await client.query('ROLLBACK');
+        client.release();
+      },
+    };
+  }
+  const lock = await database.client.transaction('write');
+  await lock.execute("UPDATE jobs SET updated_at = updated_at WHERE id = 'none'");
+  return { release: () => lock.rollback() };
 }

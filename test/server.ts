@@ -22,7 +22,7 @@ const SERVER_ENTRY = 'dist/server.mjs';
 export async function startProduct(env: Record<string, string> = {}) {
   if (!existsSync(SERVER_ENTRY))
     throw new Error(`No ${SERVER_ENTRY}: run \`npm run build\` (npm test builds first).`);
-  const databaseUrl = tempDatabaseUrl();
+  const databaseUrl = await tempDatabaseUrl();
   const database = await openDatabase(databaseUrl);
   await migrateDatabase(database.db);
   const config = { ...loadConfig({}), ...FAST_CONFIG, databaseUrl, livePollMs: 20 };

@@ -1,4 +1,5 @@
 import { count } from 'drizzle-orm';
+import { writeTransactionOn } from '../../db/dialect';
 import { accounts, organisations, specialists, users } from '../../db/schema';
 import { calendarFor } from '../services/calendar/calendars';
 import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calendar/working-time';
@@ -55,22 +56,19 @@ export async function seedIfEmpty(
 ): Promise<SeedReport | null> {
   // Hashed once, before the transaction (scrypt is slow on purpose); every demo account shares it.
   const passwordHash = await passwordHasher(ctxBase.passwordHashCost).hash(DEMO_PASSWORD);
-  const report = await ctxBase.db.transaction(
-    async (tx) => {
-      const [row] = await tx.select({ n: count() }).from(organisations);
-      if ((row?.n ?? 0) > 0) return null;
-      // Tracker links are sealed with the installation's key, the operator's SECRET_KEY when set.
-      await loadSecrets(tx as unknown as Db, ctxBase.secretKey);
-      const seeded: SeedReport = { organisations: [] };
-      for (const demo of demoOrganisations) {
-        seeded.organisations.push(
-          await seedOrganisation(tx as unknown as Db, ctxBase.clock, demo, publicUrl, passwordHash),
-        );
-      }
-      return seeded;
-    },
-    { behavior: 'immediate' },
-  );
+  const report = await writeTransactionOn(ctxBase.db, async (tx) => {
+    const [row] = await tx.select({ n: count() }).from(organisations);
+    if ((row?.n ?? 0) > 0) return null;
+    // Tracker links are sealed with the installation's key, the operator's SECRET_KEY when set.
+    await loadSecrets(tx as unknown as Db, ctxBase.secretKey);
+    const seeded: SeedReport = { organisations: [] };
+    for (const demo of demoOrganisations) {
+      seeded.organisations.push(
+        await seedOrganisation(tx as unknown as Db, ctxBase.clock, demo, publicUrl, passwordHash),
+      );
+    }
+    return seeded;
+  });
   // Services would wake the live fan-out after each of their own commits; here only the outer one counts.
   if (report) ctxBase.afterCommit?.();
   return report;

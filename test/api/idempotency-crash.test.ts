@@ -15,7 +15,7 @@ let org: TestOrg;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  databaseUrl = tempDatabaseUrl();
+  databaseUrl = await tempDatabaseUrl();
   const database = await openDatabase(databaseUrl);
   await migrateDatabase(database.db);
   rt = await runtimeOn({ ...loadConfig({}), databaseUrl }, database, { now: () => Date.now() });

@@ -23,7 +23,7 @@ const rename = prepared((db) =>
 );
 
 async function database() {
-  const database = await openDatabase(tempDatabaseUrl());
+  const database = await openDatabase(await tempDatabaseUrl());
   await migrateDatabase(database.db);
   await database.db.insert(organisations).values({ id: 'org_a', slug: 'a', name: 'Garage A', createdAt: 1 });
   return database;

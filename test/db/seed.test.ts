@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { jobs, media, notes, specialists, steps, workflowSteps } from '../../db/schema';
+import { jobs, media, notes, organisations, specialists, steps, workflowSteps } from '../../db/schema';
 import { DEMO_PASSWORD, seedIfEmpty } from '../../src/demo/seed';
 import { contextFor } from '../../src/runtime';
 import { calendarFor } from '../../src/services/calendar/calendars';
@@ -38,8 +38,9 @@ describe('demo data', () => {
     const all = await listJobs(
       contextFor(
         rt,
-        (await rt.database.client.execute("select id from organisations where slug='garage-van-dijk'"))
-          .rows[0]?.id as string,
+        (
+          await rt.database.db.select().from(organisations).where(eq(organisations.slug, 'garage-van-dijk'))
+        )[0]?.id as string,
         { type: 'system', id: null },
       ),
       { limit: 10 },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
-import { tempDatabaseUrl } from '../helpers';
+import { tempLibsqlFile } from '../helpers';
 
 /** PRAGMA synchronous belongs to a connection, and libSQL opens pooled connections as it needs them. */
 describe('the synchronous level of an embedded database', () => {
-  const url = tempDatabaseUrl();
+  // libSQL's own setting: this file runs on libSQL in the PostgreSQL run too.
+  const url = tempLibsqlFile();
   it('holds on every connection a write transaction commits on, not only the first', async () => {
     const database = await openDatabase(url, undefined, 'NORMAL');
     try {

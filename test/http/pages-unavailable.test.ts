@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
-import { makeOrganisation } from '../helpers';
+import { holdWriteLock, makeOrganisation } from '../helpers';
 import { startProduct } from '../server';
 
 /**
@@ -34,14 +34,13 @@ describe('a page when storage is unavailable', () => {
         headers: { origin: product.url, 'accept-language': 'nl' },
         body: new URLSearchParams({ _action: 'ask', stepId, body: 'Wanneer is hij klaar?' }),
       });
-    // Another process holds the write lock (BEGIN IMMEDIATE) for longer than the server waits.
-    const lock = await product.rt.database.client.transaction('write');
+    // Another process holds the write lock for longer than the server waits.
+    const lock = await holdWriteLock(product.rt.database);
     let locked: Response;
     try {
-      await lock.execute("UPDATE jobs SET updated_at = updated_at WHERE id = 'none'");
       locked = await ask();
     } finally {
-      await lock.rollback();
+      await lock.release();
     }
     expect(locked.status).toBe(503);
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);

@@ -31,7 +31,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 beforeAll(async () => {
-  const url = tempDatabaseUrl();
+  const url = await tempDatabaseUrl();
   const database = await openDatabase(url);
   await migrateDatabase(database.db);
   database.close();

@@ -20,7 +20,7 @@ let rt: Runtime;
 let base: string;
 
 beforeAll(async () => {
-  const url = tempDatabaseUrl();
+  const url = await tempDatabaseUrl();
   const database = await openDatabase(url);
   await migrateDatabase(database.db);
   database.close();

@@ -7,13 +7,13 @@ import { createJob } from '../../src/services/jobs/create-job';
 import { makeOrganisation, sampleJob, tempDatabaseUrl } from '../helpers';
 import { startProduct } from '../server';
 
-describe('database health (db/health.ts) on libSQL', () => {
+describe('database health (db/health.ts) on the test run’s database (libSQL, or PostgreSQL in test:pg)', () => {
   it('is not ready before the migrations, ready after, unreachable once closed', async () => {
-    const database = await openDatabase(tempDatabaseUrl());
+    const database = await openDatabase(await tempDatabaseUrl());
     const before = await checkDatabase(database);
     expect(before).toMatchObject({ ok: false, reason: 'migrations_pending' });
     await migrateDatabase(database.db);
-    const expected = expectedMigrations('sqlite');
+    const expected = expectedMigrations(database.dialect);
     expect(await checkDatabase(database)).toEqual({
       ok: true,
       appliedMigrations: expected.count,
@@ -22,7 +22,7 @@ describe('database health (db/health.ts) on libSQL', () => {
     // A build that ships one more migration than this database has.
     const ahead = { count: expected.count + 1, newest: expected.newest + 1 };
     expect(await checkDatabase(database, ahead)).toMatchObject({ ok: false, reason: 'migrations_pending' });
-    database.close();
+    await database.close();
     expect(await checkDatabase(database)).toMatchObject({ ok: false, reason: 'unreachable' });
   });
 
@@ -57,7 +57,7 @@ describe('/healthz, /readyz and /metrics on the real server', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      migrations: expectedMigrations('sqlite').count,
+      migrations: expectedMigrations(product.rt.database.dialect).count,
     });
     expect(ready.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${product.url}/healthz`, { method: 'POST' })).status).toBe(405);

@@ -16,7 +16,7 @@ import { spawnWatched } from './process';
  * and live streams are open. The write is answered and stored, the streams are told to reconnect
  * (with a retry hint) and ended, /readyz says "draining", and the process exits 0 within its deadline.
  */
-const databaseUrl = tempDatabaseUrl();
+const databaseUrl = await tempDatabaseUrl();
 const database = await openDatabase(databaseUrl);
 await migrateDatabase(database.db);
 const rt = await runtimeOn({ ...loadConfig({}), ...FAST_CONFIG, databaseUrl }, database, {

@@ -227,12 +227,12 @@ export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions)
       jobId: mailPending.jobId,
       first: min(mailPending.createdAt),
       // Moments that need the customer (or start the conversation) go at once, past the gap.
-      urgent: sql<number>`max(${mailPending.kind} in ('approval', 'tracker_link'))`,
+      urgent: sql<number>`max(case when ${mailPending.kind} in ('approval', 'tracker_link') then 1 else 0 end)`,
       lastSentAt: mailJobState.lastSentAt,
     })
     .from(mailPending)
     .leftJoin(mailJobState, eq(mailJobState.jobId, mailPending.jobId))
-    .groupBy(mailPending.jobId)
+    .groupBy(mailPending.jobId, mailJobState.lastSentAt)
     .orderBy(asc(min(mailPending.createdAt)))
     .limit(FLUSH_BATCH * 10);
   const due = groups

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { containsInsensitive } from '../../../db/dialect';
 import { events, type Job, jobs, steps } from '../../../db/schema';
 import type { Ctx } from '../platform/context';
 import { invalid } from '../platform/errors';
@@ -60,10 +60,11 @@ export type ListJobsQuery = {
 
 /** Jobs whose reference, customer or title contains `q`, literally (used by the API and the board). */
 export function jobSearch(q: string) {
-  const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  // SQLite's LIKE has no default escape character; name one so % and _ in a search are literal.
-  const matches = (column: SQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
-  return or(matches(jobs.reference), matches(jobs.customerName), matches(jobs.title));
+  return or(
+    containsInsensitive(jobs.reference, q),
+    containsInsensitive(jobs.customerName, q),
+    containsInsensitive(jobs.title, q),
+  );
 }
 
 /** Newest first, with an opaque cursor (created time + id) that stays stable while jobs are added. */

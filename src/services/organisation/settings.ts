@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { rowsAffected } from '../../../db/dialect';
 import { apiKeys, organisations } from '../../../db/schema';
 import type { Ctx } from '../platform/context';
 import { invalid, notFound } from '../platform/errors';
@@ -89,7 +90,7 @@ export async function revokeApiKey(ctx: Ctx, keyId: string) {
     .where(
       and(eq(apiKeys.id, keyId), eq(apiKeys.organisationId, ctx.organisationId), isNull(apiKeys.revokedAt)),
     );
-  if (result.rowsAffected === 0) throw notFound('API key');
+  if (rowsAffected(result) === 0) throw notFound('API key');
 }
 
 /** Admins only: the hourly rate the insights price answering questions at, and the tracker's promise record. */

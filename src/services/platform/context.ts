@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client';
+import { writeTransactionOn } from '../../../db/dialect';
 
 export type { Db };
 
@@ -36,15 +37,15 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): 
 
 /** One write transaction, queued behind this process's others (see below). */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return oneWriterAtATime(db, () =>
-    db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' }),
-  );
+  return oneWriterAtATime(db, () => writeTransactionOn(db, work));
 }
 
 const writers = new WeakMap<Db, Promise<unknown>>();
 
 /**
- * Queues this process's write transactions on one database. An embedded libSQL database runs each
+ * Queues this process's write transactions on one database (on PostgreSQL too: a transaction waiting
+ * for the write lock holds a pooled connection, so one waiting per process leaves the rest to readers).
+ * An embedded libSQL database runs each
  * statement synchronously on a pooled connection: if a second transaction began while the first
  * was waiting between statements, its BEGIN IMMEDIATE would hold the one JavaScript thread in
  * SQLite's busy wait, the first could never finish, and both would fail after the busy timeout.

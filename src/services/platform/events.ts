@@ -1,3 +1,4 @@
+import { eventsAppended } from '../../../db/dialect';
 import { param, prepared } from '../../../db/prepared';
 import { events } from '../../../db/schema';
 import { checkEvent, type EventType, type NewEvent } from '../../events/catalogue';
@@ -61,5 +62,6 @@ export async function appendEvent<T extends EventType>(
     createdAt: ctx.clock.now(),
   });
   if (!row) throw new Error('event insert returned no row');
+  eventsAppended(tx);
   return row.id;
 }

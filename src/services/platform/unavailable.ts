@@ -13,8 +13,11 @@ const NETWORK = new Set([
   'EAI_AGAIN',
   'ENOSPC',
 ]);
-/** PostgreSQL: connection exceptions (08…), insufficient resources (53…), operator intervention (57P…). */
-const POSTGRES = /^(08|53|57P)/;
+/**
+ * PostgreSQL: connection exceptions (08…), insufficient resources (53…), operator intervention (57P…),
+ * and a lock still held by another writer after the lock timeout (55P03, as SQLITE_BUSY).
+ */
+const POSTGRES = /^(08|53|57P|55P03$)/;
 
 /** Seconds a client should wait before trying again. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -3,6 +3,7 @@ import { APIError, betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { and, eq } from 'drizzle-orm';
+import { onPostgres } from '../../../db/dialect';
 import { accounts, rateLimits, sessions, specialists, users, verifications } from '../../../db/schema';
 import { log } from '../../log';
 import { queuePasswordReset } from '../../notify/mail/staff-mail';
@@ -33,7 +34,7 @@ export function createAuth(db: Db, options: { baseURL: string; secret: string; p
     telemetry: { enabled: false },
     logger: { level: 'error' },
     database: drizzleAdapter(db, {
-      provider: 'sqlite',
+      provider: onPostgres() ? 'pg' : 'sqlite',
       schema: { users, sessions, accounts, verifications, rateLimits },
     }),
     user: { modelName: 'users' },

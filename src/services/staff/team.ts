@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { rowsAffected } from '../../../db/dialect';
 import type { SpecialistTranslations } from '../../../db/schema';
 import { invites, organisations, type Specialist, specialists, users } from '../../../db/schema';
 import { cleanTranslations, SPECIALIST_TEXT_FIELDS } from '../../i18n/content';
@@ -128,7 +129,7 @@ export async function revokeInvite(ctx: Ctx, inviteId: string) {
         isNull(invites.acceptedAt),
       ),
     );
-  if (result.rowsAffected === 0) throw notFound('invitation');
+  if (rowsAffected(result) === 0) throw notFound('invitation');
 }
 
 /** An invitation that can still be accepted, with its organisation; null when unknown, used, revoked or expired. */
@@ -172,7 +173,7 @@ export async function acceptInvite(
         .update(invites)
         .set({ acceptedAt: now })
         .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt), isNull(invites.revokedAt)));
-      if (claimed.rowsAffected === 0) throw notFound('invitation');
+      if (rowsAffected(claimed) === 0) throw notFound('invitation');
       await tx.insert(specialists).values({
         id: newId('spec'),
         organisationId: invite.organisationId,

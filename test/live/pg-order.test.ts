@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { asc, count, gt } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
+import { events } from '../../db/schema';
+import { tempDatabaseUrl } from '../helpers';
+import { ON_POSTGRES } from '../postgres';
+
+/**
+ * Issue 16: with a plain sequence, two PostgreSQL writers take ids in one order and commit in another,
+ * and a reader following the log by id (as src/live/tail.ts does) passes an id that commits a moment
+ * later and never sees it. Every write transaction on PostgreSQL holds the write lock
+ * (db/dialect.ts), so ids commit in order. Two writer processes append while a reader follows the log;
+ * the reader must see every event. The same run without the lock shows the test can tell.
+ */
+describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on PostgreSQL', () => {
+  const children = new Set<ChildProcess>();
+  afterAll(() => {
+    for (const child of children) child.kill();
+  });
+
+  async function run(withLock: boolean) {
+    const url = await tempDatabaseUrl();
+    const database = await openDatabase(url);
+    await migrateDatabase(database.db);
+    const perWriter = 150;
+    const writers = [0, 1].map(() => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--import',
+          './test/exit-with-parent.mjs',
+          'test/live/fixtures/pg-writer.ts',
+          ...(withLock ? [] : ['--no-write-lock']),
+        ],
+        {
+          env: { ...process.env, DATABASE_URL: url, COUNT: String(perWriter), ORGANISATION_ID: 'org_order' },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
+      children.add(child);
+      return child;
+    });
+    const finished = writers.map(
+      (child) =>
+        new Promise<void>((resolve, reject) => {
+          child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
+        }),
+    );
+    // Start them together, once both have opened the database.
+    await Promise.all(
+      writers.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            let said = '';
+            child.stdout?.on('data', (chunk: Buffer) => {
+              said += chunk.toString();
+              if (said.includes('ready')) resolve();
+            });
+          }),
+      ),
+    );
+    for (const child of writers) child.stdin?.write('go\n');
+
+    // The tail's read: everything after the last id seen, in id order.
+    const seen: number[] = [];
+    let last = 0;
+    let done = false;
+    void Promise.all(finished).finally(() => {
+      done = true;
+    });
+    for (let ended = false; !ended; ) {
+      ended = done;
+      const rows = await database.db
+        .select({ id: events.id })
+        .from(events)
+        .where(gt(events.id, last))
+        .orderBy(asc(events.id));
+      for (const row of rows) seen.push(row.id);
+      last = rows.at(-1)?.id ?? last;
+    }
+    await Promise.all(finished);
+    const [total] = await database.db.select({ n: count() }).from(events);
+    await database.close();
+    return { written: total?.n ?? 0, seen: seen.length, missed: (total?.n ?? 0) - new Set(seen).size };
+  }
+
+  it('with the write lock, the reader sees every event', async () => {
+    const result = await run(true);
+    expect(result.written).toBe(300);
+    expect(result.missed).toBe(0);
+  });
+
+  it('without it, the same reader misses events that commit late', async () => {
+    const result = await run(false);
+    console.log('without the write lock:', result);
+    expect(result.written).toBe(300);
+    expect(result.missed).toBeGreaterThan(0);
+  });
+});
