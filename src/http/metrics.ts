@@ -77,13 +77,10 @@ function createMetrics(): Metrics {
     watch(rt) {
       if (runtime === rt) return;
       runtime = rt;
-      // Every batch the log tail hands the hub: the wrapper measures, the hub's own method publishes.
-      const hub = rt.live.hub;
-      const publish = hub.publish.bind(hub);
-      hub.publish = (rows) => {
+      // Every batch the log tail hands the hub, as it arrives.
+      rt.live.hub.observer = (rows) => {
         const now = Date.now();
         for (const row of rows) eventLag.observe(Math.max(0, now - row.createdAt) / 1000);
-        return publish(rows);
       };
     },
   };

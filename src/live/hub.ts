@@ -75,6 +75,8 @@ export class Hub {
   private orgTopics = 0;
   /** Set by the app (src/fetch.ts); without it every viewer gets the plain event. */
   renderer: Renderer | undefined;
+  /** Told of every batch as it arrives, before it goes out (the metrics' event lag). */
+  observer: ((rows: EventRow[]) => void) | undefined;
   /** Batches waiting for a render, in log order: while one waits, later batches queue behind it. */
   private queue: Promise<void> | null = null;
 
@@ -119,6 +121,7 @@ export class Hub {
    * Resolves when the batch has been written.
    */
   publish(rows: EventRow[]): Promise<void> | undefined {
+    this.observer?.(rows);
     if (!this.queue && !this.wantsRender(rows)) {
       this.send(rows, null);
       return undefined;
