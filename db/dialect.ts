@@ -58,6 +58,7 @@ export const WRITE_LOCK = 0x4f4b5752;
  * never passes an id that commits later (see docs/decisions/postgresql-from-one-schema.md).
  */
 export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
+  writeTransactions++;
   const run = db as unknown as {
     transaction(fn: (tx: unknown) => Promise<T>, config?: unknown): Promise<T>;
   };
@@ -75,6 +76,11 @@ export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Pr
   }
   return run.transaction((tx) => work(tx as D), { behavior: 'immediate' });
 }
+
+let writeTransactions = 0;
+
+/** How many write transactions this process has begun (tests check that idle background work takes none). */
+export const writeTransactionCount = (): number => writeTransactions;
 
 /** The channel a PostgreSQL transaction that appended events notifies on commit (db/listen.ts). */
 export const EVENTS_CHANNEL = 'ok_events';

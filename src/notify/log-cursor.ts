@@ -8,6 +8,28 @@ const LEASE_MS = 30_000;
 const processId = randomBytes(6).toString('hex');
 
 /**
+ * Whether a cursor has work for this process, read-only and outside any write transaction: true when the
+ * cursor does not exist yet (it must be created), or when the log has events past it and its lease is
+ * free, expired or ours. Callers check this before opening a write transaction, so an idle process (or one
+ * whose cursor another process leases) takes no write lock. A stale answer is harmless: `nextEvents`
+ * decides again under the write lock.
+ */
+export async function cursorHasWork(db: Db, name: string, now: number): Promise<boolean> {
+  const [cursor] = await db
+    .select({
+      lastEventId: logCursors.lastEventId,
+      leaseOwner: logCursors.leaseOwner,
+      leaseUntil: logCursors.leaseUntil,
+    })
+    .from(logCursors)
+    .where(eq(logCursors.name, name));
+  if (!cursor) return true;
+  if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return false;
+  const [row] = await db.select({ id: max(events.id) }).from(events);
+  return (row?.id ?? 0) > cursor.lastEventId;
+}
+
+/**
  * Reads the next events after a named cursor kept in the database, inside the caller's transaction,
  * for one process at a time (a lease). The first time, the cursor starts at the end of the log: history
  * is not replayed. Call `advance` in the same transaction once the events are handled.

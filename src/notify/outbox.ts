@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
 import { readEvent } from '../events/catalogue';
 import { type Clock, type Db, writeTransaction } from '../services/platform/context';
-import { nextEvents } from './log-cursor';
+import { cursorHasWork, nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
 import { nextAttemptAt, signWebhook, type WebhookMessage, wants } from './webhooks';
 
@@ -18,6 +18,7 @@ const LOCK_MS = 60_000;
  */
 export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
+  if (!(await cursorHasWork(db, CURSOR, now))) return 0;
   return writeTransaction(db, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;

@@ -8,7 +8,7 @@ import { localText } from '../i18n/content';
 import { fill, messages } from '../i18n/messages';
 import { type Clock, type Db, writeTransaction } from '../services/platform/context';
 import { loadSecrets, unseal } from '../services/platform/secrets';
-import { nextEvents } from './log-cursor';
+import { cursorHasWork, nextEvents } from './log-cursor';
 import { declined, kindOfAnnouncement } from './preferences';
 import type { PushSender } from './push';
 import { forgetSubscription, subscriptionsFor } from './push-subscriptions';
@@ -85,6 +85,7 @@ export async function sendPushForNewEvents(
   sender: PushSender,
   publicUrl: string,
 ): Promise<number> {
+  if (!(await cursorHasWork(db, 'push', clock.now()))) return 0;
   const rows = await writeTransaction(db, async (tx) => {
     const next = await nextEvents(tx, 'push', clock.now(), 200);
     if (!next) return [];

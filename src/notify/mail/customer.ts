@@ -15,7 +15,7 @@ import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { Locale } from '../../i18n/messages';
 import { type BaseCtx, type Db, writeTransaction } from '../../services/platform/context';
 import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
-import { nextEvents } from '../log-cursor';
+import { cursorHasWork, nextEvents } from '../log-cursor';
 import { declined } from '../preferences';
 import { queueMail } from './outbox';
 import { type MailOrganisation, type Moment, renderCustomerMail, renderStaffMail } from './render';
@@ -86,6 +86,7 @@ function momentKind(e: LogEvent): PendingKind | null {
 export async function collectMailMoments(base: BaseCtx, options: MailWorkOptions): Promise<number> {
   const { db } = base;
   const now = base.clock.now();
+  if (!(await cursorHasWork(db, CURSOR, now))) return 0;
   return writeTransaction(db, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;

@@ -86,6 +86,13 @@ export async function sendDueMail(
 ): Promise<number> {
   const now = clock.now();
   if (!transport) {
+    // Read before write: an idle outbox takes no write lock.
+    const [any] = await db
+      .select({ id: mailMessages.id })
+      .from(mailMessages)
+      .where(and(eq(mailMessages.status, 'queued'), lte(mailMessages.nextAttemptAt, now)))
+      .limit(1);
+    if (!any) return 0;
     const kept = await writeTransaction(db, (tx) =>
       tx
         .update(mailMessages)

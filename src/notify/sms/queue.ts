@@ -14,7 +14,7 @@ import {
 } from '../../services/platform/context';
 import { conflict, notFound } from '../../services/platform/errors';
 import { loadSecrets, unseal } from '../../services/platform/secrets';
-import { nextEvents } from '../log-cursor';
+import { cursorHasWork, nextEvents } from '../log-cursor';
 import { type NotifyKind, wants } from '../preferences';
 import { toE164 } from './phone';
 import type { SmsProvider } from './provider';
@@ -109,6 +109,7 @@ const jobsWith = (db: Db, ids: string[]) =>
  */
 export async function enqueueSmsForNewEvents(db: Db, clock: Clock, publicUrl: string): Promise<number> {
   const now = clock.now();
+  if (!(await cursorHasWork(db, CURSOR, now))) return 0;
   return writeTransaction(db, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;
