@@ -121,6 +121,8 @@ export async function sendDueWebhooks(
             eq(deliveries.id, delivery.id),
             eq(deliveries.status, 'pending'),
             or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
+            // Only the row as it was read: another process may have tried it and settled it since.
+            eq(deliveries.attempts, delivery.attempts),
           ),
         )
         .returning({ id: deliveries.id }),

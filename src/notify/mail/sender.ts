@@ -138,6 +138,8 @@ export async function sendDueMail(
               ),
               eq(mailMessages.status, 'queued'),
               or(isNull(mailMessages.lockedUntil), lte(mailMessages.lockedUntil, now)),
+              // Still due: another process may have tried it and moved it on since it was read.
+              lte(mailMessages.nextAttemptAt, now),
             ),
           )
           .returning({ id: mailMessages.id }),

@@ -227,6 +227,8 @@ export async function sendDueSms(db: Db, clock: Clock, provider: SmsProvider): P
             eq(smsMessages.id, message.id),
             eq(smsMessages.status, 'pending'),
             or(isNull(smsMessages.lockedUntil), lte(smsMessages.lockedUntil, now)),
+            // Only the row as it was read: another process may have tried it and settled it since.
+            eq(smsMessages.attempts, message.attempts),
           ),
         )
         .returning({ id: smsMessages.id }),
