@@ -2,6 +2,7 @@ import { type Database, openDatabase } from '../db/client';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
 import { log } from './log';
+import { releaseCursors } from './notify/log-cursor';
 import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from './notify/mail/customer';
 import { type ReplyListener, startReplyListener } from './notify/mail/listener';
 import { pruneMail, setMessageIdDomain } from './notify/mail/outbox';
@@ -249,6 +250,9 @@ export function startBackgroundWork(
   return () => {
     for (const timer of timers) clearInterval(timer);
     void listening.then((listener) => listener?.close());
+    void releaseCursors(db).catch((error) =>
+      log.warn({ err: error }, 'background work: releasing cursors failed'),
+    );
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq, gt, max } from 'drizzle-orm';
 import { type EventRow, events, logCursors } from '../../db/schema';
-import type { Db } from '../services/platform/context';
+import { type Db, writeTransaction } from '../services/platform/context';
 
 const LEASE_MS = 30_000;
 /** Each process names itself, so only the lease holder reads a cursor's part of the log. */
@@ -27,6 +27,22 @@ export async function cursorHasWork(db: Db, name: string, now: number): Promise<
   if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return false;
   const [row] = await db.select({ id: max(events.id) }).from(events);
   return (row?.id ?? 0) > cursor.lastEventId;
+}
+
+/**
+ * Hands this process's cursors over on shutdown: their leases end now, so another process takes them on
+ * its next tick instead of after the lease runs out.
+ */
+export async function releaseCursors(db: Db): Promise<void> {
+  const [held] = await db
+    .select({ name: logCursors.name })
+    .from(logCursors)
+    .where(eq(logCursors.leaseOwner, processId))
+    .limit(1);
+  if (!held) return;
+  await writeTransaction(db, (tx) =>
+    tx.update(logCursors).set({ leaseUntil: 0 }).where(eq(logCursors.leaseOwner, processId)),
+  );
 }
 
 /**
