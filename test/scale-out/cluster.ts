@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { FAST_ENV } from '../helpers';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Several app processes behind HAProxy, for test/scale-out/scale-out.test.ts and bench/scale-out.ts:
@@ -63,7 +64,6 @@ export async function startApp(env: Record<string, string>): Promise<App> {
       HOST: '127.0.0.1',
       LOG_REQUESTS: '0',
       SEED: 'never',
-      ...FAST_ENV,
       ...env,
     },
     true,
@@ -85,9 +85,19 @@ export async function startHaproxy(binary: string, apps: { url: string }[]) {
   const port = await freePort();
   const hostPort = (url: string) => new URL(url).host;
   const env: Record<string, string> = { OK_BIND: `127.0.0.1:${port}` };
-  // Fewer than three: the rest point at the first (HAProxy needs an address for every server line).
-  for (const i of [0, 1, 2]) env[`OK_APP${i + 1}`] = hostPort((apps[i] ?? apps[0])?.url as string);
-  const proxy = spawnRaised(binary, ['-db', '-f', 'ops/haproxy.cfg'], env);
+  for (const [i, app] of apps.entries()) env[`OK_APP${i + 1}`] = hostPort(app.url);
+  // Fewer than three processes: the same file without the server lines of the missing ones.
+  let config = 'ops/haproxy.cfg';
+  if (apps.length < 3) {
+    config = join(tmpdir(), `ok-haproxy-${process.pid}-${apps.length}.cfg`);
+    const lines = readFileSync('ops/haproxy.cfg', 'utf8').split('\n');
+    const wanted = (line: string) => {
+      const server = /^\s*server app(\d+)\s/.exec(line);
+      return !server || Number(server[1]) <= apps.length;
+    };
+    writeFileSync(config, lines.filter(wanted).join('\n'));
+  }
+  const proxy = spawnRaised(binary, ['-db', '-f', config], env);
   const origin = `http://127.0.0.1:${port}`;
   for (;;) {
     if (proxy.child.exitCode !== null) throw new Error(`haproxy exited:\n${proxy.output()}`);

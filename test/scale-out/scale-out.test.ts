@@ -8,7 +8,7 @@ import { contextFor } from '../../src/runtime';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { customerEventsSince } from '../../src/services/tracker/tracker';
-import { makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { FAST_ENV, makeOrganisation, sampleJob, testRuntime } from '../helpers';
 import { ON_POSTGRES } from '../postgres';
 import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from './cluster';
 
@@ -77,6 +77,7 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
 
     // Three processes, each with its background work (webhooks claimed across them).
     const env = {
+      ...FAST_ENV,
       DATABASE_URL: rt.config.databaseUrl,
       OUTBOUND_ALLOW_PRIVATE: '1',
       // Behind a proxy every stream comes from its address.

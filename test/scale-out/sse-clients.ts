@@ -6,9 +6,10 @@
  * `Last-Event-ID` set to the last id it received. It keeps every id it received, in arrival order.
  *
  * argv: --origin=http://127.0.0.1:8080 --tokens=a,b,c --n=1000 --after=<first Last-Event-ID>
- * IPC in: {type:'report'} → {type:'report', clients:[{token, ids, connects}], open, reconnecting}
- *         {type:'probe', reason} → (bench) each arrival of an event whose payload has this reason is timed
- * IPC out: {type:'connected', open} once all N are open; {type:'arrived', reason, at} for a probe.
+ * IPC in: {type:'report'} → {type:'report', open, reasons, clients:[{token, ids, connects}]}
+ *         {type:'probe', reason} (bench): from now on, time each client's first event whose data has it;
+ *         {type:'arrivals'} → {type:'arrivals', arrivals: [epoch ms, one per client that got it]}
+ * IPC out: {type:'connected', open} once all N are open.
  */
 import { request } from 'node:http';
 import { createParser } from 'eventsource-parser';
@@ -27,11 +28,14 @@ type Client = {
   connects: number;
   open: boolean;
   retryMs: number;
+  /** The last probe this client has seen (bench: one arrival per client and probe). */
+  probed: string | null;
 };
 const clients: Client[] = [];
 let open = 0;
 let announced = false;
 let probe: string | null = null;
+let arrivals: number[] = [];
 /** Why streams were opened again: `status 503`, `end`, `error` (what a test prints when it goes wrong). */
 const reasons: Record<string, number> = {};
 
@@ -74,7 +78,10 @@ function connect(client: Client): void {
           const id = Number(e.id);
           client.ids.push(id);
           client.lastId = id;
-          if (probe !== null && e.data.includes(probe)) send({ type: 'arrived', reason: probe, at: now() });
+          if (probe !== null && client.probed !== probe && e.data.includes(probe)) {
+            client.probed = probe;
+            arrivals.push(now());
+          }
         },
         onRetry(ms) {
           client.retryMs = ms;
@@ -101,6 +108,7 @@ for (let i = 0; i < n; i++) {
     connects: 0,
     open: false,
     retryMs: 200,
+    probed: null,
   };
   clients.push(client);
   connect(client);
@@ -108,7 +116,11 @@ for (let i = 0; i < n; i++) {
 }
 
 process.on('message', (m: { type: string; reason?: string }) => {
-  if (m.type === 'probe') probe = m.reason ?? null;
+  if (m.type === 'probe') {
+    probe = m.reason ?? null;
+    arrivals = [];
+  }
+  if (m.type === 'arrivals') send({ type: 'arrivals', arrivals });
   if (m.type === 'report')
     send({
       type: 'report',
