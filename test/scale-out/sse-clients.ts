@@ -100,6 +100,21 @@ function connect(client: Client): void {
 
 const now = () => performance.timeOrigin + performance.now();
 
+// Listening before the first stream opens: a message that comes with no listener is lost.
+process.on('message', (m: { type: string; reason?: string }) => {
+  if (m.type === 'probe') {
+    probe = m.reason ?? null;
+    arrivals = [];
+  }
+  if (m.type === 'arrivals') send({ type: 'arrivals', arrivals });
+  if (m.type === 'report')
+    send({
+      type: 'report',
+      open,
+      reasons,
+      clients: clients.map((c) => ({ token: c.token, ids: c.ids, connects: c.connects })),
+    });
+});
 for (let i = 0; i < n; i++) {
   const client: Client = {
     token: tokens[i % tokens.length] as string,
@@ -115,18 +130,4 @@ for (let i = 0; i < n; i++) {
   if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20)); // do not flood the accept queues
 }
 
-process.on('message', (m: { type: string; reason?: string }) => {
-  if (m.type === 'probe') {
-    probe = m.reason ?? null;
-    arrivals = [];
-  }
-  if (m.type === 'arrivals') send({ type: 'arrivals', arrivals });
-  if (m.type === 'report')
-    send({
-      type: 'report',
-      open,
-      reasons,
-      clients: clients.map((c) => ({ token: c.token, ids: c.ids, connects: c.connects })),
-    });
-});
 process.on('disconnect', () => process.exit(0));
