@@ -9,6 +9,7 @@ import { runInsights } from './insights';
 import { runMail } from './mail';
 import { runPush } from './push';
 import { runRenderPerEvent } from './render-per-event';
+import { runScaleOut, scaleOutRows } from './scale-out';
 import { runStalled } from './stalled';
 import { runStepPost } from './step-post';
 import { runTrackerHistory } from './tracker-history';
@@ -31,6 +32,7 @@ const mail = await runMail();
 const writes = await runWrites();
 const growth = await runGrowth();
 const renderPerEvent = await runRenderPerEvent();
+const scaleOut = await runScaleOut();
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -109,6 +111,7 @@ lines.push(
   ),
   `| email rendered, queued in the outbox and handed to SMTP (${mail.messages} tracker-link messages from the log, local SMTP server in another process) | ${mail.oursPerSecond.toFixed(0)}/s | ${mail.baselinePerSecond.toFixed(0)}/s (nodemailer's pooled transport alone, same pool, pre-rendered message) | ${x(mail.oursPerSecond / mail.baselinePerSecond)} | reported, no ratio target | |`,
   ...growthRows(),
+  ...scaleOutRows(scaleOut),
   '',
   `JavaScript files loaded by the tracker: ${page.javascriptFiles.map((f) => `\`${f}\``).join(', ')}.`,
   '',

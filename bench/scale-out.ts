@@ -1,0 +1,378 @@
+import { type ChildProcess, execSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { organisations, specialists } from '../db/schema';
+import { contextFor, type Runtime } from '../src/runtime';
+import { createJob } from '../src/services/jobs/create-job';
+import { getJob } from '../src/services/jobs/read-job';
+import { createApiKey } from '../src/services/organisation/api-keys';
+import { createWorkflow } from '../src/services/organisation/workflows';
+import type { Ctx } from '../src/services/platform/context';
+import { type App, findHaproxy, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
+import { now, percentile, prepareData } from './harness';
+import { type WrkResult, wrk } from './wrk';
+
+/**
+ * Issue 16's scale-out figures (`npm run bench`, or alone: `npx tsx bench/scale-out.ts [seconds] [rounds]`):
+ * - step posts (wrk, 16 connections, the request of bench/step-post.ts) through HAProxy (ops/haproxy.cfg) to
+ *   1, 2 and 3 app processes (`node dist/server.mjs`) on one PostgreSQL database, in alternating rounds
+ *   (medians), as ratios to 1 process; in the same rounds the libSQL default: one process on a file, direct;
+ * - cross-process latency: an API call to process A until the event is parsed by each of 1,000 stream
+ *   clients of process B (no load balancer in between), default settings (a 5 s safety poll: any poll floor
+ *   would show);
+ * - an idle process's database work: transactions (commits + rollbacks, pg_stat_database) per second over
+ *   10 s on a database of its own that nothing else uses (pg_stat_statements is not loaded on this server).
+ * PostgreSQL: BENCH_POSTGRES_URL or TEST_POSTGRES_URL, default the local server (user postgres).
+ */
+const SERVER =
+  process.env.BENCH_POSTGRES_URL ??
+  process.env.TEST_POSTGRES_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const CONNECTIONS = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const BASE = Date.parse('2026-12-01T10:00:00Z') / 1000;
+const SUBSCRIBERS = 1000;
+
+async function onServer<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: SERVER });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own on the server, dropped by the returned function. */
+async function benchDatabase() {
+  const name = `ok_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await onServer((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+/** One organisation, a five-step workflow, one job and an API key (bench/harness.ts's data, shorter). */
+async function prepare(url: string) {
+  const database = await openDatabase(url);
+  await migrateDatabase(database.db);
+  const t = Date.now();
+  await database.db
+    .insert(organisations)
+    .values({ id: 'org_bench', slug: 'bench', name: 'Garage Bench', createdAt: t });
+  await database.db.insert(specialists).values([
+    { id: 'spec_a', organisationId: 'org_bench', name: 'Jan de Boer', role: 'Monteur', createdAt: t },
+    {
+      id: 'spec_b',
+      organisationId: 'org_bench',
+      name: 'Fatima El Amrani',
+      role: 'APK-keurmeester',
+      createdAt: t + 1,
+    },
+  ]);
+  const rt = {
+    database,
+    clock: { now: () => Date.now() },
+    live: { tail: { poke() {} } },
+  } as unknown as Runtime;
+  const ctx: Ctx = contextFor(rt, 'org_bench', { type: 'system', id: null });
+  const workflowId = await createWorkflow(ctx, {
+    name: 'APK',
+    steps: [
+      { title: 'Intake', defaultRole: 'Monteur', expectedMinutes: 15 },
+      { title: 'APK-keuring', defaultRole: 'APK-keurmeester', expectedMinutes: 60 },
+      { title: 'Reparatie', defaultRole: 'Monteur', expectedMinutes: 120 },
+      { title: 'Proefrit', defaultRole: 'Monteur', expectedMinutes: 20 },
+      { title: 'Klaar voor ophalen', expectedMinutes: 10 },
+    ],
+  });
+  const { jobId, trackerToken } = await createJob(ctx, {
+    reference: 'BENCH-1',
+    title: 'APK + grote beurt, VW Golf',
+    customer: { name: 'Sanne de Vries', locale: 'nl' },
+    workflowId,
+  });
+  const steps = (await getJob(ctx, jobId)).steps.map((s) => s.id);
+  const { key } = await createApiKey(database.db, rt.clock, 'org_bench', 'bench');
+  await database.close();
+  return { jobId, token: trackerToken, steps, key };
+}
+
+type Data = Awaited<ReturnType<typeof prepare>>;
+
+/**
+ * `prepare` in a child process: a process opens one dialect for its life (db/dialect.ts), and the
+ * process running `npm run bench` opens libSQL files for the other benchmarks.
+ */
+function prepareElsewhere(url: string): Promise<Data> {
+  const worker = fork('bench/scale-out.ts', [`--prepare=${url}`], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m: Data) => resolve(m));
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`preparing ${url} failed (${code})`)));
+  });
+}
+
+/** The step post of bench/step-post.ts under wrk: a later promise with its reason each time. */
+const stepPosts = (origin: string, data: Data, seconds: number) =>
+  wrk({
+    url: `${origin}/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
+    seconds,
+    connections: CONNECTIONS,
+    method: 'PUT',
+    headers: { authorization: `Bearer ${data.key}`, 'content-type': 'application/json' },
+    bodyLua: `'{"promisedAt":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", ${BASE} + n * 60) .. '","reason":"Nieuwe belofte ' .. n .. '"}'`,
+  });
+
+const median = (values: number[]) => percentile(values, 50);
+const medianRun = (runs: WrkResult[]): WrkResult => ({
+  rps: median(runs.map((r) => r.rps)),
+  requests: median(runs.map((r) => r.requests)),
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+  errors: runs.reduce((sum, r) => sum + r.errors, 0),
+});
+
+/** The stream clients of the scale-out test (test/scale-out/sse-clients.ts), here on one process. */
+async function streamClients(origin: string, token: string, n: number, after: number) {
+  const child: ChildProcess = fork(
+    'test/scale-out/sse-clients.ts',
+    [`--origin=${origin}`, `--tokens=${token}`, `--n=${n}`, `--after=${after}`],
+    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { type: string }) => m.type === 'connected' && resolve());
+    child.once('exit', (code) => reject(new Error(`stream clients exited (${code})`)));
+  });
+  const arrivals = () =>
+    new Promise<number[]>((resolve) => {
+      const on = (m: { type: string; arrivals?: number[] }) => {
+        if (m.type !== 'arrivals') return;
+        child.off('message', on);
+        resolve(m.arrivals ?? []);
+      };
+      child.on('message', on);
+      child.send({ type: 'arrivals' });
+    });
+  return { child, probe: (reason: string) => child.send({ type: 'probe', reason }), arrivals };
+}
+
+/** API call to A → event parsed by every client of B: all latencies (ms) after the warm-up calls. */
+async function crossProcessLatency(
+  a: string,
+  b: string,
+  data: Data,
+  databaseUrl: string,
+  calls = 50,
+  warmup = 5,
+) {
+  // From the newest event on: no backlog of the throughput rounds' thousands of events.
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ id: string }>('select max(id) as id from events');
+  await client.end();
+  const clients = await streamClients(b, data.token, SUBSCRIBERS, Number(rows[0]?.id ?? 0));
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < warmup + calls; i++) {
+      const reason = `bench-${i}-${randomBytes(4).toString('hex')}`;
+      clients.probe(reason);
+      // The probe message reaches the clients' process before the call leaves (one IPC hop, ordered).
+      await new Promise((r) => setTimeout(r, 5));
+      const sent = now();
+      const response = await fetch(`${a}/api/v1/jobs/${data.jobId}/steps/${data.steps[3]}/promise`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${data.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          promisedAt: new Date(Date.parse('2027-06-01T10:00:00Z') + i * 60_000).toISOString(),
+          reason,
+        }),
+      });
+      if (response.status !== 200)
+        throw new Error(`API answered ${response.status}: ${await response.text()}`);
+      const deadline = Date.now() + 5000;
+      let got: number[] = [];
+      while (Date.now() < deadline) {
+        got = await clients.arrivals();
+        if (got.length >= SUBSCRIBERS) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      if (got.length < SUBSCRIBERS)
+        throw new Error(`only ${got.length} of ${SUBSCRIBERS} clients got call ${i}`);
+      if (i >= warmup) for (const at of got) latencies.push(at - sent);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  } finally {
+    clients.child.kill();
+  }
+  return latencies;
+}
+
+/** Transactions per second the server counted for one database over `seconds`, nothing else using it. */
+async function idleTransactions(database: string, seconds: number) {
+  const read = () =>
+    onServer(async (c) => {
+      const { rows } = await c.query<{ n: string }>(
+        'select xact_commit + xact_rollback as n from pg_stat_database where datname = $1',
+        [database],
+      );
+      return Number(rows[0]?.n ?? 0);
+    });
+  const before = await read();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return ((await read()) - before) / seconds;
+}
+
+export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 3), rounds = 3) {
+  let haproxy = findHaproxy();
+  if (!haproxy) {
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    execSync(
+      `${sudo}apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${sudo}apt-get install -y -qq haproxy`,
+      { stdio: 'inherit' },
+    );
+    haproxy = findHaproxy();
+    if (!haproxy) throw new Error('haproxy could not be installed');
+  }
+  const loadBefore = (await import('node:os')).loadavg()[0] ?? 0;
+  const shared = await benchDatabase();
+  const idle = await benchDatabase();
+  const stops: (() => Promise<unknown>)[] = [];
+  try {
+    const data = await prepareElsewhere(shared.url);
+    const libsql = await prepareData('scale-out-libsql');
+    // All streams come from one address here (and behind a proxy): lift the per-address and per-link caps.
+    const env = {
+      DATABASE_URL: shared.url,
+      LOG_LEVEL: 'warn',
+      LIVE_STREAMS_PER_ADDRESS: '100000',
+      LIVE_STREAMS_PER_TOKEN: '100000',
+    };
+    const apps: App[] = [];
+    for (let i = 0; i < 3; i++) {
+      const app = await startApp(env);
+      apps.push(app);
+      stops.push(() => stopApp(app));
+    }
+    const libsqlApp = await startApp({ DATABASE_URL: libsql.url, LOG_LEVEL: 'warn' });
+    stops.push(() => stopApp(libsqlApp));
+    const proxies: Awaited<ReturnType<typeof startHaproxy>>[] = [];
+    for (const n of [1, 2, 3]) {
+      const proxy = await startHaproxy(haproxy, apps.slice(0, n));
+      proxies.push(proxy);
+      stops.push(proxy.stop);
+    }
+
+    // Step posts: libSQL direct, then PostgreSQL behind HAProxy with 1, 2, 3 processes, in rounds.
+    const sides = ['libsql', 'pg1', 'pg2', 'pg3'] as const;
+    const origin = (side: (typeof sides)[number]) =>
+      side === 'libsql' ? libsqlApp.url : (proxies[Number(side.slice(2)) - 1]?.origin as string);
+    const dataOf = (side: (typeof sides)[number]) => (side === 'libsql' ? libsql : data);
+    for (const side of sides) stepPosts(origin(side), dataOf(side), 1); // warm-up: JIT, statement paths
+    const runs: Record<(typeof sides)[number], WrkResult[]> = { libsql: [], pg1: [], pg2: [], pg3: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) runs[side].push(stepPosts(origin(side), dataOf(side), seconds));
+    }
+    const post = {
+      libsql: medianRun(runs.libsql),
+      pg1: medianRun(runs.pg1),
+      pg2: medianRun(runs.pg2),
+      pg3: medianRun(runs.pg3),
+    };
+    for (const side of sides)
+      console.log(
+        `scale-out step posts ${side}: ${runs[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
+      );
+
+    // Cross-process latency: API on process A, streams on process B.
+    const latencies = await crossProcessLatency((apps[0] as App).url, (apps[1] as App).url, data, shared.url);
+    const latency = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    // The same with the API call to B itself: what the machine and the fan-out cost without a second process.
+    const local = await crossProcessLatency((apps[1] as App).url, (apps[1] as App).url, data, shared.url);
+    const sameProcess = { p50: percentile(local, 50), p99: percentile(local, 99) };
+
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+
+    // An idle process on a database of its own: a job in it, no traffic, no streams.
+    await prepareElsewhere(idle.url);
+    const lone = await startApp({ DATABASE_URL: idle.url, LOG_LEVEL: 'warn' });
+    stops.push(() => stopApp(lone));
+    // Past start-up (migrations checked, cursors made) and past PostgreSQL's flush of a backend's counters
+    // (up to 10 s after its last transaction), so start-up's queries do not count in the window.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const idlePerSecond = await idleTransactions(idle.name, 10);
+    const idleApiOnly = await (async () => {
+      await stopApp(lone);
+      const apiOnly = await startApp({ DATABASE_URL: idle.url, LOG_LEVEL: 'warn', BACKGROUND_WORK: '0' });
+      stops.push(() => stopApp(apiOnly));
+      await new Promise((r) => setTimeout(r, 11_000));
+      return idleTransactions(idle.name, 10);
+    })();
+    const loadAfter = (await import('node:os')).loadavg()[0] ?? 0;
+
+    const ratio = (r: WrkResult) => r.rps / post.pg1.rps;
+    const show = (r: WrkResult) =>
+      `${r.rps.toFixed(0)} req/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors)`;
+    console.log(
+      `scale-out step posts (wrk ${CONNECTIONS} connections, medians of ${rounds} × ${seconds} s): libSQL ${show(post.libsql)}; ` +
+        `PostgreSQL via HAProxy 1 process ${show(post.pg1)}, 2 ${show(post.pg2)} (×${ratio(post.pg2).toFixed(2)}), 3 ${show(post.pg3)} (×${ratio(post.pg3).toFixed(2)})`,
+    );
+    console.log(
+      `scale-out cross-process latency (API on A → ${SUBSCRIBERS} streams on B): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms; ` +
+        `API on B itself: p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `scale-out idle process: ${idlePerSecond.toFixed(2)} transactions/s (background work on), ${idleApiOnly.toFixed(2)}/s (BACKGROUND_WORK=0); load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
+    );
+    return {
+      post,
+      ratios: { pg2: ratio(post.pg2), pg3: ratio(post.pg3) },
+      latency,
+      sameProcess,
+      idlePerSecond,
+      idleApiOnly,
+      rounds,
+      seconds,
+      connections: CONNECTIONS,
+      load: [loadBefore, loadAfter],
+    };
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await shared.drop().catch(() => {});
+    await idle.drop().catch(() => {});
+  }
+}
+
+export type ScaleOut = Awaited<ReturnType<typeof runScaleOut>>;
+
+/** The rows bench/run.ts adds to bench/RESULTS.md. */
+export function scaleOutRows(s: ScaleOut): string[] {
+  const x = (r: number) => `×${r.toFixed(2)}`;
+  const rps = (r: WrkResult) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms`;
+  const how = `wrk, ${s.connections} connections, medians of ${s.rounds} alternating rounds of ${s.seconds} s`;
+  return [
+    `| step posts on PostgreSQL through HAProxy (ops/haproxy.cfg), 2 app processes (${how}) | ${rps(s.post.pg2)} | ${rps(s.post.pg1)} (1 process, same proxy and database) | ${x(s.ratios.pg2)} | no loss (≥ ×0.9) | ${s.ratios.pg2 >= 0.9 ? 'met' : '**missed**'} |`,
+    `| same, 3 app processes | ${rps(s.post.pg3)} | ${rps(s.post.pg1)} | ${x(s.ratios.pg3)} | no loss (≥ ×0.9) | ${s.ratios.pg3 >= 0.9 ? 'met' : '**missed**'} |`,
+    `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
+    `| API call to process A → event parsed by ${SUBSCRIBERS.toLocaleString('en')} streams of process B, PostgreSQL (LISTEN/NOTIFY; safety poll 5 s), 5 warm-up calls then 50 | p50 ${s.latency.p50.toFixed(1)} ms, p99 ${s.latency.p99.toFixed(1)} ms | p50 ${s.sameProcess.p50.toFixed(1)} ms, p99 ${s.sameProcess.p99.toFixed(1)} ms (API call to B itself, same run) | ${x(s.latency.p99 / s.sameProcess.p99)} (p99) | p99 ≤ 50 ms | ${s.latency.p99 <= 50 ? 'met' : '**missed**'} |`,
+    `| transactions per second an idle process makes on PostgreSQL (pg_stat_database, 10 s, no streams, no traffic) | ${s.idlePerSecond.toFixed(2)}/s with background work; ${s.idleApiOnly.toFixed(2)}/s with \`BACKGROUND_WORK=0\` | | | about 0 | ${s.idlePerSecond <= 0.5 ? 'met' : '**missed**'} |`,
+  ];
+}
+
+const preparing = process.argv.find((a) => a.startsWith('--prepare='))?.slice(10);
+if (preparing) {
+  process.send?.(await prepare(preparing));
+  process.disconnect?.();
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  const [seconds, rounds] = process.argv.slice(2).map(Number);
+  await runScaleOut(seconds || undefined, rounds || undefined);
+}
