@@ -29,11 +29,39 @@ export async function findTrackedJobVersioned(db: Db, token: string) {
   return row ?? null;
 }
 
+/**
+ * Only the columns the page uses: libSQL's client asks the driver for a result's column list twice per
+ * statement, at a cost that grows with the columns (the whole job and organisation rows: a third of
+ * the cached page's CPU in this statement; docs/decisions/tracker-regions-cached.md).
+ */
 const versionedJobByTokenHash = prepared((db) =>
   db
     .select({
-      job: jobs,
-      organisation: organisations,
+      job: {
+        id: jobs.id,
+        organisationId: jobs.organisationId,
+        workflowId: jobs.workflowId,
+        reference: jobs.reference,
+        title: jobs.title,
+        customerName: jobs.customerName,
+        customerEmail: jobs.customerEmail,
+        customerPhone: jobs.customerPhone,
+        locale: jobs.locale,
+        status: jobs.status,
+        createdAt: jobs.createdAt,
+        updatedAt: jobs.updatedAt,
+      },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        logoUrl: organisations.logoUrl,
+        brandColor: organisations.brandColor,
+        defaultLocale: organisations.defaultLocale,
+        timeZone: organisations.timeZone,
+        currency: organisations.currency,
+        answerMinutes: organisations.answerMinutes,
+        showPromiseRecord: organisations.showPromiseRecord,
+      },
       newestEventId: sql<
         number | null
       >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
@@ -63,8 +91,20 @@ export async function getTrackerView(db: Db, token: string) {
   return found ? trackerViewOf(db, found) : null;
 }
 
+/** What the tracker's view reads of a job's and its organisation's rows. */
+export type TrackedRows = {
+  job: Pick<
+    TrackedJob['job'],
+    'id' | 'workflowId' | 'reference' | 'title' | 'customerName' | 'status' | 'locale' | 'createdAt'
+  >;
+  organisation: Pick<
+    TrackedJob['organisation'],
+    'id' | 'name' | 'logoUrl' | 'brandColor' | 'defaultLocale' | 'timeZone' | 'currency'
+  >;
+};
+
 /** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
-export async function trackerViewOf(db: Db, found: TrackedJob) {
+export async function trackerViewOf(db: Db, found: TrackedRows) {
   const { job, organisation } = found;
   // Read the log position first: anything committed after it is replayed by the stream, and
   // replaying is harmless because every live event carries a full snapshot of what it changed.
@@ -137,6 +177,8 @@ export function localizeView(view: TrackerView, locale: Locale): TrackerView {
   return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
+/** A job found by the tracker page's own lookup: the columns it uses, and the job's newest event id. */
+export type VersionedTrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJobVersioned>>>;
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
 export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/context';
-import { type Locale, type TrackedJob, type TrackerView, trackerViewOf } from './tracker';
+import { type Locale, type TrackerView, trackerViewOf, type VersionedTrackedJob } from './tracker';
 
 /**
  * The tracker page's job content (steps, notes, cost lines, questions, ratings: ~10 queries) kept per
@@ -143,7 +143,7 @@ export function viewCacheOf(db: Db, limits: ViewCacheLimits): ViewCache {
  */
 export async function cachedTrackerView(
   db: Db,
-  found: TrackedJob & { newestEventId: number | null },
+  found: VersionedTrackedJob,
   limits: ViewCacheLimits,
 ): Promise<TrackerView> {
   return (await cachedTrackerPage(db, found, limits)).view;
@@ -166,7 +166,7 @@ export type TrackerPage = {
  */
 export async function cachedTrackerPage(
   db: Db,
-  found: TrackedJob & { newestEventId: number | null },
+  found: VersionedTrackedJob,
   limits: ViewCacheLimits,
 ): Promise<TrackerPage> {
   // Wall time, not the product clock: the bound is on how long this process may show old content.
@@ -205,7 +205,7 @@ export async function cachedTrackerPage(
 }
 
 /** A kept view with the job's and the organisation's fields from this request's rows. */
-function withFreshRows(view: TrackerView, { job, organisation }: TrackedJob): TrackerView {
+function withFreshRows(view: TrackerView, { job, organisation }: VersionedTrackedJob): TrackerView {
   return {
     ...view,
     organisation: {
