@@ -51,7 +51,13 @@ const preferenceRows = prepared((db) =>
 
 /** All of a job's choices, defaults filled in (for the tracker's form, and to ask many at once). */
 export async function preferencesOf(tx: Db, jobId: string): Promise<Preferences> {
-  const rows = await preferenceRows(tx).all({ jobId });
+  return preferencesFrom(await preferenceRows(tx).all({ jobId }));
+}
+
+/** A job's choices from its stored rows (those it made), defaults filled in. */
+export function preferencesFrom(
+  rows: { channel: NotifyChannel; kind: NotifyKind; wanted: boolean }[],
+): Preferences {
   const all = Object.fromEntries(
     NOTIFY_CHANNELS.map((c) => [c, Object.fromEntries(NOTIFY_KINDS.map((k) => [k, true]))]),
   ) as Preferences;

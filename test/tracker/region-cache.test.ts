@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specialists } from '../../db/schema';
+import { setPreferences } from '../../src/notify/preferences';
 import { contextFor } from '../../src/runtime';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { createJob } from '../../src/services/jobs/create-job';
@@ -122,6 +123,22 @@ describe('the tracker page with kept regions', () => {
       page = await html(job.trackerToken);
     }
     expect(page).toContain('Sinds kort ook elektrisch.');
+    expect(page).toBe(await html(job.trackerToken, 'nl', uncached));
+  });
+
+  it('shows notification choices as stored at each request (read with the token, never kept)', async () => {
+    const job = await busyJob();
+    const box = /<input type="checkbox" name="email\.answer"[^>]*>/;
+    expect(await html(job.trackerToken)).toMatch(box);
+    expect((await html(job.trackerToken)).match(box)?.[0]).toContain('checked');
+    await setPreferences(
+      product.rt.database.db,
+      job.jobId,
+      { email: { answer: false }, push: { answer: false } },
+      Date.now(),
+    );
+    const page = await html(job.trackerToken);
+    expect(page.match(box)?.[0]).not.toContain('checked');
     expect(page).toBe(await html(job.trackerToken, 'nl', uncached));
   });
 

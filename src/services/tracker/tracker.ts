@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
-import { events, jobs, organisations } from '../../../db/schema';
+import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
+import { preferencesFrom } from '../../notify/preferences';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
@@ -20,13 +21,19 @@ export async function findTrackedJob(db: Db, token: string) {
 }
 
 /**
- * The job of a tracker token with the id of its newest event (whatever its audience), in one statement:
- * what the tracker page reads on every request (src/services/tracker/view-cache.ts).
+ * The job of a tracker token with the id of its newest event (whatever its audience) and the customer's
+ * notification choices, in one statement: what the tracker page reads on every request
+ * (src/services/tracker/view-cache.ts).
  */
 export async function findTrackedJobVersioned(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const [row] = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
-  return row ?? null;
+  // One row per stored notification choice (or one without): the job's columns repeat.
+  const rows = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
+  const [first] = rows;
+  if (!first) return null;
+  const { job, organisation, newestEventId } = first;
+  const choices = rows.flatMap((r) => (r.choice ? [r.choice] : []));
+  return { job, organisation, newestEventId, preferences: preferencesFrom(choices) };
 }
 
 /**
@@ -65,9 +72,15 @@ const versionedJobByTokenHash = prepared((db) =>
       newestEventId: sql<
         number | null
       >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+      choice: {
+        channel: notifyPreferences.channel,
+        kind: notifyPreferences.kind,
+        wanted: notifyPreferences.wanted,
+      },
     })
     .from(jobs)
     .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .leftJoin(notifyPreferences, eq(notifyPreferences.jobId, jobs.id))
     .where(eq(jobs.trackerTokenHash, param<string>('hash')))
     .prepare(),
 );
