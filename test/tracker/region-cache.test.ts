@@ -151,6 +151,9 @@ describe('the tracker page with kept regions', () => {
     expect(own).toBe(await html(job.trackerToken, 'nl', uncached, `?asked=${keuring}`));
     expect(plain).not.toContain('class="sent"');
     expect(await html(job.trackerToken)).toBe(plain);
+    // Own state that changes nothing: rendered through Astro's Solid renderer, the same bytes as the
+    // shared render (the two paths to the same components must not part).
+    expect(await html(job.trackerToken, 'nl', product.url, '?asked=step_none')).toBe(plain);
   });
 });
 
