@@ -57,7 +57,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
  * three), against a minimal Astro page sending the same HTML (same Astro, same Node adapter: what the
  * framework alone costs) and bare node:http sending it. Rounds alternate, each side keeps its best.
  */
-export async function runTrackerPage(seconds = Number(process.env.BENCH_SECONDS ?? 4), rounds = 2) {
+export async function runTrackerPage(
+  seconds = Number(process.env.BENCH_SECONDS ?? 4),
+  rounds = Number(process.env.BENCH_ROUNDS ?? 3),
+) {
   const data = await prepareData('tracker-page');
   const server = child('bench/fanout-server.ts', ['--mode=ours'], {
     DATABASE_URL: data.url,
@@ -97,9 +100,23 @@ export async function runTrackerPage(seconds = Number(process.env.BENCH_SECONDS 
   const ours = bestOf(runs.ours);
   const minimalAstro = bestOf(runs.astro);
   const baseline = bestOf(runs.raw);
+  // The median of the alternating rounds too: on a shared machine the best round can be one lucky one.
+  const median = (side: keyof typeof runs) => {
+    const sorted = runs[side].map((r) => r.rps).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const medians = { ours: median('ours'), astro: median('astro'), raw: median('raw') };
 
   const result = {
-    render: { ours, minimalAstro, baseline, ratio: ours.rps / minimalAstro.rps },
+    render: {
+      ours,
+      minimalAstro,
+      baseline,
+      ratio: ours.rps / minimalAstro.rps,
+      medians,
+      medianRatio: medians.ours / medians.astro,
+      roundRatios: runs.ours.map((r, i) => r.rps / (runs.astro[i]?.rps ?? 1)),
+    },
     connections: CONNECTIONS,
     javascriptSent: weight.scriptSent,
     javascriptGzip9: weight.scriptGzip9,
@@ -111,6 +128,8 @@ export async function runTrackerPage(seconds = Number(process.env.BENCH_SECONDS 
   console.log(
     `tracker page (wrk, ${CONNECTIONS} connections): ours ${show(ours)}; minimal Astro page, same bytes ${show(minimalAstro)} (×${result.render.ratio.toFixed(3)}); ` +
       `bare node:http ${show(baseline)} (×${(ours.rps / baseline.rps).toFixed(3)}); ` +
+      `medians of ${rounds} rounds: ours ${medians.ours.toFixed(0)}, minimal Astro ${medians.astro.toFixed(0)} (×${result.render.medianRatio.toFixed(3)}), raw ${medians.raw.toFixed(0)}; ` +
+      `rounds ×${result.render.roundRatios.map((r) => r.toFixed(3)).join(' ×')}; ` +
       `JS ${(weight.scriptSent / 1024).toFixed(1)} KB as sent in ${result.javascriptFiles.length} files; HTML+CSS ${(weight.htmlCssSent / 1024).toFixed(1)} KB as sent`,
   );
   return result;

@@ -30,6 +30,12 @@ const schema = z.object({
    */
   TRACKER_VIEW_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   /**
+   * How long the tracker page's rendered live regions are reused for the same job, language and content
+   * (kept in the same cache, docs/decisions/tracker-regions-cached.md): how old the clock-dependent parts
+   * ("running late", today's times) may be, in ms. 0 renders them on every request.
+   */
+  TRACKER_REGIONS_FRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /**
    * Root secret for session signing and sealing tracker tokens. Optional: without it one is generated
    * and kept in the database. Set it (32+ characters) so a copy of the database alone unseals nothing.
    */
@@ -139,7 +145,7 @@ export type Config = {
   liveStreamsPerToken: number;
   liveStreamsPerAddress: number;
   /** The tracker view cache's bounds (docs/decisions/tracker-view-cached.md). */
-  trackerViewCache: { maxEntries: number; maxBytes: number; maxAgeMs: number };
+  trackerViewCache: { maxEntries: number; maxBytes: number; maxAgeMs: number; regionsFreshMs: number };
   secretKey: string | undefined;
   seed: 'auto' | 'never';
   vapid: { publicKey: string; privateKey: string } | undefined;
@@ -195,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: e.TRACKER_VIEW_CACHE_MB === 0 ? 0 : 10_000,
       maxBytes: Math.floor(e.TRACKER_VIEW_CACHE_MB * 1024 * 1024),
       maxAgeMs: 5_000,
+      regionsFreshMs: e.TRACKER_REGIONS_FRESH_MS,
     },
     secretKey: e.SECRET_KEY,
     seed: e.SEED,

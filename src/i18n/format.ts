@@ -43,6 +43,7 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
   const money = new Intl.NumberFormat(tag, { style: 'currency', currency });
   const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 3 });
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
+  const wholePercent = new Intl.NumberFormat(tag, { style: 'percent' });
   const unit = (u: 'minute' | 'hour' | 'day') =>
     new Intl.NumberFormat(tag, { style: 'unit', unit: u, unitDisplay: 'long' });
   const minutes = unit('minute');
@@ -58,6 +59,8 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
     quantity: (milli: number) => number.format(milli / 1000),
     number: (n: number) => number.format(n),
     rate: (bp: number) => percent.format(bp / 10_000),
+    /** A share (0.87) as a whole percentage: "87%". */
+    share: (fraction: number) => wholePercent.format(fraction),
     duration(ms: number): string {
       const m = Math.max(1, Math.round(ms / 60_000));
       if (m < 90) return minutes.format(m);

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { param, prepared } from '../../db/prepared';
 import {
   NOTIFY_CHANNELS,
   NOTIFY_KINDS,
@@ -35,9 +36,28 @@ export async function wants(
 
 export type Preferences = Record<NotifyChannel, Record<NotifyKind, boolean>>;
 
+/** Read on every tracker page: built once (db/prepared.ts). */
+const preferenceRows = prepared((db) =>
+  db
+    .select({
+      channel: notifyPreferences.channel,
+      kind: notifyPreferences.kind,
+      wanted: notifyPreferences.wanted,
+    })
+    .from(notifyPreferences)
+    .where(eq(notifyPreferences.jobId, param<string>('jobId')))
+    .prepare(),
+);
+
 /** All of a job's choices, defaults filled in (for the tracker's form, and to ask many at once). */
 export async function preferencesOf(tx: Db, jobId: string): Promise<Preferences> {
-  const rows = await tx.select().from(notifyPreferences).where(eq(notifyPreferences.jobId, jobId));
+  return preferencesFrom(await preferenceRows(tx).all({ jobId }));
+}
+
+/** A job's choices from its stored rows (those it made), defaults filled in. */
+export function preferencesFrom(
+  rows: { channel: NotifyChannel; kind: NotifyKind; wanted: boolean }[],
+): Preferences {
   const all = Object.fromEntries(
     NOTIFY_CHANNELS.map((c) => [c, Object.fromEntries(NOTIFY_KINDS.map((k) => [k, true]))]),
   ) as Preferences;

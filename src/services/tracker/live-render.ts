@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { createComponent } from 'solid-js';
-import { renderToString } from 'solid-js/web';
+import { createComponent, type JSX } from 'solid-js';
+import { NoHydration, renderToString } from 'solid-js/web';
 import { jobs, organisations } from '../../../db/schema';
 import ReadyAt from '../../components/ReadyAt';
 import type { AskForm } from '../../components/StepQuestions';
@@ -10,6 +10,7 @@ import type { Renderer } from '../../live/hub';
 import { answeringStep } from '../customer-voice/questions';
 import type { Db } from '../platform/context';
 import { type Locale, localizeView, type TrackerView, trackerViewOf } from './tracker';
+import type { Regions } from './view-cache';
 
 /**
  * The tracker's "ask the expert" form for a view. What a viewer just did (asked, or a refused question)
@@ -36,14 +37,28 @@ export function askFormOf(
 let renders = 0;
 
 /**
- * The tracker's live regions (`data-live-region`: the headline and the body) for one language, as the
- * page renders them, without what belongs to one viewer (a just-sent form's confirmation or error).
+ * A server-only render, as Astro's Solid renderer makes it for a component without `client:*`: no
+ * hydration keys, so the page and a live frame carry the same bytes for the same region.
  */
-export function renderRegions(view: TrackerView, locale: Locale, now: number): Record<string, string> {
+const serverOnly = (component: () => JSX.Element) =>
+  renderToString(() =>
+    createComponent(NoHydration, {
+      get children() {
+        return component();
+      },
+    }),
+  );
+
+/**
+ * The tracker's live regions (`data-live-region`: the headline and the body) for one language, as the
+ * page renders them, without what belongs to one viewer (a just-sent form's confirmation or error):
+ * sent in live frames, and kept and reused by the page (view-cache.ts) for requests without their own.
+ */
+export function renderRegions(view: TrackerView, locale: Locale, now: number): Regions {
   const localized = localizeView(view, locale);
   const t = messages[locale].tracker;
   const formatting = { locale, timeZone: view.organisation.timeZone, currency: view.organisation.currency };
-  const headline = renderToString(() =>
+  const headline = serverOnly(() =>
     createComponent(ReadyAt, {
       steps: localized.steps,
       status: localized.job.status,
@@ -53,7 +68,7 @@ export function renderRegions(view: TrackerView, locale: Locale, now: number): R
       now,
     }),
   );
-  const tracker = renderToString(() =>
+  const tracker = serverOnly(() =>
     createComponent(TrackerBody, {
       view: localized,
       messages: t,

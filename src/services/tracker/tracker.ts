@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
-import { events, jobs, organisations } from '../../../db/schema';
+import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
+import { preferencesFrom } from '../../notify/preferences';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
@@ -20,26 +21,66 @@ export async function findTrackedJob(db: Db, token: string) {
 }
 
 /**
- * The job of a tracker token with the id of its newest event (whatever its audience), in one statement:
- * what the tracker page reads on every request (src/services/tracker/view-cache.ts).
+ * The job of a tracker token with the id of its newest event (whatever its audience) and the customer's
+ * notification choices, in one statement: what the tracker page reads on every request
+ * (src/services/tracker/view-cache.ts).
  */
 export async function findTrackedJobVersioned(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const [row] = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
-  return row ?? null;
+  // One row per stored notification choice (or one without): the job's columns repeat.
+  const rows = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
+  const [first] = rows;
+  if (!first) return null;
+  const { job, organisation, newestEventId } = first;
+  const choices = rows.flatMap((r) => (r.choice ? [r.choice] : []));
+  return { job, organisation, newestEventId, preferences: preferencesFrom(choices) };
 }
 
+/**
+ * Only the columns the page uses: libSQL's client asks the driver for a result's column list twice per
+ * statement, at a cost that grows with the columns (the whole job and organisation rows: a third of
+ * the cached page's CPU in this statement; docs/decisions/tracker-regions-cached.md).
+ */
 const versionedJobByTokenHash = prepared((db) =>
   db
     .select({
-      job: jobs,
-      organisation: organisations,
+      job: {
+        id: jobs.id,
+        organisationId: jobs.organisationId,
+        workflowId: jobs.workflowId,
+        reference: jobs.reference,
+        title: jobs.title,
+        customerName: jobs.customerName,
+        customerEmail: jobs.customerEmail,
+        customerPhone: jobs.customerPhone,
+        locale: jobs.locale,
+        status: jobs.status,
+        createdAt: jobs.createdAt,
+        updatedAt: jobs.updatedAt,
+      },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        logoUrl: organisations.logoUrl,
+        brandColor: organisations.brandColor,
+        defaultLocale: organisations.defaultLocale,
+        timeZone: organisations.timeZone,
+        currency: organisations.currency,
+        answerMinutes: organisations.answerMinutes,
+        showPromiseRecord: organisations.showPromiseRecord,
+      },
       newestEventId: sql<
         number | null
       >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+      choice: {
+        channel: notifyPreferences.channel,
+        kind: notifyPreferences.kind,
+        wanted: notifyPreferences.wanted,
+      },
     })
     .from(jobs)
     .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .leftJoin(notifyPreferences, eq(notifyPreferences.jobId, jobs.id))
     .where(eq(jobs.trackerTokenHash, param<string>('hash')))
     .prepare(),
 );
@@ -63,8 +104,20 @@ export async function getTrackerView(db: Db, token: string) {
   return found ? trackerViewOf(db, found) : null;
 }
 
+/** What the tracker's view reads of a job's and its organisation's rows. */
+export type TrackedRows = {
+  job: Pick<
+    TrackedJob['job'],
+    'id' | 'workflowId' | 'reference' | 'title' | 'customerName' | 'status' | 'locale' | 'createdAt'
+  >;
+  organisation: Pick<
+    TrackedJob['organisation'],
+    'id' | 'name' | 'logoUrl' | 'brandColor' | 'defaultLocale' | 'timeZone' | 'currency'
+  >;
+};
+
 /** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
-export async function trackerViewOf(db: Db, found: TrackedJob) {
+export async function trackerViewOf(db: Db, found: TrackedRows) {
   const { job, organisation } = found;
   // Read the log position first: anything committed after it is replayed by the stream, and
   // replaying is harmless because every live event carries a full snapshot of what it changed.
@@ -137,6 +190,8 @@ export function localizeView(view: TrackerView, locale: Locale): TrackerView {
   return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
+/** A job found by the tracker page's own lookup: the columns it uses, and the job's newest event id. */
+export type VersionedTrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJobVersioned>>>;
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
 export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/context';
-import { type TrackedJob, type TrackerView, trackerViewOf } from './tracker';
+import { type Locale, type TrackerView, trackerViewOf, type VersionedTrackedJob } from './tracker';
 
 /**
  * The tracker page's job content (steps, notes, cost lines, questions, ratings: ~10 queries) kept per
@@ -11,9 +11,31 @@ import { type TrackedJob, type TrackerView, trackerViewOf } from './tracker';
  * renders from the content with the request's `now`. What changes without an event on this job (a
  * specialist's profile or rating average, a workflow's answer time) is at most `maxAgeMs` old.
  */
-export type ViewCacheLimits = { maxEntries: number; maxBytes: number; maxAgeMs: number };
+export type ViewCacheLimits = {
+  maxEntries: number;
+  maxBytes: number;
+  maxAgeMs: number;
+  /** How long rendered regions are reused (the clock-dependent parts' age); 0 or absent: not kept. */
+  regionsFreshMs?: number;
+};
 
-type Entry = { version: string; view: TrackerView; bytes: number; storedAt: number };
+/** The page's live regions as HTML (what `renderRegions` in live-render.ts returns). */
+export type Regions = { headline: string; tracker: string };
+
+/** Rendered regions kept with an entry: for one language and organisation settings, in one time slot. */
+type KeptRegions = { key: string; slot: number; regions: Regions; bytes: number };
+
+type Entry = {
+  version: string;
+  view: TrackerView;
+  bytes: number;
+  storedAt: number;
+  /** At most a few (languages × organisation settings); replaced when their time slot passes. */
+  regions: KeptRegions[];
+};
+
+/** Regions kept per entry: two languages, and room for an organisation's settings changing meanwhile. */
+const REGIONS_PER_ENTRY = 4;
 
 /** A bounded LRU (a Map keeps insertion order; a hit moves its entry to the end). */
 export class ViewCache {
@@ -31,6 +53,11 @@ export class ViewCache {
   }
 
   get(jobId: string, version: string, now: number): TrackerView | undefined {
+    return this.entry(jobId, version, now)?.view;
+  }
+
+  /** The live entry for a job at this version (a hit moves it to the end), or none. */
+  entry(jobId: string, version: string, now: number): Entry | undefined {
     const entry = this.#entries.get(jobId);
     if (!entry) return undefined;
     this.#entries.delete(jobId);
@@ -39,10 +66,10 @@ export class ViewCache {
       return undefined;
     }
     this.#entries.set(jobId, entry);
-    return entry.view;
+    return entry;
   }
 
-  set(jobId: string, version: string, view: TrackerView, now: number) {
+  set(jobId: string, version: string, view: TrackerView, now: number): Entry | undefined {
     const old = this.#entries.get(jobId);
     if (old) {
       this.#entries.delete(jobId);
@@ -50,9 +77,41 @@ export class ViewCache {
     }
     // The size of what is kept, near enough (strings as UTF-16 in memory: ×2 for the JSON text).
     const bytes = JSON.stringify(view).length * 2;
-    if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return;
-    this.#entries.set(jobId, { version, view, bytes, storedAt: now });
+    if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return undefined;
+    const entry: Entry = { version, view, bytes, storedAt: now, regions: [] };
+    this.#entries.set(jobId, entry);
     this.#bytes += bytes;
+    this.#evict();
+    return this.#entries.get(jobId);
+  }
+
+  /**
+   * Regions rendered for an entry's content, kept with it under `key` (language, organisation settings)
+   * for the time slot `slot`; counted in the cache's bytes and dropped with the entry.
+   */
+  keepRegions(jobId: string, entry: Entry, key: string, slot: number, regions: Regions) {
+    // The entry may have been replaced or evicted since it was read (a concurrent request's miss).
+    if (this.#entries.get(jobId) !== entry) return;
+    const bytes = (regions.headline.length + regions.tracker.length) * 2;
+    const index = entry.regions.findIndex((r) => r.key === key);
+    const old =
+      index >= 0
+        ? entry.regions.splice(index, 1)[0]
+        : entry.regions.length >= REGIONS_PER_ENTRY
+          ? entry.regions.shift()
+          : undefined;
+    if (old) {
+      entry.bytes -= old.bytes;
+      this.#bytes -= old.bytes;
+    }
+    entry.regions.push({ key, slot, regions, bytes });
+    entry.bytes += bytes;
+    this.#bytes += bytes;
+    this.#evict();
+  }
+
+  /** Oldest first, until within both bounds. */
+  #evict() {
     for (const [key, entry] of this.#entries) {
       if (this.#entries.size <= this.limits.maxEntries && this.#bytes <= this.limits.maxBytes) break;
       this.#entries.delete(key);
@@ -84,9 +143,32 @@ export function viewCacheOf(db: Db, limits: ViewCacheLimits): ViewCache {
  */
 export async function cachedTrackerView(
   db: Db,
-  found: TrackedJob & { newestEventId: number | null },
+  found: VersionedTrackedJob,
   limits: ViewCacheLimits,
 ): Promise<TrackerView> {
+  return (await cachedTrackerPage(db, found, limits)).view;
+}
+
+/** A job's tracker content for one page request, and its live regions rendered or reused. */
+export type TrackerPage = {
+  view: TrackerView;
+  /**
+   * The shared live regions (nothing of one viewer's) for a language at `now`: kept from an earlier
+   * request while the content, the organisation's settings they show and the time slot are the same,
+   * else `render()`ed and kept.
+   */
+  regions(locale: Locale, now: number, render: () => Regions): Regions;
+};
+
+/**
+ * The tracker view of a job found by its token, from the cache when the job has not changed since,
+ * with its rendered regions. The job's and the organisation's own fields always come from `found`.
+ */
+export async function cachedTrackerPage(
+  db: Db,
+  found: VersionedTrackedJob,
+  limits: ViewCacheLimits,
+): Promise<TrackerPage> {
   // Wall time, not the product clock: the bound is on how long this process may show old content.
   const now = performance.now();
   const { job, organisation } = found;
@@ -94,19 +176,36 @@ export async function cachedTrackerView(
   // content newer than its key (one extra read later), never older.
   const version = `${found.newestEventId ?? 0}|${job.updatedAt}|${job.status}|${organisation.answerMinutes}`;
   const cache = viewCacheOf(db, limits);
-  const kept = cache.get(job.id, version, now);
-  if (kept) {
+  let entry = cache.entry(job.id, version, now);
+  let view: TrackerView;
+  if (entry) {
     cache.hits++;
-    return withFreshRows(kept, found);
+    view = withFreshRows(entry.view, found);
+  } else {
+    cache.misses++;
+    view = await trackerViewOf(db, found);
+    entry = cache.set(job.id, version, view, now);
   }
-  cache.misses++;
-  const view = await trackerViewOf(db, found);
-  cache.set(job.id, version, view, now);
-  return view;
+  const freshMs = limits.regionsFreshMs ?? 0;
+  return {
+    view,
+    regions(locale, at, render) {
+      if (!entry || freshMs <= 0) return render();
+      // What the regions show from this request's rows rather than the kept content.
+      const { organisation: o } = view;
+      const key = `${locale}\u0000${o.name}\u0000${o.defaultLocale}\u0000${o.timeZone}\u0000${o.currency}`;
+      const slot = Math.floor(at / freshMs);
+      const kept = entry.regions.find((r) => r.key === key);
+      if (kept && kept.slot === slot) return kept.regions;
+      const regions = render();
+      cache.keepRegions(job.id, entry, key, slot, regions);
+      return regions;
+    },
+  };
 }
 
 /** A kept view with the job's and the organisation's fields from this request's rows. */
-function withFreshRows(view: TrackerView, { job, organisation }: TrackedJob): TrackerView {
+function withFreshRows(view: TrackerView, { job, organisation }: VersionedTrackedJob): TrackerView {
   return {
     ...view,
     organisation: {
