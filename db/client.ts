@@ -3,9 +3,10 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { type Dialect, dialectOf, useDialect } from './dialect';
+import { openEmbeddedClient } from './embedded-client';
 import { listenForEvents } from './listen';
 import * as schema from './schema';
-import { DEFAULT_SYNCHRONOUS, type Synchronous, withSynchronous } from './synchronous';
+import { DEFAULT_SYNCHRONOUS, type Synchronous } from './synchronous';
 
 /**
  * What services see. On PostgreSQL the object is Drizzle's node-postgres database over the same
@@ -41,13 +42,26 @@ export async function openDatabase(
   const dialect = dialectOf(url);
   useDialect(dialect);
   if (dialect === 'postgres') return openPostgres(url);
-  const open = () => createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
   const onDisk = url.startsWith('file:') && !url.includes(':memory:');
+  if (onDisk) {
+    // The embedded file: our client over the same driver, keeping prepared statements (db/embedded-client.ts).
+    const path = filePath(url);
+    const client = recovering(() => openEmbeddedClient(path, { timeoutMs: BUSY_TIMEOUT_MS, synchronous }));
+    await client.execute('PRAGMA journal_mode = WAL');
+    return { dialect: 'sqlite', client, db: drizzle(client, { schema }), close: () => client.close() };
+  }
+  const open = () => createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
   const client = url.startsWith('file:') ? recovering(open) : open();
-  if (onDisk) await client.execute('PRAGMA journal_mode = WAL');
-  const durable = onDisk ? withSynchronous(client, synchronous) : client;
-  const db = drizzle(durable, { schema });
-  return { dialect: 'sqlite', client: durable, db, close: () => client.close() };
+  return { dialect: 'sqlite', client, db: drizzle(client, { schema }), close: () => client.close() };
+}
+
+/** The path in a `file:` URL: `file:data/x.db`, `file:/abs/x.db`, `file:///abs/x.db`, `file://localhost/abs/x.db`. */
+function filePath(url: string): string {
+  const rest = decodeURIComponent(url.slice('file:'.length).replace(/[?#].*$/, ''));
+  if (rest.startsWith('//localhost/')) return rest.slice('//localhost'.length);
+  if (rest.startsWith('///')) return rest.slice(2);
+  if (rest.startsWith('//')) throw new Error(`a file: URL with a host is not a local file: ${url}`);
+  return rest;
 }
 
 /** Type parsers of this pool only: bigint columns (times in ms, counts, event ids) read as numbers. */
