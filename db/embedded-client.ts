@@ -41,13 +41,11 @@ type Kept = {
   /** `null` for a statement that returns no rows (INSERT/UPDATE/DELETE without RETURNING, PRAGMA set, DDL). */
   columns: string[] | null;
   columnTypes: string[];
-  /** Rows of this statement share one prototype: index access and `length` without per-row descriptors. */
-  rowPrototype: object | null;
+  /** Rows of this statement share one class: index access and `length` without per-row descriptors. */
+  rowClass: (new (values: unknown[]) => StoredRow) | null;
   /** Which value each named property takes: the first of equal names, none that an index or `length` owns. */
   names: [string, number][];
 };
-
-const VALUES = Symbol('values');
 
 class Connection {
   readonly db: Database.Database;
@@ -109,15 +107,16 @@ class Connection {
       stmt.raw(true);
       const described = stmt.columns();
       const columns = described.map((c) => c.name);
-      const proto = rowPrototype(columns.length);
+      const RowOfWidth = rowClass(columns.length);
       const names: [string, number][] = [];
       columns.forEach((name, i) => {
-        if (!(name in proto) && !names.some(([taken]) => taken === name)) names.push([name, i]);
+        if (!(name in RowOfWidth.prototype) && !names.some(([taken]) => taken === name))
+          names.push([name, i]);
       });
-      kept = { stmt, columns, columnTypes: described.map((c) => c.type ?? ''), rowPrototype: proto, names };
+      kept = { stmt, columns, columnTypes: described.map((c) => c.type ?? ''), rowClass: RowOfWidth, names };
     } catch {
       // raw() refuses a statement that returns no data
-      kept = { stmt, columns: null, columnTypes: [], rowPrototype: null, names: [] };
+      kept = { stmt, columns: null, columnTypes: [], rowClass: null, names: [] };
     }
     // DDL changes what other statements would return: keep none across it.
     if (kept.columns === null && /^\s*(create|drop|alter)\b/i.test(sql)) this.kept.clear();
@@ -381,32 +380,42 @@ function fromSql(value: unknown): unknown {
   return value;
 }
 
-/** Index getters and a `length` for rows of `width` columns, none of them enumerable, as libSQL's rows. */
-const prototypes = new Map<number, object>();
-function rowPrototype(width: number): object {
-  let proto = prototypes.get(width);
-  if (proto) return proto;
-  proto = {};
+/** A row's values, private: not in Object.keys, for…in, JSON or a spread, like those libSQL keeps behind its indexes. */
+class StoredRow {
+  readonly #values: unknown[];
+  constructor(values: unknown[]) {
+    this.#values = values;
+  }
+  static valueAt(row: StoredRow, i: number): unknown {
+    return row.#values[i];
+  }
+}
+
+/** A row class per width: index getters and a `length`, none enumerable, shared by every row of that width. */
+const rowClasses = new Map<number, new (values: unknown[]) => StoredRow>();
+function rowClass(width: number): new (values: unknown[]) => StoredRow {
+  let RowOfWidth = rowClasses.get(width);
+  if (RowOfWidth) return RowOfWidth;
+  RowOfWidth = class extends StoredRow {};
   for (let i = 0; i < width; i++) {
-    Object.defineProperty(proto, i, {
-      get(this: { [VALUES]: unknown[] }) {
-        return this[VALUES][i];
+    Object.defineProperty(RowOfWidth.prototype, i, {
+      get(this: StoredRow) {
+        return StoredRow.valueAt(this, i);
       },
       enumerable: false,
     });
   }
-  Object.defineProperty(proto, 'length', { value: width, enumerable: false });
-  prototypes.set(width, proto);
-  return proto;
+  Object.defineProperty(RowOfWidth.prototype, 'length', { value: width, enumerable: false });
+  rowClasses.set(width, RowOfWidth);
+  return RowOfWidth;
 }
 
 /** A row readable by index (non-enumerable) and by column name (enumerable; the first of equal names wins). */
 function toRow(raw: unknown[], kept: Kept): Row {
   const values = new Array<unknown>(raw.length);
   for (let i = 0; i < raw.length; i++) values[i] = fromSql(raw[i]);
-  const row = Object.create(kept.rowPrototype) as Record<string | symbol, unknown>;
-  // A symbol: not in Object.keys, for…in or JSON, like the values libSQL keeps behind its indexes.
-  row[VALUES] = values;
+  const RowOfWidth = kept.rowClass as new (values: unknown[]) => StoredRow;
+  const row = new RowOfWidth(values) as unknown as Record<string, unknown>;
   for (const [name, i] of kept.names) row[name] = values[i];
   return row as unknown as Row;
 }
