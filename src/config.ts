@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_LEVELS, type Synchronous } from '../db/synchronous';
+import { isProxyEntry } from './http/client-address';
 
 /** The one place that reads the environment. Everything else receives a Config. */
 const schema = z.object({
@@ -22,6 +23,20 @@ const schema = z.object({
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
   /** Live streams one tracker link, embed token or staff session may hold open at once (per process). */
   LIVE_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(20),
+  /**
+   * Load balancers in front of this process (IP addresses or CIDR blocks, comma-separated): from them, the
+   * client's address is read from X-Forwarded-For (src/http/client-address.ts). Empty: the header is ignored.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every(isProxyEntry), 'each entry must be an IP address or CIDR block'),
   /** Live streams one client address may hold open at once (per process). */
   LIVE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
   /**
@@ -144,6 +159,8 @@ export type Config = {
   liveHeartbeatMs: number;
   liveStreamsPerToken: number;
   liveStreamsPerAddress: number;
+  /** Addresses and CIDR blocks whose X-Forwarded-For is believed (docs/decisions/client-address.md). */
+  trustedProxies: readonly string[];
   /** The tracker view cache's bounds (docs/decisions/tracker-view-cached.md). */
   trackerViewCache: { maxEntries: number; maxBytes: number; maxAgeMs: number; regionsFreshMs: number };
   secretKey: string | undefined;
@@ -197,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveHeartbeatMs: e.LIVE_HEARTBEAT_MS,
     liveStreamsPerToken: e.LIVE_STREAMS_PER_TOKEN,
     liveStreamsPerAddress: e.LIVE_STREAMS_PER_ADDRESS,
+    trustedProxies: e.TRUSTED_PROXIES,
     trackerViewCache: {
       maxEntries: e.TRACKER_VIEW_CACHE_MB === 0 ? 0 : 10_000,
       maxBytes: Math.floor(e.TRACKER_VIEW_CACHE_MB * 1024 * 1024),

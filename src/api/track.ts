@@ -84,7 +84,14 @@ export const trackRoutes = (rt: Runtime) =>
     .openapi(subscribe, async (c) => {
       const { token } = c.req.valid('param');
       const { locale, ...sub } = c.req.valid('json');
-      await subscribeToJob(rt.database.db, rt.clock.now(), token, sub, locale ?? 'en', clientIp(c));
+      await subscribeToJob(
+        rt.database.db,
+        rt.clock.now(),
+        token,
+        sub,
+        locale ?? 'en',
+        clientIp(c, rt.config.trustedProxies),
+      );
       return c.json({ subscribed: true as const }, 201);
     })
     .openapi(events, async (c) => {

@@ -224,7 +224,7 @@ export const widgetRoutes = (rt: Runtime) =>
         rt.clock.now(),
         c.req.valid('param').organisation,
         c.req.valid('json'),
-        clientIp(c),
+        clientIp(c, rt.config.trustedProxies),
       );
       return c.json(
         {

@@ -2,6 +2,7 @@ import type { AstroGlobal } from 'astro';
 import type { z } from 'zod';
 import { type ErrorCode, errorText, isErrorCode } from '../errors/catalogue';
 import { statusOf } from '../errors/status';
+import { pageClientAddress } from '../http/client-address';
 import { type ConsoleMessages, consoleMessages } from '../i18n/console';
 import { type Formatters, formatters } from '../i18n/format';
 import type { Locale } from '../i18n/messages';
@@ -207,9 +208,9 @@ export async function uploadedFiles(form: FormData, field: string): Promise<Uint
   return Promise.all(files.map(async (file) => new Uint8Array(await file.arrayBuffer())));
 }
 
-/** The client as the socket saw it, for sign-in rate limits. */
+/** The client (its address behind trusted proxies, src/http/client-address.ts), for sign-in rate limits. */
 export const clientOf = (Astro: AstroGlobal) => ({
-  ip: Astro.clientAddress,
+  ip: pageClientAddress(Astro),
   userAgent: Astro.request.headers.get('user-agent') ?? '',
 });
 
