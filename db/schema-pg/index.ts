@@ -777,7 +777,7 @@ export const invites = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: text('role').notNull(),
-    permission: text('permission', { enum: ['admin', 'specialist'] }).notNull(),
+    permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique('invites_token_hash_unique'),
     invitedBy: text('invited_by'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
@@ -815,7 +815,7 @@ export const specialists = pgTable(
       .notNull()
       .default({}),
     expertise: json('expertise').$type<Row<typeof sqlite.specialists.expertise>>().notNull().default([]),
-    permission: text('permission', { enum: ['admin', 'specialist'] })
+    permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] })
       .notNull()
       .default('specialist'),
     active: boolean('active').notNull().default(true),

@@ -21,7 +21,7 @@ export const specialists = sqliteTable(
       .notNull()
       .default({}),
     expertise: text('expertise', { mode: 'json' }).$type<string[]>().notNull().default([]),
-    permission: text('permission', { enum: ['admin', 'specialist'] })
+    permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] })
       .notNull()
       .default('specialist'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
@@ -49,7 +49,7 @@ export const invites = sqliteTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: text('role').notNull(),
-    permission: text('permission', { enum: ['admin', 'specialist'] }).notNull(),
+    permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     invitedBy: text('invited_by').references(() => specialists.id),
     createdAt: integer('created_at').notNull(),

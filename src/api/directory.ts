@@ -6,6 +6,7 @@ import {
   listWorkflows,
   updateWorkflow,
 } from '../services/organisation/workflows';
+import { PERMISSIONS } from '../services/staff/permissions';
 import { router } from './env';
 import { body, errors, json } from './responses';
 import { SpecialistTranslations, StepTranslations, WorkflowBody } from './schemas';
@@ -43,7 +44,7 @@ const SpecialistOut = z
     bio: z.string(),
     translations: SpecialistTranslations,
     expertise: z.array(z.string()),
-    permission: z.enum(['admin', 'specialist']),
+    permission: z.enum(PERMISSIONS),
     active: z.boolean(),
   })
   .openapi('Specialist');

@@ -19,6 +19,11 @@ import { type Handler, parseForm, uploadedFiles } from './page';
 
 const id = z.string().min(1).max(LIMITS.id);
 const reason = z.string().trim().max(LIMITS.reason).optional();
+/** Destructive actions (cancel, remove a cost line, a new tracker link) need a reason and a ticked box. */
+const destructive = {
+  reason: z.string().trim().min(1).max(LIMITS.reason),
+  confirm: z.literal('1', { message: 'confirm_required' }),
+};
 
 /** Decimal input as staff type it ("12,50" or "12.50") in whole hundredths or thousandths. */
 const decimal = (scale: number, min: number) =>
@@ -128,13 +133,13 @@ export function jobForms(
       return undefined;
     },
     removeCost: async (form) => {
-      const input = parseForm(z.object({ lineId: id }), form, t);
-      await removeCostLine(ctx, jobId, input.lineId);
+      const input = parseForm(z.object({ lineId: id, ...destructive }), form, t);
+      await removeCostLine(ctx, jobId, input.lineId, { reason: input.reason });
       return undefined;
     },
     cancel: async (form) => {
-      const input = parseForm(z.object({ reason }), form, t);
-      await cancelJob(ctx, jobId, input.reason ? { reason: input.reason } : {});
+      const input = parseForm(z.object(destructive), form, t);
+      await cancelJob(ctx, jobId, { reason: input.reason });
       return undefined;
     },
     answer: async (form) => {
@@ -181,8 +186,9 @@ export function jobForms(
       await giveKudos(ctx, jobId, input.stepId, { note: input.note ?? null });
       return undefined;
     },
-    reissue: async () => {
-      await reissueTrackerToken(ctx, jobId);
+    reissue: async (form) => {
+      const input = parseForm(z.object(destructive), form, t);
+      await reissueTrackerToken(ctx, jobId, { reason: input.reason });
       return undefined;
     },
     ...(sms && {

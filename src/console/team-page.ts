@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../services/platform/limits';
+import { PERMISSIONS } from '../services/staff/permissions';
 import {
   inviteSpecialist,
   listInvites,
@@ -13,7 +14,7 @@ import { type ConsolePage, type Handler, parseForm } from './page';
 /** The team page (src/pages/console/team.astro): who works here; admins invite, promote and deactivate. */
 
 const id = z.string().min(1).max(LIMITS.id);
-const permission = z.enum(['admin', 'specialist']);
+const permission = z.enum(PERMISSIONS);
 const inviteSchema = z.object({
   email: z.email().trim().max(LIMITS.email),
   name: z.string().trim().min(1).max(LIMITS.personName),

@@ -15,6 +15,7 @@ import { newId } from '../services/platform/ids';
 import { storeImage } from '../services/platform/media';
 import { loadSecrets } from '../services/platform/secrets';
 import { passwordHasher } from '../services/staff/auth';
+import type { Permission } from '../services/staff/permissions';
 import { assignStep } from '../services/steps/assign-step';
 import { changeStepStatus } from '../services/steps/change-step-status';
 import { postNote } from '../services/steps/post-note';
@@ -31,7 +32,7 @@ export type SeedReport = {
     name: string;
     slug: string;
     apiKey: string;
-    staff: { name: string; email: string; permission: 'admin' | 'specialist' }[];
+    staff: { name: string; email: string; permission: Permission }[];
     trackers: { reference: string; title: string; locale: 'nl' | 'en' | null; url: string }[];
   }[];
 };

@@ -27,6 +27,21 @@ export const ERRORS = {
     nl: 'Geen opdracht met deze referentie en deze postcode of dit e-mailadres.',
   },
   admin_only: { kind: 'forbidden', en: 'Only admins can do this.', nl: 'Alleen beheerders kunnen dit doen.' },
+  confirm_required: {
+    kind: 'invalid',
+    en: 'Tick the box to confirm.',
+    nl: 'Vink het vakje aan om te bevestigen.',
+  },
+  not_permitted: {
+    kind: 'forbidden',
+    en: 'Your permission does not allow this.',
+    nl: 'Uw rechten staan dit niet toe.',
+  },
+  not_your_step: {
+    kind: 'forbidden',
+    en: 'Only the specialist assigned to this step (or an admin) can do this.',
+    nl: 'Alleen de specialist die deze stap doet (of een beheerder) kan dit doen.',
+  },
   staff_only: {
     kind: 'forbidden',
     en: 'Only a signed-in specialist can do this.',

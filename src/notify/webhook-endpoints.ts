@@ -4,7 +4,7 @@ import { EVENT_TYPES, isEventType } from '../events/catalogue';
 import type { Ctx } from '../services/platform/context';
 import { invalid, notFound } from '../services/platform/errors';
 import { newId } from '../services/platform/ids';
-import { requireAdmin } from '../services/staff/team';
+import { authorize } from '../services/staff/permissions';
 import { newWebhookSecret } from './webhooks';
 
 /** An endpoint asks for event types of the catalogue, or a whole family of them (`step.*`). */
@@ -15,7 +15,7 @@ export type EndpointInput = { url: string; description: string; eventTypes: stri
 
 /** A business's webhook endpoint; admins only. The secret is shown to admins to verify signatures. */
 export async function createEndpoint(ctx: Ctx, input: EndpointInput) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'webhook:manage');
   let url: URL;
   try {
     url = new URL(input.url.trim());
@@ -41,7 +41,7 @@ export async function createEndpoint(ctx: Ctx, input: EndpointInput) {
 }
 
 export async function listEndpoints(ctx: Ctx) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'webhook:manage');
   return ctx.db
     .select()
     .from(webhookEndpoints)
@@ -50,7 +50,7 @@ export async function listEndpoints(ctx: Ctx) {
 }
 
 async function ownEndpoint(ctx: Ctx, endpointId: string) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'webhook:manage');
   const [found] = await ctx.db
     .select()
     .from(webhookEndpoints)
@@ -86,7 +86,7 @@ export async function endpointDeliveries(ctx: Ctx, endpointId: string) {
 
 /** Sends a failed message again, now. */
 export async function retryDelivery(ctx: Ctx, deliveryId: string) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'webhook:manage');
   const result = await ctx.db
     .update(deliveries)
     .set({ status: 'pending', nextAttemptAt: ctx.clock.now(), lockedUntil: null })

@@ -182,6 +182,9 @@ const fieldsFor = (action: string): Record<string, string> =>
     answer: { answer: 'Taken' },
     addCost: costFields,
     editCost: costFields,
+    removeCost: { reason: 'x', confirm: '1' },
+    cancel: { reason: 'x', confirm: '1' },
+    reissue: { reason: 'x', confirm: '1' },
   })[action] ?? {};
 
 /** Every console page file, so a new page without a case here fails this test. */

@@ -21,6 +21,10 @@ type Props = {
   jobOpen: boolean;
   /** Kudos for a colleague's work on this step: offered when someone else did it and none given yet. */
   kudos: { to: string } | null;
+  /** What the viewer's permission allows on this step (src/services/staff/permissions.ts). */
+  may: { progress: boolean; promise: boolean; assign: boolean; note: boolean };
+  /** The viewer is doing this step now: the note-and-photo form is out, not folded away. */
+  working: boolean;
 };
 
 /**
@@ -68,6 +72,60 @@ export default function StepActions(props: Props) {
       )}
     </Show>
   );
+  const NoteForm = () => (
+    <form method="post" enctype="multipart/form-data" class="stack panel">
+      <Hidden action="note" />
+      <h3>{t.note}</h3>
+      <div class={`field${err('markdown') ? ' invalid' : ''}`}>
+        <label for={fid('markdown')}>{t.noteText}</label>
+        <textarea
+          id={fid('markdown')}
+          name="markdown"
+          rows={3}
+          required
+          aria-invalid={err('markdown') ? 'true' : undefined}
+          aria-describedby={err('markdown') ? fid('markdown-error') : undefined}
+        >
+          {val('markdown')}
+        </textarea>
+        <FieldError field="markdown" />
+      </div>
+      <fieldset class="field">
+        <legend class="label">{t.visibility}</legend>
+        <label>
+          <input
+            type="radio"
+            name="visibility"
+            value="customer"
+            checked={val('visibility', 'customer') === 'customer'}
+          />{' '}
+          {t.visibilityCustomer}
+        </label>
+        <label>
+          <input type="radio" name="visibility" value="internal" checked={val('visibility') === 'internal'} />{' '}
+          {t.visibilityInternal}
+        </label>
+      </fieldset>
+      <div class={`field${err('photos') ? ' invalid' : ''}`}>
+        <label for={fid('photos')}>{t.photos}</label>
+        <p class="hint" id={fid('photos-hint')}>
+          {t.photosHint}
+        </p>
+        <input
+          id={fid('photos')}
+          name="photos"
+          type="file"
+          accept="image/*"
+          multiple
+          aria-describedby={`${fid('photos-hint')}${err('photos') ? ` ${fid('photos-error')}` : ''}`}
+        />
+        <FieldError field="photos" />
+      </div>
+      <div>
+        <button type="submit">{t.post}</button>
+      </div>
+    </form>
+  );
   if (!props.jobOpen) return <Kudos />;
 
   return (
@@ -81,190 +139,145 @@ export default function StepActions(props: Props) {
           {err('_')}
         </p>
       </Show>
-      <div class="buttons">
-        <Show when={canStart}>
-          <form method="post">
-            <Hidden action="start" />
-            <button type="submit">{t.start}</button>
-          </form>
-        </Show>
-        <Show when={canClose}>
-          <form method="post">
-            <Hidden action="finish" />
-            <button type="submit">{t.finish}</button>
-          </form>
-          <form method="post">
-            <Hidden action="skip" />
-            <button type="submit" class="secondary">
-              {t.skip}
-            </button>
-          </form>
-        </Show>
-      </div>
+      <Show when={props.may.progress}>
+        <div class="buttons">
+          <Show when={canStart}>
+            <form method="post">
+              <Hidden action="start" />
+              <button type="submit">{t.start}</button>
+            </form>
+          </Show>
+          <Show when={canClose}>
+            <form method="post">
+              <Hidden action="finish" />
+              <button type="submit">{t.finish}</button>
+            </form>
+            <form method="post">
+              <Hidden action="skip" />
+              <button type="submit" class="secondary">
+                {t.skip}
+              </button>
+            </form>
+          </Show>
+        </div>
+      </Show>
+      <Show when={props.may.note && props.working}>
+        <NoteForm />
+      </Show>
       <details class="actions" open={open}>
         <summary>{fill(t.actionsFor, { step: s.title })}</summary>
         <div class="stack">
-          <form method="post" enctype="multipart/form-data" class="stack panel">
-            <Hidden action="note" />
-            <h3>{t.note}</h3>
-            <div class={`field${err('markdown') ? ' invalid' : ''}`}>
-              <label for={fid('markdown')}>{t.noteText}</label>
-              <textarea
-                id={fid('markdown')}
-                name="markdown"
-                rows={3}
-                required
-                aria-invalid={err('markdown') ? 'true' : undefined}
-                aria-describedby={err('markdown') ? fid('markdown-error') : undefined}
-              >
-                {val('markdown')}
-              </textarea>
-              <FieldError field="markdown" />
-            </div>
-            <fieldset class="field">
-              <legend class="label">{t.visibility}</legend>
-              <label>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value="customer"
-                  checked={val('visibility', 'customer') === 'customer'}
-                />{' '}
-                {t.visibilityCustomer}
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value="internal"
-                  checked={val('visibility') === 'internal'}
-                />{' '}
-                {t.visibilityInternal}
-              </label>
-            </fieldset>
-            <div class={`field${err('photos') ? ' invalid' : ''}`}>
-              <label for={fid('photos')}>{t.photos}</label>
-              <p class="hint" id={fid('photos-hint')}>
-                {t.photosHint}
-              </p>
-              <input
-                id={fid('photos')}
-                name="photos"
-                type="file"
-                accept="image/*"
-                multiple
-                aria-describedby={`${fid('photos-hint')}${err('photos') ? ` ${fid('photos-error')}` : ''}`}
-              />
-              <FieldError field="photos" />
-            </div>
-            <div>
-              <button type="submit">{t.post}</button>
-            </div>
-          </form>
+          <Show when={props.may.note && !props.working}>
+            <NoteForm />
+          </Show>
 
           <Show when={canClose}>
-            <form method="post" class="stack panel">
-              <input type="hidden" name="stepId" value={s.id} />
-              <div class={`field${err('promisedAt') ? ' invalid' : ''}`}>
-                <label for={fid('promisedAt')}>{t.promise}</label>
-                <input
-                  id={fid('promisedAt')}
-                  name="promisedAt"
-                  type="datetime-local"
-                  value={promiseVal('promisedAt', props.promisedLocal)}
-                  aria-invalid={err('promisedAt') ? 'true' : undefined}
-                  aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
-                />
-                <FieldError field="promisedAt" />
-              </div>
-              <div class={`field${err('reason') ? ' invalid' : ''}`}>
-                <label for={fid('promise-reason')}>{t.promiseReason}</label>
-                <p class="hint" id={fid('promise-reason-hint')}>
-                  {t.reasonHint}
-                </p>
-                <input
-                  id={fid('promise-reason')}
-                  name="reason"
-                  maxlength={500}
-                  value={promiseVal('reason')}
-                  aria-invalid={err('reason') ? 'true' : undefined}
-                  aria-describedby={`${fid('promise-reason-hint')}${err('reason') ? ` ${fid('reason-error')}` : ''}`}
-                />
-                <FieldError field="reason" />
-              </div>
-              <label>
-                <input
-                  type="checkbox"
-                  name="fixed"
-                  value="1"
-                  checked={previewHere ? previewHere.values.fixed === '1' : s.fixedPromise}
-                />{' '}
-                {t.fixedPromise}
-              </label>
-              <Show when={previewHere}>
-                {(p) => (
-                  <div class="preview" role="status">
-                    <Show when={p().changes.length > 0} fallback={<p>{t.previewNone}</p>}>
-                      <p>{t.previewTitle}</p>
-                      <ul>
-                        <For each={p().changes}>
-                          {(c) => (
-                            <li>
-                              {c.moves
-                                ? fill(t.previewMove, {
-                                    step: c.title,
-                                    from:
-                                      c.previousPromisedAt == null
-                                        ? '–'
-                                        : props.formatTime(c.previousPromisedAt),
-                                    to: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
-                                  })
-                                : fill(t.previewAtRisk, {
-                                    step: c.title,
-                                    time: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
-                                  })}
-                            </li>
-                          )}
-                        </For>
-                      </ul>
-                    </Show>
-                  </div>
-                )}
-              </Show>
-              <div class="buttons">
-                <button type="submit" name="_action" value="promise" class="secondary">
-                  {t.promiseButton}
-                </button>
-                <button type="submit" name="_action" value="previewPromise" class="secondary">
-                  {t.promisePreview}
-                </button>
-              </div>
-            </form>
+            <Show when={props.may.promise}>
+              <form method="post" class="stack panel">
+                <input type="hidden" name="stepId" value={s.id} />
+                <div class={`field${err('promisedAt') ? ' invalid' : ''}`}>
+                  <label for={fid('promisedAt')}>{t.promise}</label>
+                  <input
+                    id={fid('promisedAt')}
+                    name="promisedAt"
+                    type="datetime-local"
+                    value={promiseVal('promisedAt', props.promisedLocal)}
+                    aria-invalid={err('promisedAt') ? 'true' : undefined}
+                    aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
+                  />
+                  <FieldError field="promisedAt" />
+                </div>
+                <div class={`field${err('reason') ? ' invalid' : ''}`}>
+                  <label for={fid('promise-reason')}>{t.promiseReason}</label>
+                  <p class="hint" id={fid('promise-reason-hint')}>
+                    {t.reasonHint}
+                  </p>
+                  <input
+                    id={fid('promise-reason')}
+                    name="reason"
+                    maxlength={500}
+                    value={promiseVal('reason')}
+                    aria-invalid={err('reason') ? 'true' : undefined}
+                    aria-describedby={`${fid('promise-reason-hint')}${err('reason') ? ` ${fid('reason-error')}` : ''}`}
+                  />
+                  <FieldError field="reason" />
+                </div>
+                <label>
+                  <input
+                    type="checkbox"
+                    name="fixed"
+                    value="1"
+                    checked={previewHere ? previewHere.values.fixed === '1' : s.fixedPromise}
+                  />{' '}
+                  {t.fixedPromise}
+                </label>
+                <Show when={previewHere}>
+                  {(p) => (
+                    <div class="preview" role="status">
+                      <Show when={p().changes.length > 0} fallback={<p>{t.previewNone}</p>}>
+                        <p>{t.previewTitle}</p>
+                        <ul>
+                          <For each={p().changes}>
+                            {(c) => (
+                              <li>
+                                {c.moves
+                                  ? fill(t.previewMove, {
+                                      step: c.title,
+                                      from:
+                                        c.previousPromisedAt == null
+                                          ? '–'
+                                          : props.formatTime(c.previousPromisedAt),
+                                      to: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
+                                    })
+                                  : fill(t.previewAtRisk, {
+                                      step: c.title,
+                                      time: c.promisedAt == null ? '–' : props.formatTime(c.promisedAt),
+                                    })}
+                              </li>
+                            )}
+                          </For>
+                        </ul>
+                      </Show>
+                    </div>
+                  )}
+                </Show>
+                <div class="buttons">
+                  <button type="submit" name="_action" value="promise" class="secondary">
+                    {t.promiseButton}
+                  </button>
+                  <button type="submit" name="_action" value="previewPromise" class="secondary">
+                    {t.promisePreview}
+                  </button>
+                </div>
+              </form>
+            </Show>
 
-            <form method="post" class="stack panel">
-              <Hidden action="assign" />
-              <div class={`field${err('assigneeId') ? ' invalid' : ''}`}>
-                <label for={fid('assignee')}>{t.assign}</label>
-                <select id={fid('assignee')} name="assigneeId">
-                  <option value="">{t.nobody}</option>
-                  <For each={props.team}>
-                    {(p) => (
-                      <option value={p.id} selected={p.id === (s.assignee?.id ?? '')}>
-                        {p.name} · {p.role}
-                      </option>
-                    )}
-                  </For>
-                </select>
-                <FieldError field="assigneeId" />
-              </div>
-              <div>
-                <button type="submit" class="secondary">
-                  {t.assignButton}
-                </button>
-              </div>
-            </form>
+            <Show when={props.may.assign}>
+              <form method="post" class="stack panel">
+                <Hidden action="assign" />
+                <div class={`field${err('assigneeId') ? ' invalid' : ''}`}>
+                  <label for={fid('assignee')}>{t.assign}</label>
+                  <select id={fid('assignee')} name="assigneeId">
+                    <option value="">{t.nobody}</option>
+                    <For each={props.team}>
+                      {(p) => (
+                        <option value={p.id} selected={p.id === (s.assignee?.id ?? '')}>
+                          {p.name} · {p.role}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                  <FieldError field="assigneeId" />
+                </div>
+                <div>
+                  <button type="submit" class="secondary">
+                    {t.assignButton}
+                  </button>
+                </div>
+              </form>
+            </Show>
 
-            <Show when={s.status === 'pending' || s.status === 'active'}>
+            <Show when={props.may.progress && (s.status === 'pending' || s.status === 'active')}>
               <form method="post" class="stack panel">
                 <Hidden action="block" />
                 <div class="field">

@@ -14,6 +14,7 @@ import {
 } from '../../services/platform/context';
 import { conflict, notFound } from '../../services/platform/errors';
 import { loadSecrets, unseal } from '../../services/platform/secrets';
+import { authorize } from '../../services/staff/permissions';
 import { cursorHasWork, nextEvents } from '../log-cursor';
 import { type NotifyKind, wants } from '../preferences';
 import { toE164 } from './phone';
@@ -300,6 +301,7 @@ export async function queueTrackerLinkSms(ctx: Ctx, jobId: string, publicUrl: st
   await inTransaction(ctx, async (tx) => {
     const [job] = await jobsWith(tx, [jobId]);
     if (!job || job.organisationId !== ctx.organisationId) throw notFound('job');
+    await authorize(tx, ctx, 'job:send_link');
     const to = toE164(job.phone, job.country);
     if (!to) throw conflict('sms_no_number');
     const [failing] = await tx

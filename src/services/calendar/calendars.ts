@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { organisations, workflows } from '../../../db/schema';
 import type { Ctx, Db } from '../platform/context';
 import { invalid, notFound } from '../platform/errors';
-import { requireAdmin } from '../staff/team';
+import { authorize } from '../staff/permissions';
 import type { Calendar, CalendarSettings, WeekHours } from './working-time';
 import { isHolidayCountry } from './working-time';
 
@@ -43,9 +43,7 @@ export async function getCalendar(ctx: Ctx): Promise<Calendar> {
 }
 
 // An API key (write scope is checked by the API) or an admin may change when the business works.
-async function mayEdit(ctx: Ctx) {
-  if (ctx.actor.type !== 'api_key') await requireAdmin(ctx);
-}
+const mayEdit = (ctx: Ctx) => authorize(ctx.db, ctx, 'calendar:manage');
 
 export async function setCalendar(ctx: Ctx, input: CalendarSettings): Promise<Calendar> {
   await mayEdit(ctx);

@@ -9,6 +9,7 @@ import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { ownImages } from '../platform/media';
 import { type CostKind, lineNetCents } from '../platform/money';
+import { authorize } from '../staff/permissions';
 import { saveStep } from '../steps/save-step';
 
 export type CostLineView = PublicCostLine & { specialistId: string | null };
@@ -38,6 +39,7 @@ export type CostLineInput = {
 export async function addCostLine(ctx: Ctx, jobId: string, input: CostLineInput): Promise<CostLineView> {
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
+    await authorize(tx, ctx, 'cost:add');
     await checkReferences(tx, ctx, jobId, input);
     checkApproval(input);
     const now = ctx.clock.now();
@@ -111,6 +113,7 @@ export async function changeCostLine(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const line = await loadLine(tx, jobId, lineId);
+    await authorize(tx, ctx, 'cost:change');
     await checkReferences(tx, ctx, jobId, patch);
     const { stepWaits, ...fields } = patch;
     const next = { ...line, ...definedOnly(fields) };
@@ -136,17 +139,28 @@ export async function changeCostLine(
   });
 }
 
-export async function removeCostLine(ctx: Ctx, jobId: string, lineId: string): Promise<void> {
+/** Removes a line; the reason, when given, is kept with the change in the log. */
+export async function removeCostLine(
+  ctx: Ctx,
+  jobId: string,
+  lineId: string,
+  input: { reason?: string } = {},
+): Promise<void> {
   await inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const line = await loadLine(tx, jobId, lineId);
+    await authorize(tx, ctx, 'cost:remove');
     await tx.delete(costLines).where(eq(costLines.id, lineId));
     await tx.update(jobs).set({ updatedAt: ctx.clock.now() }).where(eq(jobs.id, jobId));
     await appendEvent(tx, ctx, {
       jobId,
       stepId: line.stepId,
       type: 'cost_line.removed',
-      payload: { costLineId: lineId, removed: publicCostLine(line, null) },
+      payload: {
+        costLineId: lineId,
+        removed: publicCostLine(line, null),
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
   });
 }

@@ -8,6 +8,7 @@ import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { insertImages, type ProcessedImage } from '../platform/media';
+import { authorize } from '../staff/permissions';
 import { actingSpecialist } from '../staff/team';
 import {
   loadThread,
@@ -47,6 +48,7 @@ export async function askCustomer(
     : await actingSpecialist(ctx);
   return inTransaction(ctx, async (tx) => {
     assertOpen(await loadJob(tx, ctx, jobId));
+    await authorize(tx, ctx, 'customer:ask');
     const thread = input.threadId ? await loadThread(tx, ctx, jobId, input.threadId) : null;
     let stepId = thread ? thread.stepId : (input.stepId ?? null);
     if (!thread) {

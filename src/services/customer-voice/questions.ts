@@ -20,6 +20,7 @@ import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { insertImages, mediaUrl, type ProcessedImage } from '../platform/media';
+import { authorize } from '../staff/permissions';
 import { actingSpecialist } from '../staff/team';
 import { afterTurn } from './thread-mail';
 
@@ -195,6 +196,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
       : null;
   return inTransaction(ctx, async (tx) => {
     const job = await loadJob(tx, ctx, jobId);
+    await authorize(tx, ctx, 'question:record');
     if (job.status !== 'open') {
       throw conflict(
         'job_closed',
@@ -279,6 +281,7 @@ export async function answerQuestion(
       .from(questions)
       .where(and(eq(questions.id, questionId), eq(questions.organisationId, ctx.organisationId)));
     if (!found || (input.jobId && found.jobId !== input.jobId)) throw notFound('question');
+    await authorize(tx, ctx, 'question:answer');
     if (found.askedBy !== 'customer') throw conflict('not_your_turn');
     if (found.answeredAt) throw conflict('already_answered');
     const now = ctx.clock.now();

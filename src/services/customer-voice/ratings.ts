@@ -6,6 +6,7 @@ import { conflict, invalid } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
+import { authorize } from '../staff/permissions';
 import { actingSpecialist } from '../staff/team';
 import { refuseMarkup } from './questions';
 
@@ -99,6 +100,7 @@ export async function giveKudos(ctx: Ctx, jobId: string, stepId: string, input: 
   return inTransaction(ctx, async (tx) => {
     await loadJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
+    await authorize(tx, ctx, 'kudos:give');
     if (!step.assigneeId) throw invalid('stepId', 'nobody_did_step');
     if (step.assigneeId === me.id) throw invalid('stepId', 'kudos_self');
     const [given] = await tx

@@ -9,6 +9,7 @@ import { conflict, invalid } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId, newToken, sha256 } from '../platform/ids';
 import { loadSecrets, seal } from '../platform/secrets';
+import { authorize } from '../staff/permissions';
 import { loadAssignableSpecialist } from './load';
 import { publicStep } from './views';
 
@@ -44,6 +45,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
   const secrets = await loadSecrets(ctx.db);
 
   await inTransaction(ctx, async (tx) => {
+    await authorize(tx, ctx, 'job:create');
     const [taken] = await tx
       .select({ id: jobs.id })
       .from(jobs)

@@ -5,7 +5,7 @@ import type { Ctx } from '../platform/context';
 import { invalid, notFound } from '../platform/errors';
 import { LIMITS } from '../platform/limits';
 import { mediaUrl, ownImages } from '../platform/media';
-import { requireAdmin } from '../staff/team';
+import { authorize } from '../staff/permissions';
 import { type ApiKeyScope, createApiKey } from './api-keys';
 
 export type OrganisationSettings = {
@@ -31,7 +31,7 @@ export async function getOrganisation(ctx: Ctx) {
 
 /** Admins only. Rules that zod cannot know: real time zones and currencies, distinct VAT rates. */
 export async function updateOrganisation(ctx: Ctx, input: OrganisationSettings) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'settings:manage');
   if (!TIME_ZONES.has(input.timeZone) && input.timeZone !== 'UTC')
     throw invalid('timeZone', 'unknown_time_zone');
   if (!CURRENCIES.has(input.currency)) throw invalid('currency', 'unknown_currency');
@@ -60,7 +60,7 @@ export async function updateOrganisation(ctx: Ctx, input: OrganisationSettings) 
 
 /** The organisation's API keys, without secrets: label, prefix, scope, created, last used, revoked. */
 export async function listApiKeys(ctx: Ctx) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'settings:manage');
   return ctx.db
     .select({
       id: apiKeys.id,
@@ -78,12 +78,12 @@ export async function listApiKeys(ctx: Ctx) {
 
 /** Returns the key's plaintext: shown once. */
 export async function issueApiKey(ctx: Ctx, label: string, scope: ApiKeyScope) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'settings:manage');
   return createApiKey(ctx.db, ctx.clock, ctx.organisationId, label, scope);
 }
 
 export async function revokeApiKey(ctx: Ctx, keyId: string) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'settings:manage');
   const result = await ctx.db
     .update(apiKeys)
     .set({ revokedAt: ctx.clock.now() })
@@ -98,7 +98,7 @@ export async function updateInsightSettings(
   ctx: Ctx,
   input: { hourlyRateCents: number; showPromiseRecord: boolean },
 ) {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'settings:manage');
   if (
     !Number.isInteger(input.hourlyRateCents) ||
     input.hourlyRateCents < 0 ||

@@ -6,6 +6,7 @@ import { publicSpecialist } from '../jobs/views';
 import { type Ctx, inTransaction } from '../platform/context';
 import { notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
+import { authorize } from '../staff/permissions';
 
 /** The organisation's team, as the API shows it. */
 export async function listSpecialists(ctx: Ctx) {
@@ -76,6 +77,7 @@ export type WorkflowInput = {
 export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
   const id = newId('wf');
   await inTransaction(ctx, async (tx) => {
+    await authorize(tx, ctx, 'workflow:manage');
     await tx.insert(workflows).values({
       id,
       organisationId: ctx.organisationId,
@@ -108,6 +110,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       .from(workflows)
       .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, ctx.organisationId)));
     if (!found) throw notFound('workflow');
+    await authorize(tx, ctx, 'workflow:manage');
     await tx
       .update(workflows)
       .set({ name: input.name, answerMinutes: input.answerMinutes ?? null })

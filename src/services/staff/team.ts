@@ -10,15 +10,17 @@ import { accessEnded, appendEvent } from '../platform/events';
 import { newId, newToken, sha256 } from '../platform/ids';
 import { ownImages } from '../platform/media';
 import { type Client, endSessions, findUserByEmail } from './auth';
+import { authorize, type Permission } from './permissions';
 import { authCall, type Signed } from './session';
 
-export type Permission = 'admin' | 'specialist';
+export type { Permission };
+
 const INVITE_DAYS = 14;
 
 /** The acting specialist, who must be an active admin of the organisation. */
 export async function requireAdmin(ctx: Ctx): Promise<Specialist> {
   const me = await actingSpecialist(ctx);
-  if (me.permission !== 'admin') throw new ServiceError('forbidden', 'admin_only');
+  await authorize(ctx.db, ctx, 'team:manage');
   return me;
 }
 

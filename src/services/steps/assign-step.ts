@@ -1,5 +1,7 @@
 import { loadAssignableSpecialist, loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
+import { ServiceError } from '../platform/errors';
+import { authorize, whoActs } from '../staff/permissions';
 import { type StepView, saveStep } from './save-step';
 
 /** Names the specialist who does a step (or nobody, with null). */
@@ -12,6 +14,10 @@ export async function assignStep(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
+    await authorize(tx, ctx, 'step:assign', step);
+    // Someone who may assign only their own steps takes a step or hands it back; never gives it to another.
+    if (assigneeId && assigneeId !== ctx.actor.id && (await whoActs(tx, ctx)) === 'specialist')
+      throw new ServiceError('forbidden', 'not_permitted');
     if (assigneeId) await loadAssignableSpecialist(tx, ctx, 'assigneeId', assigneeId);
     return saveStep(tx, ctx, step, { assigneeId }, 'step.assigned', { previousAssigneeId: step.assigneeId });
   });

@@ -4,6 +4,7 @@ import { loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict } from '../platform/errors';
 import { appendEvent } from '../platform/events';
+import { authorize } from '../staff/permissions';
 import { cascade } from './replan';
 import { type StepEventType, type StepView, saveStep } from './save-step';
 
@@ -27,6 +28,7 @@ export async function changeStepStatus(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
+    await authorize(tx, ctx, 'step:progress', step);
     const rule = rules[action];
     if (!rule.from.includes(step.status)) {
       throw conflict(

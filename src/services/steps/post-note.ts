@@ -7,6 +7,7 @@ import { appendEvent, type Visibility } from '../platform/events';
 import { newId } from '../platform/ids';
 import { renderMarkdown } from '../platform/markdown';
 import { ownImages } from '../platform/media';
+import { authorize } from '../staff/permissions';
 
 export type NoteView = PublicNote & { visibility: Visibility; markdown: string };
 
@@ -29,6 +30,7 @@ export async function postNote(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     await loadStep(tx, jobId, stepId);
+    await authorize(tx, ctx, 'step:note');
     const authorId = input.authorId ?? (ctx.actor.type === 'specialist' ? ctx.actor.id : null);
     const author = authorId ? await loadAssignableSpecialist(tx, ctx, 'authorId', authorId) : null;
     const photos = await ownImages(tx, ctx, 'photoIds', input.photoIds ?? []);

@@ -2,6 +2,7 @@ import type { Step } from '../../../db/schema';
 import { loadJob, loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
 import { conflict, invalid } from '../platform/errors';
+import { authorize } from '../staff/permissions';
 import { cascade, type PlanChange, planAfter, planningInputs } from './replan';
 import { type StepView, saveStep } from './save-step';
 
@@ -34,6 +35,7 @@ export async function promiseStep(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
+    await authorize(tx, ctx, 'step:promise', step);
     checkPromise(step, input);
     const reason = input.reason?.trim() || null;
     const view = await saveStep(

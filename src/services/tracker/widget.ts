@@ -7,7 +7,7 @@ import type { Ctx, Db } from '../platform/context';
 import { invalid, notFound, rateLimited, ServiceError } from '../platform/errors';
 import { hit, type Limit } from '../platform/rate-limit';
 import { loadSecrets } from '../platform/secrets';
-import { requireAdmin } from '../staff/team';
+import { authorize } from '../staff/permissions';
 import { findTrackedJob, type TrackedJob } from './tracker';
 
 /**
@@ -52,7 +52,7 @@ export function normaliseOrigin(raw: string, field = 'embedOrigins'): string {
 }
 
 export async function setEmbedOrigins(ctx: Ctx, origins: string[]): Promise<string[]> {
-  await requireAdmin(ctx);
+  await authorize(ctx.db, ctx, 'widget:manage');
   const clean = [...new Set(origins.filter((o) => o.trim() !== '').map((o) => normaliseOrigin(o)))];
   if (clean.length > MAX_EMBED_ORIGINS)
     throw invalid('embedOrigins', 'too_many_websites', { max: MAX_EMBED_ORIGINS });
@@ -94,6 +94,7 @@ export async function issueEmbedToken(
       max: EMBED_TOKEN_SECONDS.max,
     });
   await loadJob(ctx.db, ctx, jobId);
+  await authorize(ctx.db, ctx, 'embed_token:issue');
   const expiresAt = ctx.clock.now() + seconds * 1000;
   return {
     token: await signEmbedToken(ctx.db, jobId, expiresAt),
