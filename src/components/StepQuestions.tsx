@@ -91,6 +91,8 @@ export function QuestionItem(props: {
   /** The thread's last turn on an open job: offer to continue it. */
   ask?: AskForm | undefined;
   last?: boolean;
+  /** The console's view: the customer who asked, named instead of "you". */
+  asker?: string | undefined;
 }) {
   const t = props.t;
   const q = props.q;
@@ -102,11 +104,17 @@ export function QuestionItem(props: {
     <li class="question" id={`turn-${q.id}`}>
       <p class="asked">
         <strong>
-          {q.threadId !== q.id
-            ? t.youFollowedUp
-            : q.channel === 'tracker'
-              ? t.youAsked
-              : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
+          {props.asker !== undefined
+            ? q.threadId !== q.id
+              ? fill(t.followUpFrom, { name: props.asker })
+              : q.channel === 'tracker'
+                ? fill(t.questionFrom, { name: props.asker })
+                : fill(t.questionFromVia, { name: props.asker, channel: t.channel[q.channel] })
+            : q.threadId !== q.id
+              ? t.youFollowedUp
+              : q.channel === 'tracker'
+                ? t.youAsked
+                : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
         </strong>{' '}
         <Time ms={q.askedAt} />
       </p>

@@ -26,7 +26,12 @@ type Props = {
   formatting: Formatting;
   now: number;
   /** The console's view: internal notes are marked with this label, and each step gets its actions. */
-  staff?: { internalLabel: string; stepActions: (step: PublicStep) => JSX.Element };
+  staff?: {
+    internalLabel: string;
+    stepActions: (step: PublicStep) => JSX.Element;
+    /** Who asked: staff read "Question from ‹name›" where the customer reads "Your question". */
+    customerName: string;
+  };
   /** The customer's "ask the expert" form (open jobs only). */
   ask?: AskForm | undefined;
   /** Approve / decline buttons for extra work (the customer's tracker, open jobs only). */
@@ -294,6 +299,7 @@ function StepItem(
               ) : (
                 <QuestionItem
                   q={entry.question}
+                  asker={props.staff?.customerName}
                   t={props.t}
                   f={props.f}
                   now={props.now}

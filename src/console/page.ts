@@ -127,7 +127,10 @@ export async function handleForms(
       state.values = {};
       return state;
     }
-    const to = outcome && 'redirect' in outcome ? outcome.redirect : `${Astro.url.pathname}?done=${action}`;
+    const to =
+      outcome && 'redirect' in outcome
+        ? outcome.redirect
+        : `${Astro.url.pathname}?done=${action}${anchorOf(form)}`;
     return Astro.redirect(to, 303);
   } catch (error) {
     const errors = formErrors(error, t);
@@ -136,6 +139,18 @@ export async function handleForms(
     Astro.response.status = formStatus(error);
     return state;
   }
+}
+
+/**
+ * Where the page returns to after a form worked: the step acted on (`#step-…`, the timeline's own ids), or
+ * the section a form names in a hidden `_anchor`; the browser scrolls there and starts keyboard focus there.
+ */
+function anchorOf(form: FormData): string {
+  const stepId = form.get('stepId');
+  const named = form.get('_anchor');
+  const anchor =
+    typeof stepId === 'string' && stepId ? `step-${stepId}` : typeof named === 'string' ? named : '';
+  return /^[\w-]{1,100}$/.test(anchor) ? `#${anchor}` : '';
 }
 
 /** 422 for bad input; the matching status when a service refused (not found, conflict, …). */

@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { costLines, events, jobs, specialists } from '../../db/schema';
+import { contextFor } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
+import { askQuestion } from '../../src/services/customer-voice/questions';
 import { createJob } from '../../src/services/jobs/create-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
@@ -61,6 +63,11 @@ beforeAll(async () => {
   stepIds = job.map((s) => s.id);
   await assignStep(admin.ctx, jobId, stepIds[0] ?? '', mechanicId);
   await assignStep(admin.ctx, jobId, stepIds[1] ?? '', admin.specialist.id);
+  await askQuestion(contextFor(product.rt, admin.organisationId, { type: 'customer', id: null }), jobId, {
+    body: 'Is de auto morgen klaar?',
+    channel: 'tracker',
+    stepId: stepIds[0] ?? null,
+  });
   lineId = (
     await addCostLine(admin.ctx, jobId, {
       kind: 'part',
@@ -82,6 +89,9 @@ const stepForm = (html: string, stepId: string, action: string) =>
 describe('the job page by permission', () => {
   it('offers the front desk questions, planning and the link, but no costs, progress or cancelling', async () => {
     const html = (await page(desk)).text;
+    // Staff read who asked, not the customer's own "Your question".
+    expect(html).toContain('Question from Klant');
+    expect(html).not.toContain('<strong>Your question</strong>');
     const offered = actions(html);
     for (const action of ['record', 'askBack', 'assign', 'note', 'reissue'])
       expect(offered, action).toContain(action);
@@ -118,6 +128,8 @@ describe('the job page by permission', () => {
     expect(refused.text).toContain('Only the specialist assigned to this step (or an admin) can do this.');
     const ownStart = await mechanic.post(`/console/jobs/${jobId}`, { _action: 'start', stepId: own });
     expect(ownStart.status).toBe(303);
+    // Back to the step acted on, not the top of the page.
+    expect(ownStart.location).toBe(`/console/jobs/${jobId}?done=start#step-${own}`);
     // Working on it now: the note-and-photo form is out, not folded into "More for …".
     const working = (await page(mechanic)).text;
     const noteAt = working.indexOf(
@@ -146,8 +158,10 @@ describe('the job page by permission', () => {
       lineId,
       reason: 'Klant brengt eigen blokken',
       confirm: '1',
+      _anchor: 'cost-heading',
     });
     expect(removed.status).toBe(303);
+    expect(removed.location).toBe(`/console/jobs/${jobId}?done=removeCost#cost-heading`);
     const log = await product.rt.database.db.select().from(events).where(eq(events.jobId, jobId));
     const removal = log.find((e) => e.type === 'cost_line.removed');
     expect((removal?.payload as { reason?: string } | undefined)?.reason).toBe('Klant brengt eigen blokken');

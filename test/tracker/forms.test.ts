@@ -90,7 +90,7 @@ describe('rating the work on the tracker (plain forms)', () => {
       stepId,
       note: 'Netjes gedaan!',
     });
-    expect([given.status, given.location]).toEqual([303, `/console/jobs/${jobId}?done=kudos`]);
+    expect([given.status, given.location]).toEqual([303, `/console/jobs/${jobId}?done=kudos#step-${stepId}`]);
     const again = await colleague.post(`/console/jobs/${jobId}`, { _action: 'kudos', stepId });
     expect(again.status).toBe(409);
     const self = await admin.client.post(`/console/jobs/${jobId}`, { _action: 'kudos', stepId });
