@@ -176,3 +176,23 @@ describe('the job page by permission', () => {
     expect(await tracker.text()).toContain('Car sold');
   });
 });
+
+describe('a new API key', () => {
+  it('is shown once, at the top of the settings page, with a button to copy it', async () => {
+    const created = await admin.client.post('/console/settings', {
+      _action: 'createKey',
+      label: 'Planning',
+      scope: 'write',
+    });
+    expect(created.status).toBe(200);
+    const banner = created.text.indexOf('class="panel key-banner"');
+    expect(banner).toBeGreaterThan(-1);
+    expect(banner).toBeGreaterThan(created.text.indexOf('<h1>'));
+    expect(banner).toBeLessThan(created.text.indexOf('<form', created.text.indexOf('<h1>')));
+    const key = /id="new-key">(ok_live_[\w-]+)</.exec(created.text)?.[1];
+    expect(key).toBeTruthy();
+    expect(created.text).toContain(`data-copy="${key}"`);
+    expect(created.text).toContain('>Copy key</button>');
+    expect((await admin.client.get('/console/settings')).text).not.toContain(key);
+  });
+});
