@@ -106,7 +106,7 @@ const en = {
     reference: 'Reference',
     referenceHint: 'Your own number for this job, unique in your organisation.',
     jobTitle: 'What is the job?',
-    jobTitlePlaceholder: 'MOT and small service',
+    jobTitlePlaceholder: 'APK (MOT) and small service',
     customerName: "Customer's name",
     customerEmail: "Customer's email",
     customerPhone: "Customer's phone",

@@ -201,6 +201,23 @@ describe('the staff console in a real browser', () => {
       await audit.goto(`${product.url}${path}`);
       expect(await axeViolations(audit), path).toEqual([]);
     }
+    // The job page with every folded form open (the confirmations for destructive actions among them), in both
+    // languages, on a desktop and a phone.
+    const openAll = (p: typeof audit) =>
+      p.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+      });
+    for (const language of ['nl', 'en']) {
+      await audit.goto(
+        `${product.url}/console/language?to=${language}&back=${encodeURIComponent(`/console/jobs/${job.id}`)}`,
+      );
+      await audit.waitForURL(new RegExp(`/console/jobs/${job.id}`));
+      await openAll(audit);
+      expect(await axeViolations(audit), `job page, ${language}, forms open`).toEqual([]);
+      await audit.setViewportSize({ width: 390, height: 844 });
+      expect(await axeViolations(audit), `job page, ${language}, 390 px`).toEqual([]);
+      await audit.setViewportSize({ width: 1280, height: 800 });
+    }
     await audit.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(audit), 'dark').toEqual([]);
 
