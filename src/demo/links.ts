@@ -31,7 +31,7 @@ export function demoText(
 ): string {
   const lines = report.organisations.flatMap((org) => [
     `\n${org.name}  (API key: ${org.apiKey})`,
-    `  Console: ${org.staff.map((s) => `${s.email}${s.permission === 'admin' ? ' (admin)' : ''}`).join(', ')}`,
+    `  Console: ${org.staff.map((s) => `${s.email}${s.permission === 'specialist' ? '' : ` (${s.permission.replace('_', ' ')})`}`).join(', ')}`,
     ...org.trackers.map((tr) => `  ${tr.reference.padEnd(16)} ${tr.url}   ${tr.title}`),
   ]);
   const kept = options.file ? `; also kept in ${options.file}` : '';

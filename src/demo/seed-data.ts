@@ -99,6 +99,7 @@ const garage: DemoOrganisation = {
       key: 'ingrid',
       name: 'Ingrid Smit',
       role: 'Serviceadviseur',
+      permission: 'front_desk',
       bio: 'Uw aanspreekpunt aan de balie: plant uw afspraak, belt u met de prijs en legt de rekening uit.',
       expertise: ['afspraken', 'offertes', 'lease'],
     },
