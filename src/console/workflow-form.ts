@@ -4,7 +4,7 @@ import type { ConsoleMessages } from '../i18n/console';
 import { type ContentLocale, otherLocale } from '../i18n/content';
 import type { WorkflowInput } from '../services/organisation/workflows';
 import { LIMITS } from '../services/platform/limits';
-import { FormInvalid, localeOf, parseForm } from './page';
+import { FormInvalid, localeOf, type Outcome, parseForm } from './page';
 
 export const MAX_STEPS = 30;
 /** Empty rows the editor offers below the existing steps (no JavaScript needed to add steps). */
@@ -17,11 +17,22 @@ const row = z.object({
   descriptionOther: z.string().trim().max(LIMITS.stepDescription),
   defaultRole: z.string().trim().max(LIMITS.role),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
+  position: z.union([z.literal(''), z.coerce.number().int().min(1).max(999)]),
 });
 
+/** The editor's "More rows" button: nothing is saved; the page comes back with what was typed and more rows. */
+export function moreRows(form: FormData): Outcome | null {
+  if (form.get('_more') !== '1') return null;
+  const values = Object.fromEntries(
+    [...form].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  return { show: { moreRows: values } };
+}
+
 /**
- * Reads the editor's rows (`steps.0.title`, `steps.0.description`, …). Rows without a title are left
- * out, so clearing a title removes a step; at least one step is needed.
+ * Reads the editor's rows (`steps.0.title`, `steps.0.description`, …). Rows without a title or with
+ * "Remove this step" ticked are left out; rows are ordered by their position numbers (a step given another
+ * row's number goes just before it); at least one step is needed.
  */
 export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: ContentLocale): WorkflowInput {
   const other = otherLocale(own);
@@ -33,9 +44,11 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
     withDefault(form, 'answerMinutes', ''),
     t,
   );
-  const steps: WorkflowInput['steps'] = [];
-  for (let i = 0; i < MAX_STEPS + SPARE_ROWS; i++) {
+  const steps: (WorkflowInput['steps'][number] & { order: number; moved: boolean; row: number })[] = [];
+  for (let i = 0; i < MAX_STEPS + SPARE_ROWS * 10; i++) {
     if (!form.has(`steps.${i}.title`)) continue;
+    // "Remove this step" ticked: the row is left out.
+    if (form.get(`steps.${i}.remove`) === '1') continue;
     const fields = new FormData();
     for (const key of [
       'title',
@@ -44,6 +57,7 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       'descriptionOther',
       'defaultRole',
       'expectedMinutes',
+      'position',
     ]) {
       fields.set(key, String(form.get(`steps.${i}.${key}`) ?? ''));
     }
@@ -57,6 +71,11 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
     }
     if (!parsed.title) continue;
     steps.push({
+      // Rows are put in the order their positions say; equal positions keep the form's order.
+      order: parsed.position === '' ? i + 1 : parsed.position,
+      // A step given another row's number goes before that row's own step.
+      moved: parsed.position !== '' && parsed.position !== i + 1,
+      row: i,
       title: parsed.title,
       description: parsed.description,
       // The title and description in the organisation's other language (empty: customers reading it see these).
@@ -72,10 +91,14 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
   if (steps.length === 0) {
     throw new FormInvalid({ 'steps.0.title': errorText('required', {}, localeOf(t)) });
   }
+  if (steps.length > MAX_STEPS) {
+    throw new FormInvalid({ _: errorText('too_many_steps', { max: MAX_STEPS }, localeOf(t)) });
+  }
+  steps.sort((a, b) => a.order - b.order || Number(b.moved) - Number(a.moved) || a.row - b.row);
   return {
     name,
     answerMinutes: answerMinutes === '' ? null : answerMinutes,
-    steps: steps.slice(0, MAX_STEPS),
+    steps: steps.map(({ order: _o, moved: _m, row: _r, ...step }) => step),
   };
 }
 

@@ -255,6 +255,11 @@ export const ERRORS = {
     en: 'No public holidays known for this country code.',
     nl: 'Geen feestdagen bekend voor deze landcode.',
   },
+  too_many_steps: {
+    kind: 'invalid',
+    en: 'A workflow has at most {max} steps.',
+    nl: 'Een werkwijze heeft hoogstens {max} stappen.',
+  },
   too_many_photos: {
     kind: 'invalid',
     en: 'At most {max} photos per note.',

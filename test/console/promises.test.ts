@@ -164,6 +164,64 @@ describe('answer times in the workflow editor', () => {
   });
 });
 
+describe('the workflow editor', () => {
+  it('moves a step by its position, removes a step, and adds rows without saving', async () => {
+    const id = await createWorkflow(admin.ctx, {
+      name: 'Volgorde',
+      steps: [{ title: 'Intake' }, { title: 'Keuring' }, { title: 'Ophalen' }],
+    });
+    const rows = (text: string) => [...text.matchAll(/name="steps\.(\d+)\.title"/g)].length;
+    const page = await client.get(`/console/workflows/${id}`);
+    expect(rows(page.text)).toBe(6); // three steps and three empty rows
+    const form = {
+      _action: 'update',
+      name: 'Volgorde',
+      'steps.0.title': 'Intake',
+      'steps.0.position': '1',
+      'steps.1.title': 'Keuring',
+      'steps.1.position': '2',
+      'steps.2.title': 'Ophalen',
+      'steps.2.position': '3',
+      'steps.3.title': 'Wassen',
+      'steps.3.position': '4',
+    };
+    // "More rows": nothing saved, what was typed comes back with three more empty rows.
+    const more = await client.post(`/console/workflows/${id}`, { ...form, _more: '1' });
+    expect(more.status).toBe(200);
+    expect(rows(more.text)).toBe(7);
+    expect(more.text).toContain('value="Wassen"');
+    expect((await getWorkflow(admin.ctx, id)).steps.map((s) => s.title)).toEqual([
+      'Intake',
+      'Keuring',
+      'Ophalen',
+    ]);
+
+    // Washing goes before collecting (given collecting's number), and the inspection is removed.
+    const saved = await client.post(`/console/workflows/${id}`, {
+      ...form,
+      'steps.1.remove': '1',
+      'steps.3.position': '3',
+    });
+    expect(saved.status).toBe(303);
+    expect((await getWorkflow(admin.ctx, id)).steps.map((s) => s.title)).toEqual([
+      'Intake',
+      'Wassen',
+      'Ophalen',
+    ]);
+
+    const tooMany = Object.fromEntries(
+      Array.from({ length: 31 }, (_, i) => [`steps.${i}.title`, `Stap ${i + 1}`]),
+    );
+    const refused = await client.post(`/console/workflows/${id}`, {
+      _action: 'update',
+      name: 'Volgorde',
+      ...tooMany,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Een werkwijze heeft hoogstens 30 stappen.');
+  });
+});
+
 describe('job content in both languages in the console', () => {
   it('edits a step title and description in English beside the Dutch, and a role and bio', async () => {
     const id = await createWorkflow(admin.ctx, { name: 'Twee talen', steps: [{ title: 'Intake' }] });
