@@ -228,7 +228,7 @@ const en = {
   },
   questions: {
     title: 'Questions',
-    nav: 'Questions ({count})',
+    nav: 'Questions for me ({count})',
     mine: 'Mine ({count})',
     all: 'Everyone’s ({count})',
     none: 'No open questions. Well done.',
@@ -710,7 +710,7 @@ const nl: ConsoleMessages = {
   },
   questions: {
     title: 'Vragen',
-    nav: 'Vragen ({count})',
+    nav: 'Vragen voor mij ({count})',
     mine: 'Voor mij ({count})',
     all: 'Voor iedereen ({count})',
     none: 'Geen open vragen. Goed bezig.',
