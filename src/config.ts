@@ -1,6 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_LEVELS, type Synchronous } from '../db/synchronous';
-import { isProxyEntry } from './http/client-address';
 
 /** The one place that reads the environment. Everything else receives a Config. */
 const schema = z.object({
@@ -146,6 +146,16 @@ const schema = z.object({
   /** Twilio's API origin; only tests point it elsewhere (a local server that follows the documented API). */
   TWILIO_API_URL: z.url().default('https://api.twilio.com'),
 });
+
+/** An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`): one entry of TRUSTED_PROXIES. */
+function isProxyEntry(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export type Config = {
   host: string;

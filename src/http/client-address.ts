@@ -9,16 +9,6 @@ import { BlockList, isIP } from 'node:net';
  * and is never believed. With no trusted proxies (the default) the header is ignored.
  */
 
-/** An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`): one entry of TRUSTED_PROXIES. */
-export function isProxyEntry(entry: string): boolean {
-  const [address, prefix, ...rest] = entry.split('/');
-  const family = isIP(address ?? '');
-  if (!family || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
 const lists = new WeakMap<readonly string[], BlockList>();
 
 function blockList(entries: readonly string[]): BlockList {
