@@ -19,6 +19,10 @@ export const ENGLISH: Record<string, string> = {
     'Twenty years under the bonnet, specialised in Volkswagen, Audi, Seat and Škoda.',
   'Gecertificeerd voor hybride en elektrische auto’s (IVS 3). Legt ook in het Engels graag uit wat hij doet.':
     'Certified to work on hybrid and electric cars (IVS 3). Happy to explain what he does in English.',
+  // Workflow names (the console's workflow templates, src/console/workflow-templates.ts).
+  'APK en onderhoud': 'APK and service',
+  Testament: 'Will',
+  'Bezorgen en plaatsen': 'Delivery and installation',
   Intake: 'Intake',
   'We nemen uw auto in ontvangst en noteren uw wensen en klachten.':
     'We take in your car and write down your wishes and complaints.',

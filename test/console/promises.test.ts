@@ -222,6 +222,22 @@ describe('the workflow editor', () => {
   });
 });
 
+describe('workflow templates', () => {
+  it('fills the new-workflow form from a garage, notary or delivery example, in both languages', async () => {
+    const list = await client.get('/console/workflows');
+    for (const key of ['garage', 'notary', 'delivery'])
+      expect(list.text).toContain(`href="/console/workflows?template=${key}#new-heading"`);
+    const garage = await client.get('/console/workflows?template=garage');
+    expect(garage.status).toBe(200);
+    expect(garage.text).toContain('value="APK en onderhoud"');
+    expect(garage.text).toContain('value="APK-keuring"');
+    // The organisation writes Dutch; English stands beside it.
+    expect(garage.text).toMatch(/name="steps\.1\.titleOther" value="[^"]+"/);
+    expect(garage.text).not.toMatch(/name="steps\.1\.titleOther" value=""/);
+    expect((await client.get('/console/workflows?template=nonsense')).status).toBe(200);
+  });
+});
+
 describe('job content in both languages in the console', () => {
   it('edits a step title and description in English beside the Dutch, and a role and bio', async () => {
     const id = await createWorkflow(admin.ctx, { name: 'Twee talen', steps: [{ title: 'Intake' }] });

@@ -197,6 +197,7 @@ describe('the staff console in a real browser', () => {
       '/console/team',
       '/console/settings',
       '/console/workflows',
+      '/console/workflows?template=notary',
     ]) {
       await audit.goto(`${product.url}${path}`);
       expect(await axeViolations(audit), path).toEqual([]);
