@@ -30,7 +30,7 @@ describe("the customer's voice, in real browsers", () => {
     const desk = await staff.newPage();
     await desk.goto(`${product.url}/console/questions`);
     await desk.locator('.connection.live').waitFor();
-    expect(await desk.getByRole('link', { name: /^Vragen \(0\)/ }).count()).toBe(1);
+    expect(await desk.getByRole('link', { name: /^Vragen voor mij \(0\)/ }).count()).toBe(1);
 
     // The customer asks about the first step.
     const customerContext = await browser.newContext({ locale: 'nl-NL' });
@@ -48,7 +48,7 @@ describe("the customer's voice, in real browsers", () => {
 
     // It appears in the specialist's console at once, with the count.
     await desk.getByText('Moet de waterpomp ook vervangen worden?').waitFor();
-    await desk.getByRole('link', { name: /^Vragen \(1\)/ }).waitFor();
+    await desk.getByRole('link', { name: /^Vragen voor mij \(1\)/ }).waitFor();
     await desk.getByLabel('Uw antwoord (de klant ziet het)').fill('Ja, dat raden we aan: hij is 8 jaar oud.');
     await desk.getByRole('button', { name: 'Antwoord versturen' }).click();
     await desk.getByText('Antwoord verstuurd.').waitFor();
