@@ -45,8 +45,9 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
     t,
   );
   const steps: (WorkflowInput['steps'][number] & { order: number; moved: boolean; row: number })[] = [];
-  for (let i = 0; i < MAX_STEPS + SPARE_ROWS * 10; i++) {
-    if (!form.has(`steps.${i}.title`)) continue;
+  // Every row the form sent, however many times "More rows" was pressed (the body limit bounds them).
+  const posted = [...form.keys()].flatMap((key) => /^steps\.(\d{1,4})\.title$/.exec(key)?.[1] ?? []);
+  for (const i of [...new Set(posted.map(Number))].sort((a, b) => a - b)) {
     // "Remove this step" ticked: the row is left out.
     if (form.get(`steps.${i}.remove`) === '1') continue;
     const fields = new FormData();

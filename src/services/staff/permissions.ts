@@ -77,18 +77,29 @@ export async function whoActs(db: Db, ctx: Ctx): Promise<Who | null> {
 }
 
 /**
- * Refuses (403 `not_permitted`, or `not_your_step`) what the acting person may not do. Customers and the
- * system pass: they never hold a staff action (their own entry points decide what they may do).
- * `step` is given for step actions, read in the caller's transaction.
+ * Refuses (403 `not_permitted`, `not_your_step` or `admin_only`) what the acting person may not do, and
+ * says who acts. Customers and the system pass (null): they never hold a staff action (their own entry
+ * points decide what they may do). `step` is given for step actions, read in the caller's transaction.
  */
 export async function authorize(
   db: Db,
   ctx: Ctx,
   action: Action,
   step?: { assigneeId: string | null },
-): Promise<void> {
+): Promise<Who | null> {
   const who = await whoActs(db, ctx);
-  if (who === null || permits(who, action, step, ctx.actor.id)) return;
+  if (who !== null) refuseUnless(who, action, step, ctx.actor.id);
+  return who;
+}
+
+/** The same check for a caller that has already read who acts. */
+export function refuseUnless(
+  who: Who,
+  action: Action,
+  step?: { assigneeId: string | null },
+  me?: string | null,
+): void {
+  if (permits(who, action, step, me)) return;
   const rule: Record<Who, Grant> = RULES[action];
   const adminOnly = rule.front_desk === 'no' && rule.specialist === 'no';
   throw new ServiceError(

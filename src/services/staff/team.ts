@@ -10,7 +10,7 @@ import { accessEnded, appendEvent } from '../platform/events';
 import { newId, newToken, sha256 } from '../platform/ids';
 import { ownImages } from '../platform/media';
 import { type Client, endSessions, findUserByEmail } from './auth';
-import { authorize, type Permission } from './permissions';
+import { type Permission, refuseUnless } from './permissions';
 import { authCall, type Signed } from './session';
 
 export type { Permission };
@@ -20,7 +20,7 @@ const INVITE_DAYS = 14;
 /** The acting specialist, who must be an active admin of the organisation. */
 export async function requireAdmin(ctx: Ctx): Promise<Specialist> {
   const me = await actingSpecialist(ctx);
-  await authorize(ctx.db, ctx, 'team:manage');
+  refuseUnless(me.permission, 'team:manage');
   return me;
 }
 

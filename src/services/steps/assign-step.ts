@@ -1,7 +1,7 @@
 import { loadAssignableSpecialist, loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
 import { ServiceError } from '../platform/errors';
-import { authorize, whoActs } from '../staff/permissions';
+import { authorize } from '../staff/permissions';
 import { type StepView, saveStep } from './save-step';
 
 /** Names the specialist who does a step (or nobody, with null). */
@@ -14,9 +14,9 @@ export async function assignStep(
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const step = await loadStep(tx, jobId, stepId);
-    await authorize(tx, ctx, 'step:assign', step);
+    const who = await authorize(tx, ctx, 'step:assign', step);
     // Someone who may assign only their own steps takes a step or hands it back; never gives it to another.
-    if (assigneeId && assigneeId !== ctx.actor.id && (await whoActs(tx, ctx)) === 'specialist')
+    if (assigneeId && assigneeId !== ctx.actor.id && who === 'specialist')
       throw new ServiceError('forbidden', 'not_permitted');
     if (assigneeId) await loadAssignableSpecialist(tx, ctx, 'assigneeId', assigneeId);
     return saveStep(tx, ctx, step, { assigneeId }, 'step.assigned', { previousAssigneeId: step.assigneeId });
