@@ -1,5 +1,5 @@
-import type { Column } from 'drizzle-orm';
-import { type SQL, sql } from 'drizzle-orm';
+import type { Column, Table } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { usePostgresTables } from './tables';
 
 /**
@@ -59,6 +59,10 @@ export const WRITE_LOCK = 0x4f4b5752;
  */
 export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
   writeTransactions++;
+  return afterCommit(lockedTransaction(db, work));
+}
+
+function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
   const run = db as unknown as {
     transaction(fn: (tx: unknown) => Promise<T>, config?: unknown): Promise<T>;
   };
@@ -75,6 +79,57 @@ export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Pr
     });
   }
   return run.transaction((tx) => work(tx as D), { behavior: 'immediate' });
+}
+
+/**
+ * A transaction that only claims rows of a queue (an outbox's lock time): on PostgreSQL without the
+ * write lock, taking the rows with `FOR UPDATE SKIP LOCKED` (see `lockFree`), so claimers in several
+ * processes neither wait for each other nor for the services' writes; on libSQL a write transaction
+ * like any other (SQLite has one write lock and no row locks).
+ */
+export function claimTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
+  if (!onPostgres()) return writeTransactionOn(db, work);
+  writeTransactions++;
+  const run = db as unknown as { transaction(fn: (tx: unknown) => Promise<T>): Promise<T> };
+  return afterCommit(run.transaction((tx) => work(tx as D)));
+}
+
+/**
+ * Inside a claim transaction: which of `ids` (rows of `table`, keyed by `idColumn`) no other transaction
+ * holds, locking those until this one ends. On PostgreSQL `FOR UPDATE SKIP LOCKED`; on libSQL all of them
+ * (the transaction holds the database's one write lock).
+ */
+export async function lockFree(
+  tx: unknown,
+  table: Table,
+  idColumn: Column,
+  ids: string[],
+): Promise<string[]> {
+  if (ids.length === 0 || !onPostgres()) return ids;
+  const { execute } = tx as { execute(q: SQL): Promise<{ rows: { id: string }[] }> };
+  const result = await execute.call(
+    tx,
+    sql`select ${idColumn} as id from ${table} where ${inArray(idColumn, ids)} for update skip locked`,
+  );
+  return result.rows.map((r) => r.id);
+}
+
+const committed = new Set<() => void>();
+
+/**
+ * Calls `listener` after every write transaction this process commits, on any database: background
+ * work wakes on it instead of polling (src/background/loop.ts). Returns the unsubscribe.
+ */
+export function onWriteCommitted(listener: () => void): () => void {
+  committed.add(listener);
+  return () => committed.delete(listener);
+}
+
+function afterCommit<T>(done: Promise<T>): Promise<T> {
+  return done.then((result) => {
+    for (const listener of committed) listener();
+    return result;
+  });
 }
 
 let writeTransactions = 0;

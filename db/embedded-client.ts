@@ -47,6 +47,11 @@ type Kept = {
   names: [string, number][];
 };
 
+let statementsRun = 0;
+
+/** How many statements this process has run on embedded files (tests check that an idle process runs none). */
+export const embeddedStatementCount = (): number => statementsRun;
+
 class Connection {
   readonly db: Database.Database;
   private readonly kept = new Map<string, Kept>();
@@ -57,6 +62,7 @@ class Connection {
   }
 
   execute(statement: InStatement): ResultSet {
+    statementsRun++;
     const { sql, args } =
       typeof statement === 'string'
         ? { sql: statement, args: undefined }

@@ -93,6 +93,11 @@ const schema = z.object({
    */
   BACKGROUND_WORK: z.enum(['1', '0']).default('1'),
   /**
+   * Background work wakes after this process's writes, on other processes' events and when something
+   * it knows of falls due; with none of those it still looks this often (a process that died mid-work).
+   */
+  BACKGROUND_SAFETY_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /**
    * scrypt's cost (N) for new password hashes; better-auth's 16384 by default. Lower only where
    * nothing real is protected (the tests): a cheaper hash is a weaker one. Hashes say which cost made them.
    */
@@ -184,6 +189,7 @@ export type Config = {
   /** Undefined: /metrics is for loopback only. */
   metricsToken: string | undefined;
   backgroundWork: boolean;
+  backgroundSafetyPollMs: number;
   passwordHashCost: number;
   widgetLookupFloorMs: number;
   bodyLimits: boolean;
@@ -250,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsToken: e.METRICS_TOKEN,
     backgroundWork: e.BACKGROUND_WORK === '1',
+    backgroundSafetyPollMs: e.BACKGROUND_SAFETY_POLL_MS,
     passwordHashCost: e.PASSWORD_HASH_COST,
     widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
     bodyLimits: e.BODY_LIMITS === '1',

@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './api';
 import { consoleLiveRoutes } from './api/console-live';
 import { unsubscribeRoutes } from './api/unsubscribe';
+import { startBackgroundWork } from './background/work';
 import { sameOrigin, staffSession } from './console/guard';
 import { bodyLimit } from './http/body-limit';
 import { onError } from './http/errors';
@@ -17,7 +18,7 @@ import { httpMetrics, metrics } from './http/metrics';
 import { requestLog } from './http/request-log';
 import { LIVE_STREAMS, type LiveStreams } from './live/registry';
 import { EVENT_STREAM, takeOver } from './live/stream';
-import { sharedRuntime, startBackgroundWork } from './runtime';
+import { sharedRuntime } from './runtime';
 import { trackerRenderer } from './services/tracker/live-render';
 
 /**

@@ -388,7 +388,10 @@ export const EventOut = z
     stepId: z.string().nullable(),
     visibility: z.enum(['customer', 'internal']),
     actor: z.object({ type: z.string(), id: z.string().nullable() }),
-    payload: z.record(z.string(), z.unknown()),
+    payload: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "What changed, as the customer sees it. A step snapshot's `assignee` is the specialist's profile as it is now (name, role, bio, photo): profiles belong to the specialist, not to the event.",
+    }),
     createdAt: z.string(),
   })
   .openapi('Event');

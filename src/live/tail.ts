@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { param, prepared } from '../../db/prepared';
 import { events } from '../../db/schema';
 import { log } from '../log';
+import { withProfiles } from '../services/platform/events';
 import type { Hub, Subscriber } from './hub';
 
 const BATCH = 500;
@@ -97,7 +98,7 @@ export class LogTail {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const rows = await eventsAfter(this.db).all({ after: this.lastId });
+      const rows = await withProfiles(this.db, await eventsAfter(this.db).all({ after: this.lastId }));
       if (rows.length === 0) return;
       this.lastId = rows[rows.length - 1]?.id ?? this.lastId;
       await this.hub.publish(rows);

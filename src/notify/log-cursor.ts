@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { asc, eq, gt, max } from 'drizzle-orm';
 import { type EventRow, events, logCursors } from '../../db/schema';
 import { type Db, writeTransaction } from '../services/platform/context';
+import { withProfiles } from '../services/platform/events';
 
 const LEASE_MS = 30_000;
 /** Each process names itself, so only the lease holder reads a cursor's part of the log. */
@@ -27,6 +28,24 @@ export async function cursorHasWork(db: Db, name: string, now: number): Promise<
   if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return false;
   const [row] = await db.select({ id: max(events.id) }).from(events);
   return (row?.id ?? 0) > cursor.lastEventId;
+}
+
+/**
+ * When this process may take a cursor that another process leases while the log has work past it: the
+ * lease's end (in case its holder died), or null when the cursor is free, ours, or has nothing to read.
+ */
+export async function leaseBlocksUntil(db: Db, name: string, now: number): Promise<number | null> {
+  const [cursor] = await db
+    .select({
+      lastEventId: logCursors.lastEventId,
+      leaseOwner: logCursors.leaseOwner,
+      leaseUntil: logCursors.leaseUntil,
+    })
+    .from(logCursors)
+    .where(eq(logCursors.name, name));
+  if (!cursor || cursor.leaseOwner === processId || (cursor.leaseUntil ?? 0) <= now) return null;
+  const [row] = await db.select({ id: max(events.id) }).from(events);
+  return (row?.id ?? 0) > cursor.lastEventId ? (cursor.leaseUntil ?? now) : null;
 }
 
 /**
@@ -60,12 +79,15 @@ export async function nextEvents(tx: Db, name: string, now: number, limit: numbe
     return null;
   }
   if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return null;
-  const rows: EventRow[] = await tx
-    .select()
-    .from(events)
-    .where(gt(events.id, cursor.lastEventId))
-    .orderBy(asc(events.id))
-    .limit(limit);
+  const rows: EventRow[] = await withProfiles(
+    tx,
+    await tx
+      .select()
+      .from(events)
+      .where(gt(events.id, cursor.lastEventId))
+      .orderBy(asc(events.id))
+      .limit(limit),
+  );
   const advance = () =>
     tx
       .update(logCursors)

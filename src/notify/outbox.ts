@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { lockFree } from '../../db/dialect';
 import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
 import { readEvent } from '../events/catalogue';
-import { type Clock, type Db, writeTransaction } from '../services/platform/context';
+import { type Clock, claimTransaction, type Db, writeTransaction } from '../services/platform/context';
 import { cursorHasWork, nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
 import { nextAttemptAt, signWebhook, type WebhookMessage, wants } from './webhooks';
@@ -112,20 +113,22 @@ export async function sendDueWebhooks(
     .limit(SEND_BATCH);
   let sent = 0;
   for (const { delivery, endpoint } of due) {
-    const claimed = await writeTransaction(db, (tx) =>
-      tx
-        .update(deliveries)
-        .set({ lockedUntil: now + LOCK_MS })
-        .where(
-          and(
-            eq(deliveries.id, delivery.id),
-            eq(deliveries.status, 'pending'),
-            or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
-            // Only the row as it was read: another process may have tried it and settled it since.
-            eq(deliveries.attempts, delivery.attempts),
-          ),
-        )
-        .returning({ id: deliveries.id }),
+    const claimed = await claimTransaction(db, async (tx) =>
+      (await lockFree(tx, deliveries, deliveries.id, [delivery.id])).length === 0
+        ? []
+        : tx
+            .update(deliveries)
+            .set({ lockedUntil: now + LOCK_MS })
+            .where(
+              and(
+                eq(deliveries.id, delivery.id),
+                eq(deliveries.status, 'pending'),
+                or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
+                // Only the row as it was read: another process may have tried it and settled it since.
+                eq(deliveries.attempts, delivery.attempts),
+              ),
+            )
+            .returning({ id: deliveries.id }),
     );
     if (claimed.length === 0) continue;
     const timestamp = Math.floor(clock.now() / 1000);

@@ -14,6 +14,7 @@ import {
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { Locale } from '../../i18n/messages';
 import { type BaseCtx, type Db, writeTransaction } from '../../services/platform/context';
+import { withProfiles } from '../../services/platform/events';
 import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
 import { cursorHasWork, nextEvents } from '../log-cursor';
 import { declined } from '../preferences';
@@ -214,6 +215,33 @@ const orgOf = (o: typeof organisations.$inferSelect): MailOrganisation => ({
 });
 
 /**
+ * When the earliest job's pending moments fall due for `flushCustomerMail` (the same rule, read the same
+ * way), or null when nothing is pending.
+ */
+export async function nextCustomerMailDue(db: Db, options: MailWorkOptions): Promise<number | null> {
+  const groups = await db
+    .select({
+      first: min(mailPending.createdAt),
+      urgent: sql<number>`max(case when ${mailPending.kind} in ('approval', 'tracker_link') then 1 else 0 end)`,
+      lastSentAt: mailJobState.lastSentAt,
+    })
+    .from(mailPending)
+    .leftJoin(mailJobState, eq(mailJobState.jobId, mailPending.jobId))
+    .groupBy(mailPending.jobId, mailJobState.lastSentAt)
+    .orderBy(asc(min(mailPending.createdAt)))
+    .limit(FLUSH_BATCH * 10);
+  let due: number | null = null;
+  for (const g of groups) {
+    const at =
+      Number(g.urgent) === 1
+        ? 0
+        : Math.max((g.first ?? 0) + options.coalesceMs, (g.lastSentAt ?? 0) + options.minGapMs);
+    if (due === null || at < due) due = at;
+  }
+  return due;
+}
+
+/**
  * Turns each job's pending moments into one message once they are due: the coalescing window has passed
  * since the first, and the job's last message is at least the minimum gap ago — or at once when one of
  * them asks for the customer's action (an approval) or is the tracker link. Each job is done in one
@@ -273,16 +301,19 @@ export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions)
       return preference === null || !saidNo.has(`${r.jobId}|${preference}`);
     });
     const logged = sendable.length
-      ? await tx
-          .select()
-          .from(events)
-          .where(
-            inArray(
-              events.id,
-              sendable.map((r) => r.eventId),
-            ),
-          )
-          .orderBy(asc(events.id))
+      ? await withProfiles(
+          tx,
+          await tx
+            .select()
+            .from(events)
+            .where(
+              inArray(
+                events.id,
+                sendable.map((r) => r.eventId),
+              ),
+            )
+            .orderBy(asc(events.id)),
+        )
       : [];
     const byJob = new Map<string, { e: LogEvent; moment: Moment }[]>();
     for (const row of logged) {

@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { lockFree } from '../../../db/dialect';
 import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
-import { type Clock, type Db, writeTransaction } from '../../services/platform/context';
+import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { normaliseAddress } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
@@ -126,7 +127,7 @@ export async function sendDueMail(
   // One transaction claims the round, one settles it: the outbox's writes do not grow per message.
   const claimed = new Set(
     (
-      await writeTransaction(db, (tx) =>
+      await claimTransaction(db, async (tx) =>
         tx
           .update(mailMessages)
           .set({ lockedUntil: now + LOCK_MS })
@@ -134,7 +135,12 @@ export async function sendDueMail(
             and(
               inArray(
                 mailMessages.id,
-                due.map((d) => d.message.id),
+                await lockFree(
+                  tx,
+                  mailMessages,
+                  mailMessages.id,
+                  due.map((d) => d.message.id),
+                ),
               ),
               eq(mailMessages.status, 'queued'),
               or(isNull(mailMessages.lockedUntil), lte(mailMessages.lockedUntil, now)),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { lockFree } from '../../../db/dialect';
 import { jobs, organisations, type SmsKind, smsFailingNumbers, smsMessages, steps } from '../../../db/schema';
 import { announcementOf } from '../../events/announce';
 import { type LogEvent, readEvent } from '../../events/catalogue';
@@ -8,6 +9,7 @@ import { smsTexts } from '../../i18n/sms';
 import {
   type Clock,
   type Ctx,
+  claimTransaction,
   type Db,
   inTransaction,
   writeTransaction,
@@ -219,20 +221,22 @@ export async function sendDueSms(db: Db, clock: Clock, provider: SmsProvider): P
     .limit(SEND_BATCH);
   let sent = 0;
   for (const message of due) {
-    const claimed = await writeTransaction(db, (tx) =>
-      tx
-        .update(smsMessages)
-        .set({ lockedUntil: now + LOCK_MS })
-        .where(
-          and(
-            eq(smsMessages.id, message.id),
-            eq(smsMessages.status, 'pending'),
-            or(isNull(smsMessages.lockedUntil), lte(smsMessages.lockedUntil, now)),
-            // Only the row as it was read: another process may have tried it and settled it since.
-            eq(smsMessages.attempts, message.attempts),
-          ),
-        )
-        .returning({ id: smsMessages.id }),
+    const claimed = await claimTransaction(db, async (tx) =>
+      (await lockFree(tx, smsMessages, smsMessages.id, [message.id])).length === 0
+        ? []
+        : tx
+            .update(smsMessages)
+            .set({ lockedUntil: now + LOCK_MS })
+            .where(
+              and(
+                eq(smsMessages.id, message.id),
+                eq(smsMessages.status, 'pending'),
+                or(isNull(smsMessages.lockedUntil), lte(smsMessages.lockedUntil, now)),
+                // Only the row as it was read: another process may have tried it and settled it since.
+                eq(smsMessages.attempts, message.attempts),
+              ),
+            )
+            .returning({ id: smsMessages.id }),
     );
     if (claimed.length === 0) continue;
     const result = await provider.send({ to: message.to, body: message.body });

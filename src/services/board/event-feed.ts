@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, ne } from 'drizzle-orm';
 import { events } from '../../../db/schema';
 import { loadJob } from '../jobs/load';
 import type { Ctx } from '../platform/context';
+import { withProfiles } from '../platform/events';
 
 /** Which log a console page follows: one job's, or the whole organisation's (the board). */
 export type StaffTopic = { jobId: string } | { organisation: true };
@@ -28,10 +29,11 @@ export async function latestEventId(ctx: Ctx, topic: StaffTopic): Promise<number
 
 /** Events after `afterId`, internal ones included (staff see everything of their organisation). */
 export async function staffEventsSince(ctx: Ctx, topic: StaffTopic, afterId: number, limit: number) {
-  return ctx.db
+  const rows = await ctx.db
     .select()
     .from(events)
     .where(and(await where(ctx, topic), gt(events.id, afterId)))
     .orderBy(asc(events.id))
     .limit(limit);
+  return withProfiles(ctx.db, rows);
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, min, ne } from 'drizzle-orm';
 import {
   jobs,
   organisations,
@@ -310,6 +310,15 @@ export async function answerQuestion(
  * one with the fewest open questions); both see it, and so does the board. Without such a colleague
  * the question stays and is flagged. Safe to run from several processes: each question moves once.
  */
+/** When the next open question for staff falls overdue (and moves to a colleague), or null. */
+export async function nextEscalationAt(db: Db): Promise<number | null> {
+  const [row] = await db
+    .select({ at: min(questions.dueAt) })
+    .from(questions)
+    .where(and(forStaff, isNull(questions.answeredAt), isNull(questions.escalatedAt)));
+  return row?.at ?? null;
+}
+
 export async function escalateOverdueQuestions(base: BaseCtx): Promise<number> {
   const { db, clock, afterCommit } = base;
   const now = clock.now();

@@ -14,6 +14,7 @@ import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { PublicQuestion } from '../customer-voice/questions';
 import type { PublicStep } from '../jobs/views';
 import { type Db, writeTransaction } from '../platform/context';
+import { withProfiles } from '../platform/events';
 import { encodeSamples, localDay, monthOf, readSamples, type Scope } from './rollup';
 
 /**
@@ -92,12 +93,10 @@ async function foldBatch(tx: Db): Promise<number> {
   const [cursor] = await tx.select().from(logCursors).where(eq(logCursors.name, CURSOR));
   if (!cursor) await tx.insert(logCursors).values({ name: CURSOR, lastEventId: 0 });
   const after = cursor?.lastEventId ?? 0;
-  const rows = await tx
-    .select()
-    .from(events)
-    .where(gt(events.id, after))
-    .orderBy(asc(events.id))
-    .limit(BATCH);
+  const rows = await withProfiles(
+    tx,
+    await tx.select().from(events).where(gt(events.id, after)).orderBy(asc(events.id)).limit(BATCH),
+  );
   const last = rows.at(-1);
   if (!last) return 0;
 

@@ -3,6 +3,7 @@ import { containsInsensitive } from '../../../db/dialect';
 import { events, type Job, jobs, steps } from '../../../db/schema';
 import type { Ctx } from '../platform/context';
 import { invalid } from '../platform/errors';
+import { withProfiles } from '../platform/events';
 import { totals } from '../platform/money';
 import { loadJob, loadJobParts } from './load';
 import { currentStep } from './progress';
@@ -45,7 +46,7 @@ export async function getJobEvents(ctx: Ctx, jobId: string, query: JobEventsQuer
     .where(and(...conditions))
     .orderBy(asc(events.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
+  const page = await withProfiles(ctx.db, rows.slice(0, query.limit));
   return { events: page, nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client';
-import { writeTransactionOn } from '../../../db/dialect';
+import { claimTransactionOn, onPostgres, writeTransactionOn } from '../../../db/dialect';
 
 export type { Db };
 
@@ -38,6 +38,15 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): 
 /** One write transaction, queued behind this process's others (see below). */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   return oneWriterAtATime(db, () => writeTransactionOn(db, work));
+}
+
+/**
+ * A transaction that only claims queued rows (see `claimTransactionOn`): on PostgreSQL it neither takes
+ * nor waits for the write lock; on libSQL it queues like any write.
+ */
+export function claimTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  if (onPostgres()) return claimTransactionOn(db, work);
+  return oneWriterAtATime(db, () => claimTransactionOn(db, work));
 }
 
 const writers = new WeakMap<Db, Promise<unknown>>();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, min } from 'drizzle-orm';
 import { type IdempotencyKeyRow, idempotencyKeys } from '../../../db/schema';
 import { type BaseCtx, type Ctx, type Db, writeTransaction } from './context';
 import { loadSecrets, seal, shareSecrets, unseal } from './secrets';
@@ -148,6 +148,9 @@ export async function answerWithLease(
 /** Deletes keys older than a day (the lookup ignores them already; this keeps the table small). */
 export async function sweepIdempotencyKeys({ db, clock }: BaseCtx): Promise<number> {
   const cutoff = clock.now() - IDEMPOTENCY_KEY_TTL_MS;
+  // Read before write: with nothing expired no write lock is taken.
+  const oldest = await oldestKeyAt(db);
+  if (oldest === null || oldest > cutoff) return 0;
   const removed = await writeTransaction(db, (tx) =>
     tx
       .delete(idempotencyKeys)
@@ -156,6 +159,15 @@ export async function sweepIdempotencyKeys({ db, clock }: BaseCtx): Promise<numb
   );
   return removed.length;
 }
+
+/** When the oldest key expires (the next sweep with work), or null when there are none. */
+export async function nextSweepAt(db: Db): Promise<number | null> {
+  const oldest = await oldestKeyAt(db);
+  return oldest === null ? null : oldest + IDEMPOTENCY_KEY_TTL_MS;
+}
+
+const oldestKeyAt = async (db: Db) =>
+  (await db.select({ at: min(idempotencyKeys.createdAt) }).from(idempotencyKeys))[0]?.at ?? null;
 
 class Unkept extends Error {
   constructor(readonly answer: Answer) {

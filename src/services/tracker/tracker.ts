@@ -8,6 +8,7 @@ import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
 import type { Db } from '../platform/context';
+import { withProfiles } from '../platform/events';
 import { sha256 } from '../platform/ids';
 import { totals } from '../platform/money';
 
@@ -195,12 +196,13 @@ export type VersionedTrackedJob = NonNullable<Awaited<ReturnType<typeof findTrac
 
 /** The customer-visible events of a job after `afterId`, oldest first (for stream resume). */
 export async function customerEventsSince(db: Db, jobId: string, afterId: number, limit = 1000) {
-  return db
+  const rows = await db
     .select()
     .from(events)
     .where(and(eq(events.jobId, jobId), eq(events.visibility, 'customer'), gt(events.id, afterId)))
     .orderBy(asc(events.id))
     .limit(limit);
+  return withProfiles(db, rows);
 }
 
 /** The customer's language: the job's, then what the browser asks for, then the organisation's. */
