@@ -42,6 +42,7 @@ export let apiKeys = organisationsTables.apiKeys;
 export let organisations = organisationsTables.organisations;
 export let pushSubscriptions = pushTables.pushSubscriptions;
 export let questions = questionsTables.questions;
+export let jobFeedback = ratingsTables.jobFeedback;
 export let kudos = ratingsTables.kudos;
 export let ratings = ratingsTables.ratings;
 export let smsFailingNumbers = smsTables.smsFailingNumbers;
@@ -81,6 +82,7 @@ export function usePostgresTables(): void {
   organisations = pg.organisations as unknown as typeof organisations;
   pushSubscriptions = pg.pushSubscriptions as unknown as typeof pushSubscriptions;
   questions = pg.questions as unknown as typeof questions;
+  jobFeedback = pg.jobFeedback as unknown as typeof jobFeedback;
   kudos = pg.kudos as unknown as typeof kudos;
   ratings = pg.ratings as unknown as typeof ratings;
   smsFailingNumbers = pg.smsFailingNumbers as unknown as typeof smsFailingNumbers;

@@ -657,6 +657,35 @@ export const questions = pgTable(
   ],
 );
 
+export const jobFeedback = pgTable(
+  'job_feedback',
+  {
+    jobId: text('job_id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    score: bigint('score', { mode: 'number' }).notNull(),
+    comment: text('comment'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    followUpBy: text('follow_up_by'),
+    followUpDoneAt: bigint('follow_up_done_at', { mode: 'number' }),
+    followUpNote: text('follow_up_note'),
+  },
+  (t) => [
+    index('job_feedback_org_created').on(t.organisationId, t.createdAt),
+    index('job_feedback_follow_up').on(t.organisationId, t.followUpDoneAt),
+    foreignKey({ name: 'job_feedback_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+    foreignKey({
+      name: 'job_feedback_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({
+      name: 'job_feedback_follow_up_by_specialists_id_fk',
+      columns: [t.followUpBy],
+      foreignColumns: [specialists.id],
+    }),
+  ],
+);
+
 export const kudos = pgTable(
   'kudos',
   {

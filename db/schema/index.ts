@@ -14,6 +14,7 @@ export {
   insightSteps,
   instanceSecrets,
   invites,
+  jobFeedback,
   jobs,
   kudos,
   logCursors,

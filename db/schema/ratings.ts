@@ -27,6 +27,32 @@ export const ratings = sqliteTable(
   ],
 );
 
+/**
+ * The customer's verdict on a whole finished job, once: 0–10 for "would you recommend us" and a comment.
+ * A low score names the admin who follows it up (`followUpBy`) until they mark it done.
+ */
+export const jobFeedback = sqliteTable(
+  'job_feedback',
+  {
+    jobId: text('job_id')
+      .primaryKey()
+      .references(() => jobs.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    createdAt: integer('created_at').notNull(),
+    followUpBy: text('follow_up_by').references(() => specialists.id),
+    followUpDoneAt: integer('follow_up_done_at'),
+    followUpNote: text('follow_up_note'),
+  },
+  (t) => [
+    index('job_feedback_org_created').on(t.organisationId, t.createdAt),
+    index('job_feedback_follow_up').on(t.organisationId, t.followUpDoneAt),
+  ],
+);
+
 /** A colleague's recognition of the work on a step; once per colleague per step. */
 export const kudos = sqliteTable(
   'kudos',
@@ -54,4 +80,5 @@ export const kudos = sqliteTable(
 );
 
 export type Rating = typeof ratings.$inferSelect;
+export type JobFeedback = typeof jobFeedback.$inferSelect;
 export type Kudos = typeof kudos.$inferSelect;

@@ -9,7 +9,7 @@ import { totals } from '../services/platform/money';
 import type { TrackerView } from '../services/tracker/tracker';
 import Approvals from './Approvals';
 import Avatar from './Avatar';
-import RateWork from './RateWork';
+import JobFeedback, { type FeedbackRetry } from './JobFeedback';
 import StepQuestions, { type AskForm, QuestionItem } from './StepQuestions';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
@@ -21,6 +21,7 @@ type Props = {
     questions: PublicQuestion[];
     ratings?: Record<string, RatingSummary>;
     ratable?: TrackerView['ratable'];
+    feedback?: TrackerView['feedback'];
   };
   messages: TrackerMessages;
   formatting: Formatting;
@@ -38,8 +39,8 @@ type Props = {
   decide?: boolean;
   /** Signs notes posted without a named author ("The Garage van Dijk team"). */
   organisationName?: string;
-  /** Rating forms for a finished job (the customer's tracker): whose rating was just refused. */
-  rate?: { failedFor: string | null };
+  /** The feedback form of a finished job (the customer's tracker), with what was refused, if anything. */
+  rate?: { retry: FeedbackRetry | null };
 };
 
 /**
@@ -66,7 +67,13 @@ export default function TrackerBody(props: Props) {
     <div data-live-region="tracker">
       <p class="progress">{progress()}</p>
       <Show when={props.rate && view.job.status === 'done'}>
-        <RateWork people={view.ratable ?? []} t={t} failedFor={props.rate?.failedFor ?? null} />
+        <JobFeedback
+          organisationName={props.organisationName ?? ''}
+          people={view.ratable ?? []}
+          given={view.feedback ?? null}
+          t={t}
+          retry={props.rate?.retry ?? null}
+        />
       </Show>
       <Show when={props.decide}>
         <Approvals lines={view.costLines.filter((l) => l.state === 'awaiting_approval')} t={t} f={f} />

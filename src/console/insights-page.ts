@@ -1,4 +1,5 @@
 import type { InsightMessages } from '../i18n/insights';
+import { feedbackInsights } from '../services/customer-voice/feedback';
 import {
   type DrillInput,
   insightJobs,
@@ -23,10 +24,11 @@ import { ServiceError } from '../services/platform/errors';
 export async function loadInsights(ctx: Ctx, input: PeriodInput) {
   const viewer = await insightsViewer(ctx);
   const load = async (period: PeriodInput) => {
-    const [flows, questions, people] = await Promise.all([
+    const [flows, questions, people, feedback] = await Promise.all([
       viewer.all ? workflowInsights(ctx, period) : null,
       viewer.all ? questionInsights(ctx, period) : null,
       specialistInsights(ctx, period),
+      viewer.all ? feedbackInsights(ctx, period) : null,
     ]);
     return {
       viewer,
@@ -34,6 +36,7 @@ export async function loadInsights(ctx: Ctx, input: PeriodInput) {
       workflows: flows?.workflows ?? null,
       questions,
       specialists: people.specialists,
+      feedback,
       backlog: await insightsBacklog(ctx.db),
     };
   };

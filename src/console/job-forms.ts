@@ -4,6 +4,7 @@ import { fromLocalInput } from '../i18n/format';
 import { queueTrackerLinkSms } from '../notify/sms/queue';
 import { addCostLine, changeCostLine, removeCostLine } from '../services/costs/cost-lines';
 import { askCustomer } from '../services/customer-voice/conversations';
+import { completeFollowUp } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
 import { giveKudos } from '../services/customer-voice/ratings';
 import { cancelJob, reissueTrackerToken } from '../services/jobs/job-admin';
@@ -184,6 +185,11 @@ export function jobForms(
         t,
       );
       await giveKudos(ctx, jobId, input.stepId, { note: input.note ?? null });
+      return undefined;
+    },
+    followUp: async (form) => {
+      const input = parseForm(z.object({ note: z.string().trim().min(1).max(LIMITS.reason) }), form, t);
+      await completeFollowUp(ctx, jobId, input);
       return undefined;
     },
     reissue: async (form) => {

@@ -1,6 +1,7 @@
 import { jobMailProblem } from '../notify/mail/view';
 import { smsStateForJob } from '../notify/sms/queue';
 import { latestEventId } from '../services/board/event-feed';
+import { feedbackFor } from '../services/customer-voice/feedback';
 import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
 import { trackerToken } from '../services/jobs/job-admin';
@@ -40,15 +41,17 @@ export async function loadJobPage(
       kudosDone,
       mailProblem: null,
       smsState: null,
+      feedback: null,
     };
   }
-  const [questions, token, lastEventId, kudosDone, mailProblem, smsState] = await Promise.all([
+  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback] = await Promise.all([
     jobQuestions(ctx.db, jobId),
     trackerToken(ctx, jobId),
     latestEventId(ctx, { jobId }),
     kudosGiven(ctx, jobId, viewerId),
     jobMailProblem(ctx, jobId),
     smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
+    feedbackFor(ctx.db, jobId),
   ]);
   return {
     detail: { ...found, questions },
@@ -58,5 +61,6 @@ export async function loadJobPage(
     kudosDone,
     mailProblem,
     smsState,
+    feedback,
   };
 }

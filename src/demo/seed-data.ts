@@ -20,7 +20,7 @@ export type Action = { at?: number; step: number } & (
   | { do: 'settle'; name: string; patch: Partial<Pick<Line, 'quantityMilli' | 'unitPriceCents'>> }
   | { do: 'ask'; text: string }
   | { do: 'answer'; who: string; text: string }
-  | { do: 'rate'; who: string; score: number; comment?: string }
+  | { do: 'feedback'; score: number; comment?: string; stars?: Record<string, number> }
 );
 
 export type DemoJob = {
@@ -368,13 +368,12 @@ const garage: DemoOrganisation = {
         },
         { at: 201, step: 4, do: 'finish' },
         {
-          step: 2,
-          do: 'rate',
-          who: 'tom',
-          score: 5,
+          step: 4,
+          do: 'feedback',
+          score: 9,
           comment: 'Explained everything clearly; the car came back clean.',
+          stars: { tom: 5, ingrid: 4 },
         },
-        { step: 4, do: 'rate', who: 'ingrid', score: 4 },
       ],
     },
     {
@@ -732,6 +731,13 @@ const notary: DemoOrganisation = {
           text: 'De akten zijn ingeschreven in het Kadaster: u bent nu ook officieel eigenaar. De afschriften sturen we u per post.',
         },
         { at: 21 * D + 5, step: 4, do: 'finish' },
+        // A low score: the office's admin follows it up (the board shows it, the customer reads who calls).
+        {
+          step: 4,
+          do: 'feedback',
+          score: 5,
+          comment: 'Goed geholpen, maar de akte was een week later klaar dan beloofd en niemand belde.',
+        },
       ],
     },
     {

@@ -4,8 +4,8 @@ import { accounts, organisations, specialists, users } from '../../db/schema';
 import { calendarFor } from '../services/calendar/calendars';
 import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calendar/working-time';
 import { addCostLine, changeCostLine } from '../services/costs/cost-lines';
+import { giveFeedback } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
-import { rateSpecialist } from '../services/customer-voice/ratings';
 import { createJob } from '../services/jobs/create-job';
 import { getJob } from '../services/jobs/read-job';
 import { createApiKey } from '../services/organisation/api-keys';
@@ -285,11 +285,11 @@ async function playJob(
           },
         );
         break;
-      case 'rate':
-        await rateSpecialist(customer, jobId, {
-          specialistId: person(action.who),
+      case 'feedback':
+        await giveFeedback(customer, jobId, {
           score: action.score,
           comment: action.comment ?? null,
+          stars: Object.fromEntries(Object.entries(action.stars ?? {}).map(([who, n]) => [person(who), n])),
         });
         break;
     }

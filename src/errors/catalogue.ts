@@ -128,6 +128,16 @@ export const ERRORS = {
     en: 'This person has already been rated for this job.',
     nl: 'Deze persoon is voor deze opdracht al beoordeeld.',
   },
+  feedback_given: {
+    kind: 'conflict',
+    en: 'You have already told us how we did on this job. Thank you!',
+    nl: 'U liet ons al weten hoe we het deden bij deze opdracht. Dank u!',
+  },
+  follow_up_done: {
+    kind: 'conflict',
+    en: 'This follow-up has already been marked done.',
+    nl: 'Deze opvolging is al afgerond.',
+  },
   job_not_done: {
     kind: 'conflict',
     en: 'A job can be rated once it is done.',
@@ -350,6 +360,11 @@ export const ERRORS = {
     nl: 'Alleen een regel die om akkoord vraagt, bij een stap, kan die stap laten wachten.',
   },
   score_range: { kind: 'invalid', en: 'Give 1 to 5 stars.', nl: 'Geef 1 tot 5 sterren.' },
+  score_range_10: {
+    kind: 'invalid',
+    en: 'Choose a score from 0 to 10.',
+    nl: 'Kies een cijfer van 0 tot 10.',
+  },
   not_on_job: {
     kind: 'invalid',
     en: 'This person did not work on this job.',
@@ -535,6 +550,7 @@ export const RESOURCES = {
   delivery: { en: 'delivery', nl: 'bezorging' },
   image: { en: 'image', nl: 'afbeelding' },
   'email message': { en: 'email message', nl: 'e-mailbericht' },
+  'follow-up': { en: 'follow-up', nl: 'opvolging' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

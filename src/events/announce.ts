@@ -54,6 +54,8 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'question.asked_back': { say: 'askedBack', push: true },
   'question.replied': { say: 'replied' },
   'rating.given': { say: 'rated' },
+  'feedback.given': { say: 'rated' },
+  'feedback.followed_up': null,
   'kudos.given': null,
   'staff.access_ended': null,
 };

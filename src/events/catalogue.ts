@@ -188,6 +188,25 @@ export const EVENTS = {
       rating: z.object({ specialistId: id, name: z.string(), score: z.number().int().min(1).max(5) }),
     }),
   ),
+  /**
+   * The customer's verdict on the finished job: 0–10 and a comment. A low score names who follows it up
+   * (`followUp`: the customer reads that they will be contacted, and by whom).
+   */
+  'feedback.given': entry(
+    'customer',
+    z.object({
+      feedback: z.object({
+        score: z.number().int().min(0).max(10),
+        comment: z.string().nullable(),
+        followUp: z.object({ id, name: z.string(), role: z.string() }).nullable(),
+      }),
+    }),
+  ),
+  /** The admin who followed up a low score marks it done, with what came of it. */
+  'feedback.followed_up': entry(
+    'internal',
+    z.object({ by: z.object({ id, name: z.string() }), note: z.string() }),
+  ),
   /** A staff member's access ended (sign-out, everywhere, deactivation); organisation-level, `jobId: ''`. */
   'staff.access_ended': entry('internal', z.object({ specialistId: id, sessionId: z.string().nullable() })),
   'kudos.given': entry(

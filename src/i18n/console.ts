@@ -99,6 +99,17 @@ const en = {
     truncated: 'Showing the 300 most recently changed jobs; search to find others.',
     live: 'Updates live',
   },
+  feedback: {
+    title: 'Customer feedback',
+    score: '{score} out of 10',
+    followUpBy: '{name} follows this up: call or write to the customer, then say what came of it.',
+    followedUp: 'Followed up by {name}',
+    note: 'What came of it (kept with the job; the customer does not see it)',
+    done: 'Mark as followed up',
+    followUps: 'Low scores to follow up ({count})',
+    followUpItem: '{score}/10 from {customer}',
+    assignedTo: 'follow-up by {name}',
+  },
   newJob: {
     title: 'New job',
     workflow: 'Workflow',
@@ -224,6 +235,7 @@ const en = {
       reissue: 'New link made; the old one no longer works.',
       sendSms: 'The tracker link will be sent by text in a moment.',
       kudos: 'Kudos given.',
+      followUp: 'Marked as followed up.',
     },
   },
   questions: {
@@ -588,6 +600,17 @@ const nl: ConsoleMessages = {
     truncated: 'De 300 laatst gewijzigde opdrachten; zoek om andere te vinden.',
     live: 'Werkt live bij',
   },
+  feedback: {
+    title: 'Feedback van de klant',
+    score: '{score} van 10',
+    followUpBy: '{name} volgt dit op: bel of schrijf de klant, en zeg daarna wat eruit kwam.',
+    followedUp: 'Opgevolgd door {name}',
+    note: 'Wat eruit kwam (blijft bij de opdracht; de klant ziet dit niet)',
+    done: 'Markeer als opgevolgd',
+    followUps: 'Lage cijfers om op te volgen ({count})',
+    followUpItem: '{score}/10 van {customer}',
+    assignedTo: 'opvolging door {name}',
+  },
   newJob: {
     title: 'Nieuwe opdracht',
     workflow: 'Werkwijze',
@@ -713,6 +736,7 @@ const nl: ConsoleMessages = {
       reissue: 'Nieuwe link gemaakt; de oude werkt niet meer.',
       sendSms: 'De volglink gaat zo per sms naar de klant.',
       kudos: 'Pluim gegeven.',
+      followUp: 'Gemarkeerd als opgevolgd.',
     },
   },
   questions: {

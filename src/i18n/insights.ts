@@ -72,6 +72,20 @@ const en = {
     inTime: 'Answered in time',
     costLabel: 'Estimated cost',
   },
+  feedback: {
+    title: 'Would customers recommend you?',
+    intro:
+      'The 0–10 score customers give a finished job. NPS: the share scoring 9–10 minus the share scoring 0–6. Below, per step: the score of jobs where that step finished after its first promise, beside jobs where it was on time.',
+    none: 'No feedback in this period yet.',
+    workflow: 'Workflow',
+    responses: 'Responses',
+    average: 'Average score',
+    nps: 'NPS',
+    whenLate: 'When late',
+    whenOnTime: 'When on time',
+    scoreOf: '{average} ({count})',
+    chart: 'Average score per workflow',
+  },
   specialists: {
     title: 'Specialists',
     steps: 'Steps handled per specialist',
@@ -199,6 +213,20 @@ const nl: Shape<typeof en> = {
     p90Answer: 'Tijd tot antwoord, p90',
     inTime: 'Op tijd beantwoord',
     costLabel: 'Geschatte kosten',
+  },
+  feedback: {
+    title: 'Zouden klanten u aanbevelen?',
+    intro:
+      'Het cijfer van 0 tot 10 dat klanten een afgeronde opdracht geven. NPS: het aandeel met 9–10 min het aandeel met 0–6. Daaronder per stap: het cijfer van opdrachten waarin die stap later klaar was dan eerst beloofd, naast opdrachten waarin ze op tijd was.',
+    none: 'Nog geen feedback in deze periode.',
+    workflow: 'Werkwijze',
+    responses: 'Reacties',
+    average: 'Gemiddeld cijfer',
+    nps: 'NPS',
+    whenLate: 'Als te laat',
+    whenOnTime: 'Als op tijd',
+    scoreOf: '{average} ({count})',
+    chart: 'Gemiddeld cijfer per werkwijze',
   },
   specialists: {
     title: 'Specialisten',

@@ -100,6 +100,7 @@ const mailEn = {
     done: '{org}: {title} is done',
     staffQuestion: '{reference}: a customer asks a question',
     staffDecision: '{reference}: the customer decided on extra work',
+    staffFeedback: '{reference}: a customer gave {score} out of 10',
   },
   trackerLink:
     '{org} is working on {title} (reference {reference}). You can follow every step, live, on your own page:',
@@ -123,6 +124,9 @@ const mailEn = {
   staffQuestion: 'A customer asks about {reference} ({title}):',
   staffApproved: 'The customer approved {item} on {reference}.',
   staffDeclined: 'The customer declined {item} on {reference}.',
+  staffFeedback: 'The customer of {reference} ({title}) gave us {score} out of 10:',
+  staffFeedbackAsk:
+    'You follow this up: call or write to the customer, then mark it followed up on the job page. The customer has read that you will contact them.',
   staffButton: 'Open the job',
   staffFooter: 'You receive this email as a member of the {org} team.',
   preferences: {
@@ -165,6 +169,7 @@ const mailNl: Shape<typeof mailEn> = {
     done: '{org}: {title} is klaar',
     staffQuestion: '{reference}: een klant stelt een vraag',
     staffDecision: '{reference}: de klant besliste over extra werk',
+    staffFeedback: '{reference}: een klant gaf een {score} van 10',
   },
   trackerLink:
     '{org} werkt aan {title} (referentie {reference}). U volgt elke stap, live, op uw eigen pagina:',
@@ -188,6 +193,9 @@ const mailNl: Shape<typeof mailEn> = {
   staffQuestion: 'Een klant vraagt over {reference} ({title}):',
   staffApproved: 'De klant gaf akkoord voor {item} bij {reference}.',
   staffDeclined: 'De klant weigerde {item} bij {reference}.',
+  staffFeedback: 'De klant van {reference} ({title}) gaf ons een {score} van 10:',
+  staffFeedbackAsk:
+    'U volgt dit op: bel of schrijf de klant en markeer het daarna als opgevolgd op de pagina van de opdracht. De klant heeft gelezen dat u contact opneemt.',
   staffButton: 'Open de opdracht',
   staffFooter: 'U ontvangt deze e-mail als lid van het team van {org}.',
   preferences: {

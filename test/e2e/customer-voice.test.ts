@@ -2,6 +2,8 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { signedUpAdmin } from '../console-client';
 import { startProduct } from '../server';
 import { axeViolations, launchBrowser } from './browser';
@@ -142,5 +144,60 @@ describe("the customer's voice, in real browsers", () => {
     await desk.locator('.costs tr.approved').waitFor();
     expect(await desk.locator('.step').first().locator('.badge').innerText()).toBe('Bezig');
     await Promise.all([staff.close(), customerContext.close()]);
+  });
+});
+
+describe('feedback on a finished job, in a real browser', () => {
+  it('is one form, used by keyboard alone; stars and the 0–10 scale fit one row at 390 px; axe clean in both languages', async () => {
+    const admin = await signedUpAdmin(product.url, product.rt, 'Garage Cijfer');
+    for (const [locale, width] of [
+      ['nl', 390],
+      ['en', 1280],
+      ['en', 390],
+      ['nl', 1280],
+    ] as const) {
+      const { jobId, trackerToken } = await createJob(admin.ctx, {
+        reference: `F-${locale}-${width}`,
+        title: 'Grote beurt',
+        customer: { name: 'Noor', locale },
+        steps: [{ title: 'Remmen', assigneeId: admin.specialist.id }],
+      });
+      const [step] = (await getJob(admin.ctx, jobId)).steps;
+      await changeStepStatus(admin.ctx, jobId, step?.id ?? '', 'finish');
+      const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${product.url}/t/${trackerToken}`);
+      const form = page.locator('#feedback');
+      await form.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      // One row each: every cell of the scale and every star share the first one's top.
+      for (const selector of ['.scale label', '.stars label']) {
+        const tops = await form
+          .locator(selector)
+          .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+        expect(new Set(tops).size, `${selector} at ${width}px`).toBe(1);
+      }
+      // Keyboard only: into the scale, arrows to 8, tab to the comment, to the stars, arrows to 4, submit.
+      await form.locator('.scale input').first().focus();
+      for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(locale === 'nl' ? 'Prima geholpen.' : 'Well done.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Space');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page
+        .getByText(
+          locale === 'nl' ? 'Dank u! U gaf ons een 8 van 10.' : 'Thank you! Your score: 8 out of 10.',
+        )
+        .waitFor();
+      await page
+        .getByText(locale === 'nl' ? '4 van 5' : '4 out of 5')
+        .first()
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    }
   });
 });

@@ -35,7 +35,7 @@ describe('assignee profiles in the event log', () => {
     const api = (await getJobEvents(org.ctx, jobId, { limit: 10 })).events[0];
     const backlog = (await customerEventsSince(db, jobId, 0))[0];
     for (const row of [api, backlog]) {
-      const [first, second] = row?.payload.steps as Snap[];
+      const [first, second] = (row?.payload.steps ?? []) as Snap[];
       expect(first?.assignee).toMatchObject({
         id: org.mechanic.id,
         name: 'Jan de Boer',
@@ -49,7 +49,9 @@ describe('assignee profiles in the event log', () => {
     expect(next).toBeNull(); // the first call places the cursor at the end of the log
     await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'Intake', assigneeId: org.mechanic.id }] });
     const read = await nextEvents(db, 'profiles-test', rt.clock.now(), 10);
-    expect((read?.rows[0]?.payload.steps as Snap[])[0]?.assignee).toMatchObject({ name: 'Jan de Boer' });
+    expect(((read?.rows[0]?.payload.steps ?? []) as Snap[])[0]?.assignee).toMatchObject({
+      name: 'Jan de Boer',
+    });
   });
 
   it('keeps what events logged with a whole profile said', async () => {

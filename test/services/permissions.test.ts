@@ -13,6 +13,7 @@ import { contextFor } from '../../src/runtime';
 import { setCalendar } from '../../src/services/calendar/calendars';
 import { addCostLine, changeCostLine, removeCostLine } from '../../src/services/costs/cost-lines';
 import { askCustomer } from '../../src/services/customer-voice/conversations';
+import { completeFollowUp } from '../../src/services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos } from '../../src/services/customer-voice/ratings';
 import { createJob } from '../../src/services/jobs/create-job';
@@ -129,6 +130,8 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'customer:ask': (ctx, f) =>
     askCustomer(ctx, f.jobId, { body: 'Mogen we de banden ook doen?', askedById: onBehalf(ctx) }),
   'kudos:give': (ctx, f) => giveKudos(ctx, f.jobId, f.stepId, { note: 'Mooi werk' }),
+  // No feedback on the fixture's job: allowed ends in a 404 for the follow-up, refused in 403.
+  'feedback:follow_up': (ctx, f) => completeFollowUp(ctx, f.jobId, { note: 'Gebeld, opgelost' }),
   'embed_token:issue': (ctx, f) => issueEmbedToken(ctx, f.jobId),
   'workflow:manage': (ctx) => createWorkflow(ctx, { name: 'Poetsen', steps: [{ title: 'Wassen' }] }),
   'calendar:manage': (ctx) => setCalendar(ctx, ALWAYS_OPEN),
@@ -207,6 +210,7 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   record: 'question:record',
   askBack: 'customer:ask',
   kudos: 'kudos:give',
+  followUp: 'feedback:follow_up',
   reissue: 'job:reissue_link',
   sendSms: 'job:send_link',
   // Settings page

@@ -149,6 +149,18 @@ function staffMoment(e: LogEvent) {
             },
           }
         : null;
+    case 'feedback.given':
+      // A low score: the admin who follows it up hears at once.
+      return e.payload.feedback.followUp
+        ? {
+            to: e.payload.feedback.followUp.id,
+            what: {
+              kind: 'feedback' as const,
+              score: e.payload.feedback.score,
+              comment: e.payload.feedback.comment,
+            },
+          }
+        : null;
     default:
       return null;
   }
@@ -196,7 +208,7 @@ async function queueStaffMail(tx: Db, read: LogEvent[], now: number, options: Ma
         questionId: what.kind === 'question' && 'question' in e.payload ? e.payload.question.id : null,
         recipient: person.specialist.email,
         locale,
-        kind: what.kind === 'question' ? 'staff_question' : 'staff_decision',
+        kind: `staff_${what.kind}`,
         ...rendered,
       },
       now,

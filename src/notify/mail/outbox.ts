@@ -16,6 +16,7 @@ export type MailKind =
   | 'done'
   | 'staff_question'
   | 'staff_decision'
+  | 'staff_feedback'
   | 'invitation'
   | 'password_reset'
   | 'thread_answer'

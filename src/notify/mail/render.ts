@@ -37,7 +37,10 @@ export type StaffMailInput = {
   org: MailOrganisation;
   job: { reference: string; title: string };
   jobUrl: string;
-  what: { kind: 'question'; question: string } | { kind: 'decision'; approved: boolean; item: string };
+  what:
+    | { kind: 'question'; question: string }
+    | { kind: 'decision'; approved: boolean; item: string }
+    | { kind: 'feedback'; score: number; comment: string | null };
 };
 
 export type Rendered = { subject: string; html: string; text: string };
@@ -247,22 +250,35 @@ export function renderStaffMail(input: StaffMailInput, publicUrl: string): Rende
   const m = mailMessages[input.locale];
   const { reference, title } = input.job;
   const colours = brandColours(input.org.brandColor);
+  const { what } = input;
   const blocks: Block[] =
-    input.what.kind === 'question'
-      ? [paragraph(fill(m.staffQuestion, { reference, title })), quote(input.what.question)]
-      : [
-          paragraph(
-            fill(input.what.approved ? m.staffApproved : m.staffDeclined, {
-              item: input.what.item,
-              reference,
-            }),
-          ),
-        ];
-  blocks.push(button(m.staffButton, input.jobUrl, colours));
-  const subject =
-    input.what.kind === 'question'
-      ? fill(m.subject.staffQuestion, { reference })
-      : fill(m.subject.staffDecision, { reference });
+    what.kind === 'question'
+      ? [paragraph(fill(m.staffQuestion, { reference, title })), quote(what.question)]
+      : what.kind === 'feedback'
+        ? [
+            paragraph(fill(m.staffFeedback, { reference, title, score: what.score })),
+            ...(what.comment ? [quote(what.comment)] : []),
+            paragraph(m.staffFeedbackAsk),
+          ]
+        : [
+            paragraph(
+              fill(what.approved ? m.staffApproved : m.staffDeclined, {
+                item: what.item,
+                reference,
+              }),
+            ),
+          ];
+  blocks.push(
+    button(m.staffButton, what.kind === 'feedback' ? `${input.jobUrl}#feedback` : input.jobUrl, colours),
+  );
+  const subject = fill(
+    what.kind === 'question'
+      ? m.subject.staffQuestion
+      : what.kind === 'feedback'
+        ? m.subject.staffFeedback
+        : m.subject.staffDecision,
+    { reference, score: what.kind === 'feedback' ? what.score : 0 },
+  );
   return frame(
     input.locale,
     subject,

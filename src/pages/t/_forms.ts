@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FeedbackRetry } from '../../components/JobFeedback';
 import type { AskForm } from '../../components/StepQuestions';
 import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
@@ -6,8 +7,8 @@ import { readPreferencesForm, setPreferences } from '../../notify/preferences';
 import { contextFor, type Runtime } from '../../runtime';
 import { decideCostLine } from '../../services/costs/approve-cost';
 import { replyToTeam } from '../../services/customer-voice/conversations';
+import { giveFeedback } from '../../services/customer-voice/feedback';
 import { askQuestion } from '../../services/customer-voice/questions';
-import { rateSpecialist } from '../../services/customer-voice/ratings';
 import { stripBidiForm } from '../../services/platform/bidi';
 import { writeTransaction } from '../../services/platform/context';
 import { ServiceError } from '../../services/platform/errors';
@@ -21,7 +22,7 @@ export type TrackerPost =
       status: number;
       asked: { stepId: string; body: string; failure: ServiceError; turnId?: string } | null;
       decideFailed: boolean;
-      rateFailedFor?: string;
+      feedbackRetry?: FeedbackRetry;
     };
 
 /**
@@ -41,11 +42,11 @@ const text = (max?: number) =>
 const trackerForm = z.object({
   _action: text(),
   lineId: text(LIMITS.id),
-  specialistId: text(LIMITS.id),
+  // Not chosen is not 0: it stays NaN, and the service refuses it.
   score: z
     .unknown()
     .optional()
-    .transform((v) => Number(v ?? null)),
+    .transform((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN)),
   comment: text(),
   stepId: text(LIMITS.id),
   /** The turn a follow-up or a reply continues. */
@@ -86,10 +87,17 @@ export async function handleTrackerPost(
     await writeTransaction(rt.database.db, (tx) => setPreferences(tx, found.job.id, choices, rt.clock.now()));
     return { redirect: `/t/${token}?saved=preferences#notify-heading` };
   }
-  if (action === 'rate') {
-    const { specialistId, score, comment } = fields;
+  if (action === 'feedback') {
+    const { score, comment } = fields;
+    // Stars come as `stars.<specialist id>`; a person left unrated sends nothing.
+    const stars: Record<string, number> = {};
+    for (const [key, value] of Object.entries(first)) {
+      if (key.startsWith('stars.') && typeof value === 'string' && value) {
+        stars[key.slice('stars.'.length, 'stars.'.length + LIMITS.id)] = Number(value);
+      }
+    }
     try {
-      await rateSpecialist(ctx, found.job.id, { specialistId, score, comment });
+      await giveFeedback(ctx, found.job.id, { score, comment, stars });
       return { redirect: `/t/${token}#rate-heading` };
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
@@ -97,7 +105,10 @@ export async function handleTrackerPost(
         status: statusOf(error),
         asked: null,
         decideFailed: false,
-        rateFailedFor: specialistId,
+        feedbackRetry: {
+          score: Number.isInteger(score) ? score : null,
+          comment: comment.slice(0, LIMITS.ratingComment),
+        },
       };
     }
   }

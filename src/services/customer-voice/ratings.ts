@@ -48,30 +48,42 @@ export async function rateSpecialist(
     const person = people.find((p) => p.id === input.specialistId);
     if (!person) throw invalid('specialistId', 'not_on_job');
     if (person.score !== null) throw conflict('already_rated');
-    const now = ctx.clock.now();
-    await tx.insert(ratings).values({
-      id: newId('rate'),
-      organisationId: ctx.organisationId,
-      jobId,
-      specialistId: person.id,
-      score: input.score,
-      comment,
-      createdAt: now,
-    });
-    // The kept aggregate the tracker reads, in the same transaction as the rating it counts.
-    await tx
-      .update(specialists)
-      .set({
-        ratingCount: sql`${specialists.ratingCount} + 1`,
-        ratingSum: sql`${specialists.ratingSum} + ${input.score}`,
-      })
-      .where(eq(specialists.id, person.id));
-    await appendEvent(tx, ctx, {
-      jobId,
-      type: 'rating.given',
-      payload: { rating: { specialistId: person.id, name: person.name, score: input.score } },
-    });
+    await recordRating(tx, ctx, jobId, person, input.score, comment);
     return { specialistId: person.id, score: input.score };
+  });
+}
+
+/** Keeps one rating: the row, the specialist's kept count and sum, and the event (in the caller's transaction). */
+export async function recordRating(
+  tx: Db,
+  ctx: Ctx,
+  jobId: string,
+  person: { id: string; name: string },
+  score: number,
+  comment: string | null,
+) {
+  const now = ctx.clock.now();
+  await tx.insert(ratings).values({
+    id: newId('rate'),
+    organisationId: ctx.organisationId,
+    jobId,
+    specialistId: person.id,
+    score: score,
+    comment,
+    createdAt: now,
+  });
+  // The kept aggregate the tracker reads, in the same transaction as the rating it counts.
+  await tx
+    .update(specialists)
+    .set({
+      ratingCount: sql`${specialists.ratingCount} + 1`,
+      ratingSum: sql`${specialists.ratingSum} + ${score}`,
+    })
+    .where(eq(specialists.id, person.id));
+  await appendEvent(tx, ctx, {
+    jobId,
+    type: 'rating.given',
+    payload: { rating: { specialistId: person.id, name: person.name, score: score } },
   });
 }
 

@@ -44,6 +44,7 @@ export const RULES = {
   'question:record': row('yes', 'yes', 'yes', 'yes'),
   'customer:ask': row('yes', 'yes', 'yes', 'yes'),
   'kudos:give': row('yes', 'yes', 'yes', 'no'),
+  'feedback:follow_up': row('yes', 'no', 'no', 'no'),
   'workflow:manage': row('yes', 'no', 'no', 'yes'),
   'calendar:manage': row('yes', 'no', 'no', 'yes'),
   'team:manage': row('yes', 'no', 'no', 'no'),

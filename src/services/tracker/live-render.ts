@@ -77,7 +77,7 @@ export function renderRegions(view: TrackerView, locale: Locale, now: number): R
       ask: askFormOf(localized),
       organisationName: localized.organisation.name,
       decide: localized.job.status === 'open',
-      rate: { failedFor: null },
+      rate: { retry: null },
     }),
   );
   return { headline, tracker };

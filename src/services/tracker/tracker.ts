@@ -3,6 +3,7 @@ import { param, prepared } from '../../../db/prepared';
 import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
+import { feedbackFor } from '../customer-voice/feedback';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
@@ -129,9 +130,10 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, ratings, cancelReason, answerMinutes] = await Promise.all([
+  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
+    job.status === 'done' ? feedbackFor(db, job.id) : null,
     ratingSummaries(
       db,
       stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
@@ -166,6 +168,12 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
     questions,
     ratable,
+    /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
+    feedback: feedback && {
+      score: feedback.score,
+      comment: feedback.comment,
+      followUp: feedback.followUp && { name: feedback.followUp.name, role: feedback.followUp.role },
+    },
     ratings: Object.fromEntries(ratings),
     totals: totals(lineRows),
     lastEventId: latest?.id ?? 0,
