@@ -549,6 +549,7 @@ export const organisations = pgTable('organisations', {
     .notNull()
     .default([]),
   holidayCountry: text('holiday_country').default('NL'),
+  setupHiddenAt: bigint('setup_hidden_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 

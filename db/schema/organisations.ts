@@ -27,6 +27,8 @@ export const organisations = sqliteTable('organisations', {
   /** Its own closed days (YYYY-MM-DD, local), on top of the public holidays of `holidayCountry`. */
   closedDates: text('closed_dates', { mode: 'json' }).$type<string[]>().notNull().default([]),
   holidayCountry: text('holiday_country').default('NL'),
+  /** When an admin hid the board's "get started" checklist (null: shown until every item is done). */
+  setupHiddenAt: integer('setup_hidden_at'),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -180,6 +180,39 @@ const events = createRoute({
   },
 });
 
+const Allowed = json(
+  z.object({ allowed: z.literal(true) }).openapi('WidgetAllowed'),
+  'This website may show it',
+);
+const allowedDescription =
+  "The widget loader asks this before showing its frame, so a website that is not on the organisation's list " +
+  'shows a readable message instead of a frame the browser refuses. `403 origin_not_allowed` is readable from any ' +
+  "website (it says what the frame's `frame-ancestors` header says).";
+const lookupAllowed = createRoute({
+  method: 'get',
+  path: '/widget/{organisation}/allowed',
+  tags,
+  summary: "Whether the calling website may show this organisation's lookup widget",
+  description: allowedDescription,
+  request: { params: Slug },
+  responses: { 200: Allowed, 403: json(ErrorSchema, 'Not on the list'), 404: errors[404], 422: errors[422] },
+});
+const jobAllowed = createRoute({
+  method: 'get',
+  path: '/widget/jobs/{token}/allowed',
+  tags,
+  summary: "Whether the calling website may show this job's widget",
+  description: allowedDescription,
+  request: { params: Token },
+  responses: {
+    200: Allowed,
+    403: json(ErrorSchema, 'Not on the list'),
+    404: errors[404],
+    410: errors[410],
+    422: errors[422],
+  },
+});
+
 const oembedRoute = createRoute({
   method: 'get',
   path: '/oembed',
@@ -234,6 +267,17 @@ export const widgetRoutes = (rt: Runtime) =>
         },
         200,
       );
+    })
+    .openapi(lookupAllowed, async (c) => {
+      const org = await findOrganisationBySlug(rt.database.db, c.req.valid('param').organisation);
+      if (!org) return errorResponse(c, 404, 'not_found', 'organisation not found');
+      return c.json({ allowed: true as const }, 200);
+    })
+    .openapi(jobAllowed, async (c) => {
+      const access = await resolveEmbed(rt.database.db, c.req.valid('param').token, rt.clock.now());
+      if (access.kind === 'expired') return errorResponse(c, 410, 'expired', gone);
+      if (access.kind === 'unknown') return errorResponse(c, 404, 'not_found', 'job not found');
+      return c.json({ allowed: true as const }, 200);
     })
     .openapi(view, async (c) => {
       const access = await resolveEmbed(rt.database.db, c.req.valid('param').token, rt.clock.now());
@@ -354,13 +398,17 @@ export const widgetCors = (rt: Runtime) =>
         : first
           ? await findOrganisationBySlug(rt.database.db, first)
           : null;
-    if (!org?.embedOrigins.includes(origin))
-      return errorResponse(
+    if (!org?.embedOrigins.includes(origin)) {
+      const refused = errorResponse(
         c,
         403,
         'origin_not_allowed',
         `${origin} is not on this organisation's list of websites`,
       );
+      // Readable by the refused website (the loader shows why); it says no more than frame-ancestors does.
+      refused.headers.set('access-control-allow-origin', '*');
+      return refused;
+    }
     if (c.req.method === 'OPTIONS') {
       return c.body(null, 204, {
         'access-control-allow-origin': origin,

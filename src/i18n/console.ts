@@ -99,6 +99,30 @@ const en = {
     truncated: 'Showing the 300 most recently changed jobs; search to find others.',
     live: 'Updates live',
   },
+  setup: {
+    title: 'Get started',
+    intro: 'Four steps to your first customer following their job live:',
+    doneLabel: 'Done',
+    todo: {
+      workflow: 'Describe how a job goes: create a workflow',
+      colleague: 'Invite a colleague',
+      job: 'Create a job and send its tracker link',
+      widget: 'Put the widget on your own website',
+    },
+    why: {
+      workflow: '(steps, who does them, how long they take; start from a garage, notary or delivery example)',
+      colleague: '(each step shows the specialist who does it)',
+      job: '(the customer follows it on a private link)',
+      widget: '(customers look up their job on your site)',
+    },
+    done: {
+      workflow: 'A workflow exists',
+      colleague: 'A colleague is on the team or invited',
+      job: 'The first job is created',
+      widget: 'The widget is allowed on your website',
+    },
+    hide: 'Hide this list',
+  },
   feedback: {
     title: 'Customer feedback',
     score: '{score} out of 10',
@@ -599,6 +623,31 @@ const nl: ConsoleMessages = {
     noPromise: 'Geen belofte',
     truncated: 'De 300 laatst gewijzigde opdrachten; zoek om andere te vinden.',
     live: 'Werkt live bij',
+  },
+  setup: {
+    title: 'Aan de slag',
+    intro: 'Vier stappen tot uw eerste klant die de opdracht live volgt:',
+    doneLabel: 'Gedaan',
+    todo: {
+      workflow: 'Beschrijf hoe een opdracht verloopt: maak een werkwijze',
+      colleague: 'Nodig een collega uit',
+      job: 'Maak een opdracht en stuur de volglink',
+      widget: 'Zet de widget op uw eigen website',
+    },
+    why: {
+      workflow:
+        '(stappen, wie ze doet, hoe lang ze duren; begin bij een voorbeeld voor garage, notaris of bezorging)',
+      colleague: '(bij elke stap staat de specialist die hem doet)',
+      job: '(de klant volgt hem via een eigen link)',
+      widget: '(klanten zoeken hun opdracht op via uw site)',
+    },
+    done: {
+      workflow: 'Er is een werkwijze',
+      colleague: 'Er is een collega in het team of uitgenodigd',
+      job: 'De eerste opdracht is gemaakt',
+      widget: 'De widget mag op uw website',
+    },
+    hide: 'Verberg deze lijst',
   },
   feedback: {
     title: 'Feedback van de klant',

@@ -24,6 +24,10 @@ const en = {
   current: 'Now',
   next: 'Next',
   by: 'by {name}',
+  actionApproval: 'Your approval is needed: {item}.',
+  actionQuestion: '{name} asked you a question.',
+  actionOpen: 'Open your job page to answer',
+  actionWhere: 'Answer on your job page: the link is in the email or text message we sent you.',
 };
 
 const nl: Shape<typeof en> = {
@@ -49,6 +53,10 @@ const nl: Shape<typeof en> = {
   current: 'Nu',
   next: 'Hierna',
   by: 'door {name}',
+  actionApproval: 'Uw akkoord is nodig: {item}.',
+  actionQuestion: '{name} heeft u een vraag gesteld.',
+  actionOpen: 'Open uw opdrachtpagina om te antwoorden',
+  actionWhere: 'Antwoord op uw opdrachtpagina: de link staat in de e-mail of sms die we u stuurden.',
 };
 
 export type WidgetMessages = Shape<typeof en>;

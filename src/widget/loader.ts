@@ -11,6 +11,10 @@ const script = document.currentScript as HTMLScriptElement | null;
 const origin = new URL(script?.src ?? location.href).origin;
 const frames = new Map<MessageEventSource, HTMLIFrameElement>();
 const titles = { en: 'Follow your job', nl: 'Volg uw opdracht' };
+const refusals = {
+  en: 'Job tracking cannot be shown on this website.',
+  nl: 'Het volgen van opdrachten kan op deze website niet worden getoond.',
+};
 
 function mount(host: HTMLElement) {
   const o = host.dataset;
@@ -20,8 +24,13 @@ function mount(host: HTMLElement) {
   const path = job
     ? `job/${encodeURIComponent(o.token ?? '')}`
     : `lookup/${encodeURIComponent(o.organisation ?? '')}`;
-  // The host's colour scheme: declared dark only → dark; light or undeclared → light; both → the reader's.
-  const declared = getComputedStyle(host).colorScheme;
+  // The host's colour scheme (CSS, else its <meta name="color-scheme">): dark only → dark; light or
+  // undeclared → light; both → the reader's.
+  const css = getComputedStyle(host).colorScheme;
+  const declared =
+    css && css !== 'normal'
+      ? css
+      : (document.querySelector<HTMLMetaElement>('meta[name="color-scheme"]')?.content ?? '');
   const theme = o.theme ?? (declared.includes('dark') ? (declared.includes('light') ? '' : 'dark') : 'light');
   const query = new URLSearchParams();
   for (const [key, value] of [
@@ -40,6 +49,21 @@ function mount(host: HTMLElement) {
   frame.style.cssText = `display:block;width:100%;border:0;height:${host.offsetHeight || 320}px;color-scheme:${theme || 'light dark'}`;
   host.replaceChildren(frame);
   if (frame.contentWindow) frames.set(frame.contentWindow, frame);
+  // A website not on the organisation's list would get a frame the browser refuses: say so instead.
+  const about = job ? `jobs/${encodeURIComponent(o.token ?? '')}` : encodeURIComponent(o.organisation ?? '');
+  fetch(`${origin}/api/v1/widget/${about}/allowed`).then(
+    (answer) => {
+      if (answer.status !== 403) return;
+      const note = document.createElement('p');
+      note.textContent = refusals[lang];
+      host.replaceChildren(note);
+      host.style.minHeight = '0';
+      console.warn(
+        `Open Kitchen: ${location.origin} is not on this organisation's list of websites (console, Widget).`,
+      );
+    },
+    () => {},
+  );
 }
 
 addEventListener('message', (event) => {

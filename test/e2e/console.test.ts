@@ -41,7 +41,8 @@ describe('the staff console in a real browser', () => {
     await admin.page.getByLabel('E-mailadres').fill('piet@garage-devries.test');
     await admin.page.getByLabel('Wachtwoord').fill('zeer geheim wachtwoord');
     await admin.page.getByRole('button', { name: 'Organisatie aanmaken' }).click();
-    await admin.page.waitForURL(/\/console\/team$/);
+    await admin.page.waitForURL(/\/console\/$/);
+    await admin.page.getByRole('heading', { name: 'Aan de slag' }).waitFor();
 
     // A workflow, so jobs get their steps and default assignees.
     await admin.page.getByRole('link', { name: 'Werkwijzen' }).click();
@@ -144,7 +145,7 @@ describe('the staff console in a real browser', () => {
     await page.getByLabel('Email address').fill('eva@notariaat.test');
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Create organisation' }).click();
-    await page.waitForURL(/\/console\/team$/);
+    await page.waitForURL(/\/console\/$/);
 
     // An API key from the settings page, then a job created through the API.
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -210,6 +210,10 @@ describe('the widget on a business website', () => {
     await expect.poll(() => blocked.join('\n')).toContain('frame-ancestors');
     for (const frame of page.frames().slice(1))
       expect(await frame.content().catch(() => '')).not.toContain('APK + kleine beurt');
+
+    // The visitor reads why, in the page's language, instead of a broken frame.
+    await page.getByText('Het volgen van opdrachten kan op deze website niet worden getoond.').waitFor();
+    expect(await page.locator('iframe').count()).toBe(0);
     await page.close();
 
     // The same page on the allowed website does show it.
@@ -217,6 +221,59 @@ describe('the widget on a business website', () => {
     await ok.goto(allowedHost);
     await (await widgetFrame(ok, '/embed/job/')).locator('h1', { hasText: 'APK + kleine beurt' }).waitFor();
     await ok.close();
+  });
+
+  it('follows a host that declares dark only by its <meta name="color-scheme">', async () => {
+    const made = await api('POST', `/jobs/${job.id}/embed-tokens`, {});
+    hostHtml = () =>
+      hostPage(jobSnippet(product.url, made.token, {}), false)
+        .replace(':root{color-scheme:light}', '')
+        .replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta name="color-scheme" content="dark">');
+    const page = await browser.newPage({ colorScheme: 'light' });
+    await page.goto(allowedHost);
+    const frame = await widgetFrame(page, '/embed/job/');
+    expect(new URL(frame.url()).searchParams.get('theme')).toBe('dark');
+    await frame.locator('h1').waitFor();
+    const background = await frame.evaluate(
+      () => getComputedStyle(document.querySelector('main') ?? document.body).colorScheme,
+    );
+    expect(background).toContain('dark');
+    await page.close();
+  });
+
+  it('keeps the promised time whole on a phone, and shows when the customer must act', async () => {
+    const promised = await api('POST', '/jobs', { ...sampleJob('WEB-1002'), workflowId: org.workflowId });
+    await api('PUT', `/jobs/${promised.id}/steps/${promised.steps[1].id}/promise`, {
+      promisedAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      reason: 'Onderdeel besteld',
+    });
+    await api('POST', `/jobs/${promised.id}/cost-lines`, {
+      kind: 'part',
+      description: 'Remschijven voor',
+      quantity: 2,
+      unitPriceCents: 6450,
+      vatRate: 21,
+      state: 'awaiting_approval',
+      explanation: 'De schijven zijn te dun.',
+    });
+    const made = await api('POST', `/jobs/${promised.id}/embed-tokens`, {});
+    hostHtml = () => hostPage(jobSnippet(product.url, made.token, {}), false);
+    const page = await browser.newPage({ locale: 'nl-NL', viewport: { width: 390, height: 800 } });
+    await page.goto(allowedHost);
+    const frame = await widgetFrame(page, '/embed/job/');
+    const promise = frame.locator('.progress .promise');
+    await promise.waitFor();
+    expect(await promise.innerText()).toMatch(/^Verwacht klaar /);
+    const [inner, outer] = await Promise.all([
+      promise.evaluate((e) => e.getBoundingClientRect().right),
+      frame.locator('.progress').evaluate((e) => e.getBoundingClientRect().right),
+    ]);
+    expect(inner).toBeLessThanOrEqual(outer);
+    // An embed token only shows: the widget says where to act, it does not hand out the tracker link.
+    const action = frame.locator('.action');
+    expect(await action.innerText()).toContain('Uw akkoord is nodig: Remschijven voor.');
+    expect(await action.innerText()).toContain('de link staat in de e-mail of sms');
+    await page.close();
   });
 
   it("shows the console's widget page with a working preview, and passes an accessibility audit", async () => {

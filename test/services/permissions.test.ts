@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specialists, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
+import { boardActions } from '../../src/console/board-page';
 import { jobForms } from '../../src/console/job-forms';
 import { settingsActions } from '../../src/console/settings-page';
 import { teamActions } from '../../src/console/team-page';
@@ -219,6 +220,8 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   revokeKey: 'settings:manage',
   addEndpoint: 'webhook:manage',
   insights: 'settings:manage',
+  // Board
+  hideSetup: 'settings:manage',
   // Team page
   invite: 'team:manage',
   permission: 'team:manage',
@@ -269,6 +272,7 @@ describe('every way in has a row', () => {
       ),
       ...Object.keys(settingsActions(actors.admin, consoleMessages.en)),
       ...Object.keys(teamActions(page)),
+      ...Object.keys(boardActions(actors.admin)),
     ];
     expect([...new Set(forms)].sort()).toEqual(Object.keys(CONSOLE_FORMS).sort());
     for (const action of Object.values(CONSOLE_FORMS)) if (action) expect(ACTIONS).toContain(action);

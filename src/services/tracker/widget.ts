@@ -137,6 +137,27 @@ export async function resolveEmbed(db: Db, token: string, now: number): Promise<
   return found ? { kind: 'found', found, expiresAt: exp * 1000 } : { kind: 'unknown' };
 }
 
+/**
+ * Whether a website (`origin`, as the browser sends it) may show this organisation's widget (by its slug)
+ * or this job's (by a widget token). The loader asks before its frame would be refused by
+ * `frame-ancestors`, so a visitor reads why instead of a broken frame. Says no more than that header does.
+ */
+export async function embedAllowed(
+  db: Db,
+  origin: string | null,
+  target: { organisation: string } | { token: string },
+  now: number,
+): Promise<boolean> {
+  if (!origin) return false;
+  const org =
+    'organisation' in target
+      ? await findOrganisationBySlug(db, target.organisation)
+      : await resolveEmbed(db, target.token, now).then((a) =>
+          a.kind === 'found' ? a.found.organisation : null,
+        );
+  return !!org && org.embedOrigins.includes(origin);
+}
+
 // ---- lookup: reference plus postcode or email ----
 
 export type LookupInput = { reference: string; postcode?: string | undefined; email?: string | undefined };

@@ -1,0 +1,1 @@
+ALTER TABLE "organisations" ADD COLUMN "setup_hidden_at" bigint;

@@ -1,0 +1,1 @@
+ALTER TABLE `organisations` ADD `setup_hidden_at` integer;
