@@ -7,7 +7,8 @@ import { now } from './harness';
  * Opens N idle SSE connections (the subscribers) in their own process and reports when all are open.
  * With --latency it then makes API calls and records when each subscriber has parsed the resulting event.
  */
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+// Everything after the first '=': a URL's own query (`?lang=nl`) has '=' in it too.
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const url = new URL(arg('url') ?? '');
 const n = Number(arg('n') ?? 1000);
 const send = (m: object) => process.send?.(m);

@@ -29,7 +29,12 @@ describe('the get-started checklist', () => {
       role: 'Monteur',
       permission: 'specialist',
     });
-    await createJob(admin.ctx, { reference: 'B-1', title: 'APK', customer: { name: 'Lisa' } });
+    await createJob(admin.ctx, {
+      reference: 'B-1',
+      title: 'APK',
+      customer: { name: 'Lisa' },
+      steps: [{ title: 'Keuring' }],
+    });
     const later = await board();
     expect(later).toContain('Er is een werkwijze');
     expect(later).toContain('Er is een collega in het team of uitgenodigd');
