@@ -1,5 +1,4 @@
 import type { InsightMessages } from '../i18n/insights';
-import { feedbackInsights } from '../services/customer-voice/feedback';
 import {
   type DrillInput,
   insightJobs,
@@ -8,6 +7,7 @@ import {
   STEP_FILTERS,
   type StepDrill,
 } from '../services/insights/drill-down';
+import { feedbackInsights } from '../services/insights/feedback-figures';
 import {
   insightsViewer,
   type PeriodInput,

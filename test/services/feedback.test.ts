@@ -6,11 +6,11 @@ import { contextFor, mailWorkOptions } from '../../src/runtime';
 import {
   completeFollowUp,
   feedbackFor,
-  feedbackInsights,
   giveFeedback,
   openFollowUps,
 } from '../../src/services/customer-voice/feedback';
 import { ratableSpecialists } from '../../src/services/customer-voice/ratings';
+import { feedbackInsights } from '../../src/services/insights/feedback-figures';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob, getJobEvents } from '../../src/services/jobs/read-job';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
