@@ -48,7 +48,7 @@ try {
   ) => {
     const context = await browser.newContext({
       viewport,
-      deviceScaleFactor: viewport.width < 500 ? 2 : 1,
+      deviceScaleFactor: 1,
       locale: options.locale ?? 'nl-NL',
       storageState: options.storageState,
       reducedMotion: 'reduce',

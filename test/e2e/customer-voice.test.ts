@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contextFor } from '../../src/runtime';
+import { giveFeedback } from '../../src/services/customer-voice/feedback';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
@@ -199,5 +201,51 @@ describe('feedback on a finished job, in a real browser', () => {
       expect(await axeViolations(page)).toEqual([]);
       await context.close();
     }
+  });
+});
+
+describe('a low score, followed up by keyboard alone', () => {
+  it('reaches the admin on the board; Tab and Enter take them to the job, where they mark it followed up', async () => {
+    const admin = await signedUpAdmin(product.url, product.rt, 'Garage Opvolging');
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'LOW-1',
+      title: 'Distributieriem',
+      customer: { name: 'Kees', locale: 'nl' },
+      steps: [{ title: 'Vervangen', assigneeId: admin.specialist.id }],
+    });
+    const [step] = (await getJob(admin.ctx, jobId)).steps;
+    await changeStepStatus(admin.ctx, jobId, step?.id ?? '', 'finish');
+    const customer = contextFor(product.rt, admin.ctx.organisationId, { type: 'customer', id: null });
+    await giveFeedback(customer, jobId, { score: 3, comment: 'Auto stond een dag te laat klaar.' });
+
+    const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+    await context.addCookies(
+      [...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })),
+    );
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console/`);
+    await page.getByRole('heading', { name: 'Lage cijfers om op te volgen (1)' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // Tab to the follow-up's link, as a keyboard user would.
+    const target = `/console/jobs/${jobId}#feedback`;
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.getAttribute('href'))) === target) break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(target);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/console/jobs/${jobId}#feedback$`));
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.id)) === 'follow-up-note') break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('follow-up-note');
+    await page.keyboard.type('Gebeld; excuses en korting op de volgende beurt.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText('Gemarkeerd als opgevolgd.').waitFor();
+    await page.getByText('Opgevolgd door Admin of Garage Opvolging').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   });
 });
