@@ -16,36 +16,39 @@ const processId = randomBytes(6).toString('hex');
  * decides again under the write lock.
  */
 export async function cursorHasWork(db: Db, name: string, now: number): Promise<boolean> {
-  const [cursor] = await db
-    .select({
-      lastEventId: logCursors.lastEventId,
-      leaseOwner: logCursors.leaseOwner,
-      leaseUntil: logCursors.leaseUntil,
-    })
-    .from(logCursors)
-    .where(eq(logCursors.name, name));
+  const cursor = await readCursor(db, name);
   if (!cursor) return true;
-  if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return false;
-  const [row] = await db.select({ id: max(events.id) }).from(events);
-  return (row?.id ?? 0) > cursor.lastEventId;
+  if (leasedElsewhere(cursor, now)) return false;
+  return (await logEnd(db)) > cursor.lastEventId;
 }
+
+const readCursor = async (db: Db, name: string) =>
+  (
+    await db
+      .select({
+        lastEventId: logCursors.lastEventId,
+        leaseOwner: logCursors.leaseOwner,
+        leaseUntil: logCursors.leaseUntil,
+      })
+      .from(logCursors)
+      .where(eq(logCursors.name, name))
+  )[0];
+
+/** Another process holds the cursor's lease, and it has not run out. */
+const leasedElsewhere = (cursor: { leaseOwner: string | null; leaseUntil: number | null }, now: number) =>
+  cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now;
+
+/** The newest event id in the log (0 when it is empty). */
+const logEnd = async (db: Db) => (await db.select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
 
 /**
  * When this process may take a cursor that another process leases while the log has work past it: the
  * lease's end (in case its holder died), or null when the cursor is free, ours, or has nothing to read.
  */
 export async function leaseBlocksUntil(db: Db, name: string, now: number): Promise<number | null> {
-  const [cursor] = await db
-    .select({
-      lastEventId: logCursors.lastEventId,
-      leaseOwner: logCursors.leaseOwner,
-      leaseUntil: logCursors.leaseUntil,
-    })
-    .from(logCursors)
-    .where(eq(logCursors.name, name));
-  if (!cursor || cursor.leaseOwner === processId || (cursor.leaseUntil ?? 0) <= now) return null;
-  const [row] = await db.select({ id: max(events.id) }).from(events);
-  return (row?.id ?? 0) > cursor.lastEventId ? (cursor.leaseUntil ?? now) : null;
+  const cursor = await readCursor(db, name);
+  if (!cursor || !leasedElsewhere(cursor, now)) return null;
+  return (await logEnd(db)) > cursor.lastEventId ? (cursor.leaseUntil ?? now) : null;
 }
 
 /**
@@ -72,13 +75,12 @@ export async function releaseCursors(db: Db): Promise<void> {
 export async function nextEvents(tx: Db, name: string, now: number, limit: number) {
   const [cursor] = await tx.select().from(logCursors).where(eq(logCursors.name, name));
   if (!cursor) {
-    const [row] = await tx.select({ id: max(events.id) }).from(events);
     await tx
       .insert(logCursors)
-      .values({ name, lastEventId: row?.id ?? 0, leaseOwner: processId, leaseUntil: now + LEASE_MS });
+      .values({ name, lastEventId: await logEnd(tx), leaseOwner: processId, leaseUntil: now + LEASE_MS });
     return null;
   }
-  if (cursor.leaseOwner !== processId && (cursor.leaseUntil ?? 0) > now) return null;
+  if (leasedElsewhere(cursor, now)) return null;
   const rows: EventRow[] = await withProfiles(
     tx,
     await tx

@@ -226,44 +226,9 @@ const orgOf = (o: typeof organisations.$inferSelect): MailOrganisation => ({
   currency: o.currency,
 });
 
-/**
- * When the earliest job's pending moments fall due for `flushCustomerMail` (the same rule, read the same
- * way), or null when nothing is pending.
- */
-export async function nextCustomerMailDue(db: Db, options: MailWorkOptions): Promise<number | null> {
-  const groups = await db
-    .select({
-      first: min(mailPending.createdAt),
-      urgent: sql<number>`max(case when ${mailPending.kind} in ('approval', 'tracker_link') then 1 else 0 end)`,
-      lastSentAt: mailJobState.lastSentAt,
-    })
-    .from(mailPending)
-    .leftJoin(mailJobState, eq(mailJobState.jobId, mailPending.jobId))
-    .groupBy(mailPending.jobId, mailJobState.lastSentAt)
-    .orderBy(asc(min(mailPending.createdAt)))
-    .limit(FLUSH_BATCH * 10);
-  let due: number | null = null;
-  for (const g of groups) {
-    const at =
-      Number(g.urgent) === 1
-        ? 0
-        : Math.max((g.first ?? 0) + options.coalesceMs, (g.lastSentAt ?? 0) + options.minGapMs);
-    if (due === null || at < due) due = at;
-  }
-  return due;
-}
-
-/**
- * Turns each job's pending moments into one message once they are due: the coalescing window has passed
- * since the first, and the job's last message is at least the minimum gap ago — or at once when one of
- * them asks for the customer's action (an approval) or is the tracker link. Each job is done in one
- * transaction (pending rows removed, message queued, last-sent time kept), so a restart in between
- * neither loses nor repeats a moment. Preferences are asked here, so an unsubscribe stops what waits.
- */
-export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions): Promise<number> {
-  const { db } = base;
-  const now = base.clock.now();
-  const groups = await db
+/** Each job's pending moments: the first one's time, whether one is urgent, the job's last message. */
+const pendingGroups = (db: Db) =>
+  db
     .select({
       jobId: mailPending.jobId,
       first: min(mailPending.createdAt),
@@ -276,13 +241,35 @@ export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions)
     .groupBy(mailPending.jobId, mailJobState.lastSentAt)
     .orderBy(asc(min(mailPending.createdAt)))
     .limit(FLUSH_BATCH * 10);
-  const due = groups
-    .filter(
-      (g) =>
-        Number(g.urgent) === 1 ||
-        ((g.first ?? now) + options.coalesceMs <= now && (g.lastSentAt ?? 0) + options.minGapMs <= now),
-    )
-    .slice(0, FLUSH_BATCH);
+
+type PendingGroup = Awaited<ReturnType<typeof pendingGroups>>[number];
+
+/**
+ * When a job's pending moments fall due: at once when one is urgent, else when the coalescing window has
+ * passed since the first and the job's last message is at least the minimum gap ago.
+ */
+const dueAt = (g: PendingGroup, options: MailWorkOptions) =>
+  Number(g.urgent) === 1
+    ? 0
+    : Math.max((g.first ?? 0) + options.coalesceMs, (g.lastSentAt ?? 0) + options.minGapMs);
+
+/** When the earliest job's pending moments fall due for `flushCustomerMail`, or null when nothing is pending. */
+export async function nextCustomerMailDue(db: Db, options: MailWorkOptions): Promise<number | null> {
+  const groups = await pendingGroups(db);
+  return groups.length ? Math.min(...groups.map((g) => dueAt(g, options))) : null;
+}
+
+/**
+ * Turns each job's pending moments into one message once they are due: the coalescing window has passed
+ * since the first, and the job's last message is at least the minimum gap ago — or at once when one of
+ * them asks for the customer's action (an approval) or is the tracker link. Each job is done in one
+ * transaction (pending rows removed, message queued, last-sent time kept), so a restart in between
+ * neither loses nor repeats a moment. Preferences are asked here, so an unsubscribe stops what waits.
+ */
+export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions): Promise<number> {
+  const { db } = base;
+  const now = base.clock.now();
+  const due = (await pendingGroups(db)).filter((g) => dueAt(g, options) <= now).slice(0, FLUSH_BATCH);
   if (due.length === 0) return 0;
   const secrets = await loadSecrets(db);
   // One transaction for the round: each job's rows, message and last-sent time commit together. What the

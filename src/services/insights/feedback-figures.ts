@@ -37,17 +37,17 @@ export async function feedbackInsights(ctx: Ctx, input: PeriodInput) {
     gte(jobFeedback.createdAt, period.startMs),
     lt(jobFeedback.createdAt, period.endMs),
   );
-  const promoter = sql<number>`sum(case when ${jobFeedback.score} >= 9 then 1 else 0 end)`;
-  const detractor = sql<number>`sum(case when ${jobFeedback.score} < ${FOLLOW_UP_BELOW} then 1 else 0 end)`;
+  // The same four sums for every group: responses, their total, promoters (9–10), detractors (0–6).
+  const scores = {
+    n: count(),
+    sum: sql<number>`sum(${jobFeedback.score})`,
+    promoters: sql<number>`sum(case when ${jobFeedback.score} >= 9 then 1 else 0 end)`,
+    detractors: sql<number>`sum(case when ${jobFeedback.score} < ${FOLLOW_UP_BELOW} then 1 else 0 end)`,
+  };
+  const tallyOf = (r: { n: number; sum: number; promoters: number; detractors: number }) =>
+    tally(Number(r.n), Number(r.sum), Number(r.promoters), Number(r.detractors));
   const perWorkflow = await ctx.db
-    .select({
-      workflowId: jobs.workflowId,
-      name: workflows.name,
-      n: count(),
-      sum: sql<number>`sum(${jobFeedback.score})`,
-      promoters: promoter,
-      detractors: detractor,
-    })
+    .select({ workflowId: jobs.workflowId, name: workflows.name, ...scores })
     .from(jobFeedback)
     .innerJoin(jobs, eq(jobs.id, jobFeedback.jobId))
     .leftJoin(workflows, eq(workflows.id, jobs.workflowId))
@@ -61,10 +61,7 @@ export async function feedbackInsights(ctx: Ctx, input: PeriodInput) {
       position: steps.position,
       title: steps.title,
       late,
-      n: count(),
-      sum: sql<number>`sum(${jobFeedback.score})`,
-      promoters: promoter,
-      detractors: detractor,
+      ...scores,
     })
     .from(jobFeedback)
     .innerJoin(jobs, eq(jobs.id, jobFeedback.jobId))
@@ -91,13 +88,13 @@ export async function feedbackInsights(ctx: Ctx, input: PeriodInput) {
       late: tally(0, 0, 0, 0),
       onTime: tally(0, 0, 0, 0),
     };
-    const t = tally(Number(r.n), Number(r.sum), Number(r.promoters), Number(r.detractors));
+    const t = tallyOf(r);
     if (Number(r.late) === 1) entry.late = t;
     else entry.onTime = t;
     byStep.set(key, entry);
   }
   return perWorkflow.map((w) => {
-    const overall = tally(Number(w.n), Number(w.sum), Number(w.promoters), Number(w.detractors));
+    const overall = tallyOf(w);
     return {
       workflowId: w.workflowId,
       name: w.name,

@@ -22,11 +22,12 @@ const WHERE: Record<SetupItem, string> = {
  */
 export async function setupChecklist(ctx: Ctx) {
   const { db, organisationId } = ctx;
-  const [[org], [flow], [team], [invite], [job]] = await Promise.all([
-    db
-      .select({ hiddenAt: organisations.setupHiddenAt, embedOrigins: organisations.embedOrigins })
-      .from(organisations)
-      .where(eq(organisations.id, organisationId)),
+  const [org] = await db
+    .select({ hiddenAt: organisations.setupHiddenAt, embedOrigins: organisations.embedOrigins })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!org || org.hiddenAt !== null) return null;
+  const [[flow], [team], [invite], [job]] = await Promise.all([
     db
       .select({ id: workflows.id })
       .from(workflows)
@@ -39,7 +40,6 @@ export async function setupChecklist(ctx: Ctx) {
     db.select({ id: invites.id }).from(invites).where(eq(invites.organisationId, organisationId)).limit(1),
     db.select({ id: jobs.id }).from(jobs).where(eq(jobs.organisationId, organisationId)).limit(1),
   ]);
-  if (!org || org.hiddenAt !== null) return null;
   const done: Record<SetupItem, boolean> = {
     workflow: !!flow,
     colleague: Number(team?.n ?? 0) > 1 || !!invite,

@@ -74,30 +74,32 @@ export async function appendEvent<T extends EventType>(
  * expertise, both languages) belongs to the specialist, not to every event, and was over a third of
  * the log's bytes (docs/decisions/constant-with-history.md). `withProfiles` puts it back as it is now.
  */
-function withoutProfiles(payload: Record<string, unknown>): Record<string, unknown> {
-  const slim = (step: unknown) => {
-    const s = step as { assignee?: { id: string } | null };
-    return s?.assignee ? { ...s, assignee: { id: s.assignee.id } } : step;
-  };
+type Snapshot = { assignee?: { id: string; name?: string } | null };
+
+/**
+ * The payload with `change` applied to each step snapshot it carries (`step`, `steps[]`); the same object
+ * when `change` changed none.
+ */
+function mapSnapshots(
+  payload: Record<string, unknown>,
+  change: (s: Snapshot) => Snapshot,
+): Record<string, unknown> {
+  const one = (step: unknown) => (step ? change(step as Snapshot) : step);
   let out = payload;
-  if (payload.step) out = { ...out, step: slim(payload.step) };
-  if (Array.isArray(payload.steps)) out = { ...out, steps: payload.steps.map(slim) };
+  const step = one(payload.step);
+  if (step !== payload.step) out = { ...out, step };
+  if (Array.isArray(payload.steps)) {
+    const steps = payload.steps.map(one);
+    if (steps.some((s, i) => s !== (payload.steps as unknown[])[i])) out = { ...out, steps };
+  }
   return out;
 }
 
-type Snapshot = { assignee?: { id: string; name?: string } | null };
+/** An assignee named by id only, as the log keeps it since profiles left it. */
+const isStub = (a: Snapshot['assignee']): a is { id: string } => !!a && a.name === undefined;
 
-/** The step snapshots of a payload whose assignee is named by id only. */
-function stubs(payload: Record<string, unknown>): Snapshot[] {
-  const found: Snapshot[] = [];
-  const visit = (step: unknown) => {
-    const s = step as Snapshot | null;
-    if (s?.assignee && s.assignee.name === undefined) found.push(s);
-  };
-  visit(payload.step);
-  if (Array.isArray(payload.steps)) for (const step of payload.steps) visit(step);
-  return found;
-}
+const withoutProfiles = (payload: Record<string, unknown>) =>
+  mapSnapshots(payload, (s) => (s.assignee ? { ...s, assignee: { id: s.assignee.id } } : s));
 
 /**
  * Rows read from the log with each step snapshot's assignee profile attached (the specialist as they
@@ -107,7 +109,11 @@ function stubs(payload: Record<string, unknown>): Snapshot[] {
  */
 export async function withProfiles(db: Db, rows: EventRow[]): Promise<EventRow[]> {
   const ids = new Set<string>();
-  for (const row of rows) for (const s of stubs(row.payload)) if (s.assignee) ids.add(s.assignee.id);
+  for (const row of rows)
+    mapSnapshots(row.payload, (s) => {
+      if (isStub(s.assignee)) ids.add(s.assignee.id);
+      return s;
+    });
   if (ids.size === 0) return rows;
   const people = new Map(
     (
@@ -118,15 +124,9 @@ export async function withProfiles(db: Db, rows: EventRow[]): Promise<EventRow[]
     ).map((p) => [p.id, publicSpecialist(p)]),
   );
   return rows.map((row) => {
-    if (stubs(row.payload).length === 0) return row;
-    const fill = (step: unknown) => {
-      const s = step as Snapshot | null;
-      if (!s?.assignee || s.assignee.name !== undefined) return step;
-      return { ...s, assignee: people.get(s.assignee.id) ?? null };
-    };
-    const payload: Record<string, unknown> = { ...row.payload };
-    if (payload.step) payload.step = fill(payload.step);
-    if (Array.isArray(payload.steps)) payload.steps = payload.steps.map(fill);
-    return { ...row, payload };
+    const payload = mapSnapshots(row.payload, (s) =>
+      isStub(s.assignee) ? { ...s, assignee: people.get(s.assignee.id) ?? null } : s,
+    );
+    return payload === row.payload ? row : { ...row, payload };
   });
 }
