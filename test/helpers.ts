@@ -11,6 +11,7 @@ import { createApi } from '../src/api';
 import { type Config, loadConfig } from '../src/config';
 import { contextFor, type Runtime, runtimeOn } from '../src/runtime';
 import { createApiKey } from '../src/services/organisation/api-keys';
+import { ensureRoles, roleKey } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Clock, Ctx } from '../src/services/platform/context';
 import { ServiceError } from '../src/services/platform/errors';
@@ -117,6 +118,14 @@ export async function makeOrganisation(
     ...ALWAYS_OPEN,
     ...overrides,
   });
+  const roleList = await ensureRoles(
+    db,
+    id,
+    [{ name: 'Monteur' }, { name: 'APK-keurmeester' }],
+    rt.clock.now(),
+  );
+  const monteur = roleList.get('monteur')?.id ?? null;
+  const keurmeester = roleList.get('apk-keurmeester')?.id ?? null;
   const team = await db
     .insert(specialists)
     .values([
@@ -124,6 +133,7 @@ export async function makeOrganisation(
         id: newId('spec'),
         organisationId: id,
         name: 'Jan de Boer',
+        roleId: monteur,
         role: 'Monteur',
         bio: 'Twintig jaar onder de motorkap.',
         permission: 'admin',
@@ -133,6 +143,7 @@ export async function makeOrganisation(
         id: newId('spec'),
         organisationId: id,
         name: 'Fatima El Amrani',
+        roleId: keurmeester,
         role: 'APK-keurmeester',
         bio: 'Keurt sinds 2015.',
         createdAt: rt.clock.now() + 1,
@@ -141,6 +152,7 @@ export async function makeOrganisation(
         id: newId('spec'),
         organisationId: id,
         name: 'Old Timer',
+        roleId: monteur,
         role: 'Monteur',
         active: false,
         createdAt: rt.clock.now() + 2,
@@ -168,6 +180,15 @@ export async function makeOrganisation(
 }
 
 export type TestOrg = Awaited<ReturnType<typeof makeOrganisation>>;
+
+/** The id of the organisation's role of that name, added to its list when missing. */
+export async function roleIdFor(ctx: Ctx, name: string): Promise<string> {
+  const found = (await ensureRoles(ctx.db, ctx.organisationId, [{ name }], ctx.clock.now())).get(
+    roleKey(name),
+  );
+  if (!found) throw new Error(`no role ${name}`);
+  return found.id;
+}
 
 /**
  * Calls the API in-process (no socket): `call('POST', '/jobs', { key, body })`. Every answer is checked

@@ -243,6 +243,34 @@ export const instanceSecrets = pgTable('instance_secrets', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    stepId: text('step_id').notNull(),
+    capacityKey: text('capacity_key').notNull(),
+    startsAt: bigint('starts_at', { mode: 'number' }).notNull(),
+    endsAt: bigint('ends_at', { mode: 'number' }).notNull(),
+    status: text('status', { enum: ['booked', 'moved', 'cancelled'] }).notNull(),
+    byType: text('by_type', { enum: ['customer', 'specialist', 'api_key', 'system'] }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    endedAt: bigint('ended_at', { mode: 'number' }),
+  },
+  (t) => [
+    index('bookings_step').on(t.stepId, t.status),
+    index('bookings_org_starts').on(t.organisationId, t.startsAt),
+    foreignKey({
+      name: 'bookings_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({ name: 'bookings_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+    foreignKey({ name: 'bookings_step_id_steps_id_fk', columns: [t.stepId], foreignColumns: [steps.id] }),
+  ],
+);
+
 export const costLines = pgTable(
   'cost_lines',
   {
@@ -289,6 +317,7 @@ export const jobs = pgTable(
     customerEmail: text('customer_email'),
     customerPhone: text('customer_phone'),
     customerPostcode: text('customer_postcode'),
+    address: json('address').$type<Row<typeof sqlite.jobs.address>>(),
     locale: text('locale', { enum: ['nl', 'en'] }),
     trackerTokenHash: text('tracker_token_hash').notNull(),
     trackerTokenSealed: text('tracker_token_sealed'),
@@ -343,6 +372,24 @@ export const notes = pgTable(
   ],
 );
 
+export const slotLoads = pgTable(
+  'slot_loads',
+  {
+    organisationId: text('organisation_id').notNull(),
+    capacityKey: text('capacity_key').notNull(),
+    startsAt: bigint('starts_at', { mode: 'number' }).notNull(),
+    taken: bigint('taken', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.capacityKey, t.startsAt] }),
+    foreignKey({
+      name: 'slot_loads_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+  ],
+);
+
 export const steps = pgTable(
   'steps',
   {
@@ -368,6 +415,9 @@ export const steps = pgTable(
     blockedReason: text('blocked_reason'),
     waitingOn: text('waiting_on', { enum: ['customer_approval'] }),
     notifyCustomer: boolean('notify_customer').notNull().default(true),
+    booking: json('booking').$type<Row<typeof sqlite.steps.booking>>(),
+    capacityKey: text('capacity_key'),
+    windowStartsAt: bigint('window_starts_at', { mode: 'number' }),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
@@ -549,6 +599,7 @@ export const organisations = pgTable('organisations', {
     .notNull()
     .default([]),
   holidayCountry: text('holiday_country').default('NL'),
+  invoiceDetails: json('invoice_details').$type<Row<typeof sqlite.organisations.invoiceDetails>>(),
   setupHiddenAt: bigint('setup_hidden_at', { mode: 'number' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
@@ -806,6 +857,7 @@ export const invites = pgTable(
     organisationId: text('organisation_id').notNull(),
     email: text('email').notNull(),
     name: text('name').notNull(),
+    roleId: text('role_id'),
     role: text('role').notNull(),
     permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique('invites_token_hash_unique'),
@@ -822,10 +874,31 @@ export const invites = pgTable(
       columns: [t.organisationId],
       foreignColumns: [organisations.id],
     }),
+    foreignKey({ name: 'invites_role_id_roles_id_fk', columns: [t.roleId], foreignColumns: [roles.id] }),
     foreignKey({
       name: 'invites_invited_by_specialists_id_fk',
       columns: [t.invitedBy],
       foreignColumns: [specialists.id],
+    }),
+  ],
+);
+
+export const roles = pgTable(
+  'roles',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    translations: json('translations').$type<Row<typeof sqlite.roles.translations>>().notNull().default({}),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('roles_org_name').on(t.organisationId, t.nameKey),
+    foreignKey({
+      name: 'roles_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
     }),
   ],
 );
@@ -837,6 +910,7 @@ export const specialists = pgTable(
     organisationId: text('organisation_id').notNull(),
     name: text('name').notNull(),
     email: text('email'),
+    roleId: text('role_id'),
     role: text('role').notNull(),
     photoUrl: text('photo_url'),
     bio: text('bio').notNull().default(''),
@@ -862,6 +936,7 @@ export const specialists = pgTable(
       columns: [t.organisationId],
       foreignColumns: [organisations.id],
     }),
+    foreignKey({ name: 'specialists_role_id_roles_id_fk', columns: [t.roleId], foreignColumns: [roles.id] }),
     foreignKey({ name: 'specialists_user_id_users_id_fk', columns: [t.userId], foreignColumns: [users.id] }),
   ],
 );
@@ -940,8 +1015,9 @@ export const workflowSteps = pgTable(
       .$type<Row<typeof sqlite.workflowSteps.translations>>()
       .notNull()
       .default({}),
-    defaultRole: text('default_role'),
+    defaultRoleId: text('default_role_id'),
     expectedMinutes: bigint('expected_minutes', { mode: 'number' }),
+    booking: json('booking').$type<Row<typeof sqlite.workflowSteps.booking>>(),
     notifyCustomer: boolean('notify_customer').notNull().default(true),
   },
   (t) => [
@@ -950,6 +1026,11 @@ export const workflowSteps = pgTable(
       name: 'workflow_steps_workflow_id_workflows_id_fk',
       columns: [t.workflowId],
       foreignColumns: [workflows.id],
+    }),
+    foreignKey({
+      name: 'workflow_steps_default_role_id_roles_id_fk',
+      columns: [t.defaultRoleId],
+      foreignColumns: [roles.id],
     }),
   ],
 );

@@ -5,6 +5,7 @@
 export {
   accounts,
   apiKeys,
+  bookings,
   costLines,
   deliveries,
   events,
@@ -30,7 +31,9 @@ export {
   questions,
   rateLimits,
   ratings,
+  roles,
   sessions,
+  slotLoads,
   smsFailingNumbers,
   smsMessages,
   specialists,

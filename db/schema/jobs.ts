@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations } from './organisations';
 import { specialists } from './specialists';
 import type { StepTranslations } from './translations';
@@ -8,6 +8,22 @@ export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'blocked']
 export type StepStatus = (typeof STEP_STATUSES)[number];
 export const JOB_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A postal address, checked and normalised by src/services/platform/address.ts. */
+export type Address = { street: string; number: string; postcode: string; city: string; country: string };
+
+/**
+ * How a customer books a step's moment (docs/decisions/slots.md): slots of `slotMinutes` inside the
+ * working calendar, `capacity` bookings per slot for the step's role (or the step alone), bookable from
+ * `leadMinutes` ahead to `horizonDays` ahead, changeable until `cutoffWorkingDays` working days before.
+ */
+export type BookingRules = {
+  slotMinutes: number;
+  capacity: number;
+  horizonDays: number;
+  cutoffWorkingDays: number;
+  leadMinutes: number;
+};
 
 export const jobs = sqliteTable(
   'jobs',
@@ -22,7 +38,10 @@ export const jobs = sqliteTable(
     customerName: text('customer_name').notNull(),
     customerEmail: text('customer_email'),
     customerPhone: text('customer_phone'),
+    /** The postcode a customer finds the job by (the widget's lookup); the address's unless given apart. */
     customerPostcode: text('customer_postcode'),
+    /** Where the work happens: the delivery or visit address (null for work at the business). */
+    address: text('address', { mode: 'json' }).$type<Address>(),
     /** The customer's language; null means: ask the browser, then the organisation's default. */
     locale: text('locale', { enum: ['nl', 'en'] }),
     /** SHA-256 of the tracker token; the token itself is only ever shown once. */
@@ -79,9 +98,64 @@ export const steps = sqliteTable(
     waitingOn: text('waiting_on', { enum: ['customer_approval'] }),
     /** Email the customer when this step starts or finishes (copied from its workflow step). */
     notifyCustomer: integer('notify_customer', { mode: 'boolean' }).notNull().default(true),
+    /** Copied from its workflow step: the customer books this step's moment. */
+    booking: text('booking', { mode: 'json' }).$type<BookingRules>(),
+    /** Whose capacity a booking takes: `role:<id>` (everyone with the role) or `step:<workflow step id>`. */
+    capacityKey: text('capacity_key'),
+    /** The booked window's start; `promisedAt` is its end (a fixed promise). */
+    windowStartsAt: integer('window_starts_at'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('steps_job').on(t.jobId, t.position)],
+);
+
+/**
+ * Every booking made, moved or cancelled (a move ends one and makes the next), for the day plan and the
+ * insights; a step's current one has `status` 'booked'.
+ */
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    stepId: text('step_id')
+      .notNull()
+      .references(() => steps.id),
+    capacityKey: text('capacity_key').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    status: text('status', { enum: ['booked', 'moved', 'cancelled'] }).notNull(),
+    /** Who made it: the customer on the tracker, staff or an integration. */
+    byType: text('by_type', { enum: ['customer', 'specialist', 'api_key', 'system'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [
+    index('bookings_step').on(t.stepId, t.status),
+    index('bookings_org_starts').on(t.organisationId, t.startsAt),
+  ],
+);
+
+/**
+ * How many bookings hold each slot of a capacity: taking a place is one conditional update
+ * (`taken < capacity`), so two processes racing for the last place cannot both get it.
+ */
+export const slotLoads = sqliteTable(
+  'slot_loads',
+  {
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    capacityKey: text('capacity_key').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    taken: integer('taken').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.capacityKey, t.startsAt] })],
 );
 
 export type NotePhoto = { id: string; width: number; height: number };
@@ -146,3 +220,4 @@ export type Job = typeof jobs.$inferSelect;
 export type Step = typeof steps.$inferSelect;
 export type Note = typeof notes.$inferSelect;
 export type CostLine = typeof costLines.$inferSelect;
+export type Booking = typeof bookings.$inferSelect;

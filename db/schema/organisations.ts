@@ -1,5 +1,24 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DEFAULT_HOURS, type WeekHours } from './calendars';
+import type { Address } from './jobs';
+
+/**
+ * What an invoice needs from the business (checked by src/services/organisation/invoice-details.ts):
+ * its legal name and address, registration and VAT numbers, where to pay and how soon.
+ */
+export type InvoiceDetails = {
+  legalName: string;
+  address: Address;
+  /** Chamber of Commerce number (KvK: eight digits in the Netherlands). */
+  registrationNumber: string;
+  /** VAT identification number, compact ("NL004495445B01"). */
+  vatNumber: string;
+  /** Compact IBAN ("NL91ABNA0417164300"). */
+  iban: string;
+  paymentTermDays: number;
+  /** The business's own payment page, with {amount}, {currency} and {reference} filled in per invoice. */
+  paymentLink: string | null;
+};
 
 export const organisations = sqliteTable('organisations', {
   id: text('id').primaryKey(),
@@ -27,6 +46,8 @@ export const organisations = sqliteTable('organisations', {
   /** Its own closed days (YYYY-MM-DD, local), on top of the public holidays of `holidayCountry`. */
   closedDates: text('closed_dates', { mode: 'json' }).$type<string[]>().notNull().default([]),
   holidayCountry: text('holiday_country').default('NL'),
+  /** Set up before the first invoice; null: invoices cannot be issued yet. */
+  invoiceDetails: text('invoice_details', { mode: 'json' }).$type<InvoiceDetails>(),
   /** When an admin hid the board's "get started" checklist (null: shown until every item is done). */
   setupHiddenAt: integer('setup_hidden_at'),
   createdAt: integer('created_at').notNull(),

@@ -1,7 +1,29 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts';
 import { organisations } from './organisations';
-import type { SpecialistTranslations } from './translations';
+import type { RoleTranslations, SpecialistTranslations } from './translations';
+
+/**
+ * The organisation's managed list of roles ("APK-keurmeester", "Notaris"): what a specialist is, and
+ * who a workflow step goes to. Routing and escalation compare role ids, never typed text, so a typo
+ * cannot break them (docs/decisions/step-roles.md).
+ */
+export const roles = sqliteTable(
+  'roles',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** In the organisation's own language; `translations` holds the other. */
+    name: text('name').notNull(),
+    /** The name folded for comparison (case, accents, spacing): unique per organisation. */
+    nameKey: text('name_key').notNull(),
+    translations: text('translations', { mode: 'json' }).$type<RoleTranslations>().notNull().default({}),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('roles_org_name').on(t.organisationId, t.nameKey)],
+);
 
 export const specialists = sqliteTable(
   'specialists',
@@ -12,6 +34,11 @@ export const specialists = sqliteTable(
       .references(() => organisations.id),
     name: text('name').notNull(),
     email: text('email'),
+    /**
+     * The role (`roles`); `role` and `translations.role` are its name as written there, copied by the
+     * role service on every change so a profile reads without a join.
+     */
+    roleId: text('role_id').references(() => roles.id),
     role: text('role').notNull(),
     photoUrl: text('photo_url'),
     bio: text('bio').notNull().default(''),
@@ -48,6 +75,8 @@ export const invites = sqliteTable(
       .references(() => organisations.id),
     email: text('email').notNull(),
     name: text('name').notNull(),
+    roleId: text('role_id').references(() => roles.id),
+    /** The role's name when invited, for the list of open invitations. */
     role: text('role').notNull(),
     permission: text('permission', { enum: ['admin', 'front_desk', 'specialist'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
@@ -60,5 +89,6 @@ export const invites = sqliteTable(
   (t) => [index('invites_org').on(t.organisationId, t.createdAt)],
 );
 
+export type Role = typeof roles.$inferSelect;
 export type Specialist = typeof specialists.$inferSelect;
 export type Invite = typeof invites.$inferSelect;

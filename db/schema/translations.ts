@@ -12,3 +12,4 @@ export type Translations<F extends string> = Partial<Record<ContentLocale, Parti
 
 export type StepTranslations = Translations<'title' | 'description'>;
 export type SpecialistTranslations = Translations<'role' | 'bio'>;
+export type RoleTranslations = Translations<'name'>;

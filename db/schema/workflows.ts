@@ -1,6 +1,8 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { CalendarSettings } from './calendars';
+import type { BookingRules } from './jobs';
 import { organisations } from './organisations';
+import { roles } from './specialists';
 import type { StepTranslations } from './translations';
 
 /** An organisation's template of steps for a kind of job. */
@@ -33,9 +35,12 @@ export const workflowSteps = sqliteTable(
     description: text('description').notNull().default(''),
     /** The title and description in the other language (see translations.ts). */
     translations: text('translations', { mode: 'json' }).$type<StepTranslations>().notNull().default({}),
-    defaultRole: text('default_role'),
+    /** Who a job's step made from this one goes to first: an active specialist with this role. */
+    defaultRoleId: text('default_role_id').references(() => roles.id),
     /** Working minutes, used to plan promised times when a job is created and re-planned. */
     expectedMinutes: integer('expected_minutes'),
+    /** The customer books this step's moment from free slots (null: the business plans it). */
+    booking: text('booking', { mode: 'json' }).$type<BookingRules>(),
     /** Email the customer when a step made from this one starts or finishes. */
     notifyCustomer: integer('notify_customer', { mode: 'boolean' }).notNull().default(true),
   },

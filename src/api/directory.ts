@@ -26,9 +26,19 @@ const WorkflowOut = z
         title: z.string(),
         description: z.string(),
         translations: StepTranslations,
-        defaultRole: z.string().nullable(),
+        defaultRoleId: z.string().nullable(),
+        defaultRole: z.string().nullable().openapi({ description: "The role's name" }),
         expectedMinutes: z.number().nullable(),
         notifyCustomer: z.boolean(),
+        booking: z
+          .object({
+            slotMinutes: z.number(),
+            capacity: z.number(),
+            horizonDays: z.number(),
+            cutoffWorkingDays: z.number(),
+            leadMinutes: z.number(),
+          })
+          .nullable(),
       }),
     ),
   })
@@ -39,7 +49,8 @@ const SpecialistOut = z
     id: z.string(),
     name: z.string(),
     initials: z.string(),
-    role: z.string(),
+    roleId: z.string().nullable(),
+    role: z.string().openapi({ description: "The role's name (GET /roles)" }),
     photoUrl: z.string().nullable(),
     bio: z.string(),
     translations: SpecialistTranslations,

@@ -26,6 +26,7 @@ export const IDEMPOTENT_POSTS = [
   '/jobs/:jobId/questions/:questionId/answer',
   '/jobs/:jobId/asks',
   '/workflows',
+  '/roles',
   '/media',
 ] as const;
 

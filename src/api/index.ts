@@ -4,11 +4,13 @@ import { errorResponse, onError } from '../http/errors';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
 import { withoutBidiControls } from './bidi';
+import { bookingRoutes } from './bookings';
 import { calendarRoutes } from './calendars';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
 import { router } from './env';
+import { feedbackRoutes } from './feedback';
 import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
 import { inboundMailRoutes } from './inbound-mail';
 import { insightRoutes } from './insights';
@@ -16,6 +18,7 @@ import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { finishDocument } from './openapi';
 import { questionRoutes } from './questions';
+import { roleRoutes } from './roles';
 import { stepRoutes } from './steps';
 import { trackRoutes } from './track';
 import { trackerLinkRoutes } from './tracker-links';
@@ -44,9 +47,12 @@ export function createApi(rt: Runtime) {
     '/specialists',
     '/workflows',
     '/workflows/*',
+    '/roles',
+    '/roles/*',
     '/calendar',
     '/media',
     '/insights/*',
+    '/feedback',
   ])
     v1.use(path, apiKeyAuth(rt));
   // After the key check: nobody's body is read before they are known (where a key is needed).
@@ -54,14 +60,17 @@ export function createApi(rt: Runtime) {
   for (const path of IDEMPOTENT_POSTS) if (path !== '/media') v1.use(path, idempotency());
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
+  v1.route('/', bookingRoutes());
   v1.route('/', costLineRoutes());
   v1.route('/', directoryRoutes());
+  v1.route('/', roleRoutes());
   v1.route('/', calendarRoutes());
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));
   v1.route('/', insightRoutes());
   v1.route('/', trackerLinkRoutes(rt));
   v1.route('/', questionRoutes());
+  v1.route('/', feedbackRoutes());
   v1.route('/', inboundMailRoutes(rt));
   documentIdempotency(v1);
 

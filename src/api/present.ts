@@ -49,6 +49,7 @@ export const jobSummaryOut = (job: Job) => ({
     postcode: job.customerPostcode,
     locale: job.locale,
   },
+  address: job.address,
   createdAt: iso(job.createdAt) ?? '',
   updatedAt: iso(job.updatedAt) ?? '',
 });

@@ -135,6 +135,7 @@ const list = createRoute({
     200: json(z.object({ threads: z.array(ThreadOut) }), 'The threads'),
     401: errors[401],
     404: errors[404],
+    422: errors[422],
   },
 });
 

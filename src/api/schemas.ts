@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ADDRESS_LIMITS } from '../services/platform/address';
 import { LIMITS } from '../services/platform/limits';
 
 /** Request and response shapes of the public API. Times are ISO 8601 on the wire, money integer cents. */
@@ -51,6 +52,40 @@ export const SpecialistTranslations = z
       "Role and bio in another language than the organisation's own (in which `role` and `bio` are written).",
     example: { en: { role: 'Mechanic', bio: 'Twenty years under the bonnet.' } },
   });
+/** A postal address; the service checks the postcode for its country and writes it the way that country does. */
+export const AddressBody = z
+  .object({
+    street: z.string().trim().min(1).max(ADDRESS_LIMITS.street).openapi({ example: 'Oudegracht' }),
+    number: z
+      .string()
+      .trim()
+      .min(1)
+      .max(ADDRESS_LIMITS.number)
+      .openapi({ description: 'House number with any addition', example: '231-bis' }),
+    postcode: z.string().trim().min(2).max(ADDRESS_LIMITS.postcode).openapi({ example: '3511 NK' }),
+    city: z.string().trim().min(1).max(ADDRESS_LIMITS.city).openapi({ example: 'Utrecht' }),
+    country: z
+      .string()
+      .trim()
+      .length(2)
+      .optional()
+      .openapi({ description: 'ISO 3166-1 alpha-2 code; default NL', example: 'NL' }),
+  })
+  .openapi('AddressInput', {
+    description:
+      "Where the work happens: the delivery or visit address. The postcode is checked for its country (NL, BE, DE, LU, FR, GB, AT, CH, DK by their formats) and written the country's way; a job's customer postcode for the lookup defaults to it.",
+  });
+
+export const AddressOut = z
+  .object({
+    street: z.string(),
+    number: z.string(),
+    postcode: z.string(),
+    city: z.string(),
+    country: z.string(),
+  })
+  .openapi('Address');
+
 /** Letters and digits of any script, then also . _ / # - */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]*$/u;
 
@@ -73,6 +108,7 @@ export const CreateJobBody = z
         description: "The customer's language; without it the tracker follows the browser.",
       }),
     }),
+    address: AddressBody.nullable().optional(),
     workflowId: Id('wf_Gm4k8Rq2Vx7pT1nb')
       .optional()
       .openapi({ description: 'Build the steps from this workflow.' }),
@@ -215,6 +251,32 @@ export const EventsQuery = z.object({
   visibility: z.enum(['customer', 'internal']).optional(),
 });
 
+const wholeMinutes = z.number().int();
+export const BookingRulesBody = z
+  .object({
+    slotMinutes: wholeMinutes.optional().openapi({ description: 'Length of a slot (15–1440; default 120)' }),
+    capacity: wholeMinutes
+      .optional()
+      .openapi({
+        description: "Bookings per slot, shared by every step of the step's role (1–500; default 1)",
+      }),
+    horizonDays: wholeMinutes
+      .optional()
+      .openapi({ description: 'How far ahead slots are offered (1–365; default 28)' }),
+    cutoffWorkingDays: wholeMinutes
+      .optional()
+      .openapi({
+        description: 'Working days before the slot until which the customer may change it (0–30; default 1)',
+      }),
+    leadMinutes: wholeMinutes
+      .optional()
+      .openapi({ description: 'How soon from now the first slot may start (default 60)' }),
+  })
+  .openapi('BookingRules', {
+    description:
+      "The customer books this step's moment from free slots in the working calendar; the booked window becomes the step's promise.",
+  });
+
 export const WorkflowBody = z
   .object({
     name: z.string().trim().min(1).max(LIMITS.workflowName),
@@ -229,7 +291,14 @@ export const WorkflowBody = z
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
           translations: StepTranslations.optional(),
-          defaultRole: z.string().trim().min(1).max(LIMITS.role).nullable().optional(),
+          defaultRoleId: z.string().min(1).max(LIMITS.id).nullable().optional().openapi({
+            description: "Who its jobs' step goes to first: one of the organisation's roles (GET /roles).",
+          }),
+          defaultRole: z.string().trim().min(1).max(LIMITS.role).nullable().optional().openapi({
+            description:
+              "The same role by name, compared without regard to case or spacing; it must be on the organisation's list (422 otherwise). `defaultRoleId` wins when both are given.",
+            example: 'APK-keurmeester',
+          }),
           expectedMinutes: z
             .number()
             .int()
@@ -240,6 +309,7 @@ export const WorkflowBody = z
           notifyCustomer: z.boolean().optional().openapi({
             description: 'Email the customer when this step starts and finishes (default true).',
           }),
+          booking: BookingRulesBody.nullable().optional(),
         }),
       )
       .min(1)
@@ -349,6 +419,9 @@ export const JobSummaryOut = z
       phone: z.string().nullable(),
       postcode: z.string().nullable(),
       locale: Locale.nullable(),
+    }),
+    address: AddressOut.nullable().openapi({
+      description: 'Where the work happens; null for work at the business',
     }),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConsoleMessages } from '../i18n/console';
 import { createEndpoint, listEndpoints } from '../notify/webhook-endpoints';
+import { INVOICE_LIMITS, setInvoiceDetails } from '../services/organisation/invoice-details';
 import {
   getOrganisation,
   issueApiKey,
@@ -9,6 +10,7 @@ import {
   updateInsightSettings,
   updateOrganisation,
 } from '../services/organisation/settings';
+import { ADDRESS_LIMITS } from '../services/platform/address';
 import type { Ctx } from '../services/platform/context';
 import { LIMITS } from '../services/platform/limits';
 import { storeImage } from '../services/platform/media';
@@ -45,6 +47,23 @@ const settingsSchema = z.object({
     }),
   answerMinutes: z.coerce.number().int().min(5).max(10_080),
   removeLogo: z.literal('1').optional(),
+});
+
+const invoiceSchema = z.object({
+  legalName: z.string().max(INVOICE_LIMITS.legalName + 20),
+  'address.street': z.string().max(ADDRESS_LIMITS.street + 20),
+  'address.number': z.string().max(ADDRESS_LIMITS.number + 20),
+  'address.postcode': z.string().max(ADDRESS_LIMITS.postcode + 20),
+  'address.city': z.string().max(ADDRESS_LIMITS.city + 20),
+  'address.country': z.string().max(2).default('NL'),
+  registrationNumber: z.string().max(INVOICE_LIMITS.registrationNumber + 20),
+  vatNumber: z.string().max(40),
+  iban: z.string().max(60),
+  paymentTermDays: z.coerce.number().int().min(0).max(INVOICE_LIMITS.paymentTermDays),
+  paymentLink: z
+    .string()
+    .max(INVOICE_LIMITS.paymentLink + 20)
+    .default(''),
 });
 
 const keySchema = z.object({ label: z.string().trim().min(1).max(80), scope: z.enum(['read', 'write']) });
@@ -84,6 +103,25 @@ export function settingsActions(ctx: Ctx, t: ConsoleMessages): Record<string, Ha
         vatRatesBp: input.vatRates,
         answerMinutes: input.answerMinutes,
         ...(logoId !== undefined ? { logoId } : {}),
+      });
+      return undefined;
+    },
+    invoiceDetails: async (form) => {
+      const input = parseForm(invoiceSchema, form, t);
+      await setInvoiceDetails(ctx, {
+        legalName: input.legalName,
+        address: {
+          street: input['address.street'],
+          number: input['address.number'],
+          postcode: input['address.postcode'],
+          city: input['address.city'],
+          country: input['address.country'],
+        },
+        registrationNumber: input.registrationNumber,
+        vatNumber: input.vatNumber,
+        iban: input.iban,
+        paymentTermDays: input.paymentTermDays,
+        paymentLink: input.paymentLink,
       });
       return undefined;
     },

@@ -15,7 +15,11 @@ const row = z.object({
   description: z.string().trim().max(LIMITS.stepDescription),
   titleOther: z.string().trim().max(LIMITS.title),
   descriptionOther: z.string().trim().max(LIMITS.stepDescription),
-  defaultRole: z.string().trim().max(LIMITS.role),
+  /** A role's id, `new:<name>|<other language's name>` for a template's role not on the list yet, or empty. */
+  defaultRole: z
+    .string()
+    .trim()
+    .max(LIMITS.id + 2 * LIMITS.role + 8),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
   position: z.union([z.literal(''), z.coerce.number().int().min(1).max(999)]),
 });
@@ -36,6 +40,7 @@ export function moreRows(form: FormData): Outcome | null {
  */
 export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: ContentLocale): WorkflowInput {
   const other = otherLocale(own);
+  const addRoles: NonNullable<WorkflowInput['addRoles']> = [];
   const { name, answerMinutes } = parseForm(
     z.object({
       name: z.string().trim().min(1).max(LIMITS.workflowName),
@@ -81,7 +86,7 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       description: parsed.description,
       // The title and description in the organisation's other language (empty: customers reading it see these).
       translations: { [other]: { title: parsed.titleOther, description: parsed.descriptionOther } },
-      defaultRole: parsed.defaultRole || null,
+      ...roleOfRow(parsed.defaultRole, other, addRoles),
       expectedMinutes: parsed.expectedMinutes === '' ? null : parsed.expectedMinutes,
       // A checkbox sends nothing when unchecked; the hidden marker says the form had the box at all.
       notifyCustomer: form.has(`steps.${i}.notifyShown`)
@@ -98,9 +103,25 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
   steps.sort((a, b) => a.order - b.order || Number(b.moved) - Number(a.moved) || a.row - b.row);
   return {
     name,
+    ...(addRoles.length ? { addRoles } : {}),
     answerMinutes: answerMinutes === '' ? null : answerMinutes,
     steps: steps.map(({ order: _o, moved: _m, row: _r, ...step }) => step),
   };
+}
+
+/** The prefix of a role option that adds the role on save (a template's role not on the list yet). */
+export const NEW_ROLE = 'new:';
+
+export const newRoleValue = (name: string, other: string | null) =>
+  `${NEW_ROLE}${name}${other ? `|${other}` : ''}`;
+
+/** A row's role: an id, or a name to add to the organisation's list first. */
+function roleOfRow(value: string, other: ContentLocale, addRoles: NonNullable<WorkflowInput['addRoles']>) {
+  if (!value) return { defaultRoleId: null };
+  if (!value.startsWith(NEW_ROLE)) return { defaultRoleId: value };
+  const [name = '', otherName = ''] = value.slice(NEW_ROLE.length).split('|');
+  addRoles.push({ name, translations: { [other]: { name: otherName } } });
+  return { defaultRole: name };
 }
 
 /** A form posted without the field (an older page) reads as if it were left empty. */

@@ -40,7 +40,10 @@ export function workflowTemplate(key: string | null, own: ContentLocale) {
           description: step.description ? inOther(step.description) : '',
         },
       },
-      defaultRole: step.defaultRole ?? null,
+      // The role by name, in both languages: the editor picks the organisation's role of that name, or
+      // offers to add it to the list on save.
+      defaultRole: step.defaultRole ? inOwn(step.defaultRole) : null,
+      defaultRoleOther: step.defaultRole ? inOther(step.defaultRole) : null,
       expectedMinutes: step.expectedMinutes ?? null,
     })),
   };

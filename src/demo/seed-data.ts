@@ -2,6 +2,7 @@ import type { organisations, specialists } from '../../db/schema';
 import type { WeekHours } from '../../db/schema/calendars';
 import type { CostLineInput } from '../services/costs/cost-lines';
 import type { WorkflowInput } from '../services/organisation/workflows';
+import type { AddressInput } from '../services/platform/address';
 import type { DemoPhoto } from './seed-photos';
 
 // The demo data, written in Dutch (the organisations' language; src/demo/seed-translations.ts has the English).
@@ -28,6 +29,8 @@ export type DemoJob = {
   title: string;
   locale: 'nl' | 'en' | null;
   customer: { name: string; email?: string; phone?: string; postcode?: string };
+  /** Where the work happens (the delivery company's jobs). */
+  address?: AddressInput;
   workflow: number;
   startedMinutesAgo: number;
   script: Action[];
@@ -76,6 +79,15 @@ const garage: DemoOrganisation = {
   organisation: {
     slug: 'garage-van-dijk',
     name: 'Garage Van Dijk',
+    invoiceDetails: {
+      legalName: 'Garage Van Dijk V.O.F.',
+      address: { street: 'Kanaalweg', number: '41', postcode: '3526 KM', city: 'Utrecht', country: 'NL' },
+      registrationNumber: '30123456',
+      vatNumber: 'NL812345678B01',
+      iban: 'NL81RABO0312345678',
+      paymentTermDays: 14,
+      paymentLink: null,
+    },
     brandColor: '#b45309',
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
@@ -447,6 +459,15 @@ const notary: DemoOrganisation = {
   organisation: {
     slug: 'bakker-de-wit',
     name: 'Bakker & De Wit Notarissen',
+    invoiceDetails: {
+      legalName: 'Bakker & De Wit Notarissen B.V.',
+      address: { street: 'Maliebaan', number: '82', postcode: '3581 CW', city: 'Utrecht', country: 'NL' },
+      registrationNumber: '30234567',
+      vatNumber: 'NL812345691B01',
+      iban: 'NL20INGB0001234567',
+      paymentTermDays: 30,
+      paymentLink: null,
+    },
     brandColor: '#1e3a8a',
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
@@ -756,6 +777,15 @@ const delivery: DemoOrganisation = {
   organisation: {
     slug: 'snel-bezorgd',
     name: 'Snel Bezorgd',
+    invoiceDetails: {
+      legalName: 'Snel Bezorgd Utrecht B.V.',
+      address: { street: 'Cartesiusweg', number: '120', postcode: '3534 BD', city: 'Utrecht', country: 'NL' },
+      registrationNumber: '30345678',
+      vatNumber: 'NL812345708B01',
+      iban: 'NL02ABNA0123456789',
+      paymentTermDays: 14,
+      paymentLink: 'https://betalen.snelbezorgd.example/?bedrag={amount}&kenmerk={reference}',
+    },
     brandColor: '#047857',
     defaultLocale: 'nl',
     timeZone: 'Europe/Amsterdam',
@@ -873,6 +903,7 @@ const delivery: DemoOrganisation = {
       title: 'Bank "Lund" 3-zits, bezorgen en plaatsen',
       locale: 'nl',
       customer: { name: 'Lisa Bosman', phone: '06 11223344', postcode: '3512 JE' },
+      address: { street: 'Lange Nieuwstraat', number: '12', postcode: '3512 JE', city: 'Utrecht' },
       workflow: 0,
       startedMinutesAgo: 20 * H,
       script: [
@@ -920,6 +951,7 @@ const delivery: DemoOrganisation = {
       title: 'Washing machine, deliver and connect',
       locale: 'en',
       customer: { name: 'Tomasz Nowak', phone: '06 55667788', postcode: '3531 AB' },
+      address: { street: 'Kanaalstraat', number: '48-bis', postcode: '3531 AB', city: 'Utrecht' },
       workflow: 1,
       startedMinutesAgo: 30 * H,
       script: [
@@ -976,6 +1008,7 @@ const delivery: DemoOrganisation = {
       title: 'Olijfboom met plantenbak, bezorgen op het balkon',
       locale: 'nl',
       customer: { name: 'Wouter Vermeulen', email: 'wouter.vermeulen@example.nl', postcode: '3581 CV' },
+      address: { street: 'Biltstraat', number: '143-3', postcode: '3581 CV', city: 'Utrecht' },
       workflow: 0,
       startedMinutesAgo: 3 * H,
       script: [
@@ -1006,6 +1039,7 @@ const delivery: DemoOrganisation = {
       title: 'Dining table and six chairs, deliver and assemble',
       locale: 'en',
       customer: { name: 'Sophie Laurent', email: 'sophie.laurent@example.com', postcode: '3583 EP' },
+      address: { street: 'Burgemeester Reigerstraat', number: '77', postcode: '3583 EP', city: 'Utrecht' },
       workflow: 0,
       startedMinutesAgo: 20,
       script: [],

@@ -9,6 +9,7 @@ import { answerQuestion, askQuestion } from '../services/customer-voice/question
 import { createJob } from '../services/jobs/create-job';
 import { getJob } from '../services/jobs/read-job';
 import { createApiKey } from '../services/organisation/api-keys';
+import { ensureRoles, roleCopy, roleKey } from '../services/organisation/roles';
 import { createWorkflow } from '../services/organisation/workflows';
 import type { Clock, Ctx, Db } from '../services/platform/context';
 import { newId } from '../services/platform/ids';
@@ -93,11 +94,20 @@ async function seedOrganisation(
   await db.insert(organisations).values({ id: organisationId, createdAt: time, ...demo.organisation });
   const team = new Map<string, string>();
   const staff: SeedReport['organisations'][number]['staff'] = [];
-  for (const { key, ...written } of demo.team) {
+  // The organisation's list of roles: every role its team has, in Dutch with English beside it.
+  const roleList = await ensureRoles(
+    db,
+    organisationId,
+    demo.team.map((p) => ({ name: p.role, translations: { en: { name: english(p.role) } } })),
+    time,
+  );
+  for (const { key, role, ...written } of demo.team) {
     // Written in Dutch, the organisation's language; English beside it (src/demo/seed-translations.ts).
+    const held = roleList.get(roleKey(role));
+    if (!held) throw new Error(`demo role missing: ${role}`);
     const person = {
       ...written,
-      translations: { en: { role: english(written.role), bio: written.bio ? english(written.bio) : '' } },
+      ...roleCopy({ translations: { en: { bio: written.bio ? english(written.bio) : '' } } }, held),
     };
     const id = newId('spec');
     team.set(key, id);
@@ -203,6 +213,7 @@ async function playJob(
     reference: job.reference,
     title: job.title,
     customer: { ...job.customer, locale: job.locale ?? undefined },
+    ...(job.address ? { address: job.address } : {}),
     workflowId,
   });
   const steps = (await getJob(ctx, jobId)).steps.map((s) => ({ ...s }));

@@ -93,6 +93,26 @@ export const ERRORS = {
     en: 'The reference {reference} is already used by another job.',
     nl: 'De referentie {reference} wordt al door een andere opdracht gebruikt.',
   },
+  step_not_bookable: {
+    kind: 'conflict',
+    en: 'This step is not booked by the customer: its moment is planned by the business.',
+    nl: 'Deze stap boekt de klant niet zelf: het moment plant het bedrijf.',
+  },
+  booking_closed: {
+    kind: 'conflict',
+    en: 'This booking can no longer be made or changed here: call us to change it.',
+    nl: 'Deze afspraak kan hier niet meer worden gemaakt of gewijzigd: bel ons om hem te wijzigen.',
+  },
+  slot_full: {
+    kind: 'conflict',
+    en: 'Someone just took the last place at this time. Choose another moment.',
+    nl: 'Iemand nam net de laatste plek op dit tijdstip. Kies een ander moment.',
+  },
+  nothing_booked: {
+    kind: 'conflict',
+    en: 'Nothing is booked for this step.',
+    nl: 'Voor deze stap is niets geboekt.',
+  },
   step_closed: {
     kind: 'conflict',
     en: 'This step is {status}; its promise can no longer change.',
@@ -303,6 +323,21 @@ export const ERRORS = {
     en: 'You cannot deactivate yourself.',
     nl: 'U kunt uzelf niet deactiveren.',
   },
+  unknown_role: {
+    kind: 'invalid',
+    en: 'No role "{role}" in this organisation: choose one from the list of roles, or add it there first.',
+    nl: 'Geen rol "{role}" in deze organisatie: kies er een uit de lijst met rollen, of voeg hem daar eerst toe.',
+  },
+  role_exists: {
+    kind: 'conflict',
+    en: 'There is already a role called "{role}".',
+    nl: 'Er is al een rol met de naam "{role}".',
+  },
+  role_in_use: {
+    kind: 'conflict',
+    en: 'This role is still used by {people} people and {steps} workflow steps. Give them another role first.',
+    nl: 'Deze rol wordt nog gebruikt door {people} personen en {steps} stappen in werkwijzen. Geef hun eerst een andere rol.',
+  },
   no_such_specialist: {
     kind: 'invalid',
     en: 'No such specialist in this organisation: choose someone from your team.',
@@ -421,6 +456,61 @@ export const ERRORS = {
     kind: 'invalid',
     en: 'List at most {max} websites.',
     nl: 'Noem hoogstens {max} websites.',
+  },
+  not_a_slot: {
+    kind: 'invalid',
+    en: 'This is not one of the moments that can be booked. Choose one from the list.',
+    nl: 'Dit is geen van de momenten die te boeken zijn. Kies er een uit de lijst.',
+  },
+  out_of_range: {
+    kind: 'invalid',
+    en: 'Give a whole number from {min} to {max}.',
+    nl: 'Geef een heel getal van {min} tot {max}.',
+  },
+  postcode_invalid: {
+    kind: 'invalid',
+    en: 'This is not a valid postcode for country {country}.',
+    nl: 'Dit is geen geldige postcode voor land {country}.',
+  },
+  country_unknown: {
+    kind: 'invalid',
+    en: 'Unknown country "{country}": give its two-letter code (NL, BE, DE…).',
+    nl: 'Onbekend land "{country}": geef de code van twee letters (NL, BE, DE…).',
+  },
+  house_number_invalid: {
+    kind: 'invalid',
+    en: 'Give the house number (with an addition if there is one: 12A, 12-3).',
+    nl: 'Geef het huisnummer (met toevoeging als die er is: 12A, 12-3).',
+  },
+  iban_invalid: {
+    kind: 'invalid',
+    en: 'This IBAN is not right: check the country code, the length and every digit.',
+    nl: 'Dit IBAN klopt niet: controleer de landcode, de lengte en elk cijfer.',
+  },
+  vat_number_invalid: {
+    kind: 'invalid',
+    en: 'This VAT number is not right: for example NL004495445B01 (country code, number, check digits).',
+    nl: 'Dit btw-nummer klopt niet: bijvoorbeeld NL004495445B01 (landcode, nummer, controlecijfers).',
+  },
+  kvk_invalid: {
+    kind: 'invalid',
+    en: 'A Chamber of Commerce (KvK) number has eight digits.',
+    nl: 'Een KvK-nummer heeft acht cijfers.',
+  },
+  registration_invalid: {
+    kind: 'invalid',
+    en: 'Give the registration number as letters and digits (4 to 20).',
+    nl: 'Geef het registratienummer als letters en cijfers (4 tot 20).',
+  },
+  payment_term_invalid: {
+    kind: 'invalid',
+    en: 'Give the payment term in whole days, 0 to {max}.',
+    nl: 'Geef de betaaltermijn in hele dagen, 0 tot {max}.',
+  },
+  payment_link_invalid: {
+    kind: 'invalid',
+    en: 'Give an https address with the placeholders amount and reference in braces where the amount and the invoice number go (and optionally currency).',
+    nl: 'Geef een https-adres met de plaatshouders amount en reference tussen accolades waar het bedrag en het factuurnummer komen (en eventueel currency).',
   },
   postcode_or_email: {
     kind: 'invalid',
@@ -542,6 +632,7 @@ export const RESOURCES = {
   question: { en: 'question', nl: 'vraag' },
   workflow: { en: 'workflow', nl: 'werkwijze' },
   specialist: { en: 'specialist', nl: 'specialist' },
+  role: { en: 'role', nl: 'rol' },
   organisation: { en: 'organisation', nl: 'organisatie' },
   invitation: { en: 'invitation', nl: 'uitnodiging' },
   tracker: { en: 'tracker', nl: 'tracker' },

@@ -52,6 +52,8 @@ const step: z.ZodType<PublicStep> = z.object({
   // Defaults: snapshots logged before promises could cascade lack these two.
   promiseCauseStepId: id.nullable().default(null),
   fixedPromise: z.boolean().default(false),
+  // Snapshots logged before steps could be booked lack it.
+  windowStartsAt: time.nullable().default(null),
   startedAt: time.nullable(),
   doneAt: time.nullable(),
   blockedReason: z.string().nullable(),
@@ -109,6 +111,8 @@ const question: z.ZodType<PublicQuestion> = z.object({
 
 /** What made a plan move: a promise moved by hand, a step that closed early or late, a skipped step. */
 const causeKind = z.enum(['moved', 'finished', 'skipped']);
+const window = z.object({ id, startsAt: time, endsAt: time });
+const bookedBy = z.enum(['customer', 'specialist', 'api_key', 'system']);
 const stepChange = <S extends z.ZodRawShape>(extra: S) => z.object({ step, ...extra });
 const questionEvent = z.object({ question, assigneeId: id.nullable() });
 const questionHandover = z.object({ question, assigneeId: id.nullable(), previousAssigneeId: id.nullable() });
@@ -152,6 +156,20 @@ export const EVENTS = {
       reason: z.string().nullable(),
       cause: z.object({ stepId: id, kind: causeKind }).optional(),
     }),
+  ),
+  /**
+   * A step's moment booked in a free slot (by the customer on the tracker, by staff or an integration):
+   * the window is the step's promise, and the plan after it follows.
+   */
+  'booking.made': entry('customer', stepChange({ booking: window, by: bookedBy })),
+  /** Moved to another slot; staff give a reason the customer reads. */
+  'booking.moved': entry(
+    'customer',
+    stepChange({ booking: window, previous: window, by: bookedBy, reason: z.string().nullable() }),
+  ),
+  'booking.cancelled': entry(
+    'customer',
+    stepChange({ previous: window, by: bookedBy, reason: z.string().nullable() }),
   ),
   /** A fixed appointment the work before it no longer fits (or fits again); for staff, the promise stays. */
   'step.at_risk': entry(

@@ -46,6 +46,8 @@ export type PublicStep = {
   promiseCauseStepId: string | null;
   /** A fixed appointment: re-planning does not move it. */
   fixedPromise: boolean;
+  /** A booked window's start (the promise is its end); null when nothing is booked. */
+  windowStartsAt: number | null;
   startedAt: number | null;
   doneAt: number | null;
   blockedReason: string | null;

@@ -86,6 +86,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/questions')) return { channel: 'phone', body: 'Hallo?' };
   if (path.endsWith('/answer')) return { answer: 'Ja', answeredById: a.mechanic.id };
   if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
+  if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
   return {};
 }
 

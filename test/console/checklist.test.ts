@@ -5,6 +5,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { setEmbedOrigins } from '../../src/services/tracker/widget';
 import { signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
@@ -26,7 +27,7 @@ describe('the get-started checklist', () => {
     await inviteSpecialist(admin.ctx, {
       email: 'collega@begin.test',
       name: 'Collega',
-      role: 'Monteur',
+      roleId: await roleIdFor(admin.ctx, 'Monteur'),
       permission: 'specialist',
     });
     await createJob(admin.ctx, {

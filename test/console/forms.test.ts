@@ -6,6 +6,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { assignStep } from '../../src/services/steps/assign-step';
 import { consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
@@ -163,7 +164,7 @@ describe('console forms', () => {
     const { token } = await inviteSpecialist(admin.ctx, {
       email: 'monteur@example.test',
       name: 'Mo Monteur',
-      role: 'Monteur',
+      roleId: await roleIdFor(admin.ctx, 'Monteur'),
       permission: 'specialist',
     });
     const colleague = consoleClient(product.url);
@@ -182,7 +183,7 @@ describe('console forms', () => {
       _action: 'invite',
       email: 'x@example.test',
       name: 'X',
-      role: 'Y',
+      roleId: 'role_y',
       permission: 'admin',
     });
     expect(invite.status).toBe(403);

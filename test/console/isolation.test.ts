@@ -27,6 +27,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { postNote } from '../../src/services/steps/post-note';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 /**
@@ -101,7 +102,7 @@ beforeAll(async () => {
   const invite = await inviteSpecialist(ctxB, {
     email: 'b.colleague@example.test',
     name: 'B Colleague',
-    role: 'Monteur',
+    roleId: await roleIdFor(ctxB, 'Monteur'),
     permission: 'specialist',
   });
   const key = await issueApiKey(ctxB, 'B key', 'write');

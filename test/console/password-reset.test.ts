@@ -1,3 +1,4 @@
+import { roleIdFor } from '../helpers';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mailMessages } from '../../db/schema';
@@ -116,7 +117,7 @@ describe('invitations by email', () => {
       _action: 'invite',
       email: 'Collega@Example.test',
       name: 'Kees Collega',
-      role: 'Monteur',
+      roleId: await roleIdFor(admin.ctx, 'Monteur'),
       permission: 'specialist',
     });
     expect(invited.status).toBe(200);

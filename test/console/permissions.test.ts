@@ -9,6 +9,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { assignStep } from '../../src/services/steps/assign-step';
 import { type ConsoleClient, consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 /**
@@ -27,7 +28,12 @@ let stepIds: string[];
 let lineId: string;
 
 async function joined(email: string, name: string, permission: 'front_desk' | 'specialist') {
-  const { token } = await inviteSpecialist(admin.ctx, { email, name, role: 'Monteur', permission });
+  const { token } = await inviteSpecialist(admin.ctx, {
+    email,
+    name,
+    roleId: await roleIdFor(admin.ctx, 'Monteur'),
+    permission,
+  });
   const client = consoleClient(product.url);
   const response = await client.post(`/console/invite/${token}`, { name, password: 'long enough secret' });
   expect(response.status).toBe(303);

@@ -258,13 +258,22 @@ describe('job content in both languages in the console', () => {
     });
     expect((await client.get(`/console/workflows/${id}`)).text).toMatch(/value="Check-in"/);
 
+    // The role's English name is kept with the role (team page); the bio's with the person.
+    const [before] = await admin.ctx.db.select().from(specialists).where(eq(specialists.id, admin.specialist.id));
+    expect((await client.get('/console/team')).text).toContain('Rol (Engels)');
+    const renamed = await client.post('/console/team', {
+      _action: 'renameRole',
+      roleId: before?.roleId ?? '',
+      name: 'Eigenaar',
+      nameOther: 'Owner',
+    });
+    expect(renamed.status).toBe(303);
     const profile = `/console/team/${admin.specialist.id}`;
-    expect((await client.get(profile)).text).toContain('Rol (Engels)');
+    expect((await client.get(profile)).text).toContain('Korte beschrijving (Engels)');
     const posted = await client.post(profile, {
       _action: 'profile',
       name: admin.specialist.name,
-      role: 'Eigenaar',
-      roleOther: 'Owner',
+      roleId: before?.roleId ?? '',
       bio: 'Runt de garage.',
       bioOther: 'Runs the garage.',
       expertise: '',

@@ -6,6 +6,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { LOOKUP_LIMITS } from '../../src/services/tracker/widget';
 import { consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
@@ -63,7 +64,7 @@ describe('the widget page in the console', () => {
   it('is for admins only', async () => {
     const { token } = await inviteSpecialist(admin.ctx, {
       name: 'Collega',
-      role: 'Monteur',
+      roleId: await roleIdFor(admin.ctx, 'Monteur'),
       email: 'collega.widget@example.test',
       permission: 'specialist',
     });

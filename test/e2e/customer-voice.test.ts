@@ -223,9 +223,32 @@ describe('a low score, followed up by keyboard alone', () => {
       [...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })),
     );
     const page = await context.newPage();
+    // The board and the job page with the follow-up still open: axe clean and nothing wider than the page,
+    // in English and Dutch (the signed-in person's choice), on a desktop and on a phone.
+    for (const language of ['en', 'nl'] as const) {
+      for (const [path, shown] of [
+        ['/console/', '#follow-ups-heading'],
+        [`/console/jobs/${jobId}`, '#follow-up-note'],
+      ] as const) {
+        await page.setViewportSize({ width: 1280, height: 844 });
+        await page.goto(`${product.url}/console/language?to=${language}&back=${encodeURIComponent(path)}`);
+        await page.locator(shown).waitFor();
+        expect(await page.locator('html').getAttribute('lang')).toBe(language);
+        for (const width of [1280, 390]) {
+          const where = `${path}, ${language}, ${width} px`;
+          await page.setViewportSize({ width, height: 844 });
+          expect(await axeViolations(page), where).toEqual([]);
+          const { scrollWidth, clientWidth } = await page.evaluate(() => {
+            const { scrollWidth, clientWidth } = document.documentElement;
+            return { scrollWidth, clientWidth };
+          });
+          expect(scrollWidth, where).toBeLessThanOrEqual(clientWidth);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${product.url}/console/`);
     await page.getByRole('heading', { name: 'Lage cijfers om op te volgen (1)' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
     // Tab to the follow-up's link, as a keyboard user would.
     const target = `/console/jobs/${jobId}#feedback`;
     for (let i = 0; i < 60; i++) {

@@ -19,6 +19,7 @@ import { answerQuestion, askQuestion } from '../../src/services/customer-voice/q
 import { giveKudos } from '../../src/services/customer-voice/ratings';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
+import { createRole } from '../../src/services/organisation/roles';
 import { listApiKeys } from '../../src/services/organisation/settings';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import type { Ctx } from '../../src/services/platform/context';
@@ -98,6 +99,7 @@ async function fixture(assigneeId: string | null): Promise<Fixture> {
   return { jobId, stepId, lineId: line.id, questionId: question.id };
 }
 
+let roles = 0;
 const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'job:create': (ctx) => createJob(ctx, { ...sampleJob(), workflowId: org.workflowId }),
   'job:cancel': (ctx, f) => cancelJob(ctx, f.jobId, { reason: 'Klant belde af' }),
@@ -135,6 +137,7 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'feedback:follow_up': (ctx, f) => completeFollowUp(ctx, f.jobId, { note: 'Gebeld, opgelost' }),
   'embed_token:issue': (ctx, f) => issueEmbedToken(ctx, f.jobId),
   'workflow:manage': (ctx) => createWorkflow(ctx, { name: 'Poetsen', steps: [{ title: 'Wassen' }] }),
+  'role:manage': (ctx) => createRole(ctx, { name: `Poetser ${++roles}` }),
   'calendar:manage': (ctx) => setCalendar(ctx, ALWAYS_OPEN),
   'team:manage': (ctx) => listInvites(ctx),
   'settings:manage': (ctx) => listApiKeys(ctx),
@@ -217,6 +220,7 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   // Settings page
   settings: 'settings:manage',
   createKey: 'settings:manage',
+  invoiceDetails: 'settings:manage',
   revokeKey: 'settings:manage',
   addEndpoint: 'webhook:manage',
   insights: 'settings:manage',
@@ -228,6 +232,9 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   deactivate: 'team:manage',
   reactivate: 'team:manage',
   revoke: 'team:manage',
+  addRole: 'role:manage',
+  renameRole: 'role:manage',
+  deleteRole: 'role:manage',
 };
 
 /** Every API operation that changes something, with its row (customer and public routes: their own checks). */
@@ -250,9 +257,15 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /jobs/{jobId}/questions': 'question:record',
   'post /jobs/{jobId}/questions/{questionId}/answer': 'question:answer',
   'post /jobs/{jobId}/asks': 'customer:ask',
+  'post /jobs/{jobId}/feedback/follow-up': 'feedback:follow_up',
   'post /jobs/{jobId}/embed-tokens': 'embed_token:issue',
   'post /workflows': 'workflow:manage',
   'put /workflows/{workflowId}': 'workflow:manage',
+  'post /roles': 'role:manage',
+  'put /jobs/{jobId}/steps/{stepId}/booking': 'step:promise',
+  'delete /jobs/{jobId}/steps/{stepId}/booking': 'step:promise',
+  'put /roles/{roleId}': 'role:manage',
+  'delete /roles/{roleId}': 'role:manage',
   'put /calendar': 'calendar:manage',
   'put /workflows/{workflowId}/calendar': 'calendar:manage',
   'delete /workflows/{workflowId}/calendar': 'calendar:manage',
@@ -271,7 +284,7 @@ describe('every way in has a row', () => {
         jobForms(actors.admin, 'job', consoleMessages.en, 'Europe/Amsterdam', { publicUrl: 'x' }),
       ),
       ...Object.keys(settingsActions(actors.admin, consoleMessages.en)),
-      ...Object.keys(teamActions(page)),
+      ...Object.keys(teamActions(page, 'nl')),
       ...Object.keys(boardActions(actors.admin)),
     ];
     expect([...new Set(forms)].sort()).toEqual(Object.keys(CONSOLE_FORMS).sort());

@@ -28,6 +28,7 @@ const colleague = {
   id: newId('spec'),
   organisationId: org.id,
   name: 'Zoë Visser',
+  roleId: org.inspector.roleId,
   role: 'APK-keurmeester',
   // Joined later than Fatima, so workflows keep assigning inspections to her.
   createdAt: clock.now() + 100,

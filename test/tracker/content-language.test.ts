@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
+import { updateRole } from '../../src/services/organisation/roles';
 import { updateProfile } from '../../src/services/staff/team';
 import { apiClient, makeOrganisation, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
@@ -16,11 +17,15 @@ beforeAll(async () => {
   call = apiClient(product.rt);
   org = await makeOrganisation(product.rt);
   const admin = contextFor(product.rt, org.id, { type: 'specialist', id: org.mechanic.id });
+  // The role's English name is the role's (the team page's list); the bio's is the specialist's.
+  await updateRole(admin, org.mechanic.roleId ?? '', {
+    name: 'Monteur',
+    translations: { en: { name: 'Mechanic' } },
+  });
   await updateProfile(admin, org.mechanic.id, {
     name: org.mechanic.name,
-    role: 'Monteur',
     bio: 'Twintig jaar onder de motorkap.',
-    translations: { en: { role: 'Mechanic', bio: 'Twenty years under the bonnet.' } },
+    translations: { en: { bio: 'Twenty years under the bonnet.' } },
     expertise: [],
   });
   const made = await call('POST', '/workflows', {

@@ -3,6 +3,7 @@ import { createJob } from '../../src/services/jobs/create-job';
 import { inviteSpecialist } from '../../src/services/staff/team';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 let product: Awaited<ReturnType<typeof startProduct>>;
@@ -104,7 +105,7 @@ describe('feedback on the tracker (plain forms)', () => {
     const { token } = await inviteSpecialist(admin.ctx, {
       email: 'collega@example.test',
       name: 'Collega Kees',
-      role: 'Monteur',
+      roleId: await roleIdFor(admin.ctx, 'Monteur'),
       permission: 'specialist',
     });
     const colleague = consoleClient(product.url);

@@ -209,3 +209,54 @@ export function workingMinutesBetween(calendar: Calendar, from: number, to: numb
   });
   return Math.round(total / MINUTE);
 }
+
+const previousDate = ({ y, m, d }: LocalDate): LocalDate => {
+  const prev = new Date(Date.UTC(y, m - 1, d - 1));
+  return { y: prev.getUTCFullYear(), m: prev.getUTCMonth() + 1, d: prev.getUTCDate() };
+};
+
+const opensOn = (calendar: Calendar, date: LocalDate) => periodsOn(calendar, date).length > 0;
+
+export type Slot = { startsAt: number; endsAt: number };
+
+/**
+ * The slots of `minutes` that fit inside the opening periods, each period cut from its opening on in
+ * local time (09:00, 10:00, …), that start in [`from`, `to`). A period's tail shorter than a slot is no
+ * slot. Local times become instants through that day's own offset, so a slot at 09:00 stays at 09:00
+ * on both sides of a daylight-saving change.
+ */
+export function slotsBetween(calendar: Calendar, minutes: number, from: number, to: number): Slot[] {
+  const slots: Slot[] = [];
+  if (minutes <= 0 || to <= from) return slots;
+  let date = localDateOf(calendar.timeZone, from);
+  const last = localDateOf(calendar.timeZone, to);
+  for (let i = 0; i < SEARCH_DAYS && isoDate(date) <= isoDate(last); i++, date = nextDate(date)) {
+    if (isClosedDay(calendar, date)) continue;
+    for (const p of [...(calendar.hours[dayOfWeek(date)] ?? [])].sort((a, b) => a.open - b.open)) {
+      for (let m = p.open; m + minutes <= p.close; m += minutes) {
+        const end = m + minutes;
+        const startsAt = zonedInstant(calendar.timeZone, date, m);
+        if (startsAt < from || startsAt >= to) continue;
+        slots.push({ startsAt, endsAt: zonedInstant(calendar.timeZone, nextDateIf(date, end), end % 1440) });
+      }
+    }
+  }
+  return slots;
+}
+
+/**
+ * Until when something at `ms` may still be changed when changes must come `days` working days
+ * before: local midnight at the start of the `days`-th working day before the day of `ms` (two
+ * working days before a Thursday visit: Tuesday 00:00, so Monday is the last day to change it).
+ * Zero days: `ms` itself.
+ */
+export function workingDaysBefore(calendar: Calendar, ms: number, days: number): number {
+  if (days <= 0) return ms;
+  let date = localDateOf(calendar.timeZone, ms);
+  let counted = 0;
+  for (let i = 0; i < SEARCH_DAYS; i++) {
+    date = previousDate(date);
+    if (opensOn(calendar, date) && ++counted === days) return zonedInstant(calendar.timeZone, date, 0);
+  }
+  throw new NoWorkingTime();
+}

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { jobFeedback, jobs, specialists } from '../../../db/schema';
-import { loadJob } from '../jobs/load';
+import { loadAssignableSpecialist, loadJob } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, invalid, notFound } from '../platform/errors';
 import { appendEvent } from '../platform/events';
@@ -153,8 +153,16 @@ export async function openFollowUps(ctx: Ctx) {
   return rows;
 }
 
-/** An admin marks a low score followed up, saying what came of it (kept with the job, in the log). */
-export async function completeFollowUp(ctx: Ctx, jobId: string, input: { note: string }) {
+/**
+ * An admin marks a low score followed up, saying what came of it (kept with the job, in the log). An
+ * integration (API key) may close it too, for the business: it names who followed it up (`doneById`, a
+ * specialist of the organisation), or it is the admin the follow-up was given to.
+ */
+export async function completeFollowUp(
+  ctx: Ctx,
+  jobId: string,
+  input: { note: string; doneById?: string | null },
+) {
   const note = input.note.trim();
   if (!note) throw invalid('note', 'required');
   if (note.length > LIMITS.reason) throw invalid('note', 'too_long', { max: LIMITS.reason });
@@ -164,11 +172,18 @@ export async function completeFollowUp(ctx: Ctx, jobId: string, input: { note: s
     const [row] = await tx.select().from(jobFeedback).where(eq(jobFeedback.jobId, jobId));
     if (!row?.followUpBy) throw notFound('follow-up');
     if (row.followUpDoneAt !== null) throw conflict('follow_up_done');
-    // Only an admin gets here (authorize), so the actor is a specialist of this organisation.
-    const [me] = await tx
-      .select({ id: specialists.id, name: specialists.name })
-      .from(specialists)
-      .where(eq(specialists.id, ctx.actor.id ?? ''));
+    // A named person, else the acting admin (authorize lets no other staff through), else (an API key,
+    // the system) the admin the follow-up was given to.
+    const me = input.doneById
+      ? await loadAssignableSpecialist(tx, ctx, 'doneById', input.doneById)
+      : (
+          await tx
+            .select({ id: specialists.id, name: specialists.name })
+            .from(specialists)
+            .where(
+              eq(specialists.id, ctx.actor.type === 'specialist' ? (ctx.actor.id ?? '') : row.followUpBy),
+            )
+        )[0];
     await tx
       .update(jobFeedback)
       .set({ followUpDoneAt: ctx.clock.now(), followUpNote: note })

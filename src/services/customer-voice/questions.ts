@@ -370,13 +370,14 @@ export async function escalateOverdueQuestions(base: BaseCtx): Promise<number> {
 }
 
 async function leastBusyColleague(db: Db, of: Specialist): Promise<Specialist | null> {
+  if (!of.roleId) return null;
   const candidates = await db
     .select()
     .from(specialists)
     .where(
       and(
         eq(specialists.organisationId, of.organisationId),
-        eq(specialists.role, of.role),
+        eq(specialists.roleId, of.roleId),
         eq(specialists.active, true),
         ne(specialists.id, of.id),
       ),

@@ -4,6 +4,7 @@ import { jobs, type Specialist, specialists, steps, workflowSteps, workflows } f
 import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { calendarFor } from '../calendar/calendars';
 import { addWorkingMinutes } from '../calendar/working-time';
+import { type AddressInput, checkAddress } from '../platform/address';
 import { type Ctx, inTransaction } from '../platform/context';
 import { conflict, invalid } from '../platform/errors';
 import { appendEvent } from '../platform/events';
@@ -26,6 +27,8 @@ export type CreateJobInput = {
   reference: string;
   title: string;
   customer: { name: string; email?: string; phone?: string; postcode?: string; locale?: 'nl' | 'en' };
+  /** Where the work happens (a delivery or a visit); checked and normalised. */
+  address?: AddressInput | null;
   workflowId?: string;
   steps?: NewStepInput[];
 };
@@ -39,6 +42,7 @@ export type CreatedJob = { jobId: string; trackerToken: string };
 export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<CreatedJob> {
   if (input.workflowId && input.steps) throw invalid('steps', 'workflow_or_steps');
   if (!input.workflowId && !input.steps?.length) throw invalid('steps', 'workflow_or_steps');
+  const address = input.address ? checkAddress(input.address) : null;
   const now = ctx.clock.now();
   const trackerToken = newToken();
   const jobId = newId('job');
@@ -54,19 +58,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
 
     const planned = input.workflowId
       ? await stepsFromWorkflow(tx, ctx, input.workflowId, now)
-      : await Promise.all(
-          (input.steps ?? []).map(async (s, i) => ({
-            title: s.title,
-            description: s.description ?? '',
-            translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
-            assignee: s.assigneeId
-              ? await loadAssignableSpecialist(tx, ctx, `steps.${i}.assigneeId`, s.assigneeId)
-              : null,
-            promisedAt: s.promisedAt ?? null,
-            expectedMinutes: null,
-            notifyCustomer: true,
-          })),
-        );
+      : await givenSteps(tx, ctx, input.steps ?? []);
 
     await tx.insert(jobs).values({
       id: jobId,
@@ -77,7 +69,13 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       customerName: input.customer.name,
       customerEmail: input.customer.email ?? null,
       customerPhone: input.customer.phone ?? null,
-      customerPostcode: input.customer.postcode ? normalisePostcode(input.customer.postcode) : null,
+      // The customer finds the job by the postcode given, else by the address's.
+      customerPostcode: input.customer.postcode
+        ? normalisePostcode(input.customer.postcode)
+        : address
+          ? normalisePostcode(address.postcode)
+          : null,
+      address,
       locale: input.customer.locale ?? null,
       trackerTokenHash: sha256(trackerToken),
       trackerTokenSealed: seal(secrets.seal, trackerToken),
@@ -98,6 +96,8 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       originalPromisedAt: p.promisedAt,
       expectedMinutes: p.expectedMinutes,
       notifyCustomer: p.notifyCustomer,
+      booking: p.booking,
+      capacityKey: p.capacityKey,
       updatedAt: now,
     }));
     const inserted = await tx.insert(steps).values(rows).returning();
@@ -114,6 +114,27 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
 }
 
 export const normalisePostcode = (postcode: string) => postcode.replace(/\s+/g, '').toUpperCase();
+
+/** Steps given with the job, each assignee checked (in turn: a transaction runs one statement at a time). */
+async function givenSteps(tx: Ctx['db'], ctx: Ctx, given: NonNullable<CreateJobInput['steps']>) {
+  const out = [];
+  for (const [i, s] of given.entries()) {
+    out.push({
+      title: s.title,
+      description: s.description ?? '',
+      translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
+      assignee: s.assigneeId
+        ? await loadAssignableSpecialist(tx, ctx, `steps.${i}.assigneeId`, s.assigneeId)
+        : null,
+      promisedAt: s.promisedAt ?? null,
+      expectedMinutes: null,
+      notifyCustomer: true,
+      booking: null,
+      capacityKey: null,
+    });
+  }
+  return out;
+}
 
 async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, now: number) {
   const [workflow] = await tx
@@ -132,8 +153,8 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
     .from(specialists)
     .where(and(eq(specialists.organisationId, ctx.organisationId), eq(specialists.active, true)))
     .orderBy(asc(specialists.createdAt));
-  const byRole = (role: string | null): Specialist | null =>
-    role ? (team.find((s) => s.role.toLowerCase() === role.toLowerCase()) ?? null) : null;
+  const byRole = (roleId: string | null): Specialist | null =>
+    roleId ? (team.find((s) => s.roleId === roleId) ?? null) : null;
 
   // Propose promises by adding up expected durations in working time; a step without one gets no promise.
   const calendar = await calendarFor(tx, ctx.organisationId, workflowId);
@@ -144,10 +165,17 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
       title: t.title,
       description: t.description,
       translations: t.translations,
-      assignee: byRole(t.defaultRole),
+      assignee: byRole(t.defaultRoleId),
       promisedAt: t.expectedMinutes ? cursor : null,
       expectedMinutes: t.expectedMinutes,
       notifyCustomer: t.notifyCustomer,
+      booking: t.booking,
+      // A booking takes a place of everyone with the step's role (the drivers), else of this step alone.
+      capacityKey: t.booking
+        ? t.defaultRoleId
+          ? `role:${t.defaultRoleId}`
+          : `workflow:${workflowId}:${t.position}`
+        : null,
     };
   });
 }

@@ -43,6 +43,7 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   promiseReason: step.promiseReason,
   promiseCauseStepId: step.promiseCauseStepId,
   fixedPromise: step.fixedPromise,
+  windowStartsAt: step.windowStartsAt,
   startedAt: step.startedAt,
   doneAt: step.doneAt,
   blockedReason: step.blockedReason,

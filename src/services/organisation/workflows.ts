@@ -1,12 +1,14 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { StepTranslations } from '../../../db/schema';
-import { specialists, workflowSteps, workflows } from '../../../db/schema';
+import { roles, specialists, workflowSteps, workflows } from '../../../db/schema';
 import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { publicSpecialist } from '../jobs/views';
-import { type Ctx, inTransaction } from '../platform/context';
+import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
+import { type BookingRules, checkBookingRules } from '../slots/booking';
 import { authorize } from '../staff/permissions';
+import { ensureRoles, type RoleInput, resolveRoles } from './roles';
 
 /** The organisation's team, as the API shows it. */
 export async function listSpecialists(ctx: Ctx) {
@@ -17,6 +19,7 @@ export async function listSpecialists(ctx: Ctx) {
     .orderBy(asc(specialists.name));
   return rows.map((s) => ({
     ...publicSpecialist(s),
+    roleId: s.roleId,
     expertise: s.expertise,
     permission: s.permission,
     active: s.active,
@@ -41,25 +44,35 @@ export async function listWorkflows(ctx: Ctx) {
         )
         .orderBy(asc(workflowSteps.position))
     : [];
+  const roleRows = stepRows.some((s) => s.defaultRoleId)
+    ? await ctx.db.select().from(roles).where(eq(roles.organisationId, ctx.organisationId))
+    : [];
+  const roleName = new Map(roleRows.map((r) => [r.id, r.name]));
   return rows.map((w) => ({
     id: w.id,
     name: w.name,
     answerMinutes: w.answerMinutes,
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
-      .map(({ title, description, translations, defaultRole, expectedMinutes, notifyCustomer }) => ({
-        title,
-        description,
-        translations,
-        defaultRole,
-        expectedMinutes,
-        notifyCustomer,
-      })),
+      .map(
+        ({ title, description, translations, defaultRoleId, expectedMinutes, notifyCustomer, booking }) => ({
+          title,
+          description,
+          translations,
+          defaultRoleId,
+          defaultRole: defaultRoleId ? (roleName.get(defaultRoleId) ?? null) : null,
+          expectedMinutes,
+          notifyCustomer,
+          booking,
+        }),
+      ),
   }));
 }
 
 export type WorkflowInput = {
   name: string;
+  /** Roles to add to the organisation's list first (a template's roles), for an admin who may. */
+  addRoles?: RoleInput[];
   /** Working minutes within which its jobs' questions are answered; null or absent: the organisation's. */
   answerMinutes?: number | null;
   steps: {
@@ -67,10 +80,14 @@ export type WorkflowInput = {
     title: string;
     description?: string;
     translations?: StepTranslations;
+    /** Who its jobs' step goes to first: one of the organisation's roles, by id or (API) by name. */
+    defaultRoleId?: string | null;
     defaultRole?: string | null;
     expectedMinutes?: number | null;
     /** Email the customer when this step starts and finishes (default: yes). */
     notifyCustomer?: boolean;
+    /** The customer books this step's moment from free slots (rules checked; missing ones get defaults). */
+    booking?: Partial<BookingRules> | null;
   }[];
 };
 
@@ -85,6 +102,7 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
       answerMinutes: input.answerMinutes ?? null,
       createdAt: ctx.clock.now(),
     });
+    const stepRoles = await rolesOfSteps(tx, ctx, input);
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({
         id: newId('wfs'),
@@ -93,9 +111,10 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
         title: s.title,
         description: s.description ?? '',
         translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
-        defaultRole: s.defaultRole ?? null,
+        defaultRoleId: stepRoles[position]?.id ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
         notifyCustomer: s.notifyCustomer ?? true,
+        booking: s.booking ? checkBookingRules(s.booking, `steps.${position}.booking`) : null,
       })),
     );
   });
@@ -115,6 +134,7 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       .update(workflows)
       .set({ name: input.name, answerMinutes: input.answerMinutes ?? null })
       .where(eq(workflows.id, workflowId));
+    const stepRoles = await rolesOfSteps(tx, ctx, input);
     await tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
     await tx.insert(workflowSteps).values(
       input.steps.map((s, position) => ({
@@ -124,12 +144,29 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
         title: s.title,
         description: s.description ?? '',
         translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
-        defaultRole: s.defaultRole ?? null,
+        defaultRoleId: stepRoles[position]?.id ?? null,
         expectedMinutes: s.expectedMinutes ?? null,
         notifyCustomer: s.notifyCustomer ?? true,
+        booking: s.booking ? checkBookingRules(s.booking, `steps.${position}.booking`) : null,
       })),
     );
   });
+}
+
+/** Each step's role as the input named it (an id wins over a name); an unknown one is refused. */
+async function rolesOfSteps(db: Db, ctx: Ctx, input: WorkflowInput) {
+  if (input.addRoles?.length) {
+    await authorize(db, ctx, 'role:manage');
+    await ensureRoles(db, ctx.organisationId, input.addRoles, ctx.clock.now());
+  }
+  return resolveRoles(
+    db,
+    ctx.organisationId,
+    input.steps.map((s) =>
+      s.defaultRoleId ? { roleId: s.defaultRoleId } : s.defaultRole ? { name: s.defaultRole } : null,
+    ),
+    (i) => `steps.${i}.${input.steps[i]?.defaultRoleId ? 'defaultRoleId' : 'defaultRole'}`,
+  );
 }
 
 /** One workflow with its steps, for the editor. */

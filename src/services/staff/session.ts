@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { organisations, sessions, specialists, users } from '../../../db/schema';
+import { ensureRoles, roleCopy } from '../organisation/roles';
 import { type Clock, type Ctx, type Db, inTransaction, writeTransaction } from '../platform/context';
 import { invalid, rateLimited, ServiceError } from '../platform/errors';
 import { accessEnded, appendEvent } from '../platform/events';
@@ -48,12 +49,15 @@ export async function signUp(deps: Deps, input: SignUpInput, client: Client): Pr
         defaultLocale: input.locale,
         createdAt: now,
       });
+      // The first entry of the organisation's list of roles is the one its founder typed.
+      const [role] = (await ensureRoles(tx, organisationId, [{ name: input.role }], now)).values();
+      if (!role) throw new Error('sign-up made no role');
       await tx.insert(specialists).values({
         id: newId('spec'),
         organisationId,
         name: input.name,
         email,
-        role: input.role,
+        ...roleCopy({ translations: {} }, role),
         permission: 'admin',
         userId: signed.userId,
         createdAt: now,

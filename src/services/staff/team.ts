@@ -1,9 +1,17 @@
 import { and, asc, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { rowsAffected } from '../../../db/dialect';
-import type { SpecialistTranslations } from '../../../db/schema';
-import { invites, organisations, type Specialist, specialists, users } from '../../../db/schema';
-import { cleanTranslations, SPECIALIST_TEXT_FIELDS } from '../../i18n/content';
+import {
+  CONTENT_LOCALES,
+  invites,
+  organisations,
+  type Specialist,
+  type SpecialistTranslations,
+  specialists,
+  users,
+} from '../../../db/schema';
+import { cleanTranslations, type Translations } from '../../i18n/content';
 import { queueInvitation } from '../../notify/mail/staff-mail';
+import { type Role, resolveRole, roleCopy } from '../organisation/roles';
 import { type Ctx, type Db, inTransaction, writeTransaction } from '../platform/context';
 import { conflict, invalid, notFound, ServiceError } from '../platform/errors';
 import { accessEnded, appendEvent } from '../platform/events';
@@ -46,7 +54,7 @@ async function member(db: Db, ctx: Ctx, id: string): Promise<Specialist> {
   return found;
 }
 
-export type InviteInput = { email: string; name: string; role: string; permission: Permission };
+export type InviteInput = { email: string; name: string; roleId: string; permission: Permission };
 
 /** An invitation link for a new colleague; the token is returned once and stored only as a hash. */
 export async function inviteSpecialist(
@@ -61,6 +69,7 @@ export async function inviteSpecialist(
   const now = ctx.clock.now();
   const id = newId('inv');
   await inTransaction(ctx, async (tx) => {
+    const role = await resolveRole(tx, ctx.organisationId, { roleId: input.roleId }, 'roleId');
     // A fresh invitation replaces an open one for the same address.
     await tx
       .update(invites)
@@ -78,7 +87,8 @@ export async function inviteSpecialist(
       organisationId: ctx.organisationId,
       email,
       name: input.name,
-      role: input.role,
+      roleId: role.id,
+      role: role.name,
       permission: input.permission,
       tokenHash: sha256(token),
       invitedBy: me.id,
@@ -91,7 +101,7 @@ export async function inviteSpecialist(
         organisationId: ctx.organisationId,
         email,
         name: input.name,
-        role: input.role,
+        role: role.name,
         inviter: me.name,
         url: `${options.mail.publicUrl}/console/invite/${token}`,
         days: INVITE_DAYS,
@@ -176,12 +186,15 @@ export async function acceptInvite(
         .set({ acceptedAt: now })
         .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt), isNull(invites.revokedAt)));
       if (rowsAffected(claimed) === 0) throw notFound('invitation');
+      // A role removed since the invitation revoked it (services/organisation/roles.ts).
+      if (!invite.roleId) throw notFound('invitation');
+      const role = await resolveRole(tx, invite.organisationId, { roleId: invite.roleId }, 'roleId');
       await tx.insert(specialists).values({
         id: newId('spec'),
         organisationId: invite.organisationId,
         name: input.name,
         email: invite.email,
-        role: invite.role,
+        ...roleCopy({ translations: {} }, role),
         permission: invite.permission,
         userId: signed.userId,
         createdAt: now,
@@ -253,10 +266,11 @@ async function keepAnAdmin(db: Db, ctx: Ctx, leavingId: string) {
 
 export type ProfileInput = {
   name: string;
-  role: string;
+  /** One of the organisation's roles; only an admin changes it (it decides routing). Undefined keeps it. */
+  roleId?: string;
   bio: string;
-  /** Role and bio in the other language; undefined keeps what is stored. */
-  translations?: SpecialistTranslations;
+  /** The bio in the other language; undefined keeps what is stored. (The role's names come with the role.) */
+  translations?: Translations<'bio'>;
   expertise: string[];
   /** An image stored with `storeImage(…, 'avatar')`; null removes the photo; undefined keeps it. */
   photoId?: string | null;
@@ -269,6 +283,11 @@ export async function updateProfile(ctx: Ctx, specialistId: string, input: Profi
     throw new ServiceError('forbidden', 'admin_only');
   }
   const target = await member(ctx.db, ctx, specialistId);
+  const newRole = input.roleId !== undefined && input.roleId !== target.roleId;
+  if (newRole && me.permission !== 'admin') throw new ServiceError('forbidden', 'admin_only');
+  const role = newRole
+    ? await resolveRole(ctx.db, ctx.organisationId, { roleId: input.roleId ?? '' }, 'roleId')
+    : null;
   const photoUrl =
     input.photoId === undefined
       ? target.photoUrl
@@ -280,13 +299,25 @@ export async function updateProfile(ctx: Ctx, specialistId: string, input: Profi
     .update(specialists)
     .set({
       name: input.name,
-      role: input.role,
       bio: input.bio,
       expertise,
       photoUrl,
-      ...(input.translations
-        ? { translations: cleanTranslations(input.translations, SPECIALIST_TEXT_FIELDS) }
-        : {}),
+      ...profileTexts(target, input.translations, role),
     })
     .where(eq(specialists.id, target.id));
+}
+
+/** The bio's translation as given, the role's names from the role (a new one, or the one held). */
+function profileTexts(target: Specialist, bio: Translations<'bio'> | undefined, role: Role | null) {
+  const translations: SpecialistTranslations = { ...target.translations };
+  if (bio) {
+    const given = cleanTranslations(bio, ['bio'] as const);
+    for (const locale of CONTENT_LOCALES) {
+      const { bio: _old, ...rest } = translations[locale] ?? {};
+      const next = { ...rest, ...given[locale] };
+      if (Object.keys(next).length) translations[locale] = next;
+      else delete translations[locale];
+    }
+  }
+  return role ? roleCopy({ translations }, role) : { translations };
 }

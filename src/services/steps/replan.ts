@@ -91,10 +91,9 @@ export function planAfter(
 /** A job's steps in order and the calendar its promises are computed in. */
 export async function planningInputs(tx: Db, ctx: Ctx, jobId: string) {
   const [job] = await tx.select({ workflowId: jobs.workflowId }).from(jobs).where(eq(jobs.id, jobId));
-  const [calendar, ordered] = await Promise.all([
-    calendarFor(tx, ctx.organisationId, job?.workflowId ?? null),
-    tx.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position)),
-  ]);
+  // One after the other: a transaction's statements run on one connection.
+  const calendar = await calendarFor(tx, ctx.organisationId, job?.workflowId ?? null);
+  const ordered = await tx.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
   return { calendar, ordered };
 }
 

@@ -199,7 +199,12 @@ export async function lookupJob(
   try {
     const reference = input.reference.trim();
     const [job] = await db
-      .select({ id: jobs.id, postcode: jobs.customerPostcode, email: jobs.customerEmail })
+      .select({
+        id: jobs.id,
+        postcode: jobs.customerPostcode,
+        address: jobs.address,
+        email: jobs.customerEmail,
+      })
       .from(jobs)
       .where(
         and(
@@ -209,11 +214,13 @@ export async function lookupJob(
       )
       .limit(1);
     // Compare digests in constant time, against a stand-in when there is no job, so both paths do the same work.
+    // A postcode may be the customer's or the job's address's (a delivery to another address): both are compared.
     const given = digest(postcode ? `p:${postcode}` : `e:${email}`);
     const onFile = postcode
-      ? `p:${normalPostcode(job?.postcode ?? '')}`
-      : `e:${normalEmail(job?.email ?? '')}`;
-    const matches = timingSafeEqual(given, digest(onFile)) && !!job && onFile.length > 2;
+      ? [`p:${normalPostcode(job?.postcode ?? '')}`, `p:${normalPostcode(job?.address?.postcode ?? '')}`]
+      : [`e:${normalEmail(job?.email ?? '')}`, `e:`];
+    const hits = onFile.map((value) => timingSafeEqual(given, digest(value)) && value.length > 2);
+    const matches = !!job && hits.some(Boolean);
     if (!job || !matches) throw noMatch();
     return {
       token: await signEmbedToken(db, job.id, now + LOOKUP_VIEW_SECONDS * 1000),

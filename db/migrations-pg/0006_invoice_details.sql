@@ -1,0 +1,1 @@
+ALTER TABLE "organisations" ADD COLUMN "invoice_details" json;

@@ -1,0 +1,1 @@
+ALTER TABLE `organisations` ADD `invoice_details` text;
