@@ -10,6 +10,8 @@ export const MAX_STEPS = 30;
 /** Empty rows the editor offers below the existing steps (no JavaScript needed to add steps). */
 export const SPARE_ROWS = 3;
 
+const optionalWhole = z.union([z.literal(''), z.coerce.number().int().min(0).max(100_000)]);
+
 const row = z.object({
   title: z.string().trim().max(LIMITS.title),
   description: z.string().trim().max(LIMITS.stepDescription),
@@ -22,6 +24,11 @@ const row = z.object({
     .max(LIMITS.id + 2 * LIMITS.role + 8),
   expectedMinutes: z.union([z.literal(''), z.coerce.number().int().min(1).max(100_000)]),
   position: z.union([z.literal(''), z.coerce.number().int().min(1).max(999)]),
+  // The customer books this step: the rules' numbers (checked by the service; empty: its defaults).
+  slotMinutes: optionalWhole,
+  capacity: optionalWhole,
+  horizonDays: optionalWhole,
+  cutoffWorkingDays: optionalWhole,
 });
 
 /** The editor's "More rows" button: nothing is saved; the page comes back with what was typed and more rows. */
@@ -64,6 +71,10 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       'defaultRole',
       'expectedMinutes',
       'position',
+      'slotMinutes',
+      'capacity',
+      'horizonDays',
+      'cutoffWorkingDays',
     ]) {
       fields.set(key, String(form.get(`steps.${i}.${key}`) ?? ''));
     }
@@ -92,6 +103,7 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       notifyCustomer: form.has(`steps.${i}.notifyShown`)
         ? form.get(`steps.${i}.notifyCustomer`) === '1'
         : true,
+      booking: form.get(`steps.${i}.bookable`) === '1' ? bookingOfRow(parsed) : null,
     });
   }
   if (steps.length === 0) {
@@ -107,6 +119,16 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
     answerMinutes: answerMinutes === '' ? null : answerMinutes,
     steps: steps.map(({ order: _o, moved: _m, row: _r, ...step }) => step),
   };
+}
+
+/** A row's booking rules: the numbers typed; the service fills in and checks the rest. */
+function bookingOfRow(parsed: z.output<typeof row>) {
+  const out: Record<string, number> = {};
+  for (const key of ['slotMinutes', 'capacity', 'horizonDays', 'cutoffWorkingDays'] as const) {
+    const value = parsed[key];
+    if (value !== '') out[key] = value;
+  }
+  return out;
 }
 
 /** The prefix of a role option that adds the role on save (a template's role not on the list yet). */

@@ -44,13 +44,20 @@ describe('the staff console in a real browser', () => {
     await admin.page.waitForURL(/\/console\/$/);
     await admin.page.getByRole('heading', { name: 'Aan de slag' }).waitFor();
 
-    // A workflow, so jobs get their steps and default assignees.
+    // The roles the garage has: the founder's own came with sign-up; the inspector's is added, in both languages.
+    await admin.page.getByRole('link', { name: 'Team' }).click();
+    await admin.page.locator('#role-new-name').fill('APK-keurmeester');
+    await admin.page.locator('#role-new-nameOther').fill('MOT inspector');
+    await admin.page.getByRole('button', { name: 'Rol toevoegen' }).click();
+    await admin.page.getByText('Rol toegevoegd.').waitFor();
+
+    // A workflow, so jobs get their steps and default assignees: roles chosen from the list.
     await admin.page.getByRole('link', { name: 'Werkwijzen' }).click();
     await admin.page.getByLabel('Naam', { exact: true }).fill('APK');
     await admin.page.locator('#wf-create-0-title').fill('Intake');
-    await admin.page.locator('#wf-create-0-defaultRole').fill('Eigenaar');
+    await admin.page.locator('#wf-create-0-defaultRole').selectOption({ label: 'Eigenaar' });
     await admin.page.locator('#wf-create-1-title').fill('Keuring');
-    await admin.page.locator('#wf-create-1-defaultRole').fill('APK-keurmeester');
+    await admin.page.locator('#wf-create-1-defaultRole').selectOption({ label: 'APK-keurmeester' });
     await admin.page.locator('#wf-create-1-expectedMinutes').fill('60');
     await admin.page.locator('#wf-create-1-description').fill('We keuren uw auto volgens de APK-eisen.');
     await admin.page.getByRole('button', { name: 'Werkwijze aanmaken' }).click();
@@ -60,7 +67,7 @@ describe('the staff console in a real browser', () => {
     await admin.page.getByRole('link', { name: 'Team' }).click();
     await admin.page.getByLabel('E-mailadres').fill('fatima@garage-devries.test');
     await admin.page.getByLabel('Naam', { exact: true }).fill('Fatima El Amrani');
-    await admin.page.getByLabel('Rol', { exact: true }).fill('APK-keurmeester');
+    await admin.page.locator('#f-roleId').selectOption({ label: 'APK-keurmeester' });
     await admin.page.getByRole('button', { name: 'Uitnodiging maken' }).click();
     const inviteUrl = (await admin.page.locator('#invite-url').innerText()).trim();
     expect(inviteUrl).toMatch(/\/console\/invite\/[\w-]{20,}$/);
@@ -219,6 +226,43 @@ describe('the staff console in a real browser', () => {
       await audit.setViewportSize({ width: 390, height: 844 });
       expect(await axeViolations(audit), `job page, ${language}, 390 px`).toEqual([]);
       await audit.setViewportSize({ width: 1280, height: 800 });
+    }
+    // The list of roles, a workflow template that adds roles on save, a new job's address and the invoice
+    // details, in both languages, on a desktop and a phone.
+    for (const language of ['nl', 'en']) {
+      // The language is the person's choice, kept with them: switch once, then visit each page.
+      await audit.goto(
+        `${product.url}/console/language?to=${language}&back=${encodeURIComponent('/console/')}`,
+      );
+      await audit.waitForURL(/\/console\/$/);
+      for (const path of [
+        '/console/team',
+        '/console/workflows?template=delivery',
+        '/console/jobs/new',
+        '/console/settings',
+      ]) {
+        await audit.goto(`${product.url}${path}`);
+        expect(await audit.getAttribute('html', 'lang'), path).toBe(language);
+        expect(await axeViolations(audit), `${path}, ${language}`).toEqual([]);
+        await audit.setViewportSize({ width: 390, height: 844 });
+        expect(await axeViolations(audit), `${path}, ${language}, 390 px`).toEqual([]);
+        const overflow = await audit.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        // On failure, name what sticks out (outside the navigation, which scrolls sideways by design).
+        const wide = await audit.evaluate(() =>
+          [...document.querySelectorAll('main *')]
+            .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+            .filter((x) => x.right > document.documentElement.clientWidth + 1)
+            .slice(0, 4)
+            .map((x) => `${x.el.tagName}.${x.el.className}`),
+        );
+        expect(
+          overflow,
+          `${path}, ${language}, 390 px: nothing wider than the page: ${wide.join(' ')}`,
+        ).toBeLessThanOrEqual(0);
+        await audit.setViewportSize({ width: 1280, height: 800 });
+      }
     }
     await audit.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(audit), 'dark').toEqual([]);

@@ -35,15 +35,17 @@ export const BOOKING_LIMITS = {
   horizonDays: [1, 365],
 } as const;
 
+export const BOOKING_DEFAULTS: BookingRules = {
+  slotMinutes: 120,
+  capacity: 1,
+  horizonDays: 28,
+  cutoffWorkingDays: 1,
+  leadMinutes: 60,
+};
+
 /** Rules as a workflow step holds them, checked (the API and the console both come through here). */
 export function checkBookingRules(input: Partial<BookingRules>, field: string): BookingRules {
-  const rules = {
-    slotMinutes: input.slotMinutes ?? 120,
-    capacity: input.capacity ?? 1,
-    horizonDays: input.horizonDays ?? 28,
-    cutoffWorkingDays: input.cutoffWorkingDays ?? 1,
-    leadMinutes: input.leadMinutes ?? 60,
-  };
+  const rules = { ...BOOKING_DEFAULTS, ...input };
   const within = (key: keyof BookingRules, min: number, max: number) => {
     const value = rules[key];
     if (!Number.isInteger(value) || value < min || value > max) {

@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createJob } from '../../src/services/jobs/create-job';
+import { getJob } from '../../src/services/jobs/read-job';
+import { createWorkflow } from '../../src/services/organisation/workflows';
+import { consoleClient, signedUpAdmin } from '../console-client';
+import { startProduct } from '../server';
+
+/** The customer books the moment of a step on a plain page, and takes it home as a calendar file (issue 18). */
+let product: Awaited<ReturnType<typeof startProduct>>;
+let admin: Awaited<ReturnType<typeof signedUpAdmin>>;
+let workflowId: string;
+
+beforeAll(async () => {
+  product = await startProduct();
+  admin = await signedUpAdmin(product.url, product.rt, 'Bezorgdienst Boeken');
+  workflowId = await createWorkflow(admin.ctx, {
+    name: 'Bezorgen',
+    steps: [
+      { title: 'Klaarzetten', translations: { en: { title: 'Getting ready' } } },
+      {
+        title: 'Bezorgen',
+        translations: { en: { title: 'Delivery' } },
+        defaultRole: 'Owner',
+        booking: { slotMinutes: 120, capacity: 1, horizonDays: 7, cutoffWorkingDays: 0, leadMinutes: 60 },
+      },
+    ],
+  });
+});
+
+async function bookableJob(locale: 'nl' | 'en' = 'nl') {
+  const { jobId, trackerToken } = await createJob(admin.ctx, {
+    reference: `SB-${Math.random().toString(36).slice(2, 8)}`,
+    title: 'Bank',
+    customer: { name: 'Lisa', locale },
+    address: { street: 'Lange Nieuwstraat', number: '12', postcode: '3512 JE', city: 'Utrecht' },
+    workflowId,
+  });
+  const { steps } = await getJob(admin.ctx, jobId);
+  return { jobId, token: trackerToken, stepId: steps[1]?.id ?? '', firstStepId: steps[0]?.id ?? '' };
+}
+
+const radios = (html: string) =>
+  [...html.matchAll(/name="startsAt" value="([^"]+)"/g)].map((m) => m[1] ?? '');
+
+describe('booking on the tracker', () => {
+  it('offers free moments by day, books, moves and cancels, with a calendar file that follows', async () => {
+    const { token, stepId } = await bookableJob();
+    const customer = consoleClient(product.url);
+    const path = `/t/${token}/book/${stepId}`;
+    const page = await customer.get(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="nl">');
+    expect(page.text).toContain('Kies een moment:');
+    expect(page.text).toMatch(/<legend>\w+dag \d+ \w+<\/legend>/);
+    const [first, second] = radios(page.text);
+    expect(first).toBeTruthy();
+
+    const booked = await customer.post(path, { _action: 'book', startsAt: first ?? '' });
+    expect([booked.status, booked.location]).toEqual([303, `${path}?done=book`]);
+    const after = await customer.get(`${path}?done=book`);
+    expect(after.text).toContain('Geboekt. Het staat op uw tracker.');
+    expect(after.text).toContain('Uw afspraak');
+    expect(radios(after.text)).not.toContain(first);
+
+    const ics = await fetch(`${product.url}/t/${token}/calendar/${stepId}.ics`);
+    expect(ics.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const made = await ics.text();
+    expect(made).toContain(`UID:booking-${stepId}@`);
+    expect(made).toContain('SEQUENCE:0');
+    expect(made).toContain('METHOD:PUBLISH');
+    expect(made).toContain(`DTSTART:${(first ?? '').replace(/[-:]/g, '').replace('.000', '')}`);
+    expect(made).toContain('LOCATION:Lange Nieuwstraat 12\\, 3512 JE Utrecht\\, Nederland');
+
+    expect((await customer.post(path, { _action: 'book', startsAt: second ?? '' })).location).toBe(
+      `${path}?done=move`,
+    );
+    const moved = await (await fetch(`${product.url}/t/${token}/calendar/${stepId}.ics`)).text();
+    expect(moved).toContain('SEQUENCE:1');
+    expect(moved).toContain(`UID:booking-${stepId}@`);
+
+    expect((await customer.post(path, { _action: 'cancel' })).location).toBe(`${path}?done=cancel`);
+    const cancelled = await (await fetch(`${product.url}/t/${token}/calendar/${stepId}.ics`)).text();
+    expect(cancelled).toContain('METHOD:CANCEL');
+    expect(cancelled).toContain('STATUS:CANCELLED');
+    expect(cancelled).toContain('SEQUENCE:2');
+  });
+
+  it('tells the second customer the moment is gone and shows what is still free, in their language', async () => {
+    const a = await bookableJob();
+    const b = await bookableJob('en');
+    const customer = consoleClient(product.url);
+    const [slot] = radios((await customer.get(`/t/${a.token}/book/${a.stepId}`)).text);
+    await customer.post(`/t/${a.token}/book/${a.stepId}`, { _action: 'book', startsAt: slot ?? '' });
+    const late = await customer.post(`/t/${b.token}/book/${b.stepId}`, {
+      _action: 'book',
+      startsAt: slot ?? '',
+    });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('<html lang="en">');
+    expect(late.text).toContain('Choose a moment:');
+    expect(late.text).toContain('<span>Delivery</span>');
+    expect(late.text).toContain('role="alert"');
+    expect(radios(late.text).length).toBeGreaterThan(0);
+    expect(radios(late.text)).not.toContain(slot);
+  });
+
+  it('says so for a step the business plans, and knows no other job’s steps', async () => {
+    const { token, firstStepId, stepId } = await bookableJob();
+    const customer = consoleClient(product.url);
+    const planned = await customer.get(`/t/${token}/book/${firstStepId}`);
+    expect(planned.status).toBe(409);
+    expect(planned.text).toContain('Deze stap plannen wij');
+    const other = await bookableJob();
+    expect((await customer.get(`/t/${token}/book/${other.stepId}`)).status).toBe(404);
+    expect((await customer.get(`/t/not-a-real-token-at-all-000/book/${stepId}`)).status).toBe(404);
+    expect((await fetch(`${product.url}/t/${token}/calendar/${stepId}.ics`)).status).toBe(404);
+  });
+});
