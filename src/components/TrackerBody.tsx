@@ -278,6 +278,25 @@ function StepItem(
           )}
         </Show>
       </dl>
+      <Show when={s().bookable && props.jobStatus === 'open' && s().status === 'pending'}>
+        <p class="book">
+          <Show when={s().windowStartsAt}>
+            {(from) => (
+              <>
+                {props.t.yourMoment}:{' '}
+                <strong>
+                  {props.f.when(from(), props.now)}–{props.f.when(s().promisedAt ?? from(), from())}
+                </strong>
+                <br />
+              </>
+            )}
+          </Show>
+          {/* Relative to the tracker's own address, so the cached render needs no token (the page redirects). */}
+          <a href={`?book=${encodeURIComponent(s().id)}`}>
+            {s().windowStartsAt ? props.t.changeMoment : props.t.bookMoment}
+          </a>
+        </p>
+      </Show>
       <Show when={late() > 0}>
         <p class="late">
           {s().doneAt ? fill(props.t.late, { duration: props.f.duration(late()) }) : props.t.runningLate}

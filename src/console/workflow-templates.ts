@@ -2,6 +2,7 @@ import { demoOrganisations } from '../demo/seed-data';
 import { english } from '../demo/seed-translations';
 import type { ContentLocale } from '../i18n/content';
 import type { WorkflowInput } from '../services/organisation/workflows';
+import { BOOKING_DEFAULTS } from '../services/slots/booking';
 
 /**
  * Workflows a new business starts from: the demo's garage, notary and delivery company (the steps they run,
@@ -45,6 +46,7 @@ export function workflowTemplate(key: string | null, own: ContentLocale) {
       defaultRole: step.defaultRole ? inOwn(step.defaultRole) : null,
       defaultRoleOther: step.defaultRole ? inOther(step.defaultRole) : null,
       expectedMinutes: step.expectedMinutes ?? null,
+      booking: step.booking ? { ...BOOKING_DEFAULTS, ...step.booking } : null,
     })),
   };
 }

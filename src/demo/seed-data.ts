@@ -850,6 +850,8 @@ const delivery: DemoOrganisation = {
           description: 'De bus is onderweg; we laten het weten als we bijna bij u zijn.',
           defaultRole: 'Bezorger',
           expectedMinutes: 90,
+          // The customer picks the two-hour window; two vans, so two places per window.
+          booking: { slotMinutes: 120, capacity: 2, horizonDays: 14, cutoffWorkingDays: 1, leadMinutes: 60 },
         },
         {
           title: 'Bezorgd en geplaatst',

@@ -54,6 +54,7 @@ const step: z.ZodType<PublicStep> = z.object({
   fixedPromise: z.boolean().default(false),
   // Snapshots logged before steps could be booked lack it.
   windowStartsAt: time.nullable().default(null),
+  bookable: z.boolean().default(false),
   startedAt: time.nullable(),
   doneAt: time.nullable(),
   blockedReason: z.string().nullable(),

@@ -48,6 +48,8 @@ export type PublicStep = {
   fixedPromise: boolean;
   /** A booked window's start (the promise is its end); null when nothing is booked. */
   windowStartsAt: number | null;
+  /** The customer books this step's moment (src/pages/t/[token]/book/[stepId].astro). */
+  bookable: boolean;
   startedAt: number | null;
   doneAt: number | null;
   blockedReason: string | null;

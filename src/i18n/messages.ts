@@ -6,6 +6,10 @@ const en = {
   tracker: {
     title: 'Your job at {org}',
     reference: 'Reference',
+    address: 'Address',
+    bookMoment: 'Choose your moment',
+    changeMoment: 'Change or cancel your moment',
+    yourMoment: 'Your moment',
     progress: 'Step {current} of {total}',
     allDone: 'All done',
     cancelled: 'This job was cancelled',
@@ -166,6 +170,10 @@ const nl: Shape<Messages> = {
   tracker: {
     title: 'Uw opdracht bij {org}',
     reference: 'Referentie',
+    address: 'Adres',
+    bookMoment: 'Kies uw moment',
+    changeMoment: 'Uw moment wijzigen of annuleren',
+    yourMoment: 'Uw moment',
     progress: 'Stap {current} van {total}',
     allDone: 'Alles klaar',
     cancelled: 'Deze opdracht is geannuleerd',

@@ -87,6 +87,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/answer')) return { answer: 'Ja', answeredById: a.mechanic.id };
   if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
   if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
+  if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
   return {};
 }
 

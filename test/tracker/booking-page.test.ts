@@ -85,6 +85,22 @@ describe('booking on the tracker', () => {
     expect(cancelled).toContain('SEQUENCE:2');
   });
 
+  it('is reached from the tracker, which then shows the booked moment and the address', async () => {
+    const { token, stepId } = await bookableJob();
+    const customer = consoleClient(product.url);
+    const tracker = (await customer.get(`/t/${token}`)).text;
+    expect(tracker).toContain(`href="?book=${stepId}"`);
+    expect(tracker).toContain('Kies uw moment');
+    expect(tracker).toContain('Adres: <bdi>Lange Nieuwstraat 12, 3512 JE Utrecht, Nederland</bdi>');
+    const hop = await customer.get(`/t/${token}?book=${stepId}`);
+    expect([hop.status, hop.location]).toEqual([303, `/t/${token}/book/${stepId}`]);
+    const [slot] = radios((await customer.get(`/t/${token}/book/${stepId}`)).text);
+    await customer.post(`/t/${token}/book/${stepId}`, { _action: 'book', startsAt: slot ?? '' });
+    const after = (await customer.get(`/t/${token}`)).text;
+    expect(after.replace(/<!--.*?-->/g, '')).toContain('<p class="book">Uw moment: <strong>');
+    expect(after).toContain('Uw moment wijzigen of annuleren');
+  });
+
   it('tells the second customer the moment is gone and shows what is still free, in their language', async () => {
     const a = await bookableJob();
     const b = await bookableJob('en');

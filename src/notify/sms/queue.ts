@@ -129,16 +129,15 @@ export async function enqueueSmsForNewEvents(db: Db, clock: Clock, publicUrl: st
       return 0;
     }
     const jobIds = [...new Set(candidates.map((e) => e.jobId))];
-    const [jobRows, stepRows, secrets] = await Promise.all([
-      jobsWith(tx, jobIds),
-      started.length
-        ? tx
-            .select({ id: steps.id, jobId: steps.jobId, position: steps.position, status: steps.status })
-            .from(steps)
-            .where(inArray(steps.jobId, [...new Set(started)]))
-        : Promise.resolve([]),
-      loadSecrets(tx),
-    ]);
+    // One after the other: a transaction's statements run on one connection.
+    const jobRows = await jobsWith(tx, jobIds);
+    const stepRows = started.length
+      ? await tx
+          .select({ id: steps.id, jobId: steps.jobId, position: steps.position, status: steps.status })
+          .from(steps)
+          .where(inArray(steps.jobId, [...new Set(started)]))
+      : [];
+    const secrets = await loadSecrets(tx);
     // The last step that will be worked on: the highest position not skipped.
     const lastStep = new Map<string, { id: string; position: number }>();
     for (const s of stepRows) {

@@ -44,6 +44,7 @@ export const publicStep = (step: Step, assignee: Specialist | null | undefined):
   promiseCauseStepId: step.promiseCauseStepId,
   fixedPromise: step.fixedPromise,
   windowStartsAt: step.windowStartsAt,
+  bookable: step.booking !== null,
   startedAt: step.startedAt,
   doneAt: step.doneAt,
   blockedReason: step.blockedReason,

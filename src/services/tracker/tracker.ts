@@ -55,6 +55,7 @@ const versionedJobByTokenHash = prepared((db) =>
         customerName: jobs.customerName,
         customerEmail: jobs.customerEmail,
         customerPhone: jobs.customerPhone,
+        address: jobs.address,
         locale: jobs.locale,
         status: jobs.status,
         createdAt: jobs.createdAt,
@@ -110,7 +111,15 @@ export async function getTrackerView(db: Db, token: string) {
 export type TrackedRows = {
   job: Pick<
     TrackedJob['job'],
-    'id' | 'workflowId' | 'reference' | 'title' | 'customerName' | 'status' | 'locale' | 'createdAt'
+    | 'id'
+    | 'workflowId'
+    | 'reference'
+    | 'title'
+    | 'customerName'
+    | 'address'
+    | 'status'
+    | 'locale'
+    | 'createdAt'
   >;
   organisation: Pick<
     TrackedJob['organisation'],
@@ -157,6 +166,8 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
       reference: job.reference,
       title: job.title,
       customerName: job.customerName,
+      /** Where the work happens (a delivery or a visit); null for work at the business. */
+      address: job.address,
       status: job.status,
       locale: job.locale,
       createdAt: job.createdAt,

@@ -25,6 +25,12 @@ export type Regions = { headline: string; tracker: string };
 /** Rendered regions kept with an entry: for one language and organisation settings, in one time slot. */
 type KeptRegions = { key: string; slot: number; regions: Regions; bytes: number };
 
+/**
+ * A page's shared body (docs/decisions/tracker-body-kept.md) kept with an entry, encoded once: for one
+ * key (everything the page read for it besides the entry's content) in one time slot.
+ */
+type KeptBody = { key: string; slot: number; html: Uint8Array };
+
 type Entry = {
   version: string;
   view: TrackerView;
@@ -32,10 +38,15 @@ type Entry = {
   storedAt: number;
   /** At most a few (languages × organisation settings); replaced when their time slot passes. */
   regions: KeptRegions[];
+  /** The same for whole page bodies. */
+  bodies: KeptBody[];
 };
 
 /** Regions kept per entry: two languages, and room for an organisation's settings changing meanwhile. */
 const REGIONS_PER_ENTRY = 4;
+/** Bodies kept per entry: as many (a body is also per link and per notification choices). */
+const BODIES_PER_ENTRY = 4;
+const encoder = new TextEncoder();
 
 /** A bounded LRU (a Map keeps insertion order; a hit moves its entry to the end). */
 export class ViewCache {
@@ -78,7 +89,7 @@ export class ViewCache {
     // The size of what is kept, near enough (strings as UTF-16 in memory: ×2 for the JSON text).
     const bytes = JSON.stringify(view).length * 2;
     if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return undefined;
-    const entry: Entry = { version, view, bytes, storedAt: now, regions: [] };
+    const entry: Entry = { version, view, bytes, storedAt: now, regions: [], bodies: [] };
     this.#entries.set(jobId, entry);
     this.#bytes += bytes;
     this.#evict();
@@ -107,6 +118,31 @@ export class ViewCache {
     entry.regions.push({ key, slot, regions, bytes });
     entry.bytes += bytes;
     this.#bytes += bytes;
+    this.#evict();
+  }
+
+  /**
+   * A page body rendered from an entry's content, kept with it under `key` for the time slot `slot` as
+   * UTF-8 (sent as it is, never encoded again); counted in the cache's bytes and dropped with the entry.
+   */
+  keepBody(jobId: string, entry: Entry, key: string, slot: number, html: string) {
+    // The entry may have been replaced or evicted since it was read (a concurrent request's miss).
+    if (this.#entries.get(jobId) !== entry) return;
+    const bytes = encoder.encode(html);
+    const index = entry.bodies.findIndex((b) => b.key === key);
+    const old =
+      index >= 0
+        ? entry.bodies.splice(index, 1)[0]
+        : entry.bodies.length >= BODIES_PER_ENTRY
+          ? entry.bodies.shift()
+          : undefined;
+    if (old) {
+      entry.bytes -= old.html.byteLength;
+      this.#bytes -= old.html.byteLength;
+    }
+    entry.bodies.push({ key, slot, html: bytes });
+    entry.bytes += bytes.byteLength;
+    this.#bytes += bytes.byteLength;
     this.#evict();
   }
 
@@ -158,6 +194,13 @@ export type TrackerPage = {
    * else `render()`ed and kept.
    */
   regions(locale: Locale, now: number, render: () => Regions): Regions;
+  /**
+   * The page body kept for `key` in the time slot of `now` (as sent: UTF-8), or none. `key` must hold
+   * everything the body shows besides this entry's content and the regions of that slot.
+   */
+  keptBody(key: string, now: number): Uint8Array | undefined;
+  /** Keeps a body rendered for `key` at `now` (nothing when the content or regions are not kept). */
+  keepBody(key: string, now: number, html: string): void;
 };
 
 /**
@@ -187,8 +230,17 @@ export async function cachedTrackerPage(
     entry = cache.set(job.id, version, view, now);
   }
   const freshMs = limits.regionsFreshMs ?? 0;
+  const keeping = !!entry && freshMs > 0;
   return {
     view,
+    keptBody(key, at) {
+      if (!entry || !keeping) return undefined;
+      const slot = Math.floor(at / freshMs);
+      return entry.bodies.find((b) => b.key === key && b.slot === slot)?.html;
+    },
+    keepBody(key, at, html) {
+      if (entry && keeping) cache.keepBody(job.id, entry, key, Math.floor(at / freshMs), html);
+    },
     regions(locale, at, render) {
       if (!entry || freshMs <= 0) return render();
       // What the regions show from this request's rows rather than the kept content.
