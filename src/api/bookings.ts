@@ -41,9 +41,25 @@ const BookBody = z
       .trim()
       .max(LIMITS.reason)
       .optional()
-      .openapi({ description: 'Why staff move a booking; the customer reads it' }),
+      .openapi({ description: 'Why staff move a booking (required then); the customer reads it' }),
+    force: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Book even a full slot (an extra van, overtime): admins and write keys only' }),
   })
   .openapi('Book');
+
+const CancelQuery = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.reason)
+    .openapi({
+      description: 'Why the booking is cancelled; the customer reads it',
+      example: 'Het onderdeel is later binnen',
+    }),
+});
 
 const writeErrors = {
   400: errors[400],
@@ -86,7 +102,7 @@ const cancel = createRoute({
   tags,
   security,
   summary: "Cancel the step's booking; its place is free again at once",
-  request: { params: StepParams },
+  request: { params: StepParams, query: CancelQuery },
   responses: { 200: json(BookingOut, 'The step without a booking'), ...writeErrors },
 });
 
@@ -121,5 +137,6 @@ export const bookingRoutes = () =>
     })
     .openapi(cancel, async (c) => {
       const { jobId, stepId } = c.req.valid('param');
-      return c.json(out(await cancelBooking(c.get('ctx'), jobId, stepId)), 200);
+      const { reason } = c.req.valid('query');
+      return c.json(out(await cancelBooking(c.get('ctx'), jobId, stepId, { reason })), 200);
     });

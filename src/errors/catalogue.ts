@@ -457,6 +457,11 @@ export const ERRORS = {
     en: 'List at most {max} websites.',
     nl: 'Noem hoogstens {max} websites.',
   },
+  booking_move_needs_reason: {
+    kind: 'invalid',
+    en: 'Say why you move or cancel the customer’s booking: they read it.',
+    nl: 'Zeg waarom u de afspraak van de klant verzet of annuleert: de klant leest het.',
+  },
   not_a_slot: {
     kind: 'invalid',
     en: 'This is not one of the moments that can be booked. Choose one from the list.',

@@ -139,6 +139,30 @@ describe('booking a step', async () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
+  it('lets an admin overbook a full slot, and staff move a booking after the customer’s cut-off', async () => {
+    const [a, b] = [await newJob(), await newJob()];
+    const full = at('2026-03-26T10:00:00Z');
+    await bookSlot(customerOf(), a.jobId, a.stepId, full);
+    const staff = contextFor(rt, org.id, { type: 'specialist', id: org.inspector.id });
+    const admin = contextFor(rt, org.id, { type: 'specialist', id: org.mechanic.id });
+    // Refused: not the specialist's step, and overbooking is for admins anyway.
+    expect((await refusal(bookSlot(staff, b.jobId, b.stepId, full, { force: true }))).kind).toBe('forbidden');
+    expect((await refusal(bookSlot(admin, b.jobId, b.stepId, full))).reason).toBe('slot_full');
+    const forced = await bookSlot(admin, b.jobId, b.stepId, full, { force: true });
+    expect(forced.booked?.startsAt).toBe(full);
+    // Wednesday 25 March: the customer's cut-off for Thursday's slot has passed; staff may still move it.
+    clock.set(at('2026-03-25T10:00:00Z'));
+    try {
+      expect((await refusal(cancelBooking(customerOf(), a.jobId, a.stepId))).reason).toBe('booking_closed');
+      const moved = await bookSlot(admin, a.jobId, a.stepId, at('2026-03-26T12:00:00Z'), {
+        reason: 'Een bus minder door ziekte',
+      });
+      expect(moved.booked?.startsAt).toBe(at('2026-03-26T12:00:00Z'));
+    } finally {
+      clock.set(at('2026-03-23T06:00:00Z'));
+    }
+  });
+
   it('refuses a moment that is no slot, and any change after the cut-off', async () => {
     const job = await newJob();
     const notASlot = await refusal(bookSlot(customerOf(), job.jobId, job.stepId, at('2026-03-27T08:30:00Z')));
@@ -178,7 +202,21 @@ describe('booking a step', async () => {
     expect((await call('PUT', path, { key: org.readKey, body: { startsAt: first.startsAt } })).status).toBe(
       403,
     );
-    const cancelled = await call('DELETE', path, { key: org.key });
+    // Staff who move or cancel say why.
+    const second = read.json.slots[1] as { startsAt: string };
+    const silent = await call('PUT', path, { key: org.key, body: { startsAt: second.startsAt } });
+    expect([silent.status, silent.json.error?.details?.field]).toEqual([422, 'reason']);
+    const moved = await call('PUT', path, {
+      key: org.key,
+      body: { startsAt: second.startsAt, reason: 'De bus is die ochtend in onderhoud' },
+    });
+    expect(moved.status).toBe(200);
+    const { steps } = await getJob(org.ctx, job.jobId);
+    expect(steps[1]?.promiseReason).toBe('De bus is die ochtend in onderhoud');
+    expect((await call('DELETE', path, { key: org.key })).status).toBe(422);
+    const cancelled = await call('DELETE', `${path}?reason=${encodeURIComponent('Klant belde af')}`, {
+      key: org.key,
+    });
     expect([cancelled.status, cancelled.json.booked]).toEqual([200, null]);
   });
 });

@@ -14,7 +14,7 @@ import { type Calendar, type Slot, slotsBetween, workingDaysBefore } from '../ca
 import { loadJob, loadOpenJob, loadStep, specialistsById } from '../jobs/load';
 import { publicStep } from '../jobs/views';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
-import { conflict, invalid } from '../platform/errors';
+import { conflict, invalid, ServiceError } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { authorize } from '../staff/permissions';
@@ -116,12 +116,14 @@ export async function bookingView(
   const booked = await currentBooking(db, stepId);
   const now = ctx.clock.now();
   const changeUntil = booked ? workingDaysBefore(calendar, booked.startsAt, rules.cutoffWorkingDays) : null;
-  const open = step.status === 'pending' && (changeUntil === null || now < changeUntil);
+  // The cut-off binds the customer; staff plan the day and may still move a booking after it.
+  const staff = ctx.actor.type !== 'customer';
+  const open = step.status === 'pending' && (staff || changeUntil === null || now < changeUntil);
   const from = await earliestStart(db, ctx, step, rules);
   const to = now + rules.horizonDays * 86_400_000;
-  // A slot may be taken only where changes are still allowed for it (else it could never be moved).
+  // A customer may take a slot only where changes are still allowed for it (else it could never be moved).
   const candidates = slotsBetween(calendar, rules.slotMinutes, from, to).filter(
-    (s) => workingDaysBefore(calendar, s.startsAt, rules.cutoffWorkingDays) > now,
+    (s) => staff || workingDaysBefore(calendar, s.startsAt, rules.cutoffWorkingDays) > now,
   );
   const loads = candidates.length
     ? await db
@@ -200,20 +202,27 @@ export async function bookSlot(
   jobId: string,
   stepId: string,
   startsAt: number,
-  options: { reason?: string | null } = {},
+  options: { reason?: string | null; force?: boolean } = {},
 ): Promise<BookingView> {
   await inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const { step } = await bookableStep(tx, ctx, jobId, stepId);
-    await authorize(tx, ctx, 'step:promise', step);
+    const who = await authorize(tx, ctx, 'step:promise', step);
+    // Overbooking a full slot is an admin's decision (an extra van, overtime), never a customer's.
+    if (options.force && who !== 'admin' && who !== 'api_key')
+      throw new ServiceError('forbidden', 'admin_only');
     const view = await bookingView(tx, ctx, jobId, stepId);
     if (!view.open) throw conflict('booking_closed');
     if (view.booked?.startsAt === startsAt) return;
+    // Staff who move a customer's booking say why: the customer reads it.
+    if (who !== null && view.booked && !options.reason?.trim())
+      throw invalid('reason', 'booking_move_needs_reason');
     // One of the moments offered now (in working time, after the work before it, before the cut-off)?
     const slot = view.offered.find((s) => s.startsAt === startsAt);
     if (!slot) throw invalid('startsAt', 'not_a_slot');
-    if (slot.left <= 0) throw conflict('slot_full', {}, { slots: view.slots.slice(0, 20) });
-    if (!(await takePlace(tx, ctx.organisationId, step.capacityKey, startsAt, step.booking.capacity))) {
+    if (slot.left <= 0 && !options.force) throw conflict('slot_full', {}, { slots: view.slots.slice(0, 20) });
+    const capacity = options.force ? Number.MAX_SAFE_INTEGER : step.booking.capacity;
+    if (!(await takePlace(tx, ctx.organisationId, step.capacityKey, startsAt, capacity))) {
       throw conflict(
         'slot_full',
         {},
@@ -269,11 +278,12 @@ export async function cancelBooking(
   await inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
     const { step } = await bookableStep(tx, ctx, jobId, stepId);
-    await authorize(tx, ctx, 'step:promise', step);
+    const who = await authorize(tx, ctx, 'step:promise', step);
     const view = await bookingView(tx, ctx, jobId, stepId);
     const previous = view.booked;
     if (!previous) throw conflict('nothing_booked');
     if (!view.open) throw conflict('booking_closed');
+    if (who !== null && !options.reason?.trim()) throw invalid('reason', 'booking_move_needs_reason');
     await givePlaceBack(tx, ctx.organisationId, step.capacityKey, previous.startsAt);
     await tx
       .update(bookings)
