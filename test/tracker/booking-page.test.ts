@@ -131,4 +131,23 @@ describe('booking on the tracker', () => {
     expect((await customer.get(`/t/not-a-real-token-at-all-000/book/${stepId}`)).status).toBe(404);
     expect((await fetch(`${product.url}/t/${token}/calendar/${stepId}.ics`)).status).toBe(404);
   });
+
+  it('puts every booked window on the staff day plan, per capacity, with the stops in order', async () => {
+    const { token, stepId } = await bookableJob();
+    const customer = consoleClient(product.url);
+    const [slot] = radios((await customer.get(`/t/${token}/book/${stepId}`)).text);
+    await customer.post(`/t/${token}/book/${stepId}`, { _action: 'book', startsAt: slot ?? '' });
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(
+      Date.parse(slot ?? ''),
+    );
+    const plan = await admin.client.get(`/console/day?date=${local}`);
+    expect(plan.status).toBe(200);
+    expect(plan.text).toContain('Dagplanning');
+    expect(plan.text).toContain('<h2 id="group-role:');
+    expect(plan.text).toContain('Lange Nieuwstraat 12, 3512 JE Utrecht');
+    expect(plan.text).toMatch(/\d{2}:\d{2}–\d{2}:\d{2} <span class="muted">· \d+ geboekt<\/span>/);
+    expect((await admin.client.get('/console/day?date=2026-13-45')).status).toBe(422);
+    const empty = await admin.client.get('/console/day?date=2020-01-01');
+    expect(empty.text).toContain('Geen afspraken op deze dag.');
+  });
 });
