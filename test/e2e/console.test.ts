@@ -240,6 +240,7 @@ describe('the staff console in a real browser', () => {
         '/console/workflows?template=delivery',
         '/console/jobs/new',
         '/console/settings',
+        '/console/day',
       ]) {
         await audit.goto(`${product.url}${path}`);
         expect(await audit.getAttribute('html', 'lang'), path).toBe(language);
