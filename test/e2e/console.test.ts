@@ -45,10 +45,17 @@ describe('the staff console in a real browser', () => {
     await admin.page.getByRole('heading', { name: 'Aan de slag' }).waitFor();
 
     // The roles the garage has: the founder's own came with sign-up; the inspector's is added, in both languages.
+    // With the keyboard alone: Tab to the field, type both names, Enter.
     await admin.page.getByRole('link', { name: 'Team' }).click();
-    await admin.page.locator('#role-new-name').fill('APK-keurmeester');
-    await admin.page.locator('#role-new-nameOther').fill('MOT inspector');
-    await admin.page.getByRole('button', { name: 'Rol toevoegen' }).click();
+    const focusedId = () => admin.page.evaluate(() => document.activeElement?.id ?? '');
+    for (let i = 0; i < 80 && (await focusedId()) !== 'role-new-name'; i++)
+      await admin.page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('role-new-name');
+    await admin.page.keyboard.type('APK-keurmeester');
+    await admin.page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('role-new-nameOther');
+    await admin.page.keyboard.type('MOT inspector');
+    await admin.page.keyboard.press('Enter');
     await admin.page.getByText('Rol toegevoegd.').waitFor();
 
     // A workflow, so jobs get their steps and default assignees: roles chosen from the list.
@@ -57,7 +64,12 @@ describe('the staff console in a real browser', () => {
     await admin.page.locator('#wf-create-0-title').fill('Intake');
     await admin.page.locator('#wf-create-0-defaultRole').selectOption({ label: 'Eigenaar' });
     await admin.page.locator('#wf-create-1-title').fill('Keuring');
-    await admin.page.locator('#wf-create-1-defaultRole').selectOption({ label: 'APK-keurmeester' });
+    // A select chosen by typing, as a keyboard user does.
+    await admin.page.locator('#wf-create-1-defaultRole').focus();
+    await admin.page.keyboard.type('APK');
+    expect(await admin.page.locator('#wf-create-1-defaultRole option:checked').innerText()).toBe(
+      'APK-keurmeester',
+    );
     await admin.page.locator('#wf-create-1-expectedMinutes').fill('60');
     await admin.page.locator('#wf-create-1-description').fill('We keuren uw auto volgens de APK-eisen.');
     await admin.page.getByRole('button', { name: 'Werkwijze aanmaken' }).click();
