@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LIMITS } from '../services/platform/limits';
 import { type BookingView, bookingView, bookSlot, cancelBooking } from '../services/slots/booking';
+import { dayPlan } from '../services/slots/day-plan';
 import { router } from './env';
 import { iso } from './present';
 import { body, errors, json } from './responses';
-import { StepParams, Timestamp } from './schemas';
+import { AddressOut, StepParams, Timestamp } from './schemas';
 
 /** Bookable steps through the API: free slots, book or move, cancel (docs/decisions/slots.md). */
 
@@ -50,15 +51,10 @@ const BookBody = z
   .openapi('Book');
 
 const CancelQuery = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(1)
-    .max(LIMITS.reason)
-    .openapi({
-      description: 'Why the booking is cancelled; the customer reads it',
-      example: 'Het onderdeel is later binnen',
-    }),
+  reason: z.string().trim().min(1).max(LIMITS.reason).openapi({
+    description: 'Why the booking is cancelled; the customer reads it',
+    example: 'Het onderdeel is later binnen',
+  }),
 });
 
 const writeErrors = {
@@ -106,6 +102,47 @@ const cancel = createRoute({
   responses: { 200: json(BookingOut, 'The step without a booking'), ...writeErrors },
 });
 
+const Stop = z.object({
+  jobId: z.string(),
+  reference: z.string(),
+  title: z.string(),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  address: AddressOut.nullable(),
+  stepTitle: z.string(),
+  stepStatus: z.string(),
+  assignee: z.string().nullable(),
+});
+const DayPlanOut = z
+  .object({
+    date: z.string(),
+    groups: z.array(
+      z.object({
+        key: z.string().openapi({ description: '`role:<id>` or `workflow:<id>:<position>`: whose capacity' }),
+        name: z.string(),
+        slots: z.array(z.object({ startsAt: z.string(), endsAt: z.string(), stops: z.array(Stop) })),
+      }),
+    ),
+  })
+  .openapi('DayPlan');
+
+const dayPlanRoute = createRoute({
+  method: 'get',
+  path: '/day-plan',
+  tags,
+  security,
+  summary: "A day's booked windows per capacity, with their stops in order (a driver's route)",
+  request: {
+    query: z.object({
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .openapi({ description: "A local date in the organisation's time zone", example: '2026-12-07' }),
+    }),
+  },
+  responses: { 200: json(DayPlanOut, 'The day plan'), 401: errors[401], 422: errors[422] },
+});
+
 const out = (view: BookingView) => ({
   rules: view.rules,
   booked: view.booked
@@ -122,6 +159,23 @@ const out = (view: BookingView) => ({
 
 export const bookingRoutes = () =>
   router()
+    .openapi(dayPlanRoute, async (c) => {
+      const plan = await dayPlan(c.get('ctx'), c.req.valid('query').date);
+      return c.json(
+        {
+          date: plan.date,
+          groups: plan.groups.map((g) => ({
+            ...g,
+            slots: g.slots.map((s) => ({
+              ...s,
+              startsAt: iso(s.startsAt) ?? '',
+              endsAt: iso(s.endsAt) ?? '',
+            })),
+          })),
+        },
+        200,
+      );
+    })
     .openapi(read, async (c) => {
       const { jobId, stepId } = c.req.valid('param');
       const ctx = c.get('ctx');

@@ -49,6 +49,7 @@ export function createApi(rt: Runtime) {
     '/workflows/*',
     '/roles',
     '/roles/*',
+    '/day-plan',
     '/calendar',
     '/media',
     '/insights/*',

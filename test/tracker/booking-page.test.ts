@@ -147,6 +147,19 @@ describe('booking on the tracker', () => {
     expect(plan.text).toContain('Lange Nieuwstraat 12, 3512 JE Utrecht');
     expect(plan.text).toMatch(/\d{2}:\d{2}–\d{2}:\d{2} <span class="muted">· \d+ geboekt<\/span>/);
     expect((await admin.client.get('/console/day?date=2026-13-45')).status).toBe(422);
+    // The same route through the API, for a driver's app or a route planner.
+    const key = (await import('../../src/services/organisation/settings')).issueApiKey;
+    const { key: apiKey } = await key(admin.ctx, 'route planner', 'read');
+    const api = await fetch(`${product.url}/api/v1/day-plan?date=${local}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const body = (await api.json()) as {
+      groups: { slots: { startsAt: string; stops: { address: unknown }[] }[] }[];
+    };
+    expect(api.status).toBe(200);
+    const stops = body.groups.flatMap((g) => g.slots.flatMap((s) => s.stops));
+    expect(stops.some((s) => JSON.stringify(s.address).includes('Lange Nieuwstraat'))).toBe(true);
+    expect(body.groups[0]?.slots[0]?.startsAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const empty = await admin.client.get('/console/day?date=2020-01-01');
     expect(empty.text).toContain('Geen afspraken op deze dag.');
   });
