@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { QUESTION_CHANNELS } from '../../db/schema';
 import { validationError } from '../http/errors';
+import { bookingInsights } from '../services/insights/booking-figures';
 import { insightJobs, QUESTION_FILTERS, STEP_FILTERS } from '../services/insights/drill-down';
 import { questionInsights, specialistInsights, workflowInsights } from '../services/insights/figures';
 import { router } from './env';
@@ -197,6 +198,39 @@ const specialistsRoute = createRoute({
   },
 });
 
+const bookingsRoute = createRoute({
+  method: 'get',
+  path: '/insights/bookings',
+  tags,
+  security,
+  summary:
+    'Bookings whose window started in the period: booked, moved (by customer, by staff), cancelled; visits done inside the window; how full the booked slots were',
+  request: { query: PeriodQuery },
+  responses: {
+    200: json(
+      z.object({
+        period: Period,
+        figures: z.object({
+          booked: z.number(),
+          movedByCustomer: z.number(),
+          movedByStaff: z.number(),
+          cancelled: z.number(),
+          visits: z.number().openapi({ description: 'Booked steps finished' }),
+          insideWindow: z.number().openapi({ description: 'Of those, finished inside the booked window' }),
+          placesTaken: z.number(),
+          placesOffered: z.number().openapi({ description: 'Places of the slots that had a booking' }),
+          fullSlots: z.number(),
+          slots: z.number(),
+        }),
+      }),
+      'The figures',
+    ),
+    401: errors[401],
+    403: errors[403],
+    422: errors[422],
+  },
+});
+
 const jobsRoute = createRoute({
   method: 'get',
   path: '/insights/jobs',
@@ -242,6 +276,9 @@ export const insightRoutes = () =>
     )
     .openapi(specialistsRoute, async (c) =>
       c.json(await specialistInsights(c.get('ctx'), c.req.valid('query')), 200),
+    )
+    .openapi(bookingsRoute, async (c) =>
+      c.json(await bookingInsights(c.get('ctx'), c.req.valid('query')), 200),
     )
     .openapi(jobsRoute, async (c) => {
       const query = c.req.valid('query');

@@ -1,4 +1,5 @@
 import type { InsightMessages } from '../i18n/insights';
+import { bookingInsights } from '../services/insights/booking-figures';
 import {
   type DrillInput,
   insightJobs,
@@ -24,11 +25,12 @@ import { ServiceError } from '../services/platform/errors';
 export async function loadInsights(ctx: Ctx, input: PeriodInput) {
   const viewer = await insightsViewer(ctx);
   const load = async (period: PeriodInput) => {
-    const [flows, questions, people, feedback] = await Promise.all([
+    const [flows, questions, people, feedback, bookings] = await Promise.all([
       viewer.all ? workflowInsights(ctx, period) : null,
       viewer.all ? questionInsights(ctx, period) : null,
       specialistInsights(ctx, period),
       viewer.all ? feedbackInsights(ctx, period) : null,
+      viewer.all ? bookingInsights(ctx, period) : null,
     ]);
     return {
       viewer,
@@ -37,6 +39,7 @@ export async function loadInsights(ctx: Ctx, input: PeriodInput) {
       questions,
       specialists: people.specialists,
       feedback,
+      bookings: bookings?.figures ?? null,
       backlog: await insightsBacklog(ctx.db),
     };
   };

@@ -72,6 +72,20 @@ const en = {
     inTime: 'Answered in time',
     costLabel: 'Estimated cost',
   },
+  bookings: {
+    title: 'Bookings',
+    intro:
+      'Windows customers booked that started in this period: how often they moved and were cancelled, whether the visit came inside the window, and how full the booked slots were.',
+    none: 'No bookings in this period.',
+    booked: 'Booked',
+    moved: 'Moved',
+    movedBy: '{customer} by customers, {staff} by staff',
+    cancelled: 'Cancelled',
+    inside: 'Visits inside the booked window',
+    noVisits: 'No visits done yet',
+    fill: 'How full the booked slots were',
+    full: '{full} of {slots} slots full',
+  },
   feedback: {
     title: 'Would customers recommend you?',
     intro:
@@ -213,6 +227,20 @@ const nl: Shape<typeof en> = {
     p90Answer: 'Tijd tot antwoord, p90',
     inTime: 'Op tijd beantwoord',
     costLabel: 'Geschatte kosten',
+  },
+  bookings: {
+    title: 'Afspraken',
+    intro:
+      'Tijdvakken die klanten boekten en die in deze periode begonnen: hoe vaak ze verzet en geannuleerd werden, of het bezoek binnen het tijdvak kwam, en hoe vol de geboekte tijdvakken waren.',
+    none: 'Geen afspraken in deze periode.',
+    booked: 'Geboekt',
+    moved: 'Verzet',
+    movedBy: '{customer} door klanten, {staff} door medewerkers',
+    cancelled: 'Geannuleerd',
+    inside: 'Bezoeken binnen het geboekte tijdvak',
+    noVisits: 'Nog geen bezoeken gedaan',
+    fill: 'Hoe vol de geboekte tijdvakken waren',
+    full: '{full} van {slots} tijdvakken vol',
   },
   feedback: {
     title: 'Zouden klanten u aanbevelen?',

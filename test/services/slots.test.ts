@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOURS, events } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
 import { type Calendar, slotsBetween, workingDaysBefore } from '../../src/services/calendar/working-time';
+import { bookingInsights } from '../../src/services/insights/booking-figures';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { bookingView, bookSlot, cancelBooking } from '../../src/services/slots/booking';
+import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { apiClient, fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 /** Bookable steps on a fake clock (issue 18): slots in working time, daylight saving, capacity, cut-off. */
@@ -218,5 +220,32 @@ describe('booking a step', async () => {
       key: org.key,
     });
     expect([cancelled.status, cancelled.json.booked]).toEqual([200, null]);
+  });
+
+  it('counts bookings, moves by whom, cancellations, visits inside the window and full slots in insights', async () => {
+    const job = await newJob();
+    const window = at('2026-03-27T12:00:00Z');
+    await bookSlot(customerOf(), job.jobId, job.stepId, window);
+    // The delivery is done inside its window: 14:30 local.
+    clock.set(at('2026-03-27T13:30:00Z'));
+    try {
+      const admin = contextFor(rt, org.id, { type: 'specialist', id: org.mechanic.id });
+      const { steps } = await getJob(org.ctx, job.jobId);
+      await changeStepStatus(admin, job.jobId, steps[0]?.id ?? '', 'finish');
+      await changeStepStatus(admin, job.jobId, job.stepId, 'start');
+      await changeStepStatus(admin, job.jobId, job.stepId, 'finish');
+      const { figures } = await bookingInsights(org.ctx, { from: '2026-03-23', to: '2026-03-31' });
+      expect(figures.booked).toBeGreaterThanOrEqual(5);
+      expect(figures.movedByCustomer).toBeGreaterThanOrEqual(1);
+      expect(figures.movedByStaff).toBeGreaterThanOrEqual(1);
+      expect(figures.cancelled).toBeGreaterThanOrEqual(1);
+      expect([figures.visits, figures.insideWindow]).toEqual([1, 1]);
+      expect(figures.fullSlots).toBeGreaterThanOrEqual(1);
+      expect(figures.placesTaken).toBeGreaterThan(figures.fullSlots - 1);
+      const specialist = contextFor(rt, org.id, { type: 'specialist', id: org.inspector.id });
+      expect((await refusal(bookingInsights(specialist, {}))).kind).toBe('forbidden');
+    } finally {
+      clock.set(at('2026-03-23T06:00:00Z'));
+    }
   });
 });
