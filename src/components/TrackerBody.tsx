@@ -278,7 +278,14 @@ function StepItem(
           )}
         </Show>
       </dl>
-      <Show when={s().bookable && props.jobStatus === 'open' && s().status === 'pending'}>
+      <Show
+        when={
+          s().bookable &&
+          props.jobStatus === 'open' &&
+          s().status === 'pending' &&
+          (!props.staff || s().windowStartsAt)
+        }
+      >
         <p class="book">
           <Show when={s().windowStartsAt}>
             {(from) => (
@@ -292,9 +299,11 @@ function StepItem(
             )}
           </Show>
           {/* Relative to the tracker's own address, so the cached render needs no token (the page redirects). */}
-          <a href={`?book=${encodeURIComponent(s().id)}`}>
-            {s().windowStartsAt ? props.t.changeMoment : props.t.bookMoment}
-          </a>
+          <Show when={!props.staff}>
+            <a href={`?book=${encodeURIComponent(s().id)}`}>
+              {s().windowStartsAt ? props.t.changeMoment : props.t.bookMoment}
+            </a>
+          </Show>
         </p>
       </Show>
       <Show when={late() > 0}>
