@@ -21,3 +21,16 @@ const weekday = (): Period[] => [{ open: 540, close: 1050 }];
 
 /** What a new organisation gets: Monday to Friday 09:00–17:30, Dutch public holidays closed. */
 export const DEFAULT_HOURS: WeekHours = [[], weekday(), weekday(), weekday(), weekday(), weekday(), []];
+
+/**
+ * How a customer books a step's moment (docs/decisions/slots.md): slots of `slotMinutes` inside the
+ * working calendar, `capacity` bookings per slot for the step's role (or the step alone), bookable from
+ * `leadMinutes` ahead to `horizonDays` ahead, changeable until `cutoffWorkingDays` working days before.
+ */
+export type BookingRules = {
+  slotMinutes: number;
+  capacity: number;
+  horizonDays: number;
+  cutoffWorkingDays: number;
+  leadMinutes: number;
+};

@@ -45,6 +45,7 @@ export {
   workflows,
 } from '../tables';
 export * from './accounts';
+export * from './address';
 export * from './calendars';
 export * from './events';
 export * from './idempotency';

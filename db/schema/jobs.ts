@@ -1,4 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Address } from './address';
+import type { BookingRules } from './calendars';
 import { organisations } from './organisations';
 import { specialists } from './specialists';
 import type { StepTranslations } from './translations';
@@ -8,22 +10,6 @@ export const STEP_STATUSES = ['pending', 'active', 'done', 'skipped', 'blocked']
 export type StepStatus = (typeof STEP_STATUSES)[number];
 export const JOB_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-
-/** A postal address, checked and normalised by src/services/platform/address.ts. */
-export type Address = { street: string; number: string; postcode: string; city: string; country: string };
-
-/**
- * How a customer books a step's moment (docs/decisions/slots.md): slots of `slotMinutes` inside the
- * working calendar, `capacity` bookings per slot for the step's role (or the step alone), bookable from
- * `leadMinutes` ahead to `horizonDays` ahead, changeable until `cutoffWorkingDays` working days before.
- */
-export type BookingRules = {
-  slotMinutes: number;
-  capacity: number;
-  horizonDays: number;
-  cutoffWorkingDays: number;
-  leadMinutes: number;
-};
 
 export const jobs = sqliteTable(
   'jobs',

@@ -1,6 +1,6 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Address } from './address';
 import { DEFAULT_HOURS, type WeekHours } from './calendars';
-import type { Address } from './jobs';
 
 /**
  * What an invoice needs from the business (checked by src/services/organisation/invoice-details.ts):

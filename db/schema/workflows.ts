@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import type { CalendarSettings } from './calendars';
-import type { BookingRules } from './jobs';
+import type { BookingRules, CalendarSettings } from './calendars';
+
 import { organisations } from './organisations';
 import { roles } from './specialists';
 import type { StepTranslations } from './translations';

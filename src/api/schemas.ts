@@ -255,19 +255,15 @@ const wholeMinutes = z.number().int();
 export const BookingRulesBody = z
   .object({
     slotMinutes: wholeMinutes.optional().openapi({ description: 'Length of a slot (15–1440; default 120)' }),
-    capacity: wholeMinutes
-      .optional()
-      .openapi({
-        description: "Bookings per slot, shared by every step of the step's role (1–500; default 1)",
-      }),
+    capacity: wholeMinutes.optional().openapi({
+      description: "Bookings per slot, shared by every step of the step's role (1–500; default 1)",
+    }),
     horizonDays: wholeMinutes
       .optional()
       .openapi({ description: 'How far ahead slots are offered (1–365; default 28)' }),
-    cutoffWorkingDays: wholeMinutes
-      .optional()
-      .openapi({
-        description: 'Working days before the slot until which the customer may change it (0–30; default 1)',
-      }),
+    cutoffWorkingDays: wholeMinutes.optional().openapi({
+      description: 'Working days before the slot until which the customer may change it (0–30; default 1)',
+    }),
     leadMinutes: wholeMinutes
       .optional()
       .openapi({ description: 'How soon from now the first slot may start (default 60)' }),

@@ -1,8 +1,8 @@
-import { roleIdFor } from '../helpers';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mailMessages } from '../../db/schema';
 import { consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startMailbox } from '../mailbox';
 import { startProduct } from '../server';
 

@@ -259,7 +259,10 @@ describe('job content in both languages in the console', () => {
     expect((await client.get(`/console/workflows/${id}`)).text).toMatch(/value="Check-in"/);
 
     // The role's English name is kept with the role (team page); the bio's with the person.
-    const [before] = await admin.ctx.db.select().from(specialists).where(eq(specialists.id, admin.specialist.id));
+    const [before] = await admin.ctx.db
+      .select()
+      .from(specialists)
+      .where(eq(specialists.id, admin.specialist.id));
     expect((await client.get('/console/team')).text).toContain('Rol (Engels)');
     const renamed = await client.post('/console/team', {
       _action: 'renameRole',

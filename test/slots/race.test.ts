@@ -12,6 +12,12 @@ import { type App, startApp, stopApp } from '../scale-out/cluster';
  * on one database (the libSQL file by default; PostgreSQL in the PostgreSQL pass). Exactly one gets it;
  * the other gets 409 `slot_full` with the next free slots, and the database holds one booking.
  */
+/** What the booking API answers: a booking's free slots, or a refusal in the error shape. */
+type Answer = {
+  slots: { startsAt: string }[];
+  error: { code: string; details: { slots: { startsAt: number }[] } };
+};
+
 describe('the last place of a slot, raced through two processes', () => {
   const apps: App[] = [];
   afterAll(async () => {
@@ -44,12 +50,12 @@ describe('the last place of a slot, raced through two processes', () => {
         method,
         headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
         ...(body ? { body: JSON.stringify(body) } : {}),
-      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, any> }));
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Answer }));
 
     for (let round = 0; round < 5; round++) {
       const [x, y] = [jobs[2 * round], jobs[2 * round + 1]] as [(typeof jobs)[0], (typeof jobs)[0]];
       const free = await api(a, 'GET', `/jobs/${x.jobId}/steps/${x.stepId}/booking`);
-      const slot = (free.json.slots as { startsAt: string }[])[round]?.startsAt ?? '';
+      const slot = free.json.slots[round]?.startsAt ?? '';
       const [one, other] = await Promise.all([
         api(a, 'PUT', `/jobs/${x.jobId}/steps/${x.stepId}/booking`, { startsAt: slot }),
         api(b, 'PUT', `/jobs/${y.jobId}/steps/${y.stepId}/booking`, { startsAt: slot }),
@@ -57,7 +63,7 @@ describe('the last place of a slot, raced through two processes', () => {
       expect([one.status, other.status].sort(), `round ${round}`).toEqual([200, 409]);
       const refused = one.status === 409 ? one : other;
       expect(refused.json.error.code).toBe('slot_full');
-      const offered = refused.json.error.details.slots as { startsAt: number }[];
+      const offered = refused.json.error.details.slots;
       expect(offered.length).toBeGreaterThan(0);
       expect(offered.some((s) => s.startsAt === Date.parse(slot))).toBe(false);
       const held = await rt.database.db

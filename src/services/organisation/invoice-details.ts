@@ -133,8 +133,7 @@ export function checkPaymentLink(value: string, field = 'paymentLink'): string {
   }
   const known = placeholders.every((p) => (PAYMENT_LINK_FIELDS as readonly string[]).includes(p ?? ''));
   if (
-    !url ||
-    url.protocol !== 'https:' ||
+    url?.protocol !== 'https:' ||
     !known ||
     !placeholders.includes('amount') ||
     !placeholders.includes('reference') ||

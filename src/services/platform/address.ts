@@ -82,8 +82,7 @@ export function checkPostcode(postcode: string, country: string, field: string):
   const compact = postcode.replace(/[\s]+/g, '').toUpperCase();
   const known = POSTCODES[country];
   if (known) {
-    if (!known.pattern.test(compact))
-      throw invalid(field, 'postcode_invalid', { country });
+    if (!known.pattern.test(compact)) throw invalid(field, 'postcode_invalid', { country });
     return known.format ? known.format(compact) : compact;
   }
   const written = oneLine(postcode).toUpperCase();

@@ -32,7 +32,8 @@ export async function dayPlan(ctx: Ctx, date: string): Promise<{ date: string; g
   const local = { y: Number(parts[1]), m: Number(parts[2]), d: Number(parts[3]) };
   // A real day of the calendar: 2026-02-30 is refused, not read as 2 March.
   const check = new Date(Date.UTC(local.y, local.m - 1, local.d));
-  if (check.getUTCMonth() !== local.m - 1 || check.getUTCDate() !== local.d) throw invalid('date', 'bad_format');
+  if (check.getUTCMonth() !== local.m - 1 || check.getUTCDate() !== local.d)
+    throw invalid('date', 'bad_format');
   const calendar = await getCalendar(ctx);
   const start = zonedInstant(calendar.timeZone, local, 0);
   const next = new Date(Date.UTC(local.y, local.m - 1, local.d + 1));
