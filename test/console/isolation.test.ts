@@ -212,6 +212,8 @@ const PAGES_COVERED = new Set([
   'insights/jobs.astro',
   'outbox.astro',
   'outbox/[id].astro',
+  // The day plan reads bookings by the viewer's organisation only.
+  'day.astro',
   // Public, and about no organisation: an email address in, one user's single-use token out.
   'forgot-password.astro',
   'reset-password.astro',
@@ -259,6 +261,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/insights/jobs',
       '/console/insights/jobs?kind=questions',
       '/console/outbox',
+      '/console/day',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);
