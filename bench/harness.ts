@@ -8,6 +8,7 @@ import { addCostLine } from '../src/services/costs/cost-lines';
 import { createJob } from '../src/services/jobs/create-job';
 import { getJob } from '../src/services/jobs/read-job';
 import { createApiKey } from '../src/services/organisation/api-keys';
+import { ensureRoles } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Ctx } from '../src/services/platform/context';
 import { changeStepStatus } from '../src/services/steps/change-step-status';
@@ -25,11 +26,19 @@ export async function prepareData(name: string) {
   await db
     .insert(organisations)
     .values({ id: 'org_bench', slug: 'bench', name: 'Garage Bench', createdAt: now });
+  // A workflow names roles from the organisation's list (docs/decisions/step-roles.md).
+  const roleList = await ensureRoles(
+    db,
+    'org_bench',
+    [{ name: 'Monteur' }, { name: 'APK-keurmeester' }],
+    now,
+  );
   await db.insert(specialists).values([
     {
       id: 'spec_a',
       organisationId: 'org_bench',
       name: 'Jan de Boer',
+      roleId: roleList.get('monteur')?.id ?? null,
       role: 'Monteur',
       bio: 'Twintig jaar onder de motorkap.',
       createdAt: now,
@@ -38,6 +47,7 @@ export async function prepareData(name: string) {
       id: 'spec_b',
       organisationId: 'org_bench',
       name: 'Fatima El Amrani',
+      roleId: roleList.get('apk-keurmeester')?.id ?? null,
       role: 'APK-keurmeester',
       bio: 'Keurt sinds 2015.',
       createdAt: now + 1,

@@ -1,4 +1,4 @@
-import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { type ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { child, message, prepareData } from './harness';
 import { pageWeight } from './page-weight';
@@ -14,16 +14,26 @@ import { bestOf, show, type WrkResult, wrk } from './wrk';
 /** The page weight alone (no timing): `npx tsx bench/tracker-page.ts --weight`. */
 export async function measureTrackerWeight() {
   const data = await prepareData('tracker-page');
-  const server = child('bench/fanout-server.ts', ['--mode=ours'], {
-    DATABASE_URL: data.url,
-    BENCH_JOB_ID: data.jobId,
-  });
+  const { port, proc: server } = await serveBuilt({ DATABASE_URL: data.url });
   try {
-    const { port } = await message<{ port: number }>(server, 'listening');
     return await pageWeight(`http://127.0.0.1:${port}/t/${data.token}`, { 'accept-language': 'nl' });
   } finally {
     server.kill();
   }
+}
+
+/**
+ * Our server as production starts it, `node dist/server.mjs` on the build (like the minimal Astro page's
+ * own built entry), not through tsx: tsx's loader hook would also resolve the page module Astro imports
+ * on every request (~8% of a tracker page's server CPU), which no deployed server pays.
+ */
+async function serveBuilt(env: Record<string, string>) {
+  const proc = fork('dist/server.mjs', [], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_REQUESTS: '0', SEED: 'never', ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const { url } = await message<{ url: string }>(proc, 'ready');
+  return { port: Number(new URL(url).port), proc };
 }
 
 /** Builds the minimal Astro project once (bench/astro-minimal, into bench/tmp/astro-minimal). */
@@ -62,11 +72,7 @@ export async function runTrackerPage(
   rounds = Number(process.env.BENCH_ROUNDS ?? 3),
 ) {
   const data = await prepareData('tracker-page');
-  const server = child('bench/fanout-server.ts', ['--mode=ours'], {
-    DATABASE_URL: data.url,
-    BENCH_JOB_ID: data.jobId,
-  });
-  const { port } = await message<{ port: number }>(server, 'listening');
+  const { port, proc: server } = await serveBuilt({ DATABASE_URL: data.url });
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/t/${data.token}`;
   const html = await (await fetch(url, { headers: { 'accept-language': 'nl' } })).text();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specialists } from '../../db/schema';
+import { organisations, specialists } from '../../db/schema';
 import { setPreferences } from '../../src/notify/preferences';
 import { contextFor } from '../../src/runtime';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
@@ -154,6 +154,68 @@ describe('the tracker page with kept regions', () => {
     // Own state that changes nothing: rendered through Astro's Solid renderer, the same bytes as the
     // shared render (the two paths to the same components must not part).
     expect(await html(job.trackerToken, 'nl', product.url, '?asked=step_none')).toBe(plain);
+  });
+
+  it('sends the kept body while it is the same, and a changed organisation row at once', async () => {
+    // (docs/decisions/tracker-body-kept.md: the body is kept per link, language and the rows read.)
+    const job = await busyJob();
+    const first = await html(job.trackerToken);
+    expect(await html(job.trackerToken)).toBe(first);
+    expect(await html(job.trackerToken, 'nl', product.url, '?x=1')).toBe(first);
+    const { db } = product.rt.database;
+    const [row] = await db
+      .select({ name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.id, org.id));
+    await db.update(organisations).set({ name: 'Garage Anders' }).where(eq(organisations.id, org.id));
+    try {
+      const renamed = await html(job.trackerToken);
+      expect(renamed).toContain('<p class="name">Garage Anders</p>');
+      expect(renamed).toBe(await html(job.trackerToken, 'nl', uncached));
+      expect(await html(job.trackerToken)).toBe(renamed);
+    } finally {
+      await db
+        .update(organisations)
+        .set({ name: row?.name ?? '' })
+        .where(eq(organisations.id, org.id));
+    }
+    expect(await html(job.trackerToken)).toBe(first);
+  });
+});
+
+describe('ViewCache bodies', () => {
+  const view = (size: number) => ({ pad: 'x'.repeat(size) }) as unknown as TrackerView;
+
+  it('keeps a body as UTF-8 per key, counts it in the bytes, and drops it with the entry', () => {
+    const cache = new ViewCache({ maxEntries: 10, maxBytes: 100_000, maxAgeMs: 1_000 });
+    const entry = cache.set('a', 'v1', view(10), 0);
+    if (!entry) throw new Error('not kept');
+    const base = cache.bytes;
+    cache.keepBody('a', entry, 'k1', 1, '<p>één</p>');
+    expect(entry.bodies[0]?.html).toEqual(new TextEncoder().encode('<p>één</p>'));
+    expect(cache.bytes).toBe(base + 12 + 4); // the UTF-8 and the key
+    cache.keepBody('a', entry, 'k1', 2, '<p>twee</p>');
+    expect(entry.bodies).toHaveLength(1);
+    expect(cache.bytes).toBe(base + 11 + 4);
+    for (const key of ['k2', 'k3', 'k4', 'k5']) cache.keepBody('a', entry, key, 2, '<p>x</p>');
+    expect(entry.bodies.map((b) => b.key)).toEqual(['k2', 'k3', 'k4', 'k5']);
+    expect(cache.get('a', 'v2', 1)).toBeUndefined();
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('keeps none for an entry already replaced, and stays within maxBytes', () => {
+    const cache = new ViewCache({ maxEntries: 10, maxBytes: 5_000, maxAgeMs: 1_000 });
+    const old = cache.set('a', 'v1', view(10), 0);
+    cache.set('a', 'v2', view(10), 0);
+    if (!old) throw new Error('not kept');
+    const before = cache.bytes;
+    cache.keepBody('a', old, 'k', 1, 'x'.repeat(100));
+    expect(cache.bytes).toBe(before);
+    for (let i = 0; i < 20; i++) {
+      const entry = cache.set(`job${i}`, 'v1', view(10), 0);
+      if (entry) cache.keepBody(`job${i}`, entry, 'k', 1, 'x'.repeat(1_000));
+      expect(cache.bytes).toBeLessThanOrEqual(5_000);
+    }
   });
 });
 

@@ -6,7 +6,12 @@ import { reissueTrackerToken } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
 import { postNote } from '../../src/services/steps/post-note';
 import { findTrackedJobVersioned, type TrackerView } from '../../src/services/tracker/tracker';
-import { cachedTrackerView, ViewCache, viewCacheOf } from '../../src/services/tracker/view-cache';
+import {
+  cachedTrackerPage,
+  cachedTrackerView,
+  ViewCache,
+  viewCacheOf,
+} from '../../src/services/tracker/view-cache';
 import { makeOrganisation, sampleJob, type TestOrg } from '../helpers';
 import { startProduct } from '../server';
 
@@ -93,6 +98,33 @@ describe('the tracker view cache', () => {
     expect(cache.misses).toBe(misses + 2);
     expect(third.notes).toHaveLength(1);
     expect(third.lastEventId).toBeGreaterThan(first.lastEventId);
+  });
+
+  it('keeps a page body per key and time slot, while the job has not changed', async () => {
+    const { db } = product.rt.database;
+    const limits = { maxEntries: 100, maxBytes: 1 << 20, maxAgeMs: 60_000, regionsFreshMs: 1_000 };
+    const { jobId, trackerToken } = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    const [intake] = (await getJob(org.ctx, jobId)).steps;
+    const open = async () => {
+      const found = await findTrackedJobVersioned(db, trackerToken);
+      if (!found) throw new Error('not found');
+      return cachedTrackerPage(db, found, limits);
+    };
+    const now = 1_800_000_000_500;
+    (await open()).keepBody('k', now, '<main>één</main>');
+    const page = await open();
+    expect(page.keptBody('k', now + 400)).toEqual(new TextEncoder().encode('<main>één</main>'));
+    expect(page.keptBody('other', now)).toBeUndefined();
+    expect(page.keptBody('k', now + 600)).toBeUndefined(); // the next time slot
+    await postNote(org.ctx, jobId, intake?.id ?? '', { markdown: 'Binnen', visibility: 'customer' });
+    expect((await open()).keptBody('k', now)).toBeUndefined();
+    // Nothing is kept without kept regions (the body holds them).
+    const off = { ...limits, regionsFreshMs: 0 };
+    const found = await findTrackedJobVersioned(db, trackerToken);
+    if (!found) throw new Error('not found');
+    const unkept = await cachedTrackerPage(db, found, off);
+    unkept.keepBody('k', now, '<main/>');
+    expect(unkept.keptBody('k', now)).toBeUndefined();
   });
 });
 

@@ -29,7 +29,7 @@ type KeptRegions = { key: string; slot: number; regions: Regions; bytes: number 
  * A page's shared body (docs/decisions/tracker-body-kept.md) kept with an entry, encoded once: for one
  * key (everything the page read for it besides the entry's content) in one time slot.
  */
-type KeptBody = { key: string; slot: number; html: Uint8Array };
+type KeptBody = { key: string; slot: number; html: Uint8Array; bytes: number };
 
 type Entry = {
   version: string;
@@ -123,12 +123,14 @@ export class ViewCache {
 
   /**
    * A page body rendered from an entry's content, kept with it under `key` for the time slot `slot` as
-   * UTF-8 (sent as it is, never encoded again); counted in the cache's bytes and dropped with the entry.
+   * UTF-8 (sent as it is, never encoded again); counted in the cache's bytes (with its key, a few
+   * hundred characters) and dropped with the entry.
    */
   keepBody(jobId: string, entry: Entry, key: string, slot: number, html: string) {
     // The entry may have been replaced or evicted since it was read (a concurrent request's miss).
     if (this.#entries.get(jobId) !== entry) return;
-    const bytes = encoder.encode(html);
+    const encoded = encoder.encode(html);
+    const bytes = encoded.byteLength + key.length * 2;
     const index = entry.bodies.findIndex((b) => b.key === key);
     const old =
       index >= 0
@@ -137,12 +139,12 @@ export class ViewCache {
           ? entry.bodies.shift()
           : undefined;
     if (old) {
-      entry.bytes -= old.html.byteLength;
-      this.#bytes -= old.html.byteLength;
+      entry.bytes -= old.bytes;
+      this.#bytes -= old.bytes;
     }
-    entry.bodies.push({ key, slot, html: bytes });
-    entry.bytes += bytes.byteLength;
-    this.#bytes += bytes.byteLength;
+    entry.bodies.push({ key, slot, html: encoded, bytes });
+    entry.bytes += bytes;
+    this.#bytes += bytes;
     this.#evict();
   }
 
