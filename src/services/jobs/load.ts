@@ -72,11 +72,15 @@ export async function loadJobParts(db: Db, jobId: string, audience: 'staff' | 'c
     audience === 'customer'
       ? and(eq(notes.jobId, jobId), eq(notes.visibility, 'customer'))
       : eq(notes.jobId, jobId);
-  const [stepRows, noteRows, lineRows] = await Promise.all([
-    db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position)),
-    db.select().from(notes).where(noteFilter).orderBy(asc(notes.createdAt)),
-    db.select().from(costLines).where(eq(costLines.jobId, jobId)).orderBy(asc(costLines.createdAt)),
-  ]);
+  // One after another: `db` may be a transaction (an idempotent POST reads its answer inside one), and
+  // a PostgreSQL transaction is one connection that runs one query at a time.
+  const stepRows = await db.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
+  const noteRows = await db.select().from(notes).where(noteFilter).orderBy(asc(notes.createdAt));
+  const lineRows = await db
+    .select()
+    .from(costLines)
+    .where(eq(costLines.jobId, jobId))
+    .orderBy(asc(costLines.createdAt));
   const people = await specialistsById(db, [
     ...stepRows.map((s) => s.assigneeId),
     ...noteRows.map((n) => n.authorId),
