@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { type InvoiceDetails, organisations, steps } from '../../db/schema';
 import type { Runtime } from '../../src/runtime';
-import { addCostLine } from '../../src/services/costs/cost-lines';
+import { addCostLine, type CostLineInput } from '../../src/services/costs/cost-lines';
 import { createJob } from '../../src/services/jobs/create-job';
 import type { Ctx } from '../../src/services/platform/context';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
@@ -19,21 +19,66 @@ export const INVOICE_DETAILS: InvoiceDetails = {
 };
 
 export async function withInvoiceDetails(rt: Runtime, org: TestOrg, details = INVOICE_DETAILS) {
-  await rt.database.db.update(organisations).set({ invoiceDetails: details }).where(eq(organisations.id, org.id));
+  await rt.database.db
+    .update(organisations)
+    .set({ invoiceDetails: details })
+    .where(eq(organisations.id, org.id));
 }
 
 /** Lines with two VAT rates, a discount, and lines that never reach an invoice (declined, waiting). */
 export const LINES = [
-  { kind: 'labour', description: 'APK-keuring', quantityMilli: 1000, unitPriceCents: 4995, vatRateBp: 2100, state: 'actual' },
-  { kind: 'labour', description: 'Kleine beurt', quantityMilli: 1500, unitPriceCents: 7250, vatRateBp: 2100, state: 'actual' },
-  { kind: 'part', description: 'Ruitenwisserbladen (2×)', quantityMilli: 2000, unitPriceCents: 1333, vatRateBp: 2100, state: 'estimate' },
-  { kind: 'part', description: 'Boekje “Veilig rijden”', quantityMilli: 3000, unitPriceCents: 333, vatRateBp: 900, state: 'actual' },
-  { kind: 'discount', description: 'Vaste klant', quantityMilli: 1000, unitPriceCents: 500, vatRateBp: 2100, state: 'actual' },
-  { kind: 'fee', description: 'Milieutoeslag', quantityMilli: 1000, unitPriceCents: 250, vatRateBp: 0, state: 'actual' },
+  {
+    kind: 'labour',
+    description: 'APK-keuring',
+    quantityMilli: 1000,
+    unitPriceCents: 4995,
+    vatRateBp: 2100,
+    state: 'actual',
+  },
+  {
+    kind: 'labour',
+    description: 'Kleine beurt',
+    quantityMilli: 1500,
+    unitPriceCents: 7250,
+    vatRateBp: 2100,
+    state: 'actual',
+  },
+  {
+    kind: 'part',
+    description: 'Ruitenwisserbladen (2×)',
+    quantityMilli: 2000,
+    unitPriceCents: 1333,
+    vatRateBp: 2100,
+    state: 'estimate',
+  },
+  {
+    kind: 'part',
+    description: 'Boekje “Veilig rijden”',
+    quantityMilli: 3000,
+    unitPriceCents: 333,
+    vatRateBp: 900,
+    state: 'actual',
+  },
+  {
+    kind: 'discount',
+    description: 'Vaste klant',
+    quantityMilli: 1000,
+    unitPriceCents: 500,
+    vatRateBp: 2100,
+    state: 'actual',
+  },
+  {
+    kind: 'fee',
+    description: 'Milieutoeslag',
+    quantityMilli: 1000,
+    unitPriceCents: 250,
+    vatRateBp: 0,
+    state: 'actual',
+  },
 ] as const;
 
 /** A job of `org` with `LINES`, not yet done. */
-export async function jobWithLines(ctx: Ctx, org: TestOrg, lines = LINES) {
+export async function jobWithLines(ctx: Ctx, org: TestOrg, lines: readonly CostLineInput[] = LINES) {
   const { jobId } = await createJob(ctx, { ...sampleJob(), workflowId: org.workflowId });
   for (const line of lines) await addCostLine(ctx, jobId, { ...line });
   return jobId;

@@ -98,7 +98,13 @@ describe('an invoice issued when the job is done', () => {
     expect(text).toContain(plain(`Subtotaal (excl. btw) ${f.money(tracker?.netCents ?? 0)}`));
     expect(text).toContain(plain(`Totaal (incl. btw) ${f.money(tracker?.grossCents ?? 0)}`));
     expect(text).toContain(plain(f.money(tracker?.grossCents ?? 0)));
-    for (const fact of ['Garage De Boer B.V.', '30123456', 'NL004495445B01', 'NL91 ABNA 0417 1643 00', 'Sanne de Vries']) {
+    for (const fact of [
+      'Garage De Boer B.V.',
+      '30123456',
+      'NL004495445B01',
+      'NL91 ABNA 0417 1643 00',
+      'Sanne de Vries',
+    ]) {
       expect(text).toContain(fact);
     }
     expect(text).toContain('https://pay.example.nl/garage?amount=');
@@ -117,7 +123,9 @@ describe('an invoice issued when the job is done', () => {
     const [first] = await listInvoices(org.ctx, jobId);
     const again = await refusal(issueInvoice(org.ctx, jobId));
     expect(again.reason).toBe('already_invoiced');
-    expect((await refusal(refuseInvoiceEdit(org.ctx, jobId, first?.id ?? ''))).reason).toBe('invoice_immutable');
+    expect((await refusal(refuseInvoiceEdit(org.ctx, jobId, first?.id ?? ''))).reason).toBe(
+      'invoice_immutable',
+    );
 
     const credit = await creditInvoice(org.ctx, jobId, first?.id ?? '', { reason: 'Verkeerde naam' });
     expect(Number(credit.number.slice(5))).toBe(Number(first?.number.slice(5)) + 1);
@@ -134,10 +142,12 @@ describe('an invoice issued when the job is done', () => {
     expect(text).toContain(`Creditnotanummer ${credit.number}`);
     expect(text).toContain(`Corrigeert factuur ${first?.number}`);
     expect(text).toContain('Verkeerde naam');
-    expect((await refusal(creditInvoice(org.ctx, jobId, first?.id ?? '', { reason: 'Nog eens' }))).reason).toBe(
-      'already_credited',
+    expect(
+      (await refusal(creditInvoice(org.ctx, jobId, first?.id ?? '', { reason: 'Nog eens' }))).reason,
+    ).toBe('already_credited');
+    expect((await refusal(creditInvoice(org.ctx, jobId, credit.id, { reason: 'x' }))).reason).toBe(
+      'not_creditable',
     );
-    expect((await refusal(creditInvoice(org.ctx, jobId, credit.id, { reason: 'x' }))).reason).toBe('not_creditable');
 
     const next = await issueInvoice(org.ctx, jobId);
     expect(Number(next.number.slice(5))).toBe(Number(credit.number.slice(5)) + 1);
@@ -148,12 +158,19 @@ describe('an invoice issued when the job is done', () => {
       ['invoice', null],
     ]);
     // The stored invoice never changed: same bytes, same hash.
-    const stored = await rt.database.db.select().from(invoices).where(eq(invoices.id, first?.id ?? ''));
+    const stored = await rt.database.db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.id, first?.id ?? ''));
     expect(stored[0]?.pdfSha256).toBe(first?.pdfSha256);
   });
 
   it('renders the same snapshot to the same bytes', async () => {
-    const [row] = await rt.database.db.select().from(invoices).where(eq(invoices.organisationId, org.id)).limit(1);
+    const [row] = await rt.database.db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.organisationId, org.id))
+      .limit(1);
     const again = await renderInvoicePdf(row?.snapshot as NonNullable<typeof row>['snapshot'], null);
     expect(createHash('sha256').update(again).digest('hex')).toBe(row?.pdfSha256);
   });
@@ -162,7 +179,10 @@ describe('an invoice issued when the job is done', () => {
     const rows = await rt.database.db.select().from(invoices).where(eq(invoices.organisationId, org.id));
     const sequences = rows.map((r) => r.sequence).sort((a, b) => a - b);
     expect(sequences).toEqual(sequences.map((_, i) => i + 1));
-    const [counter] = await rt.database.db.select().from(invoiceCounters).where(eq(invoiceCounters.organisationId, org.id));
+    const [counter] = await rt.database.db
+      .select()
+      .from(invoiceCounters)
+      .where(eq(invoiceCounters.organisationId, org.id));
     expect(counter?.last).toBe(rows.length);
   });
 });
@@ -211,9 +231,14 @@ describe('isolation and the logo', () => {
   it('prints the organisation’s logo', async () => {
     const branded = await makeOrganisation(rt, { defaultLocale: 'en' });
     await withInvoiceDetails(rt, branded);
-    const png = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#b45309' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#b45309' } })
+      .png()
+      .toBuffer();
     const logo = await storeImage(branded.ctx, 'logo', png, 'logo');
-    await rt.database.db.update(organisations).set({ logoUrl: mediaUrl(logo.id) }).where(eq(organisations.id, branded.id));
+    await rt.database.db
+      .update(organisations)
+      .set({ logoUrl: mediaUrl(logo.id) })
+      .where(eq(organisations.id, branded.id));
     const system = contextFor(rt, branded.id, { type: 'system', id: null });
     const jobId = await jobWithLines(system, branded);
     await finishJob(system, jobId);

@@ -258,14 +258,15 @@ export async function creditInvoice(
 ): Promise<InvoiceView> {
   return inTransaction(ctx, async (tx) => {
     const rows = await loadRows(tx, ctx, jobId);
-    const original = await loadInvoice(tx, jobId, invoiceId);
     await authorize(tx, ctx, 'invoice:credit');
+    const original = await loadInvoice(tx, jobId, invoiceId);
     if (original.kind !== 'invoice') throw conflict('not_creditable');
     const [already] = await tx
       .select({ id: invoices.id })
       .from(invoices)
       .where(eq(invoices.creditsId, original.id));
-    if (already) throw conflict('already_credited', { number: original.number }, { creditNoteId: already.id });
+    if (already)
+      throw conflict('already_credited', { number: original.number }, { creditNoteId: already.id });
     const now = ctx.clock.now();
     const year = yearIn(now, rows.organisation.timeZone);
     const sequence = await peekNumber(tx, ctx.organisationId, year);

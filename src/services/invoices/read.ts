@@ -6,8 +6,15 @@ import type { Ctx, Db } from '../platform/context';
 import { type InvoiceView, invoiceView, loadInvoice } from './issue';
 
 /** A job's invoices and credit notes, oldest first; each says whether a credit note has corrected it. */
-export async function jobInvoices(db: Db, jobId: string): Promise<(InvoiceView & { creditedBy: string | null })[]> {
-  const rows = await db.select().from(invoices).where(eq(invoices.jobId, jobId)).orderBy(asc(invoices.issuedAt), asc(invoices.sequence));
+export async function jobInvoices(
+  db: Db,
+  jobId: string,
+): Promise<(InvoiceView & { creditedBy: string | null })[]> {
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(eq(invoices.jobId, jobId))
+    .orderBy(asc(invoices.issuedAt), asc(invoices.sequence));
   const creditedBy = new Map(rows.flatMap((r) => (r.creditsId ? [[r.creditsId, r.number] as const] : [])));
   return rows.map((r) => ({ ...invoiceView(r), creditedBy: creditedBy.get(r.id) ?? null }));
 }
