@@ -17,6 +17,7 @@ import * as eventsTables from '../schema/events';
 import * as idempotencyTables from '../schema/idempotency';
 import * as insightsTables from '../schema/insights';
 import * as instanceTables from '../schema/instance';
+import * as invoicesTables from '../schema/invoices';
 import * as jobsTables from '../schema/jobs';
 import * as mailTables from '../schema/mail';
 import * as mediaTables from '../schema/media';
@@ -36,6 +37,7 @@ const sqlite = {
   ...idempotencyTables,
   ...insightsTables,
   ...instanceTables,
+  ...invoicesTables,
   ...jobsTables,
   ...mailTables,
   ...mediaTables,
@@ -242,6 +244,59 @@ export const instanceSecrets = pgTable('instance_secrets', {
   value: text('value').notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
+
+export const invoiceCounters = pgTable(
+  'invoice_counters',
+  {
+    organisationId: text('organisation_id').notNull(),
+    year: bigint('year', { mode: 'number' }).notNull(),
+    last: bigint('last', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.year] }),
+    foreignKey({
+      name: 'invoice_counters_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+  ],
+);
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    kind: text('kind', { enum: ['invoice', 'credit_note'] }).notNull(),
+    number: text('number').notNull(),
+    year: bigint('year', { mode: 'number' }).notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    creditsId: text('credits_id'),
+    issuedAt: bigint('issued_at', { mode: 'number' }).notNull(),
+    dueAt: bigint('due_at', { mode: 'number' }),
+    currency: text('currency').notNull(),
+    netCents: bigint('net_cents', { mode: 'number' }).notNull(),
+    vatCents: bigint('vat_cents', { mode: 'number' }).notNull(),
+    grossCents: bigint('gross_cents', { mode: 'number' }).notNull(),
+    snapshot: json('snapshot').$type<Row<typeof sqlite.invoices.snapshot>>().notNull(),
+    pdf: bytea('pdf').notNull(),
+    pdfSha256: text('pdf_sha256').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+  },
+  (t) => [
+    uniqueIndex('invoices_org_number').on(t.organisationId, t.number),
+    uniqueIndex('invoices_credits').on(t.creditsId),
+    index('invoices_job').on(t.jobId, t.issuedAt),
+    foreignKey({
+      name: 'invoices_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({ name: 'invoices_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+  ],
+);
 
 export const bookings = pgTable(
   'bookings',

@@ -15,6 +15,8 @@ export {
   insightSteps,
   instanceSecrets,
   invites,
+  invoiceCounters,
+  invoices,
   jobFeedback,
   jobs,
   kudos,
@@ -51,6 +53,7 @@ export * from './events';
 export * from './idempotency';
 export * from './insights';
 export * from './instance';
+export * from './invoices';
 export * from './jobs';
 export * from './mail';
 export * from './media';

@@ -14,6 +14,7 @@ import { feedbackRoutes } from './feedback';
 import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
 import { inboundMailRoutes } from './inbound-mail';
 import { insightRoutes } from './insights';
+import { invoiceRoutes } from './invoices';
 import { jobRoutes } from './jobs';
 import { mediaApiRoutes, mediaRoutes } from './media';
 import { finishDocument } from './openapi';
@@ -63,6 +64,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', stepRoutes(rt));
   v1.route('/', bookingRoutes());
   v1.route('/', costLineRoutes());
+  v1.route('/', invoiceRoutes());
   v1.route('/', directoryRoutes());
   v1.route('/', roleRoutes());
   v1.route('/', calendarRoutes());

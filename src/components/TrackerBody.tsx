@@ -6,7 +6,7 @@ import type { RatingSummary } from '../services/customer-voice/ratings';
 import { currentStepIndex, lateBy } from '../services/jobs/progress';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
 import { totals } from '../services/platform/money';
-import type { TrackerView } from '../services/tracker/tracker';
+import type { TrackerInvoice, TrackerView } from '../services/tracker/tracker';
 import Approvals from './Approvals';
 import Avatar from './Avatar';
 import JobFeedback, { type FeedbackRetry } from './JobFeedback';
@@ -22,7 +22,14 @@ type Props = {
     ratings?: Record<string, RatingSummary>;
     ratable?: TrackerView['ratable'];
     feedback?: TrackerView['feedback'];
+    /** A done job's invoices and credit notes: linked under the cost table. */
+    invoices?: TrackerInvoice[];
   };
+  /**
+   * Where an invoice's PDF is (the console's own address). The tracker's render is shared by every viewer
+   * and holds no token: its link is `?invoice=<id>`, which the tracker page sends on to the PDF.
+   */
+  invoiceHref?: (invoiceId: string) => string;
   messages: TrackerMessages;
   formatting: Formatting;
   now: number;
@@ -128,6 +135,9 @@ export default function TrackerBody(props: Props) {
               <dd>{f.money(sum.awaitingApprovalGrossCents)}</dd>
             </Show>
           </dl>
+        </Show>
+        <Show when={(view.invoices ?? []).length > 0}>
+          <Invoices invoices={view.invoices ?? []} href={props.invoiceHref} t={t} f={f} />
         </Show>
       </section>
     </div>
@@ -402,6 +412,43 @@ function NoteItem(
         <Time ms={props.note.createdAt} />
       </p>
     </li>
+  );
+}
+
+/** The invoice PDFs, and "Pay now" for an invoice no credit note corrected, when the business has a payment link. */
+function Invoices(props: Ui & { invoices: TrackerInvoice[]; href: ((id: string) => string) | undefined }) {
+  const t = props.t;
+  return (
+    <div class="invoices">
+      <h3>{t.invoices}</h3>
+      <ul>
+        <For each={props.invoices}>
+          {(invoice) => (
+            <li>
+              <a href={props.href ? props.href(invoice.id) : `?invoice=${invoice.id}`} type="application/pdf">
+                {fill(invoice.kind === 'invoice' ? t.invoiceLink : t.creditNoteLink, {
+                  number: invoice.number,
+                })}
+              </a>
+              {invoice.credited ? ` (${t.credited})` : ''}
+              <Show when={invoice.kind === 'invoice' && !invoice.credited && invoice.dueAt}>
+                {' '}
+                {fill(t.invoiceDue, {
+                  amount: props.f.money(invoice.grossCents),
+                  date: props.f.day(invoice.dueAt ?? 0),
+                })}
+              </Show>
+              <Show when={invoice.paymentUrl}>
+                {' '}
+                <a class="pay" href={invoice.paymentUrl ?? ''} rel="noopener noreferrer">
+                  {fill(t.payNow, { amount: props.f.money(invoice.grossCents) })}
+                </a>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </div>
   );
 }
 

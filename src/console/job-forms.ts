@@ -7,6 +7,7 @@ import { askCustomer } from '../services/customer-voice/conversations';
 import { completeFollowUp } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
 import { giveKudos } from '../services/customer-voice/ratings';
+import { creditInvoice, issueInvoice } from '../services/invoices/issue';
 import { cancelJob, reissueTrackerToken } from '../services/jobs/job-admin';
 import type { Ctx } from '../services/platform/context';
 import { invalid } from '../services/platform/errors';
@@ -136,6 +137,15 @@ export function jobForms(
     removeCost: async (form) => {
       const input = parseForm(z.object({ lineId: id, ...destructive }), form, t);
       await removeCostLine(ctx, jobId, input.lineId, { reason: input.reason });
+      return undefined;
+    },
+    issueInvoice: async () => {
+      await issueInvoice(ctx, jobId);
+      return undefined;
+    },
+    creditInvoice: async (form) => {
+      const input = parseForm(z.object({ invoiceId: id, ...destructive }), form, t);
+      await creditInvoice(ctx, jobId, input.invoiceId, { reason: input.reason });
       return undefined;
     },
     cancel: async (form) => {

@@ -4,6 +4,7 @@ import { latestEventId } from '../services/board/event-feed';
 import { feedbackFor } from '../services/customer-voice/feedback';
 import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
+import { jobInvoices } from '../services/invoices/read';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
 import type { Ctx } from '../services/platform/context';
@@ -42,17 +43,20 @@ export async function loadJobPage(
       mailProblem: null,
       smsState: null,
       feedback: null,
+      invoices: [],
     };
   }
-  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback] = await Promise.all([
-    jobQuestions(ctx.db, jobId),
-    trackerToken(ctx, jobId),
-    latestEventId(ctx, { jobId }),
-    kudosGiven(ctx, jobId, viewerId),
-    jobMailProblem(ctx, jobId),
-    smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
-    feedbackFor(ctx.db, jobId),
-  ]);
+  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback, invoices] =
+    await Promise.all([
+      jobQuestions(ctx.db, jobId),
+      trackerToken(ctx, jobId),
+      latestEventId(ctx, { jobId }),
+      kudosGiven(ctx, jobId, viewerId),
+      jobMailProblem(ctx, jobId),
+      smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
+      feedbackFor(ctx.db, jobId),
+      jobInvoices(ctx.db, jobId),
+    ]);
   return {
     detail: { ...found, questions },
     team,
@@ -62,5 +66,6 @@ export async function loadJobPage(
     mailProblem,
     smsState,
     feedback,
+    invoices,
   };
 }

@@ -86,7 +86,8 @@ const garage: DemoOrganisation = {
       vatNumber: 'NL812345678B01',
       iban: 'NL81RABO0312345678',
       paymentTermDays: 14,
-      paymentLink: null,
+      // The business's own payment page (its provider's), filled in per invoice.
+      paymentLink: 'https://betalen.garage-van-dijk.example/?bedrag={amount}&kenmerk={reference}',
     },
     brandColor: '#b45309',
     defaultLocale: 'nl',

@@ -123,6 +123,41 @@ export const ERRORS = {
     en: 'Extra work on this step waits for the customer’s approval. Finish it once they have decided.',
     nl: 'Extra werk bij deze stap wacht op goedkeuring van de klant. Rond de stap af als die heeft beslist.',
   },
+  job_not_invoiceable: {
+    kind: 'conflict',
+    en: 'An invoice is issued once the job is done; this job is {status}.',
+    nl: 'Een factuur volgt als de opdracht klaar is; deze opdracht is nog niet klaar.',
+  },
+  invoice_details_missing: {
+    kind: 'conflict',
+    en: 'Set up the invoice details (legal name, address, KvK, VAT number, IBAN) in the settings first.',
+    nl: 'Vul eerst de factuurgegevens in bij de instellingen (naam, adres, KvK, btw-nummer, IBAN).',
+  },
+  nothing_to_invoice: {
+    kind: 'conflict',
+    en: 'This job has no cost lines to invoice.',
+    nl: 'Deze opdracht heeft geen kostenregels om te factureren.',
+  },
+  already_invoiced: {
+    kind: 'conflict',
+    en: 'This job already has invoice {number}. To correct it, issue a credit note first.',
+    nl: 'Deze opdracht heeft al factuur {number}. Maak eerst een creditnota om die te corrigeren.',
+  },
+  already_credited: {
+    kind: 'conflict',
+    en: 'Invoice {number} has already been credited.',
+    nl: 'Factuur {number} is al gecrediteerd.',
+  },
+  not_creditable: {
+    kind: 'conflict',
+    en: 'A credit note cannot itself be credited.',
+    nl: 'Een creditnota kan zelf niet worden gecrediteerd.',
+  },
+  invoice_immutable: {
+    kind: 'conflict',
+    en: 'An issued invoice never changes. Issue a credit note to correct it.',
+    nl: 'Een uitgegeven factuur verandert nooit. Maak een creditnota om haar te corrigeren.',
+  },
   no_working_time: {
     kind: 'conflict',
     en: 'The working hours have no opening time in the next three years.',
@@ -652,6 +687,7 @@ export const RESOURCES = {
   image: { en: 'image', nl: 'afbeelding' },
   'email message': { en: 'email message', nl: 'e-mailbericht' },
   'follow-up': { en: 'follow-up', nl: 'opvolging' },
+  invoice: { en: 'invoice', nl: 'factuur' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

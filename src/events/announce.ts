@@ -24,7 +24,8 @@ export type Announcement =
   | 'moved'
   | 'askedBack'
   | 'replied'
-  | 'rated';
+  | 'rated'
+  | 'invoice';
 
 type Rule = { say: Announcement; push?: true } | null;
 
@@ -50,6 +51,8 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'cost_line.removed': { say: 'costs' },
   'cost_line.approved': { say: 'costs' },
   'cost_line.declined': { say: 'costs' },
+  'invoice.issued': { say: 'invoice', push: true },
+  'invoice.credited': { say: 'invoice' },
   'question.asked': { say: 'question' },
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },

@@ -120,6 +120,23 @@ const questionHandover = z.object({ question, assigneeId: id.nullable(), previou
 /** A decided line also names its specialist, who hears about the decision (push). */
 const decision = z.object({ costLine, specialistId: id.nullable() });
 
+/** An issued invoice or credit note as events and webhooks carry it (the PDF is fetched by its id). */
+const invoice = z.object({
+  id,
+  kind: z.enum(['invoice', 'credit_note']),
+  number: z.string(),
+  issuedAt: time,
+  dueAt: time.nullable(),
+  currency: z.string(),
+  netCents: z.number().int(),
+  vatCents: z.number().int(),
+  grossCents: z.number().int(),
+  creditsId: id.nullable(),
+  reason: z.string().nullable(),
+  paymentUrl: z.string().nullable(),
+  pdfSha256: z.string(),
+});
+
 /** `either`: the service decides per event (a note is for the customer or internal). */
 type Who = 'customer' | 'internal' | 'either';
 const entry = <V extends Who, P extends z.ZodType<Record<string, unknown>>>(visibility: V, payload: P) => ({
@@ -191,6 +208,10 @@ export const EVENTS = {
   ),
   'cost_line.approved': entry('customer', decision),
   'cost_line.declined': entry('customer', decision),
+  /** An invoice issued from the job's cost lines (when the job was done, or on request). */
+  'invoice.issued': entry('customer', z.object({ invoice })),
+  /** A credit note that corrects an invoice (`invoice`: the credit note; `creditsId` names the invoice). */
+  'invoice.credited': entry('customer', z.object({ invoice })),
   'question.asked': entry('customer', questionEvent),
   'question.answered': entry('customer', questionEvent),
   /** Not answered in time, moved to a colleague with the same role. */

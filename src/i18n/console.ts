@@ -267,6 +267,21 @@ const en = {
     cancelButton: 'Cancel job',
     cancelConfirm: 'Yes, cancel this job: the customer is told at once',
     closed: 'This job is {status}; it can no longer change.',
+    invoices: 'Invoices',
+    noInvoice:
+      'No invoice yet. A done job gets one from its cost lines once the invoice details are set in the settings.',
+    issueInvoice: 'Issue the invoice',
+    invoiceItem: '{kind} {number} · {amount} · {date}',
+    invoiceKinds: { invoice: 'Invoice', credit_note: 'Credit note' },
+    creditedBy: 'corrected by credit note {number}',
+    downloadPdf: 'Download PDF',
+    payLink: 'Payment link',
+    creditInvoice: 'Correct with a credit note',
+    creditHint:
+      'An issued invoice never changes. A credit note cancels the whole of it; you can then issue a new one.',
+    creditReason: 'Reason (printed on the credit note)',
+    creditConfirm: 'Yes, credit this invoice in full',
+    creditButton: 'Issue credit note',
     done: {
       start: 'Step started.',
       finish: 'Step finished.',
@@ -283,6 +298,8 @@ const en = {
       sendSms: 'The tracker link will be sent by text in a moment.',
       kudos: 'Kudos given.',
       followUp: 'Marked as followed up.',
+      issueInvoice: 'Invoice issued.',
+      creditInvoice: 'Credit note issued.',
     },
   },
   questions: {
@@ -854,6 +871,21 @@ const nl: ConsoleMessages = {
     cancelButton: 'Opdracht annuleren',
     cancelConfirm: 'Ja, annuleer deze opdracht: de klant hoort het meteen',
     closed: 'Deze opdracht is {status} en kan niet meer veranderen.',
+    invoices: 'Facturen',
+    noInvoice:
+      'Nog geen factuur. Een afgeronde opdracht krijgt er een uit de kostenregels zodra de factuurgegevens bij de instellingen zijn ingevuld.',
+    issueInvoice: 'Factuur maken',
+    invoiceItem: '{kind} {number} · {amount} · {date}',
+    invoiceKinds: { invoice: 'Factuur', credit_note: 'Creditnota' },
+    creditedBy: 'gecorrigeerd met creditnota {number}',
+    downloadPdf: 'Pdf downloaden',
+    payLink: 'Betaallink',
+    creditInvoice: 'Corrigeren met een creditnota',
+    creditHint:
+      'Een uitgegeven factuur verandert nooit. Een creditnota heft haar helemaal op; daarna kunt u een nieuwe maken.',
+    creditReason: 'Reden (staat op de creditnota)',
+    creditConfirm: 'Ja, crediteer deze factuur volledig',
+    creditButton: 'Creditnota maken',
     done: {
       start: 'Stap begonnen.',
       finish: 'Stap afgerond.',
@@ -870,6 +902,8 @@ const nl: ConsoleMessages = {
       sendSms: 'De volglink gaat zo per sms naar de klant.',
       kudos: 'Pluim gegeven.',
       followUp: 'Gemarkeerd als opgevolgd.',
+      issueInvoice: 'Factuur gemaakt.',
+      creditInvoice: 'Creditnota gemaakt.',
     },
   },
   questions: {

@@ -40,6 +40,7 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
   });
   const time = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit' });
   const day = new Intl.DateTimeFormat(tag, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const longDay = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
   const money = new Intl.NumberFormat(tag, { style: 'currency', currency });
   const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 3 });
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
@@ -55,6 +56,8 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
       return day.format(ms) === day.format(reference) ? time.format(ms) : dateTime.format(ms);
     },
     iso: (ms: number) => new Date(ms).toISOString(),
+    /** A calendar date written out ("4 december 2026"), as on an invoice. */
+    day: (ms: number) => longDay.format(ms),
     money: (cents: number) => money.format(cents / 100),
     quantity: (milli: number) => number.format(milli / 1000),
     number: (n: number) => number.format(n),

@@ -124,6 +124,12 @@ const en = {
     totalFinal: 'Final total',
     firstEstimate: 'First estimate',
     awaitingApproval: 'Waiting for your approval',
+    invoices: 'Invoice',
+    invoiceLink: 'Invoice {number} (PDF)',
+    creditNoteLink: 'Credit note {number} (PDF)',
+    invoiceDue: 'Please pay {amount} by {date}.',
+    credited: 'credited',
+    payNow: 'Pay {amount} now',
     notifyMe: 'Notify me when something changes',
     homeScreenHint:
       'On an iPhone or iPad, notifications work once this page is on your Home Screen: tap Share, then “Add to Home Screen”, and open it from there.',
@@ -155,6 +161,7 @@ const en = {
       replied: 'Reply sent',
       approval: 'Your approval is needed',
       rated: 'Thank you for your rating',
+      invoice: 'Your invoice is ready',
     },
     notFoundTitle: 'Tracker not found',
     notFoundBody:
@@ -288,6 +295,12 @@ const nl: Shape<Messages> = {
     totalFinal: 'Definitief totaal',
     firstEstimate: 'Eerste schatting',
     awaitingApproval: 'Wacht op uw akkoord',
+    invoices: 'Factuur',
+    invoiceLink: 'Factuur {number} (pdf)',
+    creditNoteLink: 'Creditnota {number} (pdf)',
+    invoiceDue: 'Graag {amount} betalen vóór {date}.',
+    credited: 'gecrediteerd',
+    payNow: 'Betaal nu {amount}',
     notifyMe: 'Stuur mij een melding als er iets verandert',
     homeScreenHint:
       'Op een iPhone of iPad werken meldingen pas als deze pagina op uw beginscherm staat: tik op Deel, dan op “Zet op beginscherm”, en open hem van daaruit.',
@@ -319,6 +332,7 @@ const nl: Shape<Messages> = {
       replied: 'Antwoord verstuurd',
       approval: 'Uw akkoord is nodig',
       rated: 'Bedankt voor uw beoordeling',
+      invoice: 'Uw factuur staat klaar',
     },
     notFoundTitle: 'Tracker niet gevonden',
     notFoundBody:

@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { costLines, events, jobs, notes, steps } from '../../db/schema';
+import { costLines, events, invoiceCounters, invoices, jobs, notes, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
+import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
+import { finishJob, jobWithLines, withInvoiceDetails } from '../invoices/fixtures';
 
 /**
  * Every operation in the OpenAPI document, called with organisation A's key on organisation B's
@@ -24,6 +26,8 @@ let ids: {
   aJob: string;
   aStep: string;
   aLine: string;
+  bInvoice: string;
+  aDoneJob: string;
 };
 
 const snapshotOfB = async () => {
@@ -34,6 +38,8 @@ const snapshotOfB = async () => {
     notes: await db.select().from(notes).where(eq(notes.jobId, ids.bJob)),
     lines: await db.select().from(costLines).where(eq(costLines.jobId, ids.bJob)),
     events: await db.select().from(events).where(eq(events.organisationId, b.id)),
+    invoices: await db.select().from(invoices).where(eq(invoices.organisationId, b.id)),
+    counters: await db.select().from(invoiceCounters).where(eq(invoiceCounters.organisationId, b.id)),
   });
 };
 
@@ -62,6 +68,15 @@ beforeAll(async () => {
   };
   const inA = await make(a);
   const inB = await make(b);
+  // A done job with an invoice in each organisation.
+  const invoiced = async (org: TestOrg) => {
+    await withInvoiceDetails(rt, org);
+    const jobId = await jobWithLines(org.ctx, org);
+    await finishJob(org.ctx, jobId);
+    return { jobId, invoiceId: (await listInvoices(org.ctx, jobId))[0]?.id ?? '' };
+  };
+  const doneA = await invoiced(a);
+  const doneB = await invoiced(b);
   ids = {
     bJob: inB.job,
     bStep: inB.step,
@@ -70,7 +85,10 @@ beforeAll(async () => {
     aJob: inA.job,
     aStep: inA.step,
     aLine: inA.line,
+    bInvoice: doneB.invoiceId,
+    aDoneJob: doneA.jobId,
   };
+  expect(doneB.invoiceId).not.toBe('');
 });
 
 /** A body that passes validation for each operation, so a 404 can only come from ownership. */
@@ -88,6 +106,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
   if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
   if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
+  if (path.endsWith('/credit-note')) return { reason: 'Verkeerde prijs' };
   return {};
 }
 
@@ -107,13 +126,21 @@ const fill = (path: string, values: Record<string, string>) =>
 describe("organisation A's key on organisation B's objects", () => {
   it('gets 404 from every operation that names a job, step or cost line, and writes nothing', async () => {
     const before = await snapshotOfB();
-    const ops = (await operations()).filter((op) => /\{(jobId|stepId|lineId)\}/.test(op.path));
+    const ops = (await operations()).filter((op) => /\{(jobId|stepId|lineId|invoiceId)\}/.test(op.path));
     expect(ops.length).toBeGreaterThanOrEqual(13);
     for (const op of ops) {
       // B's job; and A's own job with B's step or cost line.
       const targets: Record<string, string>[] = [
-        { jobId: ids.bJob, stepId: ids.bStep, lineId: ids.bLine, questionId: ids.bQuestion },
+        {
+          jobId: ids.bJob,
+          stepId: ids.bStep,
+          lineId: ids.bLine,
+          questionId: ids.bQuestion,
+          invoiceId: ids.bInvoice,
+        },
       ];
+      // A's own done job with B's invoice.
+      if (op.path.includes('{invoiceId}')) targets.push({ jobId: ids.aDoneJob, invoiceId: ids.bInvoice });
       if (op.path.includes('{stepId}'))
         targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
       if (op.path.includes('{lineId}'))

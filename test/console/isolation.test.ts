@@ -21,6 +21,7 @@ import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
+import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
 import { issueApiKey } from '../../src/services/organisation/settings';
 import { createWorkflow } from '../../src/services/organisation/workflows';
@@ -28,6 +29,7 @@ import { inviteSpecialist } from '../../src/services/staff/team';
 import { postNote } from '../../src/services/steps/post-note';
 import { type ConsoleClient, signedUpAdmin } from '../console-client';
 import { roleIdFor } from '../helpers';
+import { finishJob, INVOICE_DETAILS, LINES } from '../invoices/fixtures';
 import { startProduct } from '../server';
 
 /**
@@ -48,6 +50,8 @@ let b: {
   question: string;
   endpoint: string;
   mail: string;
+  doneJob: string;
+  invoice: string;
 };
 let bOrg: string;
 
@@ -129,7 +133,24 @@ beforeAll(async () => {
     },
     Date.now(),
   );
+  // A done job of B's with its invoice.
+  await product.rt.database.db
+    .update(organisations)
+    .set({ invoiceDetails: INVOICE_DETAILS })
+    .where(eq(organisations.id, bOrg));
+  const done = await createJob(ctxB, {
+    reference: 'B-2',
+    title: 'B job done',
+    customer: { name: 'B customer' },
+    workflowId: await createWorkflow(ctxB, { name: 'B short', steps: [{ title: 'B only' }] }),
+  });
+  await addCostLine(ctxB, done.jobId, { ...LINES[0] });
+  await finishJob(ctxB, done.jobId);
+  const [invoice] = await listInvoices(ctxB, done.jobId);
+  if (!invoice) throw new Error('no invoice');
   b = {
+    doneJob: done.jobId,
+    invoice: invoice.id,
     job: jobId,
     step: step.id,
     line: line.id,
@@ -198,6 +219,7 @@ const PAGES_COVERED = new Set([
   'invite/[token].astro',
   'jobs/new.astro',
   'jobs/[id].astro',
+  'jobs/[id]/invoices/[invoiceId].pdf.ts',
   'questions.astro',
   'team.astro',
   'team/[id].astro',
@@ -240,6 +262,8 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/insights/jobs?workflowId=${b.workflow}`,
       `/console/insights/jobs?specialistId=${b.specialist}`,
       `/console/outbox/${b.mail}`,
+      `/console/jobs/${b.doneJob}/invoices/${b.invoice}.pdf`,
+      `/console/jobs/${aJob.jobId}/invoices/${b.invoice}.pdf`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);

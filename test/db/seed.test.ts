@@ -1,6 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { jobs, media, notes, organisations, specialists, steps, workflowSteps } from '../../db/schema';
+import {
+  invoices,
+  jobs,
+  media,
+  notes,
+  organisations,
+  specialists,
+  steps,
+  workflowSteps,
+} from '../../db/schema';
 import { DEMO_PASSWORD, seedIfEmpty } from '../../src/demo/seed';
 import { contextFor } from '../../src/runtime';
 import { calendarFor } from '../../src/services/calendar/calendars';
@@ -46,6 +55,19 @@ describe('demo data', () => {
       { limit: 10 },
     );
     expect(all.jobs).toHaveLength(garage?.trackers.length ?? -1);
+
+    // The garage's finished job has its invoice, with a payment link, on the tracker and as a PDF.
+    const finished = garage?.trackers.find((t) => t.reference === 'WO-2026-0143');
+    const view = await getTrackerView(rt.database.db, finished?.url.split('/t/')[1] ?? '');
+    expect(view?.job.status).toBe('done');
+    expect(view?.invoices).toEqual([expect.objectContaining({ kind: 'invoice', credited: false })]);
+    expect(view?.invoices[0]?.grossCents).toBe(view?.totals.grossCents);
+    expect(view?.invoices[0]?.paymentUrl).toMatch(/^https:\/\/.*bedrag=\d+\.\d{2}&kenmerk=\d{4}-\d{4}$/);
+    const [invoice] = await rt.database.db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.jobId, view?.job.id ?? ''));
+    expect(invoice?.pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
     // Every demo specialist can sign in to the console with the demo password.
     const admin = garage?.staff.find((s) => s.permission === 'admin');

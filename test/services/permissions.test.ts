@@ -17,6 +17,7 @@ import { askCustomer } from '../../src/services/customer-voice/conversations';
 import { completeFollowUp } from '../../src/services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos } from '../../src/services/customer-voice/ratings';
+import { creditInvoice, issueInvoice } from '../../src/services/invoices/issue';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
 import { createRole } from '../../src/services/organisation/roles';
@@ -126,6 +127,10 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
     }),
   'cost:change': (ctx, f) => changeCostLine(ctx, f.jobId, f.lineId, { description: 'Ruitenwissers (2)' }),
   'cost:remove': (ctx, f) => removeCostLine(ctx, f.jobId, f.lineId),
+  // The fixture's job is open: allowed ends in a conflict (not done yet), refused in 403.
+  'invoice:issue': (ctx, f) => issueInvoice(ctx, f.jobId),
+  // No invoice on the fixture's job: allowed ends in a 404 for the invoice, refused in 403.
+  'invoice:credit': (ctx, f) => creditInvoice(ctx, f.jobId, 'inv_none', { reason: 'Verkeerde prijs' }),
   'question:answer': (ctx, f) =>
     answerQuestion(ctx, f.questionId, { answer: 'Morgen om vier uur.', answeredById: onBehalf(ctx) }),
   'question:record': (ctx, f) =>
@@ -209,6 +214,8 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   addCost: 'cost:add',
   editCost: 'cost:change',
   removeCost: 'cost:remove',
+  issueInvoice: 'invoice:issue',
+  creditInvoice: 'invoice:credit',
   cancel: 'job:cancel',
   answer: 'question:answer',
   record: 'question:record',
@@ -238,7 +245,7 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
 };
 
 /** Every API operation that changes something, with its row (customer and public routes: their own checks). */
-const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' | 'images'> = {
+const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' | 'images' | 'refused'> = {
   'post /jobs': 'job:create',
   'post /jobs/{jobId}/cancel': 'job:cancel',
   'post /jobs/{jobId}/tracker-link': 'job:reissue_link',
@@ -254,6 +261,11 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /jobs/{jobId}/cost-lines': 'cost:add',
   'patch /jobs/{jobId}/cost-lines/{lineId}': 'cost:change',
   'delete /jobs/{jobId}/cost-lines/{lineId}': 'cost:remove',
+  'post /jobs/{jobId}/invoices': 'invoice:issue',
+  'post /jobs/{jobId}/invoices/{invoiceId}/credit-note': 'invoice:credit',
+  // An issued invoice never changes: refused for everyone (409), a credit note corrects it.
+  'patch /jobs/{jobId}/invoices/{invoiceId}': 'refused',
+  'delete /jobs/{jobId}/invoices/{invoiceId}': 'refused',
   'post /jobs/{jobId}/questions': 'question:record',
   'post /jobs/{jobId}/questions/{questionId}/answer': 'question:answer',
   'post /jobs/{jobId}/asks': 'customer:ask',
@@ -302,6 +314,7 @@ describe('every way in has a row', () => {
     );
     expect(operations.sort()).toEqual(Object.keys(API_OPERATIONS).sort());
     for (const action of Object.values(API_OPERATIONS))
-      if (!['preview', 'customer', 'public', 'images'].includes(action)) expect(ACTIONS).toContain(action);
+      if (!['preview', 'customer', 'public', 'images', 'refused'].includes(action))
+        expect(ACTIONS).toContain(action);
   });
 });

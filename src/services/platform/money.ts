@@ -1,6 +1,8 @@
 /**
  * Cost arithmetic, shared by the server and the tracker island. Integer cents throughout;
- * quantities are thousandths, VAT rates basis points. Rounding happens once per line.
+ * quantities are thousandths, VAT rates basis points. A line's amount is rounded once per line; VAT is
+ * computed per rate on the sum of the lines at that rate, as the invoice prints it
+ * (docs/decisions/invoice.md). Halves round away from zero, so a credit note mirrors its invoice.
  */
 export type CostKind = 'labour' | 'part' | 'fee' | 'discount';
 export type CostState = 'estimate' | 'awaiting_approval' | 'approved' | 'declined' | 'actual';
@@ -19,14 +21,26 @@ export function lineNetCents(line: Pick<PricedLine, 'kind' | 'quantityMilli' | '
   return line.kind === 'discount' ? -net : net;
 }
 
-export const vatCents = (netCents: number, vatRateBp: number) => Math.round((netCents * vatRateBp) / 10_000);
+/** Half a cent away from zero: -2.5 becomes -3 as 2.5 becomes 3. */
+export const roundCents = (value: number) => Math.sign(value) * Math.round(Math.abs(value));
+
+export const vatCents = (netCents: number, vatRateBp: number) => roundCents((netCents * vatRateBp) / 10_000);
+
+/** Net and VAT per rate, highest rate first: VAT on each rate's net sum, rounded once per rate. */
+export function vatPerRate(lines: { netCents: number; vatRateBp: number }[]) {
+  const byRate = new Map<number, number>();
+  for (const line of lines) byRate.set(line.vatRateBp, (byRate.get(line.vatRateBp) ?? 0) + line.netCents);
+  return [...byRate]
+    .sort((a, b) => b[0] - a[0])
+    .map(([vatRateBp, net]) => ({ vatRateBp, netCents: net, vatCents: vatCents(net, vatRateBp) }));
+}
 
 export type Totals = {
   /** Lines that count now: estimates, approved extras and actuals. */
   netCents: number;
   vatCents: number;
   grossCents: number;
-  vatByRate: { vatRateBp: number; vatCents: number }[];
+  vatByRate: { vatRateBp: number; netCents: number; vatCents: number }[];
   /** What the customer was first told (gross), from each line's estimate. */
   estimatedGrossCents: number;
   /** Extra work that waits for the customer's decision (gross). */
@@ -40,7 +54,7 @@ export function totals(lines: PricedLine[]): Totals {
   let estimated = 0;
   let awaiting = 0;
   let final = lines.length > 0;
-  const byRate = new Map<number, number>();
+  const counted: { netCents: number; vatRateBp: number }[] = [];
   for (const line of lines) {
     const lineNet = lineNetCents(line);
     const lineVat = vatCents(lineNet, line.vatRateBp);
@@ -56,11 +70,9 @@ export function totals(lines: PricedLine[]): Totals {
     }
     if (line.state !== 'actual') final = false;
     net += lineNet;
-    byRate.set(line.vatRateBp, (byRate.get(line.vatRateBp) ?? 0) + lineVat);
+    counted.push({ netCents: lineNet, vatRateBp: line.vatRateBp });
   }
-  const vatByRate = [...byRate]
-    .sort((a, b) => b[0] - a[0])
-    .map(([vatRateBp, vat]) => ({ vatRateBp, vatCents: vat }));
+  const vatByRate = vatPerRate(counted);
   const vat = vatByRate.reduce((sum, r) => sum + r.vatCents, 0);
   return {
     netCents: net,

@@ -40,6 +40,8 @@ export const RULES = {
   'cost:add': row('yes', 'no', 'yes', 'yes'),
   'cost:change': row('yes', 'no', 'yes', 'yes'),
   'cost:remove': row('yes', 'no', 'no', 'yes'),
+  'invoice:issue': row('yes', 'yes', 'no', 'yes'),
+  'invoice:credit': row('yes', 'no', 'no', 'yes'),
   'question:answer': row('yes', 'yes', 'yes', 'yes'),
   'question:record': row('yes', 'yes', 'yes', 'yes'),
   'customer:ask': row('yes', 'yes', 'yes', 'yes'),

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
 import { costLines, jobs, type Step, type StepStatus, steps } from '../../../db/schema';
+import { issueOnCompletion } from '../invoices/issue';
 import { loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict } from '../platform/errors';
@@ -81,6 +82,7 @@ export async function changeStepStatus(
           type: 'job.completed',
           payload: { status: 'done' },
         });
+        await issueOnCompletion(tx, ctx, jobId);
       }
     }
     return updated;

@@ -6,6 +6,7 @@ import { preferencesFrom } from '../../notify/preferences';
 import { feedbackFor } from '../customer-voice/feedback';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
+import { jobInvoices } from '../invoices/read';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
 import type { Db } from '../platform/context';
@@ -139,7 +140,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes] = await Promise.all([
+  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes, invoices] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
     job.status === 'done' ? feedbackFor(db, job.id) : null,
@@ -149,6 +150,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     ),
     job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
     answerMinutesFor(db, organisation.id, job.workflowId),
+    job.status === 'done' ? jobInvoices(db, job.id) : [],
   ]);
   return {
     organisation: {
@@ -187,9 +189,23 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     },
     ratings: Object.fromEntries(ratings),
     totals: totals(lineRows),
+    /** The job's invoices and credit notes (a done job's); the tracker links each PDF. */
+    invoices: invoices.map(trackerInvoice),
     lastEventId: latest?.id ?? 0,
   };
 }
+
+/** What the tracker shows of an invoice: no ids of people, no PDF. */
+const trackerInvoice = (i: Awaited<ReturnType<typeof jobInvoices>>[number]) => ({
+  id: i.id,
+  kind: i.kind,
+  number: i.number,
+  dueAt: i.dueAt,
+  grossCents: i.grossCents,
+  credited: i.creditedBy !== null,
+  paymentUrl: i.creditedBy === null ? i.paymentUrl : null,
+});
+export type TrackerInvoice = ReturnType<typeof trackerInvoice>;
 
 async function cancellationReason(db: Db, jobId: string): Promise<string | null> {
   const [event] = await db
