@@ -8,6 +8,8 @@ export {
   bookings,
   costLines,
   deliveries,
+  documents,
+  documentVersions,
   events,
   idempotencyKeys,
   insightQuestions,
@@ -33,6 +35,7 @@ export {
   ratings,
   roles,
   sessions,
+  signoffs,
   slotLoads,
   smsFailingNumbers,
   smsMessages,
@@ -47,6 +50,7 @@ export {
 export * from './accounts';
 export * from './address';
 export * from './calendars';
+export * from './documents';
 export * from './events';
 export * from './idempotency';
 export * from './insights';

@@ -4,6 +4,8 @@ import { latestEventId } from '../services/board/event-feed';
 import { feedbackFor } from '../services/customer-voice/feedback';
 import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
+import { listDocuments } from '../services/documents/documents';
+import { listSignoffs } from '../services/documents/signoffs';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
 import type { Ctx } from '../services/platform/context';
@@ -42,17 +44,22 @@ export async function loadJobPage(
       mailProblem: null,
       smsState: null,
       feedback: null,
+      documents: [],
+      signoffs: [],
     };
   }
-  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback] = await Promise.all([
-    jobQuestions(ctx.db, jobId),
-    trackerToken(ctx, jobId),
-    latestEventId(ctx, { jobId }),
-    kudosGiven(ctx, jobId, viewerId),
-    jobMailProblem(ctx, jobId),
-    smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
-    feedbackFor(ctx.db, jobId),
-  ]);
+  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback, documents, signoffs] =
+    await Promise.all([
+      jobQuestions(ctx.db, jobId),
+      trackerToken(ctx, jobId),
+      latestEventId(ctx, { jobId }),
+      kudosGiven(ctx, jobId, viewerId),
+      jobMailProblem(ctx, jobId),
+      smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
+      feedbackFor(ctx.db, jobId),
+      listDocuments(ctx, jobId),
+      listSignoffs(ctx, jobId),
+    ]);
   return {
     detail: { ...found, questions },
     team,
@@ -62,5 +69,7 @@ export async function loadJobPage(
     mailProblem,
     smsState,
     feedback,
+    documents,
+    signoffs,
   };
 }

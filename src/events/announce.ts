@@ -24,7 +24,9 @@ export type Announcement =
   | 'moved'
   | 'askedBack'
   | 'replied'
-  | 'rated';
+  | 'rated'
+  | 'document'
+  | 'signoff';
 
 type Rule = { say: Announcement; push?: true } | null;
 
@@ -50,6 +52,13 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'cost_line.removed': { say: 'costs' },
   'cost_line.approved': { say: 'costs' },
   'cost_line.declined': { say: 'costs' },
+  'document.added': { say: 'document', push: true },
+  'document.replaced': { say: 'document', push: true },
+  'document.changed': { say: 'document' },
+  'signoff.requested': { say: 'signoff', push: true },
+  'signoff.withdrawn': { say: 'signoff' },
+  'signoff.signed': { say: 'signoff' },
+  'signoff.declined': { say: 'signoff' },
   'question.asked': { say: 'question' },
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },

@@ -155,6 +155,8 @@ const en = {
       replied: 'Reply sent',
       approval: 'Your approval is needed',
       rated: 'Thank you for your rating',
+      document: 'New document on {step}',
+      signoff: 'Sign-off updated',
     },
     notFoundTitle: 'Tracker not found',
     notFoundBody:
@@ -319,6 +321,8 @@ const nl: Shape<Messages> = {
       replied: 'Antwoord verstuurd',
       approval: 'Uw akkoord is nodig',
       rated: 'Bedankt voor uw beoordeling',
+      document: 'Nieuw document bij {step}',
+      signoff: 'Akkoord bijgewerkt',
     },
     notFoundTitle: 'Tracker niet gevonden',
     notFoundBody:

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { costLines, events, jobs, notes, steps } from '../../db/schema';
+import { costLines, documents, events, jobs, notes, signoffs, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
+import { addDocument } from '../../src/services/documents/documents';
 import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 
@@ -24,6 +25,7 @@ let ids: {
   aJob: string;
   aStep: string;
   aLine: string;
+  bDocument: string;
 };
 
 const snapshotOfB = async () => {
@@ -34,6 +36,8 @@ const snapshotOfB = async () => {
     notes: await db.select().from(notes).where(eq(notes.jobId, ids.bJob)),
     lines: await db.select().from(costLines).where(eq(costLines.jobId, ids.bJob)),
     events: await db.select().from(events).where(eq(events.organisationId, b.id)),
+    documents: await db.select().from(documents).where(eq(documents.organisationId, b.id)),
+    signoffs: await db.select().from(signoffs).where(eq(signoffs.organisationId, b.id)),
   });
 };
 
@@ -58,7 +62,14 @@ beforeAll(async () => {
       channel: 'phone',
       body: 'Klaar?',
     });
-    return { job: jobId, step: step?.id ?? '', line: cost.id, question: question.id };
+    const doc = await addDocument(
+      org.ctx,
+      jobId,
+      step?.id ?? '',
+      { title: 'Concept-akte', visibleToCustomer: true },
+      { bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), name: 'akte.pdf' },
+    );
+    return { job: jobId, step: step?.id ?? '', line: cost.id, question: question.id, document: doc.id };
   };
   const inA = await make(a);
   const inB = await make(b);
@@ -70,6 +81,7 @@ beforeAll(async () => {
     aJob: inA.job,
     aStep: inA.step,
     aLine: inA.line,
+    bDocument: inB.document,
   };
 });
 
@@ -88,6 +100,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
   if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
   if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
+  if (path.endsWith('/{documentId}')) return { visibleToCustomer: false };
   return {};
 }
 
@@ -112,8 +125,17 @@ describe("organisation A's key on organisation B's objects", () => {
     for (const op of ops) {
       // B's job; and A's own job with B's step or cost line.
       const targets: Record<string, string>[] = [
-        { jobId: ids.bJob, stepId: ids.bStep, lineId: ids.bLine, questionId: ids.bQuestion },
+        {
+          jobId: ids.bJob,
+          stepId: ids.bStep,
+          lineId: ids.bLine,
+          questionId: ids.bQuestion,
+          documentId: ids.bDocument,
+          version: '1',
+        },
       ];
+      if (op.path.includes('{documentId}'))
+        targets.push({ jobId: ids.aJob, documentId: ids.bDocument, version: '1' });
       if (op.path.includes('{stepId}'))
         targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
       if (op.path.includes('{lineId}'))

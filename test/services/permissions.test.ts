@@ -17,6 +17,8 @@ import { askCustomer } from '../../src/services/customer-voice/conversations';
 import { completeFollowUp } from '../../src/services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos } from '../../src/services/customer-voice/ratings';
+import { addDocument } from '../../src/services/documents/documents';
+import { requestQuoteSignoff } from '../../src/services/documents/signoffs';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
 import { createRole } from '../../src/services/organisation/roles';
@@ -126,6 +128,16 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
     }),
   'cost:change': (ctx, f) => changeCostLine(ctx, f.jobId, f.lineId, { description: 'Ruitenwissers (2)' }),
   'cost:remove': (ctx, f) => removeCostLine(ctx, f.jobId, f.lineId),
+  'document:manage': (ctx, f) =>
+    addDocument(
+      ctx,
+      f.jobId,
+      f.stepId,
+      { title: 'Keuringsrapport', visibleToCustomer: true },
+      { bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), name: 'rapport.pdf' },
+    ),
+  // The fixture's job has an estimate line: allowed opens the request.
+  'signoff:request': (ctx, f) => requestQuoteSignoff(ctx, f.jobId),
   'question:answer': (ctx, f) =>
     answerQuestion(ctx, f.questionId, { answer: 'Morgen om vier uur.', answeredById: onBehalf(ctx) }),
   'question:record': (ctx, f) =>
@@ -217,6 +229,11 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   followUp: 'feedback:follow_up',
   reissue: 'job:reissue_link',
   sendSms: 'job:send_link',
+  addDocument: 'document:manage',
+  documentVersion: 'document:manage',
+  documentVisibility: 'document:manage',
+  requestSignoff: 'signoff:request',
+  requestQuote: 'signoff:request',
   // Settings page
   settings: 'settings:manage',
   createKey: 'settings:manage',
@@ -254,6 +271,11 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /jobs/{jobId}/cost-lines': 'cost:add',
   'patch /jobs/{jobId}/cost-lines/{lineId}': 'cost:change',
   'delete /jobs/{jobId}/cost-lines/{lineId}': 'cost:remove',
+  'post /jobs/{jobId}/steps/{stepId}/documents': 'document:manage',
+  'post /jobs/{jobId}/documents/{documentId}/versions': 'document:manage',
+  'patch /jobs/{jobId}/documents/{documentId}': 'document:manage',
+  'post /jobs/{jobId}/documents/{documentId}/signoff-request': 'signoff:request',
+  'post /jobs/{jobId}/quote/signoff-request': 'signoff:request',
   'post /jobs/{jobId}/questions': 'question:record',
   'post /jobs/{jobId}/questions/{questionId}/answer': 'question:answer',
   'post /jobs/{jobId}/asks': 'customer:ask',
