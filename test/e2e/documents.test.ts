@@ -113,6 +113,7 @@ describe('documents and sign-off in a real browser', () => {
       .locator(`#step-${job.stepId}`)
       .getByText(/Ondertekend door Anna de Vries/)
       .waitFor();
+    expect(await axeViolations(cp), 'tracker with a signed document').toEqual([]);
     expect(customerErrors).toEqual([]);
 
     // Staff see the same record.
