@@ -110,6 +110,11 @@ const schema = z.object({
     .default(16384),
   /** The least time every widget lookup answer takes (found or not), so a miss tells nothing. */
   WIDGET_LOOKUP_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  /**
+   * The largest document (PDF or image) staff may attach to a step, in MB (docs/decisions/documents.md):
+   * a larger upload is refused before it is read.
+   */
+  DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(20),
   /** `0` turns the request body limits off: only for measuring what they cost (bench/body-limit.ts). */
   BODY_LIMITS: z.enum(['1', '0']).default('1'),
   /**
@@ -193,6 +198,8 @@ export type Config = {
   passwordHashCost: number;
   widgetLookupFloorMs: number;
   bodyLimits: boolean;
+  /** The largest document a step takes, in bytes (DOCUMENT_MAX_MB). */
+  documentMaxBytes: number;
   mail: {
     /** Undefined: messages stay in the built-in outbox. */
     smtpUrl: string | undefined;
@@ -260,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     passwordHashCost: e.PASSWORD_HASH_COST,
     widgetLookupFloorMs: e.WIDGET_LOOKUP_FLOOR_MS,
     bodyLimits: e.BODY_LIMITS === '1',
+    documentMaxBytes: e.DOCUMENT_MAX_MB * 1024 * 1024,
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,

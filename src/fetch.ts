@@ -10,7 +10,7 @@ import { consoleLiveRoutes } from './api/console-live';
 import { unsubscribeRoutes } from './api/unsubscribe';
 import { startBackgroundWork } from './background/work';
 import { sameOrigin, staffSession } from './console/guard';
-import { bodyLimit } from './http/body-limit';
+import { bodyLimit, bodyLimitsWith, DEFAULT_BODY_LIMIT } from './http/body-limit';
 import { onError } from './http/errors';
 import { formBodiesOnly } from './http/form-bodies';
 import { lifecycle } from './http/lifecycle';
@@ -61,7 +61,7 @@ app.use((c, next) =>
       : hardening(c, next),
 );
 // Before anything reads a body, checks a token or a session: every body is bounded while it is read.
-if (rt.config.bodyLimits) app.use(bodyLimit());
+if (rt.config.bodyLimits) app.use(bodyLimit(bodyLimitsWith(rt.config.documentMaxBytes), DEFAULT_BODY_LIMIT));
 app.use(sameOrigin(rt));
 app.use(formBodiesOnly);
 app.route('/', createApi(rt));
@@ -80,6 +80,8 @@ const customerPage = createMiddleware(async (c, next) => {
   c.header('referrer-policy', 'no-referrer');
   c.header('x-robots-tag', 'noindex');
   c.header('cache-control', 'private, no-store');
+  // A document served under the tracker brings its own sandboxing policy (src/services/documents/files.ts).
+  if (c.res.headers.get('content-security-policy')?.startsWith('sandbox')) return;
   c.header(
     'content-security-policy',
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +

@@ -13,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import * as accountsTables from '../schema/accounts';
+import * as documentsTables from '../schema/documents';
 import * as eventsTables from '../schema/events';
 import * as idempotencyTables from '../schema/idempotency';
 import * as insightsTables from '../schema/insights';
@@ -33,6 +34,7 @@ import { bytea, type Row } from './types';
 
 const sqlite = {
   ...accountsTables,
+  ...documentsTables,
   ...eventsTables,
   ...idempotencyTables,
   ...insightsTables,
@@ -136,6 +138,108 @@ export const verifications = pgTable(
     updatedAt: timestamp('updated_at', { mode: 'date', precision: 3, withTimezone: true }).notNull(),
   },
   (t) => [index('verifications_identifier').on(t.identifier)],
+);
+
+export const documentVersions = pgTable(
+  'document_versions',
+  {
+    id: text('id').primaryKey(),
+    documentId: text('document_id').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type', {
+      enum: ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'],
+    }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('document_versions_document').on(t.documentId, t.version),
+    foreignKey({
+      name: 'document_versions_document_id_documents_id_fk',
+      columns: [t.documentId],
+      foreignColumns: [documents.id],
+    }),
+    foreignKey({
+      name: 'document_versions_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({
+      name: 'document_versions_job_id_jobs_id_fk',
+      columns: [t.jobId],
+      foreignColumns: [jobs.id],
+    }),
+  ],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    stepId: text('step_id').notNull(),
+    title: text('title').notNull(),
+    translations: json('translations')
+      .$type<Row<typeof sqlite.documents.translations>>()
+      .notNull()
+      .default({}),
+    visibleToCustomer: boolean('visible_to_customer').notNull(),
+    signoffRequested: boolean('signoff_requested').notNull().default(false),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('documents_job').on(t.jobId, t.createdAt),
+    foreignKey({
+      name: 'documents_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({ name: 'documents_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+    foreignKey({ name: 'documents_step_id_steps_id_fk', columns: [t.stepId], foreignColumns: [steps.id] }),
+  ],
+);
+
+export const signoffs = pgTable(
+  'signoffs',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    subject: text('subject', { enum: ['document', 'quote', 'cost_line'] }).notNull(),
+    documentId: text('document_id'),
+    versionId: text('version_id'),
+    version: bigint('version', { mode: 'number' }),
+    costLineId: text('cost_line_id'),
+    status: text('status', { enum: ['requested', 'signed', 'declined', 'withdrawn'] }).notNull(),
+    requestedAt: bigint('requested_at', { mode: 'number' }).notNull(),
+    decidedAt: bigint('decided_at', { mode: 'number' }),
+    signerName: text('signer_name'),
+    reason: text('reason'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    sha256: text('sha256'),
+    content: text('content'),
+    consentText: text('consent_text'),
+    locale: text('locale', { enum: ['nl', 'en'] }),
+  },
+  (t) => [
+    index('signoffs_job').on(t.jobId, t.requestedAt),
+    index('signoffs_document').on(t.documentId, t.status),
+    foreignKey({
+      name: 'signoffs_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({ name: 'signoffs_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+  ],
 );
 
 export const events = pgTable(

@@ -8,6 +8,8 @@ export {
   bookings,
   costLines,
   deliveries,
+  documents,
+  documentVersions,
   events,
   idempotencyKeys,
   insightQuestions,
@@ -35,6 +37,7 @@ export {
   ratings,
   roles,
   sessions,
+  signoffs,
   slotLoads,
   smsFailingNumbers,
   smsMessages,
@@ -49,6 +52,7 @@ export {
 export * from './accounts';
 export * from './address';
 export * from './calendars';
+export * from './documents';
 export * from './events';
 export * from './idempotency';
 export * from './insights';

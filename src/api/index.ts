@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from '../http/body-limit';
+import { bodyLimit, bodyLimitsWith, DEFAULT_BODY_LIMIT } from '../http/body-limit';
 import { errorResponse, onError } from '../http/errors';
 import type { Runtime } from '../runtime';
 import { apiKeyAuth } from './auth';
@@ -9,6 +9,7 @@ import { calendarRoutes } from './calendars';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
+import { documentRoutes } from './documents';
 import { router } from './env';
 import { feedbackRoutes } from './feedback';
 import { documentIdempotency, IDEMPOTENT_POSTS, idempotency } from './idempotency';
@@ -65,6 +66,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', bookingRoutes());
   v1.route('/', costLineRoutes());
   v1.route('/', invoiceRoutes());
+  v1.route('/', documentRoutes(rt));
   v1.route('/', directoryRoutes());
   v1.route('/', roleRoutes());
   v1.route('/', calendarRoutes());
@@ -98,7 +100,8 @@ export function createApi(rt: Runtime) {
 
   const api = new Hono();
   // Also here, not only in src/fetch.ts, so the API bounds bodies wherever it is mounted.
-  if (rt.config.bodyLimits) api.use('/api/*', bodyLimit());
+  if (rt.config.bodyLimits)
+    api.use('/api/*', bodyLimit(bodyLimitsWith(rt.config.documentMaxBytes), DEFAULT_BODY_LIMIT));
   api.route('/api/v1', v1);
   api.route('/', mediaRoutes(rt));
   api.route('/', docsRoutes());

@@ -11,6 +11,7 @@ import Approvals from './Approvals';
 import Avatar from './Avatar';
 import JobFeedback, { type FeedbackRetry } from './JobFeedback';
 import StepQuestions, { type AskForm, QuestionItem } from './StepQuestions';
+import { QuoteRecords, SignoffRequests, StepDocuments } from './TrackerDocuments';
 
 type Note = PublicNote & { visibility?: 'customer' | 'internal' };
 
@@ -24,6 +25,9 @@ type Props = {
     feedback?: TrackerView['feedback'];
     /** A done job's invoices and credit notes: linked under the cost table. */
     invoices?: TrackerInvoice[];
+    /** The customer's tracker: documents at their steps and the sign-offs asked and given. */
+    documents?: TrackerView['documents'];
+    signoffs?: TrackerView['signoffs'];
   };
   /**
    * Where an invoice's PDF is (the console's own address). The tracker's render is shared by every viewer
@@ -83,6 +87,14 @@ export default function TrackerBody(props: Props) {
         />
       </Show>
       <Show when={props.decide}>
+        <SignoffRequests
+          documents={view.documents ?? []}
+          signoffs={view.signoffs ?? []}
+          locale={props.formatting.locale}
+          f={f}
+        />
+      </Show>
+      <Show when={props.decide}>
         <Approvals lines={view.costLines.filter((l) => l.state === 'awaiting_approval')} t={t} f={f} />
       </Show>
       <section aria-labelledby="steps-heading">
@@ -95,6 +107,9 @@ export default function TrackerBody(props: Props) {
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
                 rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
+                documents={(view.documents ?? []).filter((d) => d.stepId === step.id)}
+                signoffs={view.signoffs ?? []}
+                locale={props.formatting.locale}
                 jobStatus={view.job.status}
                 signature={
                   props.organisationName ? fill(t.signedByTeam, { org: props.organisationName }) : null
@@ -139,6 +154,7 @@ export default function TrackerBody(props: Props) {
         <Show when={(view.invoices ?? []).length > 0}>
           <Invoices invoices={view.invoices ?? []} href={props.invoiceHref} t={t} f={f} />
         </Show>
+        <QuoteRecords signoffs={view.signoffs ?? []} locale={props.formatting.locale} f={f} />
       </section>
     </div>
   );
@@ -156,6 +172,9 @@ function StepItem(
     notes: Note[];
     questions: PublicQuestion[];
     rating: RatingSummary | undefined;
+    documents: NonNullable<Props['view']['documents']>;
+    signoffs: NonNullable<Props['view']['signoffs']>;
+    locale: Formatting['locale'];
     jobStatus: TrackerView['job']['status'];
     signature: string | null;
     ask: AskForm | undefined;
@@ -356,6 +375,12 @@ function StepItem(
           </For>
         </ul>
       </Show>
+      <StepDocuments
+        documents={props.documents}
+        signoffs={props.signoffs}
+        locale={props.locale}
+        f={props.f}
+      />
       <StepQuestions
         stepId={s().id}
         stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}

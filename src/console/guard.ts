@@ -52,6 +52,8 @@ export const staffSession =
     // secureHeaders, no referrer).
     c.res.headers.set('cache-control', 'private, no-store');
     c.res.headers.set('x-robots-tag', 'noindex');
+    // A document file brings its own sandboxing policy (src/services/documents/files.ts).
+    if (c.res.headers.get('content-security-policy')?.startsWith('sandbox')) return;
     c.res.headers.set(
       'content-security-policy',
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +

@@ -7,6 +7,8 @@ import { askCustomer } from '../services/customer-voice/conversations';
 import { completeFollowUp } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
 import { giveKudos } from '../services/customer-voice/ratings';
+import { addDocument, changeDocument, replaceDocument, type Upload } from '../services/documents/documents';
+import { requestDocumentSignoff, requestQuoteSignoff } from '../services/documents/signoffs';
 import { creditInvoice, issueInvoice } from '../services/invoices/issue';
 import { cancelJob, reissueTrackerToken } from '../services/jobs/job-admin';
 import type { Ctx } from '../services/platform/context';
@@ -62,7 +64,17 @@ export function jobForms(
   timeZone: string,
   /** Set when text messages are configured: where tracker links point. */
   sms?: { publicUrl: string },
+  /** The organisation's own language (a document's `title`) and the largest document (DOCUMENT_MAX_MB). */
+  documents: { defaultLocale: 'nl' | 'en'; maxBytes?: number } = { defaultLocale: 'nl' },
 ): Record<string, Handler> {
+  /** The file of a document form (none or an empty one is refused by the service). */
+  const withBytes = async (form: FormData): Promise<Upload> => {
+    const file = form.get('file');
+    return file instanceof File
+      ? { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name }
+      : { bytes: new Uint8Array(0), name: '' };
+  };
+  const documentId = (form: FormData) => parseForm(z.object({ documentId: id }), form, t).documentId;
   /** A photo that shows why extra work is needed (only when one was chosen). */
   const costPhoto = async (form: FormData) => {
     const [bytes] = await uploadedFiles(form, 'photo');
@@ -205,6 +217,52 @@ export function jobForms(
     reissue: async (form) => {
       const input = parseForm(z.object(destructive), form, t);
       await reissueTrackerToken(ctx, jobId, { reason: input.reason });
+      return undefined;
+    },
+    addDocument: async (form) => {
+      const input = parseForm(
+        z.object({
+          stepId: id,
+          title_nl: z.string().trim().max(LIMITS.title).optional(),
+          title_en: z.string().trim().max(LIMITS.title).optional(),
+          visible: z.literal('1').optional(),
+          signoff: z.literal('1').optional(),
+        }),
+        form,
+        t,
+      );
+      const own = documents.defaultLocale;
+      const other = own === 'nl' ? 'en' : 'nl';
+      await addDocument(
+        ctx,
+        jobId,
+        input.stepId,
+        {
+          title: input[`title_${own}`] || input[`title_${other}`] || '',
+          translations: { [other]: { title: input[`title_${other}`] ?? '' } },
+          visibleToCustomer: input.visible === '1',
+          requestSignoff: input.signoff === '1',
+        },
+        await withBytes(form),
+        documents.maxBytes,
+      );
+      return undefined;
+    },
+    documentVersion: async (form) => {
+      await replaceDocument(ctx, jobId, documentId(form), await withBytes(form), documents.maxBytes);
+      return undefined;
+    },
+    documentVisibility: async (form) => {
+      const input = parseForm(z.object({ documentId: id, visible: z.enum(['0', '1']) }), form, t);
+      await changeDocument(ctx, jobId, input.documentId, { visibleToCustomer: input.visible === '1' });
+      return undefined;
+    },
+    requestSignoff: async (form) => {
+      await requestDocumentSignoff(ctx, jobId, documentId(form));
+      return undefined;
+    },
+    requestQuote: async () => {
+      await requestQuoteSignoff(ctx, jobId);
       return undefined;
     },
     ...(sms && {

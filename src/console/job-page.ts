@@ -4,6 +4,8 @@ import { latestEventId } from '../services/board/event-feed';
 import { feedbackFor } from '../services/customer-voice/feedback';
 import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
+import { listDocuments } from '../services/documents/documents';
+import { listSignoffs } from '../services/documents/signoffs';
 import { jobInvoices } from '../services/invoices/read';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
@@ -44,19 +46,33 @@ export async function loadJobPage(
       smsState: null,
       feedback: null,
       invoices: [],
+      documents: [],
+      signoffs: [],
     };
   }
-  const [questions, token, lastEventId, kudosDone, mailProblem, smsState, feedback, invoices] =
-    await Promise.all([
-      jobQuestions(ctx.db, jobId),
-      trackerToken(ctx, jobId),
-      latestEventId(ctx, { jobId }),
-      kudosGiven(ctx, jobId, viewerId),
-      jobMailProblem(ctx, jobId),
-      smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
-      feedbackFor(ctx.db, jobId),
-      jobInvoices(ctx.db, jobId),
-    ]);
+  const [
+    questions,
+    token,
+    lastEventId,
+    kudosDone,
+    mailProblem,
+    smsState,
+    feedback,
+    invoices,
+    documents,
+    signoffs,
+  ] = await Promise.all([
+    jobQuestions(ctx.db, jobId),
+    trackerToken(ctx, jobId),
+    latestEventId(ctx, { jobId }),
+    kudosGiven(ctx, jobId, viewerId),
+    jobMailProblem(ctx, jobId),
+    smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
+    feedbackFor(ctx.db, jobId),
+    jobInvoices(ctx.db, jobId),
+    listDocuments(ctx, jobId),
+    listSignoffs(ctx, jobId),
+  ]);
   return {
     detail: { ...found, questions },
     team,
@@ -67,5 +83,7 @@ export async function loadJobPage(
     smsState,
     feedback,
     invoices,
+    documents,
+    signoffs,
   };
 }

@@ -22,6 +22,15 @@ export type Action = { at?: number; step: number } & (
   | { do: 'ask'; text: string }
   | { do: 'answer'; who: string; text: string }
   | { do: 'feedback'; score: number; comment?: string; stars?: Record<string, number> }
+  | {
+      do: 'document';
+      who: string;
+      title: string;
+      translations?: { en?: { title: string }; nl?: { title: string } };
+      /** The PDF's own text: a heading and its lines (src/demo/simple-pdf.ts). */
+      pdf: { heading: string; lines: string[] };
+      signoff?: boolean;
+    }
 );
 
 export type DemoJob = {
@@ -650,7 +659,35 @@ const notary: DemoOrganisation = {
           step: 1,
           do: 'note',
           who: 'noor',
-          text: 'Het uittreksel is binnen. Ik werk nu het concept uit; u ontvangt het per e-mail met een korte toelichting in gewone taal.',
+          text: 'Het uittreksel is binnen. Ik werk nu het concept uit; u ontvangt het hier op uw pagina met een korte toelichting in gewone taal.',
+        },
+        { at: 11 * D, step: 1, do: 'finish' },
+        { at: 11 * D + 5, step: 2, do: 'start' },
+        {
+          at: 11 * D + 10,
+          step: 2,
+          do: 'document',
+          who: 'noor',
+          title: 'Concept-testament ter controle',
+          translations: { en: { title: 'Draft will for your review' } },
+          signoff: true,
+          pdf: {
+            heading: 'CONCEPT - Testament H. en R. Jansen',
+            lines: [
+              'Notariskantoor, dossier AKTE-2026-0087. Dit is een concept, nog geen akte.',
+              '',
+              'Artikel 1. Ik herroep alle eerdere uiterste wilsbeschikkingen.',
+              'Artikel 2. Ik benoem tot mijn enige erfgenaam mijn echtgeno(o)t(e), met een',
+              '           regeling ten gunste van onze kleinkinderen (wettelijke verdeling).',
+              'Artikel 3. Ik benoem mijn dochter Anouk tot executeur.',
+              '',
+              'Toelichting in gewone taal: uw partner erft alles en mag in het huis blijven wonen;',
+              'de kinderen krijgen een vordering die pas opeisbaar is na het overlijden van de langstlevende.',
+              '',
+              'Leest u het concept rustig door. Akkoord? Onderteken dan op uw pagina.',
+              'Wilt u iets anders? Wijs het af met uw opmerking; wij passen het concept aan.',
+            ],
+          },
         },
       ],
     },

@@ -6,6 +6,7 @@ import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calen
 import { addCostLine, changeCostLine } from '../services/costs/cost-lines';
 import { giveFeedback } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
+import { addDocument } from '../services/documents/documents';
 import { createJob } from '../services/jobs/create-job';
 import { getJob } from '../services/jobs/read-job';
 import { createApiKey } from '../services/organisation/api-keys';
@@ -24,6 +25,7 @@ import { promiseStep } from '../services/steps/promise-step';
 import { type DemoJob, type DemoOrganisation, demoOrganisations } from './seed-data';
 import { type DemoPhoto, demoPhoto } from './seed-photos';
 import { english } from './seed-translations';
+import { simplePdf } from './simple-pdf';
 
 /** Every demo specialist can sign in to the console with this password. */
 export const DEMO_PASSWORD = 'open-kitchen-demo';
@@ -294,6 +296,20 @@ async function playJob(
           {
             answer: action.text,
           },
+        );
+        break;
+      case 'document':
+        await addDocument(
+          { ...ctx, actor: { type: 'specialist', id: person(action.who) } },
+          jobId,
+          step.id,
+          {
+            title: action.title,
+            translations: action.translations ?? {},
+            visibleToCustomer: true,
+            requestSignoff: !!action.signoff,
+          },
+          { bytes: simplePdf(action.pdf.heading, action.pdf.lines), name: `${job.reference}-concept.pdf` },
         );
         break;
       case 'feedback':

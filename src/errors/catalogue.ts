@@ -650,6 +650,68 @@ export const ERRORS = {
     en: 'Too many messages from this address. Try again in {retryAfterSeconds} seconds.',
     nl: 'Te veel berichten van dit adres. Probeer het over {retryAfterSeconds} seconden opnieuw.',
   },
+  // Documents on a step and the customer's sign-off (docs/decisions/documents.md)
+  document_type: {
+    kind: 'invalid',
+    api: 'unsupported_media_type',
+    en: 'Only PDF, JPEG, PNG and WebP files can be attached (checked by their content, not their name).',
+    nl: 'Alleen PDF-, JPEG-, PNG- en WebP-bestanden kunnen worden toegevoegd (gecontroleerd op inhoud, niet op naam).',
+  },
+  document_too_large: {
+    kind: 'invalid',
+    en: 'The file is larger than {mb} MB.',
+    nl: 'Het bestand is groter dan {mb} MB.',
+  },
+  document_active_content: {
+    kind: 'invalid',
+    en: 'This PDF contains scripts, automatic actions or embedded files, which we do not accept. Print it to a new PDF and upload that.',
+    nl: 'Deze PDF bevat scripts, automatische acties of ingesloten bestanden; die nemen we niet aan. Druk hem af naar een nieuwe PDF en upload die.',
+  },
+  document_unreadable: {
+    kind: 'invalid',
+    en: 'The file could not be read: it is damaged, or its picture is too large.',
+    nl: 'Het bestand kon niet worden gelezen: het is beschadigd, of de afbeelding is te groot.',
+  },
+  document_hidden: {
+    kind: 'conflict',
+    en: 'The customer cannot see this document: make it visible before asking for their sign-off.',
+    nl: 'De klant kan dit document niet zien: maak het zichtbaar voordat u om akkoord vraagt.',
+  },
+  signoff_not_open: {
+    kind: 'conflict',
+    en: 'This sign-off is no longer open.',
+    nl: 'Dit akkoord staat niet meer open.',
+  },
+  signoff_changed: {
+    kind: 'conflict',
+    en: 'What you were asked to approve has changed since you opened it. Read it again, then decide.',
+    nl: 'Wat u moest goedkeuren is veranderd sinds u het opende. Lees het opnieuw en beslis dan.',
+  },
+  no_estimate: {
+    kind: 'conflict',
+    en: 'There are no estimate lines to approve.',
+    nl: 'Er zijn geen geschatte kostenregels om goed te keuren.',
+  },
+  document_title_needed: {
+    kind: 'invalid',
+    en: 'Give the document a title of at most {max} characters.',
+    nl: 'Geef het document een titel van hoogstens {max} tekens.',
+  },
+  document_changed: {
+    kind: 'conflict',
+    en: 'Someone else changed this document at the same moment. Try again.',
+    nl: 'Iemand anders wijzigde dit document op hetzelfde moment. Probeer het opnieuw.',
+  },
+  signer_name_needed: {
+    kind: 'invalid',
+    en: 'Type your full name to sign.',
+    nl: 'Typ uw volledige naam om te ondertekenen.',
+  },
+  decline_reason_needed: {
+    kind: 'invalid',
+    en: 'Say why you decline, so we know what to change.',
+    nl: 'Zeg waarom u niet akkoord gaat, zodat we weten wat we moeten aanpassen.',
+  },
   push_secret: {
     kind: 'invalid',
     en: 'Not a 16-byte secret: this browser gave an unusable push secret.',
@@ -688,6 +750,8 @@ export const RESOURCES = {
   'email message': { en: 'email message', nl: 'e-mailbericht' },
   'follow-up': { en: 'follow-up', nl: 'opvolging' },
   invoice: { en: 'invoice', nl: 'factuur' },
+  document: { en: 'document', nl: 'document' },
+  'sign-off': { en: 'sign-off', nl: 'akkoord' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

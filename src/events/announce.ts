@@ -25,7 +25,9 @@ export type Announcement =
   | 'askedBack'
   | 'replied'
   | 'rated'
-  | 'invoice';
+  | 'invoice'
+  | 'document'
+  | 'signoff';
 
 type Rule = { say: Announcement; push?: true } | null;
 
@@ -53,6 +55,13 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'cost_line.declined': { say: 'costs' },
   'invoice.issued': { say: 'invoice', push: true },
   'invoice.credited': { say: 'invoice' },
+  'document.added': { say: 'document', push: true },
+  'document.replaced': { say: 'document', push: true },
+  'document.changed': { say: 'document' },
+  'signoff.requested': { say: 'signoff', push: true },
+  'signoff.withdrawn': { say: 'signoff' },
+  'signoff.signed': { say: 'signoff' },
+  'signoff.declined': { say: 'signoff' },
   'question.asked': { say: 'question' },
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },

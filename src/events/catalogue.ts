@@ -136,6 +136,47 @@ const invoice = z.object({
   paymentUrl: z.string().nullable(),
   pdfSha256: z.string(),
 });
+/** A document on a step as of one version (the file is fetched by `versionId`; docs/decisions/documents.md). */
+export const documentSnapshot = z.object({
+  id,
+  stepId: id,
+  title: z.string(),
+  translations: translations(['title']),
+  version: z.number().int(),
+  versionId: id,
+  contentType: z.string(),
+  filename: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  visibleToCustomer: z.boolean(),
+  signoffRequested: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+});
+export type PublicDocument = z.output<typeof documentSnapshot>;
+
+/** A sign-off asked for, and once decided its record: who, when, from where, and the hash of what. */
+export const signoffSnapshot = z.object({
+  id,
+  subject: z.enum(['document', 'quote', 'cost_line']),
+  documentId: id.nullable(),
+  versionId: id.nullable(),
+  version: z.number().int().nullable(),
+  costLineId: id.nullable(),
+  status: z.enum(['requested', 'signed', 'declined', 'withdrawn']),
+  requestedAt: time,
+  decidedAt: time.nullable(),
+  signerName: z.string().nullable(),
+  reason: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  sha256: z.string().nullable(),
+  /** For a quote or a cost line: the canonical JSON that was hashed. */
+  content: z.string().nullable(),
+  consentText: z.string().nullable(),
+  locale: z.enum(['nl', 'en']).nullable(),
+});
+export type PublicSignoff = z.output<typeof signoffSnapshot>;
 
 /** `either`: the service decides per event (a note is for the customer or internal). */
 type Who = 'customer' | 'internal' | 'either';
@@ -206,12 +247,30 @@ export const EVENTS = {
     'customer',
     z.object({ costLineId: id, removed: costLine, reason: z.string().optional() }),
   ),
-  'cost_line.approved': entry('customer', decision),
-  'cost_line.declined': entry('customer', decision),
   /** An invoice issued from the job's cost lines (when the job was done, or on request). */
   'invoice.issued': entry('customer', z.object({ invoice })),
   /** A credit note that corrects an invoice (`invoice`: the credit note; `creditsId` names the invoice). */
   'invoice.credited': entry('customer', z.object({ invoice })),
+  // `signoff`: the record of the decision (time, address, browser, hash of the line); absent before it was kept.
+  'cost_line.approved': entry('customer', decision.extend({ signoff: signoffSnapshot.optional() })),
+  'cost_line.declined': entry('customer', decision.extend({ signoff: signoffSnapshot.optional() })),
+  /** A document on a step: for the customer when they may see it, else internal. */
+  'document.added': entry('either', z.object({ document: documentSnapshot })),
+  /** A new version: the tracker shows it, the earlier one stays here (`previous`) and downloadable by staff. */
+  'document.replaced': entry(
+    'either',
+    z.object({
+      document: documentSnapshot,
+      previous: z.object({ version: z.number().int(), versionId: id, sha256: z.string() }),
+    }),
+  ),
+  /** Shown to or hidden from the customer, or its title changed. */
+  'document.changed': entry('either', z.object({ document: documentSnapshot })),
+  'signoff.requested': entry('customer', z.object({ signoff: signoffSnapshot })),
+  /** An open request ended without a decision (a new version of its document asks again). */
+  'signoff.withdrawn': entry('customer', z.object({ signoff: signoffSnapshot })),
+  'signoff.signed': entry('customer', z.object({ signoff: signoffSnapshot })),
+  'signoff.declined': entry('customer', z.object({ signoff: signoffSnapshot })),
   'question.asked': entry('customer', questionEvent),
   'question.answered': entry('customer', questionEvent),
   /** Not answered in time, moved to a colleague with the same role. */

@@ -20,6 +20,23 @@ export function bodyLimitFor(path: string): number {
   return DEFAULT_BODY_LIMIT;
 }
 
+/** The routes that take a document (a PDF or image on a step), whose limit is configured (DOCUMENT_MAX_MB). */
+const documentUploads = [
+  /^\/api\/v1\/jobs\/[^/]+\/steps\/[^/]+\/documents\/?$/,
+  /^\/api\/v1\/jobs\/[^/]+\/documents\/[^/]+\/versions\/?$/,
+  /^\/console\/jobs\/[^/]+\/?$/,
+];
+
+/** `bodyLimitFor` with the document routes bounded by the configured largest document. */
+export const bodyLimitsWith =
+  (documentMaxBytes: number) =>
+  (path: string): number => {
+    const limit = bodyLimitFor(path);
+    return documentUploads.some((p) => p.test(path))
+      ? Math.max(limit, documentMaxBytes + FORM_OVERHEAD)
+      : limit;
+  };
+
 const LIMITED = 'bodyLimited';
 
 /**
@@ -29,9 +46,11 @@ const LIMITED = 'bodyLimited';
  * form), because what was read was not what the client sent. The Node server discards the rest of
  * the upload (src/http/node-guard.ts), so the client reads the answer before the connection closes.
  */
-export const bodyLimit = (limitFor: (path: string) => number = bodyLimitFor): MiddlewareHandler => {
-  // Every route's limit is at least the default (the routes in `larger` only raise it).
-  const least = limitFor === bodyLimitFor ? DEFAULT_BODY_LIMIT : 0;
+export const bodyLimit = (
+  limitFor: (path: string) => number = bodyLimitFor,
+  /** What every route's limit is at least (the routes in `larger` and documents only raise the default). */
+  least = limitFor === bodyLimitFor ? DEFAULT_BODY_LIMIT : 0,
+): MiddlewareHandler => {
   return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body || c.get(LIMITED)) return next();

@@ -162,6 +162,8 @@ const en = {
       approval: 'Your approval is needed',
       rated: 'Thank you for your rating',
       invoice: 'Your invoice is ready',
+      document: 'New document on {step}',
+      signoff: 'Sign-off updated',
     },
     notFoundTitle: 'Tracker not found',
     notFoundBody:
@@ -333,6 +335,8 @@ const nl: Shape<Messages> = {
       approval: 'Uw akkoord is nodig',
       rated: 'Bedankt voor uw beoordeling',
       invoice: 'Uw factuur staat klaar',
+      document: 'Nieuw document bij {step}',
+      signoff: 'Akkoord bijgewerkt',
     },
     notFoundTitle: 'Tracker niet gevonden',
     notFoundBody:

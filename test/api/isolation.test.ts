@@ -1,9 +1,20 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { costLines, events, invoiceCounters, invoices, jobs, notes, steps } from '../../db/schema';
+import {
+  costLines,
+  documents,
+  events,
+  invoiceCounters,
+  invoices,
+  jobs,
+  notes,
+  signoffs,
+  steps,
+} from '../../db/schema';
 import { createApi } from '../../src/api';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
+import { addDocument } from '../../src/services/documents/documents';
 import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
 import { apiClient, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
@@ -28,6 +39,7 @@ let ids: {
   aLine: string;
   bInvoice: string;
   aDoneJob: string;
+  bDocument: string;
 };
 
 const snapshotOfB = async () => {
@@ -40,6 +52,8 @@ const snapshotOfB = async () => {
     events: await db.select().from(events).where(eq(events.organisationId, b.id)),
     invoices: await db.select().from(invoices).where(eq(invoices.organisationId, b.id)),
     counters: await db.select().from(invoiceCounters).where(eq(invoiceCounters.organisationId, b.id)),
+    documents: await db.select().from(documents).where(eq(documents.organisationId, b.id)),
+    signoffs: await db.select().from(signoffs).where(eq(signoffs.organisationId, b.id)),
   });
 };
 
@@ -64,7 +78,14 @@ beforeAll(async () => {
       channel: 'phone',
       body: 'Klaar?',
     });
-    return { job: jobId, step: step?.id ?? '', line: cost.id, question: question.id };
+    const doc = await addDocument(
+      org.ctx,
+      jobId,
+      step?.id ?? '',
+      { title: 'Concept-akte', visibleToCustomer: true },
+      { bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), name: 'akte.pdf' },
+    );
+    return { job: jobId, step: step?.id ?? '', line: cost.id, question: question.id, document: doc.id };
   };
   const inA = await make(a);
   const inB = await make(b);
@@ -87,6 +108,7 @@ beforeAll(async () => {
     aLine: inA.line,
     bInvoice: doneB.invoiceId,
     aDoneJob: doneA.jobId,
+    bDocument: inB.document,
   };
   expect(doneB.invoiceId).not.toBe('');
 });
@@ -107,6 +129,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
   if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
   if (path.endsWith('/credit-note')) return { reason: 'Verkeerde prijs' };
+  if (path.endsWith('/{documentId}')) return { visibleToCustomer: false };
   return {};
 }
 
@@ -137,10 +160,14 @@ describe("organisation A's key on organisation B's objects", () => {
           lineId: ids.bLine,
           questionId: ids.bQuestion,
           invoiceId: ids.bInvoice,
+          documentId: ids.bDocument,
+          version: '1',
         },
       ];
       // A's own done job with B's invoice.
       if (op.path.includes('{invoiceId}')) targets.push({ jobId: ids.aDoneJob, invoiceId: ids.bInvoice });
+      if (op.path.includes('{documentId}'))
+        targets.push({ jobId: ids.aJob, documentId: ids.bDocument, version: '1' });
       if (op.path.includes('{stepId}'))
         targets.push({ jobId: ids.aJob, stepId: ids.bStep, lineId: ids.aLine });
       if (op.path.includes('{lineId}'))

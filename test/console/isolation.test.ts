@@ -5,22 +5,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiKeys,
   costLines,
+  documents,
   events,
   invites,
   jobs,
   notes,
   organisations,
   questions,
+  signoffs,
   specialists,
   steps,
   webhookEndpoints,
   workflows,
 } from '../../db/schema';
+import { simplePdf } from '../../src/demo/simple-pdf';
 import { queueMail } from '../../src/notify/mail/outbox';
 import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
+import { addDocument } from '../../src/services/documents/documents';
 import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
 import { issueApiKey } from '../../src/services/organisation/settings';
@@ -52,6 +56,8 @@ let b: {
   mail: string;
   doneJob: string;
   invoice: string;
+  document: string;
+  version: string;
 };
 let bOrg: string;
 
@@ -70,6 +76,8 @@ const snapshotOfB = async () => {
     workflows: await db.select().from(workflows).where(eq(workflows.organisationId, bOrg)),
     questions: await db.select().from(questions).where(eq(questions.organisationId, bOrg)),
     webhooks: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, bOrg)),
+    documents: await db.select().from(documents).where(eq(documents.organisationId, bOrg)),
+    signoffs: await db.select().from(signoffs).where(eq(signoffs.organisationId, bOrg)),
   });
 };
 
@@ -148,9 +156,18 @@ beforeAll(async () => {
   await finishJob(ctxB, done.jobId);
   const [invoice] = await listInvoices(ctxB, done.jobId);
   if (!invoice) throw new Error('no invoice');
+  const document = await addDocument(
+    ctxB,
+    jobId,
+    step.id,
+    { title: 'B document', visibleToCustomer: true },
+    { bytes: simplePdf('B document', ['B job']), name: 'b.pdf' },
+  );
   b = {
     doneJob: done.jobId,
     invoice: invoice.id,
+    document: document.id,
+    version: document.versionId,
     job: jobId,
     step: step.id,
     line: line.id,
@@ -220,6 +237,8 @@ const PAGES_COVERED = new Set([
   'jobs/new.astro',
   'jobs/[id].astro',
   'jobs/[id]/invoices/[invoiceId].pdf.ts',
+  // A version of a document: found only by the viewer's organisation and the job in the path.
+  'jobs/[id]/documents/[versionId].ts',
   'questions.astro',
   'team.astro',
   'team/[id].astro',
@@ -264,6 +283,8 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/outbox/${b.mail}`,
       `/console/jobs/${b.doneJob}/invoices/${b.invoice}.pdf`,
       `/console/jobs/${aJob.jobId}/invoices/${b.invoice}.pdf`,
+      `/console/jobs/${b.job}/documents/${b.version}`,
+      `/console/jobs/${aJob.jobId}/documents/${b.version}`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);
@@ -330,6 +351,16 @@ describe('organisation A reaching for organisation B through the console', () =>
         `/console/jobs/${aJob.jobId}`,
         { _action: action, lineId: b.line, ...fieldsFor(action) },
       ]),
+      ...['addDocument', 'requestQuote'].map((action): [string, Record<string, string>] => [
+        `/console/jobs/${b.job}`,
+        { _action: action, stepId: b.step, title_nl: 'Taken', visible: '1' },
+      ]),
+      ...['documentVersion', 'documentVisibility', 'requestSignoff'].map(
+        (action): [string, Record<string, string>] => [
+          `/console/jobs/${aJob.jobId}`,
+          { _action: action, documentId: b.document, visible: '0' },
+        ],
+      ),
       ['/console/team', { _action: 'permission', specialistId: b.specialist, permission: 'specialist' }],
       ['/console/team', { _action: 'deactivate', specialistId: b.specialist }],
       ['/console/team', { _action: 'reactivate', specialistId: b.specialist }],

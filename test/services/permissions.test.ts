@@ -17,6 +17,8 @@ import { askCustomer } from '../../src/services/customer-voice/conversations';
 import { completeFollowUp } from '../../src/services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos } from '../../src/services/customer-voice/ratings';
+import { addDocument } from '../../src/services/documents/documents';
+import { requestQuoteSignoff } from '../../src/services/documents/signoffs';
 import { creditInvoice, issueInvoice } from '../../src/services/invoices/issue';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
@@ -131,6 +133,16 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'invoice:issue': (ctx, f) => issueInvoice(ctx, f.jobId),
   // No invoice on the fixture's job: allowed ends in a 404 for the invoice, refused in 403.
   'invoice:credit': (ctx, f) => creditInvoice(ctx, f.jobId, 'inv_none', { reason: 'Verkeerde prijs' }),
+  'document:manage': (ctx, f) =>
+    addDocument(
+      ctx,
+      f.jobId,
+      f.stepId,
+      { title: 'Keuringsrapport', visibleToCustomer: true },
+      { bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), name: 'rapport.pdf' },
+    ),
+  // The fixture's job has an estimate line: allowed opens the request.
+  'signoff:request': (ctx, f) => requestQuoteSignoff(ctx, f.jobId),
   'question:answer': (ctx, f) =>
     answerQuestion(ctx, f.questionId, { answer: 'Morgen om vier uur.', answeredById: onBehalf(ctx) }),
   'question:record': (ctx, f) =>
@@ -224,6 +236,11 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   followUp: 'feedback:follow_up',
   reissue: 'job:reissue_link',
   sendSms: 'job:send_link',
+  addDocument: 'document:manage',
+  documentVersion: 'document:manage',
+  documentVisibility: 'document:manage',
+  requestSignoff: 'signoff:request',
+  requestQuote: 'signoff:request',
   // Settings page
   settings: 'settings:manage',
   createKey: 'settings:manage',
@@ -266,6 +283,11 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   // An issued invoice never changes: refused for everyone (409), a credit note corrects it.
   'patch /jobs/{jobId}/invoices/{invoiceId}': 'refused',
   'delete /jobs/{jobId}/invoices/{invoiceId}': 'refused',
+  'post /jobs/{jobId}/steps/{stepId}/documents': 'document:manage',
+  'post /jobs/{jobId}/documents/{documentId}/versions': 'document:manage',
+  'patch /jobs/{jobId}/documents/{documentId}': 'document:manage',
+  'post /jobs/{jobId}/documents/{documentId}/signoff-request': 'signoff:request',
+  'post /jobs/{jobId}/quote/signoff-request': 'signoff:request',
   'post /jobs/{jobId}/questions': 'question:record',
   'post /jobs/{jobId}/questions/{questionId}/answer': 'question:answer',
   'post /jobs/{jobId}/asks': 'customer:ask',

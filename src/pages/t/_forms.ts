@@ -9,6 +9,7 @@ import { decideCostLine } from '../../services/costs/approve-cost';
 import { replyToTeam } from '../../services/customer-voice/conversations';
 import { giveFeedback } from '../../services/customer-voice/feedback';
 import { askQuestion } from '../../services/customer-voice/questions';
+import type { Evidence } from '../../services/documents/signoffs';
 import { stripBidiForm } from '../../services/platform/bidi';
 import { writeTransaction } from '../../services/platform/context';
 import { ServiceError } from '../../services/platform/errors';
@@ -62,6 +63,8 @@ export async function handleTrackerPost(
   rt: Runtime,
   token: string,
   request: Request,
+  /** The customer's address and browser, recorded with a decision on extra work. */
+  client: Evidence = { ip: null, userAgent: request.headers.get('user-agent') },
 ): Promise<TrackerPost | null> {
   const found = await findTrackedJob(rt.database.db, token);
   if (!found) return null;
@@ -75,7 +78,7 @@ export async function handleTrackerPost(
   if (action === 'approve' || action === 'decline') {
     const { lineId } = fields;
     try {
-      await decideCostLine(ctx, found.job.id, lineId, action);
+      await decideCostLine(ctx, found.job.id, lineId, action, client);
       return { redirect: `/t/${token}?decided=${action}&line=${encodeURIComponent(lineId)}` };
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;

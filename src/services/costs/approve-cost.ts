@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { costLines } from '../../../db/schema';
+import { type Evidence, recordLineDecision } from '../documents/signoffs';
 import { loadOpenJob, loadStep, specialistsById } from '../jobs/load';
 import { type PublicCostLine, publicCostLine } from '../jobs/views';
 import { type Ctx, inTransaction } from '../platform/context';
@@ -19,6 +20,8 @@ export async function decideCostLine(
   jobId: string,
   lineId: string,
   decision: Decision,
+  /** Where the decision came from, kept with its record (docs/decisions/documents.md). */
+  evidence: Evidence = { ip: null, userAgent: null },
 ): Promise<PublicCostLine> {
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
@@ -45,11 +48,13 @@ export async function decideCostLine(
     if (!decided) throw notFound('cost line');
     const people = await specialistsById(tx, [decided.specialistId]);
     const view = publicCostLine(decided, people.get(decided.specialistId ?? ''));
+    // The line as the customer saw it when deciding (before its state changed).
+    const signoff = await recordLineDecision(tx, ctx, line, decision, evidence);
     await appendEvent(tx, ctx, {
       jobId,
       stepId: decided.stepId,
       type: decision === 'approve' ? 'cost_line.approved' : 'cost_line.declined',
-      payload: { costLine: view, specialistId: decided.specialistId },
+      payload: { costLine: view, specialistId: decided.specialistId, signoff },
     });
 
     if (decided.stepId) {

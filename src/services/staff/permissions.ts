@@ -42,6 +42,10 @@ export const RULES = {
   'cost:remove': row('yes', 'no', 'no', 'yes'),
   'invoice:issue': row('yes', 'yes', 'no', 'yes'),
   'invoice:credit': row('yes', 'no', 'no', 'yes'),
+  /** Files on a step (docs/decisions/documents.md): add, replace, show or hide. */
+  'document:manage': row('yes', 'yes', 'yes', 'yes'),
+  /** Ask the customer's sign-off of a document or of the quote (the estimate lines). */
+  'signoff:request': row('yes', 'no', 'yes', 'yes'),
   'question:answer': row('yes', 'yes', 'yes', 'yes'),
   'question:record': row('yes', 'yes', 'yes', 'yes'),
   'customer:ask': row('yes', 'yes', 'yes', 'yes'),

@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
 import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
-import { localizeStep } from '../../i18n/content';
+import { localizeStep, localText } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
 import { feedbackFor } from '../customer-voice/feedback';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
+import { customerDocuments } from '../documents/documents';
+import { jobSignoffs } from '../documents/signoffs';
 import { jobInvoices } from '../invoices/read';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
@@ -140,18 +142,21 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes, invoices] = await Promise.all([
-    jobQuestions(db, job.id),
-    job.status === 'done' ? ratableSpecialists(db, job.id) : [],
-    job.status === 'done' ? feedbackFor(db, job.id) : null,
-    ratingSummaries(
-      db,
-      stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
-    ),
-    job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
-    answerMinutesFor(db, organisation.id, job.workflowId),
-    job.status === 'done' ? jobInvoices(db, job.id) : [],
-  ]);
+  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes, documents, signoffs, invoices] =
+    await Promise.all([
+      jobQuestions(db, job.id),
+      job.status === 'done' ? ratableSpecialists(db, job.id) : [],
+      job.status === 'done' ? feedbackFor(db, job.id) : null,
+      ratingSummaries(
+        db,
+        stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
+      ),
+      job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
+      answerMinutesFor(db, organisation.id, job.workflowId),
+      customerDocuments(db, job.id),
+      jobSignoffs(db, job.id),
+      job.status === 'done' ? jobInvoices(db, job.id) : [],
+    ]);
   return {
     organisation: {
       name: organisation.name,
@@ -188,6 +193,10 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
       followUp: feedback.followUp && { name: feedback.followUp.name, role: feedback.followUp.role },
     },
     ratings: Object.fromEntries(ratings),
+    /** Documents the customer may see, at their steps (newest version of each). */
+    documents,
+    /** Sign-offs asked of the customer and their records (withdrawn ones are staff's history). */
+    signoffs: signoffs.filter((s) => s.status !== 'withdrawn'),
     totals: totals(lineRows),
     /** The job's invoices and credit notes (a done job's); the tracker links each PDF. */
     invoices: invoices.map(trackerInvoice),
@@ -223,7 +232,14 @@ export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
 /** The view with its job content (steps, specialists) in the reader's language where it was given. */
 export function localizeView(view: TrackerView, locale: Locale): TrackerView {
   const own = view.organisation.defaultLocale;
-  return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
+  return {
+    ...view,
+    steps: view.steps.map((s) => localizeStep(s, locale, own)),
+    documents: view.documents.map((d) => ({
+      ...d,
+      title: localText(d.title, own, d.translations, 'title', locale).text,
+    })),
+  };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
 /** A job found by the tracker page's own lookup: the columns it uses, and the job's newest event id. */
