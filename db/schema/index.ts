@@ -27,6 +27,7 @@ export {
   notes,
   notifyPreferences,
   organisations,
+  proofsOfDelivery,
   pushSubscriptions,
   questions,
   rateLimits,
@@ -38,6 +39,7 @@ export {
   smsMessages,
   specialists,
   steps,
+  stopOrders,
   users,
   verifications,
   webhookEndpoints,
@@ -60,6 +62,7 @@ export * from './questions';
 export * from './ratings';
 export * from './sms';
 export * from './specialists';
+export * from './stops';
 export * from './translations';
 export * from './webhooks';
 export * from './workflows';

@@ -89,7 +89,12 @@ const readWorkflow = createRoute({
   security,
   summary: "A workflow's own calendar (if any) and the one its jobs are planned in",
   request: { params: WorkflowParams },
-  responses: { 200: json(WorkflowCalendarOut, 'The calendars'), 401: errors[401], 404: errors[404] },
+  responses: {
+    200: json(WorkflowCalendarOut, 'The calendars'),
+    401: errors[401],
+    404: errors[404],
+    422: errors[422],
+  },
 });
 const writeWorkflow = createRoute({
   method: 'put',

@@ -88,6 +88,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/asks')) return { body: 'Mag het?', askedById: a.mechanic.id };
   if (path.endsWith('/feedback/follow-up')) return { note: 'Gebeld' };
   if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
+  if (path.endsWith('/delivery')) return { recipientName: 'Piet' };
   return {};
 }
 

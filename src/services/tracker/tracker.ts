@@ -12,6 +12,7 @@ import type { Db } from '../platform/context';
 import { withProfiles } from '../platform/events';
 import { sha256 } from '../platform/ids';
 import { totals } from '../platform/money';
+import { type ProofView, placesOfJob, proofsOfJob, type RoutePlace } from '../slots/route';
 
 export type Locale = 'nl' | 'en';
 
@@ -150,6 +151,14 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
     answerMinutesFor(db, organisation.id, job.workflowId),
   ]);
+  // Booked steps only: a job without a booking reads nothing more.
+  const booked = stepRows.some((s) => s.windowStartsAt !== null);
+  const [places, proofs] = booked
+    ? await Promise.all([
+        placesOfJob(db, organisation.id, organisation.timeZone, job.id),
+        proofsOfJob(db, job.id),
+      ])
+    : [{}, {}];
   return {
     organisation: {
       name: organisation.name,
@@ -187,6 +196,10 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     },
     ratings: Object.fromEntries(ratings),
     totals: totals(lineRows),
+    /** Where each open booked step stands on its route today ("3 stops before you"), by step id. */
+    places: places as Record<string, RoutePlace>,
+    /** Proofs of delivery (recipient, signature, photo) of the delivered stops, by step id. */
+    proofs: proofs as Record<string, ProofView>,
     lastEventId: latest?.id ?? 0,
   };
 }
