@@ -6,7 +6,7 @@ import { contextFor } from '../../src/runtime';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
-import { bookSlot } from '../../src/services/slots/booking';
+import { bookSlot, cancelBooking } from '../../src/services/slots/booking';
 import { deliverStop, signatureBytes } from '../../src/services/slots/deliver';
 import { moveStop, placeOf, placesOfJob, reorderStops, routeStops } from '../../src/services/slots/route';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
@@ -252,6 +252,24 @@ describe('the day of delivery', async () => {
     expect([twice.status, twice.json.error.code]).toEqual([409, 'already_delivered']);
     const [job] = await rt.database.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, d.jobId));
     expect(job?.status).toBe('done');
+  });
+
+  it('tells the route when a stop is booked or cancelled on the day itself', async () => {
+    // Wednesday 10:00 local (the clock as the countdown left it): two more stops in the 11:00 window.
+    const f = await booked('R-5', '2026-03-25T10:00:00Z');
+    const before = await logSize();
+    const g = await booked('R-6', '2026-03-25T10:00:00Z');
+    expect(await typesSince(f.jobId, before)).toEqual(['route.progressed']);
+    // Before G: R-3 (still open in the 09:00 window) and F.
+    expect((await placesOfJob(org.ctx.db, org.id, 'Europe/Amsterdam', g.jobId))[g.stepId]?.stopsBefore).toBe(
+      2,
+    );
+    const mark = await logSize();
+    await cancelBooking(driver, f.jobId, f.stepId, { reason: 'Klant is niet thuis' });
+    expect(await typesSince(g.jobId, mark)).toEqual(['route.progressed']);
+    expect((await placesOfJob(org.ctx.db, org.id, 'Europe/Amsterdam', g.jobId))[g.stepId]?.stopsBefore).toBe(
+      1,
+    );
   });
 
   async function logSize() {

@@ -281,6 +281,23 @@ export async function afterStopClosed(tx: Db, ctx: Ctx, stepId: string) {
 }
 
 /**
+ * After a booking was made, moved or cancelled: the routes it left and joined hear of it when that is today
+ * (a stop added or gone before theirs changes their place; other days show no countdown yet).
+ */
+export async function afterBookingChanged(
+  tx: Db,
+  ctx: Ctx,
+  step: { id: string; assigneeId: string | null; capacityKey: string },
+  windows: ({ startsAt: number } | null)[],
+) {
+  const { timeZone } = await calendarFor(tx, ctx.organisationId, null);
+  const today = isoDateOf(timeZone, ctx.clock.now());
+  const key = routeKeyOf(step, step);
+  const days = new Set(windows.flatMap((w) => (w ? [isoDateOf(timeZone, w.startsAt)] : [])));
+  if (days.has(today)) await announceRoute(tx, ctx, key, today, step.id);
+}
+
+/**
  * Puts a route's stops in the given order (the driver's or planner's): the named stops first, in that
  * order, then the others as they were; the order only counts within a window (a stop never moves before an earlier window). Every id must be a
  * stop of this route on this day (422 `not_on_route`).
