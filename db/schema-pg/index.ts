@@ -28,6 +28,7 @@ import * as questionsTables from '../schema/questions';
 import * as ratingsTables from '../schema/ratings';
 import * as smsTables from '../schema/sms';
 import * as specialistsTables from '../schema/specialists';
+import * as stopsTables from '../schema/stops';
 import * as webhooksTables from '../schema/webhooks';
 import * as workflowsTables from '../schema/workflows';
 import { bytea, type Row } from './types';
@@ -49,6 +50,7 @@ const sqlite = {
   ...ratingsTables,
   ...smsTables,
   ...specialistsTables,
+  ...stopsTables,
   ...webhooksTables,
   ...workflowsTables,
 };
@@ -1097,6 +1099,65 @@ export const specialists = pgTable(
     }),
     foreignKey({ name: 'specialists_role_id_roles_id_fk', columns: [t.roleId], foreignColumns: [roles.id] }),
     foreignKey({ name: 'specialists_user_id_users_id_fk', columns: [t.userId], foreignColumns: [users.id] }),
+  ],
+);
+
+export const proofsOfDelivery = pgTable(
+  'proofs_of_delivery',
+  {
+    stepId: text('step_id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    recipientName: text('recipient_name').notNull(),
+    signatureId: text('signature_id'),
+    photoId: text('photo_id'),
+    deliveredAt: bigint('delivered_at', { mode: 'number' }).notNull(),
+    byId: text('by_id'),
+  },
+  (t) => [
+    index('proofs_of_delivery_job').on(t.jobId),
+    foreignKey({
+      name: 'proofs_of_delivery_step_id_steps_id_fk',
+      columns: [t.stepId],
+      foreignColumns: [steps.id],
+    }),
+    foreignKey({
+      name: 'proofs_of_delivery_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({
+      name: 'proofs_of_delivery_job_id_jobs_id_fk',
+      columns: [t.jobId],
+      foreignColumns: [jobs.id],
+    }),
+    foreignKey({
+      name: 'proofs_of_delivery_by_id_specialists_id_fk',
+      columns: [t.byId],
+      foreignColumns: [specialists.id],
+    }),
+  ],
+);
+
+export const stopOrders = pgTable(
+  'stop_orders',
+  {
+    bookingId: text('booking_id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('stop_orders_org').on(t.organisationId),
+    foreignKey({
+      name: 'stop_orders_booking_id_bookings_id_fk',
+      columns: [t.bookingId],
+      foreignColumns: [bookings.id],
+    }),
+    foreignKey({
+      name: 'stop_orders_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
   ],
 );
 

@@ -31,6 +31,7 @@ export {
   notes,
   notifyPreferences,
   organisations,
+  proofsOfDelivery,
   pushSubscriptions,
   questions,
   rateLimits,
@@ -43,6 +44,7 @@ export {
   smsMessages,
   specialists,
   steps,
+  stopOrders,
   users,
   verifications,
   webhookEndpoints,
@@ -67,6 +69,7 @@ export * from './questions';
 export * from './ratings';
 export * from './sms';
 export * from './specialists';
+export * from './stops';
 export * from './translations';
 export * from './webhooks';
 export * from './workflows';

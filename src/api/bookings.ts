@@ -118,7 +118,7 @@ const DayPlanOut = z
     date: z.string(),
     groups: z.array(
       z.object({
-        key: z.string().openapi({ description: '`role:<id>` or `workflow:<id>:<position>`: whose capacity' }),
+        key: z.string().openapi({ description: '`role:<id>` or `workflow-step:<id>`: whose capacity' }),
         name: z.string(),
         slots: z.array(z.object({ startsAt: z.string(), endsAt: z.string(), stops: z.array(Stop) })),
       }),

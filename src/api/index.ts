@@ -22,6 +22,7 @@ import { finishDocument } from './openapi';
 import { questionRoutes } from './questions';
 import { roleRoutes } from './roles';
 import { stepRoutes } from './steps';
+import { stopRoutes } from './stops';
 import { trackRoutes } from './track';
 import { trackerLinkRoutes } from './tracker-links';
 import { embedTokenRoutes, widgetCors, widgetRoutes } from './widget';
@@ -52,6 +53,7 @@ export function createApi(rt: Runtime) {
     '/roles',
     '/roles/*',
     '/day-plan',
+    '/routes/*',
     '/calendar',
     '/media',
     '/insights/*',
@@ -64,6 +66,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', jobRoutes(rt));
   v1.route('/', stepRoutes(rt));
   v1.route('/', bookingRoutes());
+  v1.route('/', stopRoutes());
   v1.route('/', costLineRoutes());
   v1.route('/', invoiceRoutes());
   v1.route('/', documentRoutes(rt));

@@ -6,6 +6,7 @@ import type { RatingSummary } from '../services/customer-voice/ratings';
 import { currentStepIndex, lateBy } from '../services/jobs/progress';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
 import { totals } from '../services/platform/money';
+import type { ProofView, RoutePlace } from '../services/slots/route';
 import type { TrackerInvoice, TrackerView } from '../services/tracker/tracker';
 import Approvals from './Approvals';
 import Avatar from './Avatar';
@@ -28,6 +29,8 @@ type Props = {
     /** The customer's tracker: documents at their steps and the sign-offs asked and given. */
     documents?: TrackerView['documents'];
     signoffs?: TrackerView['signoffs'];
+    places?: TrackerView['places'];
+    proofs?: TrackerView['proofs'];
   };
   /**
    * Where an invoice's PDF is (the console's own address). The tracker's render is shared by every viewer
@@ -110,6 +113,8 @@ export default function TrackerBody(props: Props) {
                 documents={(view.documents ?? []).filter((d) => d.stepId === step.id)}
                 signoffs={view.signoffs ?? []}
                 locale={props.formatting.locale}
+                place={view.places?.[step.id]}
+                proof={view.proofs?.[step.id]}
                 jobStatus={view.job.status}
                 signature={
                   props.organisationName ? fill(t.signedByTeam, { org: props.organisationName }) : null
@@ -162,6 +167,34 @@ export default function TrackerBody(props: Props) {
 
 type Ui = { t: TrackerMessages; f: ReturnType<typeof formatters> };
 
+const FIVE_MINUTES = 5 * 60_000;
+
+/**
+ * "You are next" / "3 stops before you" with the window the stop is now expected in (no GPS: from the
+ * route's progress, services/slots/route.ts). Never earlier than now; rounded up to five minutes.
+ */
+function RoutePlaceLine(props: Ui & { place: RoutePlace; now: number }) {
+  const from = () => Math.ceil(Math.max(props.place.expectedFrom, props.now) / FIVE_MINUTES) * FIVE_MINUTES;
+  const until = () => from() + Math.max(FIVE_MINUTES, props.place.expectedUntil - props.place.expectedFrom);
+  const count = () => props.place.stopsBefore;
+  return (
+    <p class="route-place">
+      <strong>
+        {count() === 0
+          ? props.t.youAreNext
+          : count() === 1
+            ? props.t.oneStopBefore
+            : fill(props.t.stopsBefore, { count: count() })}
+      </strong>
+      <br />
+      {fill(props.t.expectedBetween, {
+        from: props.f.when(from(), props.now),
+        to: props.f.when(until(), from()),
+      })}
+    </p>
+  );
+}
+
 /** "Final" only once the job is done and every counted line is actual; before that, so far or estimated. */
 export const totalLabel = (final: boolean, status: TrackerView['job']['status'], t: TrackerMessages) =>
   final ? (status === 'done' ? t.totalFinal : t.totalSoFar) : t.totalEstimated;
@@ -175,6 +208,8 @@ function StepItem(
     documents: NonNullable<Props['view']['documents']>;
     signoffs: NonNullable<Props['view']['signoffs']>;
     locale: Formatting['locale'];
+    place: RoutePlace | undefined;
+    proof: ProofView | undefined;
     jobStatus: TrackerView['job']['status'];
     signature: string | null;
     ask: AskForm | undefined;
@@ -201,6 +236,13 @@ function StepItem(
     const last = new Map<string, string>();
     for (const q of [...props.questions].sort((x, y) => x.askedAt - y.askedAt)) last.set(q.threadId, q.id);
     return new Set(last.values());
+  };
+  // The route's countdown belongs to the day of the stop only.
+  const placeToday = () => {
+    const from = s().windowStartsAt;
+    return props.jobStatus === 'open' && from !== null && props.f.sameDay(from, props.now)
+      ? props.place
+      : undefined;
   };
   // The reason is told once: on the step that was moved (and in the headline), not on each step it moved.
   const ownReason = () => (s().promiseCauseStepId ?? s().id) === s().id;
@@ -334,6 +376,31 @@ function StepItem(
             </a>
           </Show>
         </p>
+      </Show>
+      <Show when={placeToday()}>
+        {(place) => <RoutePlaceLine place={place()} now={props.now} t={props.t} f={props.f} />}
+      </Show>
+      <Show when={props.proof}>
+        {(proof) => (
+          <figure class="proof">
+            <Show when={proof().signatureUrl}>
+              {(url) => (
+                <img
+                  class="signature"
+                  src={url()}
+                  alt={fill(props.t.signatureOf, { name: proof().recipientName })}
+                />
+              )}
+            </Show>
+            <figcaption>
+              <bdi>{fill(props.t.receivedBy, { name: proof().recipientName })}</bdi> ·{' '}
+              <Time ms={proof().deliveredAt} />
+            </figcaption>
+            <Show when={proof().photoUrl}>
+              {(url) => <img class="photo" src={url()} alt={props.t.deliveryPhoto} loading="lazy" />}
+            </Show>
+          </figure>
+        )}
       </Show>
       <Show when={late() > 0}>
         <p class="late">

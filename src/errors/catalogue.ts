@@ -108,6 +108,26 @@ export const ERRORS = {
     en: 'Someone just took the last place at this time. Choose another moment.',
     nl: 'Iemand nam net de laatste plek op dit tijdstip. Kies een ander moment.',
   },
+  not_a_stop: {
+    kind: 'conflict',
+    en: 'This step has no booked moment, so it is no stop on a route.',
+    nl: 'Deze stap heeft geen geboekt moment, dus is geen stop op een route.',
+  },
+  already_delivered: {
+    kind: 'conflict',
+    en: 'This stop was already delivered.',
+    nl: 'Deze stop is al afgeleverd.',
+  },
+  not_on_route: {
+    kind: 'invalid',
+    en: 'This stop is not on this route on this day.',
+    nl: 'Deze stop staat die dag niet op deze route.',
+  },
+  signature_unreadable: {
+    kind: 'invalid',
+    en: 'The signature could not be read: draw it again.',
+    nl: 'De handtekening is niet leesbaar: zet hem opnieuw.',
+  },
   nothing_booked: {
     kind: 'conflict',
     en: 'Nothing is booked for this step.',
@@ -746,6 +766,7 @@ export const RESOURCES = {
   'API key': { en: 'API key', nl: 'API-sleutel' },
   'webhook endpoint': { en: 'webhook endpoint', nl: 'webhook-endpoint' },
   delivery: { en: 'delivery', nl: 'bezorging' },
+  route: { en: 'route', nl: 'route' },
   image: { en: 'image', nl: 'afbeelding' },
   'email message': { en: 'email message', nl: 'e-mailbericht' },
   'follow-up': { en: 'follow-up', nl: 'opvolging' },

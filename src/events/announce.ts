@@ -27,7 +27,8 @@ export type Announcement =
   | 'rated'
   | 'invoice'
   | 'document'
-  | 'signoff';
+  | 'signoff'
+  | 'route';
 
 type Rule = { say: Announcement; push?: true } | null;
 
@@ -46,6 +47,9 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'booking.made': { say: 'promise' },
   'booking.moved': { say: 'promise', push: true },
   'booking.cancelled': { say: 'promise', push: true },
+  // Said like the step's own `step.finished` in the same batch, which is the one pushed.
+  'booking.delivered': { say: 'finished' },
+  'route.progressed': { say: 'route' },
   'step.assigned': { say: 'assigned' },
   'note.posted': { say: 'note' },
   'cost_line.added': { say: 'costs' },

@@ -230,6 +230,32 @@ export const EVENTS = {
     'customer',
     stepChange({ previous: window, by: bookedBy, reason: z.string().nullable() }),
   ),
+  /**
+   * A booked stop delivered, with its proof (docs/decisions/delivery-day.md): who received it, the
+   * signature drawn on the driver's phone and a photo (image addresses; none without them).
+   */
+  'booking.delivered': entry(
+    'customer',
+    stepChange({
+      delivery: z.object({
+        recipientName: z.string(),
+        signatureUrl: z.string().nullable(),
+        photoUrl: z.string().nullable(),
+        deliveredAt: time,
+        by: z.string().nullable(),
+      }),
+    }),
+  ),
+  /**
+   * The stop's place on its route changed (a stop before it finished, the route was reordered): how many
+   * open stops come first and the window it is now expected in.
+   */
+  'route.progressed': entry(
+    'customer',
+    z.object({
+      place: z.object({ stopsBefore: z.number().int(), expectedFrom: time, expectedUntil: time }),
+    }),
+  ),
   /** A fixed appointment the work before it no longer fits (or fits again); for staff, the promise stays. */
   'step.at_risk': entry(
     'internal',

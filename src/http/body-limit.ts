@@ -13,6 +13,9 @@ const larger: [RegExp, number][] = [
   [/^\/api\/v1\/inbound\/mail\/?$/, INBOUND_LIMITS.bytes],
   [/^\/console\/jobs\/[^/]+\/?$/, LIMITS.photosPerUpload * MAX_UPLOAD_BYTES + FORM_OVERHEAD],
   [/^\/console\/(team\/[^/]+|settings)\/?$/, MAX_UPLOAD_BYTES + FORM_OVERHEAD],
+  // A delivery's photo and its signature (a PNG as a data URL, a third larger than its bytes).
+  [/^\/console\/stops\/?$/, MAX_UPLOAD_BYTES + 2 * LIMITS.signatureBytes + FORM_OVERHEAD],
+  [/^\/api\/v1\/jobs\/[^/]+\/steps\/[^/]+\/delivery\/?$/, 2 * LIMITS.signatureBytes + FORM_OVERHEAD],
 ];
 
 export function bodyLimitFor(path: string): number {

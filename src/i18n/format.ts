@@ -51,6 +51,10 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
   const hours = unit('hour');
   const days = unit('day');
   return {
+    /** Whether two instants fall on the same local day. */
+    sameDay(a: number, b: number): boolean {
+      return day.format(a) === day.format(b);
+    },
     /** Time only when on the same day as `reference`, else weekday, date and time. */
     when(ms: number, reference: number): string {
       return day.format(ms) === day.format(reference) ? time.format(ms) : dateTime.format(ms);

@@ -130,6 +130,7 @@ function validBody(method: string, path: string): unknown {
   if (path.endsWith('/booking')) return { startsAt: '2026-12-01T10:00:00Z' };
   if (path.endsWith('/credit-note')) return { reason: 'Verkeerde prijs' };
   if (path.endsWith('/{documentId}')) return { visibleToCustomer: false };
+  if (path.endsWith('/delivery')) return { recipientName: 'Piet' };
   return {};
 }
 

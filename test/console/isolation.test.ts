@@ -255,6 +255,8 @@ const PAGES_COVERED = new Set([
   'outbox/[id].astro',
   // The day plan reads bookings by the viewer's organisation only.
   'day.astro',
+  // The driver's stops: a route of the viewer's organisation only.
+  'stops.astro',
   // Public, and about no organisation: an email address in, one user's single-use token out.
   'forgot-password.astro',
   'reset-password.astro',
@@ -285,6 +287,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/jobs/${aJob.jobId}/invoices/${b.invoice}.pdf`,
       `/console/jobs/${b.job}/documents/${b.version}`,
       `/console/jobs/${aJob.jobId}/documents/${b.version}`,
+      `/console/stops?route=specialist:${b.specialist}`,
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(404);
@@ -307,6 +310,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       '/console/insights/jobs?kind=questions',
       '/console/outbox',
       '/console/day',
+      '/console/stops',
     ]) {
       const response = await a.get(path);
       expect(response.status, path).toBe(200);
@@ -387,6 +391,20 @@ describe('organisation A reaching for organisation B through the console', () =>
         },
       ],
       ['/console/calendar', { _action: 'dropWorkflowCalendar', workflowId: b.workflow }],
+      ...(['deliver', 'done'] as const).map((action): [string, Record<string, string>] => [
+        '/console/stops',
+        { _action: action, route: 'x', date: '2026-12-01', jobId: b.job, stepId: b.step, recipientName: 'A' },
+      ]),
+      [
+        '/console/stops',
+        {
+          _action: 'reorder',
+          route: `specialist:${b.specialist}`,
+          date: '2026-12-01',
+          stop: 'bkg_x',
+          direction: 'up',
+        },
+      ],
     ];
     for (const [path, form] of cases) {
       const response = await a.post(path, form);

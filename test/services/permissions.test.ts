@@ -5,6 +5,7 @@ import { createApi } from '../../src/api';
 import { boardActions } from '../../src/console/board-page';
 import { jobForms } from '../../src/console/job-forms';
 import { settingsActions } from '../../src/console/settings-page';
+import { stopActions } from '../../src/console/stops-page';
 import { teamActions } from '../../src/console/team-page';
 import { consoleMessages } from '../../src/i18n/console';
 import { queueTrackerLinkSms } from '../../src/notify/sms/queue';
@@ -28,6 +29,7 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import type { Ctx } from '../../src/services/platform/context';
 import { ServiceError } from '../../src/services/platform/errors';
 import { newId } from '../../src/services/platform/ids';
+import { reorderStops } from '../../src/services/slots/route';
 import { ACTIONS, type Action, permits, RULES, type Who } from '../../src/services/staff/permissions';
 import { listInvites } from '../../src/services/staff/team';
 import { assignStep } from '../../src/services/steps/assign-step';
@@ -153,6 +155,7 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   // No feedback on the fixture's job: allowed ends in a 404 for the follow-up, refused in 403.
   'feedback:follow_up': (ctx, f) => completeFollowUp(ctx, f.jobId, { note: 'Gebeld, opgelost' }),
   'embed_token:issue': (ctx, f) => issueEmbedToken(ctx, f.jobId),
+  'route:reorder': (ctx) => reorderStops(ctx, `specialist:${org.mechanic.id}`, '2026-12-01', []),
   'workflow:manage': (ctx) => createWorkflow(ctx, { name: 'Poetsen', steps: [{ title: 'Wassen' }] }),
   'role:manage': (ctx) => createRole(ctx, { name: `Poetser ${++roles}` }),
   'calendar:manage': (ctx) => setCalendar(ctx, ALWAYS_OPEN),
@@ -250,6 +253,10 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   insights: 'settings:manage',
   // Board
   hideSetup: 'settings:manage',
+  // The driver's stops
+  deliver: 'step:progress',
+  done: 'step:progress',
+  reorder: 'route:reorder',
   // Team page
   invite: 'team:manage',
   permission: 'team:manage',
@@ -297,6 +304,8 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'put /workflows/{workflowId}': 'workflow:manage',
   'post /roles': 'role:manage',
   'put /jobs/{jobId}/steps/{stepId}/booking': 'step:promise',
+  'post /jobs/{jobId}/steps/{stepId}/delivery': 'step:progress',
+  'put /routes/{route}/stops/order': 'route:reorder',
   'delete /jobs/{jobId}/steps/{stepId}/booking': 'step:promise',
   'put /roles/{roleId}': 'role:manage',
   'delete /roles/{roleId}': 'role:manage',
@@ -320,6 +329,7 @@ describe('every way in has a row', () => {
       ...Object.keys(settingsActions(actors.admin, consoleMessages.en)),
       ...Object.keys(teamActions(page, 'nl')),
       ...Object.keys(boardActions(actors.admin)),
+      ...Object.keys(stopActions(actors.admin, consoleMessages.en)),
     ];
     expect([...new Set(forms)].sort()).toEqual(Object.keys(CONSOLE_FORMS).sort());
     for (const action of Object.values(CONSOLE_FORMS)) if (action) expect(ACTIONS).toContain(action);

@@ -35,4 +35,8 @@ export const LIMITS = {
   hourlyRate: 100_000,
   /** A promised answer time in working minutes (a week of round-the-clock work). */
   answerMinutes: 10_080,
+  /** A signature drawn on a driver's phone, as the PNG the canvas makes (decoded bytes). */
+  signatureBytes: 256 * 1024,
+  /** Stops one reorder names (a driver's day). */
+  stopsPerRoute: 200,
 } as const;

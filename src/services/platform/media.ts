@@ -10,6 +10,8 @@ const SHAPES = {
   photo: { width: 1600, height: 1600, fit: 'inside' },
   avatar: { width: 320, height: 320, fit: 'cover' },
   logo: { width: 480, height: 160, fit: 'inside' },
+  /** A signature drawn on a phone (proof of delivery). */
+  signature: { width: 800, height: 400, fit: 'inside' },
 } as const;
 export type ImageShape = keyof typeof SHAPES;
 

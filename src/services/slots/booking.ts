@@ -19,6 +19,7 @@ import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { authorize } from '../staff/permissions';
 import { cascade } from '../steps/replan';
+import { afterBookingChanged } from './route';
 
 /**
  * Bookable steps (docs/decisions/slots.md): the customer picks the moment of a step from the free slots
@@ -274,6 +275,7 @@ export async function bookSlot(
         : { jobId, stepId, type: 'booking.made', payload: { step: snapshot, booking, by: byOf(ctx) } },
     );
     await cascade(tx, ctx, jobId, { stepId, kind: 'moved', reason }, slot.endsAt, step.promisedAt);
+    await afterBookingChanged(tx, ctx, step, [previous, booking]);
   });
   return bookingView(ctx.db, ctx, jobId, stepId);
 }
@@ -307,6 +309,7 @@ export async function cancelBooking(
       type: 'booking.cancelled',
       payload: { step: snapshot, previous, by: byOf(ctx), reason },
     });
+    await afterBookingChanged(tx, ctx, step, [previous]);
   });
   return bookingView(ctx.db, ctx, jobId, stepId);
 }

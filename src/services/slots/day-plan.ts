@@ -10,7 +10,7 @@ import {
   workflows,
 } from '../../../db/schema';
 import { getCalendar } from '../calendar/calendars';
-import { zonedInstant } from '../calendar/working-time';
+import { localDateOf, zonedInstant } from '../calendar/working-time';
 import type { Ctx } from '../platform/context';
 import { invalid } from '../platform/errors';
 
@@ -36,21 +36,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A local date (YYYY-MM-DD) in the organisation's time zone, with its bookings grouped by capacity and slot. */
 export async function dayPlan(ctx: Ctx, date: string): Promise<{ date: string; groups: PlanGroup[] }> {
-  const parts = DATE.exec(date);
-  if (!parts) throw invalid('date', 'bad_format');
-  const local = { y: Number(parts[1]), m: Number(parts[2]), d: Number(parts[3]) };
-  // A real day of the calendar: 2026-02-30 is refused, not read as 2 March.
-  const check = new Date(Date.UTC(local.y, local.m - 1, local.d));
-  if (check.getUTCMonth() !== local.m - 1 || check.getUTCDate() !== local.d)
-    throw invalid('date', 'bad_format');
   const calendar = await getCalendar(ctx);
-  const start = zonedInstant(calendar.timeZone, local, 0);
-  const next = new Date(Date.UTC(local.y, local.m - 1, local.d + 1));
-  const end = zonedInstant(
-    calendar.timeZone,
-    { y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() },
-    0,
-  );
+  const { start, end } = dayBounds(calendar.timeZone, date);
   const rows = await ctx.db
     .select({ booking: bookings, job: jobs, step: steps, assignee: specialists.name })
     .from(bookings)
@@ -101,8 +88,34 @@ export async function dayPlan(ctx: Ctx, date: string): Promise<{ date: string; g
   return { date, groups: [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
+/** A local date (YYYY-MM-DD, a real day of the calendar) as the instants it starts and ends in a time zone. */
+export function dayBounds(timeZone: string, date: string): { start: number; end: number } {
+  const parts = DATE.exec(date);
+  if (!parts) throw invalid('date', 'bad_format');
+  const local = { y: Number(parts[1]), m: Number(parts[2]), d: Number(parts[3]) };
+  // A real day of the calendar: 2026-02-30 is refused, not read as 2 March.
+  const check = new Date(Date.UTC(local.y, local.m - 1, local.d));
+  if (check.getUTCMonth() !== local.m - 1 || check.getUTCDate() !== local.d)
+    throw invalid('date', 'bad_format');
+  const next = new Date(Date.UTC(local.y, local.m - 1, local.d + 1));
+  return {
+    start: zonedInstant(timeZone, local, 0),
+    end: zonedInstant(
+      timeZone,
+      { y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() },
+      0,
+    ),
+  };
+}
+
+/** The local date (YYYY-MM-DD) of an instant in a time zone. */
+export function isoDateOf(timeZone: string, ms: number): string {
+  const { y, m, d } = localDateOf(timeZone, ms);
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** A capacity's name: its role's (`role:<id>`), else its workflow's and step's (`workflow-step:<id>`). */
-async function capacityNames(ctx: Ctx, keys: string[]): Promise<Map<string, string>> {
+export async function capacityNames(ctx: Ctx, keys: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const roleIds = keys.filter((k) => k.startsWith('role:')).map((k) => k.slice('role:'.length));
   if (roleIds.length) {

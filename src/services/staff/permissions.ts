@@ -59,6 +59,8 @@ export const RULES = {
   'webhook:manage': row('yes', 'no', 'no', 'no'),
   'widget:manage': row('yes', 'no', 'no', 'no'),
   'embed_token:issue': row('yes', 'yes', 'yes', 'yes'),
+  /** Putting a day's stops in order: the driver on their phone, the planner at the desk. */
+  'route:reorder': row('yes', 'yes', 'yes', 'yes'),
 } as const satisfies Record<string, Record<Who, Grant>>;
 
 export type Action = keyof typeof RULES;

@@ -5,6 +5,7 @@ import { loadOpenJob, loadStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict } from '../platform/errors';
 import { appendEvent } from '../platform/events';
+import { afterStopClosed } from '../slots/route';
 import { authorize } from '../staff/permissions';
 import { cascade } from './replan';
 import { type StepEventType, type StepView, saveStep } from './save-step';
@@ -26,67 +27,73 @@ export async function changeStepStatus(
   action: StepAction,
   input: { reason?: string } = {},
 ): Promise<StepView> {
-  return inTransaction(ctx, async (tx) => {
-    await loadOpenJob(tx, ctx, jobId);
-    const step = await loadStep(tx, jobId, stepId);
-    await authorize(tx, ctx, 'step:progress', step);
-    const rule = rules[action];
-    if (!rule.from.includes(step.status)) {
-      throw conflict(
-        'invalid_transition',
-        { action, status: step.status },
-        {
-          status: step.status,
-          allowedFrom: rule.from,
-        },
-      );
-    }
-    if (action === 'finish') await refuseWhileApprovalWaits(tx, stepId);
-    const now = ctx.clock.now();
-    const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
-    if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
-    if (action === 'finish') changes.doneAt = now;
-    if (action === 'block') changes.blockedReason = input.reason ?? null;
-    const updated = await saveStep(
-      tx,
-      ctx,
-      step,
-      changes,
-      rule.event,
-      input.reason ? { reason: input.reason } : {},
+  return inTransaction(ctx, (tx) => changeStepStatusIn(tx, ctx, jobId, stepId, action, input));
+}
+
+/** The same inside a caller's transaction (a delivery finishes its step with its proof, or neither). */
+export async function changeStepStatusIn(
+  tx: Db,
+  ctx: Ctx,
+  jobId: string,
+  stepId: string,
+  action: StepAction,
+  input: { reason?: string } = {},
+): Promise<StepView> {
+  await loadOpenJob(tx, ctx, jobId);
+  const step = await loadStep(tx, jobId, stepId);
+  await authorize(tx, ctx, 'step:progress', step);
+  const rule = rules[action];
+  if (!rule.from.includes(step.status)) {
+    throw conflict(
+      'invalid_transition',
+      { action, status: step.status },
+      {
+        status: step.status,
+        allowedFrom: rule.from,
+      },
     );
+  }
+  if (action === 'finish') await refuseWhileApprovalWaits(tx, stepId);
+  const now = ctx.clock.now();
+  const changes: Partial<Step> = { status: rule.to, blockedReason: null, waitingOn: null };
+  if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
+  if (action === 'finish') changes.doneAt = now;
+  if (action === 'block') changes.blockedReason = input.reason ?? null;
+  const updated = await saveStep(
+    tx,
+    ctx,
+    step,
+    changes,
+    rule.event,
+    input.reason ? { reason: input.reason } : {},
+  );
 
-    if (action === 'finish') {
-      await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now);
-    }
-    if (action === 'skip') {
-      await cascade(
-        tx,
-        ctx,
+  if (action === 'finish') {
+    await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now);
+  }
+  if (action === 'skip') {
+    await cascade(tx, ctx, jobId, { stepId, kind: 'skipped', reason: null }, await skippedEnd(tx, step, now));
+  }
+
+  if (rule.to === 'done' || rule.to === 'skipped') {
+    const [open] = await tx
+      .select({ id: steps.id })
+      .from(steps)
+      .where(and(eq(steps.jobId, jobId), notInArray(steps.status, ['done', 'skipped'])))
+      .limit(1);
+    if (!open) {
+      await tx.update(jobs).set({ status: 'done', updatedAt: now }).where(eq(jobs.id, jobId));
+      await appendEvent(tx, ctx, {
         jobId,
-        { stepId, kind: 'skipped', reason: null },
-        await skippedEnd(tx, step, now),
-      );
+        type: 'job.completed',
+        payload: { status: 'done' },
+      });
+      await issueOnCompletion(tx, ctx, jobId);
     }
-
-    if (rule.to === 'done' || rule.to === 'skipped') {
-      const [open] = await tx
-        .select({ id: steps.id })
-        .from(steps)
-        .where(and(eq(steps.jobId, jobId), notInArray(steps.status, ['done', 'skipped'])))
-        .limit(1);
-      if (!open) {
-        await tx.update(jobs).set({ status: 'done', updatedAt: now }).where(eq(jobs.id, jobId));
-        await appendEvent(tx, ctx, {
-          jobId,
-          type: 'job.completed',
-          payload: { status: 'done' },
-        });
-        await issueOnCompletion(tx, ctx, jobId);
-      }
-    }
-    return updated;
-  });
+    // A booked stop closed: the stops after it on its route move up (their trackers say so live).
+    await afterStopClosed(tx, ctx, stepId);
+  }
+  return updated;
 }
 
 /**

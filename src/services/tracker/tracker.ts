@@ -15,6 +15,7 @@ import type { Db } from '../platform/context';
 import { withProfiles } from '../platform/events';
 import { sha256 } from '../platform/ids';
 import { totals } from '../platform/money';
+import { type ProofView, placesOfJob, proofsOfJob, type RoutePlace } from '../slots/route';
 
 export type Locale = 'nl' | 'en';
 
@@ -157,6 +158,14 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
       jobSignoffs(db, job.id),
       job.status === 'done' ? jobInvoices(db, job.id) : [],
     ]);
+  // Booked steps only: a job without a booking reads nothing more.
+  const booked = stepRows.some((s) => s.windowStartsAt !== null);
+  const [places, proofs] = booked
+    ? await Promise.all([
+        placesOfJob(db, organisation.id, organisation.timeZone, job.id),
+        proofsOfJob(db, job.id),
+      ])
+    : [{}, {}];
   return {
     organisation: {
       name: organisation.name,
@@ -200,6 +209,10 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     totals: totals(lineRows),
     /** The job's invoices and credit notes (a done job's); the tracker links each PDF. */
     invoices: invoices.map(trackerInvoice),
+    /** Where each open booked step stands on its route today ("3 stops before you"), by step id. */
+    places: places as Record<string, RoutePlace>,
+    /** Proofs of delivery (recipient, signature, photo) of the delivered stops, by step id. */
+    proofs: proofs as Record<string, ProofView>,
     lastEventId: latest?.id ?? 0,
   };
 }
