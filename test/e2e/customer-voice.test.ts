@@ -123,7 +123,7 @@ describe("the customer's voice, in real browsers", () => {
       .locator('#cost-photo')
       .setInputFiles({ name: 'schijf.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await desk.getByLabel('De stap wacht op de beslissing van de klant').check();
-    await desk.getByRole('button', { name: 'Toevoegen' }).click();
+    await desk.getByRole('button', { name: 'Toevoegen', exact: true }).click();
     await desk.getByText('Kostenregel toegevoegd.').waitFor();
     await desk.locator('.connection.live').waitFor();
 

@@ -69,7 +69,7 @@ describe('documents and sign-off in a real browser', () => {
       .locator('#document-file')
       .setInputFiles({ name: 'concept akte.pdf', mimeType: 'application/pdf', buffer: Buffer.from(draft) });
     await panel.getByLabel('De klant om akkoord vragen').check();
-    await panel.getByRole('button', { name: 'Toevoegen', exact: true }).click();
+    await panel.getByRole('button', { name: 'Document toevoegen', exact: true }).click();
     await sp.locator('#documents li.document', { hasText: 'Concept-akte' }).waitFor();
     await sp
       .locator('#documents')
