@@ -95,7 +95,7 @@ function calendarOf(message: Received | undefined) {
 
 describe('booking email with its calendar file', () => {
   it('sends REQUEST for made and moved, CANCEL for cancelled: one UID, SEQUENCE rising, DTSTART the window', async () => {
-    const { mailbox, transport, customer, newJob, work } = await setup();
+    const { mailbox, transport, org, customer, newJob, work } = await setup();
     try {
       const { jobId, stepId } = await newJob('B-1', 'en', 'sam@example.nl');
       await work();
@@ -120,10 +120,14 @@ describe('booking email with its calendar file', () => {
       expect(first.organizer).toMatch(/^mailto:tracker@mail\.test$/i);
       expect(first.attendee).toMatch(/^mailto:sam@example\.nl$/i);
 
-      await bookSlot(customer, jobId, stepId, at('2026-03-25T12:00:00Z'));
+      // Staff move it, with the reason the customer reads.
+      await bookSlot(org.ctx, jobId, stepId, at('2026-03-25T12:00:00Z'), {
+        reason: 'The van is in for repair',
+      });
       await work();
       const moved = (await mailbox.waitFor(3))[2];
       expect(moved?.parsed.text).toContain('Moved: Delivery is now 25 March 2026 13:00–15:00.');
+      expect(moved?.parsed.text).toContain('Why: The van is in for repair');
       expect(calendarOf(moved)).toMatchObject({
         method: 'REQUEST',
         uid: first.uid,
