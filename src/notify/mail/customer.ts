@@ -12,6 +12,7 @@ import {
   steps,
 } from '../../../db/schema';
 import { type LogEvent, readEvent } from '../../events/catalogue';
+import { localText } from '../../i18n/content';
 import type { Locale } from '../../i18n/messages';
 import { type BaseCtx, type Db, writeTransaction } from '../../services/platform/context';
 import { withProfiles } from '../../services/platform/events';
@@ -48,6 +49,7 @@ const PREFERENCE: Record<PendingKind, NotifyKind | null> = {
   started: 'progress',
   finished: 'progress',
   promise: 'promise',
+  booking: 'promise',
   answer: 'answer',
   approval: 'approval',
   done: 'done',
@@ -73,6 +75,10 @@ function momentKind(e: LogEvent): PendingKind | null {
       return e.payload.costLine.state === 'awaiting_approval' ? 'approval' : null;
     case 'job.completed':
       return 'done';
+    case 'booking.made':
+    case 'booking.moved':
+    case 'booking.cancelled':
+      return 'booking';
     default:
       return null;
   }
@@ -317,7 +323,8 @@ export async function flushCustomerMail(base: BaseCtx, options: MailWorkOptions)
     const byJob = new Map<string, { e: LogEvent; moment: Moment }[]>();
     for (const row of logged) {
       const e = readEvent(row);
-      const moment = e ? momentOf(e) : null;
+      const f = e ? found.get(e.jobId) : undefined;
+      const moment = e && f ? momentOf(e, f.org.defaultLocale, f.job.locale ?? f.org.defaultLocale) : null;
       if (!e || !moment) continue;
       const list = byJob.get(e.jobId) ?? [];
       list.push({ e, moment });
@@ -375,6 +382,7 @@ async function queueJobMail(
   );
   // A message that is one answer belongs to that question's thread.
   const only = read.length === 1 ? read[0]?.e : undefined;
+  const calendars = calendarsOf(read, new URL(options.publicUrl).hostname);
   await queueMail(
     tx,
     {
@@ -387,12 +395,16 @@ async function queueJobMail(
       ...rendered,
       replyTo: replyAddress(secrets.reply, job.id, now, options.replyAddressDays, options.inboundDomain),
       unsubscribeUrl,
+      ...(calendars ? { calendars } : {}),
     },
     now,
   );
 }
 
-function momentOf(e: LogEvent): Moment | null {
+function momentOf(e: LogEvent, orgLocale: Locale, locale: Locale): Moment | null {
+  // A booked step's title in the customer's language where the step was given in it.
+  const stepTitle = (step: { title: string; translations?: Parameters<typeof localText>[2] }) =>
+    localText(step.title, orgLocale, step.translations, 'title', locale).text;
   switch (e.type) {
     case 'job.created':
       return { kind: 'tracker_link' };
@@ -418,9 +430,44 @@ function momentOf(e: LogEvent): Moment | null {
       };
     case 'job.completed':
       return { kind: 'done' };
+    case 'booking.made':
+    case 'booking.moved':
+      return {
+        kind: 'booking',
+        change: e.type === 'booking.made' ? 'made' : 'moved',
+        step: stepTitle(e.payload.step),
+        startsAt: e.payload.booking.startsAt,
+        endsAt: e.payload.booking.endsAt,
+        reason: e.type === 'booking.moved' ? e.payload.reason : null,
+      };
+    case 'booking.cancelled':
+      return {
+        kind: 'booking',
+        change: 'cancelled',
+        step: stepTitle(e.payload.step),
+        startsAt: e.payload.previous.startsAt,
+        endsAt: e.payload.previous.endsAt,
+        reason: e.payload.reason,
+      };
     default:
       return null;
   }
+}
+
+/**
+ * The calendar files a message carries: per booked step, the last booking event of the message — the
+ * booking it names, as REQUEST (made, moved) or CANCEL. Only a pointer is queued; the sender renders the
+ * file from the booking row when it sends (src/services/slots/calendar-file.ts).
+ */
+function calendarsOf(read: { e: LogEvent }[], host: string): string | null {
+  const byStep = new Map<string, string>();
+  for (const { e } of read) {
+    if (e.type === 'booking.made' || e.type === 'booking.moved')
+      byStep.set(e.payload.step.id, `REQUEST ${e.payload.booking.id} ${host}`);
+    if (e.type === 'booking.cancelled')
+      byStep.set(e.payload.step.id, `CANCEL ${e.payload.previous.id} ${host}`);
+  }
+  return byStep.size ? [...byStep.values()].join(', ') : null;
 }
 
 function kindOf(moments: Moment[]) {
@@ -429,5 +476,6 @@ function kindOf(moments: Moment[]) {
   if (kinds.has('tracker_link')) return 'tracker_link';
   if (kinds.has('done')) return 'done';
   if (kinds.size === 1 && kinds.has('answer')) return 'answer';
+  if (kinds.has('booking')) return 'booking';
   return 'update';
 }

@@ -43,9 +43,18 @@ export type OutgoingMail = {
   unsubscribeUrl?: string;
   /** Optionally also a mailto: for List-Unsubscribe. */
   unsubscribeMailto?: string;
+  /**
+   * Calendar files to attach, as `METHOD bookingId host` pointers joined by ", " (REQUEST or CANCEL): the
+   * sender renders each from its booking row when it sends. Kept in the headers under CALENDAR_HEADER,
+   * which the sender removes.
+   */
+  calendars?: string;
   /** Send no earlier than this (epoch ms); now by default. */
   notBefore?: number;
 };
+
+/** Where a message's calendar pointers wait in its stored headers; never sent as a header. */
+export const CALENDAR_HEADER = 'X-Open-Kitchen-Calendar';
 
 /** Largest rendered body we store (HTML and text each); a message beyond it is a bug in a template. */
 export const MAIL_BODY_LIMIT = 256 * 1024;
@@ -109,6 +118,7 @@ function headersOf(m: OutgoingMail): Record<string, string> {
     .map((u) => `<${oneLine(u as string)}>`);
   if (unsubscribe.length) headers['List-Unsubscribe'] = unsubscribe.join(', ');
   if (m.unsubscribeUrl) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  if (m.calendars) headers[CALENDAR_HEADER] = oneLine(m.calendars);
   // Automatic messages: no vacation replies back to us (RFC 3834).
   headers['Auto-Submitted'] = 'auto-generated';
   return headers;

@@ -7,6 +7,15 @@ export type Moment =
   | { kind: 'tracker_link' }
   | { kind: 'started' | 'finished'; step: string }
   | { kind: 'promise'; step: string; at: number | null }
+  /** A booked moment made, moved or cancelled; its calendar file goes with the message. */
+  | {
+      kind: 'booking';
+      change: 'made' | 'moved' | 'cancelled';
+      step: string;
+      startsAt: number;
+      endsAt: number;
+      reason: string | null;
+    }
   | { kind: 'answer'; question: string; answer: string; by: string | null }
   | { kind: 'approval'; item: string; amountCents: number }
   | { kind: 'done' };
@@ -186,6 +195,11 @@ function subjectOf(m: MailMessages, input: CustomerMailInput): string {
     if (only.kind === 'started') return fill(m.subject.started, { org, step: only.step });
     if (only.kind === 'finished') return fill(m.subject.finished, { org, step: only.step });
     if (only.kind === 'promise') return fill(m.subject.promise, { org, title });
+    if (only.kind === 'booking')
+      return fill(only.change === 'cancelled' ? m.subject.bookingCancelled : m.subject.booking, {
+        org,
+        step: only.step,
+      });
     if (only.kind === 'answer') return fill(m.subject.answer, { org });
   }
   return fill(m.subject.update, { org, title });
@@ -218,6 +232,16 @@ function momentBlocks(
             : fill(m.promise, { step: moment.step, time: f.when(moment.at, input.now) }),
         ),
       ];
+    case 'booking': {
+      const text = { made: m.bookingMade, moved: m.bookingMoved, cancelled: m.bookingCancelled }[
+        moment.change
+      ];
+      const time = `${f.day(moment.startsAt)} ${f.when(moment.startsAt, moment.startsAt)}–${f.when(moment.endsAt, moment.startsAt)}`;
+      return [
+        paragraph(fill(text, { step: moment.step, time })),
+        ...(moment.reason ? [paragraph(fill(m.bookingReason, { reason: moment.reason }))] : []),
+      ];
+    }
     case 'answer':
       return [
         paragraph(

@@ -4,7 +4,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { lockFree } from '../../../db/dialect';
 import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
 import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
-import { normaliseAddress } from './outbox';
+import { bookingRowCalendar } from '../../services/slots/calendar-file';
+import { CALENDAR_HEADER, normaliseAddress } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
 const SEND_BATCH = 50;
@@ -157,7 +158,14 @@ export async function sendDueMail(
     mine.map(async ({ message, orgName, failing }) => {
       if (failing) return { message, failing, error: null };
       try {
+        const { [CALENDAR_HEADER]: calendars, ...headers } = message.headers;
+        const parts = await calendarParts(db, calendars, {
+          organiser: { name: orgName, email: from },
+          attendee: { email: message.recipient },
+          now: message.createdAt,
+        });
         await transport.send({
+          ...parts,
           from: { name: orgName, address: from },
           to: message.recipient,
           subject: message.subject,
@@ -165,7 +173,7 @@ export async function sendDueMail(
           text: message.text,
           messageId: message.messageId,
           date: new Date(message.createdAt),
-          headers: message.headers,
+          headers,
           // Only the recipient is refused or accepted; the envelope sender is ours.
           envelope: { from, to: [message.recipient] },
         });
@@ -223,4 +231,38 @@ export async function sendDueMail(
     }
   });
   return outcomes.length;
+}
+
+/**
+ * A message's calendar files, rendered now from the booking rows its pointers name (`METHOD bookingId
+ * host`): the first as nodemailer's `icalEvent` (the text/calendar alternative mail programs act on), any
+ * further ones as .ics attachments.
+ */
+async function calendarParts(
+  db: Db,
+  pointers: string | undefined,
+  who: { organiser: { name: string; email: string }; attendee: { email: string }; now: number },
+): Promise<Pick<SendMailOptions, 'icalEvent' | 'attachments'>> {
+  if (!pointers) return {};
+  const files: { method: 'REQUEST' | 'CANCEL'; content: string }[] = [];
+  for (const pointer of pointers.split(', ')) {
+    const [method, bookingId, host] = pointer.split(' ');
+    if ((method !== 'REQUEST' && method !== 'CANCEL') || !bookingId || !host) continue;
+    const content = await bookingRowCalendar(db, { bookingId, method, host, trackerUrl: null, ...who });
+    if (content) files.push({ method, content });
+  }
+  const [first, ...rest] = files;
+  if (!first) return {};
+  return {
+    icalEvent: { method: first.method, filename: 'booking.ics', content: first.content },
+    ...(rest.length
+      ? {
+          attachments: rest.map((f, i) => ({
+            filename: `booking-${i + 2}.ics`,
+            contentType: `text/calendar; charset=utf-8; method=${f.method}`,
+            content: f.content,
+          })),
+        }
+      : {}),
+  };
 }

@@ -1,6 +1,7 @@
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, count, eq, lte, ne } from 'drizzle-orm';
 import { createEvent } from 'ics';
-import { bookings } from '../../../db/schema';
+import { bookings, jobs, organisations, steps } from '../../../db/schema';
+import { addressLines } from '../platform/address';
 import type { Db } from '../platform/context';
 
 /**
@@ -45,6 +46,73 @@ export async function bookingCalendar(
     title: `${input.title} · ${input.organisation}`,
     description: input.trackerUrl,
     ...(input.location ? { location: input.location } : {}),
+  });
+  if (error || !value) throw error ?? new Error('no calendar file');
+  return value;
+}
+
+/** How a calendar file travels: PUBLISH to download, REQUEST / CANCEL in an email (RFC 5546). */
+export type CalendarMethod = 'PUBLISH' | 'REQUEST' | 'CANCEL';
+
+/**
+ * One booking row as a calendar file, for an email about it: rendered when the message is sent, from the
+ * row the event names, so the same row gives the same file (no copy is stored). The UID is the step's
+ * (as in the download); SEQUENCE counts the step's bookings ended before this one was made, plus one for a cancellation. REQUEST
+ * and CANCEL name the organisation as ORGANIZER and the customer as ATTENDEE, as RFC 5546 asks.
+ */
+export async function bookingRowCalendar(
+  db: Db,
+  input: {
+    bookingId: string;
+    method: 'REQUEST' | 'CANCEL';
+    host: string;
+    organiser: { name: string; email: string };
+    attendee: { email: string };
+    trackerUrl: string | null;
+    now: number;
+  },
+): Promise<string | null> {
+  const [row] = await db
+    .select({ booking: bookings, step: steps, job: jobs, org: organisations })
+    .from(bookings)
+    .innerJoin(steps, eq(steps.id, bookings.stepId))
+    .innerJoin(jobs, eq(jobs.id, bookings.jobId))
+    .innerJoin(organisations, eq(organisations.id, bookings.organisationId))
+    .where(eq(bookings.id, input.bookingId));
+  if (!row) return null;
+  const { booking } = row;
+  const [earlier] = await db
+    .select({ n: count() })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.stepId, booking.stepId),
+        ne(bookings.id, booking.id),
+        // Earlier: ended (moved or cancelled) by the time this one was made — a move ends the old booking
+        // in the same instant it makes the new one.
+        lte(bookings.endedAt, booking.createdAt),
+      ),
+    );
+  const cancelled = input.method === 'CANCEL';
+  const locale = row.job.locale ?? row.org.defaultLocale;
+  const { error, value } = createEvent({
+    uid: `booking-${booking.stepId}@${input.host}`,
+    sequence: (earlier?.n ?? 0) + (cancelled ? 1 : 0),
+    method: input.method,
+    status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+    productId: 'open-kitchen',
+    created: input.now,
+    start: booking.startsAt,
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: booking.endsAt,
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    title: `${row.step.title} · ${row.org.name}`,
+    ...(input.trackerUrl ? { description: input.trackerUrl } : {}),
+    ...(row.job.address ? { location: addressLines(row.job.address, locale).join(', ') } : {}),
+    organizer: input.organiser,
+    attendees: [{ ...input.attendee, rsvp: false, role: 'REQ-PARTICIPANT', partstat: 'ACCEPTED' }],
   });
   if (error || !value) throw error ?? new Error('no calendar file');
   return value;
