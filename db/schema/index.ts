@@ -27,6 +27,7 @@ export {
   notes,
   notifyPreferences,
   organisations,
+  publishedAnswers,
   pushSubscriptions,
   questions,
   rateLimits,
@@ -52,6 +53,7 @@ export * from './idempotency';
 export * from './insights';
 export * from './instance';
 export * from './jobs';
+export * from './knowledge';
 export * from './mail';
 export * from './media';
 export * from './organisations';

@@ -19,6 +19,7 @@ import { answerQuestion, askQuestion } from '../../src/services/customer-voice/q
 import { giveKudos } from '../../src/services/customer-voice/ratings';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
+import { approveAnswer, proposeAnswer, retireAnswer } from '../../src/services/knowledge/answers';
 import { createRole } from '../../src/services/organisation/roles';
 import { listApiKeys } from '../../src/services/organisation/settings';
 import { createWorkflow } from '../../src/services/organisation/workflows';
@@ -143,7 +144,32 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'settings:manage': (ctx) => listApiKeys(ctx),
   'webhook:manage': (ctx) => listEndpoints(ctx),
   'widget:manage': (ctx) => setEmbedOrigins(ctx, []),
+  'answer:propose': (ctx) =>
+    proposeAnswer(ctx, { ...ANSWER, workflowId: org.workflowId, position: 0, authorId: onBehalf(ctx) }),
+  // Checked by a colleague with the writer's role: the writer is someone else with the reviewer's.
+  'answer:review': async (ctx) =>
+    approveAnswer(ctx, (await proposal(me(ctx) ?? org.mechanic.id)).id, { reviewerId: onBehalf(ctx) }),
+  'answer:curate': async (ctx) => retireAnswer(ctx, (await proposal(org.mechanic.id)).id),
 };
+
+const ANSWER = { question: 'Hoe lang duurt het?', answer: 'Een uur.' };
+
+/** An answer proposed by a new colleague with the same role as `reviewer`. */
+async function proposal(reviewer: string) {
+  const { db } = rt.database;
+  const [person] = await db.select().from(specialists).where(eq(specialists.id, reviewer));
+  const writer = newId('spec');
+  await db.insert(specialists).values({
+    id: writer,
+    organisationId: org.id,
+    name: 'Collega',
+    roleId: person?.roleId ?? org.mechanic.roleId,
+    role: person?.role ?? 'Monteur',
+    createdAt: rt.clock.now(),
+  });
+  const system = contextFor(rt, org.id, { type: 'system', id: null });
+  return proposeAnswer(system, { ...ANSWER, workflowId: org.workflowId, position: 0, authorId: writer });
+}
 
 /** Refused for want of permission, or not (done, or stopped by something else: a conflict, a rule). */
 async function refused(work: Promise<unknown>): Promise<string | null> {

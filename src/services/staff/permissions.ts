@@ -53,6 +53,10 @@ export const RULES = {
   'webhook:manage': row('yes', 'no', 'no', 'no'),
   'widget:manage': row('yes', 'no', 'no', 'no'),
   'embed_token:issue': row('yes', 'yes', 'yes', 'yes'),
+  /** Knowledge (docs/decisions/knowledge.md): write an answer for others, check a colleague's, curate. */
+  'answer:propose': row('yes', 'no', 'yes', 'yes'),
+  'answer:review': row('yes', 'no', 'yes', 'yes'),
+  'answer:curate': row('yes', 'no', 'no', 'yes'),
 } as const satisfies Record<string, Record<Who, Grant>>;
 
 export type Action = keyof typeof RULES;
