@@ -5,6 +5,7 @@ import type { PublicQuestion } from '../services/customer-voice/questions';
 import type { RatingSummary } from '../services/customer-voice/ratings';
 import { currentStepIndex, lateBy } from '../services/jobs/progress';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
+import type { TrackerAnswer } from '../services/knowledge/answers';
 import { totals } from '../services/platform/money';
 import type { TrackerView } from '../services/tracker/tracker';
 import Approvals from './Approvals';
@@ -22,6 +23,8 @@ type Props = {
     ratings?: Record<string, RatingSummary>;
     ratable?: TrackerView['ratable'];
     feedback?: TrackerView['feedback'];
+    /** Published answers of the workflow (the customer's tracker). */
+    answers?: TrackerAnswer[];
   };
   messages: TrackerMessages;
   formatting: Formatting;
@@ -87,6 +90,7 @@ export default function TrackerBody(props: Props) {
                 step={step}
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
+                answers={view.answers?.filter((a) => a.position === step.position)}
                 rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
                 jobStatus={view.job.status}
                 signature={
@@ -145,6 +149,7 @@ function StepItem(
     step: PublicStep;
     notes: Note[];
     questions: PublicQuestion[];
+    answers?: TrackerAnswer[] | undefined;
     rating: RatingSummary | undefined;
     jobStatus: TrackerView['job']['status'];
     signature: string | null;
@@ -348,6 +353,7 @@ function StepItem(
       </Show>
       <StepQuestions
         stepId={s().id}
+        answers={props.answers}
         stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}
         questions={[]}
         ask={props.ask}

@@ -300,6 +300,13 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /track/{token}/push-subscriptions': 'customer',
   'post /widget/{organisation}/lookup': 'public',
   'post /inbound/mail': 'public',
+  'post /answers': 'answer:propose',
+  'put /answers/{answerId}': 'answer:propose',
+  'post /answers/{answerId}/approve': 'answer:review',
+  'post /answers/{answerId}/retire': 'answer:curate',
+  'post /answers/{answerId}/merge': 'answer:curate',
+  'post /track/{token}/answers/{answerId}/answered': 'customer',
+  'post /track/{token}/answers/shown': 'customer',
 };
 
 describe('every way in has a row', () => {

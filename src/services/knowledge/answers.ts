@@ -14,7 +14,7 @@ import {
   workflows,
 } from '../../../db/schema';
 import { indexAnswerDocument, removeAnswerDocument } from '../../../db/search';
-import { cleanTranslations } from '../../i18n/content';
+import { type ContentLocale, cleanTranslations, localText } from '../../i18n/content';
 import { refuseMarkup } from '../customer-voice/questions';
 import { loadAssignableSpecialist, specialistsById } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
@@ -473,6 +473,15 @@ async function snapshot(db: Db, row: PublishedAnswer) {
   };
 }
 
+/** What the tracker shows of an answer, in the reader's language. */
+export type ShownAnswer = {
+  id: string;
+  question: string;
+  answer: string;
+  lang?: ContentLocale | undefined;
+  checkedBy: { name: string; role: string } | null;
+};
+
 /** A published answer as the tracker shows it: texts in both languages, who checked it. */
 export type TrackerAnswer = {
   id: string;
@@ -481,7 +490,29 @@ export type TrackerAnswer = {
   answer: string;
   translations: AnswerTranslations;
   checkedBy: { name: string; role: string; roleTranslations: Specialist['translations'] } | null;
+  /** After `localizeTrackerAnswer`: the language of a text shown in the organisation's instead. */
+  lang?: ContentLocale | undefined;
 };
+
+/** An answer in the reader's language where it was given in it (the checker's role too). */
+export function localizeTrackerAnswer(
+  a: TrackerAnswer,
+  want: ContentLocale,
+  own: ContentLocale,
+): TrackerAnswer {
+  const question = localText(a.question, own, a.translations, 'question', want);
+  const answer = localText(a.answer, own, a.translations, 'answer', want);
+  return {
+    ...a,
+    question: question.text,
+    answer: answer.text,
+    lang: question.lang ?? answer.lang,
+    checkedBy: a.checkedBy && {
+      ...a.checkedBy,
+      role: localText(a.checkedBy.role, own, a.checkedBy.roleTranslations, 'role', want).text,
+    },
+  };
+}
 
 /** The published answers of a workflow, for its jobs' trackers. */
 export async function publishedForWorkflow(

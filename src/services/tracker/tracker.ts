@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
-import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
+import { events, jobs, notifyPreferences, organisations, publishedAnswers } from '../../../db/schema';
 import { localizeStep } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
 import { feedbackFor } from '../customer-voice/feedback';
@@ -8,6 +8,7 @@ import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
+import { localizeTrackerAnswer, publishedForWorkflow } from '../knowledge/answers';
 import type { Db } from '../platform/context';
 import { withProfiles } from '../platform/events';
 import { sha256 } from '../platform/ids';
@@ -33,9 +34,9 @@ export async function findTrackedJobVersioned(db: Db, token: string) {
   const rows = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
   const [first] = rows;
   if (!first) return null;
-  const { job, organisation, newestEventId } = first;
+  const { job, organisation, newestEventId, knowledgeAt } = first;
   const choices = rows.flatMap((r) => (r.choice ? [r.choice] : []));
-  return { job, organisation, newestEventId, preferences: preferencesFrom(choices) };
+  return { job, organisation, newestEventId, knowledgeAt, preferences: preferencesFrom(choices) };
 }
 
 /**
@@ -75,6 +76,10 @@ const versionedJobByTokenHash = prepared((db) =>
       newestEventId: sql<
         number | null
       >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+      // When the job's workflow's published answers last changed (docs/decisions/knowledge.md).
+      knowledgeAt: sql<number | null>`(select max(${publishedAnswers.updatedAt}) from ${publishedAnswers}
+        where ${publishedAnswers.organisationId} = ${jobs.organisationId}
+        and ${publishedAnswers.workflowId} = ${jobs.workflowId})`,
       choice: {
         channel: notifyPreferences.channel,
         kind: notifyPreferences.kind,
@@ -139,7 +144,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes] = await Promise.all([
+  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes, answers] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
     job.status === 'done' ? feedbackFor(db, job.id) : null,
@@ -149,6 +154,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     ),
     job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
     answerMinutesFor(db, organisation.id, job.workflowId),
+    job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
   ]);
   return {
     organisation: {
@@ -178,6 +184,8 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
     questions,
+    /** Published answers of the job's workflow (open jobs): "Others asked at this step". */
+    answers,
     ratable,
     /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
     feedback: feedback && {
@@ -207,7 +215,11 @@ export type TrackerView = Awaited<ReturnType<typeof trackerViewOf>>;
 /** The view with its job content (steps, specialists) in the reader's language where it was given. */
 export function localizeView(view: TrackerView, locale: Locale): TrackerView {
   const own = view.organisation.defaultLocale;
-  return { ...view, steps: view.steps.map((s) => localizeStep(s, locale, own)) };
+  return {
+    ...view,
+    steps: view.steps.map((s) => localizeStep(s, locale, own)),
+    answers: view.answers.map((a) => localizeTrackerAnswer(a, locale, own)),
+  };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
 /** A job found by the tracker page's own lookup: the columns it uses, and the job's newest event id. */
