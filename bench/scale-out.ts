@@ -8,6 +8,7 @@ import { contextFor, type Runtime } from '../src/runtime';
 import { createJob } from '../src/services/jobs/create-job';
 import { getJob } from '../src/services/jobs/read-job';
 import { createApiKey } from '../src/services/organisation/api-keys';
+import { ensureRoles, roleKey } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Ctx } from '../src/services/platform/context';
 import { type App, findHaproxy, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
@@ -65,13 +66,21 @@ async function prepare(url: string) {
   await database.db
     .insert(organisations)
     .values({ id: 'org_bench', slug: 'bench', name: 'Garage Bench', createdAt: t });
+  // A workflow names roles from the organisation's list (docs/decisions/step-roles.md).
+  const roleList = await ensureRoles(
+    database.db,
+    'org_bench',
+    [{ name: 'Monteur' }, { name: 'APK-keurmeester' }],
+    t,
+  );
+  const roleOf = (name: string) => ({ roleId: roleList.get(roleKey(name))?.id ?? null, role: name });
   await database.db.insert(specialists).values([
-    { id: 'spec_a', organisationId: 'org_bench', name: 'Jan de Boer', role: 'Monteur', createdAt: t },
+    { id: 'spec_a', organisationId: 'org_bench', name: 'Jan de Boer', ...roleOf('Monteur'), createdAt: t },
     {
       id: 'spec_b',
       organisationId: 'org_bench',
       name: 'Fatima El Amrani',
-      role: 'APK-keurmeester',
+      ...roleOf('APK-keurmeester'),
       createdAt: t + 1,
     },
   ]);

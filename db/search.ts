@@ -5,7 +5,7 @@ import { onPostgres } from './dialect';
 /**
  * Full-text search over published answers, the one place the two dialects differ for it
  * (docs/decisions/knowledge.md): SQLite's FTS5 table on libSQL, a tsvector with a GIN index on
- * PostgreSQL, both made by hand-written migrations (0024_knowledge_search, pg 0009_knowledge_search).
+ * PostgreSQL, both made by hand-written migrations (0025_knowledge_search, pg 0010_knowledge_search).
  *
  * Both sides index and search the same tokens, folded here (lower case, accents removed, split on
  * anything that is not a letter or digit), so a search finds the same answers whichever database runs.

@@ -23,6 +23,7 @@ const WorkflowOut = z
       .openapi({ description: "Its own answer time in working minutes; null: the organisation's" }),
     steps: z.array(
       z.object({
+        id: z.string(),
         title: z.string(),
         description: z.string(),
         translations: StepTranslations,

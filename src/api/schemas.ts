@@ -284,6 +284,10 @@ export const WorkflowBody = z
     steps: z
       .array(
         z.object({
+          id: z.string().min(1).max(LIMITS.id).optional().openapi({
+            description:
+              'On an update: the id of the saved step this one is (from GET /workflows/{id}); it keeps its id, and with it the capacity its bookings share. Steps without an id are new; saved steps left out are removed.',
+          }),
           title: z.string().trim().min(1).max(LIMITS.title),
           description: z.string().max(LIMITS.stepDescription).optional(),
           translations: StepTranslations.optional(),

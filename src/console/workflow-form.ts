@@ -87,7 +87,10 @@ export function readWorkflowForm(form: FormData, t: ConsoleMessages, own: Conten
       throw error;
     }
     if (!parsed.title) continue;
+    const id = String(form.get(`steps.${i}.id`) ?? '').trim();
     steps.push({
+      // A saved step keeps its id (and what belongs to it); a new row has none.
+      ...(id ? { id } : {}),
       // Rows are put in the order their positions say; equal positions keep the form's order.
       order: parsed.position === '' ? i + 1 : parsed.position,
       // A step given another row's number goes before that row's own step.

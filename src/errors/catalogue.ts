@@ -369,6 +369,11 @@ export const ERRORS = {
     en: 'You cannot deactivate yourself.',
     nl: 'U kunt uzelf niet deactiveren.',
   },
+  unknown_step: {
+    kind: 'invalid',
+    en: 'This is not one of the workflow’s saved steps (or it is named twice). Leave the id out for a new step.',
+    nl: 'Dit is geen van de opgeslagen stappen van deze workflow (of hij staat er twee keer in). Laat de id weg voor een nieuwe stap.',
+  },
   unknown_role: {
     kind: 'invalid',
     en: 'No role "{role}" in this organisation: choose one from the list of roles, or add it there first.',

@@ -47,5 +47,30 @@ describe('booking rules in the workflow editor', () => {
     const editor = (await admin.client.get(`/console/workflows/${workflow?.id}`)).text;
     expect(editor).toMatch(/name="steps\.1\.bookable" value="1" checked/);
     expect(editor).toContain('name="steps.1.slotMinutes" value="180"');
+
+    // The editor carries each saved step's id: moving the bookable step to the front keeps its id
+    // (and with it the capacity its bookings share).
+    expect(editor).toContain(`name="steps.1.id" value="${steps[1]?.id}"`);
+    const moved = await admin.client.post(`/console/workflows/${workflow?.id}`, {
+      _action: 'update',
+      name: 'Bezorgen',
+      answerMinutes: '',
+      'steps.0.id': steps[0]?.id ?? '',
+      'steps.0.title': 'Klaarzetten',
+      'steps.0.position': '2',
+      'steps.1.id': steps[1]?.id ?? '',
+      'steps.1.title': 'Bezorgen',
+      'steps.1.position': '1',
+      'steps.1.bookable': '1',
+      'steps.1.slotMinutes': '180',
+      'steps.1.capacity': '3',
+      'steps.1.cutoffWorkingDays': '2',
+    });
+    expect(moved.status).toBe(303);
+    const after = (await getWorkflow(admin.ctx, workflow?.id ?? '')).steps;
+    expect(after.map((s) => [s.title, s.id])).toEqual([
+      ['Bezorgen', steps[1]?.id],
+      ['Klaarzetten', steps[0]?.id],
+    ]);
   });
 });

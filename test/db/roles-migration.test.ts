@@ -1,38 +1,19 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempLibsqlFile } from '../helpers';
 import { ON_POSTGRES, tempPostgresDatabase } from '../postgres';
+import { folder, migrationsUpTo } from './migrations-up-to';
 
 /**
  * The migration to a managed list of roles (db/migrations/0018_roles.sql, db/migrations-pg/0003_roles.sql)
  * turns the role names people typed into one role per organisation and name (case and spacing aside),
  * points specialists, open invitations and workflow steps at it, and keeps each role's other-language name.
  */
-const folder = (name: string) => fileURLToPath(new URL(`../../db/${name}`, import.meta.url));
-
-/** A copy of a migration folder that stops before the migration tagged `before`. */
-function migrationsUpTo(name: string, before: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ok-migrations-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(folder(name), dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag === before);
-  if (at < 0) throw new Error(`no migration ${before}`);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
 const OLD_ROWS = [
   `INSERT INTO organisations (id, slug, name, created_at) VALUES ('org_a', 'a', 'Garage A', 1), ('org_b', 'b', 'Garage B', 1)`,
   `INSERT INTO specialists (id, organisation_id, name, role, translations, created_at) VALUES

@@ -84,6 +84,20 @@ describe('the list of roles', () => {
     });
     await deleteRole(admin, spare.id);
     expect((await listRoles(org.ctx)).some((r) => r.id === spare.id)).toBe(false);
+
+    // A role only a former colleague had counts nobody active, yet is not offered for removal:
+    // their past work still shows it.
+    const former = await createRole(admin, { name: 'Oud-monteur' });
+    await rt.database.db
+      .update(specialists)
+      .set({ roleId: former.id })
+      .where(eq(specialists.id, org.retired.id));
+    expect((await listRoles(org.ctx)).find((r) => r.id === former.id)).toMatchObject({
+      people: 0,
+      steps: 0,
+      removable: false,
+    });
+    expect((await refusal(deleteRole(admin, former.id))).reason).toBe('role_in_use');
     // Another organisation's role is not found.
     const theirs = await createRole(other.ctx, { name: 'Planner' });
     expect((await refusal(deleteRole(admin, theirs.id))).kind).toBe('not_found');

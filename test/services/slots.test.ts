@@ -6,7 +6,7 @@ import { type Calendar, slotsBetween, workingDaysBefore } from '../../src/servic
 import { bookingInsights } from '../../src/services/insights/booking-figures';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
-import { createWorkflow } from '../../src/services/organisation/workflows';
+import { createWorkflow, getWorkflow, updateWorkflow } from '../../src/services/organisation/workflows';
 import { bookingView, bookSlot, cancelBooking } from '../../src/services/slots/booking';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { apiClient, fakeClock, makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
@@ -124,9 +124,10 @@ describe('booking a step', async () => {
     await bookSlot(customerOf(), a.jobId, a.stepId, slot);
     const full = await refusal(bookSlot(customerOf(), b.jobId, b.stepId, slot));
     expect([full.kind, full.reason]).toEqual(['conflict', 'slot_full']);
-    const offered = (full.details?.slots ?? []) as { startsAt: number }[];
+    const offered = (full.details?.slots ?? []) as { startsAt: string }[];
     expect(offered.length).toBeGreaterThan(0);
-    expect(offered.some((s) => s.startsAt === slot)).toBe(false);
+    expect(offered.some((s) => s.startsAt === isoOf(slot))).toBe(false);
+    expect(offered[0]?.startsAt).toBe(isoOf(at('2026-03-25T10:00:00Z')));
     // Moving frees the place at once.
     await bookSlot(customerOf(), a.jobId, a.stepId, at('2026-03-25T10:00:00Z'));
     await bookSlot(customerOf(), b.jobId, b.stepId, slot);
@@ -139,6 +140,57 @@ describe('booking a step', async () => {
       bookSlot(customerOf(), d.jobId, d.stepId, last),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('keeps a role-less step’s capacity when the workflow’s steps are reordered or edited', async () => {
+    const input = {
+      name: 'Ophalen',
+      steps: [
+        {
+          title: 'Ophalen',
+          booking: { slotMinutes: 120, capacity: 1, horizonDays: 7, cutoffWorkingDays: 0 },
+        },
+      ],
+    };
+    const pickup = await createWorkflow(org.ctx, input);
+    const before = await createJob(org.ctx, { ...sampleJob(), workflowId: pickup });
+    const saved = (await getWorkflow(org.ctx, pickup)).steps[0];
+    // A step goes in front, and the saved one is renamed: it keeps its id.
+    await updateWorkflow(org.ctx, pickup, {
+      name: 'Ophalen',
+      steps: [{ title: 'Afspraak maken' }, { ...input.steps[0], id: saved?.id, title: 'Ophalen bij u' }],
+    });
+    const after = (await getWorkflow(org.ctx, pickup)).steps;
+    expect(after.map((s) => [s.title, s.id === saved?.id])).toEqual([
+      ['Afspraak maken', false],
+      ['Ophalen bij u', true],
+    ]);
+    const later = await createJob(org.ctx, { ...sampleJob(), workflowId: pickup });
+    const [first, second] = [
+      (await getJob(org.ctx, before.jobId)).steps[0]?.id ?? '',
+      (await getJob(org.ctx, later.jobId)).steps[1]?.id ?? '',
+    ];
+    const slot = (await bookingView(org.ctx.db, customerOf(), before.jobId, first)).slots[0]?.startsAt ?? 0;
+    await bookSlot(customerOf(), before.jobId, first, slot);
+    // The job made after the reorder shares the one place with the job made before it.
+    const full = await refusal(bookSlot(customerOf(), later.jobId, second, slot));
+    expect(full.reason).toBe('slot_full');
+    // An id that is not one of the workflow's saved steps is refused, and nothing changes.
+    const refused = await refusal(
+      updateWorkflow(org.ctx, pickup, {
+        name: 'X',
+        steps: [
+          { title: 'Y', id: after[0]?.id },
+          { title: 'Z', id: 'wfs_elsewhere' },
+        ],
+      }),
+    );
+    expect([refused.kind, refused.reason, refused.details?.field]).toEqual([
+      'invalid',
+      'unknown_step',
+      'steps.1.id',
+    ]);
+    expect((await getWorkflow(org.ctx, pickup)).name).toBe('Ophalen');
   });
 
   it('lets an admin overbook a full slot, and staff move a booking after the customer’s cut-off', async () => {

@@ -170,12 +170,9 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
       expectedMinutes: t.expectedMinutes,
       notifyCustomer: t.notifyCustomer,
       booking: t.booking,
-      // A booking takes a place of everyone with the step's role (the drivers), else of this step alone.
-      capacityKey: t.booking
-        ? t.defaultRoleId
-          ? `role:${t.defaultRoleId}`
-          : `workflow:${workflowId}:${t.position}`
-        : null,
+      // A booking takes a place of everyone with the step's role (the drivers), else of this workflow step
+      // alone (by its id, which a reorder or an edit keeps).
+      capacityKey: t.booking ? (t.defaultRoleId ? `role:${t.defaultRoleId}` : `workflow-step:${t.id}`) : null,
     };
   });
 }

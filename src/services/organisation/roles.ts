@@ -23,7 +23,8 @@ export const roleKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowe
 export type RoleInput = { name: string; translations?: RoleTranslations };
 
 /** A role as the console and the API list it: with how many people and workflow steps use it. */
-export type RoleView = Role & { people: number; steps: number };
+/** A role with who uses it: active people, workflow steps, and whether it can go (nobody, not even a former colleague). */
+export type RoleView = Role & { people: number; steps: number; removable: boolean };
 
 export async function listRoles(ctx: Ctx): Promise<RoleView[]> {
   const [rows, people, steps] = [
@@ -33,10 +34,10 @@ export async function listRoles(ctx: Ctx): Promise<RoleView[]> {
       .where(eq(roles.organisationId, ctx.organisationId))
       .orderBy(asc(roles.nameKey)),
     await ctx.db
-      .select({ id: specialists.roleId, n: count() })
+      .select({ id: specialists.roleId, active: specialists.active, n: count() })
       .from(specialists)
-      .where(and(eq(specialists.organisationId, ctx.organisationId), eq(specialists.active, true)))
-      .groupBy(specialists.roleId),
+      .where(eq(specialists.organisationId, ctx.organisationId))
+      .groupBy(specialists.roleId, specialists.active),
     await ctx.db
       .select({ id: workflowSteps.defaultRoleId, n: count() })
       .from(workflowSteps)
@@ -44,9 +45,13 @@ export async function listRoles(ctx: Ctx): Promise<RoleView[]> {
       .where(eq(workflows.organisationId, ctx.organisationId))
       .groupBy(workflowSteps.defaultRoleId),
   ];
-  const peopleBy = new Map(people.map((p) => [p.id, p.n]));
+  const activeBy = new Map(people.filter((p) => p.active).map((p) => [p.id, p.n]));
+  const anyone = new Set(people.map((p) => p.id));
   const stepsBy = new Map(steps.map((s) => [s.id, s.n]));
-  return rows.map((r) => ({ ...r, people: peopleBy.get(r.id) ?? 0, steps: stepsBy.get(r.id) ?? 0 }));
+  return rows.map((r) => {
+    const used = { people: activeBy.get(r.id) ?? 0, steps: stepsBy.get(r.id) ?? 0 };
+    return { ...r, ...used, removable: used.steps === 0 && !anyone.has(r.id) };
+  });
 }
 
 export async function getRole(ctx: Ctx, roleId: string): Promise<RoleView> {

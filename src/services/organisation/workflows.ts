@@ -4,7 +4,7 @@ import { roles, specialists, workflowSteps, workflows } from '../../../db/schema
 import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { publicSpecialist } from '../jobs/views';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
-import { notFound } from '../platform/errors';
+import { invalid, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { type BookingRules, checkBookingRules } from '../slots/booking';
 import { authorize } from '../staff/permissions';
@@ -55,7 +55,17 @@ export async function listWorkflows(ctx: Ctx) {
     steps: stepRows
       .filter((s) => s.workflowId === w.id)
       .map(
-        ({ title, description, translations, defaultRoleId, expectedMinutes, notifyCustomer, booking }) => ({
+        ({
+          id,
+          title,
+          description,
+          translations,
+          defaultRoleId,
+          expectedMinutes,
+          notifyCustomer,
+          booking,
+        }) => ({
+          id,
           title,
           description,
           translations,
@@ -76,6 +86,8 @@ export type WorkflowInput = {
   /** Working minutes within which its jobs' questions are answered; null or absent: the organisation's. */
   answerMinutes?: number | null;
   steps: {
+    /** On an update, the saved step this one is: it keeps its id. Absent: a new step. */
+    id?: string;
     /** In the organisation's own language; `translations` holds the other. */
     title: string;
     description?: string;
@@ -103,20 +115,11 @@ export async function createWorkflow(ctx: Ctx, input: WorkflowInput) {
       createdAt: ctx.clock.now(),
     });
     const stepRoles = await rolesOfSteps(tx, ctx, input);
-    await tx.insert(workflowSteps).values(
-      input.steps.map((s, position) => ({
-        id: newId('wfs'),
-        workflowId: id,
-        position,
-        title: s.title,
-        description: s.description ?? '',
-        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
-        defaultRoleId: stepRoles[position]?.id ?? null,
-        expectedMinutes: s.expectedMinutes ?? null,
-        notifyCustomer: s.notifyCustomer ?? true,
-        booking: s.booking ? checkBookingRules(s.booking, `steps.${position}.booking`) : null,
-      })),
-    );
+    await tx
+      .insert(workflowSteps)
+      .values(
+        input.steps.map((s, position) => ({ id: newId('wfs'), ...stepRow(id, s, position, stepRoles) })),
+      );
   });
   return id;
 }
@@ -135,22 +138,49 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       .set({ name: input.name, answerMinutes: input.answerMinutes ?? null })
       .where(eq(workflows.id, workflowId));
     const stepRoles = await rolesOfSteps(tx, ctx, input);
-    await tx.delete(workflowSteps).where(eq(workflowSteps.workflowId, workflowId));
-    await tx.insert(workflowSteps).values(
-      input.steps.map((s, position) => ({
-        id: newId('wfs'),
-        workflowId,
-        position,
-        title: s.title,
-        description: s.description ?? '',
-        translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
-        defaultRoleId: stepRoles[position]?.id ?? null,
-        expectedMinutes: s.expectedMinutes ?? null,
-        notifyCustomer: s.notifyCustomer ?? true,
-        booking: s.booking ? checkBookingRules(s.booking, `steps.${position}.booking`) : null,
-      })),
+    // Saved steps keep their ids (named by the input); new ones get one; those left out go.
+    const saved = new Set(
+      (
+        await tx
+          .select({ id: workflowSteps.id })
+          .from(workflowSteps)
+          .where(eq(workflowSteps.workflowId, workflowId))
+      ).map((r) => r.id),
     );
+    const kept = new Set<string>();
+    input.steps.forEach((s, position) => {
+      if (s.id === undefined) return;
+      if (!saved.has(s.id) || kept.has(s.id)) throw invalid(`steps.${position}.id`, 'unknown_step');
+      kept.add(s.id);
+    });
+    const gone = [...saved].filter((id) => !kept.has(id));
+    if (gone.length) await tx.delete(workflowSteps).where(inArray(workflowSteps.id, gone));
+    for (const [position, s] of input.steps.entries()) {
+      const row = stepRow(workflowId, s, position, stepRoles);
+      if (s.id) await tx.update(workflowSteps).set(row).where(eq(workflowSteps.id, s.id));
+      else await tx.insert(workflowSteps).values({ id: newId('wfs'), ...row });
+    }
   });
+}
+
+/** A workflow step's row as the input describes it, at its position. */
+function stepRow(
+  workflowId: string,
+  s: WorkflowInput['steps'][number],
+  position: number,
+  stepRoles: ({ id: string } | null | undefined)[],
+) {
+  return {
+    workflowId,
+    position,
+    title: s.title,
+    description: s.description ?? '',
+    translations: cleanTranslations(s.translations, STEP_TEXT_FIELDS),
+    defaultRoleId: stepRoles[position]?.id ?? null,
+    expectedMinutes: s.expectedMinutes ?? null,
+    notifyCustomer: s.notifyCustomer ?? true,
+    booking: s.booking ? checkBookingRules(s.booking, `steps.${position}.booking`) : null,
+  };
 }
 
 /** Each step's role as the input named it (an id wins over a name); an unknown one is refused. */

@@ -192,6 +192,20 @@ async function givePlaceBack(tx: Db, organisationId: string, capacityKey: string
 
 const byOf = (ctx: Ctx) => ctx.actor.type;
 
+/** 409 `slot_full`, offering the next free slots as the API writes moments (ISO 8601). */
+const slotFull = (free: FreeSlot[]) =>
+  conflict(
+    'slot_full',
+    {},
+    {
+      slots: free.slice(0, 20).map((s) => ({
+        startsAt: new Date(s.startsAt).toISOString(),
+        endsAt: new Date(s.endsAt).toISOString(),
+        left: s.left,
+      })),
+    },
+  );
+
 /**
  * Books (or moves to) the slot starting at `startsAt`. Refused when the step is not bookable now, the
  * slot is not one of its slots, or the last place went to someone else a moment ago (409 `slot_full`,
@@ -220,14 +234,10 @@ export async function bookSlot(
     // One of the moments offered now (in working time, after the work before it, before the cut-off)?
     const slot = view.offered.find((s) => s.startsAt === startsAt);
     if (!slot) throw invalid('startsAt', 'not_a_slot');
-    if (slot.left <= 0 && !options.force) throw conflict('slot_full', {}, { slots: view.slots.slice(0, 20) });
+    if (slot.left <= 0 && !options.force) throw slotFull(view.slots);
     const capacity = options.force ? Number.MAX_SAFE_INTEGER : step.booking.capacity;
     if (!(await takePlace(tx, ctx.organisationId, step.capacityKey, startsAt, capacity))) {
-      throw conflict(
-        'slot_full',
-        {},
-        { slots: view.slots.filter((s) => s.startsAt !== startsAt).slice(0, 20) },
-      );
+      throw slotFull(view.slots.filter((s) => s.startsAt !== startsAt));
     }
     const now = ctx.clock.now();
     const previous = view.booked;

@@ -1,5 +1,14 @@
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
-import { type Address, bookings, jobs, roles, specialists, steps, workflows } from '../../../db/schema';
+import {
+  type Address,
+  bookings,
+  jobs,
+  roles,
+  specialists,
+  steps,
+  workflowSteps,
+  workflows,
+} from '../../../db/schema';
 import { getCalendar } from '../calendar/calendars';
 import { zonedInstant } from '../calendar/working-time';
 import type { Ctx } from '../platform/context';
@@ -92,7 +101,7 @@ export async function dayPlan(ctx: Ctx, date: string): Promise<{ date: string; g
   return { date, groups: [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
-/** A capacity's name: its role's (`role:<id>`), else its workflow's and step's (`workflow:<id>:<position>`). */
+/** A capacity's name: its role's (`role:<id>`), else its workflow's and step's (`workflow-step:<id>`). */
 async function capacityNames(ctx: Ctx, keys: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const roleIds = keys.filter((k) => k.startsWith('role:')).map((k) => k.slice('role:'.length));
@@ -103,17 +112,16 @@ async function capacityNames(ctx: Ctx, keys: string[]): Promise<Map<string, stri
       .where(and(eq(roles.organisationId, ctx.organisationId), inArray(roles.id, roleIds)));
     for (const r of found) out.set(`role:${r.id}`, r.name);
   }
-  const workflowIds = keys.filter((k) => k.startsWith('workflow:')).map((k) => k.split(':')[1] ?? '');
-  if (workflowIds.length) {
+  const stepIds = keys
+    .filter((k) => k.startsWith('workflow-step:'))
+    .map((k) => k.slice('workflow-step:'.length));
+  if (stepIds.length) {
     const found = await ctx.db
-      .select({ id: workflows.id, name: workflows.name })
-      .from(workflows)
-      .where(and(eq(workflows.organisationId, ctx.organisationId), inArray(workflows.id, workflowIds)));
-    for (const key of keys) {
-      const [, id, position] = key.split(':');
-      const workflow = found.find((w) => w.id === id);
-      if (workflow) out.set(key, `${workflow.name} · ${Number(position) + 1}`);
-    }
+      .select({ id: workflowSteps.id, title: workflowSteps.title, workflow: workflows.name })
+      .from(workflowSteps)
+      .innerJoin(workflows, eq(workflows.id, workflowSteps.workflowId))
+      .where(and(eq(workflows.organisationId, ctx.organisationId), inArray(workflowSteps.id, stepIds)));
+    for (const s of found) out.set(`workflow-step:${s.id}`, `${s.workflow} · ${s.title}`);
   }
   return out;
 }
