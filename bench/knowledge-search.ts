@@ -55,16 +55,14 @@ export async function runKnowledgeSearch() {
       await tx
         .insert(roles)
         .values({ id: `role_${o}`, organisationId: org, name: 'R', nameKey: 'r', createdAt: t0 });
-      await tx
-        .insert(specialists)
-        .values({
-          id: `spec_${o}`,
-          organisationId: org,
-          name: 'S',
-          role: 'R',
-          roleId: `role_${o}`,
-          createdAt: t0,
-        });
+      await tx.insert(specialists).values({
+        id: `spec_${o}`,
+        organisationId: org,
+        name: 'S',
+        role: 'R',
+        roleId: `role_${o}`,
+        createdAt: t0,
+      });
       await tx.insert(workflows).values({ id: `wf_${o}`, organisationId: org, name: 'W', createdAt: t0 });
       const per = Math.floor(ANSWERS / ORGS);
       const rows = Array.from({ length: per }, (_, i) => ({

@@ -420,6 +420,7 @@ export const steps = pgTable(
     booking: json('booking').$type<Row<typeof sqlite.steps.booking>>(),
     capacityKey: text('capacity_key'),
     windowStartsAt: bigint('window_starts_at', { mode: 'number' }),
+    workflowStepId: text('workflow_step_id'),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
@@ -439,7 +440,7 @@ export const publishedAnswers = pgTable(
     id: text('id').primaryKey(),
     organisationId: text('organisation_id').notNull(),
     workflowId: text('workflow_id').notNull(),
-    position: bigint('position', { mode: 'number' }).notNull(),
+    workflowStepId: text('workflow_step_id'),
     roleId: text('role_id').notNull(),
     sourceQuestionId: text('source_question_id'),
     status: text('status', { enum: ['in_review', 'published', 'retired'] }).notNull(),
@@ -468,7 +469,7 @@ export const publishedAnswers = pgTable(
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
-    index('published_answers_step').on(t.organisationId, t.workflowId, t.position, t.status),
+    index('published_answers_step').on(t.organisationId, t.workflowStepId, t.status),
     index('published_answers_changed').on(t.organisationId, t.workflowId, t.updatedAt),
     index('published_answers_review').on(t.organisationId, t.roleId, t.draftAt),
     foreignKey({

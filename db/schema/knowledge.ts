@@ -27,10 +27,11 @@ export const publishedAnswers = sqliteTable(
       .notNull()
       .references(() => workflows.id),
     /**
-     * The workflow step it belongs to, by position: the editor replaces a workflow's step rows (new ids)
-     * on every save, so, as in the insights, a step is its workflow and its position.
+     * The workflow step it belongs to (workflow steps keep their ids across edits, so a reorder keeps
+     * it at its step). No foreign key: an edit that deletes the step retires its answers, which keep
+     * the id for the record. Null only for rows the migration could not place (retired there).
      */
-    position: integer('position').notNull(),
+    workflowStepId: text('workflow_step_id'),
     /** The role whose specialists review it: the author's when it was proposed. */
     roleId: text('role_id')
       .notNull()
@@ -68,7 +69,7 @@ export const publishedAnswers = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('published_answers_step').on(t.organisationId, t.workflowId, t.position, t.status),
+    index('published_answers_step').on(t.organisationId, t.workflowStepId, t.status),
     index('published_answers_changed').on(t.organisationId, t.workflowId, t.updatedAt),
     index('published_answers_review').on(t.organisationId, t.roleId, t.draftAt),
   ],

@@ -43,7 +43,12 @@ const ProposeBody = z
       description: "The customer's question it grew from: places it at that job's workflow and step",
     }),
     workflowId: Id.optional(),
-    position: z.number().int().min(0).max(LIMITS.stepsPerWorkflow).optional(),
+    workflowStepId: Id.optional().openapi({
+      description: 'The workflow step it belongs to (kept across workflow edits)',
+    }),
+    position: z.number().int().min(0).max(LIMITS.stepsPerWorkflow).optional().openapi({
+      description: "Instead of workflowStepId: the workflow's step at this position now",
+    }),
     authorId: Id.optional().openapi({
       description: 'The specialist who wrote it (API keys name them; they need a role)',
     }),
@@ -54,6 +59,7 @@ const EditBody = z
   .object({
     ...AnswerText,
     authorId: Id.optional(),
+    workflowStepId: Id.optional().openapi({ description: 'Moves it to another step of its workflow' }),
     position: z.number().int().min(0).max(LIMITS.stepsPerWorkflow).optional(),
   })
   .openapi('AnswerEdit');
@@ -64,7 +70,12 @@ const AnswerOut = z
   .object({
     id: z.string(),
     workflowId: z.string(),
-    position: z.number().int(),
+    workflowStepId: z.string().nullable().openapi({ description: 'The workflow step it belongs to' }),
+    position: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "That step's position now (null: the step was removed, the answer retired)" }),
     status: z.enum(ANSWER_STATUSES),
     question: z
       .string()

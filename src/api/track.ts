@@ -89,7 +89,10 @@ const subscribe = createRoute({
 const FoundAnswer = z
   .object({
     id: z.string(),
-    position: z.number().int().openapi({ description: "The workflow step's position it belongs to" }),
+    stepId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The job's step it belongs to (null: a step this job does not have)" }),
     question: z.string(),
     answer: z.string(),
     lang: z

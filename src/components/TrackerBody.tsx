@@ -90,7 +90,7 @@ export default function TrackerBody(props: Props) {
                 step={step}
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
-                answers={view.answers?.filter((a) => a.position === step.position)}
+                answers={view.answers?.filter((a) => a.stepId === step.id)}
                 rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
                 jobStatus={view.job.status}
                 signature={

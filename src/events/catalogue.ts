@@ -126,7 +126,9 @@ type Who = 'customer' | 'internal' | 'either';
 const publishedAnswerSnapshot = z.object({
   id,
   workflowId: id,
-  position: z.number().int(),
+  workflowStepId: id.nullable(),
+  /** The step's position in its workflow when the event was written (null: the step is gone). */
+  position: z.number().int().nullable(),
   status: z.enum(['in_review', 'published', 'retired']),
   question: z.string().nullable(),
   answer: z.string().nullable(),
@@ -255,7 +257,13 @@ export const EVENTS = {
   /** On the job: a published answer ended the customer's question before it was sent (insights count it). */
   'answer.deflected': entry(
     'internal',
-    z.object({ answerId: id, workflowId: id, position: z.number().int() }),
+    z.object({
+      answerId: id,
+      workflowId: id,
+      workflowStepId: id.nullable(),
+      /** The job's step's position (null: the job has no step made from the answer's workflow step). */
+      position: z.number().int().nullable(),
+    }),
   ),
   'kudos.given': entry(
     'internal',

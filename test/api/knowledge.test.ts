@@ -95,4 +95,34 @@ describe('answers through the API', () => {
     expect(retired.json.status).toBe('retired');
     expect((await call('GET', `/track/${trackerToken}/answers?q=cafe`)).json.answers).toEqual([]);
   });
+
+  it('a workflow edit that removes a step with answers retires them (200, never a 500)', async () => {
+    const list = await call('GET', '/workflows', { key: a.key });
+    const wf = (list.json.workflows as { id: string; steps: { id: string; title: string }[] }[]).find(
+      (w) => w.id === a.workflowId,
+    );
+    const steps = wf?.steps ?? [];
+    const made = await call('POST', '/answers', {
+      key: a.key,
+      body: { ...proposal, workflowStepId: steps[2]?.id, position: undefined },
+    });
+    expect(made.json).toMatchObject({ workflowStepId: steps[2]?.id, position: 2 });
+    const id = made.json.id as string;
+    await call('POST', `/answers/${id}/approve`, { key: a.key, body: { reviewerId: colleague } });
+    const put = await call('PUT', `/workflows/${a.workflowId}`, {
+      key: a.key,
+      body: { name: 'APK', steps: steps.slice(0, 2).map((s) => ({ id: s.id, title: s.title })) },
+    });
+    expect(put.status).toBe(200);
+    expect((await call('GET', `/answers/${id}`, { key: a.key })).json).toMatchObject({
+      status: 'retired',
+      position: null,
+    });
+    // Another workflow's step is not a place for this workflow's answer.
+    const wrong = await call('POST', '/answers', {
+      key: a.key,
+      body: { ...proposal, workflowStepId: 'wfs_nope', position: undefined },
+    });
+    expect([wrong.status, wrong.json.error.details]).toEqual([422, expect.anything()]);
+  });
 });

@@ -21,7 +21,9 @@ import {
   searchForTracker,
   searchPublished,
 } from '../../src/services/knowledge/search';
+import { getWorkflow, updateWorkflow } from '../../src/services/organisation/workflows';
 import { newId } from '../../src/services/platform/ids';
+import { getTrackerView } from '../../src/services/tracker/tracker';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 /** Knowledge that grows: peer review, search in both languages, isolation (docs/decisions/knowledge.md). */
@@ -266,5 +268,64 @@ describe('search', () => {
     expect(await markAnswered(base, job.trackerToken, a.id)).toEqual({ counted: false });
     expect(await getAnswer(org.ctx, a.id)).toMatchObject({ answeredCount: 1, shownCount: 2 });
     await retireAnswer(org.ctx, a.id);
+  });
+});
+
+describe('answers belong to a workflow step', () => {
+  const stepsInput = async () =>
+    (await getWorkflow(org.ctx, org.workflowId)).steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      defaultRoleId: s.defaultRoleId,
+    }));
+
+  it('a reorder keeps answers at their step, on the tracker too', async () => {
+    const before = await stepsInput();
+    const a = await published(text, 1);
+    expect(a.workflowStepId).toBe(before[1]?.id);
+    const reordered = [before[1], before[0], ...before.slice(2)] as typeof before;
+    await updateWorkflow(org.ctx, org.workflowId, { name: 'APK', steps: reordered });
+    expect(await getAnswer(org.ctx, a.id)).toMatchObject({
+      status: 'published',
+      workflowStepId: before[1]?.id,
+      position: 0,
+    });
+    // A job made after the reorder shows it at its first step, which is that workflow step.
+    const job = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
+    const view = await getTrackerView(db, job.trackerToken);
+    const first = view?.steps[0];
+    expect(view?.answers.map((x) => [x.id, x.stepId])).toEqual([[a.id, first?.id]]);
+    const found = await searchForTracker(db, job.trackerToken, 'kantine', 'nl');
+    expect(found?.map((x) => [x.id, x.stepId])).toEqual([[a.id, first?.id]]);
+    // Marked as answering: the log names that job step.
+    await markAnswered(base, job.trackerToken, a.id);
+    await updateWorkflow(org.ctx, org.workflowId, { name: 'APK', steps: before });
+    expect((await getAnswer(org.ctx, a.id)).position).toBe(1);
+    await retireAnswer(org.ctx, a.id);
+  });
+
+  it('an edit that removes a step retires its answers in the same transaction', async () => {
+    const before = await stepsInput();
+    const kept = await published(text, 0);
+    const gone = await published({ ...text, question: 'Wat gebeurt er bij de eindcontrole?' }, 2);
+    const waiting = await proposeAnswer(jan, { ...text, workflowId: org.workflowId, position: 2 });
+    await updateWorkflow(org.ctx, org.workflowId, {
+      name: 'APK',
+      steps: before.filter((_, i) => i !== 2),
+    });
+    expect(await getAnswer(org.ctx, gone.id)).toMatchObject({
+      status: 'retired',
+      workflowStepId: before[2]?.id,
+      position: null,
+    });
+    expect((await getAnswer(org.ctx, waiting.id)).status).toBe('retired');
+    expect((await getAnswer(org.ctx, kept.id)).status).toBe('published');
+    expect((await searchPublished(db, org.id, 'eindcontrole')).map((x) => x.id)).toEqual([]);
+    // Through the API too: no foreign key failure, no 500 (the API's workflow update).
+    await updateWorkflow(org.ctx, org.workflowId, {
+      name: 'APK',
+      steps: [...before.filter((_, i) => i !== 2), { title: before[2]?.title ?? 'x' }],
+    });
+    await retireAnswer(org.ctx, kept.id);
   });
 });

@@ -39,8 +39,9 @@ export type AnswerText = { question: string; answer: string; translations?: Answ
 export type ProposeInput = AnswerText & {
   /** The customer's question it grew from: its job's workflow and step place the answer. */
   sourceQuestionId?: string | null;
-  /** Without a source question: where it belongs. */
+  /** Without a source question: where it belongs, its workflow step (or that workflow's step at `position`). */
   workflowId?: string | null;
+  workflowStepId?: string | null;
   position?: number | null;
   /** An API caller names the specialist who wrote it. */
   authorId?: string | null;
@@ -50,7 +51,10 @@ export type ProposeInput = AnswerText & {
 export type AnswerView = {
   id: string;
   workflowId: string;
-  position: number;
+  /** The workflow step it belongs to (kept across workflow edits). */
+  workflowStepId: string | null;
+  /** That step's position in its workflow now; null once the step is gone (the answer is retired then). */
+  position: number | null;
   status: AnswerStatus;
   question: string | null;
   answer: string | null;
@@ -118,34 +122,71 @@ export async function loadAnswer(db: Db, ctx: Ctx, answerId: string): Promise<Pu
   return found;
 }
 
-/** Where a new answer belongs: its source question's workflow and step, or the workflow and position given. */
+/** Where a new answer belongs: its source question's job step's workflow step, or the step given. */
 async function placeOf(tx: Db, ctx: Ctx, input: ProposeInput) {
   if (input.sourceQuestionId) {
     const [row] = await tx
-      .select({ workflowId: jobs.workflowId, position: steps.position })
+      .select({ workflowId: jobs.workflowId, workflowStepId: steps.workflowStepId })
       .from(questions)
       .innerJoin(jobs, eq(jobs.id, questions.jobId))
       .leftJoin(steps, eq(steps.id, questions.stepId))
       .where(and(eq(questions.id, input.sourceQuestionId), eq(questions.organisationId, ctx.organisationId)));
     if (!row) throw notFound('question');
     if (!row.workflowId) throw invalid('sourceQuestionId', 'no_such_step_position', { position: -1 });
-    return { workflowId: row.workflowId, position: input.position ?? row.position ?? 0 };
+    if (input.workflowStepId || input.position != null || !row.workflowStepId) {
+      return stepOf(tx, row.workflowId, input);
+    }
+    return stepOf(tx, row.workflowId, { workflowStepId: row.workflowStepId });
   }
-  if (!input.workflowId) throw invalid('workflowId', 'required');
-  const [wf] = await tx
-    .select({ id: workflows.id })
-    .from(workflows)
-    .where(and(eq(workflows.id, input.workflowId), eq(workflows.organisationId, ctx.organisationId)));
-  if (!wf) throw notFound('workflow');
-  return { workflowId: wf.id, position: input.position ?? 0 };
+  if (!input.workflowId && !input.workflowStepId) throw invalid('workflowId', 'required');
+  if (input.workflowId) {
+    const [wf] = await tx
+      .select({ id: workflows.id })
+      .from(workflows)
+      .where(and(eq(workflows.id, input.workflowId), eq(workflows.organisationId, ctx.organisationId)));
+    if (!wf) throw notFound('workflow');
+  }
+  return stepOf(tx, input.workflowId ?? null, input, ctx.organisationId);
 }
 
-async function checkPosition(tx: Db, workflowId: string, position: number) {
-  const [step] = await tx
-    .select({ id: workflowSteps.id })
-    .from(workflowSteps)
-    .where(and(eq(workflowSteps.workflowId, workflowId), eq(workflowSteps.position, position)));
-  if (!step) throw invalid('position', 'no_such_step_position', { position });
+/**
+ * A workflow step named by id, or by its position in the workflow (position 0 when neither is given).
+ * The step must be the organisation's and (when given) the workflow's.
+ */
+async function stepOf(
+  tx: Db,
+  workflowId: string | null,
+  input: { workflowStepId?: string | null; position?: number | null },
+  organisationId?: string,
+): Promise<{ workflowId: string; workflowStepId: string; position: number }> {
+  if (input.workflowStepId) {
+    const [step] = await tx
+      .select({
+        id: workflowSteps.id,
+        workflowId: workflowSteps.workflowId,
+        position: workflowSteps.position,
+      })
+      .from(workflowSteps)
+      .innerJoin(workflows, eq(workflows.id, workflowSteps.workflowId))
+      .where(
+        and(
+          eq(workflowSteps.id, input.workflowStepId),
+          ...(workflowId ? [eq(workflowSteps.workflowId, workflowId)] : []),
+          ...(organisationId ? [eq(workflows.organisationId, organisationId)] : []),
+        ),
+      );
+    if (!step) throw invalid('workflowStepId', 'unknown_step');
+    return { workflowId: step.workflowId, workflowStepId: step.id, position: step.position };
+  }
+  const position = input.position ?? 0;
+  const [step] = workflowId
+    ? await tx
+        .select({ id: workflowSteps.id })
+        .from(workflowSteps)
+        .where(and(eq(workflowSteps.workflowId, workflowId), eq(workflowSteps.position, position)))
+    : [];
+  if (!step || !workflowId) throw invalid('position', 'no_such_step_position', { position });
+  return { workflowId, workflowStepId: step.id, position };
 }
 
 /** A specialist proposes an answer for others; it waits for a colleague with the same role. */
@@ -155,7 +196,6 @@ export async function proposeAnswer(ctx: Ctx, input: ProposeInput): Promise<Answ
     await authorize(tx, ctx, 'answer:propose');
     const me = await author(tx, ctx, 'authorId', input.authorId);
     const place = await placeOf(tx, ctx, input);
-    await checkPosition(tx, place.workflowId, place.position);
     const now = ctx.clock.now();
     const [row] = await tx
       .insert(publishedAnswers)
@@ -163,7 +203,7 @@ export async function proposeAnswer(ctx: Ctx, input: ProposeInput): Promise<Answ
         id: newId('ans'),
         organisationId: ctx.organisationId,
         workflowId: place.workflowId,
-        position: place.position,
+        workflowStepId: place.workflowStepId,
         roleId: me.roleId as string,
         sourceQuestionId: input.sourceQuestionId ?? null,
         status: 'in_review',
@@ -194,7 +234,7 @@ export async function proposeAnswer(ctx: Ctx, input: ProposeInput): Promise<Answ
 export async function editAnswer(
   ctx: Ctx,
   answerId: string,
-  input: AnswerText & { authorId?: string | null; position?: number | null },
+  input: AnswerText & { authorId?: string | null; workflowStepId?: string | null; position?: number | null },
 ): Promise<AnswerView> {
   const text = checkText(input);
   return inTransaction(ctx, async (tx) => {
@@ -203,8 +243,9 @@ export async function editAnswer(
     if (found.status === 'retired') throw conflict('answer_retired');
     const me = await author(tx, ctx, 'authorId', input.authorId);
     const now = ctx.clock.now();
-    const moved = input.position != null && input.position !== found.position;
-    if (moved) await checkPosition(tx, found.workflowId, input.position as number);
+    const place =
+      input.workflowStepId || input.position != null ? await stepOf(tx, found.workflowId, input) : null;
+    const moved = place !== null && place.workflowStepId !== found.workflowStepId;
     const [row] = await tx
       .update(publishedAnswers)
       .set({
@@ -214,7 +255,7 @@ export async function editAnswer(
         draftById: me.id,
         draftAt: now,
         // Moving it to another step is the curator's call, seen at once (the text still waits for a check).
-        ...(moved ? { position: input.position as number, updatedAt: now } : {}),
+        ...(moved ? { workflowStepId: place.workflowStepId, updatedAt: now } : {}),
       })
       .where(eq(publishedAnswers.id, answerId))
       .returning();
@@ -335,6 +376,27 @@ async function retire(tx: Db, ctx: Ctx, found: PublishedAnswer, mergedIntoId: st
 }
 
 /**
+ * A workflow edit removed these workflow steps: their answers are retired in the edit's transaction
+ * (they keep the step's id for the record; nothing references the deleted row).
+ */
+export async function retireAnswersOfSteps(tx: Db, ctx: Ctx, workflowStepIds: string[]): Promise<number> {
+  if (workflowStepIds.length === 0) return 0;
+  const found = await tx
+    .select()
+    .from(publishedAnswers)
+    .where(
+      and(
+        eq(publishedAnswers.organisationId, ctx.organisationId),
+        inArray(publishedAnswers.workflowStepId, workflowStepIds),
+        ne(publishedAnswers.status, 'retired'),
+      ),
+    );
+  // In turn: a transaction runs one statement at a time.
+  for (const answer of found) await retire(tx, ctx, answer, null);
+  return found.length;
+}
+
+/**
  * Two answers to one question: the duplicate is retired, pointing at the one kept, and its counts
  * are added to the kept one's (so the figures per workflow stay the same sum).
  */
@@ -378,13 +440,9 @@ export async function listAnswers(ctx: Ctx, filter: AnswerFilter = {}): Promise<
     .select()
     .from(publishedAnswers)
     .where(and(...conditions))
-    .orderBy(
-      asc(publishedAnswers.workflowId),
-      asc(publishedAnswers.position),
-      desc(publishedAnswers.createdAt),
-    )
+    .orderBy(asc(publishedAnswers.workflowId), desc(publishedAnswers.createdAt))
     .limit(1000);
-  return viewsOf(ctx.db, rows);
+  return sortByStep(await viewsOf(ctx.db, rows));
 }
 
 /** Proposals a specialist may check: their role's, written by someone else. */
@@ -407,7 +465,32 @@ export async function reviewQueue(ctx: Ctx, me: Specialist): Promise<AnswerView[
   return viewsOf(ctx.db, rows);
 }
 
+/** Per workflow, in step order (steps gone last), the newest first within a step (a stable sort). */
+const sortByStep = (views: AnswerView[]) =>
+  views.sort((a, b) =>
+    a.workflowId === b.workflowId
+      ? (a.position ?? 1e9) - (b.position ?? 1e9)
+      : a.workflowId < b.workflowId
+        ? -1
+        : 1,
+  );
+
+/** The current position of each workflow step named (gone steps are absent). */
+async function positionsOf(db: Db, ids: (string | null)[]): Promise<Map<string, number>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+  if (wanted.length === 0) return new Map();
+  const found = await db
+    .select({ id: workflowSteps.id, position: workflowSteps.position })
+    .from(workflowSteps)
+    .where(inArray(workflowSteps.id, wanted));
+  return new Map(found.map((r) => [r.id, r.position]));
+}
+
 async function viewsOf(db: Db, rows: PublishedAnswer[]): Promise<AnswerView[]> {
+  const positions = await positionsOf(
+    db,
+    rows.map((r) => r.workflowStepId),
+  );
   const people = await specialistsById(
     db,
     rows.flatMap((r) => [r.reviewedById, r.draftById]),
@@ -425,7 +508,8 @@ async function viewsOf(db: Db, rows: PublishedAnswer[]): Promise<AnswerView[]> {
     return {
       id: r.id,
       workflowId: r.workflowId,
-      position: r.position,
+      workflowStepId: r.workflowStepId,
+      position: r.workflowStepId ? (positions.get(r.workflowStepId) ?? null) : null,
       status: r.status,
       question: r.question,
       answer: r.answer,
@@ -462,7 +546,8 @@ async function snapshot(db: Db, row: PublishedAnswer) {
   return {
     id: row.id,
     workflowId: row.workflowId,
-    position: row.position,
+    workflowStepId: row.workflowStepId,
+    position: view?.position ?? null,
     status: row.status,
     question: row.question,
     answer: row.answer,
@@ -485,7 +570,9 @@ export type ShownAnswer = {
 /** A published answer as the tracker shows it: texts in both languages, who checked it. */
 export type TrackerAnswer = {
   id: string;
-  position: number;
+  workflowStepId: string | null;
+  /** The job's step it is shown at (set by the tracker view, which knows the job's steps). */
+  stepId?: string | undefined;
   question: string;
   answer: string;
   translations: AnswerTranslations;
@@ -531,7 +618,7 @@ export async function publishedForWorkflow(
         eq(publishedAnswers.status, 'published'),
       ),
     )
-    .orderBy(asc(publishedAnswers.position), desc(publishedAnswers.answeredCount), asc(publishedAnswers.id))
+    .orderBy(desc(publishedAnswers.answeredCount), asc(publishedAnswers.id))
     .limit(200);
   return trackerAnswers(db, rows);
 }
@@ -547,7 +634,7 @@ export async function trackerAnswers(db: Db, rows: PublishedAnswer[]): Promise<T
     return [
       {
         id: r.id,
-        position: r.position,
+        workflowStepId: r.workflowStepId,
         question: r.question,
         answer: r.answer,
         translations: r.translations ?? {},

@@ -78,19 +78,24 @@ export async function searchPublished(
 /** A match as the tracker shows it, in the customer's language (`lang` marks a fallback). */
 export type LocalAnswer = {
   id: string;
-  position: number;
+  /** The job's step it belongs to (null: a step the job does not have). */
+  stepId: string | null;
   question: string;
   answer: string;
   lang?: Locale;
   checkedBy: { name: string; role: string } | null;
 };
 
-export function localizeAnswer(a: TrackerAnswer, want: Locale, own: Locale): LocalAnswer {
+export function localizeAnswer(
+  a: Omit<TrackerAnswer, 'stepId'> & { stepId?: string | null | undefined },
+  want: Locale,
+  own: Locale,
+): LocalAnswer {
   const question = localText(a.question, own, a.translations, 'question', want);
   const answer = localText(a.answer, own, a.translations, 'answer', want);
   return {
     id: a.id,
-    position: a.position,
+    stepId: a.stepId ?? null,
     question: question.text,
     answer: answer.text,
     ...(question.lang ? { lang: question.lang } : {}),
@@ -113,9 +118,24 @@ export async function searchForTracker(
   const found = await findTrackedJob(db, token);
   if (!found) return null;
   const rows = await searchPublished(db, found.organisation.id, text, { workflowId: found.job.workflowId });
+  if (rows.length === 0) return [];
+  const stepOf = await jobStepsByWorkflowStep(db, found.job.id);
   return (await trackerAnswers(db, rows)).map((a) =>
-    localizeAnswer(a, locale, found.organisation.defaultLocale),
+    localizeAnswer(
+      { ...a, stepId: a.workflowStepId ? (stepOf.get(a.workflowStepId) ?? null) : null },
+      locale,
+      found.organisation.defaultLocale,
+    ),
   );
+}
+
+/** A job's steps by the workflow step each was made from. */
+export async function jobStepsByWorkflowStep(db: Db, jobId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ id: steps.id, workflowStepId: steps.workflowStepId })
+    .from(steps)
+    .where(eq(steps.jobId, jobId));
+  return new Map(rows.flatMap((r) => (r.workflowStepId ? [[r.workflowStepId, r.id] as const] : [])));
 }
 
 /** At most this many answers counted as shown per report (what one search attempt can have shown). */
@@ -196,16 +216,23 @@ export async function markAnswered(
       .update(publishedAnswers)
       .set({ answeredCount: sql`${publishedAnswers.answeredCount} + 1` })
       .where(eq(publishedAnswers.id, answerId));
-    // The job's step at that position (for the log's step id), if the job has one there.
-    const [step] = await tx
-      .select({ id: steps.id })
-      .from(steps)
-      .where(and(eq(steps.jobId, found.job.id), eq(steps.position, answer.position)));
+    // The job's step made from the answer's workflow step (for the log's step id), if the job has it.
+    const [step] = answer.workflowStepId
+      ? await tx
+          .select({ id: steps.id, position: steps.position })
+          .from(steps)
+          .where(and(eq(steps.jobId, found.job.id), eq(steps.workflowStepId, answer.workflowStepId)))
+      : [];
     await appendEvent(tx, ctx, {
       jobId: found.job.id,
       stepId: step?.id ?? null,
       type: 'answer.deflected',
-      payload: { answerId, workflowId: answer.workflowId, position: answer.position },
+      payload: {
+        answerId,
+        workflowId: answer.workflowId,
+        workflowStepId: answer.workflowStepId,
+        position: step?.position ?? null,
+      },
     });
     return { counted: true };
   });

@@ -156,6 +156,14 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     answerMinutesFor(db, organisation.id, job.workflowId),
     job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
   ]);
+  // Each answer at the job's step made from its workflow step (a step the job lacks shows none).
+  const stepOf = new Map(
+    stepRows.flatMap((s) => (s.workflowStepId ? [[s.workflowStepId, s.id] as const] : [])),
+  );
+  const placed = answers.flatMap((a) => {
+    const stepId = a.workflowStepId ? stepOf.get(a.workflowStepId) : undefined;
+    return stepId ? [{ ...a, stepId }] : [];
+  });
   return {
     organisation: {
       name: organisation.name,
@@ -185,7 +193,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
     questions,
     /** Published answers of the job's workflow (open jobs): "Others asked at this step". */
-    answers,
+    answers: placed,
     ratable,
     /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
     feedback: feedback && {
@@ -218,7 +226,7 @@ export function localizeView(view: TrackerView, locale: Locale): TrackerView {
   return {
     ...view,
     steps: view.steps.map((s) => localizeStep(s, locale, own)),
-    answers: view.answers.map((a) => localizeTrackerAnswer(a, locale, own)),
+    answers: view.answers.map((a) => ({ ...localizeTrackerAnswer(a, locale, own), stepId: a.stepId })),
   };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;
