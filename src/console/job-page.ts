@@ -6,6 +6,7 @@ import { jobQuestions } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
+import { possibleAnswers } from '../services/knowledge/search';
 import type { Ctx } from '../services/platform/context';
 import { ServiceError } from '../services/platform/errors';
 import { listTeam } from '../services/staff/team';
@@ -35,6 +36,7 @@ export async function loadJobPage(
     const kudosDone = new Set<string>();
     return {
       detail: null,
+      possible: new Map(),
       team,
       trackerUrl: null,
       lastEventId: 0,
@@ -53,7 +55,14 @@ export async function loadJobPage(
     smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
     feedbackFor(ctx.db, jobId),
   ]);
+  // Open customer questions that resemble a published answer are flagged to whoever answers them.
+  const possible = await possibleAnswers(
+    ctx.db,
+    ctx.organisationId,
+    questions.map((q) => ({ id: q.id, body: q.body, jobId, open: q.askedBy === 'customer' && !q.answer })),
+  );
   return {
+    possible,
     detail: { ...found, questions },
     team,
     trackerUrl: token ? `${publicUrl}/t/${token}` : null,

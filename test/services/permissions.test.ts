@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specialists, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
+import { answerActions } from '../../src/console/answers-page';
 import { boardActions } from '../../src/console/board-page';
 import { jobForms } from '../../src/console/job-forms';
 import { settingsActions } from '../../src/console/settings-page';
@@ -261,6 +262,12 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   addRole: 'role:manage',
   renameRole: 'role:manage',
   deleteRole: 'role:manage',
+  // Answers for others (a workflow's curation page)
+  propose: 'answer:propose',
+  edit: 'answer:propose',
+  approve: 'answer:review',
+  retire: 'answer:curate',
+  merge: 'answer:curate',
 };
 
 /** Every API operation that changes something, with its row (customer and public routes: their own checks). */
@@ -319,6 +326,7 @@ describe('every way in has a row', () => {
       ...Object.keys(settingsActions(actors.admin, consoleMessages.en)),
       ...Object.keys(teamActions(page, 'nl')),
       ...Object.keys(boardActions(actors.admin)),
+      ...Object.keys(answerActions(page, org.workflowId, 'nl')),
     ];
     expect([...new Set(forms)].sort()).toEqual(Object.keys(CONSOLE_FORMS).sort());
     for (const action of Object.values(CONSOLE_FORMS)) if (action) expect(ACTIONS).toContain(action);

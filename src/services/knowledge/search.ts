@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { events, type PublishedAnswer, publishedAnswers, steps } from '../../../db/schema';
+import { events, jobs, type PublishedAnswer, publishedAnswers, steps } from '../../../db/schema';
 import { searchAnswerDocuments, searchTokens } from '../../../db/search';
 import { localText } from '../../i18n/content';
 import { type BaseCtx, type Ctx, type Db, inTransaction } from '../platform/context';
@@ -236,4 +236,51 @@ export async function markAnswered(
     });
     return { counted: true };
   });
+}
+
+/** A published answer that resembles a question (for the specialist answering it). */
+export type PossibleAnswer = { id: string; workflowId: string; question: string; answer: string };
+
+/** At most this many open questions are looked up per page, and this many answers offered per question. */
+const POSSIBLE_QUESTIONS = 50;
+const POSSIBLE_PER_QUESTION = 2;
+
+/**
+ * New questions that resemble a published answer, flagged to the specialist answering them ("Possibly
+ * answered by"): each open customer question's text searched like the tracker searches (same terms,
+ * same index), within its job's workflow. Keyed by question id; questions without a match are absent.
+ */
+export async function possibleAnswers(
+  db: Db,
+  organisationId: string,
+  items: { id: string; body: string; jobId: string; open: boolean }[],
+): Promise<Map<string, PossibleAnswer[]>> {
+  const wanted = items.filter((q) => q.open && q.body.trim()).slice(0, POSSIBLE_QUESTIONS);
+  const out = new Map<string, PossibleAnswer[]>();
+  if (wanted.length === 0) return out;
+  const jobIds = [...new Set(wanted.map((q) => q.jobId))];
+  const workflowOf = new Map(
+    (
+      await db
+        .select({ id: jobs.id, workflowId: jobs.workflowId })
+        .from(jobs)
+        .where(and(inArray(jobs.id, jobIds), eq(jobs.organisationId, organisationId)))
+    ).map((j) => [j.id, j.workflowId]),
+  );
+  // In turn: a console request reads one statement at a time.
+  for (const q of wanted) {
+    const workflowId = workflowOf.get(q.jobId);
+    if (!workflowId) continue;
+    const rows = await searchPublished(db, organisationId, q.body, {
+      workflowId,
+      limit: POSSIBLE_PER_QUESTION,
+    });
+    const found = rows.flatMap((r) =>
+      r.question !== null && r.answer !== null
+        ? [{ id: r.id, workflowId: r.workflowId, question: r.question, answer: r.answer }]
+        : [],
+    );
+    if (found.length) out.set(q.id, found);
+  }
+  return out;
 }

@@ -1,0 +1,101 @@
+import type { Locale, Shape } from './messages';
+
+/** The console's words for published answers (docs/decisions/knowledge.md): the curation page and the flags. */
+const en = {
+  link: 'Answers for others',
+  title: 'Answers for others: {workflow}',
+  intro:
+    'Published answers appear on the tracker at their step and while customers type a question. A colleague with the same role checks every text before customers read it.',
+  back: 'Back to the workflow',
+  step: 'Step {n}: {title}',
+  noAnswers: 'No published answers at this step yet.',
+  checkedBy: 'Checked by {name}, {role}',
+  counts: 'Shown {shown} times · answered the question {answered} times',
+  waitingEdit: 'An edit waits for a check; customers read the text above until then.',
+  review: {
+    title: 'Waiting for a check',
+    none: 'Nothing waits for a check.',
+    intro: 'A colleague with the same role checks a text before customers read it; never its writer.',
+    by: 'Written by {name} · role {role} · for step {step}',
+    replaces: 'Replaces the published text:',
+    approve: 'Checked: publish',
+    notYours: 'Waits for a colleague with the role {role} (not the writer).',
+  },
+  edit: 'Edit',
+  editHint: 'The edit waits for a colleague’s check; customers keep reading the published text until then.',
+  question: 'Question ({language})',
+  answer: 'Answer ({language})',
+  optional: 'optional',
+  stepField: 'Step',
+  save: 'Save for a check',
+  retire: 'Retire',
+  retireHint: 'Gone from the tracker and the search at once.',
+  merge: 'Merge into',
+  mergeHint: 'A duplicate: it is retired and its counts are added to the answer chosen.',
+  mergeButton: 'Merge',
+  propose: 'Write an answer for others',
+  proposeHint: 'In general terms: no names, no details of one job.',
+  proposeButton: 'Propose for a check',
+  stepGone: 'A step that was removed',
+  possibly: 'Possibly answered by:',
+  possiblyHint: 'A published answer that resembles this question (the customer may not have seen it).',
+  done: {
+    propose: 'Proposed: it waits for a colleague’s check.',
+    edit: 'Saved: the edit waits for a colleague’s check.',
+    approve: 'Checked and published.',
+    retire: 'Retired.',
+    merge: 'Merged.',
+  },
+};
+
+const nl: Shape<typeof en> = {
+  link: 'Antwoorden voor anderen',
+  title: 'Antwoorden voor anderen: {workflow}',
+  intro:
+    'Gepubliceerde antwoorden staan op de volgpagina bij hun stap en verschijnen terwijl klanten een vraag typen. Een collega met dezelfde rol controleert elke tekst voordat klanten hem lezen.',
+  back: 'Terug naar de werkwijze',
+  step: 'Stap {n}: {title}',
+  noAnswers: 'Nog geen gepubliceerde antwoorden bij deze stap.',
+  checkedBy: 'Gecontroleerd door {name}, {role}',
+  counts: '{shown} keer getoond · {answered} keer beantwoordde het de vraag',
+  waitingEdit: 'Een wijziging wacht op controle; tot dan lezen klanten de tekst hierboven.',
+  review: {
+    title: 'Wacht op controle',
+    none: 'Er wacht niets op controle.',
+    intro:
+      'Een collega met dezelfde rol controleert een tekst voordat klanten hem lezen; nooit de schrijver zelf.',
+    by: 'Geschreven door {name} · rol {role} · voor stap {step}',
+    replaces: 'Vervangt de gepubliceerde tekst:',
+    approve: 'Gecontroleerd: publiceren',
+    notYours: 'Wacht op een collega met de rol {role} (niet de schrijver).',
+  },
+  edit: 'Bewerken',
+  editHint: 'De wijziging wacht op controle door een collega; tot dan lezen klanten de gepubliceerde tekst.',
+  question: 'Vraag ({language})',
+  answer: 'Antwoord ({language})',
+  optional: 'optioneel',
+  stepField: 'Stap',
+  save: 'Opslaan voor controle',
+  retire: 'Intrekken',
+  retireHint: 'Meteen weg van de volgpagina en uit het zoeken.',
+  merge: 'Samenvoegen met',
+  mergeHint: 'Een dubbel antwoord: het wordt ingetrokken en de tellingen gaan naar het gekozen antwoord.',
+  mergeButton: 'Samenvoegen',
+  propose: 'Een antwoord voor anderen schrijven',
+  proposeHint: 'In algemene woorden: geen namen, geen details van één opdracht.',
+  proposeButton: 'Voorstellen ter controle',
+  stepGone: 'Een verwijderde stap',
+  possibly: 'Mogelijk beantwoord door:',
+  possiblyHint:
+    'Een gepubliceerd antwoord dat op deze vraag lijkt (de klant heeft het misschien niet gezien).',
+  done: {
+    propose: 'Voorgesteld: het wacht op controle door een collega.',
+    edit: 'Opgeslagen: de wijziging wacht op controle door een collega.',
+    approve: 'Gecontroleerd en gepubliceerd.',
+    retire: 'Ingetrokken.',
+    merge: 'Samengevoegd.',
+  },
+};
+
+export type KnowledgeConsoleMessages = Shape<typeof en>;
+export const knowledgeConsole: Record<Locale, KnowledgeConsoleMessages> = { en, nl };
