@@ -77,6 +77,9 @@ const QuestionGroup = z.object({
   inTime: z.number(),
   inTimeShare: z.number().nullable(),
   costCents: z.number().openapi({ description: 'Time to answer × the hourly rate in settings' }),
+  deflected: z.number().openapi({
+    description: 'Questions a published answer answered before they were sent ("this answers my question")',
+  }),
 });
 
 const QuestionFigures = z

@@ -95,6 +95,7 @@ export default function StepQuestions(props: Props) {
                 maybe: t.maybeAnswered,
                 yes: t.thisAnswers,
                 glad: t.gladAnswered,
+                checked: t.checkedBy,
               })}
             >
               <input type="hidden" name="stepId" value={props.stepId} />

@@ -71,6 +71,8 @@ const en = {
     p90Answer: 'Time to answer, p90',
     inTime: 'Answered in time',
     costLabel: 'Estimated cost',
+    deflected: '{count} questions were answered by published answers before they were sent.',
+    deflectedLabel: 'Answered by published answers',
   },
   bookings: {
     title: 'Bookings',
@@ -227,6 +229,8 @@ const nl: Shape<typeof en> = {
     p90Answer: 'Tijd tot antwoord, p90',
     inTime: 'Op tijd beantwoord',
     costLabel: 'Geschatte kosten',
+    deflected: '{count} vragen werden beantwoord door gepubliceerde antwoorden voordat ze gesteld werden.',
+    deflectedLabel: 'Beantwoord door gepubliceerde antwoorden',
   },
   bookings: {
     title: 'Afspraken',

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organisations } from '../../db/schema';
+import { organisations, publishedAnswers } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos, rateSpecialist } from '../../src/services/customer-voice/ratings';
@@ -23,6 +23,9 @@ import {
 } from '../../src/services/insights/rollup';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
+import { markAnswered } from '../../src/services/knowledge/search';
+import { getWorkflow } from '../../src/services/organisation/workflows';
+import { newId } from '../../src/services/platform/ids';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { promiseStep } from '../../src/services/steps/promise-step';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
@@ -43,7 +46,7 @@ const ids: Record<string, string> = {};
 
 async function newJob(start: number, name: string) {
   at(start);
-  const { jobId } = await createJob(org.ctx, {
+  const { jobId, trackerToken } = await createJob(org.ctx, {
     ...sampleJob(`${name}-${org.id.slice(-4)}`),
     workflowId: org.workflowId,
   });
@@ -53,7 +56,7 @@ async function newJob(start: number, name: string) {
     string,
   ];
   ids[name] = jobId;
-  return { jobId, intake, keuring, klaar };
+  return { jobId, trackerToken, intake, keuring, klaar };
 }
 
 beforeAll(async () => {
@@ -90,6 +93,24 @@ beforeAll(async () => {
   });
   at(b0 + 40 * MIN);
   await answerQuestion(as(org.inspector.id), qb.id, { answer: 'Vanmiddag.' });
+  // A published answer at Keuring answered the customer's next question before it was sent.
+  const answerId = newId('ans');
+  const keuringStep = (await getWorkflow(org.ctx, org.workflowId)).steps[1]?.id ?? null;
+  await rt.database.db.insert(publishedAnswers).values({
+    id: answerId,
+    organisationId: org.id,
+    workflowId: org.workflowId,
+    workflowStepId: keuringStep,
+    roleId: org.inspector.roleId as string,
+    status: 'published',
+    question: 'Mag ik wachten?',
+    answer: 'Ja, in de kantine.',
+    authorId: org.inspector.id,
+    createdAt: b0,
+    updatedAt: b0,
+  });
+  at(b0 + 45 * MIN);
+  await markAnswered({ db: rt.database.db, clock }, b.trackerToken, answerId);
   await step(b.jobId, b.keuring, 'finish', b0 + 70 * MIN);
   await step(b.jobId, b.klaar, 'skip', b0 + 80 * MIN);
 
@@ -320,11 +341,18 @@ describe('question insights', () => {
       inTimeShare: 0.5,
       // 320 minutes at €60 an hour.
       costCents: 32_000,
+      deflected: 1,
       jobs: 3,
       perJob: 2 / 3,
     });
     const channel = Object.fromEntries(q.byChannel.map((c) => [c.channel, c]));
-    expect(channel.tracker).toMatchObject({ asked: 1, answered: 1, inTimeShare: 1, costCents: 2000 });
+    expect(channel.tracker).toMatchObject({
+      asked: 1,
+      answered: 1,
+      inTimeShare: 1,
+      costCents: 2000,
+      deflected: 1,
+    });
     expect(channel.phone).toMatchObject({ asked: 1, answered: 1, inTimeShare: 0, costCents: 30_000 });
     expect(channel.email).toMatchObject({ asked: 0, answered: 0, inTimeShare: null, costCents: 0 });
     expect(q.byStep).toEqual([
@@ -339,6 +367,7 @@ describe('question insights', () => {
         inTime: 1,
         inTimeShare: 0.5,
         costCents: 32_000,
+        deflected: 1,
         perJob: 2 / 3,
       },
     ]);

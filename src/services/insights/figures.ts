@@ -287,6 +287,8 @@ export type QuestionGroup = {
   inTimeShare: number | null;
   /** Time to answer × the hourly rate in settings, in cents. */
   costCents: number;
+  /** Questions a published answer answered before they were sent ("this answers my question"). */
+  deflected: number;
 };
 
 /** Questions: totals, per channel and per step asked at, with answer times and their estimated cost. */
@@ -311,6 +313,8 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
       inTime: n(c, name('inTime')),
       inTimeShare: share(n(c, name('inTime')), n(c, name('answered'))),
       costCents: Math.round((n(c, name('answerMs')) / HOUR) * org.hourlyRateCents),
+      // Deflections happen on the tracker: per channel, only there.
+      deflected: !only || only === 'tracker' ? n(c, 'deflected') : 0,
     };
   };
   const all = gather(rows, 'question', () => 'all');

@@ -210,6 +210,16 @@ class Fold {
         return this.asked(event, event.payload.question);
       case 'question.answered':
         return this.answered(event, event.payload.question);
+      case 'answer.deflected':
+        // A question a published answer answered before it was sent (docs/decisions/knowledge.md): counted
+        // at the step it belongs to, on the day it happened.
+        return this.add(
+          organisationId,
+          createdAt,
+          'question',
+          `${event.payload.workflowId}|${event.payload.position ?? -1}`,
+          { deflected: 1 },
+        );
       case 'rating.given':
         return this.add(organisationId, createdAt, 'person', event.payload.rating.specialistId, {
           ratings: 1,
