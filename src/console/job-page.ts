@@ -2,7 +2,7 @@ import { jobMailProblem } from '../notify/mail/view';
 import { smsStateForJob } from '../notify/sms/queue';
 import { latestEventId } from '../services/board/event-feed';
 import { feedbackFor } from '../services/customer-voice/feedback';
-import { jobQuestions } from '../services/customer-voice/questions';
+import { jobQuestions, markQuestionsOpened } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
@@ -55,6 +55,11 @@ export async function loadJobPage(
     smsOn && found.job.customerPhone ? smsStateForJob(ctx, found.job) : null,
     feedbackFor(ctx.db, jobId),
   ]);
+  // Opening the job shows its open questions with their answer forms: the effort starts (knowledge.md).
+  await markQuestionsOpened(
+    ctx,
+    questions.filter((q) => q.askedBy === 'customer' && !q.answer).map((q) => q.id),
+  );
   // Open customer questions that resemble a published answer are flagged to whoever answers them.
   const possible = await possibleAnswers(
     ctx.db,

@@ -280,6 +280,11 @@ export const ERRORS = {
   },
   unknown_time_zone: { kind: 'invalid', en: 'Unknown time zone.', nl: 'Onbekende tijdzone.' },
   unknown_currency: { kind: 'invalid', en: 'Unknown currency code.', nl: 'Onbekende valutacode.' },
+  effort_minutes_range: {
+    kind: 'invalid',
+    en: 'Enter the minutes it took: a whole number from 1 to {max}.',
+    nl: 'Vul in hoeveel minuten het kostte: een heel getal van 1 tot {max}.',
+  },
   hourly_rate_range: {
     kind: 'invalid',
     en: 'Enter an hourly rate between 0 and {max}.',

@@ -65,6 +65,7 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'answer.published': null,
   'answer.retired': null,
   'answer.deflected': null,
+  'question.effort': null,
 };
 
 /** The announcement of a customer-visible event; a cost line that now waits for the customer asks for approval. */

@@ -265,6 +265,20 @@ export const EVENTS = {
       position: z.number().int().nullable(),
     }),
   ),
+  /**
+   * The specialist time a question took, written with its answer (docs/decisions/knowledge.md): minutes
+   * entered for a phone or desk question, else opened → answered in the console when that is plausible,
+   * else the channel's default in the organisation's settings. Internal: the insights price it.
+   */
+  'question.effort': entry(
+    'internal',
+    z.object({
+      questionId: id,
+      channel: z.enum(['tracker', 'phone', 'desk', 'email']),
+      minutes: z.number().int(),
+      source: z.enum(['entered', 'opened', 'default']),
+    }),
+  ),
   'kudos.given': entry(
     'internal',
     z.object({

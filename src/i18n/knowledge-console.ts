@@ -37,6 +37,8 @@ const en = {
   proposeHint: 'In general terms: no names, no details of one job.',
   proposeButton: 'Propose for a check',
   stepGone: 'A step that was removed',
+  effortMinutes: 'Minutes it took (optional)',
+  effortHint: 'What the call or the visit cost you; empty: the default for the channel in Settings.',
   possibly: 'Possibly answered by:',
   possiblyHint: 'A published answer that resembles this question (the customer may not have seen it).',
   done: {
@@ -85,6 +87,8 @@ const nl: Shape<typeof en> = {
   proposeHint: 'In algemene woorden: geen namen, geen details van één opdracht.',
   proposeButton: 'Voorstellen ter controle',
   stepGone: 'Een verwijderde stap',
+  effortMinutes: 'Minuten die het kostte (optioneel)',
+  effortHint: 'Wat het gesprek of het bezoek u kostte; leeg: de standaard voor het kanaal bij Instellingen.',
   possibly: 'Mogelijk beantwoord door:',
   possiblyHint:
     'Een gepubliceerd antwoord dat op deze vraag lijkt (de klant heeft het misschien niet gezien).',

@@ -1,5 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specialists } from '../../db/schema';
+import { organisations, questions, specialists } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
 import { askQuestion } from '../../src/services/customer-voice/questions';
 import { createJob } from '../../src/services/jobs/create-job';
@@ -144,5 +145,63 @@ describe('answers for others in the console', () => {
     admin.client.jar.set('ok_lang', 'en');
     const en = await admin.client.get(path);
     expect(en.text).toContain('Answers for others: APK');
+  });
+
+  it('takes the minutes a phone question took, and the defaults per channel in the settings', async () => {
+    const admin = await signedUpAdmin(product.url, product.rt, 'Garage Moeite');
+    const db = product.rt.database.db;
+    const settings = await admin.client.post('/console/settings', {
+      _action: 'insights',
+      hourlyRate: '60',
+      'minutes.tracker': '4',
+      'minutes.phone': '9',
+      'minutes.desk': '12',
+      'minutes.email': '7',
+    });
+    expect(settings.status).toBe(303);
+    const [org] = await db.select().from(organisations).where(eq(organisations.id, admin.organisationId));
+    expect(org?.questionMinutes).toEqual({ tracker: 4, phone: 9, desk: 12, email: 7 });
+    expect((await admin.client.get('/console/settings')).text).toContain('value="12"');
+    const zero = await admin.client.post('/console/settings', {
+      _action: 'insights',
+      hourlyRate: '60',
+      'minutes.tracker': '0',
+      'minutes.phone': '9',
+      'minutes.desk': '12',
+      'minutes.email': '7',
+    });
+    expect(zero.status).toBe(422);
+
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'M-1',
+      title: 'Polo',
+      customer: { name: 'Bob' },
+      steps: [{ title: 'Werk' }],
+    });
+    const wrong = await admin.client.post(`/console/jobs/${jobId}`, {
+      _action: 'record',
+      channel: 'phone',
+      stepId: '',
+      body: 'Belde over de prijs',
+      effortMinutes: 'tien',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('id="record-minutes-error"');
+    const recorded = await admin.client.post(`/console/jobs/${jobId}`, {
+      _action: 'record',
+      channel: 'phone',
+      stepId: '',
+      body: 'Belde over de prijs',
+      effortMinutes: '12',
+    });
+    expect(recorded.status).toBe(303);
+    const [q] = await db.select().from(questions).where(eq(questions.jobId, jobId));
+    expect(q?.effortMinutes).toBe(12);
+    // Opening the job page with a customer's open question starts its effort.
+    const customer = contextFor(product.rt, admin.organisationId, { type: 'customer', id: null });
+    const asked = await askQuestion(customer, jobId, { body: 'Al klaar?', channel: 'tracker' });
+    await admin.client.get(`/console/jobs/${jobId}`);
+    const [opened] = await db.select().from(questions).where(eq(questions.id, asked.id));
+    expect(opened?.openedAt).not.toBeNull();
   });
 });

@@ -330,7 +330,7 @@ describe('workflow insights from the event log', () => {
 });
 
 describe('question insights', () => {
-  it('counts questions per job, step and channel, with answer times and their cost', async () => {
+  it('counts questions per job, step and channel, with answer times and their cost in effort', async () => {
     const q = await questionInsights(org.ctx, day23);
     expect(q.hourlyRateCents).toBe(6000);
     expect(q.total).toEqual({
@@ -339,21 +339,45 @@ describe('question insights', () => {
       answerTime: dist(2, 20 * MIN, 300 * MIN, 160 * MIN),
       inTime: 1,
       inTimeShare: 0.5,
-      // 320 minutes at €60 an hour.
-      costCents: 32_000,
+      // Effort, not waiting: neither was opened in the console nor had minutes entered, so each costs its
+      // channel's default (tracker 5, phone 8 minutes): 13 minutes at €60 an hour.
+      effortMinutes: 13,
+      costCents: 1300,
+      // One question answered by a published answer: a tracker question's 5 minutes saved.
       deflected: 1,
+      savedMinutes: 5,
+      savedCents: 500,
       jobs: 3,
       perJob: 2 / 3,
     });
+    expect(q.questionMinutes).toEqual({ tracker: 5, phone: 8, desk: 10, email: 6 });
+    expect(q.overTime).toEqual([
+      {
+        month: '2026-11',
+        asked: 2,
+        jobs: 3,
+        perJob: 2 / 3,
+        deflected: 1,
+        steps: [{ workflowId: org.workflowId, position: 1, title: 'Keuring', asked: 2, perJob: 2 / 3 }],
+      },
+    ]);
     const channel = Object.fromEntries(q.byChannel.map((c) => [c.channel, c]));
     expect(channel.tracker).toMatchObject({
       asked: 1,
       answered: 1,
       inTimeShare: 1,
-      costCents: 2000,
+      effortMinutes: 5,
+      costCents: 500,
       deflected: 1,
     });
-    expect(channel.phone).toMatchObject({ asked: 1, answered: 1, inTimeShare: 0, costCents: 30_000 });
+    expect(channel.phone).toMatchObject({
+      asked: 1,
+      answered: 1,
+      inTimeShare: 0,
+      effortMinutes: 8,
+      costCents: 800,
+      deflected: 0,
+    });
     expect(channel.email).toMatchObject({ asked: 0, answered: 0, inTimeShare: null, costCents: 0 });
     expect(q.byStep).toEqual([
       {
@@ -366,8 +390,11 @@ describe('question insights', () => {
         answerTime: dist(2, 20 * MIN, 300 * MIN, 160 * MIN),
         inTime: 1,
         inTimeShare: 0.5,
-        costCents: 32_000,
+        effortMinutes: 13,
+        costCents: 1300,
         deflected: 1,
+        savedMinutes: 5,
+        savedCents: 500,
         perJob: 2 / 3,
       },
     ]);
@@ -378,7 +405,10 @@ describe('question insights', () => {
       .update(organisations)
       .set({ hourlyRateCents: 9000 })
       .where(eq(organisations.id, org.id));
-    expect((await questionInsights(org.ctx, day23)).total.costCents).toBe(48_000);
+    expect((await questionInsights(org.ctx, day23)).total).toMatchObject({
+      costCents: 1950,
+      savedCents: 750,
+    });
     await rt.database.db
       .update(organisations)
       .set({ hourlyRateCents: 6000 })
