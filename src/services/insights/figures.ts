@@ -357,10 +357,19 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
       answerTime: g.samples(key, ...(only ? [only] : channels)),
       inTime: n(c, name('inTime')),
       inTimeShare: share(n(c, name('inTime')), n(c, name('answered'))),
-      effortMinutes: n(c, name('effortMin')),
-      costCents: Math.round((n(c, name('effortMin')) / 60) * org.hourlyRateCents),
+      effortMinutes: effort(c, only),
+      costCents: Math.round((effort(c, only) / 60) * org.hourlyRateCents),
       ...saved(!only || only === 'tracker' ? n(c, 'deflected') : 0),
     };
+  };
+  // Answers from before effort was recorded (no `question.effort` event) count their channel's default.
+  const effort = (c: Record<string, number> | undefined, only?: (typeof channels)[number]) => {
+    let minutes = n(c, only ? `effortMin:${only}` : 'effortMin');
+    for (const ch of only ? [only] : channels) {
+      const unrecorded = n(c, `answered:${ch}`) - n(c, `effortN:${ch}`);
+      if (unrecorded > 0) minutes += unrecorded * (org.questionMinutes?.[ch] ?? 5);
+    }
+    return minutes;
   };
   // Deflections happen on the tracker: per channel, only there; each saved a tracker question's effort.
   const saved = (deflected: number) => {

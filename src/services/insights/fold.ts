@@ -222,6 +222,8 @@ class Fold {
         return this.add(row.organisationId, row.askedAt, 'question', questionSubject(row), {
           effortMin: minutes,
           [`effortMin:${channel}`]: minutes,
+          effortN: 1,
+          [`effortN:${channel}`]: 1,
         });
       }
       case 'answer.deflected':
