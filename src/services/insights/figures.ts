@@ -29,7 +29,6 @@ import {
 
 export const MAX_PERIOD_DAYS = 366;
 export const DEFAULT_PERIOD_DAYS = 30;
-const HOUR = 3_600_000;
 /** 2000-01-01: nothing here is older. */
 const EARLIEST_DAY = 10_957;
 
