@@ -6,6 +6,7 @@ import { runBodyLimit } from './body-limit';
 import { runFanout } from './fanout';
 import { GROWTH_BUDGET, GROWTH_CASES, GROWTH_LABELS, runGrowth } from './growth';
 import { runInsights } from './insights';
+import { runKnowledgeSearch } from './knowledge-search';
 import { runMail } from './mail';
 import { runPush } from './push';
 import { runRenderPerEvent } from './render-per-event';
@@ -27,6 +28,7 @@ const history = await runTrackerHistory();
 const push = await runPush();
 const widget = widgetSizes(await bundleWidget());
 const insights = await runInsights();
+const knowledge = await runKnowledgeSearch();
 const bodyLimit = await runBodyLimit();
 const mail = await runMail();
 const writes = await runWrites();
@@ -104,6 +106,7 @@ lines.push(
   `| JSON write throughput with the request body limit (${bodyLimit.connections} connections, wrk, median of ${bodyLimit.rounds} interleaved on/off rounds of ${bodyLimit.seconds} s; server CPU per request alongside) | ${bodyLimit.on.rps.toFixed(0)} req/s, p99 ${bodyLimit.on.p99Ms.toFixed(1)} ms, CPU ${bodyLimit.on.cpuMsPerRequest.toFixed(2)} ms/request | ${bodyLimit.off.rps.toFixed(0)} req/s, p99 ${bodyLimit.off.p99Ms.toFixed(1)} ms, CPU ${bodyLimit.off.cpuMsPerRequest.toFixed(2)} ms/request (\`BODY_LIMITS=0\`) | ${x(bodyLimit.ratio)} (rounds ${x(bodyLimit.spread[0])}–${x(bodyLimit.spread[1])}); CPU ${x(bodyLimit.cpuRatio)} | ≥ ×0.97 | ${verdict(bodyLimit.ratio >= 0.97)} |`,
   `| insights: folding one new job (22 events) into the year's projection / a year's read right after a change | ${insights.incrementalMs.toFixed(0)} ms / ${insights.afterChangeMs.toFixed(0)} ms | | | | |`,
   `| insights, last 30 days | p50 ${insights.monthMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.monthMs < 1000)} |`,
+  `| knowledge search while typing: ${knowledge.answers.toLocaleString('en')} published answers across ${knowledge.orgs.toLocaleString('en')} organisations, one tenant's word prefixes through FTS5 (every result the tenant's own) | p99 ${knowledge.fts.p99.toFixed(1)} ms (p50 ${knowledge.fts.p50.toFixed(1)}) | p99 ${knowledge.like.p99.toFixed(1)} ms: the same terms as a plain \`LIKE\` scan of that tenant's answers | ${x(knowledge.ratio)} | reported | |`,
   `| insights drill-down (late steps of a year, first page and count) | p50 ${insights.drillMs.toFixed(0)} ms | | | < 1 s | ${verdict(insights.drillMs < 1000)} |`,
   ...Object.entries(writes.best).map(
     ([side, r]) =>

@@ -20,6 +20,7 @@ import * as insightsTables from '../schema/insights';
 import * as instanceTables from '../schema/instance';
 import * as invoicesTables from '../schema/invoices';
 import * as jobsTables from '../schema/jobs';
+import * as knowledgeTables from '../schema/knowledge';
 import * as mailTables from '../schema/mail';
 import * as mediaTables from '../schema/media';
 import * as organisationsTables from '../schema/organisations';
@@ -42,6 +43,7 @@ const sqlite = {
   ...instanceTables,
   ...invoicesTables,
   ...jobsTables,
+  ...knowledgeTables,
   ...mailTables,
   ...mediaTables,
   ...organisationsTables,
@@ -579,6 +581,7 @@ export const steps = pgTable(
     booking: json('booking').$type<Row<typeof sqlite.steps.booking>>(),
     capacityKey: text('capacity_key'),
     windowStartsAt: bigint('window_starts_at', { mode: 'number' }),
+    workflowStepId: text('workflow_step_id'),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
@@ -587,6 +590,82 @@ export const steps = pgTable(
     foreignKey({
       name: 'steps_assignee_id_specialists_id_fk',
       columns: [t.assigneeId],
+      foreignColumns: [specialists.id],
+    }),
+  ],
+);
+
+export const publishedAnswers = pgTable(
+  'published_answers',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    workflowStepId: text('workflow_step_id'),
+    roleId: text('role_id').notNull(),
+    sourceQuestionId: text('source_question_id'),
+    status: text('status', { enum: ['in_review', 'published', 'retired'] }).notNull(),
+    question: text('question'),
+    answer: text('answer'),
+    translations: json('translations')
+      .$type<Row<typeof sqlite.publishedAnswers.translations>>()
+      .notNull()
+      .default({}),
+    draftQuestion: text('draft_question'),
+    draftAnswer: text('draft_answer'),
+    draftTranslations:
+      json('draft_translations').$type<Row<typeof sqlite.publishedAnswers.draftTranslations>>(),
+    draftById: text('draft_by_id'),
+    draftAt: bigint('draft_at', { mode: 'number' }),
+    authorId: text('author_id').notNull(),
+    publishedById: text('published_by_id'),
+    reviewedById: text('reviewed_by_id'),
+    reviewedAt: bigint('reviewed_at', { mode: 'number' }),
+    publishedAt: bigint('published_at', { mode: 'number' }),
+    retiredAt: bigint('retired_at', { mode: 'number' }),
+    mergedIntoId: text('merged_into_id'),
+    shownCount: bigint('shown_count', { mode: 'number' }).notNull().default(0),
+    answeredCount: bigint('answered_count', { mode: 'number' }).notNull().default(0),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('published_answers_step').on(t.organisationId, t.workflowStepId, t.status),
+    index('published_answers_changed').on(t.organisationId, t.workflowId, t.updatedAt),
+    index('published_answers_review').on(t.organisationId, t.roleId, t.draftAt),
+    foreignKey({
+      name: 'published_answers_workflow_id_workflows_id_fk',
+      columns: [t.workflowId],
+      foreignColumns: [workflows.id],
+    }),
+    foreignKey({
+      name: 'published_answers_role_id_roles_id_fk',
+      columns: [t.roleId],
+      foreignColumns: [roles.id],
+    }),
+    foreignKey({
+      name: 'published_answers_source_question_id_questions_id_fk',
+      columns: [t.sourceQuestionId],
+      foreignColumns: [questions.id],
+    }),
+    foreignKey({
+      name: 'published_answers_draft_by_id_specialists_id_fk',
+      columns: [t.draftById],
+      foreignColumns: [specialists.id],
+    }),
+    foreignKey({
+      name: 'published_answers_author_id_specialists_id_fk',
+      columns: [t.authorId],
+      foreignColumns: [specialists.id],
+    }),
+    foreignKey({
+      name: 'published_answers_published_by_id_specialists_id_fk',
+      columns: [t.publishedById],
+      foreignColumns: [specialists.id],
+    }),
+    foreignKey({
+      name: 'published_answers_reviewed_by_id_specialists_id_fk',
+      columns: [t.reviewedById],
       foreignColumns: [specialists.id],
     }),
   ],
@@ -742,6 +821,10 @@ export const organisations = pgTable('organisations', {
     .notNull()
     .default([]),
   hourlyRateCents: bigint('hourly_rate_cents', { mode: 'number' }).notNull().default(6000),
+  questionMinutes: json('question_minutes')
+    .$type<Row<typeof sqlite.organisations.questionMinutes>>()
+    .notNull()
+    .default({ tracker: 5, phone: 8, desk: 10, email: 6 }),
   showPromiseRecord: boolean('show_promise_record').notNull().default(false),
   hours: json('hours')
     .$type<Row<typeof sqlite.organisations.hours>>()
@@ -824,6 +907,8 @@ export const questions = pgTable(
     answeredAt: bigint('answered_at', { mode: 'number' }),
     answeredById: text('answered_by_id'),
     answerChannel: text('answer_channel', { enum: ['tracker', 'email'] }),
+    openedAt: bigint('opened_at', { mode: 'number' }),
+    effortMinutes: bigint('effort_minutes', { mode: 'number' }),
     photos: json('photos').$type<Row<typeof sqlite.questions.photos>>().notNull().default([]),
     mailMessageId: text('mail_message_id'),
     mailReferences: text('mail_references'),

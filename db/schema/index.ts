@@ -32,6 +32,7 @@ export {
   notifyPreferences,
   organisations,
   proofsOfDelivery,
+  publishedAnswers,
   pushSubscriptions,
   questions,
   rateLimits,
@@ -61,6 +62,7 @@ export * from './insights';
 export * from './instance';
 export * from './invoices';
 export * from './jobs';
+export * from './knowledge';
 export * from './mail';
 export * from './media';
 export * from './organisations';

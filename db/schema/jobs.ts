@@ -90,6 +90,11 @@ export const steps = sqliteTable(
     capacityKey: text('capacity_key'),
     /** The booked window's start; `promisedAt` is its end (a fixed promise). */
     windowStartsAt: integer('window_starts_at'),
+    /**
+     * The workflow step it was made from (ids are kept across workflow edits): its published answers.
+     * No foreign key: a workflow edit may delete the workflow step, the job keeps its step.
+     */
+    workflowStepId: text('workflow_step_id'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('steps_job').on(t.jobId, t.position)],

@@ -39,6 +39,11 @@ export const organisations = sqliteTable('organisations', {
   embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** What an hour of a specialist's time costs, for the insights' estimate of what questions cost. */
   hourlyRateCents: integer('hourly_rate_cents').notNull().default(6000),
+  /** Minutes a question takes a specialist per channel when nobody entered or measured them. */
+  questionMinutes: text('question_minutes', { mode: 'json' })
+    .$type<Record<'tracker' | 'phone' | 'desk' | 'email', number>>()
+    .notNull()
+    .default({ tracker: 5, phone: 8, desk: 10, email: 6 }),
   /** Show customers the organisation's record of kept promises on the tracker. */
   showPromiseRecord: integer('show_promise_record', { mode: 'boolean' }).notNull().default(false),
   /** Opening hours per weekday in `timeZone`: promises are computed in this working time. */

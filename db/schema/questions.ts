@@ -53,6 +53,13 @@ export const questions = sqliteTable(
     answeredById: text('answered_by_id').references(() => specialists.id),
     /** How the customer answered a specialist's question. */
     answerChannel: text('answer_channel', { enum: REPLY_CHANNELS }),
+    /**
+     * Effort, not waiting (docs/decisions/knowledge.md): when a specialist first opened the question in
+     * the console, and the minutes spent as entered for a phone or desk question (null: the channel's
+     * default in the organisation's settings, or opened → answered for a typed question).
+     */
+    openedAt: integer('opened_at'),
+    effortMinutes: integer('effort_minutes'),
     /** Images that came with the question or the customer's reply (rows in `media`). */
     photos: text('photos', { mode: 'json' }).$type<NotePhoto[]>().notNull().default([]),
     /**

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit, bodyLimitsWith, DEFAULT_BODY_LIMIT } from '../http/body-limit';
 import { errorResponse, onError } from '../http/errors';
 import type { Runtime } from '../runtime';
+import { answerRoutes } from './answers';
 import { apiKeyAuth } from './auth';
 import { withoutBidiControls } from './bidi';
 import { bookingRoutes } from './bookings';
@@ -58,6 +59,8 @@ export function createApi(rt: Runtime) {
     '/media',
     '/insights/*',
     '/feedback',
+    '/answers',
+    '/answers/*',
   ])
     v1.use(path, apiKeyAuth(rt));
   // After the key check: nobody's body is read before they are known (where a key is needed).
@@ -79,6 +82,7 @@ export function createApi(rt: Runtime) {
   v1.route('/', trackerLinkRoutes(rt));
   v1.route('/', questionRoutes());
   v1.route('/', feedbackRoutes());
+  v1.route('/', answerRoutes());
   v1.route('/', inboundMailRoutes(rt));
   documentIdempotency(v1);
 

@@ -76,14 +76,46 @@ const QuestionGroup = z.object({
   answerTime: Distribution,
   inTime: z.number(),
   inTimeShare: z.number().nullable(),
-  costCents: z.number().openapi({ description: 'Time to answer × the hourly rate in settings' }),
+  effortMinutes: z.number().openapi({
+    description:
+      'Specialist time spent: minutes entered (phone, desk), else opened → answered in the console (up to 30), else the channel default',
+  }),
+  costCents: z.number().openapi({ description: 'Effort × the hourly rate in settings (not waiting time)' }),
+  deflected: z.number().openapi({
+    description: 'Questions a published answer answered before they were sent ("this answers my question")',
+  }),
+  savedMinutes: z.number().openapi({ description: "Deflections × a tracker question's default minutes" }),
+  savedCents: z.number().openapi({ description: 'Saved minutes × the hourly rate' }),
+});
+
+const QuestionMonth = z.object({
+  month: z.string().openapi({ example: '2026-11' }),
+  asked: z.number(),
+  jobs: z.number().openapi({ description: 'Jobs created that month' }),
+  perJob: z.number().nullable(),
+  deflected: z.number(),
+  steps: z.array(
+    z.object({
+      workflowId: z.string().nullable(),
+      position: z.number().nullable(),
+      title: z.string().nullable(),
+      asked: z.number(),
+      perJob: z.number().nullable(),
+    }),
+  ),
 });
 
 const QuestionFigures = z
   .object({
     period: Period,
     hourlyRateCents: z.number(),
+    questionMinutes: z
+      .object({ tracker: z.number(), phone: z.number(), desk: z.number(), email: z.number() })
+      .openapi({ description: "A question's minutes per channel when nothing was entered or measured" }),
     total: QuestionGroup.extend({ jobs: z.number(), perJob: z.number().nullable() }),
+    overTime: z
+      .array(QuestionMonth)
+      .openapi({ description: 'Questions per job per step, month by month (at most the last 24 months)' }),
     byChannel: z.array(QuestionGroup.extend({ channel: z.enum(QUESTION_CHANNELS) })),
     byStep: z.array(
       QuestionGroup.extend({

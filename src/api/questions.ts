@@ -92,6 +92,11 @@ const RecordBody = z
     recordedById: Id('spec_Lk3m9Qw2Er8tY5ui')
       .optional()
       .openapi({ description: 'The specialist who took it' }),
+    effortMinutes: z.number().int().optional().openapi({
+      description:
+        'Minutes the call or visit took (1–480); the insights price it. Absent: the channel default in the settings',
+      example: 6,
+    }),
   })
   .openapi('RecordQuestion');
 
@@ -201,6 +206,7 @@ export const questionRoutes = () =>
         stepId: input.stepId ?? null,
         threadId: input.threadId ?? null,
         recordedById: input.recordedById ?? null,
+        effortMinutes: input.effortMinutes ?? null,
       });
       return c.json(turnOut(q), 201);
     })

@@ -3,6 +3,13 @@ import { errorResponse } from '../http/errors';
 import { openStream } from '../live/stream';
 import { subscribeToJob } from '../notify/push-subscriptions';
 import type { Runtime } from '../runtime';
+import {
+  markAnswered,
+  recordShown,
+  SEARCH_MAX,
+  SHOWN_MAX,
+  searchForTracker,
+} from '../services/knowledge/search';
 import { customerEventsSince, findTrackedJob } from '../services/tracker/tracker';
 import { clientIp } from './client-ip';
 import { router } from './env';
@@ -79,8 +86,114 @@ const subscribe = createRoute({
   },
 });
 
+const FoundAnswer = z
+  .object({
+    id: z.string(),
+    stepId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The job's step it belongs to (null: a step this job does not have)" }),
+    question: z.string(),
+    answer: z.string(),
+    lang: z
+      .enum(['nl', 'en'])
+      .optional()
+      .openapi({ description: "Set when the text is in the organisation's language, not the one asked for" }),
+    checkedBy: z.object({ name: z.string(), role: z.string() }).nullable(),
+  })
+  .openapi('FoundAnswer');
+
+const AnswerParams = TokenParams.extend({
+  answerId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'answerId', in: 'path' }, example: 'ans_Gm4k8Rq2Vx7pT1nbQ2rS' }),
+});
+
+const AnswerIds = z.array(z.string().min(1).max(64)).max(SHOWN_MAX);
+
+const searchAnswers = createRoute({
+  method: 'get',
+  path: '/track/{token}/answers',
+  tags: ['Tracker'],
+  summary:
+    "Published answers matching what the customer is typing (the job's workflow, its organisation only)",
+  description:
+    'Full-text search: each word of `q` (folded for case and accents) matches as a word prefix; the text is never read as ' +
+    'query syntax. At most 5 answers, best first, in `lang` where given in it.',
+  request: {
+    params: TokenParams,
+    query: z.object({
+      q: z.string().max(SEARCH_MAX).openapi({ example: 'hoe lang duurt de keuring' }),
+      lang: z.enum(['nl', 'en']).optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ answers: z.array(FoundAnswer) }), 'The matches'),
+    404: errors[404],
+    422: errors[422],
+  },
+});
+
+const answered = createRoute({
+  method: 'post',
+  path: '/track/{token}/answers/{answerId}/answered',
+  tags: ['Tracker'],
+  summary:
+    '"This answers my question": the question is not sent; the deflection is counted (once per job and answer)',
+  request: {
+    params: AnswerParams,
+    body: {
+      content: { 'application/json': { schema: z.object({ shown: AnswerIds.optional() }) } },
+      required: false,
+    },
+  },
+  responses: {
+    200: json(z.object({ counted: z.boolean() }), 'Counted (false: this job had marked it already)'),
+    404: errors[404],
+    409: errors[409],
+    422: errors[422],
+  },
+});
+
+const shownAnswers = createRoute({
+  method: 'post',
+  path: '/track/{token}/answers/shown',
+  tags: ['Tracker'],
+  summary: 'The answers offered during one attempt at a question, counted as shown once when it ends',
+  request: {
+    params: TokenParams,
+    body: { content: { 'application/json': { schema: z.object({ ids: AnswerIds }) } }, required: true },
+  },
+  responses: { 204: { description: 'Counted' }, 404: errors[404], 422: errors[422] },
+});
+
 export const trackRoutes = (rt: Runtime) =>
   router()
+    .openapi(searchAnswers, async (c) => {
+      const { token } = c.req.valid('param');
+      const { q, lang } = c.req.valid('query');
+      const found = await findTrackedJob(rt.database.db, token);
+      if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
+      const locale = lang ?? found.job.locale ?? found.organisation.defaultLocale;
+      const answers = (await searchForTracker(rt.database.db, token, q, locale)) ?? [];
+      return c.json({ answers }, 200);
+    })
+    .openapi(answered, async (c) => {
+      const { token, answerId } = c.req.valid('param');
+      const body = await c.req.json().catch(() => ({}));
+      const parsed = z.object({ shown: AnswerIds.optional() }).safeParse(body ?? {});
+      const shown = parsed.success ? (parsed.data.shown ?? []) : [];
+      const base = { db: rt.database.db, clock: rt.clock, afterCommit: () => rt.live.tail.poke() };
+      return c.json(await markAnswered(base, token, answerId, shown), 200);
+    })
+    .openapi(shownAnswers, async (c) => {
+      const { token } = c.req.valid('param');
+      const base = { db: rt.database.db, clock: rt.clock, afterCommit: () => rt.live.tail.poke() };
+      await recordShown(base, token, c.req.valid('json').ids);
+      return c.body(null, 204);
+    })
     .openapi(subscribe, async (c) => {
       const { token } = c.req.valid('param');
       const { locale, ...sub } = c.req.valid('json');

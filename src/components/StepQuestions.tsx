@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
 import type { PublicQuestion } from '../services/customer-voice/questions';
+import type { ShownAnswer } from '../services/knowledge/answers';
 import { LIMITS } from '../services/platform/limits';
 
 /** Whether the step's own promise comes before the answer time would: then the answer is due by it. */
@@ -22,10 +23,18 @@ export type AskForm = {
   failed: { stepId: string; error: string; body: string; turnId?: string } | null;
   /** After a follow-up or reply was sent: the turn it continued. */
   continuedAt?: string | null;
+  /**
+   * Without JavaScript, "search the answers first" shows the page again with the matches for what was
+   * typed (kept in the box); `answered` after "this answers my question" (docs/decisions/knowledge.md).
+   */
+  found?: { stepId: string; body: string; answers: ShownAnswer[] } | null;
+  answeredAt?: string | null;
 };
 
 type Props = {
   stepId: string;
+  /** Published answers at this step: "Others asked at this step", above the form. */
+  answers?: ShownAnswer[] | undefined;
   /** The step's promise while it is still ahead: an answer is never promised after it. */
   stepDueAt?: number | null;
   questions: PublicQuestion[];
@@ -42,6 +51,7 @@ export default function StepQuestions(props: Props) {
   const failed = () =>
     props.ask?.failed?.stepId === props.stepId && !props.ask.failed.turnId ? props.ask.failed : null;
   const id = (name: string) => `ask-${props.stepId}-${name}`;
+  const found = () => (props.ask?.found?.stepId === props.stepId ? props.ask.found : null);
   return (
     <>
       <Show when={props.questions.length > 0}>
@@ -54,9 +64,22 @@ export default function StepQuestions(props: Props) {
           {answerer() ? fill(t.sentTo, { name: answerer()?.name ?? '' }) : t.sent}
         </p>
       </Show>
+      <Show when={props.ask && (props.answers?.length ?? 0) > 0}>
+        <section class="others-asked" aria-labelledby={id('others')}>
+          <h3 id={id('others')}>{t.othersAsked}</h3>
+          <ul class="answers">
+            <For each={props.answers}>{(a) => <PublishedAnswerItem a={a} t={t} />}</For>
+          </ul>
+        </section>
+      </Show>
+      <Show when={props.ask?.answeredAt === props.stepId}>
+        <p class="sent" role="status">
+          {t.gladAnswered}
+        </p>
+      </Show>
       <Show when={props.ask}>
         {(ask) => (
-          <details class="ask" open={!!failed()}>
+          <details class="ask" open={!!failed() || found() !== null}>
             <summary>
               {answerer() ? fill(t.ask, { name: answerer()?.name ?? '' }) : t.askTeam}
               <span class="meta">
@@ -65,16 +88,64 @@ export default function StepQuestions(props: Props) {
                   : fill(t.answerWithin, { duration: props.f.duration(ask().answerMinutes * 60_000) })}
               </span>
             </summary>
-            <form method="post" class="ask-form">
-              <input type="hidden" name="_action" value="ask" />
+            <form
+              method="post"
+              class="ask-form"
+              data-answer-search={JSON.stringify({
+                maybe: t.maybeAnswered,
+                yes: t.thisAnswers,
+                glad: t.gladAnswered,
+                checked: t.checkedBy,
+              })}
+            >
               <input type="hidden" name="stepId" value={props.stepId} />
-              <QuestionBox id={id} label={t.yourQuestion} failed={failed()} />
-              <button type="submit">{t.send}</button>
+              <QuestionBox id={id} label={t.yourQuestion} failed={failed()} keep={found()?.body} />
+              <div class="answer-matches" aria-live="polite">
+                <Show when={found()}>
+                  {(f) => (
+                    <Show when={f().answers.length > 0} fallback={<p>{t.noAnswersFound}</p>}>
+                      <p>{t.maybeAnswered}</p>
+                      <ul class="answers">
+                        <For each={f().answers}>{(a) => <PublishedAnswerItem a={a} t={t} answers />}</For>
+                      </ul>
+                    </Show>
+                  )}
+                </Show>
+              </div>
+              <button type="submit" name="_action" value="ask">
+                {t.send}
+              </button>{' '}
+              <button type="submit" name="_action" value="search_answers" class="secondary" formnovalidate>
+                {t.searchAnswers}
+              </button>
             </form>
           </details>
         )}
       </Show>
     </>
+  );
+}
+
+/** A published answer: the question, its answer on opening, who checked it; optionally "this answers my question". */
+function PublishedAnswerItem(props: { a: ShownAnswer; t: TrackerMessages; answers?: boolean }) {
+  const a = props.a;
+  return (
+    <li class="published-answer">
+      <details>
+        <summary lang={a.lang}>{a.question}</summary>
+        <p class="question-body" lang={a.lang}>
+          {a.answer}
+        </p>
+        <Show when={a.checkedBy}>
+          {(c) => <p class="meta">{fill(props.t.checkedBy, { name: c().name, role: c().role })}</p>}
+        </Show>
+      </details>
+      <Show when={props.answers}>
+        <button type="submit" name="answered" value={a.id} class="secondary">
+          {props.t.thisAnswers}
+        </button>
+      </Show>
+    </li>
   );
 }
 
@@ -242,6 +313,8 @@ function QuestionBox(props: {
   id: (name: string) => string;
   label: string;
   failed: { body: string; error: string } | null;
+  /** What was typed, shown again without an error (after a search for answers). */
+  keep?: string | undefined;
 }) {
   return (
     <>
@@ -255,7 +328,7 @@ function QuestionBox(props: {
         aria-invalid={props.failed ? 'true' : undefined}
         aria-describedby={props.failed ? props.id('error') : undefined}
       >
-        {props.failed?.body ?? ''}
+        {props.failed?.body ?? props.keep ?? ''}
       </textarea>
       <Show when={props.failed}>
         <p class="error" id={props.id('error')}>

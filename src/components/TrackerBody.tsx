@@ -5,6 +5,7 @@ import type { PublicQuestion } from '../services/customer-voice/questions';
 import type { RatingSummary } from '../services/customer-voice/ratings';
 import { currentStepIndex, lateBy } from '../services/jobs/progress';
 import type { PublicCostLine, PublicNote, PublicStep } from '../services/jobs/views';
+import type { TrackerAnswer } from '../services/knowledge/answers';
 import { totals } from '../services/platform/money';
 import type { ProofView, RoutePlace } from '../services/slots/route';
 import type { TrackerInvoice, TrackerView } from '../services/tracker/tracker';
@@ -31,6 +32,8 @@ type Props = {
     signoffs?: TrackerView['signoffs'];
     places?: TrackerView['places'];
     proofs?: TrackerView['proofs'];
+    /** Published answers of the workflow (the customer's tracker). */
+    answers?: TrackerAnswer[];
   };
   /**
    * Where an invoice's PDF is (the console's own address). The tracker's render is shared by every viewer
@@ -109,6 +112,7 @@ export default function TrackerBody(props: Props) {
                 step={step}
                 notes={view.notes.filter((n) => n.stepId === step.id)}
                 questions={view.questions.filter((q) => q.stepId === step.id)}
+                answers={view.answers?.filter((a) => a.stepId === step.id)}
                 rating={step.assignee ? view.ratings?.[step.assignee.id] : undefined}
                 documents={(view.documents ?? []).filter((d) => d.stepId === step.id)}
                 signoffs={view.signoffs ?? []}
@@ -204,6 +208,7 @@ function StepItem(
     step: PublicStep;
     notes: Note[];
     questions: PublicQuestion[];
+    answers?: TrackerAnswer[] | undefined;
     rating: RatingSummary | undefined;
     documents: NonNullable<Props['view']['documents']>;
     signoffs: NonNullable<Props['view']['signoffs']>;
@@ -450,6 +455,7 @@ function StepItem(
       />
       <StepQuestions
         stepId={s().id}
+        answers={props.answers}
         stepDueAt={promiseShown() && !s().doneAt ? s().promisedAt : null}
         questions={[]}
         ask={props.ask}

@@ -176,6 +176,13 @@ export function jobForms(
           stepId: z.string().max(64),
           channel: z.enum(['phone', 'desk', 'email']),
           body: z.string().max(LIMITS.question),
+          // Minutes it took (optional): a whole number; the service checks the range.
+          effortMinutes: z
+            .string()
+            .trim()
+            .regex(/^\d{0,4}$/, 'effort_minutes_range')
+            .optional()
+            .transform((v) => (v ? Number(v) : null)),
         }),
         form,
         t,

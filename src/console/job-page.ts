@@ -2,13 +2,14 @@ import { jobMailProblem } from '../notify/mail/view';
 import { smsStateForJob } from '../notify/sms/queue';
 import { latestEventId } from '../services/board/event-feed';
 import { feedbackFor } from '../services/customer-voice/feedback';
-import { jobQuestions } from '../services/customer-voice/questions';
+import { jobQuestions, markQuestionsOpened } from '../services/customer-voice/questions';
 import { kudosGiven } from '../services/customer-voice/ratings';
 import { listDocuments } from '../services/documents/documents';
 import { listSignoffs } from '../services/documents/signoffs';
 import { jobInvoices } from '../services/invoices/read';
 import { trackerToken } from '../services/jobs/job-admin';
 import { getJob } from '../services/jobs/read-job';
+import { possibleAnswers } from '../services/knowledge/search';
 import type { Ctx } from '../services/platform/context';
 import { ServiceError } from '../services/platform/errors';
 import { listTeam } from '../services/staff/team';
@@ -38,6 +39,7 @@ export async function loadJobPage(
     const kudosDone = new Set<string>();
     return {
       detail: null,
+      possible: new Map(),
       team,
       trackerUrl: null,
       lastEventId: 0,
@@ -73,7 +75,19 @@ export async function loadJobPage(
     listDocuments(ctx, jobId),
     listSignoffs(ctx, jobId),
   ]);
+  // Opening the job shows its open questions with their answer forms: the effort starts (knowledge.md).
+  await markQuestionsOpened(
+    ctx,
+    questions.filter((q) => q.askedBy === 'customer' && !q.answer).map((q) => q.id),
+  );
+  // Open customer questions that resemble a published answer are flagged to whoever answers them.
+  const possible = await possibleAnswers(
+    ctx.db,
+    ctx.organisationId,
+    questions.map((q) => ({ id: q.id, body: q.body, jobId, open: q.askedBy === 'customer' && !q.answer })),
+  );
   return {
+    possible,
     detail: { ...found, questions },
     team,
     trackerUrl: token ? `${publicUrl}/t/${token}` : null,

@@ -81,6 +81,17 @@ const insightsSchema = z.object({
     .regex(/^\d{1,6}([.,]\d{1,2})?$/, 'number_expected')
     .transform((v) => Math.round(Number(v.replace(',', '.')) * 100)),
   showPromiseRecord: z.literal('1').optional(),
+  ...Object.fromEntries(
+    (['tracker', 'phone', 'desk', 'email'] as const).map((channel) => [
+      `minutes.${channel}`,
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,4}$/, 'effort_minutes_range')
+        .transform(Number)
+        .optional(),
+    ]),
+  ),
 });
 
 /** The settings page's forms, one handler per `_action`; each calls one service. */
@@ -136,9 +147,19 @@ export function settingsActions(ctx: Ctx, t: ConsoleMessages): Record<string, Ha
     },
     insights: async (form) => {
       const input = parseForm(insightsSchema, form, t);
+      const minutes = input as unknown as Record<string, number | undefined>;
+      const channels = ['tracker', 'phone', 'desk', 'email'] as const;
       await updateInsightSettings(ctx, {
         hourlyRateCents: input.hourlyRate,
         showPromiseRecord: !!input.showPromiseRecord,
+        // All four or none (an older form without them keeps the saved ones).
+        ...(channels.every((c) => minutes[`minutes.${c}`] !== undefined)
+          ? {
+              questionMinutes: Object.fromEntries(
+                channels.map((c) => [c, minutes[`minutes.${c}`] as number]),
+              ) as Record<(typeof channels)[number], number>,
+            }
+          : {}),
       });
       return undefined;
     },

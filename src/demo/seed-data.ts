@@ -51,7 +51,22 @@ export type DemoOrganisation = {
   customerForDays: number;
   team: (Omit<typeof specialists.$inferInsert, 'id' | 'organisationId' | 'createdAt'> & { key: string })[];
   workflows: WorkflowInput[];
+  /** Answers for others, published after a colleague with the same role checked them (English beside). */
+  answers?: DemoAnswer[];
   jobs: DemoJob[];
+};
+
+export type DemoAnswer = {
+  workflow: number;
+  step: number;
+  /** Team keys: the writer and the colleague (same role) who checked it. */
+  by: string;
+  checkedBy: string;
+  question: string;
+  answer: string;
+  en: { question: string; answer: string };
+  shown?: number;
+  answered?: number;
 };
 
 const H = 60;
@@ -217,6 +232,56 @@ const garage: DemoOrganisation = {
           expectedMinutes: 20,
         },
       ],
+    },
+  ],
+  answers: [
+    {
+      workflow: 0,
+      step: 1,
+      by: 'tom',
+      checkedBy: 'jan',
+      question: 'Kan ik wachten tijdens de APK-keuring?',
+      answer:
+        'Ja. Een APK-keuring duurt ongeveer drie kwartier; in onze kantine staan koffie en thee klaar en er is gratis wifi.',
+      en: {
+        question: 'Can I wait during the MOT inspection?',
+        answer:
+          'Yes. An MOT takes about three quarters of an hour; there is coffee and tea in our canteen and free wifi.',
+      },
+      shown: 41,
+      answered: 17,
+    },
+    {
+      workflow: 0,
+      step: 2,
+      by: 'jan',
+      checkedBy: 'tom',
+      question: 'Doen jullie extra reparaties zonder te bellen?',
+      answer:
+        'Nee. Vinden we iets dat niet in de afspraak stond, dan ziet u het hier met prijs en kunt u eerst akkoord geven of weigeren.',
+      en: {
+        question: 'Do you do extra repairs without calling me?',
+        answer:
+          'No. If we find something that was not agreed, you see it here with its price and can approve or decline it first.',
+      },
+      shown: 28,
+      answered: 9,
+    },
+    {
+      workflow: 0,
+      step: 4,
+      by: 'jan',
+      checkedBy: 'tom',
+      question: 'Tot hoe laat kan ik mijn auto ophalen?',
+      answer:
+        'Tot 18.00 uur op werkdagen. Later? Bel de balie, dan leggen we de sleutel in de sleutelkluis naast de deur.',
+      en: {
+        question: 'Until what time can I collect my car?',
+        answer:
+          'Until 6 pm on working days. Later? Call the front desk and we leave the key in the key safe next to the door.',
+      },
+      shown: 35,
+      answered: 14,
     },
   ],
   jobs: [
@@ -593,6 +658,39 @@ const notary: DemoOrganisation = {
       ],
     },
   ],
+  answers: [
+    {
+      workflow: 0,
+      step: 0,
+      by: 'marieke',
+      checkedBy: 'daan',
+      question: 'Wat moet ik meenemen naar het intakegesprek?',
+      answer:
+        'Een geldig legitimatiebewijs en, als u die heeft, een eerder testament of huwelijkse voorwaarden. Een lijst van uw bezittingen helpt, maar is niet nodig.',
+      en: {
+        question: 'What should I bring to the first meeting?',
+        answer:
+          'Valid ID and, if you have them, an earlier will or a prenuptial agreement. A list of what you own helps but is not required.',
+      },
+      shown: 22,
+      answered: 8,
+    },
+    {
+      workflow: 0,
+      step: 3,
+      by: 'marieke',
+      checkedBy: 'daan',
+      question: 'Moeten er getuigen mee naar de ondertekening?',
+      answer:
+        'Nee. Voor een testament zijn geen getuigen nodig; u ondertekent alleen met de notaris. Neem wel uw legitimatiebewijs mee.',
+      en: {
+        question: 'Do I need to bring witnesses to the signing?',
+        answer: 'No. A will needs no witnesses; you sign with the notary alone. Do bring your ID.',
+      },
+      shown: 19,
+      answered: 7,
+    },
+  ],
   jobs: [
     {
       // The draft is delayed by a register extract; the whole plan moved with a reason.
@@ -934,6 +1032,39 @@ const delivery: DemoOrganisation = {
           expectedMinutes: 20,
         },
       ],
+    },
+  ],
+  answers: [
+    {
+      workflow: 0,
+      step: 2,
+      by: 'mo',
+      checkedBy: 'sven',
+      question: 'Nemen jullie de verpakking mee?',
+      answer: 'Ja. We pakken alles bij u uit, zetten het op zijn plaats en nemen karton en folie mee.',
+      en: {
+        question: 'Do you take the packaging away?',
+        answer:
+          'Yes. We unpack everything at your place, put it where you want it and take the cardboard and plastic with us.',
+      },
+      shown: 30,
+      answered: 12,
+    },
+    {
+      workflow: 0,
+      step: 2,
+      by: 'sven',
+      checkedBy: 'mo',
+      question: 'Wat als ik niet thuis ben in het tijdvak?',
+      answer:
+        'Wij bellen een kwartier voor aankomst. Lukt het niet, dan kiest u op deze pagina een nieuw tijdvak; een tweede rit is gratis.',
+      en: {
+        question: 'What if I am not home during the window?',
+        answer:
+          'We call a quarter of an hour before we arrive. If it does not work out, choose a new window on this page; a second trip is free.',
+      },
+      shown: 26,
+      answered: 10,
     },
   ],
   jobs: [

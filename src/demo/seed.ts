@@ -1,6 +1,6 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { writeTransactionOn } from '../../db/dialect';
-import { accounts, organisations, specialists, users } from '../../db/schema';
+import { accounts, organisations, publishedAnswers, specialists, users } from '../../db/schema';
 import { calendarFor } from '../services/calendar/calendars';
 import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calendar/working-time';
 import { addCostLine, changeCostLine } from '../services/costs/cost-lines';
@@ -9,6 +9,7 @@ import { answerQuestion, askQuestion } from '../services/customer-voice/question
 import { addDocument } from '../services/documents/documents';
 import { createJob } from '../services/jobs/create-job';
 import { getJob } from '../services/jobs/read-job';
+import { approveAnswer, proposeAnswer } from '../services/knowledge/answers';
 import { createApiKey } from '../services/organisation/api-keys';
 import { ensureRoles, roleCopy, roleKey } from '../services/organisation/roles';
 import { createWorkflow } from '../services/organisation/workflows';
@@ -152,6 +153,7 @@ async function seedOrganisation(
       }),
     );
   }
+  await seedAnswers(ctx, demo, workflowIds, team);
   // Each photo is drawn once per organisation and stored through the upload pipeline when first used.
   const photos = new Map<DemoPhoto, string>();
   const photoId = async (kind: DemoPhoto) => {
@@ -322,4 +324,34 @@ async function playJob(
     }
   }
   return trackerToken;
+}
+
+/** The organisation's answers for others: written by one specialist, checked by a colleague with the same role. */
+async function seedAnswers(
+  ctx: Ctx,
+  demo: DemoOrganisation,
+  workflowIds: string[],
+  team: Map<string, string>,
+) {
+  for (const a of demo.answers ?? []) {
+    const person = (key: string) => {
+      const id = team.get(key);
+      if (!id) throw new Error(`demo answer names no one: ${key}`);
+      return id;
+    };
+    const proposed = await proposeAnswer(ctx, {
+      question: a.question,
+      answer: a.answer,
+      translations: { en: a.en },
+      workflowId: workflowIds[a.workflow] ?? null,
+      position: a.step,
+      authorId: person(a.by),
+    });
+    await approveAnswer(ctx, proposed.id, { reviewerId: person(a.checkedBy) });
+    if (a.shown || a.answered)
+      await ctx.db
+        .update(publishedAnswers)
+        .set({ shownCount: a.shown ?? 0, answeredCount: a.answered ?? 0 })
+        .where(eq(publishedAnswers.id, proposed.id));
+  }
 }

@@ -71,6 +71,52 @@ export const ERRORS = {
     en: 'At most {max} browsers can be notified for one tracker link.',
     nl: 'Voor één volglink kunnen hoogstens {max} browsers meldingen krijgen.',
   },
+  // Published answers (docs/decisions/knowledge.md)
+  no_self_review: {
+    kind: 'forbidden',
+    en: 'A colleague checks what you wrote: you cannot approve your own text.',
+    nl: 'Een collega controleert wat u schreef: uw eigen tekst kunt u niet goedkeuren.',
+  },
+  review_same_role: {
+    kind: 'forbidden',
+    en: 'Only a colleague with the role {role} can check this answer.',
+    nl: 'Alleen een collega met de rol {role} kan dit antwoord controleren.',
+  },
+  answer_needs_role: {
+    kind: 'invalid',
+    en: 'Only a specialist with a role can write an answer for others (a colleague with the same role checks it).',
+    nl: 'Alleen een specialist met een rol kan een antwoord voor anderen schrijven (een collega met dezelfde rol controleert het).',
+  },
+  nothing_to_review: {
+    kind: 'conflict',
+    en: 'This answer has no text waiting for a check.',
+    nl: 'Dit antwoord heeft geen tekst die op controle wacht.',
+  },
+  answer_retired: {
+    kind: 'conflict',
+    en: 'This answer was retired.',
+    nl: 'Dit antwoord is ingetrokken.',
+  },
+  answer_not_published: {
+    kind: 'conflict',
+    en: 'Only published answers can be merged.',
+    nl: 'Alleen gepubliceerde antwoorden kunnen worden samengevoegd.',
+  },
+  merge_same_step: {
+    kind: 'invalid',
+    en: 'Merge an answer into another of the same workflow, not into itself.',
+    nl: 'Voeg een antwoord samen met een ander van dezelfde werkwijze, niet met zichzelf.',
+  },
+  no_such_step_position: {
+    kind: 'invalid',
+    en: 'The workflow has no step {position}.',
+    nl: 'De werkwijze heeft geen stap {position}.',
+  },
+  text_in_own_language: {
+    kind: 'invalid',
+    en: "Write the question and the answer in the organisation's own language.",
+    nl: 'Schrijf de vraag en het antwoord in de eigen taal van de organisatie.',
+  },
   too_many_questions: {
     kind: 'rate_limited',
     en: 'You have asked several questions from this link in the last hour. Please wait a little before asking more.',
@@ -289,6 +335,11 @@ export const ERRORS = {
   },
   unknown_time_zone: { kind: 'invalid', en: 'Unknown time zone.', nl: 'Onbekende tijdzone.' },
   unknown_currency: { kind: 'invalid', en: 'Unknown currency code.', nl: 'Onbekende valutacode.' },
+  effort_minutes_range: {
+    kind: 'invalid',
+    en: 'Enter the minutes it took: a whole number from 1 to {max}.',
+    nl: 'Vul in hoeveel minuten het kostte: een heel getal van 1 tot {max}.',
+  },
   hourly_rate_range: {
     kind: 'invalid',
     en: 'Enter an hourly rate between 0 and {max}.',
@@ -773,6 +824,7 @@ export const RESOURCES = {
   invoice: { en: 'invoice', nl: 'factuur' },
   document: { en: 'document', nl: 'document' },
   'sign-off': { en: 'sign-off', nl: 'akkoord' },
+  answer: { en: 'published answer', nl: 'gepubliceerd antwoord' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

@@ -77,6 +77,11 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'feedback.followed_up': null,
   'kudos.given': null,
   'staff.access_ended': null,
+  'answer.proposed': null,
+  'answer.published': null,
+  'answer.retired': null,
+  'answer.deflected': null,
+  'question.effort': null,
 };
 
 /** The announcement of a customer-visible event; a cost line that now waits for the customer asks for approval. */

@@ -180,6 +180,22 @@ export type PublicSignoff = z.output<typeof signoffSnapshot>;
 
 /** `either`: the service decides per event (a note is for the customer or internal). */
 type Who = 'customer' | 'internal' | 'either';
+/** A published answer as webhooks carry it (the text customers read, both languages). */
+const publishedAnswerSnapshot = z.object({
+  id,
+  workflowId: id,
+  workflowStepId: id.nullable(),
+  /** The step's position in its workflow when the event was written (null: the step is gone). */
+  position: z.number().int().nullable(),
+  status: z.enum(['in_review', 'published', 'retired']),
+  question: z.string().nullable(),
+  answer: z.string().nullable(),
+  translations: translations(['question', 'answer']),
+  authorId: id,
+  reviewedBy: z.object({ id, name: z.string(), role: z.string() }).nullable(),
+  publishedAt: time.nullable(),
+});
+
 const entry = <V extends Who, P extends z.ZodType<Record<string, unknown>>>(visibility: V, payload: P) => ({
   visibility,
   payload,
@@ -334,6 +350,41 @@ export const EVENTS = {
   ),
   /** A staff member's access ended (sign-out, everywhere, deactivation); organisation-level, `jobId: ''`. */
   'staff.access_ended': entry('internal', z.object({ specialistId: id, sessionId: z.string().nullable() })),
+  /**
+   * Knowledge (docs/decisions/knowledge.md), organisation-level (`jobId: ''`): a published answer's text
+   * as customers read it, and who wrote and checked it. Sent to webhooks; no page or stream reads them.
+   */
+  'answer.proposed': entry('internal', z.object({ answer: publishedAnswerSnapshot, edit: z.boolean() })),
+  'answer.published': entry('internal', z.object({ answer: publishedAnswerSnapshot, edit: z.boolean() })),
+  'answer.retired': entry(
+    'internal',
+    z.object({ answer: publishedAnswerSnapshot, mergedIntoId: id.nullable() }),
+  ),
+  /** On the job: a published answer ended the customer's question before it was sent (insights count it). */
+  'answer.deflected': entry(
+    'internal',
+    z.object({
+      answerId: id,
+      workflowId: id,
+      workflowStepId: id.nullable(),
+      /** The job's step's position (null: the job has no step made from the answer's workflow step). */
+      position: z.number().int().nullable(),
+    }),
+  ),
+  /**
+   * The specialist time a question took, written with its answer (docs/decisions/knowledge.md): minutes
+   * entered for a phone or desk question, else opened → answered in the console when that is plausible,
+   * else the channel's default in the organisation's settings. Internal: the insights price it.
+   */
+  'question.effort': entry(
+    'internal',
+    z.object({
+      questionId: id,
+      channel: z.enum(['tracker', 'phone', 'desk', 'email']),
+      minutes: z.number().int(),
+      source: z.enum(['entered', 'opened', 'default']),
+    }),
+  ),
   'kudos.given': entry(
     'internal',
     z.object({

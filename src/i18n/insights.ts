@@ -58,7 +58,12 @@ const en = {
     title: 'Questions',
     summary:
       '{asked} questions ({perJob} per job), {answered} answered. Median time to answer {median}; {inTime} answered within the promised time.',
-    cost: 'Estimated cost of answering: {cost} (time to answer × {rate} an hour, set in Settings).',
+    cost: "Estimated cost of answering: {cost} ({minutes} of specialists' time × {rate} an hour, set in Settings; effort, not waiting).",
+    saved: 'That saved about {minutes} of specialists’ time, {cost}.',
+    overTime: 'Questions per job, month by month',
+    month: 'Month',
+    perJob: 'Per job',
+    topStep: 'Asked most at',
     byChannel: 'Questions by channel',
     byStep: 'Questions by the step they were asked at',
     answerTime: 'Median time to answer by channel',
@@ -71,6 +76,9 @@ const en = {
     p90Answer: 'Time to answer, p90',
     inTime: 'Answered in time',
     costLabel: 'Estimated cost',
+    deflected: '{count} questions were answered by published answers before they were sent.',
+    effortLabel: 'Specialist time',
+    deflectedLabel: 'Answered by published answers',
   },
   bookings: {
     title: 'Bookings',
@@ -148,6 +156,9 @@ const en = {
   settings: {
     title: 'Insights',
     hourlyRate: 'Hourly rate, to estimate what answering questions costs',
+    questionMinutes: 'Minutes a question takes when none were entered or measured',
+    questionMinutesHint:
+      'Per channel. A question typed on the tracker or by email counts from when a specialist opened it in the console to the answer (up to 30 minutes); a phone or desk question counts the minutes entered with it.',
     showPromiseRecord: 'Show customers our record of kept promises on the tracker (last 90 days)',
   },
   tracker: {
@@ -214,7 +225,12 @@ const nl: Shape<typeof en> = {
     title: 'Vragen',
     summary:
       '{asked} vragen ({perJob} per opdracht), {answered} beantwoord. Mediane tijd tot antwoord {median}; {inTime} binnen de beloofde tijd beantwoord.',
-    cost: 'Geschatte kosten van het beantwoorden: {cost} (tijd tot antwoord × {rate} per uur, in te stellen bij Instellingen).',
+    cost: 'Geschatte kosten van het beantwoorden: {cost} ({minutes} tijd van specialisten × {rate} per uur, in te stellen bij Instellingen; moeite, geen wachttijd).',
+    saved: 'Dat bespaarde ongeveer {minutes} tijd van specialisten, {cost}.',
+    overTime: 'Vragen per opdracht, per maand',
+    month: 'Maand',
+    perJob: 'Per opdracht',
+    topStep: 'Het meest gevraagd bij',
     byChannel: 'Vragen per kanaal',
     byStep: 'Vragen per stap waarbij ze gesteld werden',
     answerTime: 'Mediane tijd tot antwoord per kanaal',
@@ -227,6 +243,9 @@ const nl: Shape<typeof en> = {
     p90Answer: 'Tijd tot antwoord, p90',
     inTime: 'Op tijd beantwoord',
     costLabel: 'Geschatte kosten',
+    deflected: '{count} vragen werden beantwoord door gepubliceerde antwoorden voordat ze gesteld werden.',
+    effortLabel: 'Tijd van specialisten',
+    deflectedLabel: 'Beantwoord door gepubliceerde antwoorden',
   },
   bookings: {
     title: 'Afspraken',
@@ -304,6 +323,9 @@ const nl: Shape<typeof en> = {
   settings: {
     title: 'Inzichten',
     hourlyRate: 'Uurtarief, om te schatten wat het beantwoorden van vragen kost',
+    questionMinutes: 'Minuten die een vraag kost als er niets is ingevuld of gemeten',
+    questionMinutesHint:
+      'Per kanaal. Een vraag via de volgpagina of e-mail telt vanaf het moment dat een specialist hem in de console opende tot het antwoord (tot 30 minuten); een vraag per telefoon of aan de balie telt de ingevulde minuten.',
     showPromiseRecord:
       'Laat klanten op de volgpagina zien hoe vaak we onze beloftes nakomen (laatste 90 dagen)',
   },

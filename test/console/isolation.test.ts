@@ -11,6 +11,7 @@ import {
   jobs,
   notes,
   organisations,
+  publishedAnswers,
   questions,
   signoffs,
   specialists,
@@ -27,6 +28,7 @@ import { askQuestion } from '../../src/services/customer-voice/questions';
 import { addDocument } from '../../src/services/documents/documents';
 import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
+import { proposeAnswer } from '../../src/services/knowledge/answers';
 import { issueApiKey } from '../../src/services/organisation/settings';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { inviteSpecialist } from '../../src/services/staff/team';
@@ -58,7 +60,9 @@ let b: {
   invoice: string;
   document: string;
   version: string;
+  answer: string;
 };
+let aWorkflow: string;
 let bOrg: string;
 
 const snapshotOfB = async () => {
@@ -75,6 +79,7 @@ const snapshotOfB = async () => {
     apiKeys: await db.select().from(apiKeys).where(eq(apiKeys.organisationId, bOrg)),
     workflows: await db.select().from(workflows).where(eq(workflows.organisationId, bOrg)),
     questions: await db.select().from(questions).where(eq(questions.organisationId, bOrg)),
+    answers: await db.select().from(publishedAnswers).where(eq(publishedAnswers.organisationId, bOrg)),
     webhooks: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, bOrg)),
     documents: await db.select().from(documents).where(eq(documents.organisationId, bOrg)),
     signoffs: await db.select().from(signoffs).where(eq(signoffs.organisationId, bOrg)),
@@ -178,9 +183,18 @@ beforeAll(async () => {
     question: question.id,
     endpoint,
     mail: mailId.replace(/^<|@.*$/g, ''),
+    answer: (
+      await proposeAnswer(ctxB, {
+        question: 'B vraag',
+        answer: 'B antwoord',
+        workflowId: workflow,
+        position: 0,
+      })
+    ).id,
   };
 
   const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
+  aWorkflow = workflowA;
   const created = await createJob(adminA.ctx, {
     reference: 'A-1',
     title: 'A job',
@@ -246,6 +260,7 @@ const PAGES_COVERED = new Set([
   'calendar.astro',
   'workflows.astro',
   'workflows/[id].astro',
+  'workflows/[id]/answers.astro',
   'webhooks/[id].astro',
   'widget.astro',
   'insights.astro',
@@ -278,6 +293,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/jobs/${b.job}`,
       `/console/team/${b.specialist}`,
       `/console/workflows/${b.workflow}`,
+      `/console/workflows/${b.workflow}/answers`,
       `/console/live/jobs/${b.job}/events`,
       `/console/webhooks/${b.endpoint}`,
       `/console/insights/jobs?workflowId=${b.workflow}`,
@@ -380,6 +396,20 @@ describe('organisation A reaching for organisation B through the console', () =>
       [`/console/webhooks/${b.endpoint}`, { _action: 'retry', deliveryId: 'msg_1_x' }],
       [`/console/jobs/${aJob.jobId}`, { _action: 'answer', questionId: b.question, answer: 'Taken' }],
       [`/console/workflows/${b.workflow}`, { _action: 'update', name: 'Taken', 'steps.0.title': 'x' }],
+      // Answers: B's through B's workflow page, and through A's own.
+      ...['approve', 'retire', 'merge', 'edit'].flatMap((action): [string, Record<string, string>][] =>
+        [b.workflow, aWorkflow].map((workflowId) => [
+          `/console/workflows/${workflowId}/answers`,
+          {
+            _action: action,
+            answerId: b.answer,
+            intoId: b.answer,
+            question: 'Taken',
+            answer: 'Taken',
+            workflowStepId: 'wfs_x',
+          },
+        ]),
+      ),
       [
         '/console/calendar',
         {

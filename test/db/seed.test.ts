@@ -33,12 +33,21 @@ describe('demo data', () => {
     const statuses = new Set<string>();
     for (const org of report?.organisations ?? []) {
       expect(org.apiKey).toMatch(/^ok_live_/);
+      // Published answers on an open tracker of each organisation, in Dutch and English.
+      const withAnswers = [];
       for (const tracker of org.trackers) {
         const view = await getTrackerView(rt.database.db, tracker.url.split('/t/')[1] ?? '');
+        if (view?.answers.length) withAnswers.push(view);
+        const first = view?.answers[0];
+        if (first) {
+          expect(first.checkedBy, org.slug).not.toBeNull();
+          expect(first.translations.en?.question, org.slug).toMatch(/\?$/);
+        }
         expect(view?.job.reference).toBe(tracker.reference);
         for (const step of view?.steps ?? []) statuses.add(step.status);
         statuses.add(`job:${view?.job.status}`);
       }
+      expect(withAnswers.length, `${org.slug} trackers with answers`).toBeGreaterThan(0);
     }
     expect([...statuses].sort()).toEqual(
       expect.arrayContaining(['active', 'done', 'pending', 'skipped', 'job:done', 'job:open']),

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organisations } from '../../db/schema';
+import { organisations, publishedAnswers } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
 import { giveKudos, rateSpecialist } from '../../src/services/customer-voice/ratings';
@@ -23,6 +23,9 @@ import {
 } from '../../src/services/insights/rollup';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
+import { markAnswered } from '../../src/services/knowledge/search';
+import { getWorkflow } from '../../src/services/organisation/workflows';
+import { newId } from '../../src/services/platform/ids';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
 import { promiseStep } from '../../src/services/steps/promise-step';
 import { fakeClock, makeOrganisation, refusal, sampleJob, type TestOrg, testRuntime } from '../helpers';
@@ -43,7 +46,7 @@ const ids: Record<string, string> = {};
 
 async function newJob(start: number, name: string) {
   at(start);
-  const { jobId } = await createJob(org.ctx, {
+  const { jobId, trackerToken } = await createJob(org.ctx, {
     ...sampleJob(`${name}-${org.id.slice(-4)}`),
     workflowId: org.workflowId,
   });
@@ -53,7 +56,7 @@ async function newJob(start: number, name: string) {
     string,
   ];
   ids[name] = jobId;
-  return { jobId, intake, keuring, klaar };
+  return { jobId, trackerToken, intake, keuring, klaar };
 }
 
 beforeAll(async () => {
@@ -90,6 +93,24 @@ beforeAll(async () => {
   });
   at(b0 + 40 * MIN);
   await answerQuestion(as(org.inspector.id), qb.id, { answer: 'Vanmiddag.' });
+  // A published answer at Keuring answered the customer's next question before it was sent.
+  const answerId = newId('ans');
+  const keuringStep = (await getWorkflow(org.ctx, org.workflowId)).steps[1]?.id ?? null;
+  await rt.database.db.insert(publishedAnswers).values({
+    id: answerId,
+    organisationId: org.id,
+    workflowId: org.workflowId,
+    workflowStepId: keuringStep,
+    roleId: org.inspector.roleId as string,
+    status: 'published',
+    question: 'Mag ik wachten?',
+    answer: 'Ja, in de kantine.',
+    authorId: org.inspector.id,
+    createdAt: b0,
+    updatedAt: b0,
+  });
+  at(b0 + 45 * MIN);
+  await markAnswered({ db: rt.database.db, clock }, b.trackerToken, answerId);
   await step(b.jobId, b.keuring, 'finish', b0 + 70 * MIN);
   await step(b.jobId, b.klaar, 'skip', b0 + 80 * MIN);
 
@@ -309,7 +330,7 @@ describe('workflow insights from the event log', () => {
 });
 
 describe('question insights', () => {
-  it('counts questions per job, step and channel, with answer times and their cost', async () => {
+  it('counts questions per job, step and channel, with answer times and their cost in effort', async () => {
     const q = await questionInsights(org.ctx, day23);
     expect(q.hourlyRateCents).toBe(6000);
     expect(q.total).toEqual({
@@ -318,14 +339,45 @@ describe('question insights', () => {
       answerTime: dist(2, 20 * MIN, 300 * MIN, 160 * MIN),
       inTime: 1,
       inTimeShare: 0.5,
-      // 320 minutes at €60 an hour.
-      costCents: 32_000,
+      // Effort, not waiting: neither was opened in the console nor had minutes entered, so each costs its
+      // channel's default (tracker 5, phone 8 minutes): 13 minutes at €60 an hour.
+      effortMinutes: 13,
+      costCents: 1300,
+      // One question answered by a published answer: a tracker question's 5 minutes saved.
+      deflected: 1,
+      savedMinutes: 5,
+      savedCents: 500,
       jobs: 3,
       perJob: 2 / 3,
     });
+    expect(q.questionMinutes).toEqual({ tracker: 5, phone: 8, desk: 10, email: 6 });
+    expect(q.overTime).toEqual([
+      {
+        month: '2026-11',
+        asked: 2,
+        jobs: 3,
+        perJob: 2 / 3,
+        deflected: 1,
+        steps: [{ workflowId: org.workflowId, position: 1, title: 'Keuring', asked: 2, perJob: 2 / 3 }],
+      },
+    ]);
     const channel = Object.fromEntries(q.byChannel.map((c) => [c.channel, c]));
-    expect(channel.tracker).toMatchObject({ asked: 1, answered: 1, inTimeShare: 1, costCents: 2000 });
-    expect(channel.phone).toMatchObject({ asked: 1, answered: 1, inTimeShare: 0, costCents: 30_000 });
+    expect(channel.tracker).toMatchObject({
+      asked: 1,
+      answered: 1,
+      inTimeShare: 1,
+      effortMinutes: 5,
+      costCents: 500,
+      deflected: 1,
+    });
+    expect(channel.phone).toMatchObject({
+      asked: 1,
+      answered: 1,
+      inTimeShare: 0,
+      effortMinutes: 8,
+      costCents: 800,
+      deflected: 0,
+    });
     expect(channel.email).toMatchObject({ asked: 0, answered: 0, inTimeShare: null, costCents: 0 });
     expect(q.byStep).toEqual([
       {
@@ -338,7 +390,11 @@ describe('question insights', () => {
         answerTime: dist(2, 20 * MIN, 300 * MIN, 160 * MIN),
         inTime: 1,
         inTimeShare: 0.5,
-        costCents: 32_000,
+        effortMinutes: 13,
+        costCents: 1300,
+        deflected: 1,
+        savedMinutes: 5,
+        savedCents: 500,
         perJob: 2 / 3,
       },
     ]);
@@ -349,7 +405,10 @@ describe('question insights', () => {
       .update(organisations)
       .set({ hourlyRateCents: 9000 })
       .where(eq(organisations.id, org.id));
-    expect((await questionInsights(org.ctx, day23)).total.costCents).toBe(48_000);
+    expect((await questionInsights(org.ctx, day23)).total).toMatchObject({
+      costCents: 1950,
+      savedCents: 750,
+    });
     await rt.database.db
       .update(organisations)
       .set({ hourlyRateCents: 6000 })

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specialists, steps } from '../../db/schema';
 import { createApi } from '../../src/api';
+import { answerActions } from '../../src/console/answers-page';
 import { boardActions } from '../../src/console/board-page';
 import { jobForms } from '../../src/console/job-forms';
 import { settingsActions } from '../../src/console/settings-page';
@@ -23,6 +24,7 @@ import { requestQuoteSignoff } from '../../src/services/documents/signoffs';
 import { creditInvoice, issueInvoice } from '../../src/services/invoices/issue';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob, reissueTrackerToken } from '../../src/services/jobs/job-admin';
+import { approveAnswer, proposeAnswer, retireAnswer } from '../../src/services/knowledge/answers';
 import { createRole } from '../../src/services/organisation/roles';
 import { listApiKeys } from '../../src/services/organisation/settings';
 import { createWorkflow } from '../../src/services/organisation/workflows';
@@ -163,7 +165,32 @@ const DO: Record<Action, (ctx: Ctx, f: Fixture) => Promise<unknown>> = {
   'settings:manage': (ctx) => listApiKeys(ctx),
   'webhook:manage': (ctx) => listEndpoints(ctx),
   'widget:manage': (ctx) => setEmbedOrigins(ctx, []),
+  'answer:propose': (ctx) =>
+    proposeAnswer(ctx, { ...ANSWER, workflowId: org.workflowId, position: 0, authorId: onBehalf(ctx) }),
+  // Checked by a colleague with the writer's role: the writer is someone else with the reviewer's.
+  'answer:review': async (ctx) =>
+    approveAnswer(ctx, (await proposal(me(ctx) ?? org.mechanic.id)).id, { reviewerId: onBehalf(ctx) }),
+  'answer:curate': async (ctx) => retireAnswer(ctx, (await proposal(org.mechanic.id)).id),
 };
+
+const ANSWER = { question: 'Hoe lang duurt het?', answer: 'Een uur.' };
+
+/** An answer proposed by a new colleague with the same role as `reviewer`. */
+async function proposal(reviewer: string) {
+  const { db } = rt.database;
+  const [person] = await db.select().from(specialists).where(eq(specialists.id, reviewer));
+  const writer = newId('spec');
+  await db.insert(specialists).values({
+    id: writer,
+    organisationId: org.id,
+    name: 'Collega',
+    roleId: person?.roleId ?? org.mechanic.roleId,
+    role: person?.role ?? 'Monteur',
+    createdAt: rt.clock.now(),
+  });
+  const system = contextFor(rt, org.id, { type: 'system', id: null });
+  return proposeAnswer(system, { ...ANSWER, workflowId: org.workflowId, position: 0, authorId: writer });
+}
 
 /** Refused for want of permission, or not (done, or stopped by something else: a conflict, a rule). */
 async function refused(work: Promise<unknown>): Promise<string | null> {
@@ -266,6 +293,12 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   addRole: 'role:manage',
   renameRole: 'role:manage',
   deleteRole: 'role:manage',
+  // Answers for others (a workflow's curation page)
+  propose: 'answer:propose',
+  edit: 'answer:propose',
+  approve: 'answer:review',
+  retire: 'answer:curate',
+  merge: 'answer:curate',
 };
 
 /** Every API operation that changes something, with its row (customer and public routes: their own checks). */
@@ -317,6 +350,13 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /track/{token}/push-subscriptions': 'customer',
   'post /widget/{organisation}/lookup': 'public',
   'post /inbound/mail': 'public',
+  'post /answers': 'answer:propose',
+  'put /answers/{answerId}': 'answer:propose',
+  'post /answers/{answerId}/approve': 'answer:review',
+  'post /answers/{answerId}/retire': 'answer:curate',
+  'post /answers/{answerId}/merge': 'answer:curate',
+  'post /track/{token}/answers/{answerId}/answered': 'customer',
+  'post /track/{token}/answers/shown': 'customer',
 };
 
 describe('every way in has a row', () => {
@@ -330,6 +370,7 @@ describe('every way in has a row', () => {
       ...Object.keys(teamActions(page, 'nl')),
       ...Object.keys(boardActions(actors.admin)),
       ...Object.keys(stopActions(actors.admin, consoleMessages.en)),
+      ...Object.keys(answerActions(page, org.workflowId, 'nl')),
     ];
     expect([...new Set(forms)].sort()).toEqual(Object.keys(CONSOLE_FORMS).sort());
     for (const action of Object.values(CONSOLE_FORMS)) if (action) expect(ACTIONS).toContain(action);

@@ -10,6 +10,7 @@ import { replyToTeam } from '../../services/customer-voice/conversations';
 import { giveFeedback } from '../../services/customer-voice/feedback';
 import { askQuestion } from '../../services/customer-voice/questions';
 import type { Evidence } from '../../services/documents/signoffs';
+import { markAnswered } from '../../services/knowledge/search';
 import { stripBidiForm } from '../../services/platform/bidi';
 import { writeTransaction } from '../../services/platform/context';
 import { ServiceError } from '../../services/platform/errors';
@@ -24,6 +25,8 @@ export type TrackerPost =
       asked: { stepId: string; body: string; failure: ServiceError; turnId?: string } | null;
       decideFailed: boolean;
       feedbackRetry?: FeedbackRetry;
+      /** "Search the answers first" without JavaScript: what was typed, at which step (the page searches). */
+      search?: { stepId: string; body: string };
     };
 
 /**
@@ -53,6 +56,8 @@ const trackerForm = z.object({
   /** The turn a follow-up or a reply continues. */
   turnId: text(LIMITS.id),
   body: text(),
+  /** "This answers my question": the published answer's id. */
+  answered: text(LIMITS.id),
 });
 
 /**
@@ -116,6 +121,28 @@ export async function handleTrackerPost(
     }
   }
   const { stepId, body } = fields;
+  if (fields.answered) {
+    // Ends the attempt: the question is not sent (docs/decisions/knowledge.md).
+    try {
+      await markAnswered(ctx, token, fields.answered);
+      return { redirect: `/t/${token}?answered=${encodeURIComponent(stepId)}#step-${stepId}` };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return {
+        status: statusOf(error),
+        asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
+        decideFailed: false,
+      };
+    }
+  }
+  if (action === 'search_answers') {
+    return {
+      status: 200,
+      asked: null,
+      decideFailed: false,
+      search: { stepId, body: body.slice(0, LIMITS.question) },
+    };
+  }
   if (action === 'follow_up' || action === 'reply') {
     // Continuing a thread: a follow-up question, or the reply to the team's question.
     const { turnId } = fields;

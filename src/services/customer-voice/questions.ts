@@ -24,6 +24,14 @@ import { authorize } from '../staff/permissions';
 import { actingSpecialist } from '../staff/team';
 import { afterTurn } from './thread-mail';
 
+/** A question's minutes per channel when nothing was entered or measured (the settings' defaults). */
+export const DEFAULT_QUESTION_MINUTES: Record<QuestionChannel, number> = {
+  tracker: 5,
+  phone: 8,
+  desk: 10,
+  email: 6,
+};
+
 /** Questions one tracker link may send per hour. */
 export const QUESTIONS_PER_HOUR = 5;
 const HOUR = 3_600_000;
@@ -148,7 +156,60 @@ export type AskInput = {
   images?: ProcessedImage[];
   /** The email it came in (inbound mail): its Message-ID and References, for the answer's threading. */
   mail?: MailOrigin;
+  /** Staff recording a phone or desk question: the minutes it took them (its cost in the insights). */
+  effortMinutes?: number | null;
 };
+
+/** Checks minutes of effort entered (a whole number of minutes, at most a working day). */
+export function checkEffortMinutes(field: string, minutes: number | null | undefined): number | null {
+  if (minutes === null || minutes === undefined) return null;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > LIMITS.effortMinutes)
+    throw invalid(field, 'effort_minutes_range', { max: LIMITS.effortMinutes });
+  return minutes;
+}
+
+/**
+ * Opened → answered counts as the effort only up to this long: beyond it the specialist was doing
+ * other work in between, and the channel's default says more than the gap.
+ */
+export const OPENED_EFFORT_CAP_MINUTES = 30;
+
+/**
+ * The specialist time a question took: minutes entered (phone, desk), else opened → answered in the
+ * console (at least a minute, at most the cap), else the channel's default in the settings.
+ */
+export function effortOf(
+  q: Pick<Question, 'channel' | 'effortMinutes' | 'openedAt'>,
+  answeredAt: number,
+  defaults: Record<QuestionChannel, number>,
+): { minutes: number; source: 'entered' | 'opened' | 'default' } {
+  if (q.effortMinutes !== null) return { minutes: q.effortMinutes, source: 'entered' };
+  if (q.openedAt !== null && answeredAt >= q.openedAt) {
+    const minutes = Math.max(1, Math.round((answeredAt - q.openedAt) / 60_000));
+    if (minutes <= OPENED_EFFORT_CAP_MINUTES) return { minutes, source: 'opened' };
+  }
+  return { minutes: defaults[q.channel] ?? 5, source: 'default' };
+}
+
+/**
+ * A specialist opened these questions in the console (the job page or the questions page, where they
+ * can answer them): the first time is kept, the start of the effort measured. Open customer questions only.
+ */
+export async function markQuestionsOpened(ctx: Ctx, ids: string[]): Promise<void> {
+  if (ctx.actor.type !== 'specialist' || ids.length === 0) return;
+  await ctx.db
+    .update(questions)
+    .set({ openedAt: ctx.clock.now() })
+    .where(
+      and(
+        inArray(questions.id, ids.slice(0, 200)),
+        eq(questions.organisationId, ctx.organisationId),
+        isNull(questions.openedAt),
+        isNull(questions.answeredAt),
+        forStaff,
+      ),
+    );
+}
 
 /** The email a turn came in: for storing it once, and for answering in its thread. */
 export type MailOrigin = { messageId: string; references: string[]; from: string; subject: string };
@@ -189,6 +250,8 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
   if (input.channel === 'tracker' ? ctx.actor.type !== 'customer' : ctx.actor.type === 'customer') {
     throw invalid('channel', 'channel_not_yours');
   }
+  const effortMinutes =
+    input.channel === 'tracker' ? null : checkEffortMinutes('effortMinutes', input.effortMinutes);
   const recorder = input.recordedById
     ? await loadAssignableSpecialist(ctx.db, ctx, 'recordedById', input.recordedById)
     : ctx.actor.type === 'specialist'
@@ -245,6 +308,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
         assigneeId: route.assignee?.id ?? null,
         firstAssigneeId: route.assignee?.id ?? null,
         recordedById: recorder?.id ?? null,
+        effortMinutes,
         askedAt: now,
         dueAt: answerDueAt(calendar, now, minutes, route.about),
       })
@@ -285,9 +349,14 @@ export async function answerQuestion(
     if (found.askedBy !== 'customer') throw conflict('not_your_turn');
     if (found.answeredAt) throw conflict('already_answered');
     const now = ctx.clock.now();
+    const [org] = await tx
+      .select({ questionMinutes: organisations.questionMinutes })
+      .from(organisations)
+      .where(eq(organisations.id, ctx.organisationId));
+    const effort = effortOf(found, now, org?.questionMinutes ?? DEFAULT_QUESTION_MINUTES);
     const [row] = await tx
       .update(questions)
-      .set({ answer, answeredAt: now, answeredById: me.id })
+      .set({ answer, answeredAt: now, answeredById: me.id, effortMinutes: effort.minutes })
       .where(eq(questions.id, questionId))
       .returning();
     if (!row) throw notFound('question');
@@ -299,6 +368,12 @@ export async function answerQuestion(
       stepId: row.stepId,
       type: 'question.answered',
       payload: { question: view, assigneeId: row.assigneeId },
+    });
+    await appendEvent(tx, ctx, {
+      jobId: row.jobId,
+      stepId: row.stepId,
+      type: 'question.effort',
+      payload: { questionId: row.id, channel: row.channel, minutes: effort.minutes, source: effort.source },
     });
     await afterTurn(tx, ctx, row);
     return view;

@@ -29,7 +29,6 @@ import {
 
 export const MAX_PERIOD_DAYS = 366;
 export const DEFAULT_PERIOD_DAYS = 30;
-const HOUR = 3_600_000;
 /** 2000-01-01: nothing here is older. */
 const EARLIEST_DAY = 10_957;
 
@@ -285,9 +284,56 @@ export type QuestionGroup = {
   inTime: number;
   /** Of the answered questions, the share answered by the promised time. */
   inTimeShare: number | null;
-  /** Time to answer × the hourly rate in settings, in cents. */
+  /**
+   * Specialist time spent answering (docs/decisions/knowledge.md): minutes entered for phone and desk
+   * questions, else opened → answered in the console when plausible, else the channel's default.
+   */
+  effortMinutes: number;
+  /** That effort × the hourly rate in settings, in cents (effort, not waiting). */
   costCents: number;
+  /** Questions a published answer answered before they were sent ("this answers my question"). */
+  deflected: number;
+  /** What those deflections saved: each a tracker question's default minutes, × the hourly rate. */
+  savedMinutes: number;
+  savedCents: number;
 };
+
+/** Questions per job per step, month by month (the months the period touches, at most the last 24). */
+export type QuestionMonth = {
+  month: string;
+  asked: number;
+  jobs: number;
+  perJob: number | null;
+  deflected: number;
+  steps: {
+    workflowId: string | null;
+    position: number | null;
+    title: string | null;
+    asked: number;
+    perJob: number | null;
+  }[];
+};
+
+/** The months (`YYYY-MM`) from `from` to `to` (`YYYY-MM-DD`), each with its days inside the period. */
+function monthsOf(from: string, to: string): { month: string; from: string; to: string }[] {
+  const out: { month: string; from: string; to: string }[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > to.slice(0, 7)) break;
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const first = `${month}-01`;
+    const end = `${month}-${String(last).padStart(2, '0')}`;
+    out.push({ month, from: first < from ? from : first, to: end > to ? to : end });
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out.slice(-24);
+}
 
 /** Questions: totals, per channel and per step asked at, with answer times and their estimated cost. */
 export async function questionInsights(ctx: Ctx, input: PeriodInput) {
@@ -310,8 +356,24 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
       answerTime: g.samples(key, ...(only ? [only] : channels)),
       inTime: n(c, name('inTime')),
       inTimeShare: share(n(c, name('inTime')), n(c, name('answered'))),
-      costCents: Math.round((n(c, name('answerMs')) / HOUR) * org.hourlyRateCents),
+      effortMinutes: effort(c, only),
+      costCents: Math.round((effort(c, only) / 60) * org.hourlyRateCents),
+      ...saved(!only || only === 'tracker' ? n(c, 'deflected') : 0),
     };
+  };
+  // Answers from before effort was recorded (no `question.effort` event) count their channel's default.
+  const effort = (c: Record<string, number> | undefined, only?: (typeof channels)[number]) => {
+    let minutes = n(c, only ? `effortMin:${only}` : 'effortMin');
+    for (const ch of only ? [only] : channels) {
+      const unrecorded = n(c, `answered:${ch}`) - n(c, `effortN:${ch}`);
+      if (unrecorded > 0) minutes += unrecorded * (org.questionMinutes?.[ch] ?? 5);
+    }
+    return minutes;
+  };
+  // Deflections happen on the tracker: per channel, only there; each saved a tracker question's effort.
+  const saved = (deflected: number) => {
+    const savedMinutes = deflected * (org.questionMinutes?.tracker ?? 5);
+    return { deflected, savedMinutes, savedCents: Math.round((savedMinutes / 60) * org.hourlyRateCents) };
   };
   const all = gather(rows, 'question', () => 'all');
   const steps = gather(rows, 'question');
@@ -322,10 +384,43 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
   const total = figures(all, 'all');
   const stepKeys = new Set(rows.filter((r) => r.scope === 'question').map((r) => r.subject));
   const names = new Map(flows.map((f) => [f.id, f.name]));
+  const overTime: QuestionMonth[] = [];
+  for (const m of monthsOf(period.from, period.to)) {
+    const monthRows = await rollups(ctx, { ...period, from: m.from, to: m.to }, ['question', 'job'], {
+      fold: false,
+      samplesFor: [],
+    });
+    const byStep = gather(monthRows, 'question');
+    const created = gather(monthRows, 'job');
+    let jobs = 0;
+    for (const c of created.counts.values()) jobs += n(c, 'created');
+    let asked = 0;
+    let deflected = 0;
+    const monthSteps: QuestionMonth['steps'] = [];
+    for (const [key, c] of byStep.counts) {
+      const [wf = '', pos = '-1'] = key.split('|');
+      const position = Number(pos);
+      asked += n(c, 'asked');
+      deflected += n(c, 'deflected');
+      if (n(c, 'asked') === 0) continue;
+      monthSteps.push({
+        workflowId: wf || null,
+        position: position >= 0 ? position : null,
+        title: title(wf, position),
+        asked: n(c, 'asked'),
+        perJob: share(n(c, 'asked'), n(created.counts.get(wf), 'created')),
+      });
+    }
+    monthSteps.sort((a, b) => b.asked - a.asked);
+    overTime.push({ month: m.month, asked, jobs, perJob: share(asked, jobs), deflected, steps: monthSteps });
+  }
   return {
     period: publicPeriod(period),
     hourlyRateCents: org.hourlyRateCents,
+    /** A question's minutes per channel when nothing was entered or measured (settings). */
+    questionMinutes: org.questionMinutes,
     total: { ...total, jobs: createdAll, perJob: share(total.asked, createdAll) },
+    overTime,
     byChannel: channels.map((channel) => ({ channel, ...figures(all, 'all', channel) })),
     byStep: [...stepKeys]
       .map((key) => {

@@ -57,7 +57,7 @@ type Delta = {
 
 /** Events that carry the step's snapshot (`step.at_risk` is a flag for staff, without one). */
 type StepEvent = Exclude<Extract<LogEvent, { type: `step.${string}` }>, { type: 'step.at_risk' }>;
-type QuestionEvent = Extract<LogEvent, { type: `question.${string}` }>;
+type QuestionEvent = Exclude<Extract<LogEvent, { type: `question.${string}` }>, { type: 'question.effort' }>;
 
 /** Folds every event not yet folded; returns how many it folded. */
 export async function foldInsights(db: Db, options: { maxBatches?: number } = {}): Promise<number> {
@@ -140,7 +140,11 @@ class Fold {
     const questionIds = [
       ...new Set(
         rows.flatMap((r) =>
-          isQuestionEvent(r) && r.type !== 'question.asked' ? [r.payload.question.id] : [],
+          r.type === 'question.effort'
+            ? [r.payload.questionId]
+            : isQuestionEvent(r) && r.type !== 'question.asked'
+              ? [r.payload.question.id]
+              : [],
         ),
       ),
     ];
@@ -210,6 +214,28 @@ class Fold {
         return this.asked(event, event.payload.question);
       case 'question.answered':
         return this.answered(event, event.payload.question);
+      case 'question.effort': {
+        // The specialist time it took, on the day it was asked (as its answer time is): what it cost.
+        const row = this.questions.get(event.payload.questionId);
+        if (!row) return;
+        const { channel, minutes } = event.payload;
+        return this.add(row.organisationId, row.askedAt, 'question', questionSubject(row), {
+          effortMin: minutes,
+          [`effortMin:${channel}`]: minutes,
+          effortN: 1,
+          [`effortN:${channel}`]: 1,
+        });
+      }
+      case 'answer.deflected':
+        // A question a published answer answered before it was sent (docs/decisions/knowledge.md): counted
+        // at the step it belongs to, on the day it happened.
+        return this.add(
+          organisationId,
+          createdAt,
+          'question',
+          `${event.payload.workflowId}|${event.payload.position ?? -1}`,
+          { deflected: 1 },
+        );
       case 'rating.given':
         return this.add(organisationId, createdAt, 'person', event.payload.rating.specialistId, {
           ratings: 1,
@@ -504,6 +530,7 @@ class Fold {
 }
 
 const isStepEvent = (e: LogEvent): e is StepEvent => e.type.startsWith('step.') && 'step' in e.payload;
-const isQuestionEvent = (e: LogEvent): e is QuestionEvent => e.type.startsWith('question.');
+const isQuestionEvent = (e: LogEvent): e is QuestionEvent =>
+  e.type.startsWith('question.') && e.type !== 'question.effort';
 
 const questionSubject = (q: InsightQuestion) => `${q.workflowId}|${q.position}`;

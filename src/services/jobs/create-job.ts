@@ -98,6 +98,7 @@ export async function createJob(ctx: Ctx, input: CreateJobInput): Promise<Create
       notifyCustomer: p.notifyCustomer,
       booking: p.booking,
       capacityKey: p.capacityKey,
+      workflowStepId: p.workflowStepId,
       updatedAt: now,
     }));
     const inserted = await tx.insert(steps).values(rows).returning();
@@ -131,6 +132,7 @@ async function givenSteps(tx: Ctx['db'], ctx: Ctx, given: NonNullable<CreateJobI
       notifyCustomer: true,
       booking: null,
       capacityKey: null,
+      workflowStepId: null,
     });
   }
   return out;
@@ -173,6 +175,8 @@ async function stepsFromWorkflow(tx: Ctx['db'], ctx: Ctx, workflowId: string, no
       // A booking takes a place of everyone with the step's role (the drivers), else of this workflow step
       // alone (by its id, which a reorder or an edit keeps).
       capacityKey: t.booking ? (t.defaultRoleId ? `role:${t.defaultRoleId}` : `workflow-step:${t.id}`) : null,
+      // Its published answers follow the workflow step, whatever its position later.
+      workflowStepId: t.id as string | null,
     };
   });
 }

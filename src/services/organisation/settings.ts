@@ -96,7 +96,12 @@ export async function revokeApiKey(ctx: Ctx, keyId: string) {
 /** Admins only: the hourly rate the insights price answering questions at, and the tracker's promise record. */
 export async function updateInsightSettings(
   ctx: Ctx,
-  input: { hourlyRateCents: number; showPromiseRecord: boolean },
+  input: {
+    hourlyRateCents: number;
+    showPromiseRecord: boolean;
+    /** A question's minutes per channel when none were entered or measured (each 1–480). */
+    questionMinutes?: Record<'tracker' | 'phone' | 'desk' | 'email', number>;
+  },
 ) {
   await authorize(ctx.db, ctx, 'settings:manage');
   if (
@@ -105,8 +110,16 @@ export async function updateInsightSettings(
     input.hourlyRateCents > LIMITS.hourlyRate * 100
   )
     throw invalid('hourlyRate', 'hourly_rate_range', { max: LIMITS.hourlyRate });
+  if (input.questionMinutes)
+    for (const [channel, minutes] of Object.entries(input.questionMinutes))
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > LIMITS.effortMinutes)
+        throw invalid(`minutes.${channel}`, 'effort_minutes_range', { max: LIMITS.effortMinutes });
   await ctx.db
     .update(organisations)
-    .set({ hourlyRateCents: input.hourlyRateCents, showPromiseRecord: input.showPromiseRecord })
+    .set({
+      hourlyRateCents: input.hourlyRateCents,
+      showPromiseRecord: input.showPromiseRecord,
+      ...(input.questionMinutes ? { questionMinutes: input.questionMinutes } : {}),
+    })
     .where(eq(organisations.id, ctx.organisationId));
 }

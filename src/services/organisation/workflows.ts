@@ -3,6 +3,7 @@ import type { StepTranslations } from '../../../db/schema';
 import { roles, specialists, workflowSteps, workflows } from '../../../db/schema';
 import { cleanTranslations, STEP_TEXT_FIELDS } from '../../i18n/content';
 import { publicSpecialist } from '../jobs/views';
+import { retireAnswersOfSteps } from '../knowledge/answers';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { invalid, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
@@ -154,7 +155,11 @@ export async function updateWorkflow(ctx: Ctx, workflowId: string, input: Workfl
       kept.add(s.id);
     });
     const gone = [...saved].filter((id) => !kept.has(id));
-    if (gone.length) await tx.delete(workflowSteps).where(inArray(workflowSteps.id, gone));
+    if (gone.length) {
+      // Their published answers go with them (retired, so customers no longer read them at a step that is gone).
+      await retireAnswersOfSteps(tx, ctx, gone);
+      await tx.delete(workflowSteps).where(inArray(workflowSteps.id, gone));
+    }
     for (const [position, s] of input.steps.entries()) {
       const row = stepRow(workflowId, s, position, stepRoles);
       if (s.id) await tx.update(workflowSteps).set(row).where(eq(workflowSteps.id, s.id));

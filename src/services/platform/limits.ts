@@ -33,6 +33,8 @@ export const LIMITS = {
   passwordMax: 128,
   /** An hourly rate in whole currency units (insights' cost of waiting). */
   hourlyRate: 100_000,
+  /** Minutes a question may be said to have taken (entered, or a channel's default): one working day. */
+  effortMinutes: 480,
   /** A promised answer time in working minutes (a week of round-the-clock work). */
   answerMinutes: 10_080,
   /** A signature drawn on a driver's phone, as the PNG the canvas makes (decoded bytes). */

@@ -61,6 +61,10 @@ export const RULES = {
   'embed_token:issue': row('yes', 'yes', 'yes', 'yes'),
   /** Putting a day's stops in order: the driver on their phone, the planner at the desk. */
   'route:reorder': row('yes', 'yes', 'yes', 'yes'),
+  /** Knowledge (docs/decisions/knowledge.md): write an answer for others, check a colleague's, curate. */
+  'answer:propose': row('yes', 'no', 'yes', 'yes'),
+  'answer:review': row('yes', 'no', 'yes', 'yes'),
+  'answer:curate': row('yes', 'no', 'no', 'yes'),
 } as const satisfies Record<string, Record<Who, Grant>>;
 
 export type Action = keyof typeof RULES;

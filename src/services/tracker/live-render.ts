@@ -18,7 +18,7 @@ import type { Regions } from './view-cache';
  */
 export function askFormOf(
   view: TrackerView,
-  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed'> = {
+  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed' | 'found' | 'answeredAt'> = {
     askedAt: null,
     continuedAt: null,
     failed: null,

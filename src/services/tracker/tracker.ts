@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
-import { events, jobs, notifyPreferences, organisations } from '../../../db/schema';
+import { events, jobs, notifyPreferences, organisations, publishedAnswers } from '../../../db/schema';
 import { localizeStep, localText } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
 import { feedbackFor } from '../customer-voice/feedback';
@@ -11,6 +11,7 @@ import { jobSignoffs } from '../documents/signoffs';
 import { jobInvoices } from '../invoices/read';
 import { loadJobParts } from '../jobs/load';
 import { publicCostLine, publicNote, publicStep } from '../jobs/views';
+import { localizeTrackerAnswer, publishedForWorkflow } from '../knowledge/answers';
 import type { Db } from '../platform/context';
 import { withProfiles } from '../platform/events';
 import { sha256 } from '../platform/ids';
@@ -37,9 +38,9 @@ export async function findTrackedJobVersioned(db: Db, token: string) {
   const rows = await versionedJobByTokenHash(db).all({ hash: sha256(token) });
   const [first] = rows;
   if (!first) return null;
-  const { job, organisation, newestEventId } = first;
+  const { job, organisation, newestEventId, knowledgeAt } = first;
   const choices = rows.flatMap((r) => (r.choice ? [r.choice] : []));
-  return { job, organisation, newestEventId, preferences: preferencesFrom(choices) };
+  return { job, organisation, newestEventId, knowledgeAt, preferences: preferencesFrom(choices) };
 }
 
 /**
@@ -79,6 +80,10 @@ const versionedJobByTokenHash = prepared((db) =>
       newestEventId: sql<
         number | null
       >`(select max(${events.id}) from ${events} where ${events.jobId} = ${jobs.id})`,
+      // When the job's workflow's published answers last changed (docs/decisions/knowledge.md).
+      knowledgeAt: sql<number | null>`(select max(${publishedAnswers.updatedAt}) from ${publishedAnswers}
+        where ${publishedAnswers.organisationId} = ${jobs.organisationId}
+        and ${publishedAnswers.workflowId} = ${jobs.workflowId})`,
       choice: {
         channel: notifyPreferences.channel,
         kind: notifyPreferences.kind,
@@ -143,21 +148,32 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     .orderBy(desc(events.id))
     .limit(1);
   const { stepRows, noteRows, lineRows, person: at } = await loadJobParts(db, job.id, 'customer');
-  const [questions, ratable, feedback, ratings, cancelReason, answerMinutes, documents, signoffs, invoices] =
-    await Promise.all([
-      jobQuestions(db, job.id),
-      job.status === 'done' ? ratableSpecialists(db, job.id) : [],
-      job.status === 'done' ? feedbackFor(db, job.id) : null,
-      ratingSummaries(
-        db,
-        stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
-      ),
-      job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
-      answerMinutesFor(db, organisation.id, job.workflowId),
-      customerDocuments(db, job.id),
-      jobSignoffs(db, job.id),
-      job.status === 'done' ? jobInvoices(db, job.id) : [],
-    ]);
+  const [
+    questions,
+    ratable,
+    feedback,
+    ratings,
+    cancelReason,
+    answerMinutes,
+    documents,
+    signoffs,
+    invoices,
+    answers,
+  ] = await Promise.all([
+    jobQuestions(db, job.id),
+    job.status === 'done' ? ratableSpecialists(db, job.id) : [],
+    job.status === 'done' ? feedbackFor(db, job.id) : null,
+    ratingSummaries(
+      db,
+      stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])),
+    ),
+    job.status === 'cancelled' ? cancellationReason(db, job.id) : null,
+    answerMinutesFor(db, organisation.id, job.workflowId),
+    customerDocuments(db, job.id),
+    jobSignoffs(db, job.id),
+    job.status === 'done' ? jobInvoices(db, job.id) : [],
+    job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
+  ]);
   // Booked steps only: a job without a booking reads nothing more.
   const booked = stepRows.some((s) => s.windowStartsAt !== null);
   const [places, proofs] = booked
@@ -166,6 +182,14 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
         proofsOfJob(db, job.id),
       ])
     : [{}, {}];
+  // Each answer at the job's step made from its workflow step (a step the job lacks shows none).
+  const stepOf = new Map(
+    stepRows.flatMap((s) => (s.workflowStepId ? [[s.workflowStepId, s.id] as const] : [])),
+  );
+  const placed = answers.flatMap((a) => {
+    const stepId = a.workflowStepId ? stepOf.get(a.workflowStepId) : undefined;
+    return stepId ? [{ ...a, stepId }] : [];
+  });
   return {
     organisation: {
       name: organisation.name,
@@ -194,6 +218,8 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     notes: noteRows.map((n) => publicNote(n, at(n.authorId))),
     costLines: lineRows.map((l) => publicCostLine(l, at(l.specialistId))),
     questions,
+    /** Published answers of the job's workflow (open jobs): "Others asked at this step". */
+    answers: placed,
     ratable,
     /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
     feedback: feedback && {
@@ -252,6 +278,7 @@ export function localizeView(view: TrackerView, locale: Locale): TrackerView {
       ...d,
       title: localText(d.title, own, d.translations, 'title', locale).text,
     })),
+    answers: view.answers.map((a) => ({ ...localizeTrackerAnswer(a, locale, own), stepId: a.stepId })),
   };
 }
 export type TrackedJob = NonNullable<Awaited<ReturnType<typeof findTrackedJob>>>;

@@ -219,7 +219,7 @@ export async function cachedTrackerPage(
   const { job, organisation } = found;
   // The version was read (with the token) before the content: an event committed in between makes the
   // content newer than its key (one extra read later), never older.
-  const version = `${found.newestEventId ?? 0}|${job.updatedAt}|${job.status}|${organisation.answerMinutes}`;
+  const version = `${found.newestEventId ?? 0}|${job.updatedAt}|${job.status}|${organisation.answerMinutes}|${found.knowledgeAt ?? 0}`;
   const cache = viewCacheOf(db, limits);
   let entry = cache.entry(job.id, version, now);
   let view: TrackerView;
