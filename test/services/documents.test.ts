@@ -571,3 +571,18 @@ describe("the customer's sign-off", () => {
     expect(theirs.status).toBe(404);
   });
 });
+
+describe('reads that only show a document or an invoice', () => {
+  it('never select the file bytes, and name the open dialect’s columns', async () => {
+    const { versionMeta } = await import('../../src/services/documents/versions');
+    const { invoiceMeta } = await import('../../src/services/invoices/issue');
+    const { invoices } = await import('../../db/schema');
+    const versions = Object.values(versionMeta());
+    expect(versions.map((c) => c.name)).not.toContain('bytes');
+    // Columns taken before the database opened would name the libSQL table on PostgreSQL.
+    for (const column of versions) expect(column.table).toBe(documentVersions);
+    const invoiceColumns = Object.values(invoiceMeta());
+    expect(invoiceColumns.map((c) => c.name)).not.toContain('pdf');
+    for (const column of invoiceColumns) expect(column.table).toBe(invoices);
+  });
+});

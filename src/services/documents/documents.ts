@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import {
   type DocumentRow,
   type DocumentTranslations,
-  type DocumentVersion,
   documents,
   documentVersions,
   jobs,
@@ -19,6 +18,7 @@ import { LIMITS } from '../platform/limits';
 import { authorize } from '../staff/permissions';
 import { type CheckedFile, checkFile, DEFAULT_DOCUMENT_MAX_BYTES } from './files';
 import { openDocumentSignoff, withdrawOpenSignoffs } from './signoffs';
+import { currentVersion, type VersionMeta, versionMeta } from './versions';
 
 export type { PublicDocument } from '../../events/catalogue';
 
@@ -42,7 +42,7 @@ export type StaffDocument = PublicDocument & {
 
 const TITLE_FIELDS = ['title'] as const;
 
-export function publicDocument(doc: DocumentRow, version: DocumentVersion): PublicDocument {
+export function publicDocument(doc: DocumentRow, version: VersionMeta): PublicDocument {
   return {
     id: doc.id,
     stepId: doc.stepId,
@@ -249,7 +249,7 @@ export async function staffVersionFile(ctx: Ctx, versionId: string) {
 /** The documents the customer sees on a job: visible ones, as of their newest version. */
 export async function customerDocuments(db: Db, jobId: string): Promise<PublicDocument[]> {
   const rows = await db
-    .select({ doc: documents, version: documentVersions })
+    .select({ doc: documents, version: versionMeta() })
     .from(documents)
     .innerJoin(
       documentVersions,
@@ -296,15 +296,6 @@ export async function loadDocument(db: Db, ctx: Ctx, jobId: string, documentId: 
   return doc;
 }
 
-export async function currentVersion(db: Db, doc: DocumentRow): Promise<DocumentVersion> {
-  const [version] = await db
-    .select()
-    .from(documentVersions)
-    .where(and(eq(documentVersions.documentId, doc.id), eq(documentVersions.version, doc.version)));
-  if (!version) throw new Error(`document ${doc.id} has no version ${doc.version}`);
-  return version;
-}
-
 async function staffDocument(db: Db, doc: DocumentRow): Promise<StaffDocument> {
   const versions = await db
     .select({
@@ -336,7 +327,7 @@ async function insertVersion(tx: Db, ctx: Ctx, doc: DocumentRow, version: number
       bytes: file.bytes,
       createdAt: ctx.clock.now(),
     })
-    .returning();
+    .returning(versionMeta());
   if (!row) throw new Error('document version insert returned no row');
   return row;
 }

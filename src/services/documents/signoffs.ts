@@ -4,7 +4,6 @@ import {
   type CostLine,
   costLines,
   type DocumentRow,
-  type DocumentVersion,
   documents,
   documentVersions,
   jobs,
@@ -24,6 +23,7 @@ import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { lineNetCents, totals } from '../platform/money';
 import { authorize } from '../staff/permissions';
+import { currentVersion, type VersionMeta, versionMeta } from './versions';
 
 export type { PublicSignoff } from '../../events/catalogue';
 
@@ -88,7 +88,7 @@ const lineFields = (l: CostLine) => ({
 });
 
 /** Asks the customer's sign-off of one version of a document (inside the caller's transaction). */
-export async function openDocumentSignoff(tx: Db, ctx: Ctx, doc: DocumentRow, version: DocumentVersion) {
+export async function openDocumentSignoff(tx: Db, ctx: Ctx, doc: DocumentRow, version: VersionMeta) {
   const [open] = await tx
     .select()
     .from(signoffs)
@@ -158,11 +158,7 @@ export async function requestDocumentSignoff(
     if (!doc.visibleToCustomer) throw conflict('document_hidden');
     if (!doc.signoffRequested)
       await tx.update(documents).set({ signoffRequested: true }).where(eq(documents.id, doc.id));
-    const [version] = await tx
-      .select()
-      .from(documentVersions)
-      .where(and(eq(documentVersions.documentId, doc.id), eq(documentVersions.version, doc.version)));
-    if (!version) throw notFound('document');
+    const version = await currentVersion(tx, doc);
     await touchJob(tx, ctx, jobId);
     return openDocumentSignoff(tx, ctx, { ...doc, signoffRequested: true }, version);
   });
@@ -220,7 +216,7 @@ export type SignoffSubject =
       signoff: PublicSignoff;
       kind: 'document';
       document: { id: string; stepId: string; title: string; translations: DocumentRow['translations'] };
-      file: Pick<DocumentVersion, 'id' | 'version' | 'contentType' | 'filename' | 'size' | 'sha256'>;
+      file: Pick<VersionMeta, 'id' | 'version' | 'contentType' | 'filename' | 'size' | 'sha256'>;
       sha256: string;
     }
   | {
@@ -245,7 +241,7 @@ export async function signoffSubject(
   const signoff = publicSignoff(row);
   if (row.subject === 'document') {
     const [found] = await db
-      .select({ doc: documents, file: documentVersions })
+      .select({ doc: documents, file: versionMeta() })
       .from(documentVersions)
       .innerJoin(documents, eq(documents.id, documentVersions.documentId))
       .where(eq(documentVersions.id, row.versionId ?? ''));

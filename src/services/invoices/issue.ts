@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { columnsWithout } from '../../../db/columns';
 import {
   costLines,
   type Invoice,
@@ -202,7 +203,7 @@ async function write(tx: Db, ctx: Ctx, jobId: string, draft: Draft, creditsId: s
       actorType: ctx.actor.type,
       actorId: ctx.actor.id,
     })
-    .returning();
+    .returning(invoiceMeta());
   if (!row) throw new Error('invoice insert returned no row');
   await tx.update(jobs).set({ updatedAt: ctx.clock.now() }).where(eq(jobs.id, jobId));
   await appendEvent(tx, ctx, {
@@ -309,9 +310,15 @@ export async function refuseInvoiceEdit(ctx: Ctx, jobId: string, invoiceId: stri
   throw conflict('invoice_immutable');
 }
 
-export async function loadInvoice(db: Db, jobId: string, invoiceId: string): Promise<Invoice> {
+/** An invoice as read to show or correct it: every column but its PDF. */
+export type InvoiceMeta = Omit<Invoice, 'pdf'>;
+
+/** The columns of an invoice without its PDF, built per query (see `columnsWithout`). */
+export const invoiceMeta = () => columnsWithout(invoices, 'pdf');
+
+export async function loadInvoice(db: Db, jobId: string, invoiceId: string): Promise<InvoiceMeta> {
   const [row] = await db
-    .select()
+    .select(invoiceMeta())
     .from(invoices)
     .where(and(eq(invoices.id, invoiceId), eq(invoices.jobId, jobId)));
   if (!row) throw notFound('invoice');
@@ -319,7 +326,7 @@ export async function loadInvoice(db: Db, jobId: string, invoiceId: string): Pro
 }
 
 /** An invoice as the API, events and pages show it (without its PDF bytes). */
-export function invoiceView(row: Invoice) {
+export function invoiceView(row: InvoiceMeta) {
   return {
     id: row.id,
     kind: row.kind,

@@ -1,9 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { invoices } from '../../../db/schema';
+import { type Invoice, invoices } from '../../../db/schema';
 import { invoiceMessages } from '../../i18n/invoice';
 import { loadJob } from '../jobs/load';
 import type { Ctx, Db } from '../platform/context';
-import { type InvoiceView, invoiceView, loadInvoice } from './issue';
+import { notFound } from '../platform/errors';
+import { type InvoiceView, invoiceMeta, invoiceView } from './issue';
 
 /** A job's invoices and credit notes, oldest first; each says whether a credit note has corrected it. */
 export async function jobInvoices(
@@ -11,7 +12,7 @@ export async function jobInvoices(
   jobId: string,
 ): Promise<(InvoiceView & { creditedBy: string | null })[]> {
   const rows = await db
-    .select()
+    .select(invoiceMeta())
     .from(invoices)
     .where(eq(invoices.jobId, jobId))
     .orderBy(asc(invoices.issuedAt), asc(invoices.sequence));
@@ -27,7 +28,7 @@ export async function listInvoices(ctx: Ctx, jobId: string) {
 
 export type InvoiceFile = { bytes: Buffer; fileName: string; sha256: string };
 
-function fileOf(row: typeof invoices.$inferSelect): InvoiceFile {
+function fileOf(row: Pick<Invoice, 'pdf' | 'pdfSha256' | 'kind' | 'number' | 'snapshot'>): InvoiceFile {
   const t = invoiceMessages[row.snapshot.locale];
   return {
     bytes: row.pdf,
@@ -39,7 +40,9 @@ function fileOf(row: typeof invoices.$inferSelect): InvoiceFile {
 /** The PDF as it was issued, for staff and integrations. */
 export async function invoicePdf(ctx: Ctx, jobId: string, invoiceId: string): Promise<InvoiceFile> {
   await loadJob(ctx.db, ctx, jobId);
-  return fileOf(await loadInvoice(ctx.db, jobId, invoiceId));
+  const file = await jobInvoicePdf(ctx.db, jobId, invoiceId);
+  if (!file) throw notFound('invoice');
+  return file;
 }
 
 /** The PDF of one of a job's invoices (the tracker's: the job found by its link); null for another job's. */
