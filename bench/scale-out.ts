@@ -58,27 +58,24 @@ async function benchDatabase() {
   };
 }
 
+/** Organisations of the many-organisations rows: each with its own job, posted to in turn. */
+const ORGANISATIONS = 8;
+
 /** One organisation, a five-step workflow, one job and an API key (bench/harness.ts's data, shorter). */
-async function prepare(url: string) {
-  const database = await openDatabase(url);
-  await migrateDatabase(database.db);
+async function prepareOrganisation(database: Awaited<ReturnType<typeof openDatabase>>, n: number) {
+  const id = n === 0 ? 'org_bench' : `org_bench_${n}`;
   const t = Date.now();
   await database.db
     .insert(organisations)
-    .values({ id: 'org_bench', slug: 'bench', name: 'Garage Bench', createdAt: t });
+    .values({ id, slug: n === 0 ? 'bench' : `bench-${n}`, name: `Garage Bench ${n}`, createdAt: t });
   // A workflow names roles from the organisation's list (docs/decisions/step-roles.md).
-  const roleList = await ensureRoles(
-    database.db,
-    'org_bench',
-    [{ name: 'Monteur' }, { name: 'APK-keurmeester' }],
-    t,
-  );
+  const roleList = await ensureRoles(database.db, id, [{ name: 'Monteur' }, { name: 'APK-keurmeester' }], t);
   const roleOf = (name: string) => ({ roleId: roleList.get(roleKey(name))?.id ?? null, role: name });
   await database.db.insert(specialists).values([
-    { id: 'spec_a', organisationId: 'org_bench', name: 'Jan de Boer', ...roleOf('Monteur'), createdAt: t },
+    { id: `spec_a_${n}`, organisationId: id, name: 'Jan de Boer', ...roleOf('Monteur'), createdAt: t },
     {
-      id: 'spec_b',
-      organisationId: 'org_bench',
+      id: `spec_b_${n}`,
+      organisationId: id,
       name: 'Fatima El Amrani',
       ...roleOf('APK-keurmeester'),
       createdAt: t + 1,
@@ -89,7 +86,7 @@ async function prepare(url: string) {
     clock: { now: () => Date.now() },
     live: { tail: { poke() {} } },
   } as unknown as Runtime;
-  const ctx: Ctx = contextFor(rt, 'org_bench', { type: 'system', id: null });
+  const ctx: Ctx = contextFor(rt, id, { type: 'system', id: null });
   const workflowId = await createWorkflow(ctx, {
     name: 'APK',
     steps: [
@@ -107,9 +104,20 @@ async function prepare(url: string) {
     workflowId,
   });
   const steps = (await getJob(ctx, jobId)).steps.map((s) => s.id);
-  const { key } = await createApiKey(database.db, rt.clock, 'org_bench', 'bench');
-  await database.close();
+  const { key } = await createApiKey(database.db, rt.clock, id, 'bench');
   return { jobId, token: trackerToken, steps, key };
+}
+
+/** The first organisation's data, and `ORGANISATIONS` in all for the many-organisations rows. */
+async function prepare(url: string) {
+  const database = await openDatabase(url);
+  await migrateDatabase(database.db);
+  const all = [];
+  for (let n = 0; n < ORGANISATIONS; n++) all.push(await prepareOrganisation(database, n));
+  await database.close();
+  const [first] = all;
+  if (!first) throw new Error('no organisation');
+  return { ...first, organisations: all };
 }
 
 type Data = Awaited<ReturnType<typeof prepare>>;
@@ -130,13 +138,29 @@ function prepareElsewhere(url: string): Promise<Data> {
 }
 
 /** The step post of bench/step-post.ts under wrk: a later promise with its reason each time. */
-const stepPosts = (origin: string, data: Data, seconds: number) =>
+const stepPosts = (origin: string, data: Pick<Data, 'jobId' | 'steps' | 'key'>, seconds: number) =>
   wrk({
     url: `${origin}/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
     seconds,
     connections: CONNECTIONS,
     method: 'PUT',
     headers: { authorization: `Bearer ${data.key}`, 'content-type': 'application/json' },
+    bodyLua: `'{"promisedAt":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", ${BASE} + n * 60) .. '","reason":"Nieuwe belofte ' .. n .. '"}'`,
+  });
+
+/** The same step post, each request to the next organisation's job with its own key (one organisation's
+ * writes queue behind each other; different organisations' run side by side on PostgreSQL). */
+const manyOrganisationPosts = (origin: string, data: Data, seconds: number) =>
+  wrk({
+    url: origin,
+    seconds,
+    connections: CONNECTIONS,
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    targets: data.organisations.map((o) => ({
+      path: `/api/v1/jobs/${o.jobId}/steps/${o.steps[2]}/promise`,
+      headers: { authorization: `Bearer ${o.key}` },
+    })),
     bodyLua: `'{"promisedAt":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", ${BASE} + n * 60) .. '","reason":"Nieuwe belofte ' .. n .. '"}'`,
   });
 
@@ -300,6 +324,19 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       console.log(
         `scale-out step posts ${side}: ${runs[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
       );
+    // The same posts spread over the organisations, PostgreSQL behind HAProxy with 1, 2, 3 processes.
+    const pgSides = ['pg1', 'pg2', 'pg3'] as const;
+    for (const side of pgSides) manyOrganisationPosts(origin(side), data, 1);
+    const manyRuns: Record<(typeof pgSides)[number], WrkResult[]> = { pg1: [], pg2: [], pg3: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? pgSides : [...pgSides].reverse();
+      for (const side of order) manyRuns[side].push(manyOrganisationPosts(origin(side), data, seconds));
+    }
+    const many = { pg1: medianRun(manyRuns.pg1), pg2: medianRun(manyRuns.pg2), pg3: medianRun(manyRuns.pg3) };
+    for (const side of pgSides)
+      console.log(
+        `scale-out step posts over ${ORGANISATIONS} organisations ${side}: ${manyRuns[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
+      );
 
     // Cross-process latency: API on process A, streams on process B.
     const latencies = await crossProcessLatency((apps[0] as App).url, (apps[1] as App).url, data, shared.url);
@@ -344,6 +381,7 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     );
     return {
       post,
+      many,
       ratios: { pg2: ratio(post.pg2), pg3: ratio(post.pg3) },
       latency,
       sameProcess,
@@ -371,6 +409,9 @@ export function scaleOutRows(s: ScaleOut): string[] {
   return [
     `| step posts on PostgreSQL through HAProxy (ops/haproxy.cfg), 2 app processes (${how}) | ${rps(s.post.pg2)} | ${rps(s.post.pg1)} (1 process, same proxy and database) | ${x(s.ratios.pg2)} | no loss (≥ ×0.9) | ${s.ratios.pg2 >= 0.9 ? 'met' : '**missed**'} |`,
     `| same, 3 app processes | ${rps(s.post.pg3)} | ${rps(s.post.pg1)} | ${x(s.ratios.pg3)} | no loss (≥ ×0.9) | ${s.ratios.pg3 >= 0.9 ? 'met' : '**missed**'} |`,
+    `| same step posts spread over ${ORGANISATIONS} organisations (each request the next one's job and key), PostgreSQL, 1 app process | ${rps(s.many.pg1)} | ${rps(s.post.pg1)} (one organisation, 1 process, same rounds) | ${x(s.many.pg1.rps / s.post.pg1.rps)} | reported | |`,
+    `| same, ${ORGANISATIONS} organisations, 2 app processes | ${rps(s.many.pg2)} | ${rps(s.many.pg1)} (${ORGANISATIONS} organisations, 1 process) | ${x(s.many.pg2.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg2.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
+    `| same, ${ORGANISATIONS} organisations, 3 app processes | ${rps(s.many.pg3)} | ${rps(s.many.pg1)} | ${x(s.many.pg3.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg3.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
     `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
     `| API call to process A → event parsed by ${SUBSCRIBERS.toLocaleString('en')} streams of process B, PostgreSQL (LISTEN/NOTIFY; safety poll 5 s), 5 warm-up calls then 50 | p50 ${s.latency.p50.toFixed(1)} ms, p99 ${s.latency.p99.toFixed(1)} ms | p50 ${s.sameProcess.p50.toFixed(1)} ms, p99 ${s.sameProcess.p99.toFixed(1)} ms (API call to B itself, same run) | ${x(s.latency.p99 / s.sameProcess.p99)} (p99) | p99 ≤ 50 ms | ${s.latency.p99 <= 50 ? 'met' : '**missed**'} |`,
     `| transactions per second an idle process makes on PostgreSQL (pg_stat_database, 10 s, no streams, no traffic) | ${s.idlePerSecond.toFixed(2)}/s with background work; ${s.idleApiOnly.toFixed(2)}/s with \`BACKGROUND_WORK=0\` | | | about 0 | ${s.idlePerSecond <= 0.5 ? 'met' : '**missed**'} |`,

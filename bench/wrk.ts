@@ -28,6 +28,11 @@ export type WrkOptions = {
    * (so a write can differ per request); a plain body is `JSON.stringify(text)`-quoted by the caller.
    */
   bodyLua?: string;
+  /**
+   * Requests go round these paths (each with its own headers, e.g. another organisation's API key) instead
+   * of the URL's path; `url` still names the server.
+   */
+  targets?: { path: string; headers?: Record<string, string> }[];
 };
 
 let checked = false;
@@ -68,9 +73,25 @@ export function wrk(options: WrkOptions): WrkResult {
       `wrk.method = ${lua(options.method ?? 'GET')}`,
       headers,
       'local n = 0',
-      options.bodyLua
-        ? `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, ${options.bodyLua})\nend`
-        : '',
+      options.targets
+        ? [
+            'local targets = {',
+            ...options.targets.map((t) => {
+              const h = Object.entries({ ...options.headers, ...t.headers })
+                .map(([k, v]) => `[${lua(k)}] = ${lua(v)}`)
+                .join(', ');
+              return `  { path = ${lua(t.path)}, headers = { ${h} } },`;
+            }),
+            '}',
+            'request = function()',
+            '  n = n + 1',
+            '  local t = targets[(n % #targets) + 1]',
+            `  return wrk.format(nil, t.path, t.headers, ${options.bodyLua ?? 'nil'})`,
+            'end',
+          ].join('\n')
+        : options.bodyLua
+          ? `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, ${options.bodyLua})\nend`
+          : '',
       'done = function(summary, latency, requests)',
       '  local e = summary.errors',
       '  io.write(string.format("WRK %d %d %d %d %d\\n", summary.requests, summary.duration,',

@@ -47,34 +47,51 @@ export function containsInsensitive(column: Column | SQL, text: string): SQL {
     : sql`${column} LIKE ${pattern} ESCAPE '\\'`;
 }
 
-/** The advisory lock every write transaction on PostgreSQL holds until it ends ("OKWR"). */
+/**
+ * The advisory locks of PostgreSQL write transactions, all held until the transaction ends:
+ * - `WRITE_LOCK` ("OKWR"): taken exclusively by a write that is not one organisation's (background work,
+ *   sign-up, the demo), shared by an organisation's write;
+ * - `ORGANISATION_LOCK` ("OKOR") with the organisation's hash: one writer at a time per organisation;
+ * - `APPEND_LOCK` ("OKAP"): taken last, by a transaction that appends events, just before it writes them.
+ */
 export const WRITE_LOCK = 0x4f4b5752;
+export const ORGANISATION_LOCK = 0x4f4b4f52;
+export const APPEND_LOCK = 0x4f4b4150;
 
 /**
- * One write transaction as the services expect it: alone. On libSQL, `BEGIN IMMEDIATE` takes SQLite's
- * one write lock up front. On PostgreSQL a transaction-scoped advisory lock does the same across every
- * process sharing the server: services that read, decide and write stay correct as they were written
- * for SQLite, and event ids are taken and committed in one order, so a reader tailing the log by id
- * never passes an id that commits later (see docs/decisions/postgresql-from-one-schema.md).
+ * One write transaction as the services expect it: alone among those it could conflict with. On libSQL,
+ * `BEGIN IMMEDIATE` takes SQLite's one write lock up front. On PostgreSQL, across every process sharing the
+ * server, a transaction of one organisation (`scope`) runs alone among that organisation's writes and
+ * beside other organisations' ones; one without a scope runs alone. Services that read, decide and write
+ * stay correct as they were written for SQLite. Events are written last, under a short lock held to the
+ * commit, so event ids commit in id order and a reader tailing the log by id never passes an id that
+ * commits later (see docs/decisions/postgresql-from-one-schema.md).
  */
-export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
+export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>, scope?: string): Promise<T> {
   writeTransactions++;
-  return afterCommit(lockedTransaction(db, work));
+  return afterCommit(lockedTransaction(db, work, scope));
 }
 
-function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>): Promise<T> {
+type Execute = { execute(q: SQL): Promise<unknown> };
+
+function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: string | undefined): Promise<T> {
   const run = db as unknown as {
     transaction(fn: (tx: unknown) => Promise<T>, config?: unknown): Promise<T>;
   };
   if (onPostgres()) {
     return run.transaction(async (tx) => {
-      const { execute } = tx as { execute(q: SQL): Promise<unknown> };
+      const { execute } = tx as Execute;
       if (!skipWriteLock) {
-        await execute.call(tx, sql`select pg_advisory_xact_lock(${sql.raw(String(WRITE_LOCK))})`);
+        // One round trip; the shared lock first, so a waiting exclusive one holds nothing of ours.
+        await execute.call(
+          tx,
+          scope === undefined
+            ? sql`select pg_advisory_xact_lock(${sql.raw(String(WRITE_LOCK))})`
+            : sql`select pg_advisory_xact_lock_shared(${sql.raw(String(WRITE_LOCK))}), pg_advisory_xact_lock(${sql.raw(String(ORGANISATION_LOCK))}, hashtext(${scope}))`,
+        );
       }
       const result = await work(tx as D);
-      // Delivered when the transaction commits, and only then: listeners read what it wrote.
-      if (appended.has(tx as object)) await execute.call(tx, sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+      await flushEvents(tx);
       return result;
     });
   }
@@ -140,21 +157,46 @@ export const writeTransactionCount = (): number => writeTransactions;
 /** The channel a PostgreSQL transaction that appended events notifies on commit (db/listen.ts). */
 export const EVENTS_CHANNEL = 'ok_events';
 
-const appended = new WeakSet<object>();
+type Pending<R> = { rows: R[]; write(rows: R[]): Promise<void> };
+const pending = new WeakMap<object, Pending<unknown>>();
 
 /**
- * Called by the event append with its transaction: on PostgreSQL that transaction then notifies
- * `EVENTS_CHANNEL` as it commits, so every process's log tail reads at once instead of polling.
+ * The event append's way into the log. On libSQL `write` runs at once (the transaction holds the one write
+ * lock). On PostgreSQL the rows wait until the transaction's work is done; then it takes `APPEND_LOCK`,
+ * writes them in the order given and notifies `EVENTS_CHANNEL` (delivered on commit: every process's log
+ * tail reads at once instead of polling). The append lock is held only from there to the commit.
  */
-export function eventsAppended(tx: unknown): void {
-  if (onPostgres()) appended.add(tx as object);
+export async function appendToLog<R>(
+  tx: unknown,
+  row: R,
+  write: (rows: R[]) => Promise<void>,
+): Promise<void> {
+  if (!onPostgres()) return write([row]);
+  const waiting = pending.get(tx as object) as Pending<R> | undefined;
+  if (waiting) waiting.rows.push(row);
+  else pending.set(tx as object, { rows: [row], write } as Pending<unknown>);
+}
+
+async function flushEvents(tx: unknown): Promise<void> {
+  const waiting = pending.get(tx as object);
+  if (!waiting) return;
+  pending.delete(tx as object);
+  const { execute } = tx as Execute;
+  await execute.call(
+    tx,
+    skipWriteLock
+      ? sql`select pg_notify(${EVENTS_CHANNEL}, '')`
+      : sql`select pg_advisory_xact_lock(${sql.raw(String(APPEND_LOCK))}), pg_notify(${EVENTS_CHANNEL}, '')`,
+  );
+  await waiting.write(waiting.rows);
 }
 
 let skipWriteLock = false;
 
 /**
- * For one test only (test/live/pg-order.test.ts shows what goes wrong without the lock): from now on
- * this process's write transactions on PostgreSQL take no write lock. Nothing in the product calls it.
+ * For one test only (test/live/pg-order.test.ts shows what goes wrong without the locks): from now on
+ * this process's write transactions on PostgreSQL take no write or append lock. Nothing in the product
+ * calls it.
  */
 export function dropWriteLockForTest(): void {
   skipWriteLock = true;

@@ -10,9 +10,10 @@ import { ON_POSTGRES } from '../postgres';
 /**
  * Issue 16: with a plain sequence, two PostgreSQL writers take ids in one order and commit in another,
  * and a reader following the log by id (as src/live/tail.ts does) passes an id that commits a moment
- * later and never sees it. Every write transaction on PostgreSQL holds the write lock
- * (db/dialect.ts), so ids commit in order. Two writer processes append while a reader follows the log;
- * the reader must see every event. The same run without the lock shows the test can tell.
+ * later and never sees it. Writes of different organisations run side by side on PostgreSQL, but a
+ * transaction writes its events last, under the append lock it holds to its commit (db/dialect.ts), so
+ * ids commit in order. Two writer processes of two organisations append while a reader follows the log;
+ * the reader must see every event. The same run without the locks shows the test can tell.
  */
 describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on PostgreSQL', () => {
   const children = new Set<ChildProcess>();
@@ -25,7 +26,7 @@ describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on Postgre
     const database = await openDatabase(url);
     await migrateDatabase(database.db);
     const perWriter = 150;
-    const writers = [0, 1].map(() => {
+    const writers = [0, 1].map((n) => {
       const child = spawn(
         process.execPath,
         [
@@ -37,7 +38,12 @@ describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on Postgre
           ...(withLock ? [] : ['--no-write-lock']),
         ],
         {
-          env: { ...process.env, DATABASE_URL: url, COUNT: String(perWriter), ORGANISATION_ID: 'org_order' },
+          env: {
+            ...process.env,
+            DATABASE_URL: url,
+            COUNT: String(perWriter),
+            ORGANISATION_ID: `org_order_${n}`,
+          },
           stdio: ['pipe', 'pipe', 'inherit'],
         },
       );
@@ -95,9 +101,11 @@ describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on Postgre
   });
 
   it('without it, the same reader misses events that commit late', async () => {
-    const result = await run(false);
-    console.log('without the write lock:', result);
-    expect(result.written).toBe(300);
-    expect(result.missed).toBeGreaterThan(0);
+    // The window between a late id's insert and its commit is short: a few runs may be needed to hit it.
+    const runs: Awaited<ReturnType<typeof run>>[] = [];
+    for (let i = 0; i < 4 && !runs.some((r) => r.missed > 0); i++) runs.push(await run(false));
+    console.log('without the locks:', runs);
+    for (const r of runs) expect(r.written).toBe(300);
+    expect(runs.some((r) => r.missed > 0)).toBe(true);
   });
 });

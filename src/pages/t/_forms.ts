@@ -92,7 +92,11 @@ export async function handleTrackerPost(
   }
   if (action === 'preferences') {
     const choices = readPreferencesForm(form);
-    await writeTransaction(rt.database.db, (tx) => setPreferences(tx, found.job.id, choices, rt.clock.now()));
+    await writeTransaction(
+      rt.database.db,
+      (tx) => setPreferences(tx, found.job.id, choices, rt.clock.now()),
+      found.job.organisationId,
+    );
     return { redirect: `/t/${token}?saved=preferences#notify-heading` };
   }
   if (action === 'feedback') {

@@ -28,16 +28,22 @@ export type Ctx = BaseCtx & {
   actor: Actor;
 };
 
-/** Runs `work` in one write transaction, then tells the live layer there is something new. */
+/**
+ * Runs `work` in one write transaction of the context's organisation, then tells the live layer there is
+ * something new. On PostgreSQL it runs beside other organisations' writes (see `writeTransaction`).
+ */
 export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): Promise<T> {
-  const result = await writeTransaction(ctx.db, work);
+  const result = await writeTransaction(ctx.db, work, ctx.organisationId);
   ctx.afterCommit?.();
   return result;
 }
 
-/** One write transaction, queued behind this process's others (see below). */
-export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return oneWriterAtATime(db, () => writeTransactionOn(db, work));
+/**
+ * One write transaction, queued behind this process's others that it could conflict with (see below).
+ * `scope` names the one organisation whose rows it writes; without one it runs alone.
+ */
+export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>, scope?: string): Promise<T> {
+  return queued(db, onPostgres() ? scope : undefined, () => writeTransactionOn(db, work, scope));
 }
 
 /**
@@ -46,26 +52,67 @@ export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promi
  */
 export function claimTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   if (onPostgres()) return claimTransactionOn(db, work);
-  return oneWriterAtATime(db, () => claimTransactionOn(db, work));
+  return queued(db, undefined, () => claimTransactionOn(db, work));
 }
 
-const writers = new WeakMap<Db, Promise<unknown>>();
+/** At most this many of a process's write transactions wait or run at once on PostgreSQL (pool: 10). */
+export const WRITERS_PER_PROCESS = 4;
+
+type Queues = { tails: Map<string, Promise<unknown>>; running: number; waiting: (() => void)[] };
+const queues = new WeakMap<Db, Queues>();
+const ALONE = '';
 
 /**
- * Queues this process's write transactions on one database (on PostgreSQL too: a transaction waiting
- * for the write lock holds a pooled connection, so one waiting per process leaves the rest to readers).
- * An embedded libSQL database runs each
- * statement synchronously on a pooled connection: if a second transaction began while the first
- * was waiting between statements, its BEGIN IMMEDIATE would hold the one JavaScript thread in
- * SQLite's busy wait, the first could never finish, and both would fail after the busy timeout.
- * Other processes are real threads and simply wait their turn in SQLite.
+ * Queues this process's write transactions on one database. An embedded libSQL database runs each
+ * statement synchronously on a pooled connection: if a second transaction began while the first was
+ * waiting between statements, its BEGIN IMMEDIATE would hold the one JavaScript thread in SQLite's busy
+ * wait, the first could never finish, and both would fail after the busy timeout. So on libSQL there is
+ * one queue (`scope` is undefined). Other processes are real threads and simply wait their turn in SQLite.
+ *
+ * On PostgreSQL a transaction waiting for a lock holds a pooled connection, so each organisation's writes
+ * queue here too (one waits in the server, not ten), and at most `WRITERS_PER_PROCESS` run or wait at
+ * once, leaving the rest of the pool to readers.
  */
-function oneWriterAtATime<T>(db: Db, run: () => Promise<T>): Promise<T> {
-  const previous = writers.get(db) ?? Promise.resolve();
-  const next = previous.then(run, run);
-  writers.set(
-    db,
-    next.catch(() => {}),
+function queued<T>(db: Db, scope: string | undefined, run: () => Promise<T>): Promise<T> {
+  let q = queues.get(db);
+  if (!q) {
+    q = { tails: new Map(), running: 0, waiting: [] };
+    queues.set(db, q);
+  }
+  const state = q;
+  const key = scope ?? ALONE;
+  const previous = state.tails.get(key) ?? Promise.resolve();
+  const slot = async () => {
+    if (onPostgres()) await takeSlot(state);
+    try {
+      return await run();
+    } finally {
+      if (onPostgres()) giveSlot(state);
+    }
+  };
+  const next = previous.then(slot, slot);
+  const tail = next.then(
+    () => {},
+    () => {},
   );
+  state.tails.set(key, tail);
+  // The map holds only queues with work in them: one entry per organisation writing right now.
+  void tail.then(() => {
+    if (state.tails.get(key) === tail) state.tails.delete(key);
+  });
   return next;
+}
+
+function takeSlot(q: Queues): Promise<void> | undefined {
+  if (q.running < WRITERS_PER_PROCESS) {
+    q.running++;
+    return undefined;
+  }
+  return new Promise((resolve) => q.waiting.push(resolve));
+}
+
+function giveSlot(q: Queues): void {
+  const next = q.waiting.shift();
+  if (next) next();
+  else q.running--;
 }

@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { eventsAppended } from '../../../db/dialect';
+import { appendToLog } from '../../../db/dialect';
 import { param, prepared } from '../../../db/prepared';
 import { type EventRow, events, specialists } from '../../../db/schema';
 import { checkEvent, type EventType, type NewEvent } from '../../events/catalogue';
@@ -38,22 +38,26 @@ const insertEvent = prepared((db) =>
       payload: param('payload'),
       createdAt: param('createdAt'),
     })
-    .returning({ id: events.id })
     .prepare(),
 );
 
+type NewEventRow = Omit<typeof events.$inferInsert, 'id'>;
+
+/** Writes log rows in the order given: one prepared insert (libSQL appends one at a time), or one insert of all. */
+async function writeEvents(tx: Db, rows: NewEventRow[]): Promise<void> {
+  const [only] = rows;
+  if (rows.length === 1 && only) await insertEvent(tx).run(only);
+  else await tx.insert(events).values(rows);
+}
+
 /**
  * Appends to the job's log inside the caller's transaction, so the event commits with the state it
- * describes. The payload is checked against the event catalogue: a wrong one fails the transaction.
+ * describes (on PostgreSQL it is written as the transaction's work ends: `appendToLog`). The payload is
+ * checked against the event catalogue: a wrong one fails the transaction.
  */
-export async function appendEvent<T extends EventType>(
-  tx: Db,
-  ctx: Ctx,
-  event: NewEvent<T>,
-): Promise<number> {
+export async function appendEvent<T extends EventType>(tx: Db, ctx: Ctx, event: NewEvent<T>): Promise<void> {
   const { visibility, payload: checked } = checkEvent(event as NewEvent);
-  const payload = withoutProfiles(checked);
-  const [row] = await insertEvent(tx).all({
+  const row: NewEventRow = {
     organisationId: ctx.organisationId,
     jobId: event.jobId,
     stepId: event.stepId ?? null,
@@ -61,12 +65,10 @@ export async function appendEvent<T extends EventType>(
     visibility,
     actorType: ctx.actor.type,
     actorId: ctx.actor.id,
-    payload,
+    payload: withoutProfiles(checked),
     createdAt: ctx.clock.now(),
-  });
-  if (!row) throw new Error('event insert returned no row');
-  eventsAppended(tx);
-  return row.id;
+  };
+  await appendToLog(tx, row, (rows) => writeEvents(tx, rows));
 }
 
 /**

@@ -59,22 +59,26 @@ export async function answerOnce(
   const { seal: key } = await loadSecrets(ctx.db);
   let appended = false;
   try {
-    const outcome = await writeTransaction(ctx.db, async (tx): Promise<Outcome> => {
-      shareSecrets(ctx.db, tx);
-      const now = ctx.clock.now();
-      const earlier = judge(await find(tx, request), request, now, key);
-      if (earlier) return earlier;
-      const answer = await work({
-        ...ctx,
-        db: tx,
-        afterCommit: () => {
-          appended = true;
-        },
-      });
-      if (!keepsAnswer(answer.status)) throw new Unkept(answer);
-      await keep(tx, request, now, answer, key);
-      return { kind: 'answered', answer, kept: true };
-    });
+    const outcome = await writeTransaction(
+      ctx.db,
+      async (tx): Promise<Outcome> => {
+        shareSecrets(ctx.db, tx);
+        const now = ctx.clock.now();
+        const earlier = judge(await find(tx, request), request, now, key);
+        if (earlier) return earlier;
+        const answer = await work({
+          ...ctx,
+          db: tx,
+          afterCommit: () => {
+            appended = true;
+          },
+        });
+        if (!keepsAnswer(answer.status)) throw new Unkept(answer);
+        await keep(tx, request, now, answer, key);
+        return { kind: 'answered', answer, kept: true };
+      },
+      ctx.organisationId,
+    );
     if (appended) ctx.afterCommit?.();
     return outcome;
   } catch (error) {
@@ -95,33 +99,37 @@ export async function answerWithLease(
 ): Promise<Outcome> {
   const { seal: key } = await loadSecrets(ctx.db);
   const owner = randomBytes(12).toString('base64url');
-  const claimed = await writeTransaction(ctx.db, async (tx): Promise<Outcome | null> => {
-    const now = ctx.clock.now();
-    const earlier = judge(await find(tx, request), request, now, key);
-    if (earlier) return earlier;
-    await tx
-      .insert(idempotencyKeys)
-      .values({
-        ...identity(request),
-        state: 'in_flight',
-        leaseOwner: owner,
-        leaseUntil: now + IDEMPOTENCY_LEASE_MS,
-        createdAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.apiKeyId, idempotencyKeys.key],
-        set: {
-          fingerprint: request.fingerprint,
+  const claimed = await writeTransaction(
+    ctx.db,
+    async (tx): Promise<Outcome | null> => {
+      const now = ctx.clock.now();
+      const earlier = judge(await find(tx, request), request, now, key);
+      if (earlier) return earlier;
+      await tx
+        .insert(idempotencyKeys)
+        .values({
+          ...identity(request),
           state: 'in_flight',
           leaseOwner: owner,
           leaseUntil: now + IDEMPOTENCY_LEASE_MS,
-          status: null,
-          answer: null,
           createdAt: now,
-        },
-      });
-    return null;
-  });
+        })
+        .onConflictDoUpdate({
+          target: [idempotencyKeys.apiKeyId, idempotencyKeys.key],
+          set: {
+            fingerprint: request.fingerprint,
+            state: 'in_flight',
+            leaseOwner: owner,
+            leaseUntil: now + IDEMPOTENCY_LEASE_MS,
+            status: null,
+            answer: null,
+            createdAt: now,
+          },
+        });
+      return null;
+    },
+    ctx.organisationId,
+  );
   if (claimed) return claimed;
 
   let answer: Answer;
@@ -136,11 +144,14 @@ export async function answerWithLease(
     await release(ctx.db, request, owner);
     return { kind: 'answered', answer, kept };
   }
-  await writeTransaction(ctx.db, (tx) =>
-    tx
-      .update(idempotencyKeys)
-      .set({ state: 'done', leaseOwner: null, leaseUntil: null, ...sealed(answer, key) })
-      .where(and(...matching(request), eq(idempotencyKeys.leaseOwner, owner))),
+  await writeTransaction(
+    ctx.db,
+    (tx) =>
+      tx
+        .update(idempotencyKeys)
+        .set({ state: 'done', leaseOwner: null, leaseUntil: null, ...sealed(answer, key) })
+        .where(and(...matching(request), eq(idempotencyKeys.leaseOwner, owner))),
+    ctx.organisationId,
   );
   return { kind: 'answered', answer, kept };
 }
