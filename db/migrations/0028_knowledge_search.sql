@@ -15,6 +15,10 @@ CREATE VIRTUAL TABLE `published_answer_search` USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 --> statement-breakpoint
+-- Fewer segments for a search to look a term up in (merged when two, not four, are on a level):
+-- answers are published one at a time and rarely, searches run on every key typed.
+INSERT INTO `published_answer_search` (`published_answer_search`, `rank`) VALUES ('automerge', 2);
+--> statement-breakpoint
 -- Data: a job's step names the workflow step it was made from, found by the job's workflow and the step's
 -- position as the workflow stands now (workflow steps keep their ids from here on; a workflow reordered after
 -- the job was made cannot be told apart any more).
