@@ -92,7 +92,9 @@ export async function indexAnswerDocument(db: Db, doc: AnswerDocument): Promise<
  * so; `indexAnswerDocument` is the one-answer case). On libSQL the FTS5 table is contentless (it
  * keeps the index, not the text) and its rowid is the answer's number in `published_answer_search_ids`.
  */
-export async function indexAnswerDocuments(db: Db, docs: AnswerDocument[]): Promise<void> {
+export async function indexAnswerDocuments(db: Db, given: AnswerDocument[]): Promise<void> {
+  // One document per answer (the last given): a statement may not write one row twice on PostgreSQL.
+  const docs = [...new Map(given.map((d) => [d.answerId, d])).values()];
   for (let i = 0; i < docs.length; i += BATCH) {
     const batch = docs.slice(i, i + BATCH);
     if (onPostgres()) {

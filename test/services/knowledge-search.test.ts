@@ -125,6 +125,13 @@ describe('tenants apart in the index', () => {
     await removeAnswerDocument(db, 'doc_3');
     await removeAnswerDocument(db, 'doc_3');
     expect(await searchAnswerDocuments(db, 'org_a', ['w3z', 'nieuwe'], 5)).toEqual([]);
+    // The same answer twice in one call: the last text counts.
+    await indexAnswerDocuments(db, [
+      { answerId: 'twice', organisationId: 'org_t', text: 'eerste' },
+      { answerId: 'twice', organisationId: 'org_t', text: 'tweede' },
+    ]);
+    expect(await searchAnswerDocuments(db, 'org_t', ['eerste'], 5)).toEqual([]);
+    expect(await searchAnswerDocuments(db, 'org_t', ['tweede'], 5)).toEqual(['twice']);
     // Better matches first: the word twice beats the word once.
     await indexAnswerDocuments(db, [
       { answerId: 'rank_1', organisationId: 'org_r', text: 'uitlaat en nog veel meer woorden hier' },
