@@ -7,7 +7,8 @@ import { param, prepared } from './prepared';
 /**
  * Full-text search over published answers, the one place the two dialects differ for it
  * (docs/decisions/knowledge.md): SQLite's FTS5 table on libSQL, a tsvector with a GIN index on
- * PostgreSQL, both made by hand-written migrations (0028_knowledge_search, pg 0013_knowledge_search).
+ * PostgreSQL, both made by hand-written migrations (0028_knowledge_search and 0029_knowledge_search_per_tenant;
+ * pg 0013_knowledge_search and 0014_knowledge_search_per_tenant).
  *
  * Both sides index and search the same tokens, folded here (lower case, accents removed, split on
  * anything that is not a letter or digit), so a search finds the same answers whichever database runs.
@@ -153,6 +154,20 @@ export async function removeAnswerDocument(db: Db, answerId: string): Promise<vo
   await run(db, sql`delete from published_answer_search where rowid = ${Number(found.id)}`);
   await run(db, sql`delete from published_answer_search_ids where id = ${Number(found.id)}`);
 }
+
+/** How many answers the index holds (0 after a migration that rebuilt its table). */
+export async function answerIndexSize(db: Db): Promise<number> {
+  const [found] = await rows<{ n: number | string }>(
+    db,
+    onPostgres()
+      ? sql`select count(*) as n from published_answer_search`
+      : sql`select count(*) as n from published_answer_search_ids`,
+  );
+  return Number(found?.n ?? 0);
+}
+
+/** Whether the index has segments to merge now and then (FTS5; a GIN index needs nothing). */
+export const answerIndexMerges = (): boolean => !onPostgres();
 
 /** Merges the index into one segment (after a bulk build); FTS5 only, PostgreSQL needs nothing. */
 export async function optimizeAnswerIndex(db: Db): Promise<void> {

@@ -2,6 +2,7 @@ import { openDatabase } from '../db/client';
 import { ensureDatabaseFolder, migrateDatabase } from '../db/migrate';
 import type { Config } from './config';
 import { type SeedReport, seedIfEmpty } from './demo/seed';
+import { rebuildAnswerIndexIfEmpty } from './services/knowledge/answers';
 import { systemClock } from './services/platform/context';
 
 /** Creates and migrates the database, and seeds demo data when it is empty (unless SEED=never). */
@@ -14,6 +15,7 @@ export async function prepareDatabase(config: Config): Promise<SeedReport | null
   );
   try {
     await migrateDatabase(database.db);
+    await rebuildAnswerIndexIfEmpty(database.db);
     return config.seed === 'auto'
       ? await seedIfEmpty(
           {

@@ -1,8 +1,7 @@
 -- Full-text search over published answers (docs/decisions/knowledge.md). Hand-written: the schema
--- generator has no tsvector. The document is written by db/search.ts as a tsvector literal of words
--- folded in the application (case and accents, the same words as on libSQL), each behind its
--- organisation's tag, so the GIN index holds posting lists per tenant and a tenant's search never
--- reads another tenant's entries.
+-- generator has no tsvector. The document is built from text folded in the application (case and
+-- accents, the same folding as on libSQL), with the `simple` configuration, plus one lexeme naming
+-- the organisation, so the GIN index answers a tenant's search without reading another tenant's rows.
 CREATE TABLE "published_answer_search" (
 	"answer_id" text PRIMARY KEY NOT NULL,
 	"organisation_id" text NOT NULL,

@@ -12,6 +12,7 @@ import { enqueueSmsForNewEvents, sendDueSms } from '../notify/sms/queue';
 import { mailWorkOptions, type Runtime, startInboundMail } from '../runtime';
 import { escalateOverdueQuestions, nextEscalationAt } from '../services/customer-voice/questions';
 import { foldInsights, TIMER_BATCHES } from '../services/insights/fold';
+import { mergeAnswerIndex } from '../services/knowledge/answers';
 import { nextSweepAt, sweepIdempotencyKeys } from '../services/platform/idempotency';
 import { Loop, type Round } from './loop';
 
@@ -50,6 +51,7 @@ export function startBackgroundWork(
   const allowPrivate = rt.config.outboundAllowPrivate;
 
   const woken: Loop[] = [];
+  let searchMergedUpTo: number | null = null;
   const loop = (name: string, round: Round, own: { minGapMs?: number; wake?: boolean } = {}) => {
     const l = new Loop(round, {
       clock,
@@ -127,6 +129,15 @@ export function startBackgroundWork(
         return nextSweepAt(db);
       },
       { wake: false },
+    ),
+    loop(
+      'search index',
+      async () => {
+        // Answers published since the last round: merge the index's segments (a few per hour at most).
+        searchMergedUpTo = await mergeAnswerIndex(db, searchMergedUpTo);
+        return clock.now() + HOUR_MS;
+      },
+      { wake: false, minGapMs: HOUR_MS },
     ),
     loop(
       'mail pruning',

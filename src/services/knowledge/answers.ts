@@ -13,11 +13,18 @@ import {
   workflowSteps,
   workflows,
 } from '../../../db/schema';
-import { indexAnswerDocument, removeAnswerDocument } from '../../../db/search';
+import {
+  answerIndexMerges,
+  answerIndexSize,
+  indexAnswerDocument,
+  indexAnswerDocuments,
+  optimizeAnswerIndex,
+  removeAnswerDocument,
+} from '../../../db/search';
 import { type ContentLocale, cleanTranslations, localText } from '../../i18n/content';
 import { refuseMarkup } from '../customer-voice/questions';
 import { loadAssignableSpecialist, specialistsById } from '../jobs/load';
-import { type Ctx, type Db, inTransaction } from '../platform/context';
+import { type Ctx, type Db, inTransaction, writeTransaction } from '../platform/context';
 import { conflict, invalid, notFound, ServiceError } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
@@ -325,6 +332,53 @@ export async function approveAnswer(
     });
     return (await viewsOf(tx, [row]))[0] as AnswerView;
   });
+}
+
+/**
+ * Writes the search index from the published answers when it holds none of them (a migration that changed
+ * how documents are made empties it: db/migrations 0029, pg 0014). Run at start, after the migrations;
+ * with nothing published, or an index already written, it reads two counts. Returns how many it indexed.
+ */
+export async function rebuildAnswerIndexIfEmpty(db: Db): Promise<number> {
+  const [published] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(publishedAnswers)
+    .where(eq(publishedAnswers.status, 'published'));
+  if (Number(published?.n ?? 0) === 0 || (await answerIndexSize(db)) > 0) return 0;
+  const answers = await db
+    .select({
+      id: publishedAnswers.id,
+      organisationId: publishedAnswers.organisationId,
+      question: publishedAnswers.question,
+      answer: publishedAnswers.answer,
+      translations: publishedAnswers.translations,
+    })
+    .from(publishedAnswers)
+    .where(eq(publishedAnswers.status, 'published'));
+  await writeTransaction(db, (tx) =>
+    indexAnswerDocuments(
+      tx,
+      answers.map((a) => ({ answerId: a.id, organisationId: a.organisationId, text: searchText(a) })),
+    ),
+  );
+  await writeTransaction(db, (tx) => optimizeAnswerIndex(tx));
+  return answers.length;
+}
+
+/**
+ * Merges the search index's segments when answers changed since the last merge (`since`: the newest
+ * change seen then; null at start, which only takes note). Answers are published one at a time, each
+ * adding a small segment, and a search looks a term up in every segment (docs/decisions/knowledge.md).
+ * Returns the newest change seen.
+ */
+export async function mergeAnswerIndex(db: Db, since: number | null): Promise<number> {
+  const [newest] = await db
+    .select({ at: sql<number | null>`max(${publishedAnswers.updatedAt})` })
+    .from(publishedAnswers);
+  const at = Number(newest?.at ?? 0);
+  if (since !== null && at > since && answerIndexMerges())
+    await writeTransaction(db, (tx) => optimizeAnswerIndex(tx));
+  return at;
 }
 
 /** What the search indexes: the question and the answer in every language given. */
