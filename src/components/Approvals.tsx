@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
+import { shownLine } from '../services/costs/shown-line';
 import type { PublicCostLine } from '../services/jobs/views';
 
 /** Extra work waiting for the customer's decision: what, why, a photo, the amount; approve or decline. */
@@ -48,6 +49,7 @@ export default function Approvals(props: {
                     <form method="post">
                       <input type="hidden" name="_action" value="approve" />
                       <input type="hidden" name="lineId" value={line.id} />
+                      <input type="hidden" name="shown" value={shownLine(line)} />
                       <button
                         type="submit"
                         aria-label={fill(t.approveLine, { item: line.description, amount: gross() })}
@@ -58,6 +60,7 @@ export default function Approvals(props: {
                     <form method="post">
                       <input type="hidden" name="_action" value="decline" />
                       <input type="hidden" name="lineId" value={line.id} />
+                      <input type="hidden" name="shown" value={shownLine(line)} />
                       <button
                         type="submit"
                         class="secondary"

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { events } from '../../db/schema';
+import { events, signoffs } from '../../db/schema';
 import { contextFor } from '../../src/runtime';
 import { decideCostLine } from '../../src/services/costs/approve-cost';
 import { addCostLine, changeCostLine } from '../../src/services/costs/cost-lines';
+import { shownLine } from '../../src/services/costs/shown-line';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
@@ -106,5 +107,24 @@ describe('approving extra costs', () => {
       unitPriceCents: 5000,
     });
     expect(reasked).toMatchObject({ state: 'awaiting_approval', decidedAt: null });
+  });
+
+  it('refuses a decision on a line changed since the customer was shown it, and records none', async () => {
+    const { jobId, stepId } = await activeJob();
+    const asked = await addCostLine(org.ctx, jobId, extra(stepId));
+    const seen = (await getJob(org.ctx, jobId)).costLines.find((l) => l.id === asked.id);
+    if (!seen) throw new Error('no line');
+    const shown = shownLine(seen);
+    // Staff raise the price while the customer's page still shows the old one.
+    await changeCostLine(org.ctx, jobId, asked.id, { unitPriceCents: 9900 });
+    const refused = await refusal(decideCostLine(customer, jobId, asked.id, 'approve', undefined, shown));
+    expect(refused.code).toBe('signoff_changed');
+    const after = (await getJob(org.ctx, jobId)).costLines.find((l) => l.id === asked.id);
+    expect(after?.state).toBe('awaiting_approval');
+    expect(await rt.database.db.select().from(signoffs).where(eq(signoffs.costLineId, asked.id))).toEqual([]);
+    // Shown the new price, the customer decides.
+    if (!after) throw new Error('no line');
+    const decided = await decideCostLine(customer, jobId, asked.id, 'approve', undefined, shownLine(after));
+    expect(decided.state).toBe('approved');
   });
 });

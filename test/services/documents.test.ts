@@ -17,7 +17,8 @@ import {
   customerDocuments,
   replaceDocument,
 } from '../../src/services/documents/documents';
-import { activeContent, checkFile } from '../../src/services/documents/files';
+import { checkFile } from '../../src/services/documents/files';
+import { activeContent } from '../../src/services/documents/pdf-scan';
 import {
   decideSignoff,
   requestDocumentSignoff,
@@ -201,6 +202,58 @@ describe('documents on a step', () => {
     ]);
     expect(activeContent(binary)).toBe(false);
     expect(activeContent(draft)).toBe(false);
+  });
+
+  it('reads a PDF as a reader does: no stream hides in a string or a comment, no padding hides an object stream', () => {
+    const pdf = (body: string) => Buffer.from(`%PDF-1.4\n${body}\n%%EOF\n`, 'latin1');
+    // The word "stream" inside a string or a comment does not start stream data.
+    expect(
+      activeContent(
+        pdf(
+          '1 0 obj\n<< /Foo (stream\n) /OpenAction << /S /JavaScript /JS (app.alert(1)) >> /Bar (endstream) >>\nendobj',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      activeContent(
+        pdf(
+          '% stream\n1 0 obj\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n% endstream',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      activeContent(
+        pdf('1 0 obj\n<< /Foo (>> stream\n) /Length 5 /AA << /O 3 0 R >> /Bar (endstream) >>\nendobj'),
+      ),
+    ).toBe(true);
+    // An object stream whose dictionary is padded far beyond its start is still inflated and read.
+    const hidden = deflateSync(Buffer.from('<< /S /JavaScript /JS (app.alert(1)) >>'));
+    const padded = Buffer.concat([
+      Buffer.from(
+        `%PDF-1.5\n2 0 obj\n<< /Type /ObjStm${' '.repeat(5000)}/N 1 /First 4 /Filter /FlateDecode /Length ${hidden.length} >>\nstream\n`,
+        'latin1',
+      ),
+      hidden,
+      Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1'),
+    ]);
+    expect(activeContent(padded)).toBe(true);
+    // Stream data is skipped by its length, an indirect one too; a name's bytes inside it are not an action.
+    const content = '/JS (x) Tj';
+    expect(
+      activeContent(
+        pdf(
+          `3 0 obj\n<< /Length 4 0 R >>\nstream\n${content}\nendstream\nendobj\n4 0 obj\n${content.length}\nendobj`,
+        ),
+      ),
+    ).toBe(false);
+    // A length that does not end at `endstream` vouches for nothing: the data is read.
+    expect(activeContent(pdf(`3 0 obj\n<< /Length 2 >>\nstream\n${content}\nendstream\nendobj`))).toBe(true);
+    // A name spelled inside a string is text, not an action.
+    expect(activeContent(pdf('1 0 obj\n<< /Title (About /JavaScript and /JS) >>\nendobj'))).toBe(false);
+    // An object stream that is not compressed, or does not inflate, cannot be checked.
+    expect(activeContent(pdf('2 0 obj\n<< /Type /ObjStm /Length 3 >>\nstream\nabc\nendstream\nendobj'))).toBe(
+      true,
+    );
   });
 
   it('refuses a 200 MB body before reading it, declared or streamed', async () => {

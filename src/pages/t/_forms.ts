@@ -46,6 +46,8 @@ const text = (max?: number) =>
 const trackerForm = z.object({
   _action: text(),
   lineId: text(LIMITS.id),
+  /** The line as the customer was shown it, sent back with a decision on it (`shownLine`). */
+  shown: z.string().max(4000).optional(),
   // Not chosen is not 0: it stays NaN, and the service refuses it.
   score: z
     .unknown()
@@ -81,9 +83,9 @@ export async function handleTrackerPost(
   const action = fields._action;
   const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
   if (action === 'approve' || action === 'decline') {
-    const { lineId } = fields;
+    const { lineId, shown } = fields;
     try {
-      await decideCostLine(ctx, found.job.id, lineId, action, client);
+      await decideCostLine(ctx, found.job.id, lineId, action, client, shown ?? '');
       return { redirect: `/t/${token}?decided=${action}&line=${encodeURIComponent(lineId)}` };
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;

@@ -7,6 +7,7 @@ import { type Ctx, inTransaction } from '../platform/context';
 import { conflict, notFound } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { saveStep } from '../steps/save-step';
+import { shownLine } from './shown-line';
 
 export type Decision = 'approve' | 'decline';
 
@@ -22,6 +23,8 @@ export async function decideCostLine(
   decision: Decision,
   /** Where the decision came from, kept with its record (docs/decisions/documents.md). */
   evidence: Evidence = { ip: null, userAgent: null },
+  /** The line as the customer was shown it (`shownLine`); a line changed since is not decided. */
+  shown?: string,
 ): Promise<PublicCostLine> {
   return inTransaction(ctx, async (tx) => {
     await loadOpenJob(tx, ctx, jobId);
@@ -39,6 +42,7 @@ export async function decideCostLine(
         },
       );
     }
+    if (shown !== undefined && shown !== shownLine(line)) throw conflict('signoff_changed');
     const now = ctx.clock.now();
     const [decided] = await tx
       .update(costLines)
@@ -48,7 +52,7 @@ export async function decideCostLine(
     if (!decided) throw notFound('cost line');
     const people = await specialistsById(tx, [decided.specialistId]);
     const view = publicCostLine(decided, people.get(decided.specialistId ?? ''));
-    // The line as the customer saw it when deciding (before its state changed).
+    // The line as the customer saw it when deciding (checked above; before its state changed).
     const signoff = await recordLineDecision(tx, ctx, line, decision, evidence);
     await appendEvent(tx, ctx, {
       jobId,

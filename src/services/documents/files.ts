@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { invalid } from '../platform/errors';
+import { activeContent } from './pdf-scan';
 
 /** What a step takes, known by the file's first bytes (never its name or the type a client claims). */
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
@@ -82,56 +82,6 @@ async function reencode(field: string, bytes: Uint8Array, type: DocumentType): P
   } catch {
     throw invalid(field, 'document_unreadable');
   }
-}
-
-/**
- * PDF names that run something or carry something: scripts, launching programs, embedded files,
- * actions triggered by opening a page or a field (`/AA`), Flash/3D media, XFA forms, form submission.
- * `/OpenAction` alone is not refused: without a script it can only show a page.
- */
-const ACTIVE =
-  /\/(JavaScript|JS|Launch|EmbeddedFile|EmbeddedFiles|AA|RichMedia|XFA|SubmitForm|ImportData|GoToE)(?=[\s/<>[\]()%{}]|$)/;
-
-/** `#xx` escapes in PDF names (`/J#61vaScript`) spelled out, so they cannot hide a name. */
-const unescapeNames = (text: string) =>
-  text.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-
-/**
- * Whether a PDF holds active content. The file's objects are read outside stream data (binary page
- * content and fonts, where the bytes of a name would appear by chance) and inside object streams
- * (`/Type /ObjStm`, which hold compressed dictionaries), inflated with a bound. An object stream that
- * cannot be read counts as active: what we cannot check we do not serve.
- */
-export function activeContent(bytes: Uint8Array): boolean {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const parts: string[] = [];
-  let inflated = 0;
-  let pos = 0;
-  const streams = /stream\r?\n/g;
-  for (let m = streams.exec(text); m; m = streams.exec(text)) {
-    const start = m.index + m[0].length;
-    const end = text.indexOf('endstream', start);
-    if (end < 0) break;
-    const before = text.slice(pos, m.index);
-    parts.push(before);
-    const dictionary = unescapeNames(before.slice(-4096));
-    if (/\/Type\s*\/ObjStm/.test(dictionary)) {
-      if (!/\/FlateDecode/.test(dictionary)) return true;
-      try {
-        const data = inflateSync(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start), {
-          maxOutputLength: 64 * 1024 * 1024 - inflated,
-        });
-        inflated += data.byteLength;
-        parts.push(data.toString('latin1'));
-      } catch {
-        return true;
-      }
-    }
-    pos = end + 'endstream'.length;
-    streams.lastIndex = pos;
-  }
-  parts.push(text.slice(pos));
-  return ACTIVE.test(unescapeNames(parts.join('\n')));
 }
 
 /** A name safe in a header and on any disk: ASCII letters, digits, `._-`, with its type's extension. */
