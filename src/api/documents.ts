@@ -20,6 +20,7 @@ import {
   requestQuoteSignoff,
 } from '../services/documents/signoffs';
 import { loadJob, loadStep } from '../services/jobs/load';
+import { stripBidiForm } from '../services/platform/bidi';
 import { invalid } from '../services/platform/errors';
 import { LIMITS } from '../services/platform/limits';
 import { type ApiEnv, router } from './env';
@@ -292,8 +293,10 @@ const signoffOut = (s: PublicSignoff) => ({
 /** The multipart body once the target is known to be this organisation's; null: answer 415. */
 async function readUpload(c: Context<ApiEnv>): Promise<{ form: FormData; upload: Upload } | null> {
   if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) return null;
-  const form = await c.req.raw.formData().catch(() => null);
-  if (!form) return null;
+  const raw = await c.req.raw.formData().catch(() => null);
+  if (!raw) return null;
+  // Direction controls leave text fields here as they leave JSON bodies (src/services/platform/bidi.ts).
+  const form = stripBidiForm(raw);
   const file = form.get('file');
   if (!(file instanceof File)) throw invalid('file', 'file_empty');
   return { form, upload: { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name } };

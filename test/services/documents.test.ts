@@ -9,7 +9,7 @@ import { simplePdf } from '../../src/demo/simple-pdf';
 import { readEvent } from '../../src/events/catalogue';
 import { contextFor } from '../../src/runtime';
 import { decideCostLine } from '../../src/services/costs/approve-cost';
-import { addCostLine } from '../../src/services/costs/cost-lines';
+import { addCostLine, changeCostLine } from '../../src/services/costs/cost-lines';
 import {
   addDocument,
   changeDocument,
@@ -26,6 +26,7 @@ import {
   signoffSubject,
 } from '../../src/services/documents/signoffs';
 import { createJob } from '../../src/services/jobs/create-job';
+import { cancelJob } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
@@ -298,6 +299,40 @@ describe('documents on a step', () => {
     expect(error.reason).toBe('document_too_large');
   });
 
+  it('takes direction controls out of an uploaded document’s title, as out of JSON bodies', async () => {
+    const { jobId, stepId } = await newJob();
+    const response = await upload(jobId, stepId, new Blob([Buffer.from(draft)]), 'akte.pdf', {
+      title: 'Akte\u202Efdp.exe',
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { title: string };
+    expect(body.title).toBe('Aktefdp.exe');
+  });
+
+  it('asks no sign-off on a closed job, where the customer could never decide', async () => {
+    const { jobId, stepId } = await newJob();
+    await cancelJob(org.ctx, jobId, { reason: 'Klant heeft afgezegd' });
+    const asked = await refusal(
+      addDocument(
+        org.ctx,
+        jobId,
+        stepId,
+        { title: 'Akte', visibleToCustomer: true, requestSignoff: true },
+        { bytes: draft, name: 'a.pdf' },
+      ),
+    );
+    expect(asked.reason).toBe('job_closed');
+    const kept = await addDocument(
+      org.ctx,
+      jobId,
+      stepId,
+      { title: 'Akte', visibleToCustomer: true },
+      { bytes: draft, name: 'a.pdf' },
+    );
+    expect(kept.signoffRequested).toBe(false);
+    expect(await rt.database.db.select().from(signoffs).where(eq(signoffs.jobId, jobId))).toEqual([]);
+  });
+
   it('shows the customer only visible documents of their own job, newest version first', async () => {
     const { jobId, stepId } = await newJob();
     const shown = await addDocument(
@@ -534,6 +569,18 @@ describe("the customer's sign-off", () => {
     );
     expect(states).toEqual(['approved', 'approved']);
     expect((await refusal(requestQuoteSignoff(org.ctx, jobId))).reason).toBe('no_estimate');
+    // Lines changed or removed after signing: the record still shows, and hashes to, what was signed.
+    const [first] = await rt.database.db.select().from(costLines).where(eq(costLines.jobId, jobId));
+    if (!first) throw new Error('no line');
+    await changeCostLine(org.ctx, jobId, first.id, { unitPriceCents: 99900, description: 'Iets anders' });
+    const record = await signoffSubject(rt.database.db, jobId, asked.id);
+    if (!record || record.kind === 'document') throw new Error('no record');
+    expect(record.lines.map((l) => [l.description, l.unitPriceCents]).sort()).toEqual([
+      ['Arbeid', 9000],
+      ['Remblokken', 4500],
+    ]);
+    expect(sha(record.content)).toBe(signed.sha256);
+    expect(record.sha256).toBe(signed.sha256);
   });
 
   it('refuses a quote that changed after the customer read it', async () => {

@@ -2,7 +2,7 @@ import { statusOf } from '../../errors/status';
 import { localText } from '../../i18n/content';
 import { documentMessages } from '../../i18n/documents';
 import { formatters } from '../../i18n/format';
-import { fill, type Locale } from '../../i18n/messages';
+import { fill, type Locale, messages } from '../../i18n/messages';
 import { contextFor, type Runtime } from '../../runtime';
 import {
   decideSignoff,
@@ -13,7 +13,7 @@ import {
 import { stripBidiForm } from '../../services/platform/bidi';
 import { ServiceError } from '../../services/platform/errors';
 import { LIMITS } from '../../services/platform/limits';
-import { lineNetCents, totals, vatCents } from '../../services/platform/money';
+import { vatPerRate } from '../../services/platform/money';
 import { chooseLocale, findTrackedJob } from '../../services/tracker/tracker';
 
 /**
@@ -31,7 +31,9 @@ export type SignoffPage =
       /** Where the customer opens the document (under the token), for a document. */
       fileUrl: string | null;
       fileKind: string | null;
-      lines: { description: string; quantity: string; unitPrice: string; vat: string; total: string }[];
+      lines: { description: string; quantity: string; unitPrice: string; vat: string; net: string }[];
+      subtotal: string | null;
+      vatByRate: { label: string; amount: string }[];
       total: string | null;
       consent: string;
       open: boolean;
@@ -109,16 +111,17 @@ export async function signoffPage(
   const lines =
     subject.kind === 'document'
       ? []
-      : subject.lines.map((l) => {
-          const net = lineNetCents(l);
-          return {
-            description: l.description,
-            quantity: f.quantity(l.quantityMilli),
-            unitPrice: f.money(l.unitPriceCents),
-            vat: f.rate(l.vatRateBp),
-            total: f.money(net + vatCents(net, l.vatRateBp)),
-          };
-        });
+      : subject.lines.map((l) => ({
+          description: l.description,
+          quantity: f.quantity(l.quantityMilli),
+          unitPrice: f.money(l.unitPriceCents),
+          vat: f.rate(l.vatRateBp),
+          net: f.money(l.netCents),
+        }));
+  // VAT per rate on each rate's sum, as the tracker's cost table and the invoice count it.
+  const byRate = subject.kind === 'document' ? [] : vatPerRate(subject.lines);
+  const netSum = byRate.reduce((sum, r) => sum + r.netCents, 0);
+  const vatSum = byRate.reduce((sum, r) => sum + r.vatCents, 0);
   const done = url.searchParams.get('done');
   return {
     status,
@@ -136,7 +139,12 @@ export async function signoffPage(
         ? `${subject.file.contentType === 'application/pdf' ? t.pdf : t.image}, ${fill(t.size, { kb: Math.max(1, Math.round(subject.file.size / 1024)) })}`
         : null,
     lines,
-    total: subject.kind === 'document' ? null : f.money(totals(subject.lines).grossCents),
+    subtotal: subject.kind === 'document' ? null : f.money(netSum),
+    vatByRate: byRate.map((r) => ({
+      label: fill(messages[locale].tracker.vatAt, { rate: f.rate(r.vatRateBp) }),
+      amount: f.money(r.vatCents),
+    })),
+    total: subject.kind === 'document' ? null : f.money(netSum + vatSum),
     consent: fill(t.consent, { title: title.text, organisation: organisation.name }),
     open: subject.signoff.status === 'requested' && job.status === 'open',
     decidedAt: subject.signoff.decidedAt ? f.when(subject.signoff.decidedAt, 0) : null,

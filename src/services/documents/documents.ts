@@ -86,7 +86,7 @@ export async function addDocument(
   upload: Upload,
   maxBytes: number = DEFAULT_DOCUMENT_MAX_BYTES,
 ): Promise<StaffDocument> {
-  await loadJob(ctx.db, ctx, jobId);
+  const job = await loadJob(ctx.db, ctx, jobId);
   await loadStep(ctx.db, jobId, stepId);
   await authorize(ctx.db, ctx, 'document:manage');
   const { title, translations } = checkTexts(input);
@@ -94,11 +94,15 @@ export async function addDocument(
   if (input.requestSignoff) {
     await authorize(ctx.db, ctx, 'signoff:request');
     if (!input.visibleToCustomer) throw conflict('document_hidden');
+    // A closed job's customer can no longer decide: asking would leave the request open for ever.
+    if (job.status !== 'open') throw conflict('job_closed', { status: job.status }, { status: job.status });
   }
   const file = await checkFile('file', upload.bytes, upload.name, maxBytes);
   return inTransaction(ctx, async (tx) => {
-    await loadJob(tx, ctx, jobId);
+    const current = await loadJob(tx, ctx, jobId);
     await loadStep(tx, jobId, stepId);
+    if (input.requestSignoff && current.status !== 'open')
+      throw conflict('job_closed', { status: current.status }, { status: current.status });
     const now = ctx.clock.now();
     const [doc] = await tx
       .insert(documents)
@@ -170,7 +174,8 @@ export async function replaceDocument(
         previous: { version: previous.version, versionId: previous.id, sha256: previous.sha256 },
       },
     });
-    if (updated.signoffRequested && updated.visibleToCustomer)
+    // Asked again of the new version, while the customer can still decide.
+    if (updated.signoffRequested && updated.visibleToCustomer && (await jobIsOpen(tx, jobId)))
       await openDocumentSignoff(tx, ctx, updated, version);
     return staffDocument(tx, updated);
   });
@@ -335,3 +340,6 @@ async function insertVersion(tx: Db, ctx: Ctx, doc: DocumentRow, version: number
 /** The tracker's cached content is keyed on the job's change time (and its newest event). */
 const touchJob = (tx: Db, ctx: Ctx, jobId: string) =>
   tx.update(jobs).set({ updatedAt: ctx.clock.now() }).where(eq(jobs.id, jobId));
+
+const jobIsOpen = async (tx: Db, jobId: string) =>
+  (await tx.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId)))[0]?.status === 'open';

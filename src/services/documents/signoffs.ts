@@ -77,6 +77,9 @@ export const lineContent = (line: CostLine, currency: string) =>
     line: { ...lineFields(line), explanation: line.explanation },
   });
 
+/** A cost line as a sign-off shows and keeps it (and hashes it, in the record's content). */
+export type SignedLine = ReturnType<typeof lineFields>;
+
 const lineFields = (l: CostLine) => ({
   id: l.id,
   kind: l.kind,
@@ -222,7 +225,7 @@ export type SignoffSubject =
   | {
       signoff: PublicSignoff;
       kind: 'quote' | 'cost_line';
-      lines: CostLine[];
+      lines: SignedLine[];
       content: string;
       sha256: string;
     };
@@ -262,25 +265,29 @@ export async function signoffSubject(
       sha256: file.sha256,
     };
   }
-  // A decided record shows what was decided; an open one what would be approved now.
+  // A decided record shows what was decided, as its content keeps it (the lines may have changed or gone
+  // since); an open one what would be approved now.
   if (row.content !== null && row.sha256 !== null) {
-    const ids = parseLineIds(row.content);
-    const lines = ids.length
-      ? await db
-          .select()
-          .from(costLines)
-          .where(and(eq(costLines.jobId, jobId), inArray(costLines.id, ids)))
-      : [];
-    return { signoff, kind: row.subject, lines, content: row.content, sha256: row.sha256 };
+    return {
+      signoff,
+      kind: row.subject,
+      lines: keptLines(row.content),
+      content: row.content,
+      sha256: row.sha256,
+    };
   }
   const lines = await estimateLines(db, jobId);
   const content = quoteContent(lines, await currencyOf(db, row.organisationId));
-  return { signoff, kind: row.subject, lines, content, sha256: sha256Hex(content) };
+  return { signoff, kind: row.subject, lines: lines.map(lineFields), content, sha256: sha256Hex(content) };
 }
 
-function parseLineIds(content: string): string[] {
-  const parsed = JSON.parse(content) as { lines?: { id: string }[]; line?: { id: string } };
-  return parsed.lines ? parsed.lines.map((l) => l.id) : parsed.line ? [parsed.line.id] : [];
+/** The lines a decided record's content holds, exactly as they were approved or declined. */
+function keptLines(content: string): SignedLine[] {
+  const kept = JSON.parse(content) as { lines?: SignedLine[]; line?: SignedLine & { explanation?: unknown } };
+  if (kept.lines) return kept.lines;
+  if (!kept.line) return [];
+  const { explanation: _, ...line } = kept.line;
+  return [line];
 }
 
 export type SignoffDecision = {
