@@ -314,7 +314,7 @@ function translationsOf(form: FormData) {
     const parsed = TitleTranslations.safeParse(JSON.parse(raw));
     if (parsed.success) return parsed.data;
   } catch {}
-  throw invalid('translations', 'document_title_needed', { max: LIMITS.title });
+  throw invalid('translations', 'translations_json');
 }
 
 export const documentRoutes = (rt: Runtime) =>

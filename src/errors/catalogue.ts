@@ -768,6 +768,21 @@ export const ERRORS = {
     en: 'Give the document a title of at most {max} characters.',
     nl: 'Geef het document een titel van hoogstens {max} tekens.',
   },
+  too_many_documents: {
+    kind: 'conflict',
+    en: 'A job holds at most {max} documents.',
+    nl: 'Een opdracht heeft hoogstens {max} documenten.',
+  },
+  too_many_versions: {
+    kind: 'conflict',
+    en: 'A document keeps at most {max} versions: add a new document instead.',
+    nl: 'Een document bewaart hoogstens {max} versies: voeg in plaats daarvan een nieuw document toe.',
+  },
+  translations_json: {
+    kind: 'invalid',
+    en: 'Send the translations as a JSON object with a title per language (nl, en).',
+    nl: 'Stuur de vertalingen als JSON-object met een titel per taal (nl, en).',
+  },
   document_changed: {
     kind: 'conflict',
     en: 'Someone else changed this document at the same moment. Try again.',

@@ -28,6 +28,7 @@ import {
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
+import { LIMITS } from '../../src/services/platform/limits';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
 
 const rt = await testRuntime();
@@ -307,6 +308,31 @@ describe('documents on a step', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as { title: string };
     expect(body.title).toBe('Aktefdp.exe');
+  });
+
+  it('keeps at most so many documents on a job, and versions of a document (409, nothing written)', async () => {
+    const { jobId, stepId } = await newJob();
+    const add = () =>
+      addDocument(
+        org.ctx,
+        jobId,
+        stepId,
+        { title: 'Foto', visibleToCustomer: false },
+        { bytes: draft, name: 'f.pdf' },
+      );
+    const first = await add();
+    for (let i = 1; i < LIMITS.documentsPerJob; i++) await add();
+    expect((await refusal(add())).reason).toBe('too_many_documents');
+    for (let v = 1; v < LIMITS.versionsPerDocument; v++)
+      await replaceDocument(org.ctx, jobId, first.id, { bytes: draft, name: 'f.pdf' });
+    expect(
+      (await refusal(replaceDocument(org.ctx, jobId, first.id, { bytes: draft, name: 'f.pdf' }))).reason,
+    ).toBe('too_many_versions');
+    const kept = await rt.database.db
+      .select({ id: documentVersions.id })
+      .from(documentVersions)
+      .where(eq(documentVersions.jobId, jobId));
+    expect(kept.length).toBe(LIMITS.documentsPerJob - 1 + LIMITS.versionsPerDocument);
   });
 
   it('asks no sign-off on a closed job, where the customer could never decide', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import {
   type DocumentRow,
   type DocumentTranslations,
@@ -103,6 +103,9 @@ export async function addDocument(
     await loadStep(tx, jobId, stepId);
     if (input.requestSignoff && current.status !== 'open')
       throw conflict('job_closed', { status: current.status }, { status: current.status });
+    const [held] = await tx.select({ n: count() }).from(documents).where(eq(documents.jobId, jobId));
+    if ((held?.n ?? 0) >= LIMITS.documentsPerJob)
+      throw conflict('too_many_documents', { max: LIMITS.documentsPerJob });
     const now = ctx.clock.now();
     const [doc] = await tx
       .insert(documents)
@@ -152,6 +155,8 @@ export async function replaceDocument(
   const file = await checkFile('file', upload.bytes, upload.name, maxBytes);
   return inTransaction(ctx, async (tx) => {
     const doc = await loadDocument(tx, ctx, jobId, documentId);
+    if (doc.version >= LIMITS.versionsPerDocument)
+      throw conflict('too_many_versions', { max: LIMITS.versionsPerDocument });
     const previous = await currentVersion(tx, doc);
     const now = ctx.clock.now();
     const [updated] = await tx

@@ -100,12 +100,13 @@ export function safeFilename(name: string, type: DocumentType): string {
  * browser's own viewer, and a policy that runs nothing on our origin should a file be mistaken for a page.
  */
 export function documentHeaders(
-  file: { contentType: string; filename: string; size: number; sha256: string },
+  file: { contentType: string; filename: string; bytes: Uint8Array; sha256: string },
   disposition: 'inline' | 'attachment',
 ): Record<string, string> {
   return {
     'content-type': file.contentType,
-    'content-length': String(file.size),
+    // The body's own length, whatever a column says: the response is framed by what is sent.
+    'content-length': String(file.bytes.byteLength),
     'content-disposition': `${disposition}; filename="${file.filename}"`,
     'x-content-type-options': 'nosniff',
     'content-security-policy':

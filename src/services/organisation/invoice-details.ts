@@ -89,6 +89,11 @@ function germanCheck(digits: string): boolean {
   return (11 - product) % 10 === Number(digits[8]);
 }
 
+/** The prefixes of EU VAT numbers (Greece's is EL; XI is Northern Ireland under the Windsor Framework). */
+const EU_VAT_PREFIXES = new Set(
+  'AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI'.split(' '),
+);
+
 /**
  * A compact VAT identification number. Check digits where we know the rule: the Netherlands (the
  * eleven-test of older numbers, or MOD 97 of the btw-id given to sole traders since 2020), Belgium
@@ -101,7 +106,9 @@ export function checkVatNumber(value: string, field = 'vatNumber'): string {
     BE: (v) => /^BE[01]\d{9}$/.test(v) && 97 - (Number(v.slice(2, 10)) % 97) === Number(v.slice(10)),
     DE: (v) => /^DE\d{9}$/.test(v) && germanCheck(v.slice(2)),
   };
-  const rule = rules[vat.slice(0, 2)] ?? ((v: string) => /^(?:[A-Z]{2}|EL)[A-Z\d+*]{2,13}$/.test(v));
+  const prefix = vat.slice(0, 2);
+  const rule =
+    rules[prefix] ?? ((v: string) => EU_VAT_PREFIXES.has(prefix) && /^[A-Z]{2}[A-Z\d+*]{2,13}$/.test(v));
   if (!rule(vat)) throw invalid(field, 'vat_number_invalid');
   return vat;
 }

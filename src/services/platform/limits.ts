@@ -41,4 +41,7 @@ export const LIMITS = {
   signatureBytes: 256 * 1024,
   /** Stops one reorder names (a driver's day). */
   stopsPerRoute: 200,
+  /** Documents on one job, and versions of one document (each up to DOCUMENT_MAX_MB, kept in the database). */
+  documentsPerJob: 100,
+  versionsPerDocument: 50,
 } as const;
