@@ -5,6 +5,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { events, invoiceCounters, invoices, organisations } from '../../db/schema';
 import { formatters } from '../../src/i18n/format';
+import { invoiceMessages } from '../../src/i18n/invoice';
 import { contextFor, type Runtime } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import {
@@ -173,6 +174,28 @@ describe('an invoice issued when the job is done', () => {
       .limit(1);
     const again = await renderInvoicePdf(row?.snapshot as NonNullable<typeof row>['snapshot'], null);
     expect(createHash('sha256').update(again).digest('hex')).toBe(row?.pdfSha256);
+  });
+
+  it('asks no payment when discounts exceed the costs, and offers no payment link then', async () => {
+    const [row] = await rt.database.db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.organisationId, org.id), eq(invoices.kind, 'invoice')))
+      .limit(1);
+    if (!row) throw new Error('no invoice');
+    const was = row.snapshot;
+    const negative = {
+      ...was,
+      paymentUrl: 'https://pay.example/x',
+      totals: { ...was.totals, netCents: -1000, vatCents: -210, grossCents: -1210 },
+    };
+    const text = await pdfText(await renderInvoicePdf(negative, null));
+    const t = invoiceMessages[was.locale];
+    expect(text).toContain(plain(t.refund.split('{amount}')[0] ?? '').trim());
+    expect(text).not.toContain(plain(t.payBy.split('{amount}')[0] ?? '').trim());
+    expect(text).not.toContain('pay.example');
+    const zero = { ...negative, totals: { ...was.totals, netCents: 0, vatCents: 0, grossCents: 0 } };
+    expect(await pdfText(await renderInvoicePdf(zero, null))).toContain(plain(t.nothingOwed));
   });
 
   it('numbers without gaps: the counter holds the last number given', async () => {

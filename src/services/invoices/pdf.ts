@@ -169,17 +169,22 @@ export async function renderInvoicePdf(snapshot: InvoiceSnapshot, logoPng: Buffe
   y += 16;
   doc.font('regular').fontSize(10).fillColor('black');
   const gross = f.money(Math.abs(snapshot.totals.grossCents));
-  const pay = credit
-    ? fill(t.refund, { amount: gross })
-    : fill(t.payBy, {
-        amount: gross,
-        date: f.day(snapshot.dueAt ?? snapshot.issuedAt),
-        iban: formatIban(snapshot.seller.iban),
-        name: snapshot.seller.legalName,
-        number: snapshot.number,
-      });
+  // A credit note, or an invoice whose discounts exceed its costs, pays back; nothing owed asks nothing.
+  const owed = snapshot.totals.grossCents;
+  const pay =
+    credit || owed < 0
+      ? fill(t.refund, { amount: gross })
+      : owed === 0
+        ? t.nothingOwed
+        : fill(t.payBy, {
+            amount: gross,
+            date: f.day(snapshot.dueAt ?? snapshot.issuedAt),
+            iban: formatIban(snapshot.seller.iban),
+            name: snapshot.seller.legalName,
+            number: snapshot.number,
+          });
   doc.text(pay, PAGE.margin, y, { width: RIGHT - PAGE.margin });
-  if (snapshot.paymentUrl) {
+  if (snapshot.paymentUrl && !credit && owed > 0) {
     const url = snapshot.paymentUrl;
     doc.moveDown(0.5).fillColor('#1d4ed8').text(fill(t.payOnline, { url }), { link: url, underline: true });
   }
