@@ -216,8 +216,12 @@ async function write(tx: Db, ctx: Ctx, jobId: string, draft: Draft, creditsId: s
 
 /**
  * Called in the transaction that marks a job done: issues its invoice when the organisation has set its
- * invoice details and the job has lines to invoice. An invoice that cannot be made (it never should) does
- * not keep the job from being done: staff issue it from the job page, where the reason is shown.
+ * invoice details and the job has lines to invoice. An invoice that cannot be drafted or rendered (it never
+ * should) does not keep the job from being done: staff issue it from the job page, where the reason is
+ * shown. Writing it is part of the job's transaction: if that write failed (only a broken invariant, such
+ * as the unique number guard, could make it), the job would not be marked done either — never a job done
+ * with half an invoice. The PDF is rendered inside the transaction (about 60 ms warm on this machine, more
+ * on the first): one organisation's writes wait that long when a job is finished.
  */
 export async function issueOnCompletion(tx: Db, ctx: Ctx, jobId: string): Promise<void> {
   const rows = await loadRows(tx, ctx, jobId);
