@@ -23,6 +23,10 @@ const en = {
   calendar: 'Add to my calendar (.ics)',
   notBookable: 'This step is planned by us; there is nothing to book.',
   choose: 'Choose one of the moments.',
+  days: 'Days with free moments',
+  freeCount: '{count} free',
+  dayFree: '{day}: {count} free moments.',
+  yourChoice: 'Your choice: {day}, {slot}',
 };
 
 const nl: typeof en = {
@@ -47,6 +51,10 @@ const nl: typeof en = {
   calendar: 'Toevoegen aan mijn agenda (.ics)',
   notBookable: 'Deze stap plannen wij; er is niets te boeken.',
   choose: 'Kies een van de momenten.',
+  days: 'Dagen met vrije momenten',
+  freeCount: '{count} vrij',
+  dayFree: '{day}: {count} vrije momenten.',
+  yourChoice: 'Uw keuze: {day}, {slot}',
 };
 
 export const bookingMessages: Record<Locale, typeof en> = { en, nl };
