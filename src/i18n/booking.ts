@@ -27,6 +27,9 @@ const en = {
   freeCount: '{count} free',
   dayFree: '{day}: {count} free moments.',
   yourChoice: 'Your choice: {day}, {slot}',
+  /** The calendar file's DESCRIPTION (src/services/slots/calendar-file.ts): reference, step, tracker. */
+  calendarJob: 'Job {reference}: {step}',
+  calendarTracker: 'Follow it on your tracker: {url}',
 };
 
 const nl: typeof en = {
@@ -55,6 +58,8 @@ const nl: typeof en = {
   freeCount: '{count} vrij',
   dayFree: '{day}: {count} vrije momenten.',
   yourChoice: 'Uw keuze: {day}, {slot}',
+  calendarJob: 'Opdracht {reference}: {step}',
+  calendarTracker: 'Volg het op uw tracker: {url}',
 };
 
 export const bookingMessages: Record<Locale, typeof en> = { en, nl };
