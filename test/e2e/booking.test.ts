@@ -9,6 +9,8 @@ import { axeViolations, launchBrowser } from './browser';
 
 /** A customer books the moment of a delivery with the keyboard alone, in a real browser (issue 18). */
 let product: Awaited<ReturnType<typeof startProduct>>;
+let admin: Awaited<ReturnType<typeof signedUpAdmin>>;
+let workflow = '';
 let browser: Browser;
 let job: { token: string; stepId: string };
 let second: { token: string; stepId: string };
@@ -16,7 +18,7 @@ let second: { token: string; stepId: string };
 beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
-  const admin = await signedUpAdmin(product.url, product.rt, 'Bezorgdienst Toetsenbord');
+  admin = await signedUpAdmin(product.url, product.rt, 'Bezorgdienst Toetsenbord');
   const workflowId = await createWorkflow(admin.ctx, {
     name: 'Bezorgen',
     steps: [
@@ -28,6 +30,7 @@ beforeAll(async () => {
       },
     ],
   });
+  workflow = workflowId;
   const { jobId, trackerToken } = await createJob(admin.ctx, {
     reference: 'SB-KB1',
     title: 'Wasmachine',
@@ -217,5 +220,32 @@ describe('booking a moment in a real browser', () => {
       expect(await axeViolations(axePage), `picker, ${locale}, 390 px`).toEqual([]);
       await axeContext.close();
     }
+  });
+
+  it('lets staff book for the customer on the console job page at 390 px, axe clean', async () => {
+    const { jobId } = await createJob(admin.ctx, {
+      reference: 'SB-KB3',
+      title: 'Droger',
+      customer: { name: 'Noor', locale: 'nl' },
+      workflowId: workflow,
+    });
+    const context = await browser.newContext({
+      locale: 'nl-NL',
+      bypassCSP: true,
+      viewport: { width: 390, height: 844 },
+    });
+    await context.addCookies(
+      [...admin.client.jar].map(([name, value]) => ({ name, value, url: product.url })),
+    );
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console/jobs/${jobId}`);
+    await page.getByRole('heading', { name: 'Geboekt moment', exact: true }).waitFor();
+    expect(await axeViolations(page), 'console job page with booking, nl, 390 px').toEqual([]);
+    await page.getByLabel('Moment', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Boeken voor de klant', exact: true }).click();
+    await page.getByText('Moment geboekt.').first().waitFor();
+    await page.getByRole('button', { name: 'Afspraak verzetten', exact: true }).waitFor();
+    expect(await axeViolations(page), 'console job page, booked, nl, 390 px').toEqual([]);
+    await context.close();
   });
 });
