@@ -1,9 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specialists } from '../../db/schema';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { bookingView } from '../../src/services/slots/booking';
-import { signedUpAdmin } from '../console-client';
+import { inviteSpecialist } from '../../src/services/staff/team';
+import { assignStep } from '../../src/services/steps/assign-step';
+import { consoleClient, signedUpAdmin } from '../console-client';
+import { roleIdFor } from '../helpers';
 import { startProduct } from '../server';
 
 /** Staff book, move and cancel a step's moment for the customer on the console's job page (issue 18). */
@@ -83,6 +88,39 @@ describe('booking from the console job page', () => {
     const b = await newJob('TEL-2');
     const full = options((await admin.client.get(b.path)).text).find((o) => o.value === first?.value);
     expect(full?.label).toBe(`${first?.label} (vol)`);
+    // A specialist on their own step: full moments are not offered, and forcing one is an admin's call.
+    const { token } = await inviteSpecialist(admin.ctx, {
+      email: 'chauffeur@telefoon.test',
+      name: 'Chris Chauffeur',
+      roleId: await roleIdFor(admin.ctx, 'Owner'),
+      permission: 'specialist',
+    });
+    const driver = consoleClient(product.url);
+    expect(
+      (
+        await driver.post(`/console/invite/${token}`, {
+          name: 'Chris Chauffeur',
+          password: 'long enough secret',
+        })
+      ).status,
+    ).toBe(303);
+    const [row] = await product.rt.database.db
+      .select()
+      .from(specialists)
+      .where(eq(specialists.email, 'chauffeur@telefoon.test'));
+    await assignStep(admin.ctx, b.jobId, b.stepId, row?.id ?? null);
+    const driverPage = (await driver.get(b.path)).text;
+    expect(driverPage).toContain('Geboekt moment');
+    expect(options(driverPage).map((o) => o.value)).not.toContain(first?.value);
+    expect(driverPage).not.toContain('name="force"');
+    const notAdmin = await driver.post(b.path, {
+      _action: 'bookSlot',
+      stepId: b.stepId,
+      startsAt: first?.value ?? '',
+      force: '1',
+    });
+    expect(notAdmin.status).toBe(403);
+
     const refused = await admin.client.post(b.path, {
       _action: 'bookSlot',
       stepId: b.stepId,
