@@ -58,7 +58,7 @@ describe('booking a moment in a real browser', () => {
     // The booking page as without JavaScript: its picker's script is not delivered (the tracker keeps its
     // own; axe is injected); below, a context with JavaScript off moves the booking.
     const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
-    await context.route(/_stepId_.*\.js$/, (route) => route.abort());
+    await context.route(/SlotPickerForm.*\.js$/, (route) => route.abort());
     const page = await context.newPage();
     await page.goto(`${product.url}/t/${job.token}`);
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
@@ -115,7 +115,7 @@ describe('booking a moment in a real browser', () => {
       bypassCSP: true,
       viewport: { width: 390, height: 844 },
     });
-    await axeEnglish.route(/_stepId_.*\.js$/, (route) => route.abort());
+    await axeEnglish.route(/SlotPickerForm.*\.js$/, (route) => route.abort());
     const enAxe = await axeEnglish.newPage();
     await enAxe.goto(`${product.url}/t/${job.token}/book/${job.stepId}`);
     await enAxe.getByText('Your booking').waitFor();

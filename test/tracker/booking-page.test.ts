@@ -140,6 +140,11 @@ describe('booking on the tracker', () => {
     const planned = await customer.get(`/t/${token}/book/${firstStepId}`);
     expect(planned.status).toBe(409);
     expect(planned.text).toContain('Deze stap plannen wij');
+    // No form of moments, so no picker script either (it comes only with the form).
+    expect(planned.text).not.toMatch(/<script[^>]+src="\/_astro\//);
+    expect((await customer.get(`/t/${token}/book/${stepId}`)).text).toMatch(
+      /<script type="module" src="\/_astro\/SlotPickerForm[^"]+\.js"/,
+    );
     const other = await bookableJob();
     expect((await customer.get(`/t/${token}/book/${other.stepId}`)).status).toBe(404);
     expect((await customer.get(`/t/not-a-real-token-at-all-000/book/${stepId}`)).status).toBe(404);
