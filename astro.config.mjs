@@ -20,6 +20,9 @@ export default defineConfig({
   security: { checkOrigin: false },
   devToolbar: { enabled: false },
   vite: {
+    // Never inline a page's script into its HTML: every page's CSP allows scripts from 'self' only, so an
+    // inlined one (Astro inlines small scripts by default) would not run. Other assets keep the default.
+    build: { assetsInlineLimit: (file) => (file.endsWith('.js') ? false : undefined) },
     ssr: { external: ['@libsql/client', 'sanitize-html', 'sharp', 'web-push', 'http_ece'] },
   },
 });

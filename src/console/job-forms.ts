@@ -15,6 +15,7 @@ import type { Ctx } from '../services/platform/context';
 import { invalid } from '../services/platform/errors';
 import { LIMITS } from '../services/platform/limits';
 import { storeImage } from '../services/platform/media';
+import { bookSlot, cancelBooking } from '../services/slots/booking';
 import { assignStep } from '../services/steps/assign-step';
 import { changeStepStatus } from '../services/steps/change-step-status';
 import { postNote } from '../services/steps/post-note';
@@ -109,6 +110,32 @@ export function jobForms(
     },
     promise: async (form) => {
       await promiseStep(ctx, jobId, ...promiseInput(form));
+      return undefined;
+    },
+    // Staff book a step's moment for the customer (a phone call), move it or cancel it: the service's rules
+    // (a reason to move or cancel a customer's booking, overbooking for admins only).
+    bookSlot: async (form) => {
+      const input = parseForm(
+        z.object({
+          stepId: id,
+          startsAt: z.string().min(1).max(40),
+          reason,
+          force: z.literal('1').optional(),
+        }),
+        form,
+        t,
+      );
+      const startsAt = Date.parse(input.startsAt);
+      if (Number.isNaN(startsAt)) throw invalid('startsAt', 'not_a_slot');
+      await bookSlot(ctx, jobId, input.stepId, startsAt, {
+        reason: input.reason ?? null,
+        force: input.force === '1',
+      });
+      return undefined;
+    },
+    cancelBooking: async (form) => {
+      const input = parseForm(z.object({ stepId: id, reason }), form, t);
+      await cancelBooking(ctx, jobId, input.stepId, { reason: input.reason ?? null });
       return undefined;
     },
     // The same form's other button: what the move would do to the later steps, shown before saving.

@@ -23,6 +23,13 @@ const en = {
   calendar: 'Add to my calendar (.ics)',
   notBookable: 'This step is planned by us; there is nothing to book.',
   choose: 'Choose one of the moments.',
+  days: 'Days with free moments',
+  freeCount: '{count} free',
+  dayFree: '{day}: {count} free moments.',
+  yourChoice: 'Your choice: {day}, {slot}',
+  /** The calendar file's DESCRIPTION (src/services/slots/calendar-file.ts): reference, step, tracker. */
+  calendarJob: 'Job {reference}: {step}',
+  calendarTracker: 'Follow it on your tracker: {url}',
 };
 
 const nl: typeof en = {
@@ -47,6 +54,45 @@ const nl: typeof en = {
   calendar: 'Toevoegen aan mijn agenda (.ics)',
   notBookable: 'Deze stap plannen wij; er is niets te boeken.',
   choose: 'Kies een van de momenten.',
+  days: 'Dagen met vrije momenten',
+  freeCount: '{count} vrij',
+  dayFree: '{day}: {count} vrije momenten.',
+  yourChoice: 'Uw keuze: {day}, {slot}',
+  calendarJob: 'Opdracht {reference}: {step}',
+  calendarTracker: 'Volg het op uw tracker: {url}',
 };
 
 export const bookingMessages: Record<Locale, typeof en> = { en, nl };
+
+/** Staff booking a step's moment on the console's job page (src/components/console/StepActions.tsx). */
+const consoleEn = {
+  heading: 'Booked moment',
+  current: 'Booked: {window}',
+  nothing: 'Nothing booked yet.',
+  slot: 'Moment',
+  full: '{slot} (full)',
+  reason: 'Reason (the customer sees this)',
+  reasonHint: 'Required to move or cancel a booking.',
+  force: 'Book even when full (an extra van, overtime)',
+  book: 'Book for the customer',
+  move: 'Move the booking',
+  cancel: 'Cancel the booking',
+  cancelReason: 'Why is it cancelled? (the customer sees this)',
+};
+
+const consoleNl: typeof consoleEn = {
+  heading: 'Geboekt moment',
+  current: 'Geboekt: {window}',
+  nothing: 'Nog niets geboekt.',
+  slot: 'Moment',
+  full: '{slot} (vol)',
+  reason: 'Reden (de klant ziet dit)',
+  reasonHint: 'Verplicht om een afspraak te verzetten of te annuleren.',
+  force: 'Ook boeken als het vol is (extra bus, overwerk)',
+  book: 'Boeken voor de klant',
+  move: 'Afspraak verzetten',
+  cancel: 'Afspraak annuleren',
+  cancelReason: 'Waarom wordt hij geannuleerd? (de klant ziet dit)',
+};
+
+export const bookingConsoleMessages: Record<Locale, typeof consoleEn> = { en: consoleEn, nl: consoleNl };

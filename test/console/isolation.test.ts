@@ -215,6 +215,8 @@ const STEP_ACTIONS = [
   'previewPromise',
   'note',
   'kudos',
+  'bookSlot',
+  'cancelBooking',
 ] as const;
 const LINE_ACTIONS = ['editCost', 'removeCost'] as const;
 const costFields = {
@@ -231,6 +233,8 @@ const fieldsFor = (action: string): Record<string, string> =>
     promise: { promisedAt: '2026-12-01T10:00' },
     previewPromise: { promisedAt: '2026-12-01T10:00', reason: 'x' },
     note: { markdown: 'hello', visibility: 'customer' },
+    bookSlot: { startsAt: '2026-12-01T10:00:00.000Z', reason: 'x', force: '1' },
+    cancelBooking: { reason: 'x' },
     record: { channel: 'phone', body: 'Taken' },
     answer: { answer: 'Taken' },
     addCost: costFields,

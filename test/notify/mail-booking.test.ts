@@ -90,6 +90,8 @@ function calendarOf(message: Received | undefined) {
     organizer: String(event?.getFirstPropertyValue('organizer') ?? ''),
     attendee: String(event?.getFirstPropertyValue('attendee') ?? ''),
     location: event?.getFirstPropertyValue('location'),
+    summary: event?.getFirstPropertyValue('summary'),
+    description: event?.getFirstPropertyValue('description'),
   };
 }
 
@@ -117,6 +119,11 @@ describe('booking email with its calendar file', () => {
         location: 'Kanaalstraat 4, 3531 AB Utrecht, Netherlands',
       });
       expect(first.uid).toBe(`booking-${stepId}@tracker.test`);
+      // In the customer's language: the job's reference, the step and the tracker link.
+      expect(first.summary).toBe('Delivery · Witgoed Utrecht');
+      expect(first.description).toMatch(
+        /^Job B-1: Delivery\nFollow it on your tracker: https?:\/\/tracker\.test\/t\/[\w-]+$/,
+      );
       expect(first.organizer).toMatch(/^mailto:tracker@mail\.test$/i);
       expect(first.attendee).toMatch(/^mailto:sam@example\.nl$/i);
 
@@ -170,7 +177,11 @@ describe('booking email with its calendar file', () => {
         method: 'REQUEST',
         sequence: 1,
         start: '2026-03-25T10:00:00.000Z',
+        summary: 'Bezorgen · Witgoed Utrecht',
       });
+      expect(calendarOf(both).description).toMatch(
+        /^Opdracht B-2: Bezorgen\nVolg het op uw tracker: https?:\/\/tracker\.test\/t\/[\w-]+$/,
+      );
     } finally {
       transport.close();
     }

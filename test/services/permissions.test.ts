@@ -251,6 +251,8 @@ const CONSOLE_FORMS: Record<string, Action | null> = {
   block: 'step:progress',
   assign: 'step:assign',
   promise: 'step:promise',
+  bookSlot: 'step:promise',
+  cancelBooking: 'step:promise',
   previewPromise: null, // shows what a promise would move; saving it is `promise`
   note: 'step:note',
   addCost: 'cost:add',

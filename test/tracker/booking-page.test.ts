@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
@@ -28,15 +29,22 @@ beforeAll(async () => {
 });
 
 async function bookableJob(locale: 'nl' | 'en' = 'nl') {
+  const reference = `SB-${Math.random().toString(36).slice(2, 8)}`;
   const { jobId, trackerToken } = await createJob(admin.ctx, {
-    reference: `SB-${Math.random().toString(36).slice(2, 8)}`,
+    reference,
     title: 'Bank',
     customer: { name: 'Lisa', locale },
     address: { street: 'Lange Nieuwstraat', number: '12', postcode: '3512 JE', city: 'Utrecht' },
     workflowId,
   });
   const { steps } = await getJob(admin.ctx, jobId);
-  return { jobId, token: trackerToken, stepId: steps[1]?.id ?? '', firstStepId: steps[0]?.id ?? '' };
+  return {
+    jobId,
+    reference,
+    token: trackerToken,
+    stepId: steps[1]?.id ?? '',
+    firstStepId: steps[0]?.id ?? '',
+  };
 }
 
 const radios = (html: string) =>
@@ -44,7 +52,7 @@ const radios = (html: string) =>
 
 describe('booking on the tracker', () => {
   it('offers free moments by day, books, moves and cancels, with a calendar file that follows', async () => {
-    const { token, stepId } = await bookableJob();
+    const { token, stepId, reference } = await bookableJob();
     const customer = consoleClient(product.url);
     const path = `/t/${token}/book/${stepId}`;
     const page = await customer.get(path);
@@ -70,6 +78,12 @@ describe('booking on the tracker', () => {
     expect(made).toContain('METHOD:PUBLISH');
     expect(made).toContain(`DTSTART:${(first ?? '').replace(/[-:]/g, '').replace('.000', '')}`);
     expect(made).toContain('LOCATION:Lange Nieuwstraat 12\\, 3512 JE Utrecht\\, Nederland');
+    // Parsed by ical.js: the summary and description in the customer's language (Dutch here).
+    const vevent = new ICAL.Component(ICAL.parse(made)).getFirstSubcomponent('vevent');
+    expect(vevent?.getFirstPropertyValue('summary')).toMatch(/^Bezorgen · /);
+    expect(vevent?.getFirstPropertyValue('description')).toMatch(
+      new RegExp(`^Opdracht ${reference}: Bezorgen\\nVolg het op uw tracker: https?://[^/]+/t/${token}$`),
+    );
 
     expect((await customer.post(path, { _action: 'book', startsAt: second ?? '' })).location).toBe(
       `${path}?done=move`,
@@ -126,6 +140,11 @@ describe('booking on the tracker', () => {
     const planned = await customer.get(`/t/${token}/book/${firstStepId}`);
     expect(planned.status).toBe(409);
     expect(planned.text).toContain('Deze stap plannen wij');
+    // No form of moments, so no picker script either (it comes only with the form).
+    expect(planned.text).not.toMatch(/<script[^>]+src="\/_astro\//);
+    expect((await customer.get(`/t/${token}/book/${stepId}`)).text).toMatch(
+      /<script type="module" src="\/_astro\/SlotPickerForm[^"]+\.js"/,
+    );
     const other = await bookableJob();
     expect((await customer.get(`/t/${token}/book/${other.stepId}`)).status).toBe(404);
     expect((await customer.get(`/t/not-a-real-token-at-all-000/book/${stepId}`)).status).toBe(404);

@@ -1,5 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { FormState } from '../../console/page';
+import type { bookingConsoleMessages } from '../../i18n/booking';
 import type { ConsoleMessages } from '../../i18n/console';
 import { fill } from '../../i18n/messages';
 import type { PublicStep } from '../../services/jobs/views';
@@ -25,6 +26,14 @@ type Props = {
   may: { progress: boolean; promise: boolean; assign: boolean; note: boolean };
   /** The viewer is doing this step now: the note-and-photo form is out, not folded away. */
   working: boolean;
+  /** A bookable step's moment, for staff who may promise it: the window booked and the moments to choose. */
+  booking?: {
+    text: (typeof bookingConsoleMessages)['en'];
+    window: string | null;
+    slots: { value: string; label: string }[];
+    /** Admins may book a full slot anyway. */
+    force: boolean;
+  } | null;
 };
 
 /**
@@ -36,6 +45,9 @@ export default function StepActions(props: Props) {
   const s = props.step;
   const mine = props.form.values.stepId === s.id;
   const err = (field: string) => (mine ? props.form.errors[field] : undefined);
+  // The booking forms share field names with the promise form; each shows only its own errors.
+  const bookingAction = props.form.action === 'bookSlot' || props.form.action === 'cancelBooking';
+  const promiseErr = (field: string) => (bookingAction ? undefined : err(field));
   const val = (field: string, fallback = '') => (mine ? (props.form.values[field] ?? fallback) : fallback);
   const fid = (name: string) => `${s.id}-${name}`;
   const preview = (props.form.shown as { preview?: PromisePreview } | null)?.preview;
@@ -161,6 +173,86 @@ export default function StepActions(props: Props) {
           </Show>
         </div>
       </Show>
+      <Show when={props.booking}>
+        {(bk) => (
+          <section class="stack panel booking-staff" aria-labelledby={fid('booking-heading')}>
+            <h3 id={fid('booking-heading')}>{bk().text.heading}</h3>
+            <p>{bk().window ? fill(bk().text.current, { window: bk().window ?? '' }) : bk().text.nothing}</p>
+            <Show when={bk().slots.length > 0}>
+              <form method="post" class="stack">
+                <Hidden action="bookSlot" />
+                <div class={`field${err('startsAt') ? ' invalid' : ''}`}>
+                  <label for={fid('startsAt')}>{bk().text.slot}</label>
+                  <select
+                    id={fid('startsAt')}
+                    name="startsAt"
+                    required
+                    aria-invalid={err('startsAt') ? 'true' : undefined}
+                    aria-describedby={err('startsAt') ? fid('startsAt-error') : undefined}
+                  >
+                    <For each={bk().slots}>
+                      {(slot) => (
+                        <option value={slot.value} selected={val('startsAt') === slot.value}>
+                          {slot.label}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                  <FieldError field="startsAt" />
+                </div>
+                <Show when={bk().window}>
+                  <div class={`field${err('reason') && props.form.action === 'bookSlot' ? ' invalid' : ''}`}>
+                    <label for={fid('booking-reason')}>{bk().text.reason}</label>
+                    <p class="hint" id={fid('booking-reason-hint')}>
+                      {bk().text.reasonHint}
+                    </p>
+                    <input
+                      id={fid('booking-reason')}
+                      name="reason"
+                      maxlength={500}
+                      value={props.form.action === 'bookSlot' ? val('reason') : ''}
+                      aria-describedby={fid('booking-reason-hint')}
+                    />
+                    <Show when={props.form.action === 'bookSlot'}>
+                      <FieldError field="reason" />
+                    </Show>
+                  </div>
+                </Show>
+                <Show when={bk().force}>
+                  <label>
+                    <input type="checkbox" name="force" value="1" /> {bk().text.force}
+                  </label>
+                </Show>
+                <div>
+                  <button type="submit">{bk().window ? bk().text.move : bk().text.book}</button>
+                </div>
+              </form>
+            </Show>
+            <Show when={bk().window}>
+              <form method="post" class="stack">
+                <Hidden action="cancelBooking" />
+                <div class="field">
+                  <label for={fid('cancel-reason')}>{bk().text.cancelReason}</label>
+                  <input
+                    id={fid('cancel-reason')}
+                    name="reason"
+                    maxlength={500}
+                    value={props.form.action === 'cancelBooking' ? val('reason') : ''}
+                  />
+                  <Show when={props.form.action === 'cancelBooking'}>
+                    <FieldError field="reason" />
+                  </Show>
+                </div>
+                <div>
+                  <button type="submit" class="secondary">
+                    {bk().text.cancel}
+                  </button>
+                </div>
+              </form>
+            </Show>
+          </section>
+        )}
+      </Show>
       <Show when={props.may.note && props.working}>
         <NoteForm />
       </Show>
@@ -175,19 +267,21 @@ export default function StepActions(props: Props) {
             <Show when={props.may.promise}>
               <form method="post" class="stack panel">
                 <input type="hidden" name="stepId" value={s.id} />
-                <div class={`field${err('promisedAt') ? ' invalid' : ''}`}>
+                <div class={`field${promiseErr('promisedAt') ? ' invalid' : ''}`}>
                   <label for={fid('promisedAt')}>{t.promise}</label>
                   <input
                     id={fid('promisedAt')}
                     name="promisedAt"
                     type="datetime-local"
                     value={promiseVal('promisedAt', props.promisedLocal)}
-                    aria-invalid={err('promisedAt') ? 'true' : undefined}
-                    aria-describedby={err('promisedAt') ? fid('promisedAt-error') : undefined}
+                    aria-invalid={promiseErr('promisedAt') ? 'true' : undefined}
+                    aria-describedby={promiseErr('promisedAt') ? fid('promisedAt-error') : undefined}
                   />
-                  <FieldError field="promisedAt" />
+                  <Show when={!bookingAction}>
+                    <FieldError field="promisedAt" />
+                  </Show>
                 </div>
-                <div class={`field${err('reason') ? ' invalid' : ''}`}>
+                <div class={`field${promiseErr('reason') ? ' invalid' : ''}`}>
                   <label for={fid('promise-reason')}>{t.promiseReason}</label>
                   <p class="hint" id={fid('promise-reason-hint')}>
                     {t.reasonHint}
@@ -197,10 +291,12 @@ export default function StepActions(props: Props) {
                     name="reason"
                     maxlength={500}
                     value={promiseVal('reason')}
-                    aria-invalid={err('reason') ? 'true' : undefined}
-                    aria-describedby={`${fid('promise-reason-hint')}${err('reason') ? ` ${fid('reason-error')}` : ''}`}
+                    aria-invalid={promiseErr('reason') ? 'true' : undefined}
+                    aria-describedby={`${fid('promise-reason-hint')}${promiseErr('reason') ? ` ${fid('reason-error')}` : ''}`}
                   />
-                  <FieldError field="reason" />
+                  <Show when={!bookingAction}>
+                    <FieldError field="reason" />
+                  </Show>
                 </div>
                 <label>
                   <input

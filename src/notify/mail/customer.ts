@@ -382,7 +382,11 @@ async function queueJobMail(
   );
   // A message that is one answer belongs to that question's thread.
   const only = read.length === 1 ? read[0]?.e : undefined;
-  const calendars = calendarsOf(read, new URL(options.publicUrl).hostname);
+  const calendars = calendarsOf(
+    read,
+    new URL(options.publicUrl).hostname,
+    token ? `${options.publicUrl}/t/${token}` : null,
+  );
   await queueMail(
     tx,
     {
@@ -459,13 +463,15 @@ function momentOf(e: LogEvent, orgLocale: Locale, locale: Locale): Moment | null
  * booking it names, as REQUEST (made, moved) or CANCEL. Only a pointer is queued; the sender renders the
  * file from the booking row when it sends (src/services/slots/calendar-file.ts).
  */
-function calendarsOf(read: { e: LogEvent }[], host: string): string | null {
+function calendarsOf(read: { e: LogEvent }[], host: string, trackerUrl: string | null): string | null {
   const byStep = new Map<string, string>();
+  // The tracker link (as in the message's own body) goes in the file's DESCRIPTION.
+  const link = trackerUrl ? ` ${trackerUrl}` : '';
   for (const { e } of read) {
     if (e.type === 'booking.made' || e.type === 'booking.moved')
-      byStep.set(e.payload.step.id, `REQUEST ${e.payload.booking.id} ${host}`);
+      byStep.set(e.payload.step.id, `REQUEST ${e.payload.booking.id} ${host}${link}`);
     if (e.type === 'booking.cancelled')
-      byStep.set(e.payload.step.id, `CANCEL ${e.payload.previous.id} ${host}`);
+      byStep.set(e.payload.step.id, `CANCEL ${e.payload.previous.id} ${host}${link}`);
   }
   return byStep.size ? [...byStep.values()].join(', ') : null;
 }

@@ -44,7 +44,7 @@ export type OutgoingMail = {
   /** Optionally also a mailto: for List-Unsubscribe. */
   unsubscribeMailto?: string;
   /**
-   * Calendar files to attach, as `METHOD bookingId host` pointers joined by ", " (REQUEST or CANCEL): the
+   * Calendar files to attach, as `METHOD bookingId host [trackerUrl]` pointers joined by ", " (REQUEST or CANCEL): the
    * sender renders each from its booking row when it sends. Kept in the headers under CALENDAR_HEADER,
    * which the sender removes.
    */

@@ -246,9 +246,15 @@ async function calendarParts(
   if (!pointers) return {};
   const files: { method: 'REQUEST' | 'CANCEL'; content: string }[] = [];
   for (const pointer of pointers.split(', ')) {
-    const [method, bookingId, host] = pointer.split(' ');
+    const [method, bookingId, host, trackerUrl] = pointer.split(' ');
     if ((method !== 'REQUEST' && method !== 'CANCEL') || !bookingId || !host) continue;
-    const content = await bookingRowCalendar(db, { bookingId, method, host, trackerUrl: null, ...who });
+    const content = await bookingRowCalendar(db, {
+      bookingId,
+      method,
+      host,
+      trackerUrl: trackerUrl?.startsWith('http') ? trackerUrl : null,
+      ...who,
+    });
     if (content) files.push({ method, content });
   }
   const [first, ...rest] = files;

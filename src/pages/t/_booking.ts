@@ -14,7 +14,13 @@ import { chooseLocale, findTrackedJob } from '../../services/tracker/tracker';
  * works without JavaScript. The tracker token is the only credential, as on the tracker itself.
  */
 
-type DayGroup = { label: string; slots: { value: string; label: string; left: string | null }[] };
+type DayGroup = {
+  label: string;
+  /** The day as a short chip for the JavaScript picker: weekday ("vr") and date ("5 dec"). */
+  weekday: string;
+  date: string;
+  slots: { value: string; label: string; left: string | null }[];
+};
 
 export type BookingPage =
   | { redirect: string }
@@ -44,6 +50,12 @@ const dateParts = (locale: Locale, timeZone: string) => ({
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
+  }),
+  weekday: new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { timeZone, weekday: 'short' }),
+  date: new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
   }),
 });
 
@@ -93,13 +105,13 @@ export async function bookingPage(
     error ??= b.notBookable;
     if (status === 200) status = 409;
   }
-  const { day, time } = dateParts(locale, organisation.timeZone);
+  const { day, time, weekday, date } = dateParts(locale, organisation.timeZone);
   const days: DayGroup[] = [];
   for (const slot of view?.slots ?? []) {
     const label = day.format(slot.startsAt);
     let group = days.at(-1);
     if (group?.label !== label) {
-      group = { label, slots: [] };
+      group = { label, weekday: weekday.format(slot.startsAt), date: date.format(slot.startsAt), slots: [] };
       days.push(group);
     }
     group.slots.push({

@@ -1,8 +1,35 @@
 import { and, count, eq, lte, ne } from 'drizzle-orm';
 import { createEvent } from 'ics';
 import { bookings, jobs, organisations, steps } from '../../../db/schema';
+import { bookingMessages } from '../../i18n/booking';
+import { localText } from '../../i18n/content';
+import { fill, type Locale } from '../../i18n/messages';
 import { addressLines } from '../platform/address';
 import type { Db } from '../platform/context';
+
+/**
+ * The event's SUMMARY and DESCRIPTION in the customer's language: the step's title (its translation when
+ * given), and the job's reference, the step and the tracker link, one per line.
+ */
+export function calendarTexts(input: {
+  locale: Locale;
+  organisation: { name: string; defaultLocale: Locale };
+  step: Pick<typeof steps.$inferSelect, 'title' | 'translations'>;
+  reference: string;
+  trackerUrl: string | null;
+}): { title: string; description: string } {
+  const b = bookingMessages[input.locale];
+  const step = localText(
+    input.step.title,
+    input.organisation.defaultLocale,
+    input.step.translations ?? undefined,
+    'title',
+    input.locale,
+  ).text;
+  const lines = [fill(b.calendarJob, { reference: input.reference, step })];
+  if (input.trackerUrl) lines.push(fill(b.calendarTracker, { url: input.trackerUrl }));
+  return { title: `${step} · ${input.organisation.name}`, description: lines.join('\n') };
+}
 
 /**
  * A step's booking as an iCalendar file (RFC 5545), made with the `ics` library. The UID is the step's,
@@ -13,10 +40,10 @@ export async function bookingCalendar(
   db: Db,
   input: {
     stepId: string;
+    /** SUMMARY and DESCRIPTION, from calendarTexts. */
     title: string;
-    organisation: string;
+    description: string;
     host: string;
-    trackerUrl: string;
     location: string | null;
     now: number;
   },
@@ -43,8 +70,8 @@ export async function bookingCalendar(
     end: last.endsAt,
     endInputType: 'utc',
     endOutputType: 'utc',
-    title: `${input.title} · ${input.organisation}`,
-    description: input.trackerUrl,
+    title: input.title,
+    description: input.description,
     ...(input.location ? { location: input.location } : {}),
   });
   if (error || !value) throw error ?? new Error('no calendar file');
@@ -95,6 +122,13 @@ export async function bookingRowCalendar(
     );
   const cancelled = input.method === 'CANCEL';
   const locale = row.job.locale ?? row.org.defaultLocale;
+  const texts = calendarTexts({
+    locale,
+    organisation: row.org,
+    step: row.step,
+    reference: row.job.reference,
+    trackerUrl: input.trackerUrl,
+  });
   const { error, value } = createEvent({
     uid: `booking-${booking.stepId}@${input.host}`,
     sequence: (earlier?.n ?? 0) + (cancelled ? 1 : 0),
@@ -108,8 +142,8 @@ export async function bookingRowCalendar(
     end: booking.endsAt,
     endInputType: 'utc',
     endOutputType: 'utc',
-    title: `${row.step.title} · ${row.org.name}`,
-    ...(input.trackerUrl ? { description: input.trackerUrl } : {}),
+    title: texts.title,
+    description: texts.description,
     ...(row.job.address ? { location: addressLines(row.job.address, locale).join(', ') } : {}),
     organizer: input.organiser,
     attendees: [{ ...input.attendee, rsvp: false, role: 'REQ-PARTICIPANT', partstat: 'ACCEPTED' }],

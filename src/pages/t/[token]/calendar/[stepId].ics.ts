@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { loadStep } from '../../../../services/jobs/load';
 import { addressLines } from '../../../../services/platform/address';
-import { bookingCalendar } from '../../../../services/slots/calendar-file';
+import { bookingCalendar, calendarTexts } from '../../../../services/slots/calendar-file';
 import { findTrackedJob } from '../../../../services/tracker/tracker';
 
 /** A step's booking as a calendar file (RFC 5545), for the customer's own calendar. */
@@ -14,15 +14,19 @@ export const GET: APIRoute = async ({ params, locals }) => {
     : null;
   if (!found || !step) return new Response('Not found', { status: 404 });
   const publicUrl = runtime.config.publicUrl;
+  // In the customer's language, as the emailed file (src/services/slots/calendar-file.ts).
+  const locale = found.job.locale ?? found.organisation.defaultLocale;
   const file = await bookingCalendar(runtime.database.db, {
     stepId: step.id,
-    title: step.title,
-    organisation: found.organisation.name,
+    ...calendarTexts({
+      locale,
+      organisation: found.organisation,
+      step,
+      reference: found.job.reference,
+      trackerUrl: `${publicUrl}/t/${token}`,
+    }),
     host: new URL(publicUrl).hostname,
-    trackerUrl: `${publicUrl}/t/${token}`,
-    location: found.job.address
-      ? addressLines(found.job.address, found.job.locale ?? found.organisation.defaultLocale).join(', ')
-      : null,
+    location: found.job.address ? addressLines(found.job.address, locale).join(', ') : null,
     now: runtime.clock.now(),
   });
   if (!file) return new Response('Not found', { status: 404 });
