@@ -17,6 +17,7 @@ import {
 import { renderInvoicePdf } from '../../src/services/invoices/pdf';
 import { invoicePdf, listInvoices } from '../../src/services/invoices/read';
 import { trackerToken } from '../../src/services/jobs/job-admin';
+import { writeTransaction } from '../../src/services/platform/context';
 import { mediaUrl, storeImage } from '../../src/services/platform/media';
 import { getTrackerView } from '../../src/services/tracker/tracker';
 import { makeOrganisation, refusal, type TestOrg, testRuntime } from '../helpers';
@@ -196,6 +197,33 @@ describe('an invoice issued when the job is done', () => {
     expect(text).not.toContain('pay.example');
     const zero = { ...negative, totals: { ...was.totals, netCents: 0, vatCents: 0, grossCents: 0 } };
     expect(await pdfText(await renderInvoicePdf(zero, null))).toContain(plain(t.nothingOwed));
+  });
+
+  it('leaves no gap when the transaction that took a number fails', async () => {
+    const jobId = await jobWithLines(org.ctx, org);
+    await finishJob(org.ctx, jobId);
+    const [first] = await listInvoices(org.ctx, jobId);
+    if (!first) throw new Error('no invoice');
+    const counter = async () =>
+      (
+        await rt.database.db.select().from(invoiceCounters).where(eq(invoiceCounters.organisationId, org.id))
+      )[0]?.last ?? 0;
+    const before = await counter();
+    // A credit note is written and numbered, then the transaction it is part of fails.
+    await expect(
+      writeTransaction(
+        rt.database.db,
+        async (tx) => {
+          await creditInvoice({ ...org.ctx, db: tx }, jobId, first.id, { reason: 'Verkeerde naam' });
+          throw new Error('failed after the number was taken');
+        },
+        org.id,
+      ),
+    ).rejects.toThrow('failed after the number was taken');
+    expect(await counter()).toBe(before);
+    expect(await listInvoices(org.ctx, jobId)).toHaveLength(1);
+    const note = await creditInvoice(org.ctx, jobId, first.id, { reason: 'Verkeerde naam' });
+    expect(note.number).toBe(`${year}-${String(before + 1).padStart(4, '0')}`);
   });
 
   it('numbers without gaps: the counter holds the last number given', async () => {
