@@ -87,13 +87,29 @@ describe('documents and sign-off in a real browser', () => {
     await cp.getByRole('link', { name: 'Lezen en ondertekenen: Concept-akte' }).first().click();
     await cp.waitForURL(/\/signoff\//);
     expect(await axeViolations(cp), 'sign-off page').toEqual([]);
+    // The customer reads the draft on the page itself: Chromium's PDF viewer in a frame of our page, under
+    // the page's real policies (a context that does not bypass them), while the file keeps its sandbox.
+    const strict = await browser.newContext({ locale: 'nl-NL' });
+    const viewer = await strict.newPage();
+    const framing = viewer.waitForResponse(
+      (r) => r.url().includes('/documents/') && r.request().resourceType() === 'document',
+    );
+    await viewer.goto(cp.url());
+    await viewer.locator('iframe.document-preview').scrollIntoViewIfNeeded();
+    const framed = await framing;
+    expect(framed.status()).toBe(200);
+    await expect
+      .poll(() => viewer.frames().map((f) => f.url()))
+      .toContainEqual(expect.stringContaining('/documents/'));
+    expect(viewer.frames().some((f) => f.url().startsWith('chrome-error:'))).toBe(false);
+    await strict.close();
     // Opening the draft: the bytes hashed are the bytes uploaded, served inert.
     const href = (await cp.getByTestId('open-document').getAttribute('href')) ?? '';
     const opened = await customer.request.get(`${product.url}${href}`);
     expect(opened.status()).toBe(200);
     expect(opened.headers()['content-type']).toBe('application/pdf');
     expect(opened.headers()['content-disposition']).toBe('inline; filename="concept-akte.pdf"');
-    expect(opened.headers()['content-security-policy']).toMatch(/^sandbox/);
+    expect(opened.headers()['content-security-policy']).toMatch(/^sandbox; .*frame-ancestors 'self'$/);
     expect(sha(await opened.body())).toBe(sha(draft));
 
     // Signing without a name is refused with the field named; then with the name.
