@@ -13,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import * as accountsTables from '../schema/accounts';
+import * as consultsTables from '../schema/consults';
 import * as documentsTables from '../schema/documents';
 import * as eventsTables from '../schema/events';
 import * as idempotencyTables from '../schema/idempotency';
@@ -36,6 +37,7 @@ import { bytea, type Row } from './types';
 
 const sqlite = {
   ...accountsTables,
+  ...consultsTables,
   ...documentsTables,
   ...eventsTables,
   ...idempotencyTables,
@@ -142,6 +144,40 @@ export const verifications = pgTable(
     updatedAt: timestamp('updated_at', { mode: 'date', precision: 3, withTimezone: true }).notNull(),
   },
   (t) => [index('verifications_identifier').on(t.identifier)],
+);
+
+export const consultOffers = pgTable(
+  'consult_offers',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    roleId: text('role_id'),
+    titleNl: text('title_nl').notNull(),
+    titleEn: text('title_en').notNull(),
+    minutes: bigint('minutes', { mode: 'number' }).notNull(),
+    priceCents: bigint('price_cents', { mode: 'number' }).notNull(),
+    vatRateBp: bigint('vat_rate_bp', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('consult_offers_workflow').on(t.organisationId, t.workflowId),
+    foreignKey({
+      name: 'consult_offers_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({
+      name: 'consult_offers_workflow_id_workflows_id_fk',
+      columns: [t.workflowId],
+      foreignColumns: [workflows.id],
+    }),
+    foreignKey({
+      name: 'consult_offers_role_id_roles_id_fk',
+      columns: [t.roleId],
+      foreignColumns: [roles.id],
+    }),
+  ],
 );
 
 export const documentVersions = pgTable(

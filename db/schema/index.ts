@@ -6,6 +6,7 @@ export {
   accounts,
   apiKeys,
   bookings,
+  consultOffers,
   costLines,
   deliveries,
   documents,
@@ -55,6 +56,7 @@ export {
 export * from './accounts';
 export * from './address';
 export * from './calendars';
+export * from './consults';
 export * from './documents';
 export * from './events';
 export * from './idempotency';

@@ -27,6 +27,7 @@ export const IDEMPOTENT_POSTS = [
   '/jobs/:jobId/asks',
   '/workflows',
   '/roles',
+  '/consult-offers',
   '/media',
 ] as const;
 

@@ -53,6 +53,16 @@ export type DemoOrganisation = {
   workflows: WorkflowInput[];
   /** Answers for others, published after a colleague with the same role checked them (English beside). */
   answers?: DemoAnswer[];
+  /** Paid expert time offered on a workflow (docs/decisions/consults.md); `role` by its name. */
+  consults?: {
+    workflow: number;
+    role?: string;
+    titleNl: string;
+    titleEn: string;
+    minutes: number;
+    priceCents: number;
+    vatRateBp: number;
+  }[];
   jobs: DemoJob[];
 };
 
@@ -553,6 +563,17 @@ const notary: DemoOrganisation = {
     answerMinutes: 8 * 60,
   },
   customerForDays: 200,
+  consults: [
+    {
+      workflow: 0,
+      role: 'Notaris',
+      titleNl: '15 minuten met de notaris',
+      titleEn: '15 minutes with the notary',
+      minutes: 15,
+      priceCents: 2500,
+      vatRateBp: 2100,
+    },
+  ],
   team: [
     {
       key: 'marieke',

@@ -3,6 +3,7 @@ import { writeTransactionOn } from '../../db/dialect';
 import { accounts, organisations, publishedAnswers, specialists, users } from '../../db/schema';
 import { calendarFor } from '../services/calendar/calendars';
 import { addWorkingMinutes, type Calendar, nextOpening } from '../services/calendar/working-time';
+import { createConsultOffer } from '../services/consults/offers';
 import { addCostLine, changeCostLine } from '../services/costs/cost-lines';
 import { giveFeedback } from '../services/customer-voice/feedback';
 import { answerQuestion, askQuestion } from '../services/customer-voice/questions';
@@ -154,6 +155,12 @@ async function seedOrganisation(
     );
   }
   await seedAnswers(ctx, demo, workflowIds, team);
+  for (const { workflow, role, ...offer } of demo.consults ?? []) {
+    const workflowId = workflowIds[workflow];
+    if (!workflowId) throw new Error(`demo consult on workflow ${workflow}, which is not there`);
+    const roleId = role ? (roleList.get(roleKey(role))?.id ?? null) : null;
+    await createConsultOffer(ctx, { ...offer, workflowId, roleId });
+  }
   // Each photo is drawn once per organisation and stored through the upload pipeline when first used.
   const photos = new Map<DemoPhoto, string>();
   const photoId = async (kind: DemoPhoto) => {

@@ -840,6 +840,7 @@ export const RESOURCES = {
   document: { en: 'document', nl: 'document' },
   'sign-off': { en: 'sign-off', nl: 'akkoord' },
   answer: { en: 'published answer', nl: 'gepubliceerd antwoord' },
+  'consult offer': { en: 'consult offer', nl: 'consultaanbod' },
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
+  consultOffers,
   invoices,
   jobs,
   media,
   notes,
   organisations,
+  roles,
   specialists,
   steps,
   workflowSteps,
@@ -29,6 +31,12 @@ describe('demo data', () => {
       'snel-bezorgd',
     ]);
     expect(await seedIfEmpty({ db: rt.database.db, clock: rt.clock }, 'http://demo.test')).toBeNull();
+    // The notary offers paid expert time, answered by a notary (docs/decisions/consults.md).
+    const [offer] = await rt.database.db
+      .select({ title: consultOffers.titleEn, price: consultOffers.priceCents, role: roles.name })
+      .from(consultOffers)
+      .innerJoin(roles, eq(roles.id, consultOffers.roleId));
+    expect(offer).toEqual({ title: '15 minutes with the notary', price: 2500, role: 'Notaris' });
 
     const statuses = new Set<string>();
     for (const org of report?.organisations ?? []) {

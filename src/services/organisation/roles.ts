@@ -1,6 +1,14 @@
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { RoleTranslations, SpecialistTranslations } from '../../../db/schema';
-import { invites, type Role, roles, specialists, workflowSteps, workflows } from '../../../db/schema';
+import {
+  consultOffers,
+  invites,
+  type Role,
+  roles,
+  specialists,
+  workflowSteps,
+  workflows,
+} from '../../../db/schema';
 import { cleanTranslations } from '../../i18n/content';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict, invalid, notFound } from '../platform/errors';
@@ -151,6 +159,8 @@ export async function deleteRole(ctx: Ctx, roleId: string): Promise<void> {
       .set({ revokedAt: ctx.clock.now() })
       .where(and(eq(invites.roleId, roleId), isNull(invites.acceptedAt), isNull(invites.revokedAt)));
     await tx.update(invites).set({ roleId: null }).where(eq(invites.roleId, roleId));
+    // A consult offer with this role goes to the step's specialist instead (docs/decisions/consults.md).
+    await tx.update(consultOffers).set({ roleId: null }).where(eq(consultOffers.roleId, roleId));
     await tx.delete(roles).where(eq(roles.id, roleId));
   });
 }
