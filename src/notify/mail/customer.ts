@@ -52,6 +52,7 @@ const PREFERENCE: Record<PendingKind, NotifyKind | null> = {
   booking: 'promise',
   answer: 'answer',
   approval: 'approval',
+  signoff: 'approval',
   done: 'done',
 };
 
@@ -73,6 +74,9 @@ function momentKind(e: LogEvent): PendingKind | null {
     case 'cost_line.added':
     case 'cost_line.changed':
       return e.payload.costLine.state === 'awaiting_approval' ? 'approval' : null;
+    case 'signoff.requested':
+      // A single extra line is asked on the tracker with its own moment (`approval`).
+      return e.payload.signoff.subject === 'cost_line' ? null : 'signoff';
     case 'job.completed':
       return 'done';
     case 'booking.made':
@@ -239,7 +243,7 @@ const pendingGroups = (db: Db) =>
       jobId: mailPending.jobId,
       first: min(mailPending.createdAt),
       // Moments that need the customer (or start the conversation) go at once, past the gap.
-      urgent: sql<number>`max(case when ${mailPending.kind} in ('approval', 'tracker_link') then 1 else 0 end)`,
+      urgent: sql<number>`max(case when ${mailPending.kind} in ('approval', 'signoff', 'tracker_link') then 1 else 0 end)`,
       lastSentAt: mailJobState.lastSentAt,
     })
     .from(mailPending)
@@ -432,6 +436,10 @@ function momentOf(e: LogEvent, orgLocale: Locale, locale: Locale): Moment | null
         item: e.payload.costLine.description,
         amountCents: e.payload.costLine.netCents + e.payload.costLine.vatCents,
       };
+    case 'signoff.requested':
+      return e.payload.signoff.subject === 'cost_line'
+        ? null
+        : { kind: 'signoff', subject: e.payload.signoff.subject, signoffId: e.payload.signoff.id };
     case 'job.completed':
       return { kind: 'done' };
     case 'booking.made':
@@ -478,7 +486,7 @@ function calendarsOf(read: { e: LogEvent }[], host: string, trackerUrl: string |
 
 function kindOf(moments: Moment[]) {
   const kinds = new Set(moments.map((m) => m.kind));
-  if (kinds.has('approval')) return 'approval';
+  if (kinds.has('approval') || kinds.has('signoff')) return 'approval';
   if (kinds.has('tracker_link')) return 'tracker_link';
   if (kinds.has('done')) return 'done';
   if (kinds.size === 1 && kinds.has('answer')) return 'answer';

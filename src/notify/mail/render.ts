@@ -18,6 +18,8 @@ export type Moment =
     }
   | { kind: 'answer'; question: string; answer: string; by: string | null }
   | { kind: 'approval'; item: string; amountCents: number }
+  /** A document or the quote waits for the customer's sign-off; the button opens its page. */
+  | { kind: 'signoff'; subject: 'document' | 'quote'; signoffId: string }
   | { kind: 'done' };
 
 export type MailOrganisation = {
@@ -170,7 +172,7 @@ export function renderCustomerMail(input: CustomerMailInput, publicUrl: string):
   const has = (kind: Moment['kind']) => input.moments.some((x) => x.kind === kind);
   for (const moment of input.moments) blocks.push(...momentBlocks(m, moment, f, input, colours));
   // One button to the tracker, unless a moment already gave a more precise one.
-  if (input.trackerUrl && !has('tracker_link') && !has('approval') && !has('done')) {
+  if (input.trackerUrl && !has('tracker_link') && !has('approval') && !has('signoff') && !has('done')) {
     blocks.push(button(m.viewButton, input.trackerUrl, colours));
   }
   if (input.replies) blocks.push(paragraph(m.replyHint));
@@ -187,6 +189,7 @@ function subjectOf(m: MailMessages, input: CustomerMailInput): string {
   const org = input.org.name;
   const { reference, title } = input.job;
   const kinds = new Set(input.moments.map((x) => x.kind));
+  if (kinds.has('signoff')) return fill(m.subject.signoff, { org, title });
   if (kinds.has('approval')) return fill(m.subject.approval, { org, title });
   if (kinds.has('tracker_link')) return fill(m.subject.trackerLink, { org, reference });
   if (kinds.has('done')) return fill(m.subject.done, { org, title });
@@ -256,6 +259,16 @@ function momentBlocks(
       return [
         paragraph(fill(m.approval, { item: moment.item, amount: f.money(moment.amountCents) })),
         ...(link ? [button(m.approvalButton, link, colours)] : []),
+      ];
+    }
+    case 'signoff': {
+      // The sign-off page itself, found from the tracker link (`?signoff=` redirects to it).
+      const link = input.trackerUrl
+        ? `${input.trackerUrl}?signoff=${encodeURIComponent(moment.signoffId)}`
+        : null;
+      return [
+        paragraph(moment.subject === 'quote' ? m.signoffQuote : m.signoffDocument),
+        ...(link ? [button(m.signoffButton, link, colours)] : []),
       ];
     }
     case 'done': {
