@@ -187,6 +187,69 @@ describe('booking email with its calendar file', () => {
     }
   });
 
+  it('carries one calendar file per booked step when one message tells of two bookings', async () => {
+    const { mailbox, transport, org, customer, work } = await setup();
+    try {
+      const booking = {
+        slotMinutes: 120,
+        capacity: 3,
+        horizonDays: 7,
+        cutoffWorkingDays: 0,
+        leadMinutes: 60,
+      };
+      const workflowId = await createWorkflow(org.ctx, {
+        name: 'Keuken',
+        steps: [
+          { title: 'Inmeten', translations: { en: { title: 'Measuring' } }, booking },
+          { title: 'Plaatsen', translations: { en: { title: 'Fitting' } }, booking },
+        ],
+      });
+      const { jobId } = await createJob(org.ctx, {
+        reference: 'K-1',
+        title: 'Keuken',
+        customer: { name: 'Sam Jansen', email: 'keuken@example.nl', locale: 'en' },
+        address: { street: 'Kanaalstraat', number: '4', postcode: '3531 AB', city: 'Utrecht' },
+        workflowId,
+      });
+      const [measure, fit] = (await getJob(org.ctx, jobId)).steps;
+      if (!measure || !fit) throw new Error('no steps');
+      await work();
+      await mailbox.waitFor(1);
+      await bookSlot(customer, jobId, measure.id, at('2026-03-25T08:00:00Z'));
+      await bookSlot(customer, jobId, fit.id, at('2026-03-26T12:00:00Z'));
+      await work();
+      const message = (await mailbox.waitFor(2))[1];
+      const parts = message?.parsed.attachments.filter((a) => a.contentType === 'text/calendar') ?? [];
+      expect(parts).toHaveLength(2);
+      const events = parts.map((part) => {
+        const calendar = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+        const event = calendar.getFirstSubcomponent('vevent');
+        return {
+          method: calendar.getFirstPropertyValue('method'),
+          uid: event?.getFirstPropertyValue('uid'),
+          summary: event?.getFirstPropertyValue('summary'),
+          start: (event?.getFirstPropertyValue('dtstart') as ICAL.Time | undefined)?.toJSDate().toISOString(),
+        };
+      });
+      expect(events.sort((a, b) => String(a.start).localeCompare(String(b.start)))).toEqual([
+        {
+          method: 'REQUEST',
+          uid: `booking-${measure.id}@tracker.test`,
+          summary: 'Measuring · Witgoed Utrecht',
+          start: '2026-03-25T08:00:00.000Z',
+        },
+        {
+          method: 'REQUEST',
+          uid: `booking-${fit.id}@tracker.test`,
+          summary: 'Fitting · Witgoed Utrecht',
+          start: '2026-03-26T12:00:00.000Z',
+        },
+      ]);
+    } finally {
+      transport.close();
+    }
+  });
+
   it('sends nothing without an email address, nor to a customer who turned off time updates', async () => {
     const { rt, mailbox, transport, customer, newJob, work } = await setup();
     try {
