@@ -100,6 +100,7 @@ const mailEn = {
     answer: '{org}: your question is answered',
     approval: '{org}: your approval is needed for {title}',
     signoff: '{org}: your signature is asked for {title}',
+    invoice: '{org}: the invoice for {title}',
     done: '{org}: {title} is done',
     staffQuestion: '{reference}: a customer asks a question',
     staffDecision: '{reference}: the customer decided on extra work',
@@ -124,6 +125,9 @@ const mailEn = {
   signoffQuote:
     'The quote waits for your approval before the work starts. Read it, then sign with your name or decline.',
   signoffButton: 'Read and sign',
+  invoice: 'Invoice {number} of {amount} is attached as a PDF.',
+  creditNote: 'Credit note {number} of {amount} is attached as a PDF; it corrects an earlier invoice.',
+  payButton: 'Pay online',
   done: '{title} is done. Thank you for your trust.',
   rateAsk: 'How did we do? Rating the people who did the work takes a minute.',
   rateButton: 'Rate the work',
@@ -180,6 +184,7 @@ const mailNl: Shape<typeof mailEn> = {
     answer: '{org}: uw vraag is beantwoord',
     approval: '{org}: uw akkoord is nodig voor {title}',
     signoff: '{org}: uw handtekening wordt gevraagd voor {title}',
+    invoice: '{org}: de factuur voor {title}',
     done: '{org}: {title} is klaar',
     staffQuestion: '{reference}: een klant stelt een vraag',
     staffDecision: '{reference}: de klant besliste over extra werk',
@@ -204,6 +209,10 @@ const mailNl: Shape<typeof mailEn> = {
   signoffQuote:
     'De offerte wacht op uw akkoord voordat het werk begint. Lees haar en onderteken met uw naam, of wijs haar af.',
   signoffButton: 'Lezen en ondertekenen',
+  invoice: 'Factuur {number} van {amount} zit als pdf bij dit bericht.',
+  creditNote:
+    'Creditnota {number} van {amount} zit als pdf bij dit bericht; zij corrigeert een eerdere factuur.',
+  payButton: 'Online betalen',
   done: '{title} is klaar. Bedankt voor uw vertrouwen.',
   rateAsk: 'Hoe hebben we het gedaan? De mensen die het werk deden beoordelen kost een minuut.',
   rateButton: 'Beoordeel het werk',

@@ -53,6 +53,7 @@ const PREFERENCE: Record<PendingKind, NotifyKind | null> = {
   answer: 'answer',
   approval: 'approval',
   signoff: 'approval',
+  invoice: 'done',
   done: 'done',
 };
 
@@ -74,6 +75,9 @@ function momentKind(e: LogEvent): PendingKind | null {
     case 'cost_line.added':
     case 'cost_line.changed':
       return e.payload.costLine.state === 'awaiting_approval' ? 'approval' : null;
+    case 'invoice.issued':
+    case 'invoice.credited':
+      return 'invoice';
     case 'signoff.requested':
       // A single extra line is asked on the tracker with its own moment (`approval`).
       return e.payload.signoff.subject === 'cost_line' ? null : 'signoff';
@@ -386,6 +390,10 @@ async function queueJobMail(
   );
   // A message that is one answer belongs to that question's thread.
   const only = read.length === 1 ? read[0]?.e : undefined;
+  // The invoices' PDFs, read from their rows when the message is sent (only their ids wait in the outbox).
+  const invoiceIds = read.flatMap(({ e }) =>
+    e.type === 'invoice.issued' || e.type === 'invoice.credited' ? [e.payload.invoice.id] : [],
+  );
   const calendars = calendarsOf(
     read,
     new URL(options.publicUrl).hostname,
@@ -404,6 +412,7 @@ async function queueJobMail(
       replyTo: replyAddress(secrets.reply, job.id, now, options.replyAddressDays, options.inboundDomain),
       unsubscribeUrl,
       ...(calendars ? { calendars } : {}),
+      ...(invoiceIds.length ? { invoices: invoiceIds.join(', ') } : {}),
     },
     now,
   );
@@ -435,6 +444,15 @@ function momentOf(e: LogEvent, orgLocale: Locale, locale: Locale): Moment | null
         kind: 'approval',
         item: e.payload.costLine.description,
         amountCents: e.payload.costLine.netCents + e.payload.costLine.vatCents,
+      };
+    case 'invoice.issued':
+    case 'invoice.credited':
+      return {
+        kind: 'invoice',
+        credit: e.type === 'invoice.credited',
+        number: e.payload.invoice.number,
+        grossCents: e.payload.invoice.grossCents,
+        paymentUrl: e.payload.invoice.paymentUrl ?? null,
       };
     case 'signoff.requested':
       return e.payload.signoff.subject === 'cost_line'
@@ -489,6 +507,7 @@ function kindOf(moments: Moment[]) {
   if (kinds.has('approval') || kinds.has('signoff')) return 'approval';
   if (kinds.has('tracker_link')) return 'tracker_link';
   if (kinds.has('done')) return 'done';
+  if (kinds.has('invoice')) return 'invoice';
   if (kinds.size === 1 && kinds.has('answer')) return 'answer';
   if (kinds.has('booking')) return 'booking';
   return 'update';

@@ -49,12 +49,16 @@ export type OutgoingMail = {
    * which the sender removes.
    */
   calendars?: string;
+  /** Invoices whose PDFs go with the message, by id joined by ", ": read from their rows when it is sent. */
+  invoices?: string;
   /** Send no earlier than this (epoch ms); now by default. */
   notBefore?: number;
 };
 
 /** Where a message's calendar pointers wait in its stored headers; never sent as a header. */
 export const CALENDAR_HEADER = 'X-Open-Kitchen-Calendar';
+/** Where a message's invoice ids wait in its stored headers; never sent as a header. */
+export const INVOICE_HEADER = 'X-Open-Kitchen-Invoice';
 
 /** Largest rendered body we store (HTML and text each); a message beyond it is a bug in a template. */
 export const MAIL_BODY_LIMIT = 256 * 1024;
@@ -119,6 +123,7 @@ function headersOf(m: OutgoingMail): Record<string, string> {
   if (unsubscribe.length) headers['List-Unsubscribe'] = unsubscribe.join(', ');
   if (m.unsubscribeUrl) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   if (m.calendars) headers[CALENDAR_HEADER] = oneLine(m.calendars);
+  if (m.invoices) headers[INVOICE_HEADER] = oneLine(m.invoices);
   // Automatic messages: no vacation replies back to us (RFC 3834).
   headers['Auto-Submitted'] = 'auto-generated';
   return headers;

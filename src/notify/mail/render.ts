@@ -18,6 +18,8 @@ export type Moment =
     }
   | { kind: 'answer'; question: string; answer: string; by: string | null }
   | { kind: 'approval'; item: string; amountCents: number }
+  /** An invoice or credit note issued: its PDF goes with the message (read from its row when sent). */
+  | { kind: 'invoice'; credit: boolean; number: string; grossCents: number; paymentUrl: string | null }
   /** A document or the quote waits for the customer's sign-off; the button opens its page. */
   | { kind: 'signoff'; subject: 'document' | 'quote'; signoffId: string }
   | { kind: 'done' };
@@ -193,6 +195,7 @@ function subjectOf(m: MailMessages, input: CustomerMailInput): string {
   if (kinds.has('approval')) return fill(m.subject.approval, { org, title });
   if (kinds.has('tracker_link')) return fill(m.subject.trackerLink, { org, reference });
   if (kinds.has('done')) return fill(m.subject.done, { org, title });
+  if (kinds.has('invoice')) return fill(m.subject.invoice, { org, title });
   const [only] = input.moments;
   if (input.moments.length === 1 && only) {
     if (only.kind === 'started') return fill(m.subject.started, { org, step: only.step });
@@ -271,6 +274,18 @@ function momentBlocks(
         ...(link ? [button(m.signoffButton, link, colours)] : []),
       ];
     }
+    case 'invoice':
+      return [
+        paragraph(
+          fill(moment.credit ? m.creditNote : m.invoice, {
+            number: moment.number,
+            amount: f.money(Math.abs(moment.grossCents)),
+          }),
+        ),
+        ...(moment.paymentUrl && !moment.credit && moment.grossCents > 0
+          ? [button(m.payButton, moment.paymentUrl, colours)]
+          : []),
+      ];
     case 'done': {
       const link = linkTo(input.trackerUrl, 'rate-heading');
       return [

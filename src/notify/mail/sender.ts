@@ -3,9 +3,10 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { lockFree } from '../../../db/dialect';
 import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
+import { invoiceAttachments } from '../../services/invoices/read';
 import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { bookingRowCalendar } from '../../services/slots/calendar-file';
-import { CALENDAR_HEADER, normaliseAddress } from './outbox';
+import { CALENDAR_HEADER, INVOICE_HEADER, normaliseAddress } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
 const SEND_BATCH = 50;
@@ -158,14 +159,21 @@ export async function sendDueMail(
     mine.map(async ({ message, orgName, failing }) => {
       if (failing) return { message, failing, error: null };
       try {
-        const { [CALENDAR_HEADER]: calendars, ...headers } = message.headers;
+        const { [CALENDAR_HEADER]: calendars, [INVOICE_HEADER]: invoiceIds, ...headers } = message.headers;
         const parts = await calendarParts(db, calendars, {
           organiser: { name: orgName, email: from },
           attendee: { email: message.recipient },
           now: message.createdAt,
         });
+        const pdfs = await invoiceAttachments(
+          db,
+          message.organisationId,
+          invoiceIds ? invoiceIds.split(', ') : [],
+        );
+        const attachments = [...(parts.attachments ?? []), ...pdfs];
         await transport.send({
           ...parts,
+          ...(attachments.length ? { attachments } : {}),
           from: { name: orgName, address: from },
           to: message.recipient,
           subject: message.subject,

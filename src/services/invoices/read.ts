@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { type Invoice, invoices } from '../../../db/schema';
 import { invoiceMessages } from '../../i18n/invoice';
 import { loadJob } from '../jobs/load';
@@ -52,4 +52,27 @@ export async function jobInvoicePdf(db: Db, jobId: string, invoiceId: string): P
     .from(invoices)
     .where(and(eq(invoices.id, invoiceId), eq(invoices.jobId, jobId)));
   return row ? fileOf(row) : null;
+}
+
+/**
+ * The PDFs of an organisation's invoices named by id, as email attachments (the mail sender reads them when
+ * it sends: only the ids wait in the outbox). Another organisation's or an unknown id is left out.
+ */
+export async function invoiceAttachments(db: Db, organisationId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      pdf: invoices.pdf,
+      pdfSha256: invoices.pdfSha256,
+      kind: invoices.kind,
+      number: invoices.number,
+      snapshot: invoices.snapshot,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.organisationId, organisationId), inArray(invoices.id, ids.slice(0, 10))))
+    .orderBy(asc(invoices.issuedAt), asc(invoices.sequence));
+  return rows.map((row) => {
+    const file = fileOf(row);
+    return { filename: file.fileName, content: file.bytes, contentType: 'application/pdf' };
+  });
 }
