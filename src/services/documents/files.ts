@@ -109,8 +109,8 @@ export function documentHeaders(
     'content-length': String(file.bytes.byteLength),
     'content-disposition': `${disposition}; filename="${file.filename}"`,
     'x-content-type-options': 'nosniff',
-    'content-security-policy':
-      "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    // Shown inline, our own pages may frame it (the sign-off page's preview); nobody else may. Saved, none.
+    'content-security-policy': `sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors ${disposition === 'inline' ? "'self'" : "'none'"}`,
     'cross-origin-resource-policy': 'same-origin',
     'referrer-policy': 'no-referrer',
     'cache-control': 'private, no-store',
