@@ -2,7 +2,11 @@ import { type AddressInfo, createServer, Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll } from 'vitest';
-import { eventually } from './helpers';
+import { loadConfig } from '../src/config';
+import { collectMailMoments, flushCustomerMail } from '../src/notify/mail/customer';
+import { sendDueMail, smtpTransport } from '../src/notify/mail/sender';
+import { mailWorkOptions } from '../src/runtime';
+import { eventually, fakeClock, testRuntime } from './helpers';
 import { startProduct } from './server';
 
 /** One message the test mailbox received: the parsed message, its envelope and its raw bytes. */
@@ -105,6 +109,35 @@ export async function startMailbox(rules: MailboxRules = {}, options: Partial<SM
 }
 
 export type Mailbox = Awaited<ReturnType<typeof startMailbox>>;
+
+const MINUTE = 60_000;
+
+/**
+ * The customer mail work of a test runtime on a fake clock, sending to a test mailbox over real SMTP: the
+ * cursor is made at the log's end before anything happens, and `work()` moves past the gap between a job's
+ * messages, then runs one pass (collect, flush, send). Close `transport` at the end of the test.
+ */
+export async function startMailWork(clock = fakeClock()) {
+  const mail = {
+    ...loadConfig({}).mail,
+    inboundDomain: 'mail.test',
+    coalesceMs: 2 * MINUTE,
+    minGapMs: 10 * MINUTE,
+  };
+  const rt = await testRuntime({ clock, config: { mail } });
+  const mailbox = await startMailbox();
+  const transport = smtpTransport(mailbox.url);
+  const options = mailWorkOptions(rt.config);
+  const db = rt.database.db;
+  await collectMailMoments({ db, clock }, options);
+  const work = async () => {
+    clock.advance(11 * MINUTE);
+    while ((await collectMailMoments({ db, clock }, options)) > 0) {}
+    while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
+    while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
+  };
+  return { rt, clock, mailbox, transport, options, work };
+}
 
 /** The domain of the reply addresses in products started by `startProductWithMail`. */
 export const REPLY_DOMAIN = 'replies.test';

@@ -2,48 +2,25 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { invoices } from '../../db/schema';
-import { loadConfig } from '../../src/config';
-import { collectMailMoments, flushCustomerMail } from '../../src/notify/mail/customer';
-import { sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { setPreferences } from '../../src/notify/preferences';
-import { mailWorkOptions } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { creditInvoice } from '../../src/services/invoices/issue';
 import { createJob } from '../../src/services/jobs/create-job';
-import { fakeClock, makeOrganisation, testRuntime } from '../helpers';
+import { makeOrganisation } from '../helpers';
 import { finishJob, LINES, withInvoiceDetails } from '../invoices/fixtures';
-import { startMailbox } from '../mailbox';
+import { startMailWork } from '../mailbox';
 
 /**
  * Issue 19, the invoice: the customer who left the tracker gets it by email when the job is done, in their
  * language, the PDF attached exactly as issued (read from the invoice row when the message is sent); a credit
  * note follows the same way. Under the "done" preference. Through a real SMTP server, read with mailparser.
  */
-const MINUTE = 60_000;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('the invoice by email', () => {
   it('attaches the PDF as issued to the done message, then the credit note; an opt-out is kept', async () => {
-    const clock = fakeClock();
-    const mail = {
-      ...loadConfig({}).mail,
-      inboundDomain: 'mail.test',
-      coalesceMs: 2 * MINUTE,
-      minGapMs: 10 * MINUTE,
-    };
-    const rt = await testRuntime({ clock, config: { mail } });
-    const mailbox = await startMailbox();
-    const transport = smtpTransport(mailbox.url);
-    const options = mailWorkOptions(rt.config);
+    const { rt, clock, mailbox, transport, work } = await startMailWork();
     const db = rt.database.db;
-    // The mail cursor starts at the end of the log: make it before anything happens.
-    await collectMailMoments({ db, clock }, options);
-    const work = async () => {
-      clock.advance(11 * MINUTE);
-      while ((await collectMailMoments({ db, clock }, options)) > 0) {}
-      while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
-      while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
-    };
     try {
       const org = await makeOrganisation(rt, { name: 'Garage De Vries' });
       await withInvoiceDetails(rt, org);

@@ -1,41 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
 import { simplePdf } from '../../src/demo/simple-pdf';
-import { collectMailMoments, flushCustomerMail } from '../../src/notify/mail/customer';
-import { sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { setPreferences } from '../../src/notify/preferences';
-import { mailWorkOptions } from '../../src/runtime';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { addDocument } from '../../src/services/documents/documents';
 import { requestQuoteSignoff } from '../../src/services/documents/signoffs';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
-import { fakeClock, makeOrganisation, testRuntime } from '../helpers';
-import { startMailbox } from '../mailbox';
+import { makeOrganisation } from '../helpers';
+import { startMailWork } from '../mailbox';
 
 /**
  * Issue 19, the customer's sign-off: a customer who closed the tab hears that a document or the quote waits
  * for them — an email in their language with a button to the sign-off page, sent at once (like an approval
  * of extra work) and under the same preference. Through a real SMTP server, read back with mailparser.
  */
-const MINUTE = 60_000;
 const draft = simplePdf('Concept-akte', ['Testament van A. de Vries']);
 
 async function setup() {
-  const clock = fakeClock();
-  const mail = {
-    ...loadConfig({}).mail,
-    inboundDomain: 'mail.test',
-    coalesceMs: 2 * MINUTE,
-    minGapMs: 10 * MINUTE,
-  };
-  const rt = await testRuntime({ clock, config: { mail } });
-  const mailbox = await startMailbox();
-  const transport = smtpTransport(mailbox.url);
-  const options = mailWorkOptions(rt.config);
-  const db = rt.database.db;
-  // The mail cursor starts at the end of the log: make it before anything happens.
-  await collectMailMoments({ db, clock }, options);
+  const { rt, mailbox, transport, work } = await startMailWork();
   const org = await makeOrganisation(rt, { name: 'Notariskantoor Jansen' });
   const newJob = async (reference: string, locale: 'nl' | 'en') => {
     const { jobId } = await createJob(org.ctx, {
@@ -45,13 +27,6 @@ async function setup() {
       workflowId: org.workflowId,
     });
     return { jobId, stepId: (await getJob(org.ctx, jobId)).steps[1]?.id ?? '' };
-  };
-  /** Past the gap between a job's messages, then one pass of the mail work. */
-  const work = async () => {
-    clock.advance(11 * MINUTE);
-    while ((await collectMailMoments({ db, clock }, options)) > 0) {}
-    while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
-    while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
   };
   return { rt, mailbox, transport, org, newJob, work };
 }

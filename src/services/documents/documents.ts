@@ -180,7 +180,11 @@ export async function replaceDocument(
       },
     });
     // Asked again of the new version, while the customer can still decide.
-    if (updated.signoffRequested && updated.visibleToCustomer && (await jobIsOpen(tx, jobId)))
+    if (
+      updated.signoffRequested &&
+      updated.visibleToCustomer &&
+      (await loadJob(tx, ctx, jobId)).status === 'open'
+    )
       await openDocumentSignoff(tx, ctx, updated, version);
     return staffDocument(tx, updated);
   });
@@ -345,6 +349,3 @@ async function insertVersion(tx: Db, ctx: Ctx, doc: DocumentRow, version: number
 /** The tracker's cached content is keyed on the job's change time (and its newest event). */
 const touchJob = (tx: Db, ctx: Ctx, jobId: string) =>
   tx.update(jobs).set({ updatedAt: ctx.clock.now() }).where(eq(jobs.id, jobId));
-
-const jobIsOpen = async (tx: Db, jobId: string) =>
-  (await tx.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId)))[0]?.status === 'open';
