@@ -59,10 +59,9 @@ const growth = await section('growth', () => runGrowth());
 const renderPerEvent = await section('renderPerEvent', () => runRenderPerEvent());
 const scaleOut = await section('scaleOut', () => runScaleOut());
 const times = [...new Set(measuredAt.values())].sort();
-const when =
-  times.length === 1
-    ? `Recorded ${times[0]} UTC`
-    : `Recorded in parts (\`BENCH_ONLY\`): ${[...measuredAt].map(([name, at]) => `${name} ${at}`).join(', ')} UTC,`;
+const when = only
+  ? `Recorded in parts (\`BENCH_ONLY=${only.join(',')}\`): ${[...measuredAt].map(([name, at]) => `${name} ${at}`).join(', ')} UTC,`
+  : `Recorded ${times[0]}–${times.at(-1)?.slice(11)} UTC`;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
