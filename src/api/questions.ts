@@ -45,6 +45,9 @@ export const TurnOut = z
       .enum(['tracker', 'email'])
       .nullable()
       .openapi({ description: 'How the customer replied' }),
+    paid: z.boolean().openapi({
+      description: 'A paid consult the customer accepted (GET /jobs/{jobId}/consults): answered first',
+    }),
     photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })),
   })
   .openapi('Turn');
@@ -74,6 +77,7 @@ const turnOut = (q: PublicQuestion): z.infer<typeof TurnOut> => ({
   answeredAt: iso(q.answeredAt),
   answeredBy: q.answeredBy,
   answerChannel: q.answerChannel,
+  paid: q.paid,
   photos: q.photos,
 });
 

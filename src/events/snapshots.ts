@@ -107,5 +107,7 @@ export type PublicQuestion = {
   askedByPerson: { name: string; role: string } | null;
   /** How the customer replied to a specialist's question. */
   answerChannel: ReplyChannel | null;
+  /** A paid consult (docs/decisions/consults.md): it goes first with the specialist. */
+  paid: boolean;
   photos: { url: string; width: number; height: number }[];
 };

@@ -1,0 +1,40 @@
+import type { Locale } from './messages';
+
+/**
+ * What customers and staff read about paid consults (docs/decisions/consults.md): the offer beside the
+ * tracker's question form, the consent it needs, and the marks in the specialist's and console's lists.
+ */
+const en = {
+  offerHeading: 'Or pay for expert time',
+  /** "15 minutes with the notary: € 25.00 excl. VAT (€ 30.25 incl. VAT)" */
+  offerLine: '{title}: {net} excl. VAT ({gross} incl. VAT)',
+  offerMinutes: '{minutes} minutes, with priority: your question goes first.',
+  choose: 'Ask this as a paid consult ({gross} incl. VAT)',
+  consent: 'I agree that this consult is charged to me and added to the costs of this job.',
+  consentLabel: 'I agree to pay {gross} incl. VAT for this consult',
+  send: 'Ask the paid consult',
+  free: 'Not choosing it keeps your question free, answered as usual.',
+  sent: 'Your paid consult has been sent to {name}. The fee is in the costs below.',
+  sentTeam: 'Your paid consult has been sent. The fee is in the costs below.',
+  paid: 'Paid consult',
+  paidPriority: 'Paid consult, answer first',
+};
+
+const nl: typeof en = {
+  offerHeading: 'Of betaal voor tijd van de expert',
+  offerLine: '{title}: {net} excl. btw ({gross} incl. btw)',
+  offerMinutes: '{minutes} minuten, met voorrang: uw vraag gaat voor.',
+  choose: 'Stel dit als betaald consult ({gross} incl. btw)',
+  consent:
+    'Ik ga ermee akkoord dat dit consult mij in rekening wordt gebracht en bij de kosten van deze opdracht komt.',
+  consentLabel: 'Ik ga akkoord met {gross} incl. btw voor dit consult',
+  send: 'Betaald consult vragen',
+  free: 'Kiest u het niet, dan blijft uw vraag gratis en beantwoorden we die zoals altijd.',
+  sent: 'Uw betaalde consult is naar {name} gestuurd. De kosten staan hieronder.',
+  sentTeam: 'Uw betaalde consult is verstuurd. De kosten staan hieronder.',
+  paid: 'Betaald consult',
+  paidPriority: 'Betaald consult, eerst beantwoorden',
+};
+
+export const consultMessages: Record<Locale, typeof en> = { en, nl };
+export type ConsultMessages = typeof en;

@@ -1,0 +1,347 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import {
+  type Consult,
+  type ConsultOffer,
+  consultOffers,
+  consults,
+  costLines,
+  organisations,
+  questions,
+  type Specialist,
+  signoffs,
+  specialists,
+  steps,
+} from '../../../db/schema';
+import { consultMessages } from '../../i18n/consults';
+import type { Locale } from '../../i18n/messages';
+import { answeringStep, insertQuestion, type PublicQuestion, plainText } from '../customer-voice/questions';
+import { type Evidence, publicSignoff, sha256Hex } from '../documents/signoffs';
+import { loadJob } from '../jobs/load';
+import { type PublicCostLine, publicCostLine } from '../jobs/views';
+import { type Ctx, type Db, inTransaction } from '../platform/context';
+import { conflict, invalid, notFound } from '../platform/errors';
+import { appendEvent } from '../platform/events';
+import { newId } from '../platform/ids';
+import { LIMITS } from '../platform/limits';
+import { lineNetCents, vatCents } from '../platform/money';
+
+/**
+ * Paid expert time (docs/decisions/consults.md): the customer sees an offer's price before asking and,
+ * with their consent, asks a paid consult instead of the free question. One transaction writes the
+ * question (paid, so it goes first), an `actual` `fee` cost line and the approval record the product
+ * keeps for approved lines (a `cost_line` sign-off with the hash of the terms as shown), or nothing.
+ */
+
+/** An offer as the tracker shows it: both languages (the page picks the reader's). */
+export type TrackerOffer = Pick<
+  ConsultOffer,
+  'id' | 'titleNl' | 'titleEn' | 'minutes' | 'priceCents' | 'vatRateBp'
+>;
+
+export const offerTitle = (offer: Pick<ConsultOffer, 'titleNl' | 'titleEn'>, locale: Locale) =>
+  locale === 'nl' ? offer.titleNl : offer.titleEn;
+
+/**
+ * The offer's terms as the customer is shown them in their language: the tracker's form sends them back,
+ * and a consult asked on terms that changed since is refused (409 `consult_changed`), so nobody pays a
+ * price they were not shown. Pure: the tracker renders it.
+ */
+export const consultTerms = (offer: TrackerOffer, locale: Locale): string =>
+  JSON.stringify([offer.id, offerTitle(offer, locale), offer.minutes, offer.priceCents, offer.vatRateBp]);
+
+/** The price with VAT, as the tracker shows it beside the price without. */
+export const offerPrice = (offer: Pick<ConsultOffer, 'priceCents' | 'vatRateBp'>) => {
+  const net = lineNetCents({ kind: 'fee', quantityMilli: 1000, unitPriceCents: offer.priceCents });
+  return { netCents: net, grossCents: net + vatCents(net, offer.vatRateBp) };
+};
+
+/**
+ * The offer shown at each step of a job: one for the role of whoever answers there, else the workflow's
+ * first other offer (its consult then goes to the offer's role on the job, or the step's specialist).
+ */
+export async function offersByStep(
+  db: Db,
+  organisationId: string,
+  workflowId: string | null,
+  stepRows: { id: string; status: string; assigneeId: string | null }[],
+): Promise<Record<string, TrackerOffer>> {
+  if (!workflowId || stepRows.length === 0) return {};
+  const offers = await db
+    .select()
+    .from(consultOffers)
+    .where(and(eq(consultOffers.organisationId, organisationId), eq(consultOffers.workflowId, workflowId)))
+    .orderBy(asc(consultOffers.createdAt), asc(consultOffers.id));
+  if (offers.length === 0) return {};
+  const ids = [...new Set(stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])))];
+  const people = ids.length
+    ? await db
+        .select({ id: specialists.id, roleId: specialists.roleId })
+        .from(specialists)
+        .where(inArray(specialists.id, ids))
+    : [];
+  const roleOf = new Map(people.map((p) => [p.id, p.roleId]));
+  const out: Record<string, TrackerOffer> = {};
+  for (const s of stepRows) {
+    const answering = answeringStep(stepRows, s.id);
+    const role = answering?.assigneeId ? roleOf.get(answering.assigneeId) : null;
+    const offer = offers.find((o) => role && o.roleId === role) ?? offers.find((o) => !o.roleId) ?? offers[0];
+    if (offer) out[s.id] = shown(offer);
+  }
+  return out;
+}
+
+const shown = (o: ConsultOffer): TrackerOffer => ({
+  id: o.id,
+  titleNl: o.titleNl,
+  titleEn: o.titleEn,
+  minutes: o.minutes,
+  priceCents: o.priceCents,
+  vatRateBp: o.vatRateBp,
+});
+
+export type ConsultInput = {
+  offerId: string;
+  stepId?: string | null;
+  body: string;
+  /** The terms as the customer was shown them (`consultTerms`). */
+  terms: string;
+  /** The consent box was ticked. */
+  consent: boolean;
+  /** The language the terms were shown in. */
+  locale: Locale;
+};
+
+export type ConsultView = {
+  id: string;
+  jobId: string;
+  stepId: string | null;
+  questionId: string;
+  costLineId: string;
+  signoffId: string;
+  offerId: string;
+  expertId: string | null;
+  title: string;
+  locale: Locale;
+  minutes: number;
+  priceCents: number;
+  vatRateBp: number;
+  createdAt: number;
+  /** The question as it stands now (answered or not). */
+  answered: boolean;
+};
+
+export type ConsultResult = {
+  consult: ConsultView;
+  question: PublicQuestion;
+  costLine: PublicCostLine;
+};
+
+/**
+ * The customer asks a paid consult (actor `customer`, on the tracker or through its API). Refusals write
+ * nothing: another organisation's or workflow's offer is not found, a closed job 409 `job_closed`,
+ * terms that changed since they were shown 409 `consult_changed`, no consent 422 on `consent`.
+ */
+export async function requestConsult(
+  ctx: Ctx,
+  jobId: string,
+  input: ConsultInput,
+  evidence: Evidence = { ip: null, userAgent: null },
+): Promise<ConsultResult> {
+  if (ctx.actor.type !== 'customer') throw invalid('channel', 'channel_not_yours');
+  const body = plainText('body', input.body, LIMITS.question);
+  const locale: Locale = input.locale === 'nl' ? 'nl' : 'en';
+  return inTransaction(ctx, async (tx) => {
+    const job = await loadJob(tx, ctx, jobId);
+    const [offer] = await tx
+      .select()
+      .from(consultOffers)
+      .where(
+        and(
+          eq(consultOffers.id, input.offerId),
+          eq(consultOffers.organisationId, ctx.organisationId),
+          eq(consultOffers.workflowId, job.workflowId ?? ''),
+        ),
+      );
+    if (!offer) throw notFound('consult offer');
+    if (job.status !== 'open') throw conflict('job_closed', { status: job.status }, { status: job.status });
+    if (input.terms !== consultTerms(offer, locale)) throw conflict('consult_changed');
+    if (!input.consent) throw invalid('consent', 'confirm_required');
+    const expert = await expertOnJob(tx, jobId, offer.roleId, input.stepId ?? null);
+    const question = await insertQuestion(
+      tx,
+      ctx,
+      jobId,
+      { stepId: input.stepId ?? null, body, channel: 'tracker' },
+      { effortMinutes: null, recorderId: null },
+      { paid: true, expert },
+    );
+    const now = ctx.clock.now();
+    const title = offerTitle(offer, locale);
+    const assigneeId = expert?.id ?? (await assigneeOf(tx, question.id));
+    const [line] = await tx
+      .insert(costLines)
+      .values({
+        id: newId('cost'),
+        jobId,
+        stepId: question.stepId,
+        specialistId: assigneeId,
+        kind: 'fee',
+        description: title,
+        quantityMilli: 1000,
+        unitPriceCents: offer.priceCents,
+        vatRateBp: offer.vatRateBp,
+        state: 'actual',
+        estimateNetCents: null,
+        explanation: null,
+        photoId: null,
+        decidedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!line) throw new Error('cost line insert returned no row');
+    const [org] = await tx
+      .select({ currency: organisations.currency })
+      .from(organisations)
+      .where(eq(organisations.id, ctx.organisationId));
+    // What the customer agreed to, as canonical JSON (hashed, kept with the record): the offer's terms as
+    // shown, and the line they make (its `line` is read back like any approved line's).
+    const content = JSON.stringify({
+      subject: 'cost_line',
+      consult: { offerId: offer.id, title, minutes: offer.minutes, locale },
+      currency: org?.currency ?? 'EUR',
+      line: {
+        id: line.id,
+        kind: line.kind,
+        description: line.description,
+        quantityMilli: line.quantityMilli,
+        unitPriceCents: line.unitPriceCents,
+        vatRateBp: line.vatRateBp,
+        netCents: lineNetCents(line),
+        explanation: null,
+      },
+    });
+    const [record] = await tx
+      .insert(signoffs)
+      .values({
+        id: newId('sign'),
+        organisationId: ctx.organisationId,
+        jobId,
+        subject: 'cost_line',
+        costLineId: line.id,
+        status: 'signed',
+        requestedAt: now,
+        decidedAt: now,
+        ip: evidence.ip,
+        userAgent: evidence.userAgent?.slice(0, 512) ?? null,
+        sha256: sha256Hex(content),
+        content,
+        consentText: consultMessages[locale].consent,
+        locale,
+      })
+      .returning();
+    if (!record) throw new Error('sign-off insert returned no row');
+    const [row] = await tx
+      .insert(consults)
+      .values({
+        id: newId('cst'),
+        organisationId: ctx.organisationId,
+        jobId,
+        stepId: question.stepId,
+        questionId: question.id,
+        costLineId: line.id,
+        signoffId: record.id,
+        offerId: offer.id,
+        expertId: line.specialistId,
+        title,
+        locale,
+        minutes: offer.minutes,
+        priceCents: offer.priceCents,
+        vatRateBp: offer.vatRateBp,
+        createdAt: now,
+      })
+      .returning();
+    if (!row) throw new Error('consult insert returned no row');
+    const people = await tx
+      .select()
+      .from(specialists)
+      .where(eq(specialists.id, line.specialistId ?? ''));
+    const costLine = publicCostLine(line, people[0]);
+    await appendEvent(tx, ctx, {
+      jobId,
+      stepId: line.stepId,
+      type: 'cost_line.added',
+      payload: { costLine },
+    });
+    const consult = consultView(row, false);
+    await appendEvent(tx, ctx, {
+      jobId,
+      stepId: line.stepId,
+      type: 'consult.requested',
+      payload: { consult, signoff: publicSignoff(record), assigneeId: line.specialistId },
+    });
+    return { consult, question, costLine };
+  });
+}
+
+async function assigneeOf(tx: Db, questionId: string): Promise<string | null> {
+  const [q] = await tx
+    .select({ assigneeId: questions.assigneeId })
+    .from(questions)
+    .where(eq(questions.id, questionId));
+  return q?.assigneeId ?? null;
+}
+
+/**
+ * Who answers a consult with a role: the job's specialist with that role (on the step asked about, else
+ * the step in progress, else the first), if active; null leaves it to the question's routing.
+ */
+async function expertOnJob(
+  tx: Db,
+  jobId: string,
+  roleId: string | null,
+  stepId: string | null,
+): Promise<Specialist | null> {
+  if (!roleId) return null;
+  const rows = await tx
+    .select({ step: steps, person: specialists })
+    .from(steps)
+    .innerJoin(specialists, eq(specialists.id, steps.assigneeId))
+    .where(and(eq(steps.jobId, jobId), eq(specialists.roleId, roleId), eq(specialists.active, true)))
+    .orderBy(asc(steps.position));
+  const pick =
+    rows.find((r) => r.step.id === stepId) ??
+    rows.find((r) => r.step.status === 'active' || r.step.status === 'blocked') ??
+    rows[0];
+  return pick?.person ?? null;
+}
+
+const consultView = (row: Consult, answered: boolean): ConsultView => ({
+  id: row.id,
+  jobId: row.jobId,
+  stepId: row.stepId,
+  questionId: row.questionId,
+  costLineId: row.costLineId,
+  signoffId: row.signoffId,
+  offerId: row.offerId,
+  expertId: row.expertId,
+  title: row.title,
+  locale: row.locale,
+  minutes: row.minutes,
+  priceCents: row.priceCents,
+  vatRateBp: row.vatRateBp,
+  createdAt: row.createdAt,
+  answered,
+});
+
+/** A job's consults for staff (another organisation's job is not found), oldest first. */
+export async function jobConsults(ctx: Ctx, jobId: string): Promise<ConsultView[]> {
+  await loadJob(ctx.db, ctx, jobId);
+  const rows = await ctx.db
+    .select({ consult: consults, answeredAt: questions.answeredAt })
+    .from(consults)
+    .innerJoin(questions, eq(questions.id, consults.questionId))
+    .where(and(eq(consults.jobId, jobId), eq(consults.organisationId, ctx.organisationId)))
+    .orderBy(asc(consults.createdAt), asc(consults.id));
+  return rows.map((r) => consultView(r.consult, r.answeredAt !== null));
+}
