@@ -1,8 +1,8 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { jobs, steps } from './jobs';
 import { organisations } from './organisations';
-import { roles, specialists } from './specialists';
 import { questions } from './questions';
+import { roles, specialists } from './specialists';
 import { workflows } from './workflows';
 
 /**
