@@ -14,8 +14,7 @@ const en = {
   consentLabel: 'I agree to pay {gross} incl. VAT for this consult',
   send: 'Ask the paid consult',
   free: 'Not choosing it keeps your question free, answered as usual.',
-  sent: 'Your paid consult has been sent to {name}. The fee is in the costs below.',
-  sentTeam: 'Your paid consult has been sent. The fee is in the costs below.',
+  sent: 'Your paid consult has been sent and is answered first. The fee is in the costs of this job.',
   paid: 'Paid consult',
   paidPriority: 'Paid consult, answer first',
 };
@@ -30,8 +29,7 @@ const nl: typeof en = {
   consentLabel: 'Ik ga akkoord met {gross} incl. btw voor dit consult',
   send: 'Betaald consult vragen',
   free: 'Kiest u het niet, dan blijft uw vraag gratis en beantwoorden we die zoals altijd.',
-  sent: 'Uw betaalde consult is naar {name} gestuurd. De kosten staan hieronder.',
-  sentTeam: 'Uw betaalde consult is verstuurd. De kosten staan hieronder.',
+  sent: 'Uw betaalde consult is verstuurd en wordt als eerste beantwoord. De kosten staan bij de kosten van deze opdracht.',
   paid: 'Betaald consult',
   paidPriority: 'Betaald consult, eerst beantwoorden',
 };

@@ -23,7 +23,10 @@ import { conflict, invalid, notFound } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
-import { lineNetCents, vatCents } from '../platform/money';
+import { lineNetCents } from '../platform/money';
+import { consultTerms, offerTitle, type TrackerOffer } from './terms';
+
+export { consultTerms, offerPrice, offerTitle, type TrackerOffer } from './terms';
 
 /**
  * Paid expert time (docs/decisions/consults.md): the customer sees an offer's price before asking and,
@@ -31,29 +34,6 @@ import { lineNetCents, vatCents } from '../platform/money';
  * question (paid, so it goes first), an `actual` `fee` cost line and the approval record the product
  * keeps for approved lines (a `cost_line` sign-off with the hash of the terms as shown), or nothing.
  */
-
-/** An offer as the tracker shows it: both languages (the page picks the reader's). */
-export type TrackerOffer = Pick<
-  ConsultOffer,
-  'id' | 'titleNl' | 'titleEn' | 'minutes' | 'priceCents' | 'vatRateBp'
->;
-
-export const offerTitle = (offer: Pick<ConsultOffer, 'titleNl' | 'titleEn'>, locale: Locale) =>
-  locale === 'nl' ? offer.titleNl : offer.titleEn;
-
-/**
- * The offer's terms as the customer is shown them in their language: the tracker's form sends them back,
- * and a consult asked on terms that changed since is refused (409 `consult_changed`), so nobody pays a
- * price they were not shown. Pure: the tracker renders it.
- */
-export const consultTerms = (offer: TrackerOffer, locale: Locale): string =>
-  JSON.stringify([offer.id, offerTitle(offer, locale), offer.minutes, offer.priceCents, offer.vatRateBp]);
-
-/** The price with VAT, as the tracker shows it beside the price without. */
-export const offerPrice = (offer: Pick<ConsultOffer, 'priceCents' | 'vatRateBp'>) => {
-  const net = lineNetCents({ kind: 'fee', quantityMilli: 1000, unitPriceCents: offer.priceCents });
-  return { netCents: net, grossCents: net + vatCents(net, offer.vatRateBp) };
-};
 
 /**
  * The offer shown at each step of a job: one for the role of whoever answers there, else the workflow's

@@ -18,7 +18,7 @@ import type { Regions } from './view-cache';
  */
 export function askFormOf(
   view: TrackerView,
-  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed' | 'found' | 'answeredAt'> = {
+  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed' | 'found' | 'answeredAt' | 'consultedAt'> = {
     askedAt: null,
     continuedAt: null,
     failed: null,
@@ -29,6 +29,7 @@ export function askFormOf(
   return {
     answererFor: (stepId) => answeringStep(steps, stepId)?.assignee ?? null,
     answerMinutes: view.organisation.answerMinutes,
+    offerFor: (stepId) => view.consultOffers[stepId] ?? null,
     ...own,
   };
 }

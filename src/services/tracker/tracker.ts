@@ -3,6 +3,8 @@ import { param, prepared } from '../../../db/prepared';
 import { events, jobs, notifyPreferences, organisations, publishedAnswers } from '../../../db/schema';
 import { localizeStep, localText } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
+import { offersByStep } from '../consults/consults';
+import type { TrackerOffer } from '../consults/terms';
 import { feedbackFor } from '../customer-voice/feedback';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
@@ -159,6 +161,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     signoffs,
     invoices,
     answers,
+    consultOffers,
   ] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
@@ -173,6 +176,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     jobSignoffs(db, job.id),
     job.status === 'done' ? jobInvoices(db, job.id) : [],
     job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
+    job.status === 'open' ? offersByStep(db, organisation.id, job.workflowId, stepRows) : {},
   ]);
   // Booked steps only: a job without a booking reads nothing more.
   const booked = stepRows.some((s) => s.windowStartsAt !== null);
@@ -220,6 +224,8 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     questions,
     /** Published answers of the job's workflow (open jobs): "Others asked at this step". */
     answers: placed,
+    /** The paid consult offered beside each step's question form (open jobs; docs/decisions/consults.md). */
+    consultOffers: consultOffers as Record<string, TrackerOffer>,
     ratable,
     /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
     feedback: feedback && {
