@@ -12,6 +12,7 @@ import {
 import { createConsultOffer, updateConsultOffer } from '../../src/services/consults/offers';
 import { askQuestion, jobQuestions, openQuestions } from '../../src/services/customer-voice/questions';
 import { sha256Hex } from '../../src/services/documents/signoffs';
+import { questionInsights } from '../../src/services/insights/figures';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
@@ -184,5 +185,40 @@ describe('paid consults', () => {
       .where(and(eq(questions.jobId, jobId), eq(questions.paid, true)));
     expect(rows).toHaveLength(1);
     expect((await jobQuestions(db, jobId))[0]?.paid).toBe(true);
+  });
+
+  it('insights count paid consults and their revenue excl. VAT per step (tracker channel only)', async () => {
+    const fresh = await makeOrganisation(rt);
+    const own = await createConsultOffer(fresh.ctx, {
+      workflowId: fresh.workflowId,
+      titleNl: 'Kwartier met de monteur',
+      titleEn: 'Fifteen minutes with the mechanic',
+      minutes: 15,
+      priceCents: 2000,
+      vatRateBp: 2100,
+    });
+    const { jobId } = await createJob(fresh.ctx, { ...sampleJob(), workflowId: fresh.workflowId });
+    const [first] = (await getJob(fresh.ctx, jobId)).steps;
+    const asker = contextFor(rt, fresh.id, { type: 'customer', id: null });
+    for (const body of ['Eerste', 'Tweede']) {
+      await requestConsult(asker, jobId, {
+        offerId: own.id,
+        stepId: first?.id ?? null,
+        body,
+        terms: consultTerms(own, 'en'),
+        consent: true,
+        locale: 'en',
+      });
+    }
+    await askQuestion(asker, jobId, { stepId: first?.id ?? null, body: 'Gratis', channel: 'tracker' });
+    const q = await questionInsights(fresh.ctx, {});
+    expect(q.total).toMatchObject({ asked: 3, consults: 2, consultNetCents: 4000 });
+    expect(q.byChannel.find((c) => c.channel === 'tracker')).toMatchObject({ consults: 2 });
+    expect(q.byChannel.find((c) => c.channel === 'phone')).toMatchObject({ consults: 0, consultNetCents: 0 });
+    expect(q.byStep.filter((s) => s.consults > 0)).toEqual([
+      expect.objectContaining({ position: 0, consults: 2, consultNetCents: 4000 }),
+    ]);
+    // Another organisation's figures hold none of them.
+    expect((await questionInsights(other.ctx, {})).total.consults).toBe(0);
   });
 });
