@@ -67,7 +67,6 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'signoff.signed': { say: 'signoff' },
   'signoff.declined': { say: 'signoff' },
   'question.asked': { say: 'question' },
-  // Said by its `question.asked` in the same batch.
   'consult.requested': null,
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },

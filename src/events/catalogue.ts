@@ -319,10 +319,10 @@ export const EVENTS = {
   /**
    * The customer asked a paid consult (docs/decisions/consults.md): beside its `question.asked` and the
    * fee's `cost_line.added`, the terms they agreed to and the record of that (`signoff`); `assigneeId`
-   * is the expert it went to.
+   * is the expert it went to. Internal (webhooks carry it): the customer sees the question and the fee.
    */
   'consult.requested': entry(
-    'customer',
+    'internal',
     z.object({
       consult: z.object({
         id,

@@ -126,4 +126,20 @@ describe('paid consults in a real browser', () => {
     expect(await page.locator('section.costs').innerText()).toContain('15 minutes with the notary');
     await context.close();
   });
+
+  it('the console page that keeps the offers is axe clean in Dutch and English', async () => {
+    for (const [locale, heading] of [
+      ['nl', 'Betaalde consulten: Testament'],
+      ['en', 'Paid consults: Testament'],
+    ] as const) {
+      admin.client.jar.set('ok_lang', locale);
+      const staff = await signedIn(admin.client, locale === 'nl' ? 'nl-NL' : 'en-GB');
+      const page = await staff.newPage();
+      await page.goto(`${product.url}/console/workflows/${workflowId}/consults`);
+      await page.getByRole('heading', { name: heading }).waitFor({ timeout: 10_000 });
+      expect(await axeViolations(page), `offers page, ${locale}`).toEqual([]);
+      await staff.close();
+    }
+    admin.client.jar.set('ok_lang', 'nl');
+  });
 });
