@@ -13,10 +13,12 @@ import { createConsultOffer, updateConsultOffer } from '../../src/services/consu
 import { askQuestion, jobQuestions, openQuestions } from '../../src/services/customer-voice/questions';
 import { sha256Hex } from '../../src/services/documents/signoffs';
 import { questionInsights } from '../../src/services/insights/figures';
+import { listInvoices } from '../../src/services/invoices/read';
 import { createJob } from '../../src/services/jobs/create-job';
 import { cancelJob } from '../../src/services/jobs/job-admin';
 import { getJob } from '../../src/services/jobs/read-job';
 import { makeOrganisation, refusal, sampleJob, testRuntime } from '../helpers';
+import { finishJob, withInvoiceDetails } from '../invoices/fixtures';
 
 /** Paid expert time asked on the tracker (docs/decisions/consults.md): all three rows, or nothing. */
 const rt = await testRuntime();
@@ -123,6 +125,11 @@ describe('paid consults', () => {
     // The job's cost table and totals hold it like any line.
     const detail = await getJob(org.ctx, jobId);
     expect(detail.costLines.map((l) => l.id)).toContain(result.costLine.id);
+    // And the invoice: a normal cost line.
+    await withInvoiceDetails(rt, org);
+    await finishJob(org.ctx, jobId);
+    const [invoice] = await listInvoices(org.ctx, jobId);
+    expect(invoice).toMatchObject({ netCents: 2500, vatCents: 525, grossCents: 3025 });
   });
 
   it('puts the paid question first in the specialist’s list', async () => {
