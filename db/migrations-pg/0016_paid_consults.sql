@@ -17,6 +17,7 @@ CREATE TABLE "consults" (
 );
 --> statement-breakpoint
 ALTER TABLE "questions" ADD COLUMN "paid" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "questions" ADD COLUMN "talk_at" bigint;--> statement-breakpoint
 ALTER TABLE "consults" ADD CONSTRAINT "consults_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "consults" ADD CONSTRAINT "consults_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "consults" ADD CONSTRAINT "consults_step_id_steps_id_fk" FOREIGN KEY ("step_id") REFERENCES "public"."steps"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -24,4 +24,5 @@ CREATE TABLE `consults` (
 CREATE INDEX `consults_job` ON `consults` (`job_id`,`created_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `consults_question` ON `consults` (`question_id`);--> statement-breakpoint
 CREATE INDEX `consults_org` ON `consults` (`organisation_id`,`created_at`);--> statement-breakpoint
-ALTER TABLE `questions` ADD `paid` integer DEFAULT false NOT NULL;
+ALTER TABLE `questions` ADD `paid` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `questions` ADD `talk_at` integer;

@@ -994,6 +994,7 @@ export const questions = pgTable(
     mailFrom: text('mail_from'),
     mailSubject: text('mail_subject'),
     paid: boolean('paid').notNull().default(false),
+    talkAt: bigint('talk_at', { mode: 'number' }),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),

@@ -77,6 +77,8 @@ export const questions = sqliteTable(
      * question goes first in the specialist's lists. Its terms, fee line and approval are in `consults`.
      */
     paid: integer('paid', { mode: 'boolean' }).notNull().default(false),
+    /** A paid consult's time to talk, chosen from the expert's free slots (null: none asked). */
+    talkAt: integer('talk_at'),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),

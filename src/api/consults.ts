@@ -240,6 +240,9 @@ const TrackerOfferOut = z
     vatRateBp: z.number().int(),
     grossCents: z.number().int(),
     terms: z.string().openapi({ description: 'Send back unchanged with POST /track/{token}/consults' }),
+    talk: z
+      .array(z.object({ startsAt: z.string(), endsAt: z.string() }))
+      .openapi({ description: 'The expert’s free times to talk (`talkAt`); empty: no time is offered' }),
   })
   .openapi('TrackerConsultOffer');
 
@@ -267,6 +270,10 @@ const AskConsultBody = z
       .openapi({ description: 'The offer’s `terms` as shown (GET …/consult-offers)' }),
     consent: z.boolean().openapi({ description: 'The customer agreed to pay the price shown' }),
     lang: z.enum(['nl', 'en']).openapi({ description: 'The language the terms were shown in' }),
+    talkAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'One of the offer’s `talk` times (its start); absent: no time to talk' }),
   })
   .openapi('AskConsult');
 
@@ -314,6 +321,7 @@ export const trackConsultRoutes = (rt: Runtime) =>
         vatRateBp: o.vatRateBp,
         grossCents: offerPrice(o).grossCents,
         terms: consultTerms(o, locale),
+        talk: (o.talk ?? []).map((t) => ({ startsAt: iso(t.startsAt) ?? '', endsAt: iso(t.endsAt) ?? '' })),
       }));
       return c.json({ offers }, 200);
     })
@@ -321,12 +329,12 @@ export const trackConsultRoutes = (rt: Runtime) =>
       const { token } = c.req.valid('param');
       const found = await findTrackedJob(rt.database.db, token);
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
-      const { lang, ...input } = c.req.valid('json');
+      const { lang, talkAt, ...input } = c.req.valid('json');
       const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
       const { consult } = await requestConsult(
         ctx,
         found.job.id,
-        { ...input, locale: lang },
+        { ...input, locale: lang, talkAt: talkAt ? Date.parse(talkAt) : null },
         { ip: clientIp(c, rt.config.trustedProxies), userAgent: c.req.header('user-agent') ?? null },
       );
       return c.json({ consult: consultOut(consult) }, 201);

@@ -48,6 +48,10 @@ export const TurnOut = z
     paid: z.boolean().openapi({
       description: 'A paid consult the customer accepted (GET /jobs/{jobId}/consults): answered first',
     }),
+    talkAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A paid consult’s time to talk, chosen from the expert’s free slots' }),
     photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })),
   })
   .openapi('Turn');
@@ -78,6 +82,7 @@ const turnOut = (q: PublicQuestion): z.infer<typeof TurnOut> => ({
   answeredBy: q.answeredBy,
   answerChannel: q.answerChannel,
   paid: q.paid,
+  talkAt: iso(q.talkAt),
   photos: q.photos,
 });
 

@@ -140,6 +140,7 @@ export default function StepQuestions(props: Props) {
                     id={id}
                     t={t}
                     f={props.f}
+                    now={props.now}
                     error={failed()?.field === 'consent' ? failed()?.error : undefined}
                   />
                 )}
@@ -162,9 +163,11 @@ function ConsultOffer(props: {
   id: (name: string) => string;
   t: TrackerMessages;
   f: ReturnType<typeof formatters>;
+  now: number;
   error: string | undefined;
 }) {
   const c = props.t.consult;
+  const talk = (props.offer.talk ?? []).filter((s) => s.startsAt > props.now);
   const locale = props.f.locale;
   const price = offerPrice(props.offer);
   const gross = props.f.money(price.grossCents);
@@ -182,6 +185,17 @@ function ConsultOffer(props: {
       <input type="hidden" name="offerId" value={props.offer.id} />
       <input type="hidden" name="terms" value={consultTerms(props.offer, locale)} />
       <input type="hidden" name="lang" value={locale} />
+      <Show when={talk.length > 0}>
+        <label for={props.id('talk')}>{c.talk}</label>
+        <select id={props.id('talk')} name="talkAt">
+          <option value="">{c.noTalk}</option>
+          <For each={talk}>
+            {(slot) => (
+              <option value={String(slot.startsAt)}>{props.f.when(slot.startsAt, props.now)}</option>
+            )}
+          </For>
+        </select>
+      </Show>
       <p class="consent">
         <input
           type="checkbox"
@@ -303,6 +317,9 @@ export function QuestionItem(props: {
             {q.answer}
           </p>
         </div>
+      </Show>
+      <Show when={q.talkAt}>
+        {(at) => <p class="meta">{fill(t.consult.talkAt, { time: props.f.when(at(), props.now) })}</p>}
       </Show>
       <Show when={props.last && props.ask && q.answer}>
         <Continue {...props} kind="follow_up" />

@@ -109,6 +109,7 @@ const question: z.ZodType<PublicQuestion> = z.object({
   answerChannel: z.enum(REPLY_CHANNELS).nullable().default(null),
   // Questions logged before paid consults were free.
   paid: z.boolean().default(false),
+  talkAt: time.nullable().default(null),
   photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })).default([]),
 });
 

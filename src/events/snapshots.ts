@@ -109,5 +109,7 @@ export type PublicQuestion = {
   answerChannel: ReplyChannel | null;
   /** A paid consult (docs/decisions/consults.md): it goes first with the specialist. */
   paid: boolean;
+  /** A paid consult's time to talk, when one was chosen. */
+  talkAt: number | null;
   photos: { url: string; width: number; height: number }[];
 };

@@ -15,6 +15,9 @@ const en = {
   send: 'Ask the paid consult',
   free: 'Not choosing it keeps your question free, answered as usual.',
   sent: 'Your paid consult has been sent and is answered first. The fee is in the costs of this job.',
+  talk: 'A time to talk (optional)',
+  noTalk: 'No time needed: answer in writing',
+  talkAt: 'Time to talk: {time}',
   paid: 'Paid consult',
   paidPriority: 'Paid consult, answer first',
   console: {
@@ -52,6 +55,9 @@ const nl: typeof en = {
   send: 'Betaald consult vragen',
   free: 'Kiest u het niet, dan blijft uw vraag gratis en beantwoorden we die zoals altijd.',
   sent: 'Uw betaalde consult is verstuurd en wordt als eerste beantwoord. De kosten staan bij de kosten van deze opdracht.',
+  talk: 'Een tijd om te spreken (niet verplicht)',
+  noTalk: 'Geen tijd nodig: schriftelijk antwoorden',
+  talkAt: 'Tijd om te spreken: {time}',
   paid: 'Betaald consult',
   paidPriority: 'Betaald consult, eerst beantwoorden',
   console: {

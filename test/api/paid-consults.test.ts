@@ -43,9 +43,18 @@ describe('paid consults over the API', () => {
       priceCents: 2500,
       grossCents: 3025,
     });
-    const { terms, stepId } = offers.json.offers[0];
+    const { terms, stepId, talk } = offers.json.offers[0];
+    expect(talk.length).toBeGreaterThan(0);
     const asked = await call('POST', `/track/${trackerToken}/consults`, {
-      body: { offerId: offer.id, stepId, body: 'Are my brakes fine?', terms, consent: true, lang: 'en' },
+      body: {
+        offerId: offer.id,
+        stepId,
+        body: 'Are my brakes fine?',
+        terms,
+        consent: true,
+        lang: 'en',
+        talkAt: talk[0].startsAt,
+      },
       headers: { 'user-agent': 'ApiTest/1.0' },
     });
     expect(asked.status).toBe(201);
@@ -64,7 +73,11 @@ describe('paid consults over the API', () => {
       expect.objectContaining({ kind: 'fee', state: 'actual', description: '15 minutes with the inspector' }),
     ]);
     const threads = await call('GET', `/jobs/${jobId}/threads`, { key: a.key });
-    expect(threads.json.threads[0].turns[0]).toMatchObject({ paid: true, body: 'Are my brakes fine?' });
+    expect(threads.json.threads[0].turns[0]).toMatchObject({
+      paid: true,
+      body: 'Are my brakes fine?',
+      talkAt: talk[0].startsAt,
+    });
   });
 
   it('refuses: another organisation (404), changed terms (409), no consent (422), closed job (409)', async () => {

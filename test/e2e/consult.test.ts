@@ -79,6 +79,18 @@ describe('paid consults in a real browser', () => {
     expect(await axeViolations(page), 'tracker with the offer, nl').toEqual([]);
     await page.getByLabel('Uw vraag').first().focus();
     await page.keyboard.type('Kan ik mijn testament ook op afstand tekenen?');
+    // A time to talk, from the expert's free slots: the first one, chosen with the arrow key.
+    const talk = offer.getByLabel('Een tijd om te spreken (niet verplicht)');
+    await talk.focus({ timeout: 10_000 });
+    await page.keyboard.press('ArrowDown');
+    const chosen = await talk.evaluate(
+      (el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '',
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(chosen).not.toBe('Geen tijd nodig: schriftelijk antwoorden');
     await offer.getByRole('checkbox').focus();
     await page.keyboard.press('Space');
     await offer.getByRole('button').focus();
@@ -87,6 +99,7 @@ describe('paid consults in a real browser', () => {
     const costs = page.locator('section.costs');
     expect(await costs.innerText({ timeout: 10_000 })).toContain('15 minuten met de notaris');
     expect(await page.locator('.paid-consult').first().innerText()).toBe('Betaald consult');
+    await page.getByText(`Tijd om te spreken: ${chosen}`).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await context.close();
 
@@ -99,6 +112,7 @@ describe('paid consults in a real browser', () => {
       'Kan ik mijn testament ook op afstand tekenen?',
     );
     expect(await first.locator('.badge.paid').innerText()).toBe('Betaald consult, eerst beantwoorden');
+    expect(await first.innerText()).toContain('Tijd om te spreken:');
     expect(await axeViolations(console), 'console questions with a paid consult').toEqual([]);
     await staff.close();
   });

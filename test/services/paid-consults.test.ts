@@ -228,4 +228,26 @@ describe('paid consults', () => {
     // Another organisation's figures hold none of them.
     expect((await questionInsights(other.ctx, {})).total.consults).toBe(0);
   });
+
+  it('takes a time to talk from the expert’s free slots, once; a taken or made-up time is refused', async () => {
+    const { jobId } = await newJob();
+    const jobSteps = await db.select().from(stepTable).where(eq(stepTable.jobId, jobId));
+    const shownOffers = await offersByStep(db, org.id, org.workflowId, jobSteps, rt.clock.now());
+    const talk = Object.values(shownOffers)[0]?.talk ?? [];
+    expect(talk.length).toBeGreaterThan(1);
+    const [first] = talk;
+    const asked = await requestConsult(customer, jobId, ask({ talkAt: first?.startsAt ?? 0 }));
+    expect(asked.question.talkAt).toBe(first?.startsAt);
+    // The slot is the expert's now: not offered again, and refused when sent anyway.
+    const again = await offersByStep(db, org.id, org.workflowId, jobSteps, rt.clock.now());
+    expect(Object.values(again)[0]?.talk?.map((s) => s.startsAt)).not.toContain(first?.startsAt);
+    const before = await written(jobId);
+    const taken = await refusal(requestConsult(customer, jobId, ask({ talkAt: first?.startsAt ?? 0 })));
+    expect([taken.kind, taken.details?.field]).toEqual(['invalid', 'talkAt']);
+    const madeUp = await refusal(
+      requestConsult(customer, jobId, ask({ talkAt: (first?.startsAt ?? 0) + 7 })),
+    );
+    expect([madeUp.kind, madeUp.details?.field]).toEqual(['invalid', 'talkAt']);
+    expect(await written(jobId)).toEqual(before);
+  });
 });

@@ -66,6 +66,8 @@ const trackerForm = z.object({
   terms: text(2000),
   lang: text(2),
   consent: text(8),
+  /** A time to talk (ms), or empty. */
+  talkAt: text(16),
 });
 
 /**
@@ -183,6 +185,7 @@ export async function handleTrackerPost(
           terms: fields.terms,
           consent: fields.consent === '1',
           locale: fields.lang === 'nl' ? 'nl' : 'en',
+          talkAt: fields.talkAt ? Number(fields.talkAt) : null,
         },
         client,
       );

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import {
   type Consult,
   type ConsultOffer,
@@ -9,11 +9,14 @@ import {
   questions,
   type Specialist,
   signoffs,
+  slotLoads,
   specialists,
   steps,
 } from '../../../db/schema';
 import { consultMessages } from '../../i18n/consults';
 import type { Locale } from '../../i18n/messages';
+import { calendarFor } from '../calendar/calendars';
+import { type Slot, slotsBetween } from '../calendar/working-time';
 import { answeringStep, insertQuestion, type PublicQuestion, plainText } from '../customer-voice/questions';
 import { type Evidence, publicSignoff, sha256Hex } from '../documents/signoffs';
 import { loadJob } from '../jobs/load';
@@ -24,6 +27,7 @@ import { appendEvent } from '../platform/events';
 import { newId } from '../platform/ids';
 import { LIMITS } from '../platform/limits';
 import { lineNetCents } from '../platform/money';
+import { takePlace } from '../slots/booking';
 import { consultTerms, offerTitle, type TrackerOffer } from './terms';
 
 export { consultTerms, offerPrice, offerTitle, type TrackerOffer } from './terms';
@@ -43,7 +47,8 @@ export async function offersByStep(
   db: Db,
   organisationId: string,
   workflowId: string | null,
-  stepRows: { id: string; status: string; assigneeId: string | null }[],
+  stepRows: { id: string; status: string; assigneeId: string | null; position?: number }[],
+  now: number = Date.now(),
 ): Promise<Record<string, TrackerOffer>> {
   if (!workflowId || stepRows.length === 0) return {};
   const offers = await db
@@ -55,19 +60,74 @@ export async function offersByStep(
   const ids = [...new Set(stepRows.flatMap((s) => (s.assigneeId ? [s.assigneeId] : [])))];
   const people = ids.length
     ? await db
-        .select({ id: specialists.id, roleId: specialists.roleId })
+        .select({ id: specialists.id, roleId: specialists.roleId, active: specialists.active })
         .from(specialists)
         .where(inArray(specialists.id, ids))
     : [];
-  const roleOf = new Map(people.map((p) => [p.id, p.roleId]));
+  const person = new Map(people.map((p) => [p.id, p]));
+  const slots = new Map<string, Slot[]>();
   const out: Record<string, TrackerOffer> = {};
   for (const s of stepRows) {
     const answering = answeringStep(stepRows, s.id);
-    const role = answering?.assigneeId ? roleOf.get(answering.assigneeId) : null;
+    const role = answering?.assigneeId ? person.get(answering.assigneeId)?.roleId : null;
     const offer = offers.find((o) => role && o.roleId === role) ?? offers.find((o) => !o.roleId) ?? offers[0];
-    if (offer) out[s.id] = shown(offer);
+    if (!offer) continue;
+    // Who would answer: the job's specialist with the offer's role, else whoever answers at this step.
+    const withRole = (r: (typeof stepRows)[number]) =>
+      !!r.assigneeId && !!offer.roleId && person.get(r.assigneeId)?.roleId === offer.roleId;
+    const expertStep =
+      [s, ...stepRows.filter((r) => r.status === 'active' || r.status === 'blocked'), ...stepRows].find(
+        (r) => withRole(r) && person.get(r.assigneeId ?? '')?.active,
+      ) ?? answering;
+    const expertId =
+      expertStep?.assigneeId && person.get(expertStep.assigneeId)?.active ? expertStep.assigneeId : null;
+    const key = `${expertId}|${offer.minutes}`;
+    if (expertId && !slots.has(key))
+      slots.set(key, await freeTalkSlots(db, organisationId, workflowId, expertId, offer.minutes, now));
+    out[s.id] = { ...shown(offer), talk: (expertId && slots.get(key)) || [] };
   }
   return out;
+}
+
+/** Times to talk: from an hour ahead, the next few working days, this many at most on the tracker. */
+export const TALK = { leadMinutes: 60, horizonDays: 5, shown: 8 } as const;
+const talkKey = (expertId: string) => `consult:${expertId}`;
+
+/**
+ * An expert's free times to talk: slots of the consult's length in the working calendar of the job's
+ * workflow (else the organisation's) that no other consult with this expert took (`slot_loads`, one
+ * place per start). None when the calendar has no working time ahead.
+ */
+export async function freeTalkSlots(
+  db: Db,
+  organisationId: string,
+  workflowId: string | null,
+  expertId: string,
+  minutes: number,
+  now: number,
+  /** How many (the tracker shows `TALK.shown`); null: all, to check a choice. */
+  limit: number | null = TALK.shown,
+): Promise<Slot[]> {
+  const calendar = await calendarFor(db, organisationId, workflowId);
+  const from = now + TALK.leadMinutes * 60_000;
+  const to = now + TALK.horizonDays * 86_400_000;
+  const candidates = slotsBetween(calendar, minutes, from, to);
+  if (candidates.length === 0) return [];
+  const taken = await db
+    .select({ startsAt: slotLoads.startsAt })
+    .from(slotLoads)
+    .where(
+      and(
+        eq(slotLoads.organisationId, organisationId),
+        eq(slotLoads.capacityKey, talkKey(expertId)),
+        gte(slotLoads.startsAt, from),
+        lt(slotLoads.startsAt, to),
+        gte(slotLoads.taken, 1),
+      ),
+    );
+  const busy = new Set(taken.map((t) => t.startsAt));
+  const free = candidates.filter((c) => !busy.has(c.startsAt));
+  return limit === null ? free : free.slice(0, limit);
 }
 
 const shown = (o: ConsultOffer): TrackerOffer => ({
@@ -89,6 +149,8 @@ export type ConsultInput = {
   consent: boolean;
   /** The language the terms were shown in. */
   locale: Locale;
+  /** A time to talk, one of the expert's free slots (`freeTalkSlots`); absent or null: none. */
+  talkAt?: number | null;
 };
 
 export type ConsultView = {
@@ -153,11 +215,21 @@ export async function requestConsult(
       jobId,
       { stepId: input.stepId ?? null, body, channel: 'tracker' },
       { effortMinutes: null, recorderId: null },
-      { paid: true, expert },
+      { paid: true, expert, talkAt: input.talkAt ?? null },
     );
     const now = ctx.clock.now();
     const title = offerTitle(offer, locale);
     const assigneeId = expert?.id ?? (await assigneeOf(tx, question.id));
+    if (input.talkAt != null) {
+      // Only a free slot of the expert it went to, taken in this transaction (or everything is undone).
+      const free = assigneeId
+        ? await freeTalkSlots(tx, ctx.organisationId, job.workflowId, assigneeId, offer.minutes, now, null)
+        : [];
+      if (!assigneeId || !free.some((f) => f.startsAt === input.talkAt))
+        throw invalid('talkAt', 'not_a_slot');
+      if (!(await takePlace(tx, ctx.organisationId, talkKey(assigneeId), input.talkAt, 1)))
+        throw conflict('slot_full');
+    }
     const [line] = await tx
       .insert(costLines)
       .values({

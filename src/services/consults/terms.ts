@@ -11,7 +11,10 @@ import { lineNetCents, vatCents } from '../platform/money';
 export type TrackerOffer = Pick<
   ConsultOffer,
   'id' | 'titleNl' | 'titleEn' | 'minutes' | 'priceCents' | 'vatRateBp'
->;
+> & {
+  /** The expert's free times to talk (the tracker drops those already past); none: no time is offered. */
+  talk?: { startsAt: number; endsAt: number }[];
+};
 
 export const offerTitle = (offer: Pick<ConsultOffer, 'titleNl' | 'titleEn'>, locale: Locale) =>
   locale === 'nl' ? offer.titleNl : offer.titleEn;

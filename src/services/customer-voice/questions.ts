@@ -58,6 +58,7 @@ export const publicQuestion = (q: Question, people: Map<string, Specialist>): Pu
   askedByPerson: person(q.askedById ? people.get(q.askedById) : undefined),
   answerChannel: q.answerChannel,
   paid: q.paid,
+  talkAt: q.talkAt,
   photos: q.photos.map((p) => ({ url: mediaUrl(p.id), width: p.width, height: p.height })),
 });
 
@@ -264,7 +265,7 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
 }
 
 /** Who answers a paid consult (docs/decisions/consults.md): its expert, or the step's specialist when none. */
-export type QuestionRouting = { paid: true; expert: Specialist | null };
+export type QuestionRouting = { paid: true; expert: Specialist | null; talkAt?: number | null };
 
 /**
  * The question's row and its event, inside the caller's transaction: `askQuestion`'s, and a paid
@@ -329,6 +330,7 @@ export async function insertQuestion(
       recordedById: checked.recorderId,
       effortMinutes,
       paid: !!consult?.paid,
+      talkAt: consult?.talkAt ?? null,
       askedAt: now,
       dueAt: answerDueAt(calendar, now, minutes, route.about),
     })

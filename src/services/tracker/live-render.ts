@@ -97,8 +97,8 @@ export function trackerRenderer(db: Db, now: () => number): Renderer {
       .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
       .where(eq(jobs.id, jobId));
     if (!found) return out;
-    const view = await trackerViewOf(db, found);
     const at = now();
+    const view = await trackerViewOf(db, found, at);
     for (const locale of locales)
       out.set(locale, { regions: renderRegions(view, locale, at), render: ++renders });
     return out;

@@ -139,7 +139,7 @@ export type TrackedRows = {
 };
 
 /** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
-export async function trackerViewOf(db: Db, found: TrackedRows) {
+export async function trackerViewOf(db: Db, found: TrackedRows, now: number = Date.now()) {
   const { job, organisation } = found;
   // Read the log position first: anything committed after it is replayed by the stream, and
   // replaying is harmless because every live event carries a full snapshot of what it changed.
@@ -176,7 +176,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     jobSignoffs(db, job.id),
     job.status === 'done' ? jobInvoices(db, job.id) : [],
     job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
-    job.status === 'open' ? offersByStep(db, organisation.id, job.workflowId, stepRows) : {},
+    job.status === 'open' ? offersByStep(db, organisation.id, job.workflowId, stepRows, now) : {},
   ]);
   // Booked steps only: a job without a booking reads nothing more.
   const booked = stepRows.some((s) => s.windowStartsAt !== null);
