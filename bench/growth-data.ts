@@ -33,8 +33,10 @@ import type { Ctx, Db } from '../src/services/platform/context';
  * ids and references made unique, times moved into the past), inserted in multi-row statements, one
  * transaction per chunk. The specialists' kept rating aggregates are recomputed at the end.
  *
- * Cached in the system's tmp dir, keyed by size, the migrations and GENERATOR_VERSION, so a second
- * run reuses the database (a 100k database is a few GB and takes minutes to build).
+ * Cached in the system's tmp dir, keyed by size and GENERATOR_VERSION, so a second run reuses the
+ * database (a 100k database is a few GB and takes minutes to build). A cached database made before later
+ * migrations is brought forward by running them on it (what an upgrade does to a live database); the
+ * history it holds is the same either way.
  */
 export type GrowthData = {
   /** `file:` URL of the database (read it, do not write it: it is shared by later runs). */
@@ -49,6 +51,8 @@ export type GrowthData = {
   trackerToken: string;
   /** The database file's size, for bytes per job. */
   bytes: number;
+  /** Which migrations have run on it (`migrationsKey`). */
+  migrations?: string;
 };
 
 /** Part of the cache key: raise it when what this file writes changes. */
@@ -65,13 +69,13 @@ const MAX_ARGS = 30_000;
 
 const JOB_TABLES = ['steps', 'notes', 'cost_lines', 'questions', 'ratings', 'kudos', 'events'] as const;
 
-export function growthCacheKey(): string {
+/** A hash of the migration files: which schema a cached database has. */
+export function migrationsKey(): string {
   const hash = createHash('sha256');
   const folder = new URL('../db/migrations/', import.meta.url);
   for (const name of readdirSync(folder).sort()) {
     if (name.endsWith('.sql')) hash.update(name).update(readFileSync(new URL(name, folder)));
   }
-  hash.update(GENERATOR_VERSION);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -81,16 +85,28 @@ export async function growthData(
   dir = join(tmpdir(), 'open-kitchen-growth'),
 ): Promise<GrowthData> {
   mkdirSync(dir, { recursive: true });
-  const base = join(dir, `growth-${finishedJobs}-${growthCacheKey()}`);
+  const base = join(dir, `growth-${finishedJobs}-${GENERATOR_VERSION}`);
   if (existsSync(`${base}.json`) && existsSync(`${base}.db`)) {
-    return JSON.parse(readFileSync(`${base}.json`, 'utf8')) as GrowthData;
+    const cached = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as GrowthData;
+    if (cached.migrations === migrationsKey()) return cached;
+    const database = await openDatabase(cached.url);
+    await migrateDatabase(database.db);
+    await database.close();
+    const migrated = { ...cached, bytes: fileSize(`${base}.db`), migrations: migrationsKey() };
+    writeFileSync(`${base}.json`, JSON.stringify(migrated, null, 2));
+    return migrated;
   }
   const building = `${base}.building.db`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
   const meta = await build(`file:${building}`, finishedJobs);
   renameSync(building, `${base}.db`);
   for (const suffix of ['-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
-  const data: GrowthData = { ...meta, url: `file:${base}.db`, bytes: fileSize(`${base}.db`) };
+  const data: GrowthData = {
+    ...meta,
+    url: `file:${base}.db`,
+    bytes: fileSize(`${base}.db`),
+    migrations: migrationsKey(),
+  };
   writeFileSync(`${base}.json`, JSON.stringify(data, null, 2));
   return data;
 }

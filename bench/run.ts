@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { bundleWidget, WIDGET_BUDGET, widgetSizes } from '../src/widget/bundle';
 import { runBodyLimit } from './body-limit';
@@ -20,21 +20,49 @@ import { runWrites } from './writes';
 /** `npm run bench`: builds if needed, runs every benchmark, writes bench/RESULTS.md. */
 if (!existsSync('dist/server/entry.mjs')) execSync('npx astro build', { stdio: 'inherit' });
 
-const fanout = await runFanout();
-const stalled = await runStalled();
-const stepPost = await runStepPost();
-const page = await runTrackerPage();
-const history = await runTrackerHistory();
-const push = await runPush();
+/**
+ * Each benchmark's result is kept in bench/tmp/results/NAME.json with the time it was measured. A full run
+ * measures every one; `BENCH_ONLY=scaleOut,trackerPage npm run bench` measures only those and reads the
+ * others from their last full measurement, and the results say which rows were measured when.
+ */
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const measuredAt = new Map<string, string>();
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const file = `bench/tmp/results/${name}.json`;
+  if (only && !only.includes(name)) {
+    if (!existsSync(file)) throw new Error(`BENCH_ONLY: no earlier result for ${name} (${file}); run it too`);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { at: string; result: T };
+    measuredAt.set(name, kept.at);
+    return kept.result;
+  }
+  const result = await run();
+  const at = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  mkdirSync('bench/tmp/results', { recursive: true });
+  writeFileSync(file, JSON.stringify({ at, result }));
+  measuredAt.set(name, at);
+  return result;
+}
+
+const fanout = await section('fanout', () => runFanout());
+const stalled = await section('stalled', () => runStalled());
+const stepPost = await section('stepPost', () => runStepPost());
+const page = await section('trackerPage', () => runTrackerPage());
+const history = await section('trackerHistory', () => runTrackerHistory());
+const push = await section('push', () => runPush());
 const widget = widgetSizes(await bundleWidget());
-const insights = await runInsights();
-const knowledge = await runKnowledgeSearch();
-const bodyLimit = await runBodyLimit();
-const mail = await runMail();
-const writes = await runWrites();
-const growth = await runGrowth();
-const renderPerEvent = await runRenderPerEvent();
-const scaleOut = await runScaleOut();
+const insights = await section('insights', () => runInsights());
+const knowledge = await section('knowledgeSearch', () => runKnowledgeSearch());
+const bodyLimit = await section('bodyLimit', () => runBodyLimit());
+const mail = await section('mail', () => runMail());
+const writes = await section('writes', () => runWrites());
+const growth = await section('growth', () => runGrowth());
+const renderPerEvent = await section('renderPerEvent', () => runRenderPerEvent());
+const scaleOut = await section('scaleOut', () => runScaleOut());
+const times = [...new Set(measuredAt.values())].sort();
+const when =
+  times.length === 1
+    ? `Recorded ${times[0]} UTC`
+    : `Recorded in parts (\`BENCH_ONLY\`): ${[...measuredAt].map(([name, at]) => `${name} ${at}`).join(', ')} UTC,`;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio: number) => `×${ratio.toFixed(2)}`;
@@ -44,7 +72,7 @@ const rps = (r: { rps: number; p50: number; p99: number }) =>
 const lines = [
   '# Benchmark results',
   '',
-  `Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${availableParallelism()} cores, Node ${process.version}.`,
+  `${when} by \`npm run bench\` on ${availableParallelism()} cores, Node ${process.version}.`,
   'Each figure is compared with a baseline measured in the same run; budgets from docs/budgets.md.',
   '',
   '| measure | ours | baseline | ratio | budget | |',

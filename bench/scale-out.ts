@@ -11,7 +11,7 @@ import { createApiKey } from '../src/services/organisation/api-keys';
 import { ensureRoles, roleKey } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Ctx } from '../src/services/platform/context';
-import { type App, findHaproxy, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
+import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
 import { now, percentile, prepareData } from './harness';
 import { type WrkResult, wrk } from './wrk';
 
@@ -19,7 +19,9 @@ import { type WrkResult, wrk } from './wrk';
  * Issue 16's scale-out figures (`npm run bench`, or alone: `npx tsx bench/scale-out.ts [seconds] [rounds]`):
  * - step posts (wrk, 16 connections, the request of bench/step-post.ts) through HAProxy (ops/haproxy.cfg) to
  *   1, 2 and 3 app processes (`node dist/server.mjs`) on one PostgreSQL database, in alternating rounds
- *   (medians), as ratios to 1 process; in the same rounds the libSQL default: one process on a file, direct;
+ *   (medians), as ratios to 1 process; in the same rounds the libSQL default: one process on a file, direct,
+ *   and the same file with round robin instead of its tenant affinity (docs/decisions/tenant-affinity.md)
+ *   for 2 and 3 processes. All of it for one organisation (one key) and for 8 (a key each, in turn);
  * - cross-process latency: an API call to process A until the event is parsed by each of 1,000 stream
  *   clients of process B (no load balancer in between), default settings (a 5 s safety poll: any poll floor
  *   would show);
@@ -296,46 +298,90 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     }
     const libsqlApp = await startApp({ DATABASE_URL: libsql.url, LOG_LEVEL: 'warn' });
     stops.push(() => stopApp(libsqlApp));
-    const proxies: Awaited<ReturnType<typeof startHaproxy>>[] = [];
+    // pgN: ops/haproxy.cfg (writes with a key to the key's process); rrN: the same with round robin.
+    const proxies: Record<string, string> = {};
     for (const n of [1, 2, 3]) {
       const proxy = await startHaproxy(haproxy, apps.slice(0, n));
-      proxies.push(proxy);
+      proxies[`pg${n}`] = proxy.origin;
+      stops.push(proxy.stop);
+    }
+    for (const n of [2, 3]) {
+      const proxy = await startHaproxy(haproxy, apps.slice(0, n), { roundRobin: true });
+      proxies[`rr${n}`] = proxy.origin;
       stops.push(proxy.stop);
     }
 
     // Step posts: libSQL direct, then PostgreSQL behind HAProxy with 1, 2, 3 processes, in rounds.
-    const sides = ['libsql', 'pg1', 'pg2', 'pg3'] as const;
-    const origin = (side: (typeof sides)[number]) =>
-      side === 'libsql' ? libsqlApp.url : (proxies[Number(side.slice(2)) - 1]?.origin as string);
-    const dataOf = (side: (typeof sides)[number]) => (side === 'libsql' ? libsql : data);
+    const sides = ['libsql', 'pg1', 'pg2', 'pg3', 'rr2', 'rr3'] as const;
+    type Side = (typeof sides)[number];
+    const origin = (side: Side) => (side === 'libsql' ? libsqlApp.url : (proxies[side] as string));
+    const dataOf = (side: Side) => (side === 'libsql' ? libsql : data);
     for (const side of sides) stepPosts(origin(side), dataOf(side), 1); // warm-up: JIT, statement paths
-    const runs: Record<(typeof sides)[number], WrkResult[]> = { libsql: [], pg1: [], pg2: [], pg3: [] };
+    const runs = Object.fromEntries(sides.map((side) => [side, [] as WrkResult[]])) as Record<
+      Side,
+      WrkResult[]
+    >;
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) runs[side].push(stepPosts(origin(side), dataOf(side), seconds));
     }
-    const post = {
-      libsql: medianRun(runs.libsql),
-      pg1: medianRun(runs.pg1),
-      pg2: medianRun(runs.pg2),
-      pg3: medianRun(runs.pg3),
-    };
+    const post = Object.fromEntries(sides.map((side) => [side, medianRun(runs[side])])) as Record<
+      Side,
+      WrkResult
+    >;
     for (const side of sides)
       console.log(
         `scale-out step posts ${side}: ${runs[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
       );
-    // The same posts spread over the organisations, PostgreSQL behind HAProxy with 1, 2, 3 processes.
-    const pgSides = ['pg1', 'pg2', 'pg3'] as const;
+    // The same posts spread over the organisations, PostgreSQL behind HAProxy with 1, 2, 3 processes; and
+    // how the affinity spread the organisations' writes over the processes (answered writes per process).
+    const pgSides = ['pg1', 'pg2', 'pg3', 'rr2', 'rr3'] as const;
+    type PgSide = (typeof pgSides)[number];
     for (const side of pgSides) manyOrganisationPosts(origin(side), data, 1);
-    const manyRuns: Record<(typeof pgSides)[number], WrkResult[]> = { pg1: [], pg2: [], pg3: [] };
+    const written = () =>
+      Promise.all(
+        apps.map((a) => metric(a.url, 'openkitchen_http_requests_total', 'method="PUT"', 'status="200"')),
+      );
+    const spread: Record<PgSide, number[]> = {
+      pg1: [0, 0, 0],
+      pg2: [0, 0, 0],
+      pg3: [0, 0, 0],
+      rr2: [0, 0, 0],
+      rr3: [0, 0, 0],
+    };
+    const manyRuns = Object.fromEntries(pgSides.map((side) => [side, [] as WrkResult[]])) as Record<
+      PgSide,
+      WrkResult[]
+    >;
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? pgSides : [...pgSides].reverse();
-      for (const side of order) manyRuns[side].push(manyOrganisationPosts(origin(side), data, seconds));
+      for (const side of order) {
+        const before = await written();
+        manyRuns[side].push(manyOrganisationPosts(origin(side), data, seconds));
+        const after = await written();
+        for (const i of [0, 1, 2])
+          spread[side][i] = (spread[side][i] ?? 0) + (after[i] ?? 0) - (before[i] ?? 0);
+      }
     }
-    const many = { pg1: medianRun(manyRuns.pg1), pg2: medianRun(manyRuns.pg2), pg3: medianRun(manyRuns.pg3) };
+    const many = Object.fromEntries(pgSides.map((side) => [side, medianRun(manyRuns[side])])) as Record<
+      PgSide,
+      WrkResult
+    >;
     for (const side of pgSides)
       console.log(
-        `scale-out step posts over ${ORGANISATIONS} organisations ${side}: ${manyRuns[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
+        `scale-out step posts over ${ORGANISATIONS} organisations ${side}: ${manyRuns[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s; ` +
+          `share per process ${spread[side]
+            .map(
+              (n) =>
+                `${(
+                  (100 * n) /
+                    Math.max(
+                      1,
+                      spread[side].reduce((a, b) => a + b, 0),
+                    )
+                ).toFixed(0)}%`,
+            )
+            .join(' / ')}`,
       );
 
     // Cross-process latency: API on process A, streams on process B.
@@ -366,11 +412,21 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     const loadAfter = (await import('node:os')).loadavg()[0] ?? 0;
 
     const ratio = (r: WrkResult) => r.rps / post.pg1.rps;
+    const share = (side: PgSide) => {
+      const total = spread[side].reduce((a, b) => a + b, 0);
+      return spread[side].map((n) => (total ? n / total : 0));
+    };
     const show = (r: WrkResult) =>
       `${r.rps.toFixed(0)} req/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors)`;
     console.log(
       `scale-out step posts (wrk ${CONNECTIONS} connections, medians of ${rounds} × ${seconds} s): libSQL ${show(post.libsql)}; ` +
-        `PostgreSQL via HAProxy 1 process ${show(post.pg1)}, 2 ${show(post.pg2)} (×${ratio(post.pg2).toFixed(2)}), 3 ${show(post.pg3)} (×${ratio(post.pg3).toFixed(2)})`,
+        `PostgreSQL via HAProxy 1 process ${show(post.pg1)}, 2 ${show(post.pg2)} (×${ratio(post.pg2).toFixed(2)}), 3 ${show(post.pg3)} (×${ratio(post.pg3).toFixed(2)}); ` +
+        `round robin 2 ${show(post.rr2)} (×${ratio(post.rr2).toFixed(2)}), 3 ${show(post.rr3)} (×${ratio(post.rr3).toFixed(2)})`,
+    );
+    const manyRatio = (r: WrkResult) => r.rps / many.pg1.rps;
+    console.log(
+      `scale-out step posts over ${ORGANISATIONS} organisations: 1 process ${show(many.pg1)}, 2 ${show(many.pg2)} (×${manyRatio(many.pg2).toFixed(2)}), 3 ${show(many.pg3)} (×${manyRatio(many.pg3).toFixed(2)}); ` +
+        `round robin 2 ${show(many.rr2)} (×${manyRatio(many.rr2).toFixed(2)}), 3 ${show(many.rr3)} (×${manyRatio(many.rr3).toFixed(2)})`,
     );
     console.log(
       `scale-out cross-process latency (API on A → ${SUBSCRIBERS} streams on B): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms; ` +
@@ -382,7 +438,8 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     return {
       post,
       many,
-      ratios: { pg2: ratio(post.pg2), pg3: ratio(post.pg3) },
+      ratios: { pg2: ratio(post.pg2), pg3: ratio(post.pg3), rr2: ratio(post.rr2), rr3: ratio(post.rr3) },
+      spread: { pg2: share('pg2'), pg3: share('pg3') },
       latency,
       sameProcess,
       idlePerSecond,
@@ -405,13 +462,16 @@ export type ScaleOut = Awaited<ReturnType<typeof runScaleOut>>;
 export function scaleOutRows(s: ScaleOut): string[] {
   const x = (r: number) => `×${r.toFixed(2)}`;
   const rps = (r: WrkResult) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms`;
+  const pct = (shares: number[]) => shares.map((f) => `${(100 * f).toFixed(0)}%`).join(' / ');
   const how = `wrk, ${s.connections} connections, medians of ${s.rounds} alternating rounds of ${s.seconds} s`;
   return [
-    `| step posts on PostgreSQL through HAProxy (ops/haproxy.cfg), 2 app processes (${how}) | ${rps(s.post.pg2)} | ${rps(s.post.pg1)} (1 process, same proxy and database) | ${x(s.ratios.pg2)} | no loss (≥ ×0.9) | ${s.ratios.pg2 >= 0.9 ? 'met' : '**missed**'} |`,
+    `| step posts on PostgreSQL through HAProxy (ops/haproxy.cfg: writes with a key to the key's process), one organisation, 2 app processes (${how}) | ${rps(s.post.pg2)} | ${rps(s.post.pg1)} (1 process, same proxy and database) | ${x(s.ratios.pg2)} | no loss (≥ ×0.9) | ${s.ratios.pg2 >= 0.9 ? 'met' : '**missed**'} |`,
     `| same, 3 app processes | ${rps(s.post.pg3)} | ${rps(s.post.pg1)} | ${x(s.ratios.pg3)} | no loss (≥ ×0.9) | ${s.ratios.pg3 >= 0.9 ? 'met' : '**missed**'} |`,
     `| same step posts spread over ${ORGANISATIONS} organisations (each request the next one's job and key), PostgreSQL, 1 app process | ${rps(s.many.pg1)} | ${rps(s.post.pg1)} (one organisation, 1 process, same rounds) | ${x(s.many.pg1.rps / s.post.pg1.rps)} | reported | |`,
     `| same, ${ORGANISATIONS} organisations, 2 app processes | ${rps(s.many.pg2)} | ${rps(s.many.pg1)} (${ORGANISATIONS} organisations, 1 process) | ${x(s.many.pg2.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg2.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
-    `| same, ${ORGANISATIONS} organisations, 3 app processes | ${rps(s.many.pg3)} | ${rps(s.many.pg1)} | ${x(s.many.pg3.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg3.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
+    `| same, ${ORGANISATIONS} organisations, 3 app processes (writes per process ${pct(s.spread.pg3)}) | ${rps(s.many.pg3)} | ${rps(s.many.pg1)} | ${x(s.many.pg3.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg3.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
+    `| the same file with round robin instead of the affinity (as before docs/decisions/tenant-affinity.md), one organisation, 2 / 3 app processes, same rounds | ${s.post.rr2.rps.toFixed(0)} / ${s.post.rr3.rps.toFixed(0)} req/s | ${rps(s.post.pg1)} (1 process) | ${x(s.ratios.rr2)} / ${x(s.ratios.rr3)} | reported (affinity: ${x(s.ratios.pg2)} / ${x(s.ratios.pg3)}) | |`,
+    `| same round robin, ${ORGANISATIONS} organisations, 2 / 3 app processes | ${s.many.rr2.rps.toFixed(0)} / ${s.many.rr3.rps.toFixed(0)} req/s | ${rps(s.many.pg1)} (1 process) | ${x(s.many.rr2.rps / s.many.pg1.rps)} / ${x(s.many.rr3.rps / s.many.pg1.rps)} | reported (affinity: ${x(s.many.pg2.rps / s.many.pg1.rps)} / ${x(s.many.pg3.rps / s.many.pg1.rps)}) | |`,
     `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
     `| API call to process A → event parsed by ${SUBSCRIBERS.toLocaleString('en')} streams of process B, PostgreSQL (LISTEN/NOTIFY; safety poll 5 s), 5 warm-up calls then 50 | p50 ${s.latency.p50.toFixed(1)} ms, p99 ${s.latency.p99.toFixed(1)} ms | p50 ${s.sameProcess.p50.toFixed(1)} ms, p99 ${s.sameProcess.p99.toFixed(1)} ms (API call to B itself, same run) | ${x(s.latency.p99 / s.sameProcess.p99)} (p99) | p99 ≤ 50 ms | ${s.latency.p99 <= 50 ? 'met' : '**missed**'} |`,
     `| transactions per second an idle process makes on PostgreSQL (pg_stat_database, 10 s, no streams, no traffic) | ${s.idlePerSecond.toFixed(2)}/s with background work; ${s.idleApiOnly.toFixed(2)}/s with \`BACKGROUND_WORK=0\` | | | about 0 | ${s.idlePerSecond <= 0.5 ? 'met' : '**missed**'} |`,

@@ -80,22 +80,35 @@ export async function startApp(env: Record<string, string>): Promise<App> {
   return { url, child, output };
 }
 
-/** HAProxy in the foreground on ops/haproxy.cfg, in front of up to three apps; resolves when it answers. */
-export async function startHaproxy(binary: string, apps: { url: string }[]) {
+/**
+ * HAProxy in the foreground on ops/haproxy.cfg, in front of up to three apps; resolves when it answers.
+ * `roundRobin`: the file with its request backend's tenant affinity (the hash of a write's API key)
+ * replaced by plain round robin, as it was before docs/decisions/tenant-affinity.md — for the benchmark's
+ * comparison.
+ */
+export async function startHaproxy(binary: string, apps: { url: string }[], { roundRobin = false } = {}) {
   const port = await freePort();
   const hostPort = (url: string) => new URL(url).host;
   const env: Record<string, string> = { OK_BIND: `127.0.0.1:${port}` };
   for (const [i, app] of apps.entries()) env[`OK_APP${i + 1}`] = hostPort(app.url);
   // Fewer than three processes: the same file without the server lines of the missing ones.
   let config = 'ops/haproxy.cfg';
-  if (apps.length < 3) {
-    config = join(tmpdir(), `ok-haproxy-${process.pid}-${apps.length}.cfg`);
-    const lines = readFileSync('ops/haproxy.cfg', 'utf8').split('\n');
+  if (apps.length < 3 || roundRobin) {
+    config = join(tmpdir(), `ok-haproxy-${process.pid}-${apps.length}${roundRobin ? '-rr' : ''}.cfg`);
+    let lines = readFileSync('ops/haproxy.cfg', 'utf8').split('\n');
     const wanted = (line: string) => {
       const server = /^\s*server app(\d+)\s/.exec(line);
       return !server || Number(server[1]) <= apps.length;
     };
-    writeFileSync(config, lines.filter(wanted).join('\n'));
+    lines = lines.filter(wanted);
+    if (roundRobin) {
+      const affinity = (line: string) => /^\s*(http-request set-var\(txn\.affinity\)|hash-type )/.test(line);
+      const hashed = lines.findIndex((line) => /^\s*balance hash var\(txn\.affinity\)/.test(line));
+      if (hashed < 0) throw new Error('ops/haproxy.cfg: no `balance hash var(txn.affinity)` to replace');
+      lines[hashed] = '    balance roundrobin';
+      lines = lines.filter((line) => !affinity(line));
+    }
+    writeFileSync(config, lines.join('\n'));
   }
   const proxy = spawnRaised(binary, ['-db', '-f', config], env);
   const origin = `http://127.0.0.1:${port}`;

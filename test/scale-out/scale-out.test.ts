@@ -1,14 +1,15 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { and, eq, gt, max } from 'drizzle-orm';
+import { eq, gt, max } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries, events, logCursors } from '../../db/schema';
 import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
+import { createApiKey } from '../../src/services/organisation/api-keys';
 import { customerEventsSince } from '../../src/services/tracker/tracker';
-import { FAST_ENV, makeOrganisation, sampleJob, testRuntime } from '../helpers';
+import { FAST_ENV, makeOrganisation, sampleJob, type TestOrg, testRuntime } from '../helpers';
 import { ON_POSTGRES } from '../postgres';
 import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from './cluster';
 
@@ -20,6 +21,12 @@ import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from '
  * once and in order (those on the killed process reconnected with Last-Event-ID), every acknowledged
  * write is in the database, and every webhook was delivered once per event and endpoint to a local
  * receiver (counted by distinct `webhook-id`: a retry keeps it).
+ *
+ * Writes with an API key go to the process the key hashes to (tenant affinity,
+ * docs/decisions/tenant-affinity.md), so the writes come from six organisations, each with its own key,
+ * two on each process (a probe finds where a key goes; an organisation that lands on a full process gets
+ * another key). After the kill, the killed process's organisations move to the survivors and their writes
+ * go on being acknowledged; the other organisations stay where they were (consistent hashing).
  *
  * Runs in the PostgreSQL pass of `npm test` (TEST_DATABASE=postgres; skipped, and said so, with no
  * server). It needs Debian's `haproxy` (.ci/run installs it): without it the test is skipped with a
@@ -33,7 +40,8 @@ if (ON_POSTGRES && !HAPROXY) {
 }
 
 const CLIENTS = 1000;
-const JOBS = 5;
+/** Organisations writing, each with one job: ORGANISATIONS / 3 on each process. */
+const ORGANISATIONS = 6;
 const WRITERS = 3;
 const WRITE_MS = 9000;
 const KILL_AFTER_MS = 3000;
@@ -51,8 +59,6 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
     // The database of this file (created empty for it, dropped at the end of the run), and its data.
     const rt = await testRuntime();
     const { db } = rt.database;
-    const org = await makeOrganisation(rt);
-    const admin = contextFor(rt, org.id, { type: 'specialist', id: org.mechanic.id });
 
     // The webhook receiver: every request's webhook-id, in arrival order.
     const received: string[] = [];
@@ -64,16 +70,28 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     stops.push(() => new Promise((resolve) => receiver.close(resolve)));
     const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-    const endpoints = [
-      await createEndpoint(admin, { url: `${hook}/erp`, description: 'ERP', eventTypes: [] }),
-      await createEndpoint(admin, { url: `${hook}/crm`, description: 'CRM', eventTypes: [] }),
-    ];
-    const jobs: { jobId: string; trackerToken: string; stepId: string }[] = [];
-    for (let i = 0; i < JOBS; i++) {
+    // Organisations, each with two webhook endpoints and one job that its writer posts to with its key.
+    type Writer = {
+      org: TestOrg;
+      key: string;
+      endpoints: string[];
+      jobId: string;
+      trackerToken: string;
+      stepId: string;
+    };
+    const jobs: Writer[] = [];
+    for (let i = 0; i < ORGANISATIONS; i++) {
+      const org = await makeOrganisation(rt);
+      const admin = contextFor(rt, org.id, { type: 'specialist', id: org.mechanic.id });
+      const endpoints = [
+        await createEndpoint(admin, { url: `${hook}/erp`, description: 'ERP', eventTypes: [] }),
+        await createEndpoint(admin, { url: `${hook}/crm`, description: 'CRM', eventTypes: [] }),
+      ];
       const job = await createJob(org.ctx, { ...sampleJob(), workflowId: org.workflowId });
       const { steps } = await getJob(org.ctx, job.jobId);
-      jobs.push({ ...job, stepId: steps[1]?.id as string });
+      jobs.push({ org, key: org.key, endpoints, ...job, stepId: steps[1]?.id as string });
     }
+    const JOBS = jobs.length;
 
     // Three processes, each with its background work (webhooks claimed across them).
     const env = {
@@ -108,6 +126,43 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
       await new Promise((r) => setTimeout(r, 100));
     }
 
+    // Where a key's writes go: a write that is refused (a job that does not exist: 404, nothing written)
+    // is counted by the process that answered it.
+    const refused = (app: App) =>
+      metric(app.url, 'openkitchen_http_requests_total', 'method="PUT"', 'status="404"');
+    const servedBy = async (key: string, live: App[]) => {
+      const before = await Promise.all(live.map(refused));
+      const response = await fetch(`${proxy.origin}/api/v1/jobs/job_none/steps/step_none/promise`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ promisedAt: '2027-01-04T10:00:00Z', reason: 'probe' }),
+      });
+      expect(response.status).toBe(404);
+      await response.body?.cancel();
+      const after = await Promise.all(live.map(refused));
+      const moved = live.filter((_, i) => (after[i] as number) > (before[i] as number));
+      expect(moved.length, 'one process answered the probe').toBe(1);
+      return moved[0] as App;
+    };
+    // Each organisation writes with a key of its own that lands on the process it is given (i mod 3):
+    // a key that lands elsewhere is replaced by a new one of the same organisation.
+    const home = new Map<Writer, App>();
+    let probes = 0;
+    for (const [i, writer] of jobs.entries()) {
+      const wanted = apps[i % apps.length] as App;
+      for (let tries = 0; ; tries++) {
+        expect(tries, 'a key that hashes to each process').toBeLessThan(40);
+        probes++;
+        if ((await servedBy(writer.key, apps)) === wanted) break;
+        writer.key = (await createApiKey(db, rt.clock, writer.org.id, `scale-out ${tries}`)).key;
+      }
+      home.set(writer, wanted);
+    }
+    const where = (app: App | undefined) => `app${apps.indexOf(app as App) + 1}`;
+    console.log(
+      `scale-out: ${ORGANISATIONS} organisations' keys on ${jobs.map((j) => where(home.get(j))).join(', ')} (${probes} probes) after ${took()}`,
+    );
+
     // 1,000 clients through HAProxy, from startId on.
     const clients: ChildProcess = fork(
       'test/scale-out/sse-clients.ts',
@@ -130,8 +185,9 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
     console.log(`scale-out: ${CLIENTS} streams open after ${took()}, per process ${subscribers.join(' / ')}`);
     for (const s of subscribers) expect(s, 'streams spread over all three').toBeGreaterThan(CLIENTS / 10);
 
-    // A steady stream of step posts through HAProxy (round robin over the three), a later promise each.
+    // A steady stream of step posts through HAProxy (each organisation's to its process), a later promise each.
     const acknowledged: string[] = [];
+    const acknowledgedAt = new Map<Writer, number[]>(jobs.map((j) => [j, []]));
     const failed: string[] = [];
     let n = 0;
     let writing = true;
@@ -141,17 +197,21 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
         const i = n++;
         const job = jobs[i % JOBS] as (typeof jobs)[number];
         const reason = `scale-out write ${i}`;
+        const sent = Date.now();
         const response = await fetch(`${proxy.origin}/api/v1/jobs/${job.jobId}/steps/${job.stepId}/promise`, {
           method: 'PUT',
-          headers: { authorization: `Bearer ${org.key}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${job.key}`, 'content-type': 'application/json' },
           body: JSON.stringify({ promisedAt: new Date(base + i * 60_000).toISOString(), reason }),
         }).catch((error: Error) => ({ status: 0, text: async () => error.message }));
-        if (response.status === 200) acknowledged.push(reason);
-        else failed.push(`${response.status} ${await response.text()}`);
+        if (response.status === 200) {
+          acknowledged.push(reason);
+          acknowledgedAt.get(job)?.push(sent);
+        } else failed.push(`${response.status} ${await response.text()}`);
         await new Promise((r) => setTimeout(r, 40));
       }
     };
     const writing3 = Promise.all(Array.from({ length: WRITERS }, writer));
+    const survivors = apps.filter((_, i) => i !== 1);
     await new Promise((r) => setTimeout(r, KILL_AFTER_MS));
     // Every process has answered writes before one goes.
     const puts = await Promise.all(
@@ -171,6 +231,23 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
       `scale-out: ${acknowledged.length} writes acknowledged, ${failed.length} not (${[...new Set(failed.map((f) => f.slice(0, 60)))].join('; ')})`,
     );
     expect(acknowledged.length).toBeGreaterThan(100);
+
+    // The killed process's organisations moved to the survivors, the others stayed where they were, and
+    // every organisation's writes went on being acknowledged after the kill (those sent from a second on,
+    // when HAProxy has long marked the process down).
+    const moved: string[] = [];
+    for (const writer of jobs) {
+      const now = where(await servedBy(writer.key, survivors));
+      const before = where(home.get(writer));
+      if (home.get(writer) === victim) expect(now, 'a moved organisation').not.toBe(before);
+      else expect(now, 'an organisation of a survivor stays there').toBe(before);
+      moved.push(before === now ? now : `${before}→${now}`);
+      const after = (acknowledgedAt.get(writer) ?? []).filter((at) => at > killedAt + 1000);
+      expect(after.length, `writes of the organisation on ${before}→${now} after the kill`).toBeGreaterThan(
+        0,
+      );
+    }
+    console.log(`scale-out: after the kill the organisations' keys are on ${moved.join(', ')}`);
 
     // Every acknowledged write is in the database.
     const written = await db.select({ payload: events.payload }).from(events).where(gt(events.id, startId));
@@ -235,12 +312,15 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
     // Every webhook once per event and endpoint: the messages owed are each event after startId times
     // each endpoint. A claim held by the killed process lapses after its lease (60 s) and another
     // process sends it then, under the same webhook-id.
+    const endpointsOf = new Map(jobs.map((j) => [j.org.id, j.endpoints]));
     const owed = await db
-      .select({ id: events.id })
+      .select({ id: events.id, organisationId: events.organisationId })
       .from(events)
-      .where(and(gt(events.id, startId), eq(events.organisationId, org.id)));
+      .where(gt(events.id, startId));
     const owedIds = new Set(
-      owed.flatMap((e) => endpoints.map((endpoint) => `msg_${e.id}_${endpoint.slice(-8)}`)),
+      owed.flatMap((e) =>
+        (endpointsOf.get(e.organisationId) ?? []).map((endpoint) => `msg_${e.id}_${endpoint.slice(-8)}`),
+      ),
     );
     const webhookDeadline = killedAt + 75_000;
     while (new Set(received).size < owedIds.size && Date.now() < webhookDeadline)
@@ -258,10 +338,7 @@ describe.runIf(ON_POSTGRES && HAPROXY)('scale-out: three processes behind HAProx
     // until its claim lapses (a minute) and another process sends it again; nothing else may be left.
     const undelivered = async () =>
       (
-        await db
-          .select({ status: deliveries.status, lockedUntil: deliveries.lockedUntil })
-          .from(deliveries)
-          .where(eq(deliveries.organisationId, org.id))
+        await db.select({ status: deliveries.status, lockedUntil: deliveries.lockedUntil }).from(deliveries)
       ).filter((s) => s.status !== 'delivered');
     const settleDeadline = Date.now() + 10_000;
     while ((await undelivered()).length > 0 && Date.now() < settleDeadline)
