@@ -287,6 +287,10 @@ const askConsult = createRoute({
     'changed since they were shown (409 `consult_changed`), no consent (422 on `consent`).',
   request: { params: TokenParams, ...body(AskConsultBody) },
   responses: {
+    200: json(
+      z.object({ consult: ConsultOut }),
+      'The same consult (offer and question) was asked on this job in the last 10 minutes: that one, no second fee',
+    ),
     201: json(z.object({ consult: ConsultOut }), 'Asked'),
     400: errors[400],
     404: errors[404],
@@ -331,11 +335,14 @@ export const trackConsultRoutes = (rt: Runtime) =>
       if (!found) return errorResponse(c, 404, 'not_found', 'tracker not found');
       const { lang, talkAt, ...input } = c.req.valid('json');
       const ctx = contextFor(rt, found.job.organisationId, { type: 'customer', id: null });
-      const { consult } = await requestConsult(
+      const { consult, repeated } = await requestConsult(
         ctx,
         found.job.id,
         { ...input, locale: lang, talkAt: talkAt ? Date.parse(talkAt) : null },
         { ip: clientIp(c, rt.config.trustedProxies), userAgent: c.req.header('user-agent') ?? null },
       );
-      return c.json({ consult: consultOut(consult) }, 201);
+      // The same consult posted again within minutes is the first one (200), not a second fee.
+      return repeated
+        ? c.json({ consult: consultOut(consult) }, 200)
+        : c.json({ consult: consultOut(consult) }, 201);
     });

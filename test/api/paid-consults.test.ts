@@ -65,6 +65,19 @@ describe('paid consults over the API', () => {
       grossCents: 3025,
       answered: false,
     });
+    // Posted again (a retry after a lost answer): the same consult, 200, no second fee.
+    const retried = await call('POST', `/track/${trackerToken}/consults`, {
+      body: {
+        offerId: offer.id,
+        stepId,
+        body: 'Are my brakes fine?',
+        terms,
+        consent: true,
+        lang: 'en',
+        talkAt: talk[0].startsAt,
+      },
+    });
+    expect([retried.status, retried.json.consult.id]).toEqual([200, asked.json.consult.id]);
     const listed = await call('GET', `/jobs/${jobId}/consults`, { key: a.key });
     expect(listed.json.consults.map((c: { id: string }) => c.id)).toEqual([asked.json.consult.id]);
     // The fee is a normal cost line of the job; the question is marked paid in its thread.

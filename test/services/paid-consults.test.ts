@@ -7,6 +7,7 @@ import {
   jobConsults,
   offerPrice,
   offersByStep,
+  REPEAT_WINDOW_MS,
   requestConsult,
 } from '../../src/services/consults/consults';
 import { createConsultOffer, updateConsultOffer } from '../../src/services/consults/offers';
@@ -242,12 +243,33 @@ describe('paid consults', () => {
     const again = await offersByStep(db, org.id, org.workflowId, jobSteps, rt.clock.now());
     expect(Object.values(again)[0]?.talk?.map((s) => s.startsAt)).not.toContain(first?.startsAt);
     const before = await written(jobId);
-    const taken = await refusal(requestConsult(customer, jobId, ask({ talkAt: first?.startsAt ?? 0 })));
+    const taken = await refusal(
+      requestConsult(customer, jobId, ask({ body: 'Nog een vraag', talkAt: first?.startsAt ?? 0 })),
+    );
     expect([taken.kind, taken.details?.field]).toEqual(['invalid', 'talkAt']);
     const madeUp = await refusal(
-      requestConsult(customer, jobId, ask({ talkAt: (first?.startsAt ?? 0) + 7 })),
+      requestConsult(customer, jobId, ask({ body: 'Nog een vraag', talkAt: (first?.startsAt ?? 0) + 7 })),
     );
     expect([madeUp.kind, madeUp.details?.field]).toEqual(['invalid', 'talkAt']);
     expect(await written(jobId)).toEqual(before);
+  });
+
+  it('takes one fee for a consult posted twice (double click, retry); a new question or a later one is new', async () => {
+    const { jobId } = await newJob();
+    const first = await requestConsult(customer, jobId, ask());
+    const twice = await requestConsult(customer, jobId, ask());
+    expect(twice.repeated).toBe(true);
+    expect([twice.consult.id, twice.costLine.id, twice.question.id]).toEqual([
+      first.consult.id,
+      first.costLine.id,
+      first.question.id,
+    ]);
+    expect(await written(jobId)).toMatchObject({ questions: 1, lines: 1, signoffs: 1, consults: 1 });
+    const otherQuestion = await requestConsult(customer, jobId, ask({ body: 'En de banden?' }));
+    expect(otherQuestion.repeated).toBeUndefined();
+    const later = { ...customer, clock: { now: () => Date.now() + REPEAT_WINDOW_MS + 60_000 } };
+    const afterWindow = await requestConsult(later, jobId, ask());
+    expect(afterWindow.consult.id).not.toBe(first.consult.id);
+    expect(await written(jobId)).toMatchObject({ lines: 3, consults: 3 });
   });
 });

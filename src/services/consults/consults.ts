@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import {
   type Consult,
   type ConsultOffer,
@@ -17,7 +17,13 @@ import { consultMessages } from '../../i18n/consults';
 import type { Locale } from '../../i18n/messages';
 import { calendarFor } from '../calendar/calendars';
 import { type Slot, slotsBetween } from '../calendar/working-time';
-import { answeringStep, insertQuestion, type PublicQuestion, plainText } from '../customer-voice/questions';
+import {
+  answeringStep,
+  insertQuestion,
+  type PublicQuestion,
+  plainText,
+  publicQuestion,
+} from '../customer-voice/questions';
 import { type Evidence, publicSignoff, sha256Hex } from '../documents/signoffs';
 import { loadJob } from '../jobs/load';
 import { type PublicCostLine, publicCostLine } from '../jobs/views';
@@ -176,6 +182,8 @@ export type ConsultResult = {
   consult: ConsultView;
   question: PublicQuestion;
   costLine: PublicCostLine;
+  /** The same consult was asked a moment ago (`REPEAT_WINDOW_MS`): this is it, nothing new was written. */
+  repeated?: boolean;
 };
 
 /**
@@ -208,6 +216,8 @@ export async function requestConsult(
     if (job.status !== 'open') throw conflict('job_closed', { status: job.status }, { status: job.status });
     if (input.terms !== consultTerms(offer, locale)) throw conflict('consult_changed');
     if (!input.consent) throw invalid('consent', 'confirm_required');
+    const again = await sameConsultJustAsked(tx, ctx, jobId, offer.id, body);
+    if (again) return again;
     const expert = await expertOnJob(tx, jobId, offer.roleId, input.stepId ?? null);
     const question = await insertQuestion(
       tx,
@@ -334,6 +344,49 @@ export async function requestConsult(
     });
     return { consult, question, costLine };
   });
+}
+
+/** A repeated post of the same consult within this long returns the first instead of charging twice. */
+export const REPEAT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The same paid question on the same offer, asked on this job a moment ago: a form sent twice (a double
+ * click, a reload that re-posts, a retry after a lost answer) takes no second fee. The tracker's routes carry
+ * no idempotency key, so the content is the key. `repeated` tells the caller nothing new was written.
+ */
+async function sameConsultJustAsked(
+  tx: Db,
+  ctx: Ctx,
+  jobId: string,
+  offerId: string,
+  body: string,
+): Promise<ConsultResult | null> {
+  const [hit] = await tx
+    .select({ consult: consults, question: questions, line: costLines })
+    .from(consults)
+    .innerJoin(questions, eq(questions.id, consults.questionId))
+    .innerJoin(costLines, eq(costLines.id, consults.costLineId))
+    .where(
+      and(
+        eq(consults.jobId, jobId),
+        eq(consults.organisationId, ctx.organisationId),
+        eq(consults.offerId, offerId),
+        eq(questions.body, body),
+        gte(consults.createdAt, ctx.clock.now() - REPEAT_WINDOW_MS),
+      ),
+    )
+    .orderBy(desc(consults.createdAt))
+    .limit(1);
+  if (!hit) return null;
+  const ids = [hit.question.assigneeId, hit.line.specialistId].filter((id): id is string => !!id);
+  const people = ids.length ? await tx.select().from(specialists).where(inArray(specialists.id, ids)) : [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return {
+    consult: consultView(hit.consult, hit.question.answeredAt !== null),
+    question: publicQuestion(hit.question, byId),
+    costLine: publicCostLine(hit.line, byId.get(hit.line.specialistId ?? '')),
+    repeated: true,
+  };
 }
 
 async function assigneeOf(tx: Db, questionId: string): Promise<string | null> {
