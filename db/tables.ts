@@ -28,6 +28,7 @@ export let sessions = accountsTables.sessions;
 export let users = accountsTables.users;
 export let verifications = accountsTables.verifications;
 export let consultOffers = consultsTables.consultOffers;
+export let consults = consultsTables.consults;
 export let documentVersions = documentsTables.documentVersions;
 export let documents = documentsTables.documents;
 export let signoffs = documentsTables.signoffs;
@@ -80,6 +81,7 @@ export function usePostgresTables(): void {
   users = pg.users as unknown as typeof users;
   verifications = pg.verifications as unknown as typeof verifications;
   consultOffers = pg.consultOffers as unknown as typeof consultOffers;
+  consults = pg.consults as unknown as typeof consults;
   documentVersions = pg.documentVersions as unknown as typeof documentVersions;
   documents = pg.documents as unknown as typeof documents;
   signoffs = pg.signoffs as unknown as typeof signoffs;

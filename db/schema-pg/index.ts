@@ -180,6 +180,49 @@ export const consultOffers = pgTable(
   ],
 );
 
+export const consults = pgTable(
+  'consults',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id').notNull(),
+    jobId: text('job_id').notNull(),
+    stepId: text('step_id'),
+    questionId: text('question_id').notNull(),
+    costLineId: text('cost_line_id').notNull(),
+    signoffId: text('signoff_id').notNull(),
+    offerId: text('offer_id').notNull(),
+    expertId: text('expert_id'),
+    title: text('title').notNull(),
+    locale: text('locale', { enum: ['nl', 'en'] }).notNull(),
+    minutes: bigint('minutes', { mode: 'number' }).notNull(),
+    priceCents: bigint('price_cents', { mode: 'number' }).notNull(),
+    vatRateBp: bigint('vat_rate_bp', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('consults_job').on(t.jobId, t.createdAt),
+    uniqueIndex('consults_question').on(t.questionId),
+    index('consults_org').on(t.organisationId, t.createdAt),
+    foreignKey({
+      name: 'consults_organisation_id_organisations_id_fk',
+      columns: [t.organisationId],
+      foreignColumns: [organisations.id],
+    }),
+    foreignKey({ name: 'consults_job_id_jobs_id_fk', columns: [t.jobId], foreignColumns: [jobs.id] }),
+    foreignKey({ name: 'consults_step_id_steps_id_fk', columns: [t.stepId], foreignColumns: [steps.id] }),
+    foreignKey({
+      name: 'consults_question_id_questions_id_fk',
+      columns: [t.questionId],
+      foreignColumns: [questions.id],
+    }),
+    foreignKey({
+      name: 'consults_expert_id_specialists_id_fk',
+      columns: [t.expertId],
+      foreignColumns: [specialists.id],
+    }),
+  ],
+);
+
 export const documentVersions = pgTable(
   'document_versions',
   {
@@ -950,6 +993,8 @@ export const questions = pgTable(
     mailReferences: text('mail_references'),
     mailFrom: text('mail_from'),
     mailSubject: text('mail_subject'),
+    paid: boolean('paid').notNull().default(false),
+    talkAt: bigint('talk_at', { mode: 'number' }),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),

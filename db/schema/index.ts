@@ -7,6 +7,7 @@ export {
   apiKeys,
   bookings,
   consultOffers,
+  consults,
   costLines,
   deliveries,
   documents,

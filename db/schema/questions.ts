@@ -72,6 +72,13 @@ export const questions = sqliteTable(
     /** Who wrote that email and its subject: the answer by email goes back to them, as "Re: …". */
     mailFrom: text('mail_from'),
     mailSubject: text('mail_subject'),
+    /**
+     * A paid consult (docs/decisions/consults.md): the customer accepted an offer's price, so the
+     * question goes first in the specialist's lists. Its terms, fee line and approval are in `consults`.
+     */
+    paid: integer('paid', { mode: 'boolean' }).notNull().default(false),
+    /** A paid consult's time to talk, chosen from the expert's free slots (null: none asked). */
+    talkAt: integer('talk_at'),
   },
   (t) => [
     index('questions_job').on(t.jobId, t.askedAt),

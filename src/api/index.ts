@@ -7,7 +7,7 @@ import { apiKeyAuth } from './auth';
 import { withoutBidiControls } from './bidi';
 import { bookingRoutes } from './bookings';
 import { calendarRoutes } from './calendars';
-import { consultRoutes } from './consults';
+import { consultRoutes, jobConsultRoutes, trackConsultRoutes } from './consults';
 import { costLineRoutes } from './cost-lines';
 import { directoryRoutes } from './directory';
 import { docsRoutes } from './docs';
@@ -79,6 +79,8 @@ export function createApi(rt: Runtime) {
   v1.route('/', directoryRoutes());
   v1.route('/', roleRoutes());
   v1.route('/', consultRoutes());
+  v1.route('/', jobConsultRoutes());
+  v1.route('/', trackConsultRoutes(rt));
   v1.route('/', calendarRoutes());
   v1.route('/', mediaApiRoutes());
   v1.route('/', embedTokenRoutes(rt));

@@ -86,6 +86,8 @@ const QuestionGroup = z.object({
   }),
   savedMinutes: z.number().openapi({ description: "Deflections × a tracker question's default minutes" }),
   savedCents: z.number().openapi({ description: 'Saved minutes × the hourly rate' }),
+  consults: z.number().openapi({ description: 'Paid consults asked (on the tracker)' }),
+  consultNetCents: z.number().openapi({ description: 'Their revenue, excluding VAT' }),
 });
 
 const QuestionMonth = z.object({

@@ -45,6 +45,13 @@ export const TurnOut = z
       .enum(['tracker', 'email'])
       .nullable()
       .openapi({ description: 'How the customer replied' }),
+    paid: z.boolean().openapi({
+      description: 'A paid consult the customer accepted (GET /jobs/{jobId}/consults): answered first',
+    }),
+    talkAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A paid consult’s time to talk, chosen from the expert’s free slots' }),
     photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })),
   })
   .openapi('Turn');
@@ -74,6 +81,8 @@ const turnOut = (q: PublicQuestion): z.infer<typeof TurnOut> => ({
   answeredAt: iso(q.answeredAt),
   answeredBy: q.answeredBy,
   answerChannel: q.answerChannel,
+  paid: q.paid,
+  talkAt: iso(q.talkAt),
   photos: q.photos,
 });
 

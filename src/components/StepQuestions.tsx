@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { formatters } from '../i18n/format';
 import { fill, type TrackerMessages } from '../i18n/messages';
+import { consultTerms, offerPrice, offerTitle, type TrackerOffer } from '../services/consults/terms';
 import type { PublicQuestion } from '../services/customer-voice/questions';
 import type { ShownAnswer } from '../services/knowledge/answers';
 import { LIMITS } from '../services/platform/limits';
@@ -20,7 +21,11 @@ export type AskForm = {
    * A question sent back with an error (without JavaScript the page re-renders with it): a new
    * question about a step, or (`turnId`) a follow-up or reply in a thread.
    */
-  failed: { stepId: string; error: string; body: string; turnId?: string } | null;
+  failed: { stepId: string; error: string; body: string; turnId?: string; field?: string } | null;
+  /** The paid consult offered at a step, if any (docs/decisions/consults.md). */
+  offerFor?: (stepId: string) => TrackerOffer | null;
+  /** After a paid consult was asked: the step it was about. */
+  consultedAt?: string | null;
   /** After a follow-up or reply was sent: the turn it continued. */
   continuedAt?: string | null;
   /**
@@ -64,6 +69,11 @@ export default function StepQuestions(props: Props) {
           {answerer() ? fill(t.sentTo, { name: answerer()?.name ?? '' }) : t.sent}
         </p>
       </Show>
+      <Show when={props.ask?.consultedAt === props.stepId}>
+        <p class="sent" role="status">
+          {t.consult.sent}
+        </p>
+      </Show>
       <Show when={props.ask && (props.answers?.length ?? 0) > 0}>
         <section class="others-asked" aria-labelledby={id('others')}>
           <h3 id={id('others')}>{t.othersAsked}</h3>
@@ -99,7 +109,12 @@ export default function StepQuestions(props: Props) {
               })}
             >
               <input type="hidden" name="stepId" value={props.stepId} />
-              <QuestionBox id={id} label={t.yourQuestion} failed={failed()} keep={found()?.body} />
+              <QuestionBox
+                id={id}
+                label={t.yourQuestion}
+                failed={failed()?.field === 'consent' ? null : failed()}
+                keep={failed()?.field === 'consent' ? failed()?.body : found()?.body}
+              />
               <div class="answer-matches" aria-live="polite">
                 <Show when={found()}>
                   {(f) => (
@@ -118,11 +133,92 @@ export default function StepQuestions(props: Props) {
               <button type="submit" name="_action" value="search_answers" class="secondary" formnovalidate>
                 {t.searchAnswers}
               </button>
+              <Show when={ask().offerFor?.(props.stepId)}>
+                {(offer) => (
+                  <ConsultOffer
+                    offer={offer()}
+                    id={id}
+                    t={t}
+                    f={props.f}
+                    now={props.now}
+                    error={failed()?.field === 'consent' ? failed()?.error : undefined}
+                  />
+                )}
+              </Show>
             </form>
           </details>
         )}
       </Show>
     </>
+  );
+}
+
+/**
+ * The paid consult beside the free question (docs/decisions/consults.md): its price excl. and incl. VAT
+ * in the reader's language, the consent it needs, and its own button; the question box is shared, so
+ * "Send question" stays the free question it always was. The terms as shown go back with the form.
+ */
+function ConsultOffer(props: {
+  offer: TrackerOffer;
+  id: (name: string) => string;
+  t: TrackerMessages;
+  f: ReturnType<typeof formatters>;
+  now: number;
+  error: string | undefined;
+}) {
+  const c = props.t.consult;
+  const talk = (props.offer.talk ?? []).filter((s) => s.startsAt > props.now);
+  const locale = props.f.locale;
+  const price = offerPrice(props.offer);
+  const gross = props.f.money(price.grossCents);
+  return (
+    <fieldset class="consult-offer">
+      <legend>{c.offerHeading}</legend>
+      <p class="offer">
+        {fill(c.offerLine, {
+          title: offerTitle(props.offer, locale),
+          net: props.f.money(price.netCents),
+          gross,
+        })}
+      </p>
+      <p class="meta">{fill(c.offerMinutes, { minutes: props.offer.minutes })}</p>
+      <input type="hidden" name="offerId" value={props.offer.id} />
+      <input type="hidden" name="terms" value={consultTerms(props.offer, locale)} />
+      <input type="hidden" name="lang" value={locale} />
+      <Show when={talk.length > 0}>
+        <label for={props.id('talk')}>{c.talk}</label>
+        <select id={props.id('talk')} name="talkAt">
+          <option value="">{c.noTalk}</option>
+          <For each={talk}>
+            {(slot) => (
+              <option value={String(slot.startsAt)}>{props.f.when(slot.startsAt, props.now)}</option>
+            )}
+          </For>
+        </select>
+      </Show>
+      <p class="consent">
+        <input
+          type="checkbox"
+          id={props.id('consent')}
+          name="consent"
+          value="1"
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={props.error ? props.id('consent-error') : props.id('consent-text')}
+        />{' '}
+        <label for={props.id('consent')}>{fill(c.consentLabel, { gross })}</label>
+      </p>
+      <p class="meta" id={props.id('consent-text')}>
+        {c.consent} {c.free}
+      </p>
+      <Show when={props.error}>
+        <p class="error" id={props.id('consent-error')}>
+          {props.error}
+        </p>
+      </Show>
+      <button type="submit" name="_action" value="consult">
+        {fill(c.choose, { gross })}
+      </button>
+    </fieldset>
   );
 }
 
@@ -188,6 +284,12 @@ export function QuestionItem(props: {
                 : fill(t.youAskedVia, { channel: t.channel[q.channel] })}
         </strong>{' '}
         <Time ms={q.askedAt} />
+        <Show when={q.paid}>
+          {' '}
+          <span class="paid-consult">
+            {props.asker !== undefined ? t.consult.paidPriority : t.consult.paid}
+          </span>
+        </Show>
       </p>
       <p class="question-body" dir="auto">
         {q.body}
@@ -215,6 +317,9 @@ export function QuestionItem(props: {
             {q.answer}
           </p>
         </div>
+      </Show>
+      <Show when={q.talkAt}>
+        {(at) => <p class="meta">{fill(t.consult.talkAt, { time: props.f.when(at(), props.now) })}</p>}
       </Show>
       <Show when={props.last && props.ask && q.answer}>
         <Continue {...props} kind="follow_up" />

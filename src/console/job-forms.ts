@@ -31,7 +31,7 @@ const destructive = {
 };
 
 /** Decimal input as staff type it ("12,50" or "12.50") in whole hundredths or thousandths. */
-const decimal = (scale: number, min: number) =>
+export const decimal = (scale: number, min: number) =>
   z
     .string()
     .trim()

@@ -753,6 +753,11 @@ export const ERRORS = {
     en: 'This sign-off is no longer open.',
     nl: 'Dit akkoord staat niet meer open.',
   },
+  consult_changed: {
+    kind: 'conflict',
+    en: 'The price or terms of this consult changed since you opened the page. Read them again, then decide.',
+    nl: 'De prijs of voorwaarden van dit consult zijn veranderd sinds u de pagina opende. Lees ze opnieuw en beslis dan.',
+  },
   signoff_changed: {
     kind: 'conflict',
     en: 'What you were asked to approve has changed since you opened it. Read it again, then decide.',

@@ -67,6 +67,7 @@ export const ANNOUNCEMENTS: Record<EventType, Rule> = {
   'signoff.signed': { say: 'signoff' },
   'signoff.declined': { say: 'signoff' },
   'question.asked': { say: 'question' },
+  'consult.requested': null,
   'question.answered': { say: 'answered', push: true },
   'question.moved': { say: 'moved' },
   'question.overdue': null,

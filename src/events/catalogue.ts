@@ -107,6 +107,9 @@ const question: z.ZodType<PublicQuestion> = z.object({
   askedBy: z.enum(QUESTION_ASKERS).default('customer'),
   askedByPerson: person.default(null),
   answerChannel: z.enum(REPLY_CHANNELS).nullable().default(null),
+  // Questions logged before paid consults were free.
+  paid: z.boolean().default(false),
+  talkAt: time.nullable().default(null),
   photos: z.array(z.object({ url: z.string(), width: z.number(), height: z.number() })).default([]),
 });
 
@@ -314,6 +317,35 @@ export const EVENTS = {
   'signoff.signed': entry('customer', z.object({ signoff: signoffSnapshot })),
   'signoff.declined': entry('customer', z.object({ signoff: signoffSnapshot })),
   'question.asked': entry('customer', questionEvent),
+  /**
+   * The customer asked a paid consult (docs/decisions/consults.md): beside its `question.asked` and the
+   * fee's `cost_line.added`, the terms they agreed to and the record of that (`signoff`); `assigneeId`
+   * is the expert it went to. Internal (webhooks carry it): the customer sees the question and the fee.
+   */
+  'consult.requested': entry(
+    'internal',
+    z.object({
+      consult: z.object({
+        id,
+        jobId: id,
+        stepId: id.nullable(),
+        questionId: id,
+        costLineId: id,
+        signoffId: id,
+        offerId: id,
+        expertId: id.nullable(),
+        title: z.string(),
+        locale: z.enum(['nl', 'en']),
+        minutes: z.number().int(),
+        priceCents: z.number().int(),
+        vatRateBp: z.number().int(),
+        createdAt: time,
+        answered: z.boolean(),
+      }),
+      signoff: signoffSnapshot,
+      assigneeId: id.nullable(),
+    }),
+  ),
   'question.answered': entry('customer', questionEvent),
   /** Not answered in time, moved to a colleague with the same role. */
   'question.moved': entry('customer', questionHandover),

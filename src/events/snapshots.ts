@@ -107,5 +107,9 @@ export type PublicQuestion = {
   askedByPerson: { name: string; role: string } | null;
   /** How the customer replied to a specialist's question. */
   answerChannel: ReplyChannel | null;
+  /** A paid consult (docs/decisions/consults.md): it goes first with the specialist. */
+  paid: boolean;
+  /** A paid consult's time to talk, when one was chosen. */
+  talkAt: number | null;
   photos: { url: string; width: number; height: number }[];
 };

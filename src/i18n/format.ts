@@ -51,6 +51,7 @@ function buildFormatters({ locale, timeZone, currency }: Formatting) {
   const hours = unit('hour');
   const days = unit('day');
   return {
+    locale,
     /** Whether two instants fall on the same local day. */
     sameDay(a: number, b: number): boolean {
       return day.format(a) === day.format(b);

@@ -79,6 +79,9 @@ const en = {
     deflected: '{count} questions were answered by published answers before they were sent.',
     effortLabel: 'Specialist time',
     deflectedLabel: 'Answered by published answers',
+    consults: '{count} paid consults, {revenue} excl. VAT.',
+    consultsLabel: 'Paid consults',
+    consultRevenueLabel: 'Consult revenue (excl. VAT)',
   },
   bookings: {
     title: 'Bookings',
@@ -246,6 +249,9 @@ const nl: Shape<typeof en> = {
     deflected: '{count} vragen werden beantwoord door gepubliceerde antwoorden voordat ze gesteld werden.',
     effortLabel: 'Tijd van specialisten',
     deflectedLabel: 'Beantwoord door gepubliceerde antwoorden',
+    consults: '{count} betaalde consulten, {revenue} excl. btw.',
+    consultsLabel: 'Betaalde consulten',
+    consultRevenueLabel: 'Opbrengst consulten (excl. btw)',
   },
   bookings: {
     title: 'Afspraken',

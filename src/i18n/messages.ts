@@ -1,3 +1,5 @@
+import { consultMessages } from './consults';
+
 /**
  * Every string a customer or specialist reads, in Dutch and English. `en` defines the keys;
  * the type makes a missing Dutch string a compile error. `{name}` placeholders are filled by `fill`.
@@ -97,6 +99,7 @@ const en = {
     thisAnswers: 'This answers my question',
     gladAnswered: 'Good to hear. Your question was not sent; ask again at any time.',
     searchAnswers: 'Search the answers first',
+    consult: consultMessages.en,
     noAnswersFound: 'No answers found. Send your question and we will answer it.',
     send: 'Send question',
     sent: 'Your question has been sent.',
@@ -285,6 +288,7 @@ const nl: Shape<Messages> = {
     thisAnswers: 'Dit beantwoordt mijn vraag',
     gladAnswered: 'Fijn om te horen. Uw vraag is niet verstuurd; u kunt altijd opnieuw vragen.',
     searchAnswers: 'Eerst zoeken in de antwoorden',
+    consult: consultMessages.nl,
     noAnswersFound: 'Geen antwoorden gevonden. Verstuur uw vraag, dan beantwoorden we die.',
     send: 'Vraag versturen',
     sent: 'Uw vraag is verstuurd.',

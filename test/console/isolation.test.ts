@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiKeys,
+  consultOffers,
   costLines,
   documents,
   events,
@@ -23,6 +24,7 @@ import { simplePdf } from '../../src/demo/simple-pdf';
 import { queueMail } from '../../src/notify/mail/outbox';
 import { createEndpoint } from '../../src/notify/webhook-endpoints';
 import { contextFor } from '../../src/runtime';
+import { createConsultOffer } from '../../src/services/consults/offers';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { askQuestion } from '../../src/services/customer-voice/questions';
 import { addDocument } from '../../src/services/documents/documents';
@@ -61,6 +63,7 @@ let b: {
   document: string;
   version: string;
   answer: string;
+  offer: string;
 };
 let aWorkflow: string;
 let bOrg: string;
@@ -83,6 +86,7 @@ const snapshotOfB = async () => {
     webhooks: await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organisationId, bOrg)),
     documents: await db.select().from(documents).where(eq(documents.organisationId, bOrg)),
     signoffs: await db.select().from(signoffs).where(eq(signoffs.organisationId, bOrg)),
+    offers: await db.select().from(consultOffers).where(eq(consultOffers.organisationId, bOrg)),
   });
 };
 
@@ -191,6 +195,16 @@ beforeAll(async () => {
         position: 0,
       })
     ).id,
+    offer: (
+      await createConsultOffer(ctxB, {
+        workflowId: workflow,
+        titleNl: 'B consult',
+        titleEn: 'B consult',
+        minutes: 15,
+        priceCents: 2500,
+        vatRateBp: 2100,
+      })
+    ).id,
   };
 
   const workflowA = await createWorkflow(adminA.ctx, { name: 'A flow', steps: [{ title: 'A step' }] });
@@ -265,6 +279,7 @@ const PAGES_COVERED = new Set([
   'workflows.astro',
   'workflows/[id].astro',
   'workflows/[id]/answers.astro',
+  'workflows/[id]/consults.astro',
   'webhooks/[id].astro',
   'widget.astro',
   'insights.astro',
@@ -298,6 +313,7 @@ describe('organisation A reaching for organisation B through the console', () =>
       `/console/team/${b.specialist}`,
       `/console/workflows/${b.workflow}`,
       `/console/workflows/${b.workflow}/answers`,
+      `/console/workflows/${b.workflow}/consults`,
       `/console/live/jobs/${b.job}/events`,
       `/console/webhooks/${b.endpoint}`,
       `/console/insights/jobs?workflowId=${b.workflow}`,
@@ -411,6 +427,21 @@ describe('organisation A reaching for organisation B through the console', () =>
             question: 'Taken',
             answer: 'Taken',
             workflowStepId: 'wfs_x',
+          },
+        ]),
+      ),
+      // Consult offers: B's through B's workflow page, and through A's own.
+      ...['edit', 'remove'].flatMap((action): [string, Record<string, string>][] =>
+        [b.workflow, aWorkflow].map((workflowId) => [
+          `/console/workflows/${workflowId}/consults`,
+          {
+            _action: action,
+            offerId: b.offer,
+            titleNl: 'Taken',
+            titleEn: 'Taken',
+            minutes: '15',
+            price: '1',
+            vatRate: '2100',
           },
         ]),
       ),

@@ -347,6 +347,9 @@ describe('question insights', () => {
       deflected: 1,
       savedMinutes: 5,
       savedCents: 500,
+      // No paid consults were asked (test/services/paid-consults.test.ts counts them).
+      consults: 0,
+      consultNetCents: 0,
       jobs: 3,
       perJob: 2 / 3,
     });
@@ -395,6 +398,8 @@ describe('question insights', () => {
         deflected: 1,
         savedMinutes: 5,
         savedCents: 500,
+        consults: 0,
+        consultNetCents: 0,
         perJob: 2 / 3,
       },
     ]);

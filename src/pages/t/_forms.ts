@@ -5,6 +5,7 @@ import { statusOf } from '../../errors/status';
 import type { Locale } from '../../i18n/messages';
 import { readPreferencesForm, setPreferences } from '../../notify/preferences';
 import { contextFor, type Runtime } from '../../runtime';
+import { requestConsult } from '../../services/consults/consults';
 import { decideCostLine } from '../../services/costs/approve-cost';
 import { replyToTeam } from '../../services/customer-voice/conversations';
 import { giveFeedback } from '../../services/customer-voice/feedback';
@@ -60,6 +61,13 @@ const trackerForm = z.object({
   body: text(),
   /** "This answers my question": the published answer's id. */
   answered: text(LIMITS.id),
+  /** A paid consult (docs/decisions/consults.md): the offer, its terms as shown, their language, consent. */
+  offerId: text(LIMITS.id),
+  terms: text(2000),
+  lang: text(2),
+  consent: text(8),
+  /** A time to talk (ms), or empty. */
+  talkAt: text(16),
 });
 
 /**
@@ -165,6 +173,32 @@ export async function handleTrackerPost(
       };
     }
   }
+  if (action === 'consult') {
+    try {
+      await requestConsult(
+        ctx,
+        found.job.id,
+        {
+          offerId: fields.offerId,
+          stepId: stepId || null,
+          body,
+          terms: fields.terms,
+          consent: fields.consent === '1',
+          locale: fields.lang === 'nl' ? 'nl' : 'en',
+          talkAt: fields.talkAt ? Number(fields.talkAt) : null,
+        },
+        client,
+      );
+      return { redirect: `/t/${token}?consulted=${encodeURIComponent(stepId)}#step-${stepId}` };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return {
+        status: statusOf(error),
+        asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
+        decideFailed: false,
+      };
+    }
+  }
   try {
     if (action !== 'ask') throw new ServiceError('invalid', 'unknown_action');
     await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });
@@ -189,5 +223,6 @@ export function askFailure(
     body: asked.body,
     error: asked.failure.messageIn(locale),
     ...(asked.turnId ? { turnId: asked.turnId } : {}),
+    ...(typeof asked.failure.details?.field === 'string' ? { field: asked.failure.details.field } : {}),
   };
 }

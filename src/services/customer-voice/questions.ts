@@ -57,6 +57,8 @@ export const publicQuestion = (q: Question, people: Map<string, Specialist>): Pu
   askedBy: q.askedBy,
   askedByPerson: person(q.askedById ? people.get(q.askedById) : undefined),
   answerChannel: q.answerChannel,
+  paid: q.paid,
+  talkAt: q.talkAt,
   photos: q.photos.map((p) => ({ url: mediaUrl(p.id), width: p.width, height: p.height })),
 });
 
@@ -257,73 +259,92 @@ export async function askQuestion(ctx: Ctx, jobId: string, input: AskInput): Pro
     : ctx.actor.type === 'specialist'
       ? await actingSpecialist(ctx)
       : null;
-  return inTransaction(ctx, async (tx) => {
-    const job = await loadJob(tx, ctx, jobId);
-    await authorize(tx, ctx, 'question:record');
-    if (job.status !== 'open') {
-      throw conflict(
-        'job_closed',
-        { status: job.status },
-        {
-          status: job.status,
-        },
+  return inTransaction(ctx, (tx) =>
+    insertQuestion(tx, ctx, jobId, { ...input, body }, { effortMinutes, recorderId: recorder?.id ?? null }),
+  );
+}
+
+/** Who answers a paid consult (docs/decisions/consults.md): its expert, or the step's specialist when none. */
+export type QuestionRouting = { paid: true; expert: Specialist | null; talkAt?: number | null };
+
+/**
+ * The question's row and its event, inside the caller's transaction: `askQuestion`'s, and a paid
+ * consult's (src/services/consults/consults.ts), which writes its fee line in the same transaction.
+ */
+export async function insertQuestion(
+  tx: Db,
+  ctx: Ctx,
+  jobId: string,
+  input: AskInput,
+  checked: { effortMinutes: number | null; recorderId: string | null },
+  consult?: QuestionRouting,
+): Promise<PublicQuestion> {
+  const { body } = input;
+  const { effortMinutes } = checked;
+  const job = await loadJob(tx, ctx, jobId);
+  await authorize(tx, ctx, 'question:record');
+  if (job.status !== 'open') {
+    throw conflict(
+      'job_closed',
+      { status: job.status },
+      {
+        status: job.status,
+      },
+    );
+  }
+  const thread = input.threadId ? await loadThread(tx, ctx, jobId, input.threadId) : null;
+  const stepId = thread ? thread.stepId : (input.stepId ?? null);
+  if (!thread && stepId) await loadStep(tx, jobId, stepId);
+  const now = ctx.clock.now();
+  if (input.channel === 'tracker') {
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(questions)
+      .where(
+        and(eq(questions.jobId, jobId), eq(questions.channel, 'tracker'), gt(questions.askedAt, now - HOUR)),
       );
+    if ((recent?.n ?? 0) >= QUESTIONS_PER_HOUR) {
+      throw rateLimited('too_many_questions', HOUR / 1000);
     }
-    const thread = input.threadId ? await loadThread(tx, ctx, jobId, input.threadId) : null;
-    const stepId = thread ? thread.stepId : (input.stepId ?? null);
-    if (!thread && stepId) await loadStep(tx, jobId, stepId);
-    const now = ctx.clock.now();
-    if (input.channel === 'tracker') {
-      const [recent] = await tx
-        .select({ n: count() })
-        .from(questions)
-        .where(
-          and(
-            eq(questions.jobId, jobId),
-            eq(questions.channel, 'tracker'),
-            gt(questions.askedAt, now - HOUR),
-          ),
-        );
-      if ((recent?.n ?? 0) >= QUESTIONS_PER_HOUR) {
-        throw rateLimited('too_many_questions', HOUR / 1000);
-      }
-    }
-    const route = await routeQuestion(tx, jobId, stepId);
-    const photos = await insertImages(tx, ctx, input.images ?? []);
-    const minutes = await answerMinutesFor(tx, ctx.organisationId, job.workflowId);
-    const calendar = await calendarFor(tx, ctx.organisationId, job.workflowId);
-    const [row] = await tx
-      .insert(questions)
-      .values({
-        id: newId('q'),
-        organisationId: ctx.organisationId,
-        jobId,
-        threadId: thread?.threadId ?? null,
-        // A follow-up stays with its thread's step, even when the thread had none.
-        stepId: thread ? thread.stepId : route.stepId,
-        channel: input.channel,
-        body,
-        photos,
-        ...mailColumns(input.mail),
-        assigneeId: route.assignee?.id ?? null,
-        firstAssigneeId: route.assignee?.id ?? null,
-        recordedById: recorder?.id ?? null,
-        effortMinutes,
-        askedAt: now,
-        dueAt: answerDueAt(calendar, now, minutes, route.about),
-      })
-      .returning();
-    if (!row) throw new Error('question insert returned no row');
-    await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, jobId));
-    const view = publicQuestion(row, new Map(route.assignee ? [[route.assignee.id, route.assignee]] : []));
-    await appendEvent(tx, ctx, {
+  }
+  const routed = await routeQuestion(tx, jobId, stepId);
+  const route = consult?.expert ? { ...routed, assignee: consult.expert } : routed;
+  const photos = await insertImages(tx, ctx, input.images ?? []);
+  const minutes = await answerMinutesFor(tx, ctx.organisationId, job.workflowId);
+  const calendar = await calendarFor(tx, ctx.organisationId, job.workflowId);
+  const [row] = await tx
+    .insert(questions)
+    .values({
+      id: newId('q'),
+      organisationId: ctx.organisationId,
       jobId,
-      stepId: row.stepId,
-      type: 'question.asked',
-      payload: { question: view, assigneeId: row.assigneeId },
-    });
-    return view;
+      threadId: thread?.threadId ?? null,
+      // A follow-up stays with its thread's step, even when the thread had none.
+      stepId: thread ? thread.stepId : route.stepId,
+      channel: input.channel,
+      body,
+      photos,
+      ...mailColumns(input.mail),
+      assigneeId: route.assignee?.id ?? null,
+      firstAssigneeId: route.assignee?.id ?? null,
+      recordedById: checked.recorderId,
+      effortMinutes,
+      paid: !!consult?.paid,
+      talkAt: consult?.talkAt ?? null,
+      askedAt: now,
+      dueAt: answerDueAt(calendar, now, minutes, route.about),
+    })
+    .returning();
+  if (!row) throw new Error('question insert returned no row');
+  await tx.update(jobs).set({ updatedAt: now }).where(eq(jobs.id, jobId));
+  const view = publicQuestion(row, new Map(route.assignee ? [[route.assignee.id, route.assignee]] : []));
+  await appendEvent(tx, ctx, {
+    jobId,
+    stepId: row.stepId,
+    type: 'question.asked',
+    payload: { question: view, assigneeId: row.assigneeId },
   });
+  return view;
 }
 
 /**
@@ -491,7 +512,7 @@ export async function jobQuestions(db: Db, jobId: string): Promise<PublicQuestio
   return rows.map((r) => publicQuestion(r, people));
 }
 
-/** Open questions for the console: the viewer's own, or everyone's; most overdue first. */
+/** Open questions for the console: the viewer's own, or everyone's; paid consults, then most overdue first. */
 export async function openQuestions(ctx: Ctx, filter: { assigneeId?: string } = {}) {
   const conditions = [
     eq(questions.organisationId, ctx.organisationId),
@@ -507,7 +528,8 @@ export async function openQuestions(ctx: Ctx, filter: { assigneeId?: string } = 
     .from(questions)
     .innerJoin(jobs, eq(jobs.id, questions.jobId))
     .where(and(...conditions))
-    .orderBy(asc(questions.dueAt))
+    // Paid consults first (docs/decisions/consults.md), then the most overdue.
+    .orderBy(desc(questions.paid), asc(questions.dueAt))
     .limit(200);
   const people = await specialistsById(
     ctx.db,

@@ -296,6 +296,9 @@ export type QuestionGroup = {
   /** What those deflections saved: each a tracker question's default minutes, × the hourly rate. */
   savedMinutes: number;
   savedCents: number;
+  /** Paid consults asked (docs/decisions/consults.md; on the tracker), and their revenue excluding VAT. */
+  consults: number;
+  consultNetCents: number;
 };
 
 /** Questions per job per step, month by month (the months the period touches, at most the last 24). */
@@ -359,6 +362,8 @@ export async function questionInsights(ctx: Ctx, input: PeriodInput) {
       effortMinutes: effort(c, only),
       costCents: Math.round((effort(c, only) / 60) * org.hourlyRateCents),
       ...saved(!only || only === 'tracker' ? n(c, 'deflected') : 0),
+      consults: !only || only === 'tracker' ? n(c, 'consults') : 0,
+      consultNetCents: !only || only === 'tracker' ? n(c, 'consultNetCents') : 0,
     };
   };
   // Answers from before effort was recorded (no `question.effort` event) count their channel's default.

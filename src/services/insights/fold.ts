@@ -142,9 +142,11 @@ class Fold {
         rows.flatMap((r) =>
           r.type === 'question.effort'
             ? [r.payload.questionId]
-            : isQuestionEvent(r) && r.type !== 'question.asked'
-              ? [r.payload.question.id]
-              : [],
+            : r.type === 'consult.requested'
+              ? [r.payload.consult.questionId]
+              : isQuestionEvent(r) && r.type !== 'question.asked'
+                ? [r.payload.question.id]
+                : [],
         ),
       ),
     ];
@@ -224,6 +226,16 @@ class Fold {
           [`effortMin:${channel}`]: minutes,
           effortN: 1,
           [`effortN:${channel}`]: 1,
+        });
+      }
+      case 'consult.requested': {
+        // A paid consult (docs/decisions/consults.md): counted with its question (same step and day), with
+        // its price excluding VAT as the revenue.
+        const row = this.questions.get(event.payload.consult.questionId);
+        if (!row) return;
+        return this.add(row.organisationId, row.askedAt, 'question', questionSubject(row), {
+          consults: 1,
+          consultNetCents: event.payload.consult.priceCents,
         });
       }
       case 'answer.deflected':

@@ -152,7 +152,7 @@ export async function bookingView(
 }
 
 /** Takes one place of a slot, or refuses when it is full: one statement, atomic on both databases. */
-async function takePlace(
+export async function takePlace(
   tx: Db,
   organisationId: string,
   capacityKey: string,

@@ -18,7 +18,7 @@ import type { Regions } from './view-cache';
  */
 export function askFormOf(
   view: TrackerView,
-  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed' | 'found' | 'answeredAt'> = {
+  own: Pick<AskForm, 'askedAt' | 'continuedAt' | 'failed' | 'found' | 'answeredAt' | 'consultedAt'> = {
     askedAt: null,
     continuedAt: null,
     failed: null,
@@ -29,6 +29,7 @@ export function askFormOf(
   return {
     answererFor: (stepId) => answeringStep(steps, stepId)?.assignee ?? null,
     answerMinutes: view.organisation.answerMinutes,
+    offerFor: (stepId) => view.consultOffers[stepId] ?? null,
     ...own,
   };
 }
@@ -96,8 +97,8 @@ export function trackerRenderer(db: Db, now: () => number): Renderer {
       .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
       .where(eq(jobs.id, jobId));
     if (!found) return out;
-    const view = await trackerViewOf(db, found);
     const at = now();
+    const view = await trackerViewOf(db, found, at);
     for (const locale of locales)
       out.set(locale, { regions: renderRegions(view, locale, at), render: ++renders });
     return out;

@@ -3,6 +3,8 @@ import { param, prepared } from '../../../db/prepared';
 import { events, jobs, notifyPreferences, organisations, publishedAnswers } from '../../../db/schema';
 import { localizeStep, localText } from '../../i18n/content';
 import { preferencesFrom } from '../../notify/preferences';
+import { offersByStep } from '../consults/consults';
+import type { TrackerOffer } from '../consults/terms';
 import { feedbackFor } from '../customer-voice/feedback';
 import { answerMinutesFor, jobQuestions } from '../customer-voice/questions';
 import { ratableSpecialists, ratingSummaries } from '../customer-voice/ratings';
@@ -137,7 +139,7 @@ export type TrackedRows = {
 };
 
 /** The tracker's view of a job already found (by tracker token, or by the widget's embed token). */
-export async function trackerViewOf(db: Db, found: TrackedRows) {
+export async function trackerViewOf(db: Db, found: TrackedRows, now: number = Date.now()) {
   const { job, organisation } = found;
   // Read the log position first: anything committed after it is replayed by the stream, and
   // replaying is harmless because every live event carries a full snapshot of what it changed.
@@ -159,6 +161,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     signoffs,
     invoices,
     answers,
+    consultOffers,
   ] = await Promise.all([
     jobQuestions(db, job.id),
     job.status === 'done' ? ratableSpecialists(db, job.id) : [],
@@ -173,6 +176,7 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     jobSignoffs(db, job.id),
     job.status === 'done' ? jobInvoices(db, job.id) : [],
     job.status === 'open' ? publishedForWorkflow(db, organisation.id, job.workflowId) : [],
+    job.status === 'open' ? offersByStep(db, organisation.id, job.workflowId, stepRows, now) : {},
   ]);
   // Booked steps only: a job without a booking reads nothing more.
   const booked = stepRows.some((s) => s.windowStartsAt !== null);
@@ -220,6 +224,8 @@ export async function trackerViewOf(db: Db, found: TrackedRows) {
     questions,
     /** Published answers of the job's workflow (open jobs): "Others asked at this step". */
     answers: placed,
+    /** The paid consult offered beside each step's question form (open jobs; docs/decisions/consults.md). */
+    consultOffers: consultOffers as Record<string, TrackerOffer>,
     ratable,
     /** The customer's verdict on the finished job, as they may read it back (who follows a low score up). */
     feedback: feedback && {
