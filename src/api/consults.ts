@@ -26,7 +26,7 @@ import { clientIp } from './client-ip';
 import { router } from './env';
 import { iso } from './present';
 import { body, errors, json } from './responses';
-import { JobParams } from './schemas';
+import { JobParams, TokenParams } from './schemas';
 
 /** Paid expert time: consult offers per workflow (docs/decisions/consults.md). */
 
@@ -221,14 +221,6 @@ export const jobConsultRoutes = () =>
   router().openapi(jobList, async (c) =>
     c.json({ consults: (await jobConsults(c.get('ctx'), c.req.valid('param').jobId)).map(consultOut) }, 200),
   );
-
-const TokenParams = z.object({
-  token: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({ param: { name: 'token', in: 'path' }, example: 'q9W2…' }),
-});
 
 const TrackerOfferOut = z
   .object({

@@ -17,6 +17,15 @@ export const StreamResume = {
 
 const Id = (example: string) => z.string().min(1).max(LIMITS.id).openapi({ example });
 
+/** A tracker's private link token, the only credential of the tracker's routes. */
+export const TokenParams = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'token', in: 'path' }, example: 'q9W2…' }),
+});
+
 export const JobParams = z.object({
   jobId: Id('job_Xb3k9QmP2rT7vW1a').openapi({ param: { name: 'jobId', in: 'path' } }),
 });

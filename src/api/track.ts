@@ -14,16 +14,8 @@ import { customerEventsSince, findTrackedJob } from '../services/tracker/tracker
 import { clientIp } from './client-ip';
 import { router } from './env';
 import { errors, eventStream, json } from './responses';
-import { StreamResume } from './schemas';
+import { StreamResume, TokenParams } from './schemas';
 import { streamSlot } from './streams';
-
-const TokenParams = z.object({
-  token: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({ param: { name: 'token', in: 'path' }, example: 'q9W2…' }),
-});
 
 const events = createRoute({
   method: 'get',

@@ -45,16 +45,17 @@ describe('paid consults over the API', () => {
     });
     const { terms, stepId, talk } = offers.json.offers[0];
     expect(talk.length).toBeGreaterThan(0);
+    const consult = {
+      offerId: offer.id,
+      stepId,
+      body: 'Are my brakes fine?',
+      terms,
+      consent: true,
+      lang: 'en',
+      talkAt: talk[0].startsAt,
+    };
     const asked = await call('POST', `/track/${trackerToken}/consults`, {
-      body: {
-        offerId: offer.id,
-        stepId,
-        body: 'Are my brakes fine?',
-        terms,
-        consent: true,
-        lang: 'en',
-        talkAt: talk[0].startsAt,
-      },
+      body: consult,
       headers: { 'user-agent': 'ApiTest/1.0' },
     });
     expect(asked.status).toBe(201);
@@ -66,17 +67,7 @@ describe('paid consults over the API', () => {
       answered: false,
     });
     // Posted again (a retry after a lost answer): the same consult, 200, no second fee.
-    const retried = await call('POST', `/track/${trackerToken}/consults`, {
-      body: {
-        offerId: offer.id,
-        stepId,
-        body: 'Are my brakes fine?',
-        terms,
-        consent: true,
-        lang: 'en',
-        talkAt: talk[0].startsAt,
-      },
-    });
+    const retried = await call('POST', `/track/${trackerToken}/consults`, { body: consult });
     expect([retried.status, retried.json.consult.id]).toEqual([200, asked.json.consult.id]);
     const listed = await call('GET', `/jobs/${jobId}/consults`, { key: a.key });
     expect(listed.json.consults.map((c: { id: string }) => c.id)).toEqual([asked.json.consult.id]);

@@ -135,18 +135,22 @@ export async function handleTrackerPost(
     }
   }
   const { stepId, body } = fields;
+  // A refused question, answer mark or consult: the page again, with the refusal and what was typed.
+  const refusedQuestion = (error: unknown) => {
+    if (!(error instanceof ServiceError)) throw error;
+    return {
+      status: statusOf(error),
+      asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
+      decideFailed: false,
+    };
+  };
   if (fields.answered) {
     // Ends the attempt: the question is not sent (docs/decisions/knowledge.md).
     try {
       await markAnswered(ctx, token, fields.answered);
       return { redirect: `/t/${token}?answered=${encodeURIComponent(stepId)}#step-${stepId}` };
     } catch (error) {
-      if (!(error instanceof ServiceError)) throw error;
-      return {
-        status: statusOf(error),
-        asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
-        decideFailed: false,
-      };
+      return refusedQuestion(error);
     }
   }
   if (action === 'search_answers') {
@@ -191,12 +195,7 @@ export async function handleTrackerPost(
       );
       return { redirect: `/t/${token}?consulted=${encodeURIComponent(stepId)}#step-${stepId}` };
     } catch (error) {
-      if (!(error instanceof ServiceError)) throw error;
-      return {
-        status: statusOf(error),
-        asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
-        decideFailed: false,
-      };
+      return refusedQuestion(error);
     }
   }
   try {
@@ -204,12 +203,7 @@ export async function handleTrackerPost(
     await askQuestion(ctx, found.job.id, { stepId: stepId || null, body, channel: 'tracker' });
     return { redirect: `/t/${token}?asked=${encodeURIComponent(stepId)}#step-${stepId}` };
   } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
-    return {
-      status: statusOf(error),
-      asked: { stepId, body: body.slice(0, LIMITS.question), failure: error },
-      decideFailed: false,
-    };
+    return refusedQuestion(error);
   }
 }
 
