@@ -362,6 +362,7 @@ const API_OPERATIONS: Record<string, Action | 'preview' | 'customer' | 'public' 
   'post /answers/{answerId}/merge': 'answer:curate',
   'post /track/{token}/answers/{answerId}/answered': 'customer',
   'post /track/{token}/answers/shown': 'customer',
+  'post /track/{token}/consults': 'customer',
 };
 
 describe('every way in has a row', () => {
