@@ -48,7 +48,7 @@ async function onServer<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** A database of its own on the server, dropped by the returned function. */
-async function benchDatabase() {
+export async function benchDatabase() {
   const name = `ok_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   await onServer((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(SERVER);
@@ -128,7 +128,7 @@ type Data = Awaited<ReturnType<typeof prepare>>;
  * `prepare` in a child process: a process opens one dialect for its life (db/dialect.ts), and the
  * process running `npm run bench` opens libSQL files for the other benchmarks.
  */
-function prepareElsewhere(url: string): Promise<Data> {
+export function prepareElsewhere(url: string): Promise<Data> {
   const worker = fork('bench/scale-out.ts', [`--prepare=${url}`], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -140,7 +140,7 @@ function prepareElsewhere(url: string): Promise<Data> {
 }
 
 /** The step post of bench/step-post.ts under wrk: a later promise with its reason each time. */
-const stepPosts = (origin: string, data: Pick<Data, 'jobId' | 'steps' | 'key'>, seconds: number) =>
+export const stepPosts = (origin: string, data: Pick<Data, 'jobId' | 'steps' | 'key'>, seconds: number) =>
   wrk({
     url: `${origin}/api/v1/jobs/${data.jobId}/steps/${data.steps[2]}/promise`,
     seconds,
@@ -176,7 +176,7 @@ const medianRun = (runs: WrkResult[]): WrkResult => ({
 });
 
 /** The stream clients of the scale-out test (test/scale-out/sse-clients.ts), here on one process. */
-async function streamClients(origin: string, token: string, n: number, after: number) {
+export async function streamClients(origin: string, token: string, n: number, after: number) {
   const child: ChildProcess = fork(
     'test/scale-out/sse-clients.ts',
     [`--origin=${origin}`, `--tokens=${token}`, `--n=${n}`, `--after=${after}`],
@@ -215,6 +215,8 @@ async function crossProcessLatency(
   await client.end();
   const clients = await streamClients(b, data.token, SUBSCRIBERS, Number(rows[0]?.id ?? 0));
   const latencies: number[] = [];
+  /** Per counted call: when the API answered, the first and the last client parsed it (ms after the call). */
+  const slowest: { call: number; answered: number; first: number; last: number }[] = [];
   try {
     for (let i = 0; i < warmup + calls; i++) {
       const reason = `bench-${i}-${randomBytes(4).toString('hex')}`;
@@ -232,6 +234,8 @@ async function crossProcessLatency(
       });
       if (response.status !== 200)
         throw new Error(`API answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+      const answered = now() - sent;
       const deadline = Date.now() + 5000;
       let got: number[] = [];
       while (Date.now() < deadline) {
@@ -241,14 +245,26 @@ async function crossProcessLatency(
       }
       if (got.length < SUBSCRIBERS)
         throw new Error(`only ${got.length} of ${SUBSCRIBERS} clients got call ${i}`);
-      if (i >= warmup) for (const at of got) latencies.push(at - sent);
+      if (i >= warmup) {
+        for (const at of got) latencies.push(at - sent);
+        slowest.push({
+          call: i - warmup,
+          answered,
+          first: Math.min(...got) - sent,
+          last: Math.max(...got) - sent,
+        });
+      }
       await new Promise((r) => setTimeout(r, 30));
     }
   } finally {
     clients.child.kill();
   }
-  return latencies;
+  slowest.sort((x, y) => y.last - x.last);
+  return { latencies, slowest: slowest.slice(0, 3) };
 }
+
+const slowestText = (calls: { answered: number; first: number; last: number }[]) =>
+  calls.map((c) => `${c.answered.toFixed(0)}/${c.first.toFixed(0)}/${c.last.toFixed(0)}`).join(', ');
 
 /** Transactions per second the server counted for one database over `seconds`, nothing else using it. */
 async function idleTransactions(database: string, seconds: number) {
@@ -385,11 +401,19 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       );
 
     // Cross-process latency: API on process A, streams on process B.
-    const latencies = await crossProcessLatency((apps[0] as App).url, (apps[1] as App).url, data, shared.url);
-    const latency = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const cross = await crossProcessLatency((apps[0] as App).url, (apps[1] as App).url, data, shared.url);
+    const latency = {
+      p50: percentile(cross.latencies, 50),
+      p99: percentile(cross.latencies, 99),
+      slowest: cross.slowest,
+    };
     // The same with the API call to B itself: what the machine and the fan-out cost without a second process.
     const local = await crossProcessLatency((apps[1] as App).url, (apps[1] as App).url, data, shared.url);
-    const sameProcess = { p50: percentile(local, 50), p99: percentile(local, 99) };
+    const sameProcess = {
+      p50: percentile(local.latencies, 50),
+      p99: percentile(local.latencies, 99),
+      slowest: local.slowest,
+    };
 
     for (const stop of stops.reverse()) await stop();
     stops.length = 0;
@@ -430,7 +454,8 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     );
     console.log(
       `scale-out cross-process latency (API on A → ${SUBSCRIBERS} streams on B): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms; ` +
-        `API on B itself: p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms`,
+        `API on B itself: p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms; ` +
+        `slowest calls (answered / first / last client, ms): ${slowestText(latency.slowest)}; on B itself ${slowestText(sameProcess.slowest)}`,
     );
     console.log(
       `scale-out idle process: ${idlePerSecond.toFixed(2)} transactions/s (background work on), ${idleApiOnly.toFixed(2)}/s (BACKGROUND_WORK=0); load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,

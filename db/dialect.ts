@@ -52,11 +52,17 @@ export function containsInsensitive(column: Column | SQL, text: string): SQL {
  * - `WRITE_LOCK` ("OKWR"): taken exclusively by a write that is not one organisation's (background work,
  *   sign-up, the demo), shared by an organisation's write;
  * - `ORGANISATION_LOCK` ("OKOR") with the organisation's hash: one writer at a time per organisation;
+ * - `CURSOR_LOCK` ("OKCU") with a log cursor's name hashed: one reader at a time per cursor of the log
+ *   (a consumer's transaction, see `cursorTransactionOn`), shared with the write lock like an organisation's;
  * - `APPEND_LOCK` ("OKAP"): taken last, by a transaction that appends events, just before it writes them.
  */
 export const WRITE_LOCK = 0x4f4b5752;
 export const ORGANISATION_LOCK = 0x4f4b4f52;
+export const CURSOR_LOCK = 0x4f4b4355;
 export const APPEND_LOCK = 0x4f4b4150;
+
+/** Whom a write transaction is alone among: everything, one organisation's writes, or one log cursor's readers. */
+type LockScope = { alone: true } | { space: number; key: string };
 
 /**
  * One write transaction as the services expect it: alone among those it could conflict with. On libSQL,
@@ -69,12 +75,33 @@ export const APPEND_LOCK = 0x4f4b4150;
  */
 export function writeTransactionOn<D, T>(db: D, work: (tx: D) => Promise<T>, scope?: string): Promise<T> {
   writeTransactions++;
-  return afterCommit(lockedTransaction(db, work, scope));
+  return afterCommit(
+    lockedTransaction(
+      db,
+      work,
+      scope === undefined ? { alone: true } : { space: ORGANISATION_LOCK, key: scope },
+    ),
+  );
+}
+
+/**
+ * The transaction of a log consumer that writes only its own rows (a projection, a queue it fills, its
+ * cursor): on PostgreSQL it runs beside every organisation's writes and alone only among the readers of
+ * the cursor `name`, in every process, so a busy log never makes the API wait for a consumer (the write
+ * lock taken exclusively would: each exclusive writer first drains every write in flight on every
+ * process). Events still reach it in id order (they commit in id order, see `appendToLog`). On libSQL
+ * a write transaction like any other.
+ */
+export function cursorTransactionOn<D, T>(db: D, name: string, work: (tx: D) => Promise<T>): Promise<T> {
+  writeTransactions++;
+  return afterCommit(
+    lockedTransaction(db, work, onPostgres() ? { space: CURSOR_LOCK, key: name } : { alone: true }),
+  );
 }
 
 type Execute = { execute(q: SQL): Promise<unknown> };
 
-function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: string | undefined): Promise<T> {
+function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: LockScope): Promise<T> {
   const run = db as unknown as {
     transaction(fn: (tx: unknown) => Promise<T>, config?: unknown): Promise<T>;
   };
@@ -85,9 +112,9 @@ function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: stri
         // One round trip; the shared lock first, so a waiting exclusive one holds nothing of ours.
         await execute.call(
           tx,
-          scope === undefined
+          'alone' in scope
             ? sql`select pg_advisory_xact_lock(${sql.raw(String(WRITE_LOCK))})`
-            : sql`select pg_advisory_xact_lock_shared(${sql.raw(String(WRITE_LOCK))}), pg_advisory_xact_lock(${sql.raw(String(ORGANISATION_LOCK))}, hashtext(${scope}))`,
+            : sql`select pg_advisory_xact_lock_shared(${sql.raw(String(WRITE_LOCK))}), pg_advisory_xact_lock(${sql.raw(String(scope.space))}, hashtext(${scope.key}))`,
         );
       }
       const result = await work(tx as D);

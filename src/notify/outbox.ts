@@ -2,7 +2,13 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { lockFree } from '../../db/dialect';
 import { deliveries, jobs, webhookEndpoints } from '../../db/schema';
 import { readEvent } from '../events/catalogue';
-import { type Clock, claimTransaction, type Db, writeTransaction } from '../services/platform/context';
+import {
+  type Clock,
+  claimTransaction,
+  cursorTransaction,
+  type Db,
+  writeTransaction,
+} from '../services/platform/context';
 import { cursorHasWork, nextEvents } from './log-cursor';
 import { postSafely } from './safe-http';
 import { nextAttemptAt, signWebhook, type WebhookMessage, wants } from './webhooks';
@@ -20,7 +26,7 @@ const LOCK_MS = 60_000;
 export async function enqueueWebhookMessages(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
   if (!(await cursorHasWork(db, CURSOR, now))) return 0;
-  return writeTransaction(db, async (tx) => {
+  return cursorTransaction(db, CURSOR, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;
     const references = new Map(

@@ -6,7 +6,7 @@ import { type LogEvent, readEvent } from '../events/catalogue';
 import { consoleMessages } from '../i18n/console';
 import { localText } from '../i18n/content';
 import { fill, messages } from '../i18n/messages';
-import { type Clock, type Db, writeTransaction } from '../services/platform/context';
+import { type Clock, cursorTransaction, type Db } from '../services/platform/context';
 import { loadSecrets, unseal } from '../services/platform/secrets';
 import { cursorHasWork, nextEvents } from './log-cursor';
 import { declined, kindOfAnnouncement } from './preferences';
@@ -86,7 +86,7 @@ export async function sendPushForNewEvents(
   publicUrl: string,
 ): Promise<number> {
   if (!(await cursorHasWork(db, 'push', clock.now()))) return 0;
-  const rows = await writeTransaction(db, async (tx) => {
+  const rows = await cursorTransaction(db, 'push', async (tx) => {
     const next = await nextEvents(tx, 'push', clock.now(), 200);
     if (!next) return [];
     await next.advance();

@@ -1,13 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
-import { writeTransaction } from '../../src/services/platform/context';
+import { cursorTransaction, writeTransaction } from '../../src/services/platform/context';
 import { tempDatabaseUrl } from '../helpers';
 import { ON_POSTGRES } from '../postgres';
 
 /**
  * Issue 16: on PostgreSQL an organisation's write transaction runs beside other organisations' ones, alone
- * among its own organisation's, and one without an organisation (background work, sign-up) runs alone.
+ * among its own organisation's, and one without an organisation (background work, sign-up) runs alone. A log
+ * consumer's transaction (the insights fold, the outboxes' cursors) runs beside every organisation's writes
+ * and alone among its cursor's readers.
  * Three connections pools stand for three processes (a process queues its own writes before the server).
  */
 describe.runIf(ON_POSTGRES)('write locks on PostgreSQL', () => {
@@ -26,8 +28,11 @@ describe.runIf(ON_POSTGRES)('write locks on PostgreSQL', () => {
     return all.map((d) => d.db);
   }
 
-  /** A write transaction that holds its locks until `release` is called; `done` settles after its commit. */
-  function held(db: Database['db'], scope?: string) {
+  /**
+   * A write transaction (of organisation `scope`, or of the log cursor `cursor`) that holds its locks until
+   * `release` is called; `done` settles after its commit.
+   */
+  function held(db: Database['db'], scope?: string, cursor?: string) {
     let release = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -36,14 +41,11 @@ describe.runIf(ON_POSTGRES)('write locks on PostgreSQL', () => {
     const inside = new Promise<void>((resolve) => {
       started = resolve;
     });
-    const done = writeTransaction(
-      db,
-      async () => {
-        started();
-        await gate;
-      },
-      scope,
-    );
+    const work = async () => {
+      started();
+      await gate;
+    };
+    const done = cursor ? cursorTransaction(db, cursor, work) : writeTransaction(db, work, scope);
     return { inside, release, done };
   }
 
@@ -85,5 +87,36 @@ describe.runIf(ON_POSTGRES)('write locks on PostgreSQL', () => {
     alone.release();
     await alone.done;
     expect(await later).toBe('later');
+  });
+
+  it("runs a log consumer's transaction beside organisations' writes, alone among its cursor's readers", async () => {
+    const [a, b, c] = await pools(3);
+    if (!a || !b || !c) throw new Error('no pools');
+    const fold = held(a, undefined, 'insights');
+    await fold.inside;
+    // An organisation's write from another process does not wait for the consumer (it did, as background
+    // work took the write lock alone: every API write on every process stalled behind a fold batch).
+    expect(
+      await settledWithin(
+        writeTransaction(b, async () => 'org', 'org_a'),
+        2000,
+      ),
+    ).toBe(true);
+    // Another cursor's reader does not wait either; the same cursor's does.
+    expect(
+      await settledWithin(
+        cursorTransaction(c, 'push', async () => 'push'),
+        2000,
+      ),
+    ).toBe(true);
+    const again = cursorTransaction(b, 'insights', async () => 'second fold');
+    expect(await settledWithin(again, 300)).toBe(false);
+    // A write that must run alone still waits for the consumer.
+    const alone = writeTransaction(c, async () => 'alone');
+    expect(await settledWithin(alone, 300)).toBe(false);
+    fold.release();
+    await fold.done;
+    expect(await again).toBe('second fold');
+    expect(await alone).toBe('alone');
   });
 });

@@ -14,7 +14,7 @@ import {
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import { localText } from '../../i18n/content';
 import type { Locale } from '../../i18n/messages';
-import { type BaseCtx, type Db, writeTransaction } from '../../services/platform/context';
+import { type BaseCtx, cursorTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { withProfiles } from '../../services/platform/events';
 import { loadSecrets, type Secrets, unseal } from '../../services/platform/secrets';
 import { cursorHasWork, nextEvents } from '../log-cursor';
@@ -102,7 +102,7 @@ export async function collectMailMoments(base: BaseCtx, options: MailWorkOptions
   const { db } = base;
   const now = base.clock.now();
   if (!(await cursorHasWork(db, CURSOR, now))) return 0;
-  return writeTransaction(db, async (tx) => {
+  return cursorTransaction(db, CURSOR, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;
     const read = next.rows.flatMap((row) => {

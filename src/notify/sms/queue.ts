@@ -10,6 +10,7 @@ import {
   type Clock,
   type Ctx,
   claimTransaction,
+  cursorTransaction,
   type Db,
   inTransaction,
   writeTransaction,
@@ -113,7 +114,7 @@ const jobsWith = (db: Db, ids: string[]) =>
 export async function enqueueSmsForNewEvents(db: Db, clock: Clock, publicUrl: string): Promise<number> {
   const now = clock.now();
   if (!(await cursorHasWork(db, CURSOR, now))) return 0;
-  return writeTransaction(db, async (tx) => {
+  return cursorTransaction(db, CURSOR, async (tx) => {
     const next = await nextEvents(tx, CURSOR, now, BATCH);
     if (!next) return 0;
     const events = next.rows.flatMap((row) => {

@@ -13,7 +13,7 @@ import {
 import { type LogEvent, readEvent } from '../../events/catalogue';
 import type { PublicQuestion } from '../customer-voice/questions';
 import type { PublicStep } from '../jobs/views';
-import { type Db, writeTransaction } from '../platform/context';
+import { cursorTransaction, type Db } from '../platform/context';
 import { withProfiles } from '../platform/events';
 import { encodeSamples, localDay, monthOf, readSamples, type Scope } from './rollup';
 
@@ -69,7 +69,7 @@ export async function foldInsights(db: Db, options: { maxBatches?: number } = {}
       .where(eq(logCursors.name, CURSOR));
     const [latest] = await db.select({ id: max(events.id) }).from(events);
     if ((latest?.id ?? 0) <= (cursor?.id ?? 0)) break;
-    const n = await writeTransaction(db, (tx) => foldBatch(tx));
+    const n = await cursorTransaction(db, CURSOR, (tx) => foldBatch(tx));
     if (n === 0) break;
     folded += n;
   }

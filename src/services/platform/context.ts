@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client';
-import { claimTransactionOn, onPostgres, writeTransactionOn } from '../../../db/dialect';
+import { claimTransactionOn, cursorTransactionOn, onPostgres, writeTransactionOn } from '../../../db/dialect';
 
 export type { Db };
 
@@ -44,6 +44,15 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Db) => Promise<T>): 
  */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>, scope?: string): Promise<T> {
   return queued(db, onPostgres() ? scope : undefined, () => writeTransactionOn(db, work, scope));
+}
+
+/**
+ * The transaction of a log consumer that writes only its own rows, reading the log after the cursor
+ * `name` (see `cursorTransactionOn`): on PostgreSQL beside the organisations' writes, alone among the
+ * cursor's readers; on libSQL it queues like any write.
+ */
+export function cursorTransaction<T>(db: Db, name: string, work: (tx: Db) => Promise<T>): Promise<T> {
+  return queued(db, onPostgres() ? `cursor:${name}` : undefined, () => cursorTransactionOn(db, name, work));
 }
 
 /**
