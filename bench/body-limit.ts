@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { child, message, prepareData } from './harness';
+import { writeFileSync } from 'node:fs';
+import { child, message, prepareData, processCpuMs } from './harness';
 
 /**
  * What the request body limit costs: a typical JSON write (`PUT …/promise`, ~80 bytes) through the whole
@@ -19,15 +19,6 @@ import { child, message, prepareData } from './harness';
  */
 type Run = { rps: number; p99Ms: number; errors: number; cpuMsPerRequest: number };
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** The server process's user + system CPU time so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
 function wrk(url: string, key: string, seconds: number, connections: number, pid: number): Run {
   const script = 'bench/tmp/body-limit.lua';
   const body = JSON.stringify({ promisedAt: '2026-12-24T10:00:00Z', reason: 'Onderdeel komt morgen' });
@@ -39,11 +30,11 @@ function wrk(url: string, key: string, seconds: number, connections: number, pid
       '  io.write(string.format("JSON %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(99), summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\n' +
       'end\n',
   );
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = processCpuMs(pid);
   const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], {
     encoding: 'utf8',
   });
-  const cpu = cpuMs(pid) - cpuBefore;
+  const cpu = processCpuMs(pid) - cpuBefore;
   const [, requests, micros, p99, errors] = /JSON (\d+) (\d+) (\d+) (\d+)/.exec(out)?.map(Number) ?? [];
   return {
     rps: (requests ?? 0) / ((micros ?? 1) / 1e6),

@@ -61,9 +61,20 @@ async function latency(n: number, viaSecondProcess: boolean, mode: 'raw' | 'ours
     warmup: 5,
     count: 50,
   });
-  const { latencies } = await message<{ latencies: number[] }>(clients, 'latencies');
+  const { latencies, slowest } = await message<{
+    latencies: number[];
+    slowest: { answered: number; first: number; last: number }[];
+  }>(clients, 'latencies');
   for (const p of [clients, server, writer]) p?.kill();
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    samples: latencies.length,
+    /** The three calls whose last subscriber came latest: answered / first / last subscriber, ms. */
+    slowest: slowest
+      .map((c) => `${c.answered.toFixed(0)}/${c.first.toFixed(0)}/${c.last.toFixed(0)}`)
+      .join(', '),
+  };
 }
 
 const best = (list: Measured[]): Measured => ({
@@ -99,15 +110,15 @@ export async function runFanout(sizes = [1000, 10_000], withLatency = true) {
   if (!withLatency) return { rows, latency: undefined };
   const floor = await latency(1000, false, 'raw');
   console.log(
-    `end to end, 1,000 subscribers, raw node:http baseline: p50 ${floor.p50.toFixed(1)} ms, p99 ${floor.p99.toFixed(1)} ms`,
+    `end to end, 1,000 subscribers, raw node:http baseline: p50 ${floor.p50.toFixed(1)} ms, p99 ${floor.p99.toFixed(1)} ms; slowest calls (answered/first/last, ms) ${floor.slowest}`,
   );
   const same = await latency(1000, false);
   console.log(
-    `end to end, 1,000 subscribers, API on the same process: p50 ${same.p50.toFixed(1)} ms, p99 ${same.p99.toFixed(1)} ms`,
+    `end to end, 1,000 subscribers, API on the same process: p50 ${same.p50.toFixed(1)} ms, p99 ${same.p99.toFixed(1)} ms; slowest calls ${same.slowest}`,
   );
   const other = await latency(1000, true);
   console.log(
-    `end to end, 1,000 subscribers, API on another process:  p50 ${other.p50.toFixed(1)} ms, p99 ${other.p99.toFixed(1)} ms`,
+    `end to end, 1,000 subscribers, API on another process:  p50 ${other.p50.toFixed(1)} ms, p99 ${other.p99.toFixed(1)} ms; slowest calls ${other.slowest}`,
   );
   return { rows, latency: { baseline: floor, sameProcess: same, otherProcess: other } };
 }

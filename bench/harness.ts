@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
@@ -153,3 +153,22 @@ export const percentile = (values: number[], p: number) => {
 };
 
 export const now = () => performance.timeOrigin + performance.now();
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** A process's user + system CPU time so far, in ms (/proc/<pid>/stat). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The whole machine's CPU time so far, in ms summed over its cores: busy (not idle or waiting) and all. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // user nice system idle iowait irq softirq steal …: idle and iowait are not work.
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
+}

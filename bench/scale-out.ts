@@ -12,16 +12,18 @@ import { ensureRoles, roleKey } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Ctx } from '../src/services/platform/context';
 import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
-import { now, percentile, prepareData } from './harness';
+import { machineCpuMs, now, percentile, prepareData, processCpuMs } from './harness';
 import { type WrkResult, wrk } from './wrk';
 
 /**
  * Issue 16's scale-out figures (`npm run bench`, or alone: `npx tsx bench/scale-out.ts [seconds] [rounds]`):
  * - step posts (wrk, 16 connections, the request of bench/step-post.ts) through HAProxy (ops/haproxy.cfg) to
  *   1, 2 and 3 app processes (`node dist/server.mjs`) on one PostgreSQL database, in alternating rounds
- *   (medians), as ratios to 1 process; in the same rounds the libSQL default: one process on a file, direct,
- *   and the same file with round robin instead of its tenant affinity (docs/decisions/tenant-affinity.md)
- *   for 2 and 3 processes. All of it for one organisation (one key) and for 8 (a key each, in turn);
+ *   (medians of 5: with 3, one noisy 3 s round in a set moved a ratio by ±0.1), as ratios to 1 process; in the
+ *   same rounds the libSQL default: one process on a file, direct, and the same file with round robin instead
+ *   of its tenant affinity (docs/decisions/tenant-affinity.md) for 2 and 3 processes. All of it for one
+ *   organisation (one key) and for 8 (a key each, in turn). Each run also records where the CPU went: the
+ *   machine's busy share and CPU per request in the app processes and elsewhere (where the limit is);
  * - cross-process latency: an API call to process A until the event is parsed by each of 1,000 stream
  *   clients of process B (no load balancer in between), default settings (a 5 s safety poll: any poll floor
  *   would show);
@@ -167,12 +169,39 @@ const manyOrganisationPosts = (origin: string, data: Data, seconds: number) =>
   });
 
 const median = (values: number[]) => percentile(values, 50);
-const medianRun = (runs: WrkResult[]): WrkResult => ({
+
+/**
+ * A wrk run with where the CPU went: the machine's busy share over the run (1 = both cores), and CPU per
+ * answered request in the app processes (`apps`) and in everything else (PostgreSQL, HAProxy, wrk).
+ */
+type Run = WrkResult & { busy: number; appMs: number; otherMs: number };
+
+function withCpu(apps: number[], run: () => WrkResult): Run {
+  const appCpu = () => apps.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const machineBefore = machineCpuMs();
+  const appsBefore = appCpu();
+  const result = run();
+  const appsMs = appCpu() - appsBefore;
+  const machineAfter = machineCpuMs();
+  const busyMs = machineAfter.busy - machineBefore.busy;
+  const requests = Math.max(1, result.requests);
+  return {
+    ...result,
+    busy: busyMs / Math.max(1, machineAfter.total - machineBefore.total),
+    appMs: appsMs / requests,
+    otherMs: (busyMs - appsMs) / requests,
+  };
+}
+
+const medianRun = (runs: Run[]): Run => ({
   rps: median(runs.map((r) => r.rps)),
   requests: median(runs.map((r) => r.requests)),
   p50: median(runs.map((r) => r.p50)),
   p99: median(runs.map((r) => r.p99)),
   errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  busy: median(runs.map((r) => r.busy)),
+  appMs: median(runs.map((r) => r.appMs)),
+  otherMs: median(runs.map((r) => r.otherMs)),
 });
 
 /** The stream clients of the scale-out test (test/scale-out/sse-clients.ts), here on one process. */
@@ -263,6 +292,10 @@ async function crossProcessLatency(
   return { latencies, slowest: slowest.slice(0, 3) };
 }
 
+/** Where a run's CPU went: the machine's busy share, CPU per request in the app processes and the rest. */
+const cpuText = (r: Run) =>
+  `machine ${(100 * r.busy).toFixed(0)}% busy, CPU per request ${r.appMs.toFixed(2)} ms in the app processes + ${r.otherMs.toFixed(2)} ms elsewhere (PostgreSQL, HAProxy, wrk)`;
+
 const slowestText = (calls: { answered: number; first: number; last: number }[]) =>
   calls.map((c) => `${c.answered.toFixed(0)}/${c.first.toFixed(0)}/${c.last.toFixed(0)}`).join(', ');
 
@@ -281,7 +314,7 @@ async function idleTransactions(database: string, seconds: number) {
   return ((await read()) - before) / seconds;
 }
 
-export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 3), rounds = 3) {
+export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 3), rounds = 5) {
   let haproxy = findHaproxy();
   if (!haproxy) {
     const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
@@ -333,18 +366,14 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     const origin = (side: Side) => (side === 'libsql' ? libsqlApp.url : (proxies[side] as string));
     const dataOf = (side: Side) => (side === 'libsql' ? libsql : data);
     for (const side of sides) stepPosts(origin(side), dataOf(side), 1); // warm-up: JIT, statement paths
-    const runs = Object.fromEntries(sides.map((side) => [side, [] as WrkResult[]])) as Record<
-      Side,
-      WrkResult[]
-    >;
+    const pids = [...apps, libsqlApp].map((a) => a.child.pid as number);
+    const runs = Object.fromEntries(sides.map((side) => [side, [] as Run[]])) as Record<Side, Run[]>;
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
-      for (const side of order) runs[side].push(stepPosts(origin(side), dataOf(side), seconds));
+      for (const side of order)
+        runs[side].push(withCpu(pids, () => stepPosts(origin(side), dataOf(side), seconds)));
     }
-    const post = Object.fromEntries(sides.map((side) => [side, medianRun(runs[side])])) as Record<
-      Side,
-      WrkResult
-    >;
+    const post = Object.fromEntries(sides.map((side) => [side, medianRun(runs[side])])) as Record<Side, Run>;
     for (const side of sides)
       console.log(
         `scale-out step posts ${side}: ${runs[side].map((r) => r.rps.toFixed(0)).join(', ')} req/s`,
@@ -365,15 +394,12 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       rr2: [0, 0, 0],
       rr3: [0, 0, 0],
     };
-    const manyRuns = Object.fromEntries(pgSides.map((side) => [side, [] as WrkResult[]])) as Record<
-      PgSide,
-      WrkResult[]
-    >;
+    const manyRuns = Object.fromEntries(pgSides.map((side) => [side, [] as Run[]])) as Record<PgSide, Run[]>;
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? pgSides : [...pgSides].reverse();
       for (const side of order) {
         const before = await written();
-        manyRuns[side].push(manyOrganisationPosts(origin(side), data, seconds));
+        manyRuns[side].push(withCpu(pids, () => manyOrganisationPosts(origin(side), data, seconds)));
         const after = await written();
         for (const i of [0, 1, 2])
           spread[side][i] = (spread[side][i] ?? 0) + (after[i] ?? 0) - (before[i] ?? 0);
@@ -381,7 +407,7 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     }
     const many = Object.fromEntries(pgSides.map((side) => [side, medianRun(manyRuns[side])])) as Record<
       PgSide,
-      WrkResult
+      Run
     >;
     for (const side of pgSides)
       console.log(
@@ -440,8 +466,8 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       const total = spread[side].reduce((a, b) => a + b, 0);
       return spread[side].map((n) => (total ? n / total : 0));
     };
-    const show = (r: WrkResult) =>
-      `${r.rps.toFixed(0)} req/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors)`;
+    const show = (r: Run) =>
+      `${r.rps.toFixed(0)} req/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors; ${cpuText(r)})`;
     console.log(
       `scale-out step posts (wrk ${CONNECTIONS} connections, medians of ${rounds} × ${seconds} s): libSQL ${show(post.libsql)}; ` +
         `PostgreSQL via HAProxy 1 process ${show(post.pg1)}, 2 ${show(post.pg2)} (×${ratio(post.pg2).toFixed(2)}), 3 ${show(post.pg3)} (×${ratio(post.pg3).toFixed(2)}); ` +
@@ -486,7 +512,7 @@ export type ScaleOut = Awaited<ReturnType<typeof runScaleOut>>;
 /** The rows bench/run.ts adds to bench/RESULTS.md. */
 export function scaleOutRows(s: ScaleOut): string[] {
   const x = (r: number) => `×${r.toFixed(2)}`;
-  const rps = (r: WrkResult) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms`;
+  const rps = (r: Run) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms (${cpuText(r)})`;
   const pct = (shares: number[]) => shares.map((f) => `${(100 * f).toFixed(0)}%`).join(' / ');
   const how = `wrk, ${s.connections} connections, medians of ${s.rounds} alternating rounds of ${s.seconds} s`;
   return [

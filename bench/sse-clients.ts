@@ -77,6 +77,8 @@ process.on(
     if (m.type === 'count') send({ type: 'count', events, open });
     if (m.type !== 'latency') return;
     const latencies: number[] = [];
+    /** Per counted call (ms after it was made): the API's answer, the first and the last subscriber. */
+    const calls: { answered: number; first: number; last: number }[] = [];
     // The first calls warm up both sides (JIT, statement paths); only the calls after them count.
     const warmup = m.warmup ?? 5;
     for (let i = 0; i < warmup + (m.count ?? 50); i++) {
@@ -92,14 +94,19 @@ process.on(
       });
       if (response.status !== 200)
         throw new Error(`API answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+      const answered = now() - sent;
       const deadline = Date.now() + 5000;
       while ((arrivals.get(reason)?.length ?? 0) < n && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 2));
       const got = arrivals.get(reason) ?? [];
       if (got.length < n) throw new Error(`only ${got.length} of ${n} subscribers got event ${i}`);
-      if (i >= warmup) for (const at of got) latencies.push(at - sent);
+      if (i >= warmup) {
+        for (const at of got) latencies.push(at - sent);
+        calls.push({ answered, first: Math.min(...got) - sent, last: Math.max(...got) - sent });
+      }
       await new Promise((r) => setTimeout(r, 30));
     }
-    send({ type: 'latencies', latencies });
+    send({ type: 'latencies', latencies, slowest: calls.sort((a, b) => b.last - a.last).slice(0, 3) });
   },
 );
