@@ -513,6 +513,8 @@ export type ScaleOut = Awaited<ReturnType<typeof runScaleOut>>;
 export function scaleOutRows(s: ScaleOut): string[] {
   const x = (r: number) => `×${r.toFixed(2)}`;
   const rps = (r: Run) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms (${cpuText(r)})`;
+  const pctBusy = (runs: Run[]) => runs.map((r) => `${(100 * r.busy).toFixed(0)}%`).join(' / ');
+  const cpuPerWrite = (runs: Run[]) => runs.map((r) => (r.appMs + r.otherMs).toFixed(2)).join(' / ');
   const pct = (shares: number[]) => shares.map((f) => `${(100 * f).toFixed(0)}%`).join(' / ');
   const how = `wrk, ${s.connections} connections, medians of ${s.rounds} alternating rounds of ${s.seconds} s`;
   return [
@@ -521,6 +523,7 @@ export function scaleOutRows(s: ScaleOut): string[] {
     `| same step posts spread over ${ORGANISATIONS} organisations (each request the next one's job and key), PostgreSQL, 1 app process | ${rps(s.many.pg1)} | ${rps(s.post.pg1)} (one organisation, 1 process, same rounds) | ${x(s.many.pg1.rps / s.post.pg1.rps)} | reported | |`,
     `| same, ${ORGANISATIONS} organisations, 2 app processes | ${rps(s.many.pg2)} | ${rps(s.many.pg1)} (${ORGANISATIONS} organisations, 1 process) | ${x(s.many.pg2.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg2.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
     `| same, ${ORGANISATIONS} organisations, 3 app processes (writes per process ${pct(s.spread.pg3)}) | ${rps(s.many.pg3)} | ${rps(s.many.pg1)} | ${x(s.many.pg3.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg3.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
+    `| where the limit is, from the same runs: the machine's busy share (1, 2, 3 processes) and what one write costs | one organisation: ${pctBusy([s.post.pg1, s.post.pg2, s.post.pg3])} busy, ${(1000 / s.post.pg1.rps).toFixed(1)} ms per write at 1 process; ${ORGANISATIONS} organisations: ${pctBusy([s.many.pg1, s.many.pg2, s.many.pg3])} busy, CPU per write ${cpuPerWrite([s.many.pg1, s.many.pg2, s.many.pg3])} ms | | | reported: one organisation's writes run one at a time (its lock) and leave the cores idle; spread over organisations the two cores are the limit | |`,
     `| the same file with round robin instead of the affinity (as before docs/decisions/tenant-affinity.md), one organisation, 2 / 3 app processes, same rounds | ${s.post.rr2.rps.toFixed(0)} / ${s.post.rr3.rps.toFixed(0)} req/s | ${rps(s.post.pg1)} (1 process) | ${x(s.ratios.rr2)} / ${x(s.ratios.rr3)} | reported (affinity: ${x(s.ratios.pg2)} / ${x(s.ratios.pg3)}) | |`,
     `| same round robin, ${ORGANISATIONS} organisations, 2 / 3 app processes | ${s.many.rr2.rps.toFixed(0)} / ${s.many.rr3.rps.toFixed(0)} req/s | ${rps(s.many.pg1)} (1 process) | ${x(s.many.rr2.rps / s.many.pg1.rps)} / ${x(s.many.rr3.rps / s.many.pg1.rps)} | reported (affinity: ${x(s.many.pg2.rps / s.many.pg1.rps)} / ${x(s.many.pg3.rps / s.many.pg1.rps)}) | |`,
     `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
