@@ -4,7 +4,7 @@ import type { Locale } from './messages';
  * What customers and staff read about paid consults (docs/decisions/consults.md): the offer beside the
  * tracker's question form, the consent it needs, and the marks in the specialist's and console's lists.
  */
-const en = {
+export const consultEn = {
   offerHeading: 'Or pay for expert time',
   /** "15 minutes with the notary: € 25.00 excl. VAT (€ 30.25 incl. VAT)" */
   offerLine: '{title}: {net} excl. VAT ({gross} incl. VAT)',
@@ -44,7 +44,7 @@ const en = {
   },
 };
 
-const nl: typeof en = {
+export const consultNl: typeof consultEn = {
   offerHeading: 'Of betaal voor tijd van de expert',
   offerLine: '{title}: {net} excl. btw ({gross} incl. btw)',
   offerMinutes: '{minutes} minuten, met voorrang: uw vraag gaat voor.',
@@ -84,5 +84,5 @@ const nl: typeof en = {
   },
 };
 
-export const consultMessages: Record<Locale, typeof en> = { en, nl };
-export type ConsultMessages = typeof en;
+export const consultMessages: Record<Locale, typeof consultEn> = { en: consultEn, nl: consultNl };
+export type ConsultMessages = typeof consultEn;

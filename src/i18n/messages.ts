@@ -1,4 +1,6 @@
-import { consultMessages } from './consults';
+// Plain bindings, not `consultMessages.en`: a property read keeps the object in every client bundle that
+// imports this module (for `fill`), as the bundler cannot know the read has no side effects.
+import { consultEn, consultNl } from './consults';
 
 /**
  * Every string a customer or specialist reads, in Dutch and English. `en` defines the keys;
@@ -99,7 +101,7 @@ const en = {
     thisAnswers: 'This answers my question',
     gladAnswered: 'Good to hear. Your question was not sent; ask again at any time.',
     searchAnswers: 'Search the answers first',
-    consult: consultMessages.en,
+    consult: consultEn,
     noAnswersFound: 'No answers found. Send your question and we will answer it.',
     send: 'Send question',
     sent: 'Your question has been sent.',
@@ -288,7 +290,7 @@ const nl: Shape<Messages> = {
     thisAnswers: 'Dit beantwoordt mijn vraag',
     gladAnswered: 'Fijn om te horen. Uw vraag is niet verstuurd; u kunt altijd opnieuw vragen.',
     searchAnswers: 'Eerst zoeken in de antwoorden',
-    consult: consultMessages.nl,
+    consult: consultNl,
     noAnswersFound: 'Geen antwoorden gevonden. Verstuur uw vraag, dan beantwoorden we die.',
     send: 'Vraag versturen',
     sent: 'Uw vraag is verstuurd.',
