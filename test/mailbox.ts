@@ -114,8 +114,9 @@ const MINUTE = 60_000;
 
 /**
  * The customer mail work of a test runtime on a fake clock, sending to a test mailbox over real SMTP: the
- * cursor is made at the log's end before anything happens, and `work()` moves past the gap between a job's
- * messages, then runs one pass (collect, flush, send). Close `transport` at the end of the test.
+ * cursor is made at the log's end before anything happens; `pass()` runs one pass (collect, flush, send) at
+ * the clock's time, `work()` first moves past the gap between a job's messages. Close `transport` at the end
+ * of the test.
  */
 export async function startMailWork(clock = fakeClock()) {
   const mail = {
@@ -130,13 +131,17 @@ export async function startMailWork(clock = fakeClock()) {
   const options = mailWorkOptions(rt.config);
   const db = rt.database.db;
   await collectMailMoments({ db, clock }, options);
-  const work = async () => {
-    clock.advance(11 * MINUTE);
+  /** One pass of the mail work at the clock's time: collect, flush what is due, send everything due. */
+  const pass = async () => {
     while ((await collectMailMoments({ db, clock }, options)) > 0) {}
     while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
     while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
   };
-  return { rt, clock, mailbox, transport, options, work };
+  const work = async () => {
+    clock.advance(11 * MINUTE);
+    await pass();
+  };
+  return { rt, clock, mailbox, transport, options, pass, work };
 }
 
 /** The domain of the reply addresses in products started by `startProductWithMail`. */

@@ -152,49 +152,54 @@ export async function sendDueWebhooks(
     );
     const at = clock.now();
     const attempts = delivery.attempts + 1;
-    await writeTransaction(db, async (tx) => {
-      if ('status' in result && result.status >= 200 && result.status < 300) {
+    // The delivery's organisation's write (its endpoint may be disabled): beside other organisations' writes.
+    await writeTransaction(
+      db,
+      async (tx) => {
+        if ('status' in result && result.status >= 200 && result.status < 300) {
+          await tx
+            .update(deliveries)
+            .set({
+              status: 'delivered',
+              attempts,
+              lastStatus: result.status,
+              lastError: null,
+              deliveredAt: at,
+              lockedUntil: null,
+            })
+            .where(eq(deliveries.id, delivery.id));
+          return;
+        }
+        if ('status' in result && result.status === 410) {
+          await tx
+            .update(webhookEndpoints)
+            .set({ disabledAt: at, disabledReason: 'The endpoint answered 410 Gone.' })
+            .where(eq(webhookEndpoints.id, endpoint.id));
+          await tx
+            .update(deliveries)
+            .set({ status: 'discarded', lockedUntil: null })
+            .where(and(eq(deliveries.endpointId, endpoint.id), eq(deliveries.status, 'pending')));
+          await tx
+            .update(deliveries)
+            .set({ attempts, lastStatus: 410, lastError: 'Gone: endpoint disabled' })
+            .where(eq(deliveries.id, delivery.id));
+          return;
+        }
+        const next = 'blocked' in result && result.blocked ? null : nextAttemptAt(attempts, at);
         await tx
           .update(deliveries)
           .set({
-            status: 'delivered',
+            status: next === null ? 'failed' : 'pending',
             attempts,
-            lastStatus: result.status,
-            lastError: null,
-            deliveredAt: at,
+            nextAttemptAt: next ?? at,
             lockedUntil: null,
+            lastStatus: 'status' in result ? result.status : null,
+            lastError: 'error' in result ? result.error : `HTTP ${result.status}`,
           })
           .where(eq(deliveries.id, delivery.id));
-        return;
-      }
-      if ('status' in result && result.status === 410) {
-        await tx
-          .update(webhookEndpoints)
-          .set({ disabledAt: at, disabledReason: 'The endpoint answered 410 Gone.' })
-          .where(eq(webhookEndpoints.id, endpoint.id));
-        await tx
-          .update(deliveries)
-          .set({ status: 'discarded', lockedUntil: null })
-          .where(and(eq(deliveries.endpointId, endpoint.id), eq(deliveries.status, 'pending')));
-        await tx
-          .update(deliveries)
-          .set({ attempts, lastStatus: 410, lastError: 'Gone: endpoint disabled' })
-          .where(eq(deliveries.id, delivery.id));
-        return;
-      }
-      const next = 'blocked' in result && result.blocked ? null : nextAttemptAt(attempts, at);
-      await tx
-        .update(deliveries)
-        .set({
-          status: next === null ? 'failed' : 'pending',
-          attempts,
-          nextAttemptAt: next ?? at,
-          lockedUntil: null,
-          lastStatus: 'status' in result ? result.status : null,
-          lastError: 'error' in result ? result.error : `HTTP ${result.status}`,
-        })
-        .where(eq(deliveries.id, delivery.id));
-    });
+      },
+      delivery.organisationId,
+    );
     sent++;
   }
   return sent;

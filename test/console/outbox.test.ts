@@ -74,6 +74,36 @@ describe('the outbox in the console', () => {
     expect((await other.client.get('/console/outbox')).text).not.toContain('De keuring is begonnen');
   });
 
+  it('shows the headers as sent, and names what goes with the message instead of its internal pointers', async () => {
+    const messageId = await writeTransaction(product.rt.database.db, (tx) =>
+      queueMail(
+        tx,
+        {
+          organisationId: admin.organisationId,
+          jobId,
+          recipient: 'sanne@example.nl',
+          locale: 'nl',
+          kind: 'update',
+          subject: 'Uw afspraak is verzet',
+          html: '<!doctype html><html lang="nl"><body><p>Verzet</p></body></html>',
+          text: 'Uw afspraak is verzet.',
+          replyTo: 'antwoord@mail.test',
+          calendars: 'REQUEST bk_nieuw tracker.example, CANCEL bk_oud tracker.example',
+        },
+        Date.now(),
+      ),
+    );
+    const id = messageId.slice(1, messageId.indexOf('@'));
+    const one = await admin.client.get(`/console/outbox/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.text).toContain('antwoord@mail.test');
+    expect(one.text).not.toContain('X-Open-Kitchen-Calendar');
+    expect(one.text).not.toContain('bk_nieuw');
+    expect(one.text).toContain('<h2>Bijlagen</h2>');
+    expect(one.text).toContain('<li>Agenda-afspraak (.ics, nieuw of gewijzigd)</li>');
+    expect(one.text).toContain('<li>Annulering voor de agenda (.ics)</li>');
+  });
+
   it('warns staff on the job page when the customer address fails, and lets them try again', async () => {
     await product.rt.database.db.insert(mailFailingAddresses).values({
       organisationId: admin.organisationId,

@@ -1,24 +1,20 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOURS } from '../../db/schema';
-import { loadConfig } from '../../src/config';
-import { collectMailMoments, flushCustomerMail } from '../../src/notify/mail/customer';
-import { sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { setPreferences } from '../../src/notify/preferences';
-import { contextFor, mailWorkOptions } from '../../src/runtime';
+import { contextFor } from '../../src/runtime';
 import { createJob } from '../../src/services/jobs/create-job';
 import { getJob } from '../../src/services/jobs/read-job';
 import { createWorkflow } from '../../src/services/organisation/workflows';
 import { bookSlot, cancelBooking } from '../../src/services/slots/booking';
-import { fakeClock, makeOrganisation, testRuntime } from '../helpers';
-import { type Received, startMailbox } from '../mailbox';
+import { fakeClock, makeOrganisation } from '../helpers';
+import { type Received, startMailWork } from '../mailbox';
 
 /**
  * Issue 18, "Email messages (if sent) carry it": a booking made, moved or cancelled reaches a customer with
  * an email address as a message in their language carrying the calendar file (REQUEST, then CANCEL), sent
  * through a real SMTP server and read back with mailparser and ical.js.
  */
-const MINUTE = 60_000;
 const at = (iso: string) => Date.parse(iso);
 const AMSTERDAM = {
   hours: DEFAULT_HOURS,
@@ -29,19 +25,7 @@ const AMSTERDAM = {
 
 async function setup() {
   // Monday 23 March 2026, 07:00 in Amsterdam.
-  const clock = fakeClock(at('2026-03-23T06:00:00Z'));
-  const mail = {
-    ...loadConfig({}).mail,
-    inboundDomain: 'mail.test',
-    coalesceMs: 2 * MINUTE,
-    minGapMs: 10 * MINUTE,
-  };
-  const rt = await testRuntime({ clock, config: { mail } });
-  const mailbox = await startMailbox();
-  const transport = smtpTransport(mailbox.url);
-  const options = mailWorkOptions(rt.config);
-  const db = rt.database.db;
-  await collectMailMoments({ db, clock }, options);
+  const { rt, clock, mailbox, transport, work } = await startMailWork(fakeClock(at('2026-03-23T06:00:00Z')));
   const org = await makeOrganisation(rt, { name: 'Witgoed Utrecht', ...AMSTERDAM });
   const workflowId = await createWorkflow(org.ctx, {
     name: 'Bezorgen',
@@ -63,13 +47,6 @@ async function setup() {
       workflowId,
     });
     return { jobId, stepId: (await getJob(org.ctx, jobId)).steps[0]?.id ?? '' };
-  };
-  /** Past the gap between a job's messages, then one pass of the mail work. */
-  const work = async () => {
-    clock.advance(11 * MINUTE);
-    while ((await collectMailMoments({ db, clock }, options)) > 0) {}
-    while ((await flushCustomerMail({ db, clock }, options)) > 0) {}
-    while ((await sendDueMail(db, clock, transport, 'tracker@mail.test')) > 0) {}
   };
   return { rt, clock, mailbox, transport, org, customer, newJob, work };
 }

@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { mailMessages, specialists, steps } from '../../db/schema';
 import { unsubscribeRoutes } from '../../src/api/unsubscribe';
-import { loadConfig } from '../../src/config';
 import { collectMailMoments, flushCustomerMail, type MailWorkOptions } from '../../src/notify/mail/customer';
 import { readReplyAddress } from '../../src/notify/mail/reply-address';
 import { type MailTransport, sendDueMail, smtpTransport } from '../../src/notify/mail/sender';
 import { preferencesOf, setPreferences, wants } from '../../src/notify/preferences';
-import { mailWorkOptions, type Runtime } from '../../src/runtime';
+import type { Runtime } from '../../src/runtime';
 import { decideCostLine } from '../../src/services/costs/approve-cost';
 import { addCostLine } from '../../src/services/costs/cost-lines';
 import { answerQuestion, askQuestion } from '../../src/services/customer-voice/questions';
@@ -17,38 +16,18 @@ import { createWorkflow } from '../../src/services/organisation/workflows';
 import { type Clock, type Db, writeTransaction } from '../../src/services/platform/context';
 import { loadSecrets } from '../../src/services/platform/secrets';
 import { changeStepStatus } from '../../src/services/steps/change-step-status';
-import { eventually, fakeClock, makeOrganisation, sampleJob, testRuntime } from '../helpers';
-import { type Mailbox, startMailbox } from '../mailbox';
+import { eventually, makeOrganisation, sampleJob } from '../helpers';
+import { type Mailbox, startMailWork } from '../mailbox';
 
 const MINUTE = 60_000;
 
 async function setup() {
-  const clock = fakeClock();
-  const mail = {
-    ...loadConfig({}).mail,
-    inboundDomain: 'mail.test',
-    coalesceMs: 2 * MINUTE,
-    minGapMs: 10 * MINUTE,
-  };
-  const rt = await testRuntime({ clock, config: { mail } });
-  const mailbox = await startMailbox();
-  const transport = smtpTransport(mailbox.url);
-  const options = mailWorkOptions(rt.config);
-  // The first look at the log puts the cursor at its end.
-  await collectMailMoments({ db: rt.database.db, clock }, options);
+  const { rt, clock, mailbox, transport, options, pass } = await startMailWork();
   const org = await makeOrganisation(rt, { name: 'Garage Zuid' });
-  return {
-    clock,
-    rt,
-    mailbox,
-    transport,
-    options,
-    org,
-    work: () => work(rt.database.db, clock, transport, options),
-  };
+  return { clock, rt, mailbox, transport, options, org, work: pass };
 }
 
-/** One pass of the mail background work: collect, flush what is due, send everything due. */
+/** One pass of the mail work as a second process would run it: on its own connection and transport. */
 async function work(db: Db, clock: Clock, transport: MailTransport, options: MailWorkOptions) {
   while ((await collectMailMoments({ db, clock }, options)) > 0) {}
   while ((await flushCustomerMail({ db, clock }, options)) > 0) {}

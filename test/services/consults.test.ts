@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/runtime';
+import { expertStepFor } from '../../src/services/consults/consults';
 import {
   createConsultOffer,
   deleteConsultOffer,
@@ -70,5 +71,37 @@ describe('consult offers', () => {
     }
     expect(await listConsultOffers(other.ctx)).toEqual([]);
     expect((await getConsultOffer(org.ctx, made.id)).id).toBe(made.id);
+  });
+});
+
+describe('who answers a consult (one rule for the offers shown and the consult asked)', () => {
+  const people: Record<string, { roleId: string | null; active: boolean }> = {
+    jan: { roleId: 'role_monteur', active: true },
+    fatima: { roleId: 'role_keurmeester', active: true },
+    oud: { roleId: 'role_keurmeester', active: false },
+    piet: { roleId: 'role_keurmeester', active: true },
+  };
+  const steps = [
+    { id: 's1', status: 'done', assigneeId: 'fatima' },
+    { id: 's2', status: 'active', assigneeId: 'jan' },
+    { id: 's3', status: 'pending', assigneeId: 'oud' },
+    { id: 's4', status: 'blocked', assigneeId: 'piet' },
+    { id: 's5', status: 'pending', assigneeId: null },
+  ];
+  const personOf = (s: (typeof steps)[number]) => people[s.assigneeId ?? ''];
+  const pick = (stepId: string | null, roleId: string | null) =>
+    expertStepFor(steps, stepId, roleId, personOf)?.id ?? null;
+
+  it('takes the step asked about when its specialist has the role, else one in progress, else the first', () => {
+    expect(pick('s1', 'role_keurmeester')).toBe('s1');
+    expect(pick('s2', 'role_keurmeester')).toBe('s4');
+    expect(pick('s2', 'role_monteur')).toBe('s2');
+    expect(pick(null, 'role_monteur')).toBe('s2');
+  });
+
+  it('passes over inactive specialists, and leaves it to routing without a role or anyone with it', () => {
+    expect(pick('s3', 'role_keurmeester')).toBe('s4');
+    expect(pick('s1', null)).toBeNull();
+    expect(pick('s1', 'role_planner')).toBeNull();
   });
 });

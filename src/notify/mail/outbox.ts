@@ -60,6 +60,24 @@ export const CALENDAR_HEADER = 'X-Open-Kitchen-Calendar';
 /** Where a message's invoice ids wait in its stored headers; never sent as a header. */
 export const INVOICE_HEADER = 'X-Open-Kitchen-Invoice';
 
+/**
+ * A stored message's headers as they are sent (without the pointers above), and what goes with it: the
+ * calendar pointers (`METHOD bookingId host [trackerUrl]`) and invoice ids. Read by the sender and by the
+ * console's view of the message.
+ */
+export function storedHeaders(stored: Record<string, string>): {
+  sent: Record<string, string>;
+  calendars: string[];
+  invoiceIds: string[];
+} {
+  const { [CALENDAR_HEADER]: calendars, [INVOICE_HEADER]: invoices, ...sent } = stored;
+  return {
+    sent,
+    calendars: calendars ? calendars.split(', ') : [],
+    invoiceIds: invoices ? invoices.split(', ') : [],
+  };
+}
+
 /** Largest rendered body we store (HTML and text each); a message beyond it is a bug in a template. */
 export const MAIL_BODY_LIMIT = 256 * 1024;
 /** How long finished messages (sent, failed, kept) stay in the outbox before `pruneMail` removes them. */

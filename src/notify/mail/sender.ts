@@ -6,7 +6,7 @@ import { mailFailingAddresses, mailMessages, organisations } from '../../../db/s
 import { invoiceAttachments } from '../../services/invoices/read';
 import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { bookingRowCalendar } from '../../services/slots/calendar-file';
-import { CALENDAR_HEADER, INVOICE_HEADER, normaliseAddress } from './outbox';
+import { normaliseAddress, storedHeaders } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
 const SEND_BATCH = 50;
@@ -159,17 +159,13 @@ export async function sendDueMail(
     mine.map(async ({ message, orgName, failing }) => {
       if (failing) return { message, failing, error: null };
       try {
-        const { [CALENDAR_HEADER]: calendars, [INVOICE_HEADER]: invoiceIds, ...headers } = message.headers;
+        const { sent: headers, calendars, invoiceIds } = storedHeaders(message.headers);
         const parts = await calendarParts(db, calendars, {
           organiser: { name: orgName, email: from },
           attendee: { email: message.recipient },
           now: message.createdAt,
         });
-        const pdfs = await invoiceAttachments(
-          db,
-          message.organisationId,
-          invoiceIds ? invoiceIds.split(', ') : [],
-        );
+        const pdfs = await invoiceAttachments(db, message.organisationId, invoiceIds);
         const attachments = [...(parts.attachments ?? []), ...pdfs];
         await transport.send({
           ...parts,
@@ -192,52 +188,64 @@ export async function sendDueMail(
     }),
   );
   const at = clock.now();
-  await writeTransaction(db, async (tx) => {
-    for (const { message, failing, error } of outcomes) {
-      const attempts = message.attempts + 1;
-      if (failing) {
-        // Not sent, and not an attempt: the address was refused for good before.
-        await tx
-          .update(mailMessages)
-          .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
-          .where(eq(mailMessages.id, message.id));
-        continue;
-      }
-      if (!error) {
-        await tx
-          .update(mailMessages)
-          .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
-          .where(eq(mailMessages.id, message.id));
-        continue;
-      }
-      const kind = classifyFailure(error);
-      const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
-      await tx
-        .update(mailMessages)
-        .set({
-          status: next === null ? 'failed' : 'queued',
-          attempts,
-          nextAttemptAt: next ?? at,
-          lockedUntil: null,
-          lastError: describe(error),
-        })
-        .where(eq(mailMessages.id, message.id));
-      if (kind === 'address') {
-        await tx
-          .insert(mailFailingAddresses)
-          .values({
-            organisationId: message.organisationId,
-            address: normaliseAddress(message.recipient),
-            reason: describe(error),
-            failedAt: at,
-          })
-          .onConflictDoUpdate({
-            target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
-            set: { reason: describe(error), failedAt: at },
-          });
-      }
-    }
-  });
+  // Settled per organisation (a failing address is the organisation's): beside other organisations' writes.
+  const byOrganisation = new Map<string, typeof outcomes>();
+  for (const outcome of outcomes) {
+    const list = byOrganisation.get(outcome.message.organisationId) ?? [];
+    list.push(outcome);
+    byOrganisation.set(outcome.message.organisationId, list);
+  }
+  for (const [organisationId, settled] of byOrganisation)
+    await writeTransaction(
+      db,
+      async (tx) => {
+        for (const { message, failing, error } of settled) {
+          const attempts = message.attempts + 1;
+          if (failing) {
+            // Not sent, and not an attempt: the address was refused for good before.
+            await tx
+              .update(mailMessages)
+              .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
+              .where(eq(mailMessages.id, message.id));
+            continue;
+          }
+          if (!error) {
+            await tx
+              .update(mailMessages)
+              .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
+              .where(eq(mailMessages.id, message.id));
+            continue;
+          }
+          const kind = classifyFailure(error);
+          const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
+          await tx
+            .update(mailMessages)
+            .set({
+              status: next === null ? 'failed' : 'queued',
+              attempts,
+              nextAttemptAt: next ?? at,
+              lockedUntil: null,
+              lastError: describe(error),
+            })
+            .where(eq(mailMessages.id, message.id));
+          if (kind === 'address') {
+            await tx
+              .insert(mailFailingAddresses)
+              .values({
+                organisationId: message.organisationId,
+                address: normaliseAddress(message.recipient),
+                reason: describe(error),
+                failedAt: at,
+              })
+              .onConflictDoUpdate({
+                target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
+                set: { reason: describe(error), failedAt: at },
+              });
+          }
+        }
+      },
+      organisationId,
+    );
   return outcomes.length;
 }
 
@@ -248,12 +256,11 @@ export async function sendDueMail(
  */
 async function calendarParts(
   db: Db,
-  pointers: string | undefined,
+  pointers: string[],
   who: { organiser: { name: string; email: string }; attendee: { email: string }; now: number },
 ): Promise<Pick<SendMailOptions, 'icalEvent' | 'attachments'>> {
-  if (!pointers) return {};
   const files: { method: 'REQUEST' | 'CANCEL'; content: string }[] = [];
-  for (const pointer of pointers.split(', ')) {
+  for (const pointer of pointers) {
     const [method, bookingId, host, trackerUrl] = pointer.split(' ');
     if ((method !== 'REQUEST' && method !== 'CANCEL') || !bookingId || !host) continue;
     const content = await bookingRowCalendar(db, {

@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
-import { jobs, mailMessages } from '../../../db/schema';
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { invoices, jobs, mailMessages } from '../../../db/schema';
 import type { Ctx } from '../../services/platform/context';
 import { notFound } from '../../services/platform/errors';
-import { clearFailingAddress, failingAddress } from './outbox';
+import { clearFailingAddress, failingAddress, storedHeaders } from './outbox';
 
 /** Messages per page of the console's outbox. */
 export const OUTBOX_PAGE = 50;
@@ -49,6 +49,11 @@ export async function listOutbox(ctx: Ctx, options: { jobId?: string; before?: s
   };
 }
 
+/** What goes with a message besides its body: a calendar file (new or changed, or a cancellation), a PDF. */
+export type OutboxAttachment =
+  | { kind: 'calendar' | 'calendarCancel' }
+  | { kind: 'invoice' | 'creditNote'; number: string };
+
 /** One message of the organisation's outbox, whole; another organisation's is not found. */
 export async function outboxMessage(ctx: Ctx, id: string) {
   const [row] = await ctx.db
@@ -57,7 +62,25 @@ export async function outboxMessage(ctx: Ctx, id: string) {
     .leftJoin(jobs, eq(jobs.id, mailMessages.jobId))
     .where(and(eq(mailMessages.id, id), eq(mailMessages.organisationId, ctx.organisationId)));
   if (!row) throw notFound('email message');
-  return row;
+  // The headers as sent; what the sender attaches from the pointers it keeps among them, named instead.
+  const { sent, calendars, invoiceIds } = storedHeaders(row.message.headers);
+  const invoiceRows = invoiceIds.length
+    ? await ctx.db
+        .select({ number: invoices.number, kind: invoices.kind })
+        .from(invoices)
+        .where(and(eq(invoices.organisationId, ctx.organisationId), inArray(invoices.id, invoiceIds)))
+        .orderBy(asc(invoices.issuedAt), asc(invoices.sequence))
+    : [];
+  const attachments: OutboxAttachment[] = [
+    ...calendars.map((pointer) => ({
+      kind: pointer.startsWith('CANCEL ') ? ('calendarCancel' as const) : ('calendar' as const),
+    })),
+    ...invoiceRows.map((r) => ({
+      kind: r.kind === 'credit_note' ? ('creditNote' as const) : ('invoice' as const),
+      number: r.number,
+    })),
+  ];
+  return { ...row, headers: sent, attachments };
 }
 
 /** The failing mark on a job's customer address, if any (the job page warns staff). */

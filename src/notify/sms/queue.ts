@@ -242,55 +242,60 @@ export async function sendDueSms(db: Db, clock: Clock, provider: SmsProvider): P
     const result = await provider.send({ to: message.to, body: message.body });
     const at = clock.now();
     const attempts = message.attempts + 1;
-    await writeTransaction(db, async (tx) => {
-      if (result.ok) {
+    // The message's organisation's write: beside other organisations' writes.
+    await writeTransaction(
+      db,
+      async (tx) => {
+        if (result.ok) {
+          await tx
+            .update(smsMessages)
+            .set({
+              status: 'sent',
+              attempts,
+              providerId: result.id,
+              lastError: null,
+              sentAt: at,
+              lockedUntil: null,
+            })
+            .where(eq(smsMessages.id, message.id));
+          return;
+        }
+        const delay = result.temporary ? SMS_RETRY_DELAYS_MS[attempts - 1] : undefined;
         await tx
           .update(smsMessages)
           .set({
-            status: 'sent',
+            status: delay === undefined ? 'failed' : 'pending',
             attempts,
-            providerId: result.id,
-            lastError: null,
-            sentAt: at,
+            nextAttemptAt: delay === undefined ? at : at + delay,
             lockedUntil: null,
+            lastError: result.error,
           })
           .where(eq(smsMessages.id, message.id));
-        return;
-      }
-      const delay = result.temporary ? SMS_RETRY_DELAYS_MS[attempts - 1] : undefined;
-      await tx
-        .update(smsMessages)
-        .set({
-          status: delay === undefined ? 'failed' : 'pending',
-          attempts,
-          nextAttemptAt: delay === undefined ? at : at + delay,
-          lockedUntil: null,
-          lastError: result.error,
-        })
-        .where(eq(smsMessages.id, message.id));
-      if (result.recipient) {
-        await tx
-          .insert(smsFailingNumbers)
-          .values({
-            organisationId: message.organisationId,
-            phone: message.to,
-            reason: result.error,
-            since: at,
-          })
-          .onConflictDoNothing();
-        // What still waits for this number would fail the same way.
-        await tx
-          .update(smsMessages)
-          .set({ status: 'discarded', lockedUntil: null })
-          .where(
-            and(
-              eq(smsMessages.organisationId, message.organisationId),
-              eq(smsMessages.to, message.to),
-              eq(smsMessages.status, 'pending'),
-            ),
-          );
-      }
-    });
+        if (result.recipient) {
+          await tx
+            .insert(smsFailingNumbers)
+            .values({
+              organisationId: message.organisationId,
+              phone: message.to,
+              reason: result.error,
+              since: at,
+            })
+            .onConflictDoNothing();
+          // What still waits for this number would fail the same way.
+          await tx
+            .update(smsMessages)
+            .set({ status: 'discarded', lockedUntil: null })
+            .where(
+              and(
+                eq(smsMessages.organisationId, message.organisationId),
+                eq(smsMessages.to, message.to),
+                eq(smsMessages.status, 'pending'),
+              ),
+            );
+        }
+      },
+      message.organisationId,
+    );
     if (result.ok) sent++;
   }
   return sent;

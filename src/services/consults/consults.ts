@@ -79,12 +79,8 @@ export async function offersByStep(
     const offer = offers.find((o) => role && o.roleId === role) ?? offers.find((o) => !o.roleId) ?? offers[0];
     if (!offer) continue;
     // Who would answer: the job's specialist with the offer's role, else whoever answers at this step.
-    const withRole = (r: (typeof stepRows)[number]) =>
-      !!r.assigneeId && !!offer.roleId && person.get(r.assigneeId)?.roleId === offer.roleId;
     const expertStep =
-      [s, ...stepRows.filter((r) => r.status === 'active' || r.status === 'blocked'), ...stepRows].find(
-        (r) => withRole(r) && person.get(r.assigneeId ?? '')?.active,
-      ) ?? answering;
+      expertStepFor(stepRows, s.id, offer.roleId, (r) => person.get(r.assigneeId ?? '')) ?? answering;
     const expertId =
       expertStep?.assigneeId && person.get(expertStep.assigneeId)?.active ? expertStep.assigneeId : null;
     const key = `${expertId}|${offer.minutes}`;
@@ -398,9 +394,31 @@ async function assigneeOf(tx: Db, questionId: string): Promise<string | null> {
 }
 
 /**
- * Who answers a consult with a role: the job's specialist with that role (on the step asked about, else
- * the step in progress, else the first), if active; null leaves it to the question's routing.
+ * The step whose specialist answers a consult whose offer names `roleId`, asked at `stepId`: among the
+ * job's steps (in order) whose specialist is active and has the role, the one asked about, else one in
+ * progress, else the first; null when there is none (or no role), and the question's routing decides.
+ * One rule for the tracker's offers (who would answer) and the consult itself (who does).
  */
+export function expertStepFor<S extends { id: string; status: string; assigneeId: string | null }>(
+  all: S[],
+  stepId: string | null,
+  roleId: string | null,
+  personOf: (step: S) => { roleId: string | null; active: boolean } | undefined,
+): S | null {
+  if (!roleId) return null;
+  const able = all.filter((step) => {
+    const person = step.assigneeId ? personOf(step) : undefined;
+    return !!person?.active && person.roleId === roleId;
+  });
+  return (
+    able.find((step) => step.id === stepId) ??
+    able.find((step) => step.status === 'active' || step.status === 'blocked') ??
+    able[0] ??
+    null
+  );
+}
+
+/** Who answers a consult with a role (see `expertStepFor`); null leaves it to the question's routing. */
 async function expertOnJob(
   tx: Db,
   jobId: string,
@@ -411,13 +429,15 @@ async function expertOnJob(
   const rows = await tx
     .select({ step: steps, person: specialists })
     .from(steps)
-    .innerJoin(specialists, eq(specialists.id, steps.assigneeId))
-    .where(and(eq(steps.jobId, jobId), eq(specialists.roleId, roleId), eq(specialists.active, true)))
+    .leftJoin(specialists, eq(specialists.id, steps.assigneeId))
+    .where(eq(steps.jobId, jobId))
     .orderBy(asc(steps.position));
-  const pick =
-    rows.find((r) => r.step.id === stepId) ??
-    rows.find((r) => r.step.status === 'active' || r.step.status === 'blocked') ??
-    rows[0];
+  const pick = expertStepFor(
+    rows.map((r) => ({ ...r.step, person: r.person })),
+    stepId,
+    roleId,
+    (step) => step.person ?? undefined,
+  );
   return pick?.person ?? null;
 }
 
