@@ -28,25 +28,34 @@ beforeAll(async () => {
   }));
 });
 
+/** A Dutch update to the job's customer in the outbox: its Message-ID and the outbox id the console uses. */
+async function queueForSanne(
+  message: Pick<Parameters<typeof queueMail>[1], 'subject' | 'html' | 'text' | 'replyTo' | 'calendars'>,
+) {
+  const messageId = await writeTransaction(product.rt.database.db, (tx) =>
+    queueMail(
+      tx,
+      {
+        organisationId: admin.organisationId,
+        jobId,
+        recipient: 'sanne@example.nl',
+        locale: 'nl',
+        kind: 'update',
+        ...message,
+      },
+      Date.now(),
+    ),
+  );
+  return { messageId, id: messageId.slice(1, messageId.indexOf('@')) };
+}
+
 describe('the outbox in the console', () => {
   it('shows kept messages to their organisation only, the HTML sandboxed', async () => {
-    const messageId = await writeTransaction(product.rt.database.db, (tx) =>
-      queueMail(
-        tx,
-        {
-          organisationId: admin.organisationId,
-          jobId,
-          recipient: 'sanne@example.nl',
-          locale: 'nl',
-          kind: 'update',
-          subject: 'De keuring is begonnen',
-          html: '<!doctype html><html lang="nl"><body><h1>Begonnen</h1><script>alert(1)</script></body></html>',
-          text: 'De keuring is begonnen.',
-        },
-        Date.now(),
-      ),
-    );
-    const id = messageId.slice(1, messageId.indexOf('@'));
+    const { messageId, id } = await queueForSanne({
+      subject: 'De keuring is begonnen',
+      html: '<!doctype html><html lang="nl"><body><h1>Begonnen</h1><script>alert(1)</script></body></html>',
+      text: 'De keuring is begonnen.',
+    });
     // The server's background work turns it from queued into kept.
     await eventually(async () =>
       (await admin.client.get('/console/outbox')).text.includes('Bewaard (niet verstuurd)'),
@@ -75,25 +84,13 @@ describe('the outbox in the console', () => {
   });
 
   it('shows the headers as sent, and names what goes with the message instead of its internal pointers', async () => {
-    const messageId = await writeTransaction(product.rt.database.db, (tx) =>
-      queueMail(
-        tx,
-        {
-          organisationId: admin.organisationId,
-          jobId,
-          recipient: 'sanne@example.nl',
-          locale: 'nl',
-          kind: 'update',
-          subject: 'Uw afspraak is verzet',
-          html: '<!doctype html><html lang="nl"><body><p>Verzet</p></body></html>',
-          text: 'Uw afspraak is verzet.',
-          replyTo: 'antwoord@mail.test',
-          calendars: 'REQUEST bk_nieuw tracker.example, CANCEL bk_oud tracker.example',
-        },
-        Date.now(),
-      ),
-    );
-    const id = messageId.slice(1, messageId.indexOf('@'));
+    const { id } = await queueForSanne({
+      subject: 'Uw afspraak is verzet',
+      html: '<!doctype html><html lang="nl"><body><p>Verzet</p></body></html>',
+      text: 'Uw afspraak is verzet.',
+      replyTo: 'antwoord@mail.test',
+      calendars: 'REQUEST bk_nieuw tracker.example, CANCEL bk_oud tracker.example',
+    });
     const one = await admin.client.get(`/console/outbox/${id}`);
     expect(one.status).toBe(200);
     expect(one.text).toContain('antwoord@mail.test');

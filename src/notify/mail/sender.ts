@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { lockFree } from '../../../db/dialect';
-import { mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
+import { type MailMessageRow, mailFailingAddresses, mailMessages, organisations } from '../../../db/schema';
 import { invoiceAttachments } from '../../services/invoices/read';
 import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { bookingRowCalendar } from '../../services/slots/calendar-file';
@@ -199,54 +199,61 @@ export async function sendDueMail(
     await writeTransaction(
       db,
       async (tx) => {
-        for (const { message, failing, error } of settled) {
-          const attempts = message.attempts + 1;
-          if (failing) {
-            // Not sent, and not an attempt: the address was refused for good before.
-            await tx
-              .update(mailMessages)
-              .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
-              .where(eq(mailMessages.id, message.id));
-            continue;
-          }
-          if (!error) {
-            await tx
-              .update(mailMessages)
-              .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
-              .where(eq(mailMessages.id, message.id));
-            continue;
-          }
-          const kind = classifyFailure(error);
-          const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
-          await tx
-            .update(mailMessages)
-            .set({
-              status: next === null ? 'failed' : 'queued',
-              attempts,
-              nextAttemptAt: next ?? at,
-              lockedUntil: null,
-              lastError: describe(error),
-            })
-            .where(eq(mailMessages.id, message.id));
-          if (kind === 'address') {
-            await tx
-              .insert(mailFailingAddresses)
-              .values({
-                organisationId: message.organisationId,
-                address: normaliseAddress(message.recipient),
-                reason: describe(error),
-                failedAt: at,
-              })
-              .onConflictDoUpdate({
-                target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
-                set: { reason: describe(error), failedAt: at },
-              });
-          }
-        }
+        for (const outcome of settled) await settleMail(tx, outcome, at);
       },
       organisationId,
     );
   return outcomes.length;
+}
+
+/** Records one attempt's outcome on its message (and a refused address as failing), in the caller's transaction. */
+async function settleMail(
+  tx: Db,
+  { message, failing, error }: { message: MailMessageRow; failing: string | null; error: unknown },
+  at: number,
+): Promise<void> {
+  const attempts = message.attempts + 1;
+  if (failing) {
+    // Not sent, and not an attempt: the address was refused for good before.
+    await tx
+      .update(mailMessages)
+      .set({ status: 'failed', lockedUntil: null, lastError: `address marked failing: ${failing}` })
+      .where(eq(mailMessages.id, message.id));
+    return;
+  }
+  if (!error) {
+    await tx
+      .update(mailMessages)
+      .set({ status: 'sent', attempts, sentAt: at, lockedUntil: null, lastError: null })
+      .where(eq(mailMessages.id, message.id));
+    return;
+  }
+  const kind = classifyFailure(error);
+  const next = kind === 'temporary' ? nextMailAttemptAt(attempts, at) : null;
+  await tx
+    .update(mailMessages)
+    .set({
+      status: next === null ? 'failed' : 'queued',
+      attempts,
+      nextAttemptAt: next ?? at,
+      lockedUntil: null,
+      lastError: describe(error),
+    })
+    .where(eq(mailMessages.id, message.id));
+  if (kind === 'address') {
+    await tx
+      .insert(mailFailingAddresses)
+      .values({
+        organisationId: message.organisationId,
+        address: normaliseAddress(message.recipient),
+        reason: describe(error),
+        failedAt: at,
+      })
+      .onConflictDoUpdate({
+        target: [mailFailingAddresses.organisationId, mailFailingAddresses.address],
+        set: { reason: describe(error), failedAt: at },
+      });
+  }
 }
 
 /**

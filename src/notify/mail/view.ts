@@ -80,7 +80,7 @@ export async function outboxMessage(ctx: Ctx, id: string) {
       number: r.number,
     })),
   ];
-  return { ...row, headers: sent, attachments };
+  return { ...row, sentHeaders: sent, attachments };
 }
 
 /** The failing mark on a job's customer address, if any (the job page warns staff). */
