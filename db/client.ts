@@ -73,21 +73,52 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 /**
- * PostgreSQL text cannot hold NUL (U+0000), not even to compare: a parameter holding one fails the
- * query. SQLite takes it, so an id or filter with `%00` was a 404 or no match there and would be a 500
- * here. Each NUL in a string parameter becomes U+FFFD (the replacement character) on the way out: a
- * lookup finds nothing, as on libSQL, and text is stored marked where the character was.
- * (Bodies and forms drop NUL before they get here: src/services/platform/bidi.ts.)
+ * The connections of the pool. Two things differ from node-postgres' own client:
+ * - PostgreSQL text cannot hold NUL (U+0000), not even to compare: a parameter holding one fails the
+ *   query. SQLite takes it, so an id or filter with `%00` was a 404 or no match there and would be a 500
+ *   here. Each NUL in a string parameter becomes U+FFFD (the replacement character) on the way out: a
+ *   lookup finds nothing, as on libSQL, and text is stored marked where the character was.
+ *   (Bodies and forms drop NUL before they get here: src/services/platform/bidi.ts.)
+ * - Every statement with parameters runs as a named prepared statement (`statementName`), so each
+ *   connection has PostgreSQL parse and plan it once instead of on every call. A step post runs about
+ *   fifteen small statements; unnamed, planning them was half of PostgreSQL's CPU per write
+ *   (docs/decisions/postgresql-from-one-schema.md, "Prepared statements").
  */
-class NulSafeClient extends pg.Client {
+class Connection extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query has a dozen overloads
   override query(config: any, values?: any, callback?: any): any {
-    return super.query(
-      config && Array.isArray(config.values) ? { ...config, values: config.values.map(nulSafe) } : config,
-      Array.isArray(values) ? values.map(nulSafe) : values,
-      callback,
-    );
+    const query = super.query as (this: pg.Client, ...args: unknown[]) => unknown;
+    if (typeof values === 'function') [callback, values] = [values, undefined];
+    // A plain text, or a submittable (a cursor, a stream), goes as it is.
+    if (!config || typeof config.text !== 'string' || typeof config.submit === 'function')
+      return query.call(this, config, Array.isArray(values) ? values.map(nulSafe) : values, callback);
+    const params: unknown[] | undefined = Array.isArray(values) ? values : config.values;
+    const name =
+      config.name ?? (params && params.length > 0 ? statementName(config.text, params.length) : undefined);
+    return query.call(this, { ...config, name, values: params?.map(nulSafe) }, undefined, callback);
   }
+}
+
+/** Distinct statements named per process, and the most parameters a named one may have. */
+const NAMED_STATEMENTS = 1000;
+const NAMED_MAX_PARAMS = 64;
+const statementNames = new Map<string, string>();
+
+/**
+ * The name of a statement's text, the same in every connection of the process. Bounded, so that
+ * statements whose text varies (an `in (…)` list or a multi-row insert per length) cannot fill a
+ * connection's memory on the server: past the bound, or with many parameters (a batch, where parsing
+ * is a small share), a statement runs unnamed, parsed on each call as before. Only statements with
+ * parameters are named: those run in the extended protocol anyway, which cannot hold more than one
+ * command, so naming never changes how a text is read.
+ */
+function statementName(text: string, params: number): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && params <= NAMED_MAX_PARAMS && statementNames.size < NAMED_STATEMENTS) {
+    name = `ok_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 const nulSafe = (value: unknown) =>
@@ -99,7 +130,7 @@ async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     types: pgTypes,
-    Client: NulSafeClient,
+    Client: Connection, // not named "…Pool…": Drizzle takes such a client for a pool
     max: 10,
     options: `-c lock_timeout=${BUSY_TIMEOUT_MS}`,
   });

@@ -1,10 +1,52 @@
 import { and, eq } from 'drizzle-orm';
-import { organisations, workflows } from '../../../db/schema';
+import { param, prepared } from '../../../db/prepared';
+import { jobs, organisations, workflows } from '../../../db/schema';
 import type { Ctx, Db } from '../platform/context';
 import { invalid, notFound } from '../platform/errors';
 import { authorize } from '../staff/permissions';
 import type { Calendar, CalendarSettings, WeekHours } from './working-time';
 import { isHolidayCountry } from './working-time';
+
+const calendarColumns = {
+  timeZone: organisations.timeZone,
+  hours: organisations.hours,
+  closedDates: organisations.closedDates,
+  holidayCountry: organisations.holidayCountry,
+  own: workflows.calendar,
+};
+
+// The organisation's calendar beside its workflow's own, if that workflow has one: one statement.
+const byWorkflow = prepared((db) =>
+  db
+    .select(calendarColumns)
+    .from(organisations)
+    .leftJoin(
+      workflows,
+      and(eq(workflows.id, param('workflowId')), eq(workflows.organisationId, organisations.id)),
+    )
+    .where(eq(organisations.id, param('organisationId')))
+    .prepare(),
+);
+
+// The same for a job's workflow, read from the job.
+const byJob = prepared((db) =>
+  db
+    .select(calendarColumns)
+    .from(jobs)
+    .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
+    .leftJoin(
+      workflows,
+      and(eq(workflows.id, jobs.workflowId), eq(workflows.organisationId, organisations.id)),
+    )
+    .where(and(eq(jobs.id, param('jobId')), eq(jobs.organisationId, param('organisationId'))))
+    .prepare(),
+);
+
+type CalendarRow = Calendar & { own: CalendarSettings | null };
+
+/** A workflow's own calendar wins over the organisation's; the time zone is always the organisation's. */
+const effective = ({ own, ...org }: CalendarRow): Calendar =>
+  own ? { ...own, timeZone: org.timeZone } : org;
 
 /** The working calendar a job's promises are computed in: its workflow's own, else its organisation's. */
 export async function calendarFor(
@@ -12,29 +54,17 @@ export async function calendarFor(
   organisationId: string,
   workflowId: string | null,
 ): Promise<Calendar> {
-  const [org] = await db
-    .select({
-      timeZone: organisations.timeZone,
-      hours: organisations.hours,
-      closedDates: organisations.closedDates,
-      holidayCountry: organisations.holidayCountry,
-    })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  if (!org) throw notFound('organisation');
-  if (workflowId) {
-    const [own] = await db
-      .select({ calendar: workflows.calendar })
-      .from(workflows)
-      .where(and(eq(workflows.id, workflowId), eq(workflows.organisationId, organisationId)));
-    if (own?.calendar) return { ...own.calendar, timeZone: org.timeZone };
-  }
-  return {
-    hours: org.hours,
-    closedDates: org.closedDates,
-    holidayCountry: org.holidayCountry,
-    timeZone: org.timeZone,
-  };
+  // No workflow has the empty id: without one the join finds nothing.
+  const row = await byWorkflow(db).get({ organisationId, workflowId: workflowId ?? '' });
+  if (!row) throw notFound('organisation');
+  return effective(row as CalendarRow);
+}
+
+/** `calendarFor` the job's workflow, read in the same statement as the job (404 for another organisation's). */
+export async function calendarOfJob(db: Db, organisationId: string, jobId: string): Promise<Calendar> {
+  const row = await byJob(db).get({ organisationId, jobId });
+  if (!row) throw notFound('job');
+  return effective(row as CalendarRow);
 }
 
 /** The organisation's calendar, with its time zone (which Settings owns). */

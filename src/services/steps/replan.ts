@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { jobs, type Step, steps } from '../../../db/schema';
-import { calendarFor } from '../calendar/calendars';
+import { type Step, steps } from '../../../db/schema';
+import { calendarOfJob } from '../calendar/calendars';
 import { addWorkingMinutes, type Calendar, workingMinutesBetween } from '../calendar/working-time';
 import type { Ctx, Db } from '../platform/context';
 import { appendEvent } from '../platform/events';
@@ -90,9 +90,8 @@ export function planAfter(
 
 /** A job's steps in order and the calendar its promises are computed in. */
 export async function planningInputs(tx: Db, ctx: Ctx, jobId: string) {
-  const [job] = await tx.select({ workflowId: jobs.workflowId }).from(jobs).where(eq(jobs.id, jobId));
   // One after the other: a transaction's statements run on one connection.
-  const calendar = await calendarFor(tx, ctx.organisationId, job?.workflowId ?? null);
+  const calendar = await calendarOfJob(tx, ctx.organisationId, jobId);
   const ordered = await tx.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
   return { calendar, ordered };
 }
