@@ -7,18 +7,19 @@ import { authorize } from '../staff/permissions';
 import type { Calendar, CalendarSettings, WeekHours } from './working-time';
 import { isHolidayCountry } from './working-time';
 
-const calendarColumns = {
+// A function: the tables are bound to the dialect's when the database opens (db/tables.ts).
+const calendarColumns = () => ({
   timeZone: organisations.timeZone,
   hours: organisations.hours,
   closedDates: organisations.closedDates,
   holidayCountry: organisations.holidayCountry,
   own: workflows.calendar,
-};
+});
 
 // The organisation's calendar beside its workflow's own, if that workflow has one: one statement.
 const byWorkflow = prepared((db) =>
   db
-    .select(calendarColumns)
+    .select(calendarColumns())
     .from(organisations)
     .leftJoin(
       workflows,
@@ -31,7 +32,7 @@ const byWorkflow = prepared((db) =>
 // The same for a job's workflow, read from the job.
 const byJob = prepared((db) =>
   db
-    .select(calendarColumns)
+    .select(calendarColumns())
     .from(jobs)
     .innerJoin(organisations, eq(organisations.id, jobs.organisationId))
     .leftJoin(

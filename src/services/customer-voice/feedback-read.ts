@@ -103,20 +103,21 @@ async function records(db: Db, rows: { feedback: JobFeedback; job: JobPart }[]):
   });
 }
 
-const jobColumns = {
+// A function: the tables are bound to the dialect's when the database opens (db/tables.ts).
+const jobColumns = () => ({
   id: jobs.id,
   reference: jobs.reference,
   title: jobs.title,
   customerName: jobs.customerName,
   customerEmail: jobs.customerEmail,
   customerPhone: jobs.customerPhone,
-};
+});
 
 /** A job's feedback; null before the customer gave it. Another organisation's job is not found. */
 export async function feedbackOfJob(ctx: Ctx, jobId: string): Promise<FeedbackRecord | null> {
   await loadJob(ctx.db, ctx, jobId);
   const rows = await ctx.db
-    .select({ feedback: jobFeedback, job: jobColumns })
+    .select({ feedback: jobFeedback, job: jobColumns() })
     .from(jobFeedback)
     .innerJoin(jobs, eq(jobs.id, jobFeedback.jobId))
     .where(and(eq(jobFeedback.jobId, jobId), eq(jobFeedback.organisationId, ctx.organisationId)));
@@ -155,7 +156,7 @@ export async function listFeedback(ctx: Ctx, query: FeedbackQuery) {
     );
   }
   const rows = await ctx.db
-    .select({ feedback: jobFeedback, job: jobColumns })
+    .select({ feedback: jobFeedback, job: jobColumns() })
     .from(jobFeedback)
     .innerJoin(jobs, eq(jobs.id, jobFeedback.jobId))
     .where(and(...conditions))
