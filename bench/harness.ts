@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { organisations, specialists } from '../db/schema';
@@ -161,6 +161,32 @@ export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The user + system CPU time so far of every process whose name starts with `prefix` (e.g. `postgres`), in ms. */
+export function processesCpuMs(prefix: string): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name.startsWith(prefix)) sum += processCpuMs(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return sum;
+}
+
+/**
+ * How often a process's main thread (for Node, the event loop) has been switched out so far: voluntary
+ * (it waited, e.g. in epoll for the next socket event) and involuntary (the scheduler took the core).
+ */
+export function contextSwitches(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const count = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return count('voluntary_ctxt_switches') + count('nonvoluntary_ctxt_switches');
 }
 
 /** The whole machine's CPU time so far, in ms summed over its cores: busy (not idle or waiting) and all. */

@@ -12,7 +12,15 @@ import { ensureRoles, roleKey } from '../src/services/organisation/roles';
 import { createWorkflow } from '../src/services/organisation/workflows';
 import type { Ctx } from '../src/services/platform/context';
 import { type App, findHaproxy, metric, startApp, startHaproxy, stopApp } from '../test/scale-out/cluster';
-import { machineCpuMs, now, percentile, prepareData, processCpuMs } from './harness';
+import {
+  contextSwitches,
+  machineCpuMs,
+  now,
+  percentile,
+  prepareData,
+  processCpuMs,
+  processesCpuMs,
+} from './harness';
 import { type WrkResult, wrk } from './wrk';
 
 /**
@@ -177,13 +185,18 @@ const median = (values: number[]) => percentile(values, 50);
  * A wrk run with where the CPU went: the machine's busy share over the run (1 = both cores), and CPU per
  * answered request in the app processes (`apps`) and in everything else (PostgreSQL, HAProxy, wrk).
  */
-type Run = WrkResult & { busy: number; appMs: number; otherMs: number };
+type Run = WrkResult & { busy: number; appMs: number; otherMs: number; postgresMs: number; switches: number };
 
 function withCpu(apps: number[], run: () => WrkResult): Run {
   const appCpu = () => apps.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const appSwitches = () => apps.reduce((sum, pid) => sum + contextSwitches(pid), 0);
   const machineBefore = machineCpuMs();
   const appsBefore = appCpu();
+  const postgresBefore = processesCpuMs('postgres');
+  const switchesBefore = appSwitches();
   const result = run();
+  const switches = appSwitches() - switchesBefore;
+  const postgresMs = processesCpuMs('postgres') - postgresBefore;
   const appsMs = appCpu() - appsBefore;
   const machineAfter = machineCpuMs();
   const busyMs = machineAfter.busy - machineBefore.busy;
@@ -193,6 +206,8 @@ function withCpu(apps: number[], run: () => WrkResult): Run {
     busy: busyMs / Math.max(1, machineAfter.total - machineBefore.total),
     appMs: appsMs / requests,
     otherMs: (busyMs - appsMs) / requests,
+    postgresMs: postgresMs / requests,
+    switches: switches / requests,
   };
 }
 
@@ -205,6 +220,8 @@ const medianRun = (runs: Run[]): Run => ({
   busy: median(runs.map((r) => r.busy)),
   appMs: median(runs.map((r) => r.appMs)),
   otherMs: median(runs.map((r) => r.otherMs)),
+  postgresMs: median(runs.map((r) => r.postgresMs)),
+  switches: median(runs.map((r) => r.switches)),
 });
 
 /** The stream clients of the scale-out test (test/scale-out/sse-clients.ts), here on one process. */
@@ -297,7 +314,7 @@ async function crossProcessLatency(
 
 /** Where a run's CPU went: the machine's busy share, CPU per request in the app processes and the rest. */
 const cpuText = (r: Run) =>
-  `machine ${(100 * r.busy).toFixed(0)}% busy, CPU per request ${r.appMs.toFixed(2)} ms in the app processes + ${r.otherMs.toFixed(2)} ms elsewhere (PostgreSQL, HAProxy, wrk)`;
+  `machine ${(100 * r.busy).toFixed(0)}% busy, CPU per request ${r.appMs.toFixed(2)} ms in the app processes + ${r.otherMs.toFixed(2)} ms elsewhere (of which PostgreSQL ${r.postgresMs.toFixed(2)} ms; the rest HAProxy, wrk, kernel), ${r.switches.toFixed(1)} event-loop switches per request`;
 
 const slowestText = (calls: { answered: number; first: number; last: number }[]) =>
   calls.map((c) => `${c.answered.toFixed(0)}/${c.first.toFixed(0)}/${c.last.toFixed(0)}`).join(', ');
@@ -528,6 +545,9 @@ export function scaleOutRows(s: ScaleOut): string[] {
   const rps = (r: Run) => `${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms (${cpuText(r)})`;
   const pctBusy = (runs: Run[]) => runs.map((r) => `${(100 * r.busy).toFixed(0)}%`).join(' / ');
   const cpuPerWrite = (runs: Run[]) => runs.map((r) => (r.appMs + r.otherMs).toFixed(2)).join(' / ');
+  const many = [s.many.pg1, s.many.pg2, s.many.pg3];
+  const perWrite = (runs: Run[], pick: (r: Run) => number, digits = 2) =>
+    runs.map((r) => pick(r).toFixed(digits)).join(' / ');
   const pct = (shares: number[]) => shares.map((f) => `${(100 * f).toFixed(0)}%`).join(' / ');
   const how = `wrk, ${s.connections} connections, medians of ${s.rounds} alternating rounds of ${s.seconds} s`;
   return [
@@ -536,7 +556,7 @@ export function scaleOutRows(s: ScaleOut): string[] {
     `| same step posts spread over ${ORGANISATIONS} organisations (each request the next one's job and key), PostgreSQL, 1 app process | ${rps(s.many.pg1)} | ${rps(s.post.pg1)} (one organisation, 1 process, same rounds) | ${x(s.many.pg1.rps / s.post.pg1.rps)} | reported | |`,
     `| same, ${ORGANISATIONS} organisations, 2 app processes | ${rps(s.many.pg2)} | ${rps(s.many.pg1)} (${ORGANISATIONS} organisations, 1 process) | ${x(s.many.pg2.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg2.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
     `| same, ${ORGANISATIONS} organisations, 3 app processes (writes per process ${pct(s.spread.pg3)}) | ${rps(s.many.pg3)} | ${rps(s.many.pg1)} | ${x(s.many.pg3.rps / s.many.pg1.rps)} | no loss (≥ ×0.9) | ${s.many.pg3.rps / s.many.pg1.rps >= 0.9 ? 'met' : '**missed**'} |`,
-    `| where the limit is, from the same runs: the machine's busy share (1, 2, 3 processes) and what one write costs | one organisation: ${pctBusy([s.post.pg1, s.post.pg2, s.post.pg3])} busy, ${(1000 / s.post.pg1.rps).toFixed(1)} ms per write at 1 process; ${ORGANISATIONS} organisations: ${pctBusy([s.many.pg1, s.many.pg2, s.many.pg3])} busy, CPU per write ${cpuPerWrite([s.many.pg1, s.many.pg2, s.many.pg3])} ms | | | reported: one organisation's writes run one at a time (its lock) and leave the cores idle; spread over organisations the two cores are the limit | |`,
+    `| where the limit is, from the same runs: the machine's busy share (1, 2, 3 processes) and what one write costs | one organisation: ${pctBusy([s.post.pg1, s.post.pg2, s.post.pg3])} busy, ${(1000 / s.post.pg1.rps).toFixed(1)} ms per write at 1 process; ${ORGANISATIONS} organisations: ${pctBusy([s.many.pg1, s.many.pg2, s.many.pg3])} busy, CPU per write ${cpuPerWrite([s.many.pg1, s.many.pg2, s.many.pg3])} ms, of which the app processes ${perWrite(many, (r) => r.appMs)} ms and PostgreSQL ${perWrite(many, (r) => r.postgresMs)} ms; event-loop switches per write ${perWrite(many, (r) => r.switches, 1)} | | | reported: one organisation's writes run one at a time (its lock) and leave the cores idle. Spread over organisations, one process is the limit (its event loop busy all the time, the machine not); with more processes the two cores are, and each write costs more CPU in the app processes, whose event loops, each with a third of the requests, are switched out more often per write (the switches above) | |`,
     `| the same file with round robin instead of the affinity (as before docs/decisions/tenant-affinity.md), one organisation, 2 / 3 app processes, same rounds | ${s.post.rr2.rps.toFixed(0)} / ${s.post.rr3.rps.toFixed(0)} req/s | ${rps(s.post.pg1)} (1 process) | ${x(s.ratios.rr2)} / ${x(s.ratios.rr3)} | reported (affinity: ${x(s.ratios.pg2)} / ${x(s.ratios.pg3)}) | |`,
     `| same round robin, ${ORGANISATIONS} organisations, 2 / 3 app processes | ${s.many.rr2.rps.toFixed(0)} / ${s.many.rr3.rps.toFixed(0)} req/s | ${rps(s.many.pg1)} (1 process) | ${x(s.many.rr2.rps / s.many.pg1.rps)} / ${x(s.many.rr3.rps / s.many.pg1.rps)} | reported (affinity: ${x(s.many.pg2.rps / s.many.pg1.rps)} / ${x(s.many.pg3.rps / s.many.pg1.rps)}) | |`,
     `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
