@@ -154,6 +154,32 @@ describe('steps', () => {
     expect(await kindOf(changeStepStatus(other.ctx, jobId, step!.id, 'start'))).toBe('not_found');
     expect((await getJob(org.ctx, jobId)).steps[0]?.status).toBe('pending');
   });
+
+  it('answers a step write with what is missing: the job (also another organisation’s), else the step', async () => {
+    const other = await makeOrganisation(rt);
+    const { jobId } = await createJob(org.ctx, { ...sampleJob(), steps: [{ title: 'A' }] });
+    const [step] = (await getJob(org.ctx, jobId)).steps;
+    const what = async (p: Promise<unknown>) => {
+      const error = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ServiceError);
+      return `${(error as ServiceError).code} ${(error as ServiceError).params?.what ?? ''}`.trim();
+    };
+    const writes = (ctx: TestOrg['ctx'], job: string, stepId: string) => [
+      () => changeStepStatus(ctx, job, stepId, 'start'),
+      () => promiseStep(ctx, job, stepId, { promisedAt: clock.now() + 3_600_000 }),
+      () => assignStep(ctx, job, stepId, null),
+      () => postNote(ctx, job, stepId, { markdown: 'x', visibility: 'internal' }),
+    ];
+    for (const write of writes(other.ctx, jobId, step!.id)) expect(await what(write())).toBe('not_found job');
+    for (const write of writes(org.ctx, 'job_nope', step!.id))
+      expect(await what(write())).toBe('not_found job');
+    for (const write of writes(org.ctx, jobId, 'step_nope'))
+      expect(await what(write())).toBe('not_found step');
+    expect((await logOf(jobId)).map((e) => e.type)).not.toContain('step.started');
+  });
 });
 
 describe('notes', () => {

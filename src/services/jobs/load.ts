@@ -45,6 +45,30 @@ const stepOfJob = prepared((db) =>
     .prepare(),
 );
 
+/**
+ * `loadOpenJob` then `loadStep`, in one statement: the step of an open job of the acting organisation.
+ * The same answers in the same order: another organisation's job or none is 404 job, a closed job 409,
+ * a step not of this job 404 step.
+ */
+export async function loadOpenStep(db: Db, ctx: Ctx, jobId: string, stepId: string) {
+  const [row] = await openJobStep(db).all({ jobId, stepId, organisationId: ctx.organisationId });
+  if (!row) throw notFound('job');
+  if (row.status !== 'open') {
+    throw conflict('job_closed', { status: row.status }, { status: row.status });
+  }
+  if (!row.step) throw notFound('step');
+  return row.step;
+}
+
+const openJobStep = prepared((db) =>
+  db
+    .select({ status: jobs.status, step: steps })
+    .from(jobs)
+    .leftJoin(steps, and(eq(steps.id, param('stepId')), eq(steps.jobId, jobs.id)))
+    .where(and(eq(jobs.id, param('jobId')), eq(jobs.organisationId, param('organisationId'))))
+    .prepare(),
+);
+
 /** A specialist named in input must be an active member of the acting organisation. */
 export async function loadAssignableSpecialist(db: Db, ctx: Ctx, field: string, id: string) {
   const [specialist] = await db

@@ -1,4 +1,4 @@
-import { loadAssignableSpecialist, loadOpenJob, loadStep } from '../jobs/load';
+import { loadAssignableSpecialist, loadOpenStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
 import { ServiceError } from '../platform/errors';
 import { authorize } from '../staff/permissions';
@@ -12,8 +12,7 @@ export async function assignStep(
   assigneeId: string | null,
 ): Promise<StepView> {
   return inTransaction(ctx, async (tx) => {
-    await loadOpenJob(tx, ctx, jobId);
-    const step = await loadStep(tx, jobId, stepId);
+    const step = await loadOpenStep(tx, ctx, jobId, stepId);
     const who = await authorize(tx, ctx, 'step:assign', step);
     // Someone who may assign only their own steps takes a step or hands it back; never gives it to another.
     if (assigneeId && assigneeId !== ctx.actor.id && who === 'specialist')

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
 import { costLines, jobs, type Step, type StepStatus, steps } from '../../../db/schema';
 import { issueOnCompletion } from '../invoices/issue';
-import { loadOpenJob, loadStep } from '../jobs/load';
+import { loadOpenStep } from '../jobs/load';
 import { type Ctx, type Db, inTransaction } from '../platform/context';
 import { conflict } from '../platform/errors';
 import { appendEvent } from '../platform/events';
@@ -39,8 +39,7 @@ export async function changeStepStatusIn(
   action: StepAction,
   input: { reason?: string } = {},
 ): Promise<StepView> {
-  await loadOpenJob(tx, ctx, jobId);
-  const step = await loadStep(tx, jobId, stepId);
+  const step = await loadOpenStep(tx, ctx, jobId, stepId);
   await authorize(tx, ctx, 'step:progress', step);
   const rule = rules[action];
   if (!rule.from.includes(step.status)) {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { jobs, notes } from '../../../db/schema';
-import { loadAssignableSpecialist, loadOpenJob, loadStep } from '../jobs/load';
+import { loadAssignableSpecialist, loadOpenStep } from '../jobs/load';
 import { type PublicNote, publicNote } from '../jobs/views';
 import { type Ctx, inTransaction } from '../platform/context';
 import { appendEvent, type Visibility } from '../platform/events';
@@ -28,8 +28,7 @@ export async function postNote(
 ): Promise<NoteView> {
   const html = renderMarkdown(input.markdown);
   return inTransaction(ctx, async (tx) => {
-    await loadOpenJob(tx, ctx, jobId);
-    await loadStep(tx, jobId, stepId);
+    await loadOpenStep(tx, ctx, jobId, stepId);
     await authorize(tx, ctx, 'step:note');
     const authorId = input.authorId ?? (ctx.actor.type === 'specialist' ? ctx.actor.id : null);
     const author = authorId ? await loadAssignableSpecialist(tx, ctx, 'authorId', authorId) : null;

@@ -1,5 +1,5 @@
 import type { Step } from '../../../db/schema';
-import { loadJob, loadOpenJob, loadStep } from '../jobs/load';
+import { loadJob, loadOpenStep, loadStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
 import { conflict, invalid } from '../platform/errors';
 import { authorize } from '../staff/permissions';
@@ -33,8 +33,7 @@ export async function promiseStep(
   input: PromiseInput,
 ): Promise<StepView & { replanned: PlanChange[] }> {
   return inTransaction(ctx, async (tx) => {
-    await loadOpenJob(tx, ctx, jobId);
-    const step = await loadStep(tx, jobId, stepId);
+    const step = await loadOpenStep(tx, ctx, jobId, stepId);
     await authorize(tx, ctx, 'step:promise', step);
     checkPromise(step, input);
     const reason = input.reason?.trim() || null;

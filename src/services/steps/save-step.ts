@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { param, prepared } from '../../../db/prepared';
-import { jobs, type Step, specialists, steps } from '../../../db/schema';
+import { jobs, type Specialist, type Step, specialists, steps } from '../../../db/schema';
 import type { EventType, NewEvent, Payload } from '../../events/catalogue';
 import { type PublicStep, publicStep } from '../jobs/views';
 import type { Ctx, Db } from '../platform/context';
@@ -26,9 +26,12 @@ export async function saveStep<T extends StepEventType>(
   const columns = Object.keys(changes).filter((c) => changes[c as keyof StepChanges] !== undefined);
   const [updated] = await updateStep(columns)(tx).all({ ...changes, id: step.id, updatedAt: now });
   if (!updated) throw new Error('step vanished inside its transaction');
-  await touchJob(tx).run({ id: step.jobId, updatedAt: now });
-  const [assignee] = updated.assigneeId ? await specialistById(tx).all({ id: updated.assigneeId }) : [];
-  const view = publicStep(updated, assignee);
+  const seen = transactionMemo(tx);
+  if (!seen.touched.has(step.jobId)) {
+    await touchJob(tx).run({ id: step.jobId, updatedAt: now });
+    seen.touched.add(step.jobId);
+  }
+  const view = publicStep(updated, await assigneeOf(tx, seen, updated.assigneeId));
   await appendEvent(tx, ctx, {
     jobId: step.jobId,
     stepId: step.id,
@@ -36,6 +39,28 @@ export async function saveStep<T extends StepEventType>(
     payload: { step: view, ...extra } as Payload<T>,
   } as NewEvent<T>);
   return { ...view, assigneeId: updated.assigneeId };
+}
+
+/**
+ * What one transaction already did here. A re-plan saves several steps of one job in one transaction:
+ * the job is touched once (its `updatedAt` is the transaction's), and each assignee read once. Only for
+ * a transaction (which ends): a step saved outside one gets no memo.
+ */
+type Memo = { touched: Set<string>; people: Map<string, Specialist | undefined> };
+const memos = new WeakMap<object, Memo>();
+
+function transactionMemo(tx: Db): Memo {
+  const fresh = (): Memo => ({ touched: new Set(), people: new Map() });
+  if (!('rollback' in tx)) return fresh();
+  let memo = memos.get(tx);
+  if (!memo) memos.set(tx, (memo = fresh()));
+  return memo;
+}
+
+async function assigneeOf(tx: Db, memo: Memo, id: string | null): Promise<Specialist | undefined> {
+  if (!id) return undefined;
+  if (!memo.people.has(id)) memo.people.set(id, (await specialistById(tx).all({ id }))[0]);
+  return memo.people.get(id);
 }
 
 // Step changes come in a handful of shapes (status, promise, assignee, …): one statement per shape.
