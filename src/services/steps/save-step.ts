@@ -52,8 +52,8 @@ const memos = new WeakMap<object, Memo>();
 function transactionMemo(tx: Db): Memo {
   const fresh = (): Memo => ({ touched: new Set(), people: new Map() });
   if (!('rollback' in tx)) return fresh();
-  let memo = memos.get(tx);
-  if (!memo) memos.set(tx, (memo = fresh()));
+  const memo = memos.get(tx) ?? fresh();
+  memos.set(tx, memo);
   return memo;
 }
 
