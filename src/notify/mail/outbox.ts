@@ -60,20 +60,34 @@ export const CALENDAR_HEADER = 'X-Open-Kitchen-Calendar';
 /** Where a message's invoice ids wait in its stored headers; never sent as a header. */
 export const INVOICE_HEADER = 'X-Open-Kitchen-Invoice';
 
+/** A calendar file a message carries, as its pointer names it (`METHOD bookingId host [trackerUrl]`). */
+export type CalendarPointer = {
+  method: 'REQUEST' | 'CANCEL';
+  bookingId: string;
+  host: string;
+  trackerUrl: string | null;
+};
+
+/** A pointer read back; one that does not parse (another version wrote it) is none. */
+function calendarPointer(pointer: string): CalendarPointer | null {
+  const [method, bookingId, host, trackerUrl] = pointer.split(' ');
+  if ((method !== 'REQUEST' && method !== 'CANCEL') || !bookingId || !host) return null;
+  return { method, bookingId, host, trackerUrl: trackerUrl?.startsWith('http') ? trackerUrl : null };
+}
+
 /**
- * A stored message's headers as they are sent (without the pointers above), and what goes with it: the
- * calendar pointers (`METHOD bookingId host [trackerUrl]`) and invoice ids. Read by the sender and by the
- * console's view of the message.
+ * A stored message's headers as they are sent (without the pointers above), and what goes with it: its
+ * calendar files and invoice ids. Read by the sender and by the console's view of the message.
  */
 export function storedHeaders(stored: Record<string, string>): {
   sent: Record<string, string>;
-  calendars: string[];
+  calendars: CalendarPointer[];
   invoiceIds: string[];
 } {
   const { [CALENDAR_HEADER]: calendars, [INVOICE_HEADER]: invoices, ...sent } = stored;
   return {
     sent,
-    calendars: calendars ? calendars.split(', ') : [],
+    calendars: calendars ? calendars.split(', ').flatMap((p) => calendarPointer(p) ?? []) : [],
     invoiceIds: invoices ? invoices.split(', ') : [],
   };
 }

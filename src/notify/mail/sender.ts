@@ -6,7 +6,7 @@ import { type MailMessageRow, mailFailingAddresses, mailMessages, organisations 
 import { invoiceAttachments } from '../../services/invoices/read';
 import { type Clock, claimTransaction, type Db, writeTransaction } from '../../services/platform/context';
 import { bookingRowCalendar } from '../../services/slots/calendar-file';
-import { normaliseAddress, storedHeaders } from './outbox';
+import { type CalendarPointer, normaliseAddress, storedHeaders } from './outbox';
 
 /** Messages claimed per round; the round repeats while it finds work. */
 const SEND_BATCH = 50;
@@ -263,21 +263,13 @@ async function settleMail(
  */
 async function calendarParts(
   db: Db,
-  pointers: string[],
+  pointers: CalendarPointer[],
   who: { organiser: { name: string; email: string }; attendee: { email: string }; now: number },
 ): Promise<Pick<SendMailOptions, 'icalEvent' | 'attachments'>> {
   const files: { method: 'REQUEST' | 'CANCEL'; content: string }[] = [];
   for (const pointer of pointers) {
-    const [method, bookingId, host, trackerUrl] = pointer.split(' ');
-    if ((method !== 'REQUEST' && method !== 'CANCEL') || !bookingId || !host) continue;
-    const content = await bookingRowCalendar(db, {
-      bookingId,
-      method,
-      host,
-      trackerUrl: trackerUrl?.startsWith('http') ? trackerUrl : null,
-      ...who,
-    });
-    if (content) files.push({ method, content });
+    const content = await bookingRowCalendar(db, { ...pointer, ...who });
+    if (content) files.push({ method: pointer.method, content });
   }
   const [first, ...rest] = files;
   if (!first) return {};

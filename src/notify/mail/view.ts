@@ -73,7 +73,7 @@ export async function outboxMessage(ctx: Ctx, id: string) {
     : [];
   const attachments: OutboxAttachment[] = [
     ...calendars.map((pointer) => ({
-      kind: pointer.startsWith('CANCEL ') ? ('calendarCancel' as const) : ('calendar' as const),
+      kind: pointer.method === 'CANCEL' ? ('calendarCancel' as const) : ('calendar' as const),
     })),
     ...invoiceRows.map((r) => ({
       kind: r.kind === 'credit_note' ? ('creditNote' as const) : ('invoice' as const),
