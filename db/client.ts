@@ -83,21 +83,58 @@ const pgTypes = {
  *   connection has PostgreSQL parse and plan it once instead of on every call. A step post runs about
  *   fifteen small statements; unnamed, planning them was half of PostgreSQL's CPU per write
  *   (docs/decisions/postgresql-from-one-schema.md, "Prepared statements").
+ * - A transaction's `begin` is held back and sent with its first statement when that one has no
+ *   parameters, in one simple query: a write transaction's first statement takes its advisory locks
+ *   (db/dialect.ts) and has none, so beginning costs no round trip of its own. A `commit` or `rollback`
+ *   right after a held `begin` sends nothing.
  */
 class Connection extends pg.Client {
+  /** A transaction's `begin` not sent yet: it travels with the transaction's first statement. */
+  private begin: string | null = null;
+
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query has a dozen overloads
   override query(config: any, values?: any, callback?: any): any {
     const query = super.query as (this: pg.Client, ...args: unknown[]) => unknown;
     if (typeof values === 'function') [callback, values] = [values, undefined];
     // A plain text, or a submittable (a cursor, a stream), goes as it is.
-    if (!config || typeof config.text !== 'string' || typeof config.submit === 'function')
+    if (!config || typeof config.text !== 'string' || typeof config.submit === 'function') {
+      this.sendBegin(query);
       return query.call(this, config, Array.isArray(values) ? values.map(nulSafe) : values, callback);
+    }
     const params: unknown[] | undefined = Array.isArray(values) ? values : config.values;
+    const plain = !params?.length && !config.name && !callback;
+    if (plain && /^\s*(begin|start transaction)\b/i.test(config.text) && this.begin === null) {
+      this.begin = config.text;
+      return Promise.resolve(noRows('BEGIN'));
+    }
+    if (this.begin !== null && plain) {
+      const begin = this.begin;
+      this.begin = null;
+      // Nothing ran in between: there is nothing to end either.
+      if (/^\s*(commit|rollback|end)\s*$/i.test(config.text)) return Promise.resolve(noRows('ROLLBACK'));
+      // One simple query, two commands: the result is the second's.
+      const both = query.call(this, { ...config, text: `${begin};${config.text}` }) as Promise<unknown>;
+      return both.then((r) => (Array.isArray(r) ? r[r.length - 1] : r));
+    }
+    this.sendBegin(query);
     const name =
       config.name ?? (params && params.length > 0 ? statementName(config.text, params.length) : undefined);
     return query.call(this, { ...config, name, values: params?.map(nulSafe) }, undefined, callback);
   }
+
+  /** A held `begin` goes first, on its own, when the next statement cannot carry it (it has parameters). */
+  private sendBegin(query: (this: pg.Client, ...args: unknown[]) => unknown): void {
+    if (this.begin === null) return;
+    const begin = this.begin;
+    this.begin = null;
+    // node-postgres runs a connection's queries in the order they were asked for; an error here is the
+    // next statement's too (the transaction is not open), so this one's own promise may be dropped.
+    (query.call(this, begin) as Promise<unknown>).catch(() => {});
+  }
 }
+
+/** What node-postgres answers for a command that returns no rows. */
+const noRows = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
 
 /** Distinct statements named per process, and the most parameters a named one may have. */
 const NAMED_STATEMENTS = 1000;

@@ -54,12 +54,23 @@ export function containsInsensitive(column: Column | SQL, text: string): SQL {
  * - `ORGANISATION_LOCK` ("OKOR") with the organisation's hash: one writer at a time per organisation;
  * - `CURSOR_LOCK` ("OKCU") with a log cursor's name hashed: one reader at a time per cursor of the log
  *   (a consumer's transaction, see `cursorTransactionOn`), shared with the write lock like an organisation's;
- * - `APPEND_LOCK` ("OKAP"): taken last, by a transaction that appends events, just before it writes them.
+ * - `APPEND_LOCK` ("OKAP"): taken last, by a transaction that appends events, as it writes them (the events
+ *   table's trigger takes it: db/migrations-pg/0017_event_append_order.sql holds the same number).
  */
 export const WRITE_LOCK = 0x4f4b5752;
 export const ORGANISATION_LOCK = 0x4f4b4f52;
 export const CURSOR_LOCK = 0x4f4b4355;
 export const APPEND_LOCK = 0x4f4b4150;
+
+/**
+ * A lock's key within its space: the 32-bit FNV-1a hash of `text` (an organisation's id, a cursor's name),
+ * the same in every process. Two texts that share a hash share a lock: a rare wait, never a wrong result.
+ */
+export function lockKey(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
 
 /** Whom a write transaction is alone among: everything, one organisation's writes, or one log cursor's readers. */
 type LockScope = { alone: true } | { space: number; key: string };
@@ -109,12 +120,13 @@ function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: Lock
     return run.transaction(async (tx) => {
       const { execute } = tx as Execute;
       if (!skipWriteLock) {
-        // One round trip; the shared lock first, so a waiting exclusive one holds nothing of ours.
+        // The shared lock first, so a waiting exclusive one holds nothing of ours. No parameters: the
+        // statement travels with the transaction's `begin` in one round trip (db/client.ts).
         await execute.call(
           tx,
           'alone' in scope
             ? sql`select pg_advisory_xact_lock(${sql.raw(String(WRITE_LOCK))})`
-            : sql`select pg_advisory_xact_lock_shared(${sql.raw(String(WRITE_LOCK))}), pg_advisory_xact_lock(${sql.raw(String(scope.space))}, hashtext(${scope.key}))`,
+            : sql`select pg_advisory_xact_lock_shared(${sql.raw(String(WRITE_LOCK))}), pg_advisory_xact_lock(${sql.raw(String(scope.space))}, ${sql.raw(String(lockKey(scope.key)))})`,
         );
       }
       const result = await work(tx as D);
@@ -189,9 +201,11 @@ const pending = new WeakMap<object, Pending<unknown>>();
 
 /**
  * The event append's way into the log. On libSQL `write` runs at once (the transaction holds the one write
- * lock). On PostgreSQL the rows wait until the transaction's work is done; then it takes `APPEND_LOCK`,
- * writes them in the order given and notifies `EVENTS_CHANNEL` (delivered on commit: every process's log
- * tail reads at once instead of polling). The append lock is held only from there to the commit.
+ * lock). On PostgreSQL the rows wait until the transaction's work is done, then go in one insert, in the
+ * order given. The events table's statement trigger (db/migrations-pg/0017_event_append_order.sql) takes
+ * `APPEND_LOCK` before any row draws its id and notifies `EVENTS_CHANNEL` (delivered on commit: every
+ * process's log tail reads at once instead of polling), in the insert's own round trip. The append lock is
+ * held only from there to the commit.
  */
 export async function appendToLog<R>(
   tx: unknown,
@@ -208,22 +222,16 @@ async function flushEvents(tx: unknown): Promise<void> {
   const waiting = pending.get(tx as object);
   if (!waiting) return;
   pending.delete(tx as object);
-  const { execute } = tx as Execute;
-  await execute.call(
-    tx,
-    skipWriteLock
-      ? sql`select pg_notify(${EVENTS_CHANNEL}, '')`
-      : sql`select pg_advisory_xact_lock(${sql.raw(String(APPEND_LOCK))}), pg_notify(${EVENTS_CHANNEL}, '')`,
-  );
+  // The insert's own trigger takes APPEND_LOCK and notifies (db/migrations-pg/0017_event_append_order.sql).
   await waiting.write(waiting.rows);
 }
 
 let skipWriteLock = false;
 
 /**
- * For one test only (test/live/pg-order.test.ts shows what goes wrong without the locks): from now on
- * this process's write transactions on PostgreSQL take no write or append lock. Nothing in the product
- * calls it.
+ * For one test only (test/live/pg-order.test.ts shows what goes wrong without the locks; it also disables
+ * the append trigger of its database): from now on this process's write transactions on PostgreSQL take
+ * no write lock. Nothing in the product calls it.
  */
 export function dropWriteLockForTest(): void {
   skipWriteLock = true;

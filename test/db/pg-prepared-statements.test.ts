@@ -1,6 +1,8 @@
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../db/client';
+import { writeTransactionOn } from '../../db/dialect';
 import { migrateDatabase } from '../../db/migrate';
 import { organisations } from '../../db/schema';
 import { tempDatabaseUrl } from '../helpers';
@@ -9,6 +11,7 @@ import { ON_POSTGRES } from '../postgres';
 /**
  * On PostgreSQL the pool's statements with parameters are named prepared statements: each connection parses
  * and plans one once (db/client.ts). Large batches stay unnamed, and NUL in a parameter is still made safe.
+ * A transaction's `begin` travels with its first statement when that one has no parameters.
  */
 describe.runIf(ON_POSTGRES)('prepared statements on PostgreSQL', () => {
   let database: Database;
@@ -44,5 +47,63 @@ describe.runIf(ON_POSTGRES)('prepared statements on PostgreSQL', () => {
       // A NUL in a parameter finds nothing, as on libSQL, instead of failing the statement.
       expect(await tx.select().from(organisations).where(eq(organisations.id, 'org\u0000x'))).toEqual([]);
     });
+  });
+
+  it("sends a write transaction's begin with its locks in one round trip, and an empty one not at all", async () => {
+    database ??= await openDatabase(await tempDatabaseUrl());
+    await migrateDatabase(database.db);
+    const sent = vi.spyOn(pg.Client.prototype, 'query');
+    const texts = () =>
+      sent.mock.calls.map(([config]) =>
+        typeof config === 'string' ? config : (config as { text: string }).text,
+      );
+    try {
+      await writeTransactionOn(
+        database.db,
+        async (tx) => {
+          await tx
+            .insert(organisations)
+            .values({ id: 'org_begin', slug: 'begin', name: 'Begin', createdAt: 1 });
+        },
+        'org_begin',
+      );
+      expect(texts()).toHaveLength(3);
+      expect(texts()[0]).toMatch(
+        /^begin;select pg_advisory_xact_lock_shared\(\d+\), pg_advisory_xact_lock\(\d+, -?\d+\)$/,
+      );
+      expect(texts()[1]).toMatch(/^insert into "organisations"/);
+      expect(texts()[2]).toBe('commit');
+
+      // The transaction was real: a failure after the first statement undoes it.
+      sent.mockClear();
+      await expect(
+        writeTransactionOn(
+          database.db,
+          async (tx) => {
+            await tx.update(organisations).set({ name: 'Changed' }).where(eq(organisations.id, 'org_begin'));
+            throw new Error('undo');
+          },
+          'org_begin',
+        ),
+      ).rejects.toThrow('undo');
+      expect(texts().at(-1)).toBe('rollback');
+      const [row] = await database.db
+        .select({ name: organisations.name })
+        .from(organisations)
+        .where(eq(organisations.id, 'org_begin'));
+      expect(row?.name).toBe('Begin');
+
+      // A transaction whose first statement has parameters sends its begin first; one with none, nothing.
+      sent.mockClear();
+      await database.db.transaction(async (tx) => {
+        await tx.select().from(organisations).where(eq(organisations.id, 'org_begin'));
+      });
+      expect(texts()[0]).toBe('begin');
+      sent.mockClear();
+      await database.db.transaction(async () => {});
+      expect(texts()).toEqual([]);
+    } finally {
+      sent.mockRestore();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { asc, count, gt } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
+import { APPEND_LOCK, EVENTS_CHANNEL } from '../../db/dialect';
 import { migrateDatabase } from '../../db/migrate';
 import { events } from '../../db/schema';
 import { tempDatabaseUrl } from '../helpers';
@@ -11,8 +12,8 @@ import { ON_POSTGRES } from '../postgres';
  * Issue 16: with a plain sequence, two PostgreSQL writers take ids in one order and commit in another,
  * and a reader following the log by id (as src/live/tail.ts does) passes an id that commits a moment
  * later and never sees it. Writes of different organisations run side by side on PostgreSQL, but a
- * transaction writes its events last, under the append lock it holds to its commit (db/dialect.ts), so
- * ids commit in order. Two writer processes of two organisations append while a reader follows the log;
+ * transaction writes its events last, under the append lock it holds to its commit (the events table's
+ * trigger takes it, db/migrations-pg/0017_event_append_order.sql), so ids commit in order. Two writer processes of two organisations append while a reader follows the log;
  * the reader must see every event. The same run without the locks shows the test can tell.
  */
 describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on PostgreSQL', () => {
@@ -25,6 +26,8 @@ describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on Postgre
     const url = await tempDatabaseUrl();
     const database = await openDatabase(url);
     await migrateDatabase(database.db);
+    if (!withLock)
+      await database.pool?.query('alter table events disable trigger events_append_in_commit_order');
     const perWriter = 150;
     const writers = [0, 1].map((n) => {
       const child = spawn(
@@ -93,6 +96,37 @@ describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on Postgre
     await database.close();
     return { written: total?.n ?? 0, seen: seen.length, missed: (total?.n ?? 0) - new Set(seen).size };
   }
+
+  it('an insert into the events takes the append lock until its commit, and notifies on commit', async () => {
+    const url = await tempDatabaseUrl();
+    const database = await openDatabase(url);
+    await migrateDatabase(database.db);
+    const pool = database.pool as NonNullable<typeof database.pool>;
+    const writer = await pool.connect();
+    const listener = await pool.connect();
+    const other = await pool.connect();
+    try {
+      await listener.query(`listen ${EVENTS_CHANNEL}`);
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.channel));
+      await writer.query('begin');
+      await writer.query(
+        `insert into events (organisation_id, job_id, type, visibility, actor_type, payload, created_at)
+         values ('org_trigger', 'job_trigger', 'job.created', 'customer', 'system', '{}', 1)`,
+      );
+      const taken = await other.query(`select pg_try_advisory_xact_lock(${APPEND_LOCK}) as free`);
+      expect(taken.rows[0].free).toBe(false);
+      expect(heard).toEqual([]);
+      await writer.query('commit');
+      const after = await other.query(`select pg_try_advisory_lock(${APPEND_LOCK}) as free`);
+      expect(after.rows[0].free).toBe(true);
+      await other.query(`select pg_advisory_unlock(${APPEND_LOCK})`);
+      await expect.poll(() => heard).toEqual([EVENTS_CHANNEL]);
+    } finally {
+      for (const c of [writer, listener, other]) c.release();
+      await database.close();
+    }
+  });
 
   it('with the write lock, the reader sees every event', async () => {
     const result = await run(true);
