@@ -91,6 +91,20 @@ const pgTypes = {
 class Connection extends pg.Client {
   /** A transaction's `begin` not sent yet: it travels with the transaction's first statement. */
   private begin: string | null = null;
+  /** Set by `commitAfterNext`: the next statement is sent with `commit` right behind it. */
+  private commitNext = false;
+  /** That commit was sent: the transaction's own `commit` (or `rollback`) that follows sends nothing. */
+  private ended = false;
+
+  /**
+   * The transaction's next statement is its last (db/dialect.ts: its events' insert): send `commit` right
+   * behind it, pipelined (the pool runs in node-postgres' pipeline mode), so the server commits without
+   * waiting for this process to read the insert's answer and ask. The append lock that insert takes is
+   * then held for the server's work only, not for a round trip through a busy process.
+   */
+  commitAfterNext(): void {
+    this.commitNext = true;
+  }
 
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query has a dozen overloads
   override query(config: any, values?: any, callback?: any): any {
@@ -103,6 +117,11 @@ class Connection extends pg.Client {
     }
     const params: unknown[] | undefined = Array.isArray(values) ? values : config.values;
     const plain = !params?.length && !config.name && !callback;
+    if (this.ended) {
+      this.ended = false;
+      if (plain && /^\s*(commit|rollback|end)\s*$/i.test(config.text))
+        return Promise.resolve(noRows('COMMIT'));
+    }
     if (plain && /^\s*(begin|start transaction)\b/i.test(config.text) && this.begin === null) {
       this.begin = config.text;
       return Promise.resolve(noRows('BEGIN'));
@@ -119,7 +138,20 @@ class Connection extends pg.Client {
     this.sendBegin(query);
     const name =
       config.name ?? (params && params.length > 0 ? statementName(config.text, params.length) : undefined);
-    return query.call(this, { ...config, name, values: params?.map(nulSafe) }, undefined, callback);
+    const statement = { ...config, name, values: params?.map(nulSafe) };
+    if (this.commitNext && !callback) {
+      this.commitNext = false;
+      this.ended = true;
+      const last = query.call(this, statement) as Promise<unknown>;
+      const commit = query.call(this, 'commit') as Promise<{ command: string }>;
+      // A failed statement leaves the transaction aborted, and the commit behind it rolls back (its
+      // answer says ROLLBACK): the statement's error is the one to report.
+      return Promise.all([last, commit]).then(([result, ended]) => {
+        if (ended.command !== 'COMMIT') throw new Error(`the transaction ended with ${ended.command}`);
+        return result;
+      });
+    }
+    return query.call(this, statement, undefined, callback);
   }
 
   /** A held `begin` goes first, on its own, when the next statement cannot carry it (it has parameters). */
@@ -168,6 +200,9 @@ async function openPostgres(url: string): Promise<Database> {
     connectionString: url,
     types: pgTypes,
     Client: Connection, // not named "…Pool…": Drizzle takes such a client for a pool
+    // A statement asked for while another is on the wire goes out at once (`commitAfterNext`); the
+    // services await each of theirs, so nothing else changes.
+    pipeline: true,
     max: 10,
     options: `-c lock_timeout=${BUSY_TIMEOUT_MS}`,
   });

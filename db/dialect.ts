@@ -130,7 +130,8 @@ function lockedTransaction<D, T>(db: D, work: (tx: D) => Promise<T>, scope: Lock
         );
       }
       const result = await work(tx as D);
-      await flushEvents(tx);
+      // Within another transaction (a savepoint) the commit is not this one's to send.
+      await flushEvents(tx, !('rollback' in (db as object)));
       return result;
     });
   }
@@ -202,7 +203,7 @@ const pending = new WeakMap<object, Pending<unknown>>();
 /**
  * The event append's way into the log. On libSQL `write` runs at once (the transaction holds the one write
  * lock). On PostgreSQL the rows wait until the transaction's work is done, then go in one insert, in the
- * order given. The events table's statement trigger (db/migrations-pg/0017_event_append_order.sql) takes
+ * order given (`write` must send exactly one statement: it is the transaction's last, sent with its commit). The events table's statement trigger (db/migrations-pg/0017_event_append_order.sql) takes
  * `APPEND_LOCK` before any row draws its id and notifies `EVENTS_CHANNEL` (delivered on commit: every
  * process's log tail reads at once instead of polling), in the insert's own round trip. The append lock is
  * held only from there to the commit.
@@ -218,11 +219,16 @@ export async function appendToLog<R>(
   else pending.set(tx as object, { rows: [row], write } as Pending<unknown>);
 }
 
-async function flushEvents(tx: unknown): Promise<void> {
+async function flushEvents(tx: unknown, outermost: boolean): Promise<void> {
   const waiting = pending.get(tx as object);
   if (!waiting) return;
   pending.delete(tx as object);
-  // The insert's own trigger takes APPEND_LOCK and notifies (db/migrations-pg/0017_event_append_order.sql).
+  // The insert's own trigger takes APPEND_LOCK and notifies (db/migrations-pg/0017_event_append_order.sql);
+  // the commit goes right behind it on the wire (db/client.ts), so the lock is held for the server's work.
+  if (outermost) {
+    const { session } = tx as { session?: { client?: { commitAfterNext?(): void } } };
+    session?.client?.commitAfterNext?.();
+  }
   await waiting.write(waiting.rows);
 }
 

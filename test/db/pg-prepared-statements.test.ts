@@ -2,9 +2,9 @@ import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../db/client';
-import { writeTransactionOn } from '../../db/dialect';
+import { appendToLog, writeTransactionOn } from '../../db/dialect';
 import { migrateDatabase } from '../../db/migrate';
-import { organisations } from '../../db/schema';
+import { events, organisations } from '../../db/schema';
 import { tempDatabaseUrl } from '../helpers';
 import { ON_POSTGRES } from '../postgres';
 
@@ -102,6 +102,109 @@ describe.runIf(ON_POSTGRES)('prepared statements on PostgreSQL', () => {
       sent.mockClear();
       await database.db.transaction(async () => {});
       expect(texts()).toEqual([]);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it('sends the commit right behind the events insert, without waiting for its answer', async () => {
+    database ??= await openDatabase(await tempDatabaseUrl());
+    await migrateDatabase(database.db);
+    const db = database.db;
+    const original = pg.Client.prototype.query;
+    const seen: string[] = [];
+    const sent = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const [config] = args;
+      const text = typeof config === 'string' ? config : (config as { text: string }).text;
+      const short = text.startsWith('insert into "events"') ? 'insert events' : (text.split(' ')[0] ?? text);
+      seen.push(`sent ${short}`);
+      const result = (original as (...a: unknown[]) => unknown).apply(this, args) as Promise<unknown>;
+      // pool.query passes a callback and gets nothing back.
+      void result?.then(
+        () => seen.push(`answered ${short}`),
+        () => seen.push(`failed ${short}`),
+      );
+      return result;
+    });
+    const event = (organisationId: string | null) =>
+      ({
+        organisationId,
+        jobId: 'job_pipe',
+        stepId: null,
+        type: 'job.created',
+        visibility: 'customer',
+        actorType: 'system',
+        actorId: null,
+        payload: {},
+        createdAt: 1,
+      }) as typeof events.$inferInsert;
+    try {
+      await writeTransactionOn(
+        db,
+        async (tx) => {
+          await tx.insert(organisations).values({ id: 'org_pipe', slug: 'pipe', name: 'Pipe', createdAt: 1 });
+          await appendToLog(tx, event('org_pipe'), async (rows) => {
+            await tx.insert(events).values(rows);
+          });
+        },
+        'org_pipe',
+      );
+      const from = seen.indexOf('sent insert events');
+      expect(seen.slice(from, from + 2)).toEqual(['sent insert events', 'sent commit']);
+      expect(seen.filter((s) => s === 'sent commit')).toHaveLength(1);
+      // …and on the wire at once: the pool's connections pipeline what is asked while a statement runs.
+      const connection = await (database.pool as pg.Pool).connect();
+      expect(connection.pipeline).toBe(true);
+      connection.release();
+      expect(await db.select().from(events)).toHaveLength(1);
+
+      // A failing insert: the commit behind it rolls back, the insert's error is the one reported, and the
+      // connection goes on working.
+      await expect(
+        writeTransactionOn(
+          db,
+          async (tx) => {
+            await tx.update(organisations).set({ name: 'Changed' }).where(eq(organisations.id, 'org_pipe'));
+            await appendToLog(tx, event(null), async (rows) => {
+              await tx.insert(events).values(rows);
+            });
+          },
+          'org_pipe',
+        ),
+      ).rejects.toThrow(/organisation_id/);
+      const pipe = () =>
+        db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, 'org_pipe'));
+      const [row] = await pipe();
+      expect(row?.name).toBe('Pipe');
+      expect(await db.select().from(events)).toHaveLength(1);
+      for (let i = 0; i < 12; i++)
+        await writeTransactionOn(db, async (tx) => {
+          await tx
+            .update(organisations)
+            .set({ name: `Pipe ${i}` })
+            .where(eq(organisations.id, 'org_pipe'));
+        });
+      const [after] = await pipe();
+      expect(after?.name).toBe('Pipe 11');
+
+      // Within another transaction the events' insert does not commit: the outer one goes on, and its
+      // rollback undoes both.
+      await expect(
+        writeTransactionOn(db, async (outer) => {
+          await writeTransactionOn(outer, async (inner) => {
+            await appendToLog(inner, event('org_pipe'), async (rows) => {
+              await inner.insert(events).values(rows);
+            });
+          });
+          await outer.update(organisations).set({ name: 'Nested' }).where(eq(organisations.id, 'org_pipe'));
+          throw new Error('undo both');
+        }),
+      ).rejects.toThrow('undo both');
+      expect((await pipe())[0]?.name).toBe('Pipe 11');
+      expect(await db.select().from(events)).toHaveLength(1);
     } finally {
       sent.mockRestore();
     }
