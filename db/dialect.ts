@@ -48,6 +48,25 @@ export function containsInsensitive(column: Column | SQL, text: string): SQL {
 }
 
 /**
+ * Statements of one transaction that need nothing of each other: all sent at once on PostgreSQL, where the
+ * pool's connections pipeline them (db/client.ts), so they cost one round trip together; on libSQL one
+ * after another, as a transaction's statements run there. Each is a function, so that libSQL starts one
+ * only when the one before has ended. Only for statements none of which needs another's result or effect.
+ */
+export function together<A, B>(a: () => PromiseLike<A>, b: () => PromiseLike<B>): Promise<[A, B]>;
+export function together<A, B, C>(
+  a: () => PromiseLike<A>,
+  b: () => PromiseLike<B>,
+  c: () => PromiseLike<C>,
+): Promise<[A, B, C]>;
+export async function together(...work: (() => PromiseLike<unknown>)[]): Promise<unknown[]> {
+  if (onPostgres()) return Promise.all(work.map((w) => w()));
+  const results: unknown[] = [];
+  for (const w of work) results.push(await w());
+  return results;
+}
+
+/**
  * The advisory locks of PostgreSQL write transactions, all held until the transaction ends:
  * - `WRITE_LOCK` ("OKWR"): taken exclusively by a write that is not one organisation's (background work,
  *   sign-up, the demo), shared by an organisation's write;

@@ -1,4 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
+import { together } from '../../../db/dialect';
 import { type Step, steps } from '../../../db/schema';
 import { calendarOfJob } from '../calendar/calendars';
 import { addWorkingMinutes, type Calendar, workingMinutesBetween } from '../calendar/working-time';
@@ -90,9 +91,10 @@ export function planAfter(
 
 /** A job's steps in order and the calendar its promises are computed in. */
 export async function planningInputs(tx: Db, ctx: Ctx, jobId: string) {
-  // One after the other: a transaction's statements run on one connection.
-  const calendar = await calendarOfJob(tx, ctx.organisationId, jobId);
-  const ordered = await tx.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position));
+  const [calendar, ordered] = await together(
+    () => calendarOfJob(tx, ctx.organisationId, jobId),
+    () => tx.select().from(steps).where(eq(steps.jobId, jobId)).orderBy(asc(steps.position)),
+  );
   return { calendar, ordered };
 }
 

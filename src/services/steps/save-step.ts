@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { together } from '../../../db/dialect';
 import { param, prepared } from '../../../db/prepared';
 import { jobs, type Specialist, type Step, specialists, steps } from '../../../db/schema';
 import type { EventType, NewEvent, Payload } from '../../events/catalogue';
@@ -24,14 +25,18 @@ export async function saveStep<T extends StepEventType>(
   const now = ctx.clock.now();
   // Like Drizzle's `set`, a change given as undefined leaves its column alone.
   const columns = Object.keys(changes).filter((c) => changes[c as keyof StepChanges] !== undefined);
-  const [updated] = await updateStep(columns)(tx).all({ ...changes, id: step.id, updatedAt: now });
-  if (!updated) throw new Error('step vanished inside its transaction');
   const seen = transactionMemo(tx);
-  if (!seen.touched.has(step.jobId)) {
-    await touchJob(tx).run({ id: step.jobId, updatedAt: now });
-    seen.touched.add(step.jobId);
-  }
-  const view = publicStep(updated, await assigneeOf(tx, seen, updated.assigneeId));
+  const touch = !seen.touched.has(step.jobId);
+  seen.touched.add(step.jobId);
+  // The assignee the update leaves (the step was read in this transaction, under its organisation's lock).
+  const assigneeId = changes.assigneeId !== undefined ? changes.assigneeId : step.assigneeId;
+  const [[updated], , assignee] = await together(
+    () => updateStep(columns)(tx).all({ ...changes, id: step.id, updatedAt: now }),
+    () => (touch ? touchJob(tx).run({ id: step.jobId, updatedAt: now }) : Promise.resolve(null)),
+    () => assigneeOf(tx, seen, assigneeId),
+  );
+  if (!updated) throw new Error('step vanished inside its transaction');
+  const view = publicStep(updated, assignee);
   await appendEvent(tx, ctx, {
     jobId: step.jobId,
     stepId: step.id,
