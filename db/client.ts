@@ -119,10 +119,9 @@ class Connection extends pg.Client {
     const plain = !params?.length && !config.name && !callback;
     if (this.ended) {
       this.ended = false;
-      if (plain && /^\s*(commit|rollback|end)\s*$/i.test(config.text))
-        return Promise.resolve(noRows('COMMIT'));
+      if (plain && ENDS_TRANSACTION.test(config.text)) return Promise.resolve(noRows('COMMIT'));
     }
-    if (plain && /^\s*(begin|start transaction)\b/i.test(config.text) && this.begin === null) {
+    if (plain && BEGINS_TRANSACTION.test(config.text) && this.begin === null) {
       this.begin = config.text;
       return Promise.resolve(noRows('BEGIN'));
     }
@@ -130,7 +129,7 @@ class Connection extends pg.Client {
       const begin = this.begin;
       this.begin = null;
       // Nothing ran in between: there is nothing to end either.
-      if (/^\s*(commit|rollback|end)\s*$/i.test(config.text)) return Promise.resolve(noRows('ROLLBACK'));
+      if (ENDS_TRANSACTION.test(config.text)) return Promise.resolve(noRows('ROLLBACK'));
       // One simple query, two commands: the result is the second's.
       const both = query.call(this, { ...config, text: `${begin};${config.text}` }) as Promise<unknown>;
       return both.then((r) => (Array.isArray(r) ? r[r.length - 1] : r));
@@ -164,6 +163,10 @@ class Connection extends pg.Client {
     (query.call(this, begin) as Promise<unknown>).catch(() => {});
   }
 }
+
+/** The texts Drizzle sends to begin and to end a transaction (any parameters make them something else). */
+const BEGINS_TRANSACTION = /^\s*(begin|start transaction)\b/i;
+const ENDS_TRANSACTION = /^\s*(commit|rollback|end)\s*$/i;
 
 /** What node-postgres answers for a command that returns no rows. */
 const noRows = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });

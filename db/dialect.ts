@@ -222,7 +222,8 @@ const pending = new WeakMap<object, Pending<unknown>>();
 /**
  * The event append's way into the log. On libSQL `write` runs at once (the transaction holds the one write
  * lock). On PostgreSQL the rows wait until the transaction's work is done, then go in one insert, in the
- * order given (`write` must send exactly one statement: it is the transaction's last, sent with its commit). The events table's statement trigger (db/migrations-pg/0017_event_append_order.sql) takes
+ * order given (`write` must send exactly one statement: it is the transaction's last, sent with its
+ * commit). The events table's statement trigger (db/migrations-pg/0017_event_append_order.sql) takes
  * `APPEND_LOCK` before any row draws its id and notifies `EVENTS_CHANNEL` (delivered on commit: every
  * process's log tail reads at once instead of polling), in the insert's own round trip. The append lock is
  * held only from there to the commit.

@@ -13,8 +13,8 @@ import { ON_POSTGRES } from '../postgres';
  * and a reader following the log by id (as src/live/tail.ts does) passes an id that commits a moment
  * later and never sees it. Writes of different organisations run side by side on PostgreSQL, but a
  * transaction writes its events last, under the append lock it holds to its commit (the events table's
- * trigger takes it, db/migrations-pg/0017_event_append_order.sql), so ids commit in order. Two writer processes of two organisations append while a reader follows the log;
- * the reader must see every event. The same run without the locks shows the test can tell.
+ * trigger takes it, db/migrations-pg/0017_event_append_order.sql), so ids commit in order. Two writer
+ * processes of two organisations append while a reader follows the log; the reader must see every event. The same run without the locks shows the test can tell.
  */
 describe.runIf(ON_POSTGRES)('event ids reach a reader in commit order on PostgreSQL', () => {
   const children = new Set<ChildProcess>();
