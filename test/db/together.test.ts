@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
@@ -12,7 +13,7 @@ import { ON_POSTGRES } from '../postgres';
 /**
  * `together` (db/dialect.ts): statements of one transaction that need nothing of each other. Both dialects
  * give each its own result, in order, inside the transaction; on PostgreSQL they go out before the first
- * is answered (the pool's connections pipeline), so they cost one round trip.
+ * is answered (the pool's connections pipeline), in one write, so they cost one round trip.
  */
 describe('statements sent together', () => {
   it('each get their own result, inside the transaction, and on PostgreSQL in one round trip', async () => {
@@ -42,10 +43,15 @@ describe('statements sent together', () => {
       }
       return result;
     });
+    // System calls that write to a socket: a corked socket's buffered writes leave in one `_writev`.
+    const writes = [vi.spyOn(Socket.prototype, '_write'), vi.spyOn(Socket.prototype, '_writev')];
+    const socketWrites = () => writes.reduce((n, spy) => n + spy.mock.calls.length, 0);
+    let written = 0;
     try {
       const [renamed, people] = await writeTransaction(db, async (tx) => {
         await tx.update(organisations).set({ name: 'Renamed' }).where(eq(organisations.id, 'org_t'));
         seen.length = 0;
+        written = socketWrites();
         return together(
           () =>
             tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, 'org_t')),
@@ -62,7 +68,11 @@ describe('statements sent together', () => {
           'answered organisations',
           'answered specialists',
         ]);
+      // …in one write to the server (and its commit in another): statements asked for in the same tick
+      // leave together (db/client.ts, `coalesce`).
+      if (ON_POSTGRES) expect(socketWrites() - written).toBe(2);
     } finally {
+      for (const spy of writes) spy.mockRestore();
       sent.mockRestore();
       await database.close();
     }
