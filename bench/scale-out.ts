@@ -267,6 +267,7 @@ async function crossProcessLatency(
   const { rows } = await client.query<{ id: string }>('select max(id) as id from events');
   await client.end();
   const clients = await streamClients(b, data.token, SUBSCRIBERS, Number(rows[0]?.id ?? 0));
+  const lagBefore = await eventLag(b);
   const latencies: number[] = [];
   /** Per counted call: when the API answered, the first and the last client parsed it (ms after the call). */
   const slowest: { call: number; answered: number; first: number; last: number }[] = [];
@@ -312,9 +313,42 @@ async function crossProcessLatency(
   } finally {
     clients.child.kill();
   }
+  const lag = lagSince(lagBefore, await eventLag(b));
+  const parts = {
+    answered: slowest.map((c) => c.answered),
+    first: slowest.map((c) => c.first),
+    spread: slowest.map((c) => c.last - c.first),
+    lag,
+  };
   slowest.sort((x, y) => y.last - x.last);
-  return { latencies, slowest: slowest.slice(0, 3) };
+  return { latencies, slowest: slowest.slice(0, 3), parts };
 }
+
+/** Process B's own histogram of commit-to-fan-out lag (src/http/metrics.ts): cumulative counts per bound. */
+async function eventLag(origin: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^openkitchen_live_event_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
+    out.set(m[1] as string, Number(m[2]));
+  return out;
+}
+
+/** The bucket bound (ms) under which 50 % and 99 % of the batches between two readings fell. */
+function lagSince(before: Map<string, number>, after: Map<string, number>) {
+  const counts = [...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const);
+  const total = counts.at(-1)?.[1] ?? 0;
+  const bound = (share: number) => {
+    const hit = counts.find(([, n]) => n >= share * total)?.[0] ?? '+Inf';
+    return hit === '+Inf' ? Number.POSITIVE_INFINITY : Number(hit) * 1000;
+  };
+  return { p50: bound(0.5), p99: bound(0.99), batches: total };
+}
+
+/** Where a latency went: the API's own answer, the first client, the first to the last client, B's lag. */
+const partsText = (p: Awaited<ReturnType<typeof crossProcessLatency>>['parts']) =>
+  `API answer p50 ${percentile(p.answered, 50).toFixed(1)} / p90 ${percentile(p.answered, 90).toFixed(1)} ms, ` +
+  `first client p50 ${percentile(p.first, 50).toFixed(1)} ms, first → last client p50 ${percentile(p.spread, 50).toFixed(1)} / p90 ${percentile(p.spread, 90).toFixed(1)} ms, ` +
+  `B's commit-to-fan-out lag (its /metrics) p50 ≤ ${p.lag.p50} / p99 ≤ ${p.lag.p99} ms over ${p.lag.batches} batches`;
 
 /** Where a run's CPU went: the machine's busy share, CPU per request in the app processes and the rest. */
 const cpuText = (r: Run) =>
@@ -466,6 +500,7 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       p50: percentile(cross.latencies, 50),
       p99: percentile(cross.latencies, 99),
       slowest: cross.slowest,
+      parts: partsText(cross.parts),
     };
     // The same with the API call to B itself: what the machine and the fan-out cost without a second process.
     const local = await crossProcessLatency((apps[1] as App).url, (apps[1] as App).url, data, shared.url);
@@ -473,6 +508,7 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
       p50: percentile(local.latencies, 50),
       p99: percentile(local.latencies, 99),
       slowest: local.slowest,
+      parts: partsText(local.parts),
     };
 
     for (const stop of stops.reverse()) await stop();
@@ -515,7 +551,8 @@ export async function runScaleOut(seconds = Number(process.env.BENCH_SECONDS ?? 
     console.log(
       `scale-out cross-process latency (API on A → ${SUBSCRIBERS} streams on B): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms; ` +
         `API on B itself: p50 ${sameProcess.p50.toFixed(1)} ms, p99 ${sameProcess.p99.toFixed(1)} ms; ` +
-        `slowest calls (answered / first / last client, ms): ${slowestText(latency.slowest)}; on B itself ${slowestText(sameProcess.slowest)}`,
+        `slowest calls (answered / first / last client, ms): ${slowestText(latency.slowest)}; on B itself ${slowestText(sameProcess.slowest)}; ` +
+        `where it went: ${latency.parts}; on B itself ${sameProcess.parts}`,
     );
     console.log(
       `scale-out idle process: ${idlePerSecond.toFixed(2)} transactions/s (background work on), ${idleApiOnly.toFixed(2)}/s (BACKGROUND_WORK=0); load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
@@ -565,6 +602,7 @@ export function scaleOutRows(s: ScaleOut): string[] {
     `| same round robin, ${ORGANISATIONS} organisations, 2 / 3 app processes | ${s.many.rr2.rps.toFixed(0)} / ${s.many.rr3.rps.toFixed(0)} req/s | ${rps(s.many.pg1)} (1 process) | ${x(s.many.rr2.rps / s.many.pg1.rps)} / ${x(s.many.rr3.rps / s.many.pg1.rps)} | reported (affinity: ${x(s.many.pg2.rps / s.many.pg1.rps)} / ${x(s.many.pg3.rps / s.many.pg1.rps)}) | |`,
     `| same request on the libSQL default (one process, a file, no proxy), in the same rounds | ${rps(s.post.libsql)} | ${rps(s.post.pg1)} (PostgreSQL, 1 process via HAProxy) | ${x(s.post.libsql.rps / s.post.pg1.rps)} | unchanged (see the step post rows) | |`,
     `| API call to process A → event parsed by ${SUBSCRIBERS.toLocaleString('en')} streams of process B, PostgreSQL (LISTEN/NOTIFY; safety poll 5 s), 5 warm-up calls then 50 | p50 ${s.latency.p50.toFixed(1)} ms, p99 ${s.latency.p99.toFixed(1)} ms | p50 ${s.sameProcess.p50.toFixed(1)} ms, p99 ${s.sameProcess.p99.toFixed(1)} ms (API call to B itself, same run) | ${x(s.latency.p99 / s.sameProcess.p99)} (p99) | p99 ≤ 50 ms | ${s.latency.p99 <= 50 ? 'met' : '**missed**'} |`,
+    `| where that latency went, same calls (the 1,000 clients parse in one process on the same two cores) | ${s.latency.parts} | ${s.sameProcess.parts} | | reported | |`,
     `| transactions per second an idle process makes on PostgreSQL (pg_stat_database, 10 s, no streams, no traffic) | ${s.idlePerSecond.toFixed(2)}/s with background work; ${s.idleApiOnly.toFixed(2)}/s with \`BACKGROUND_WORK=0\` | | | about 0 | ${s.idlePerSecond <= 0.5 ? 'met' : '**missed**'} |`,
   ];
 }
