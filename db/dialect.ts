@@ -59,6 +59,7 @@ export function together<A, B, C>(
   b: () => PromiseLike<B>,
   c: () => PromiseLike<C>,
 ): Promise<[A, B, C]>;
+export function together<T>(...work: (() => PromiseLike<T>)[]): Promise<T[]>;
 export async function together(...work: (() => PromiseLike<unknown>)[]): Promise<unknown[]> {
   if (onPostgres()) return Promise.all(work.map((w) => w()));
   const results: unknown[] = [];

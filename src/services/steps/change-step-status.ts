@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import { together } from '../../../db/dialect';
 import { costLines, jobs, type Step, type StepStatus, steps } from '../../../db/schema';
 import { issueOnCompletion } from '../invoices/issue';
 import { loadOpenStep } from '../jobs/load';
@@ -7,7 +8,7 @@ import { conflict } from '../platform/errors';
 import { appendEvent } from '../platform/events';
 import { afterStopClosed } from '../slots/route';
 import { authorize } from '../staff/permissions';
-import { cascade } from './replan';
+import { cascade, planningInputs } from './replan';
 import { type StepEventType, type StepView, saveStep } from './save-step';
 
 export type StepAction = 'start' | 'finish' | 'skip' | 'block';
@@ -58,20 +59,20 @@ export async function changeStepStatusIn(
   if (action === 'start' || action === 'finish') changes.startedAt = step.startedAt ?? now;
   if (action === 'finish') changes.doneAt = now;
   if (action === 'block') changes.blockedReason = input.reason ?? null;
-  const updated = await saveStep(
-    tx,
-    ctx,
-    step,
-    changes,
-    rule.event,
-    input.reason ? { reason: input.reason } : {},
+  // A finish or skip re-plans the later steps: their planning inputs are read in the save's round trip
+  // (PostgreSQL). Re-planning takes the later steps and the old promise from them, which this save leaves.
+  const replans = action === 'finish' || action === 'skip';
+  const [updated, inputs] = await together(
+    () => saveStep(tx, ctx, step, changes, rule.event, input.reason ? { reason: input.reason } : {}),
+    () => (replans ? planningInputs(tx, ctx, jobId) : Promise.resolve(undefined)),
   );
 
   if (action === 'finish') {
-    await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now);
+    await cascade(tx, ctx, jobId, { stepId, kind: 'finished', reason: null }, now, undefined, inputs);
   }
   if (action === 'skip') {
-    await cascade(tx, ctx, jobId, { stepId, kind: 'skipped', reason: null }, await skippedEnd(tx, step, now));
+    const end = await skippedEnd(tx, step, now);
+    await cascade(tx, ctx, jobId, { stepId, kind: 'skipped', reason: null }, end, undefined, inputs);
   }
 
   if (rule.to === 'done' || rule.to === 'skipped') {

@@ -1,3 +1,4 @@
+import { together } from '../../../db/dialect';
 import type { Step } from '../../../db/schema';
 import { loadJob, loadOpenStep, loadStep } from '../jobs/load';
 import { type Ctx, inTransaction } from '../platform/context';
@@ -37,25 +38,39 @@ export async function promiseStep(
     await authorize(tx, ctx, 'step:promise', step);
     checkPromise(step, input);
     const reason = input.reason?.trim() || null;
-    const view = await saveStep(
-      tx,
-      ctx,
-      step,
-      {
-        promisedAt: input.promisedAt,
-        originalPromisedAt: step.originalPromisedAt ?? input.promisedAt,
-        promiseReason: reason,
-        promiseCauseStepId: step.id,
-        fixedPromise: input.fixed,
-        atRisk: input.fixed === false ? false : undefined,
-      },
-      'step.promise_changed',
-      { previousPromisedAt: step.promisedAt, reason },
+    // The job's planning inputs are read in the save's round trip (PostgreSQL). Re-planning takes the later
+    // steps and the old promise from them, which this save leaves as they were.
+    const [view, inputs] = await together(
+      () =>
+        saveStep(
+          tx,
+          ctx,
+          step,
+          {
+            promisedAt: input.promisedAt,
+            originalPromisedAt: step.originalPromisedAt ?? input.promisedAt,
+            promiseReason: reason,
+            promiseCauseStepId: step.id,
+            fixedPromise: input.fixed,
+            atRisk: input.fixed === false ? false : undefined,
+          },
+          'step.promise_changed',
+          { previousPromisedAt: step.promisedAt, reason },
+        ),
+      () => (input.promisedAt == null ? Promise.resolve(null) : planningInputs(tx, ctx, jobId)),
     );
     const replanned =
-      input.promisedAt == null
+      input.promisedAt == null || !inputs
         ? []
-        : await cascade(tx, ctx, jobId, { stepId, kind: 'moved', reason }, input.promisedAt, step.promisedAt);
+        : await cascade(
+            tx,
+            ctx,
+            jobId,
+            { stepId, kind: 'moved', reason },
+            input.promisedAt,
+            step.promisedAt,
+            inputs,
+          );
     return { ...view, replanned };
   });
 }

@@ -5,7 +5,7 @@ import { calendarOfJob } from '../calendar/calendars';
 import { addWorkingMinutes, type Calendar, workingMinutesBetween } from '../calendar/working-time';
 import type { Ctx, Db } from '../platform/context';
 import { appendEvent } from '../platform/events';
-import { saveStep } from './save-step';
+import { logStep, writeStep } from './save-step';
 
 /** What made the plan move: a promise moved by hand, a step that closed early or late, a skipped step. */
 export type CauseKind = 'moved' | 'finished' | 'skipped';
@@ -101,7 +101,9 @@ export async function planningInputs(tx: Db, ctx: Ctx, jobId: string) {
 /**
  * When step `stepId` ends (or is expected to end) at `end`, re-plans every later step and saves
  * each moved promise with one event that names the one cause; a fixed appointment that no longer
- * fits is flagged at risk for staff (an internal event) instead of moving.
+ * fits is flagged at risk for staff (an internal event) instead of moving. The later steps are saved
+ * together (one round trip on PostgreSQL) and logged after, in their order. `inputs`: the job's
+ * planning inputs when the caller has already read them in this transaction.
  */
 export async function cascade(
   tx: Db,
@@ -110,40 +112,48 @@ export async function cascade(
   cause: Cause,
   end: number,
   oldPromise?: number | null,
+  inputs?: Awaited<ReturnType<typeof planningInputs>>,
 ) {
-  const { calendar, ordered } = await planningInputs(tx, ctx, jobId);
+  const { calendar, ordered } = inputs ?? (await planningInputs(tx, ctx, jobId));
   const index = ordered.findIndex((s) => s.id === cause.stepId);
   const changes = planAfter(calendar, ordered, index, end, oldPromise);
-  for (const change of changes) {
+  const planned = changes.flatMap((change) => {
     const step = ordered.find((s) => s.id === change.stepId);
-    if (!step) continue;
-    if (!change.moves) {
-      await tx.update(steps).set({ atRisk: change.atRisk }).where(eq(steps.id, step.id));
+    return step ? [{ change, step }] : [];
+  });
+  const written = await together(
+    ...planned.map(
+      ({ change, step }) =>
+        () =>
+          change.moves
+            ? writeStep(tx, ctx, step, {
+                promisedAt: change.promisedAt,
+                originalPromisedAt: step.originalPromisedAt ?? change.promisedAt,
+                promiseReason: cause.reason,
+                promiseCauseStepId: cause.stepId,
+              })
+            : tx
+                .update(steps)
+                .set({ atRisk: change.atRisk })
+                .where(eq(steps.id, step.id))
+                .then(() => null),
+    ),
+  );
+  for (const [i, { change, step }] of planned.entries()) {
+    const view = written[i];
+    if (view)
+      await logStep(tx, ctx, step, view, 'step.promise_changed', {
+        previousPromisedAt: step.promisedAt,
+        reason: cause.reason,
+        cause: { stepId: cause.stepId, kind: cause.kind },
+      });
+    else
       await appendEvent(tx, ctx, {
         jobId,
         stepId: step.id,
         type: 'step.at_risk',
         payload: { atRisk: change.atRisk, promisedAt: step.promisedAt, plannedAfter: cause },
       });
-      continue;
-    }
-    await saveStep(
-      tx,
-      ctx,
-      step,
-      {
-        promisedAt: change.promisedAt,
-        originalPromisedAt: step.originalPromisedAt ?? change.promisedAt,
-        promiseReason: cause.reason,
-        promiseCauseStepId: cause.stepId,
-      },
-      'step.promise_changed',
-      {
-        previousPromisedAt: step.promisedAt,
-        reason: cause.reason,
-        cause: { stepId: cause.stepId, kind: cause.kind },
-      },
-    );
   }
   return changes;
 }

@@ -22,6 +22,16 @@ export async function saveStep<T extends StepEventType>(
   type: T,
   extra: Omit<Payload<T>, 'step'>,
 ): Promise<StepView> {
+  const written = await writeStep(tx, ctx, step, changes);
+  await logStep(tx, ctx, step, written, type, extra);
+  return written;
+}
+
+/**
+ * A step change saved, not yet logged: for a caller that saves several steps at once (one round trip on
+ * PostgreSQL, `together`) and then logs each with `logStep`, in the steps' order.
+ */
+export async function writeStep(tx: Db, ctx: Ctx, step: Step, changes: StepChanges): Promise<StepView> {
   const now = ctx.clock.now();
   // Like Drizzle's `set`, a change given as undefined leaves its column alone.
   const columns = Object.keys(changes).filter((c) => changes[c as keyof StepChanges] !== undefined);
@@ -36,14 +46,25 @@ export async function saveStep<T extends StepEventType>(
     () => assigneeOf(tx, seen, assigneeId),
   );
   if (!updated) throw new Error('step vanished inside its transaction');
-  const view = publicStep(updated, assignee);
+  return { ...publicStep(updated, assignee), assigneeId: updated.assigneeId };
+}
+
+/** Logs a step change `writeStep` saved, with the step's new public snapshot. */
+export async function logStep<T extends StepEventType>(
+  tx: Db,
+  ctx: Ctx,
+  step: Step,
+  written: StepView,
+  type: T,
+  extra: Omit<Payload<T>, 'step'>,
+): Promise<void> {
+  const { assigneeId: _, ...view } = written;
   await appendEvent(tx, ctx, {
     jobId: step.jobId,
     stepId: step.id,
     type,
     payload: { step: view, ...extra } as Payload<T>,
   } as NewEvent<T>);
-  return { ...view, assigneeId: updated.assigneeId };
 }
 
 /**
