@@ -5,7 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { type Dialect, dialectOf, useDialect } from './dialect';
 import { openEmbeddedClient } from './embedded-client';
-import { listenForEvents } from './listen';
+import { listen } from './listen';
 import * as schema from './schema';
 import { DEFAULT_SYNCHRONOUS, type Synchronous } from './synchronous';
 
@@ -23,10 +23,12 @@ export type Database = {
   /** The node-postgres pool (PostgreSQL only). */
   pool?: pg.Pool;
   /**
-   * PostgreSQL only: calls `wake` whenever a transaction that appended events commits, in any process
-   * (LISTEN/NOTIFY, db/listen.ts). Without it (libSQL) other processes' events are found by polling.
+   * PostgreSQL only: calls `handler` on every notification on `channel`, from any process, and whenever
+   * notifications may have been missed (LISTEN/NOTIFY on one connection, db/listen.ts). `EVENTS_CHANNEL`:
+   * a transaction that appended events committed. Without it (libSQL) other processes' events are found
+   * by polling.
    */
-  onEventsAppended?: (wake: () => void) => void;
+  onNotified?: (channel: string, handler: () => void) => void;
   close(): void | Promise<void>;
 };
 
@@ -238,18 +240,19 @@ async function openPostgres(url: string): Promise<Database> {
   await pool.query('select 1');
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed: Promise<void> | undefined;
-  const listeners: { close(): Promise<void> }[] = [];
+  let notifications: ReturnType<typeof listen> | undefined;
   return {
     dialect: 'postgres',
     pool,
     db,
-    onEventsAppended: (wake) => {
-      listeners.push(listenForEvents(url, wake));
+    onNotified: (channel, handler) => {
+      notifications ??= listen(url);
+      notifications.on(channel, handler);
     },
     get client(): Client {
       throw new Error('database.client is the libSQL client; this database is PostgreSQL (database.pool)');
     },
-    close: () => (closed ??= Promise.all(listeners.map((l) => l.close())).then(() => pool.end())),
+    close: () => (closed ??= Promise.resolve(notifications?.close()).then(() => pool.end())),
   };
 }
 

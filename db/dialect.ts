@@ -217,6 +217,20 @@ export const writeTransactionCount = (): number => writeTransactions;
 /** The channel a PostgreSQL transaction that appended events notifies on commit (db/listen.ts). */
 export const EVENTS_CHANNEL = 'ok_events';
 
+/** The channel a change to API keys or the organisations they act for is announced on (`notifyOthers`). */
+export const KEYS_CHANNEL = 'ok_keys';
+
+/**
+ * Tells every process listening on `channel` (db/listen.ts) that something changed: on PostgreSQL a
+ * NOTIFY, delivered when `db`'s transaction commits (at once outside one). Nothing on libSQL, where no
+ * process listens.
+ */
+export async function notifyOthers(db: unknown, channel: string): Promise<void> {
+  if (!onPostgres()) return;
+  const { execute } = db as Execute;
+  await execute.call(db, sql`select pg_notify(${channel}, '')`);
+}
+
 type Pending<R> = { rows: R[]; write(rows: R[]): Promise<void> };
 const pending = new WeakMap<object, Pending<unknown>>();
 

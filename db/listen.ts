@@ -1,22 +1,33 @@
 import pg from 'pg';
-import { EVENTS_CHANNEL } from './dialect';
 
 /** How long to wait before connecting again after the listening connection failed or ended. */
 const RECONNECT_MS = 1000;
 
 /**
- * One connection per process that LISTENs on the events channel and calls `wake` on every
- * notification, and once after each (re)connect, since notifications sent while it was away are lost.
- * `wake` should read the log from where it stands; a notification carries nothing else. An idle
- * process sends no queries at all.
+ * One connection per process that LISTENs on the channels asked for (`on`) and calls a channel's handlers
+ * on every notification on it, and every handler once after each (re)connect, since notifications sent
+ * while it was away are lost. A handler should act on "something may have changed" (read the log from
+ * where it stands, forget what it cached); a notification carries nothing else. An idle process sends no
+ * queries at all.
  */
-export function listenForEvents(url: string, wake: () => void): { close(): Promise<void> } {
+export function listen(url: string): {
+  on(channel: string, handler: () => void): void;
+  close(): Promise<void>;
+} {
+  const handlers = new Map<string, (() => void)[]>();
   let client: pg.Client | undefined;
+  let listening = false;
+  let started = false;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
+  const callAll = () => {
+    for (const list of handlers.values()) for (const handler of list) handler();
+  };
+
   const again = () => {
     client = undefined;
+    listening = false;
     if (!closed && !retry) retry = setTimeout(connect, RECONNECT_MS).unref();
   };
 
@@ -26,7 +37,7 @@ export function listenForEvents(url: string, wake: () => void): { close(): Promi
     const c = new pg.Client({ connectionString: url });
     client = c;
     c.on('notification', (n) => {
-      if (n.channel === EVENTS_CHANNEL) wake();
+      for (const handler of handlers.get(n.channel) ?? []) handler();
     });
     c.on('error', () => {
       c.end().catch(() => {});
@@ -37,17 +48,37 @@ export function listenForEvents(url: string, wake: () => void): { close(): Promi
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+      for (const channel of handlers.keys()) await c.query(`LISTEN ${channel}`);
       if (closed) await c.end();
-      else wake();
+      else {
+        listening = true;
+        callAll();
+      }
     } catch {
       c.end().catch(() => {});
       if (client === c) again();
     }
   }
 
-  void connect();
   return {
+    on(channel, handler) {
+      if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+      const known = handlers.has(channel);
+      handlers.set(channel, [...(handlers.get(channel) ?? []), handler]);
+      if (!started) {
+        started = true;
+        void connect();
+        return;
+      }
+      // Already connected: listen there too, then start the new handler from "may have changed".
+      const c = client;
+      if (!listening || !c) return; // the next (re)connect listens on it and calls it
+      if (known) return handler();
+      c.query(`LISTEN ${channel}`).then(handler, () => {
+        c.end().catch(() => {});
+        if (client === c) again();
+      });
+    },
     async close() {
       closed = true;
       clearTimeout(retry);

@@ -1,4 +1,5 @@
 import { type Database, openDatabase } from '../db/client';
+import { EVENTS_CHANNEL } from '../db/dialect';
 import { type Config, loadConfig } from './config';
 import { createLive, type Live } from './live';
 import type { MailWorkOptions } from './notify/mail/customer';
@@ -11,6 +12,7 @@ import type { SmsProvider } from './notify/sms/provider';
 import { TwilioSms } from './notify/sms/twilio';
 import type { InboundDeps } from './services/customer-voice/inbound-mail';
 import { configureThreadMail } from './services/customer-voice/thread-mail';
+import { cacheApiKeys } from './services/organisation/api-keys';
 import { type Clock, type Ctx, systemClock } from './services/platform/context';
 import { loadSecrets } from './services/platform/secrets';
 import { type Auth, createAuth } from './services/staff/auth';
@@ -56,16 +58,17 @@ export async function runtimeOn(config: Config, database: Database, clock: Clock
   setLookupFloor(config.widgetLookupFloorMs);
   const live = createLive(database.db, {
     // On PostgreSQL other processes' commits wake the tail (LISTEN/NOTIFY); the poll is only a safety net.
-    pollMs: database.onEventsAppended ? config.liveSafetyPollMs : config.livePollMs,
+    pollMs: database.onNotified ? config.liveSafetyPollMs : config.livePollMs,
     heartbeatMs: config.liveHeartbeatMs,
     streamsPerToken: config.liveStreamsPerToken,
     streamsPerAddress: config.liveStreamsPerAddress,
   });
   const othersWrote = new Set<() => void>();
-  database.onEventsAppended?.(() => {
+  database.onNotified?.(EVENTS_CHANNEL, () => {
     live.tail.poke();
     for (const listener of othersWrote) listener();
   });
+  if (database.onNotified) cacheApiKeys(database.db, database.onNotified);
   const vapid = await vapidKeys(database.db, config.vapid);
   const sender = new PushSender(
     { ...vapid, subject: config.vapidSubject },

@@ -6,7 +6,7 @@ import { invalid, notFound } from '../platform/errors';
 import { LIMITS } from '../platform/limits';
 import { mediaUrl, ownImages } from '../platform/media';
 import { authorize } from '../staff/permissions';
-import { type ApiKeyScope, createApiKey } from './api-keys';
+import { type ApiKeyScope, createApiKey, forgetApiKeys } from './api-keys';
 
 export type OrganisationSettings = {
   name: string;
@@ -56,6 +56,8 @@ export async function updateOrganisation(ctx: Ctx, input: OrganisationSettings) 
       ...(logoUrl !== undefined ? { logoUrl } : {}),
     })
     .where(eq(organisations.id, ctx.organisationId));
+  // The API's keys carry the organisation's currency.
+  await forgetApiKeys(ctx.db);
 }
 
 /** The organisation's API keys, without secrets: label, prefix, scope, created, last used, revoked. */
@@ -91,6 +93,7 @@ export async function revokeApiKey(ctx: Ctx, keyId: string) {
       and(eq(apiKeys.id, keyId), eq(apiKeys.organisationId, ctx.organisationId), isNull(apiKeys.revokedAt)),
     );
   if (rowsAffected(result) === 0) throw notFound('API key');
+  await forgetApiKeys(ctx.db);
 }
 
 /** Admins only: the hourly rate the insights price answering questions at, and the tracker's promise record. */
